@@ -1,0 +1,38 @@
+#pragma once
+// What a device is on paper: peak compute per data type, memory, power. Filled from a preset
+// in configs/hardware/ (data-sheet numbers, cited in docs/hardware.md) or inline YAML.
+#include <string>
+
+#include "xpusim/core/params.hpp"
+
+namespace xpusim::hw {
+
+enum class DType { Fp32, Bf16, Fp16, Fp8, Int8, Int4 };
+
+DType parse_dtype(const std::string& name);  // throws xpusim::Error listing valid names
+std::string to_string(DType dtype);
+double bytes_per_element(DType dtype);
+
+struct DeviceSpec {
+  std::string name;            // e.g. "h100-sxm"
+  std::string kind = "gpu";    // device kind (gpu now; cpu, igpu, npu, switch later)
+  double peak_fp32_flops = 0;  // dense FLOP/s
+  double peak_bf16_flops = 0;  // dense FLOP/s (fp16 assumed equal)
+  double peak_fp8_flops = 0;   // dense FLOP/s; 0 when unsupported
+  double peak_int8_ops = 0;    // dense OP/s; 0 when unsupported
+  double memory_bytes = 0;     // device memory (HBM/GDDR) capacity
+  double memory_bw_bytes_per_s = 0;
+  double idle_power_w = 0;
+  double max_power_w = 0;            // board power at full activity (TDP)
+  double scaleup_bw_bytes_per_s = 0;  // per-GPU NVLink-class bandwidth, per direction; 0 = none
+  double pcie_bw_bytes_per_s = 0;     // host link, per direction
+
+  // Peak for a data type; throws xpusim::Error when the device has none for it.
+  double peak_flops(DType dtype) const;
+};
+
+// The declared parameters of a device preset / inline device block (units in the names).
+ParamSchema device_schema();
+DeviceSpec device_spec_from_params(const Params& params);
+
+}  // namespace xpusim::hw

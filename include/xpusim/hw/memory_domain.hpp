@@ -1,0 +1,68 @@
+#pragma once
+// A memory whose bandwidth is shared by the operations running on it (an SoC's DDR, a GPU's
+// HBM). Fluid model: each operation has a standalone duration and a standalone bandwidth demand
+// (bytes / standalone duration). While the sum of demands exceeds the domain's bandwidth every
+// operation progresses at bandwidth / sum-of-demands of its standalone speed. Rates are
+// recomputed whenever an operation starts or finishes, and completion events are rescheduled.
+#include <cstdint>
+#include <vector>
+
+#include "xpusim/core/event_queue.hpp"
+#include "xpusim/core/simulator.hpp"
+
+namespace xpusim::hw {
+
+// Told when an operation it started has finished.
+class OpListener {
+ public:
+  virtual ~OpListener() = default;
+  virtual void on_op_done(std::uint64_t op_cookie, TimeNs now) = 0;
+};
+
+struct OpHandle {
+  std::uint32_t index = UINT32_MAX;
+  std::uint32_t generation = 0;
+};
+
+class MemoryDomain final : public EventHandler {
+ public:
+  MemoryDomain(Simulator& sim, double bandwidth_bytes_per_s);
+
+  // Starts an operation that would take `standalone_ns` alone and moves `bytes` through this
+  // memory. `cookie` is handed back to the listener.
+  OpHandle start(TimeNs standalone_ns, double bytes, OpListener& listener, std::uint64_t cookie);
+  // Removes a running operation without completing it (preemption); returns the fraction of
+  // its work that was done.
+  double abort(OpHandle handle);
+  std::size_t active() const { return active_count_; }
+  double bandwidth_bytes_per_s() const { return bandwidth_; }
+  // Current slowdown factor (>= 1) applied to every active operation.
+  double slowdown() const { return slowdown_; }
+
+  void on_event(std::uint32_t tag, std::uint64_t payload) override;
+
+ private:
+  struct Op {
+    double remaining = 0;  // fraction of work left, in [0, 1]
+    double standalone_ns = 0;
+    double demand = 0;  // bytes per second when alone
+    OpListener* listener = nullptr;
+    std::uint64_t cookie = 0;
+    EventId done_event;
+    std::uint32_t generation = 0;
+    bool live = false;
+  };
+  void advance_to(TimeNs now);
+  void reschedule();
+
+  Simulator& sim_;
+  double bandwidth_;
+  std::vector<Op> ops_;
+  std::vector<std::uint32_t> free_;
+  std::size_t active_count_ = 0;
+  double total_demand_ = 0;
+  double slowdown_ = 1.0;
+  TimeNs last_update_ = 0;
+};
+
+}  // namespace xpusim::hw

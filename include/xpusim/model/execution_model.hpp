@@ -1,0 +1,39 @@
+#pragma once
+// Turns an iteration's work into time on a device group. Implementations: roofline (analytic,
+// with efficiency factors) and, later, profile tables.
+#include <memory>
+#include <string>
+
+#include "xpusim/core/time.hpp"
+#include "xpusim/hw/device_spec.hpp"
+#include "xpusim/model/batch_shape.hpp"
+#include "xpusim/model/model_spec.hpp"
+
+namespace xpusim::model {
+
+struct IterationCost {
+  TimeNs time_ns = 0;     // wall time of the iteration on the instance
+  double flops = 0;       // per device (after tensor-parallel split)
+  double bytes = 0;       // device-memory bytes moved per device
+  double comm_ns = 0;     // part of time_ns spent in tensor-parallel all-reduce
+  // Fraction of the device's dynamic power range drawn while busy, in [0, 1]: the larger of
+  // achieved compute and memory utilisation over the iteration (see docs/execution-model.md).
+  double activity = 0;
+};
+
+// Where the model runs: one device kind, `tensor_parallel` devices in lockstep joined by a link.
+struct Placement {
+  hw::DeviceSpec device;
+  int tensor_parallel = 1;
+  double tp_link_bw_bytes_per_s = 0;  // all-reduce bus bandwidth; 0 = device scale-up bandwidth
+  double tp_link_latency_s = 0;
+};
+
+class ExecutionModel {
+ public:
+  virtual ~ExecutionModel() = default;
+  virtual IterationCost estimate(const BatchShape& batch) const = 0;
+  virtual std::string name() const = 0;
+};
+
+}  // namespace xpusim::model

@@ -1,0 +1,44 @@
+#pragma once
+// What serving systems publish. The report layer implements ServingObserver; systems never
+// include report (observer direction, see DESIGN.md).
+#include <cstdint>
+
+#include "xpusim/core/time.hpp"
+#include "xpusim/workload/request.hpp"
+
+namespace xpusim::systems {
+
+enum class RequestOutcome { Completed, Rejected };
+
+// One request's life, published once when it completes or is rejected.
+struct RequestRecord {
+  std::uint64_t id = 0;
+  int instance = -1;  // serving instance index; -1 when rejected before routing
+  std::int32_t prompt_tokens = 0;
+  std::int32_t output_tokens = 0;
+  std::int32_t tenant = 0;
+  std::int32_t priority = 0;
+  double ttft_slo_s = 0;  // per-request SLOs as given by the source (0 = scenario default)
+  double tpot_slo_s = 0;
+  TimeNs arrival_ns = 0;
+  TimeNs first_scheduled_ns = -1;  // first iteration that included it; -1 when never
+  TimeNs first_token_ns = -1;
+  TimeNs finish_ns = -1;
+  std::int32_t preemptions = 0;
+  RequestOutcome outcome = RequestOutcome::Completed;
+};
+
+class ServingObserver {
+ public:
+  virtual ~ServingObserver() = default;
+  virtual void on_arrival(const workload::Request& request, TimeNs now) = 0;
+  virtual void on_request_done(const RequestRecord& record) = 0;
+  // `count` tokens were emitted `gap_ns` after each one's previous token (time between tokens).
+  virtual void on_token_gaps(TimeNs gap_ns, std::int64_t count) = 0;
+  virtual void on_preemption(std::uint64_t request_id, int instance, TimeNs now) = 0;
+  // One model iteration ran on an instance (for iteration-level statistics and timelines).
+  virtual void on_iteration(int instance, TimeNs start_ns, TimeNs end_ns, std::int64_t decode_seqs,
+                            std::int64_t prefill_tokens) = 0;
+};
+
+}  // namespace xpusim::systems

@@ -1,0 +1,23 @@
+#pragma once
+// One inference request as it arrives. Optional fields are zero/empty when the source lacks them.
+#include <cstdint>
+#include <vector>
+
+#include "xpusim/core/time.hpp"
+
+namespace xpusim::workload {
+
+struct Request {
+  std::uint64_t id = 0;        // unique within a run, in arrival order
+  TimeNs arrival_ns = 0;
+  std::int32_t prompt_tokens = 0;
+  std::int32_t output_tokens = 0;  // >= 1
+  std::int32_t tenant = 0;         // index into the source's tenant names; 0 when none
+  std::uint64_t session = 0;       // 0 when none
+  std::int32_t priority = 0;       // larger = more important
+  double ttft_slo_s = 0;           // 0 = none (the scenario-wide SLO applies)
+  double tpot_slo_s = 0;
+  std::vector<std::uint64_t> prefix_hashes;  // prompt block identities, when the source has them
+};
+
+}  // namespace xpusim::workload

@@ -1,0 +1,36 @@
+#pragma once
+// Produces requests in arrival order, one at a time, so a trace of any length streams through
+// constant memory.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xpusim/core/catalog.hpp"
+#include "xpusim/workload/request.hpp"
+
+namespace xpusim::workload {
+
+class RequestSource {
+ public:
+  virtual ~RequestSource() = default;
+  // The next request (arrival_ns non-decreasing, ids 0, 1, 2, ...), or nullopt when exhausted.
+  // Bad input (malformed trace row) throws xpusim::Error naming file and line.
+  virtual std::optional<Request> next() = 0;
+  // Tenant names, index = Request::tenant (at least one entry, "default").
+  virtual const std::vector<std::string>& tenants() const = 0;
+};
+
+// What every source may need beyond its own parameters.
+struct SourceContext {
+  std::uint64_t seed = 0;          // scenario seed; each source derives its own stream
+  std::filesystem::path base_dir;  // relative trace paths are resolved against this
+};
+
+using SourceCatalog = Catalog<RequestSource, const SourceContext&>;
+
+// Registers every built-in source ("synthetic", "trace") — called by the scenario layer.
+void register_request_sources(SourceCatalog& catalog);
+
+}  // namespace xpusim::workload
