@@ -1,1 +1,51 @@
-int main() { return 0; }
+// xpusim command line: run | validate | list.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "xpusim/cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  using namespace xpusim::cli;
+  CLI::App app{"xpusim: discrete-event simulator for heterogeneous LLM and MoE serving"};
+  app.require_subcommand(1);
+  int verbosity = 0;
+  bool quiet = false;
+  app.add_flag("-v,--verbose", verbosity, "more log output on stderr (repeat for debug)");
+  app.add_flag("-q,--quiet", quiet, "only errors on stderr, no summary table on stdout");
+
+  RunArgs run;
+  CLI::App* run_cmd = app.add_subcommand("run", "simulate one scenario and write its results");
+  run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
+  run_cmd->add_option("-o,--out", run.out_dir, "output directory (default: results/<name>)");
+  run_cmd->add_option("--set", run.overrides, "override a key: dotted.key=value (repeatable)")
+      ->take_all()->allow_extra_args(false);
+  run_cmd->add_flag("--timeline", run.timeline, "also write timeline.json (Perfetto)");
+
+  std::vector<std::string> files, validate_overrides;
+  CLI::App* val_cmd = app.add_subcommand("validate", "check scenario files; report every error");
+  val_cmd->add_option("files", files, "scenario YAML files")->required();
+  val_cmd->add_option("--set", validate_overrides, "override a key: dotted.key=value");
+
+  std::string family;
+  CLI::App* list_cmd = app.add_subcommand(
+      "list", "list device kinds, models, policies, workload sources and their parameters");
+  list_cmd->add_option("family", family, "only this family (e.g. batching, router, workload)");
+
+  CLI11_PARSE(app, argc, argv);
+
+  auto logger = spdlog::stderr_color_st("xpusim");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%^%l%$: %v");
+  spdlog::set_level(quiet ? spdlog::level::err
+                          : verbosity >= 2 ? spdlog::level::debug
+                          : verbosity == 1 ? spdlog::level::info
+                                           : spdlog::level::warn);
+  run.quiet = quiet;
+  if (*run_cmd) return run_command(run);
+  if (*val_cmd) return validate_command(files, validate_overrides);
+  if (*list_cmd) return list_command(family);
+  return kExitUsage;
+}

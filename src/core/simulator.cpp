@@ -19,6 +19,7 @@ void Simulator::run(TimeNs until) {
     now_ = ev.time;
     ++events_processed_;
     ev.handler->on_event(ev.tag, ev.payload);
+    if (progress_every_ != 0 && events_processed_ % progress_every_ == 0) progress_hook_();
   }
 }
 

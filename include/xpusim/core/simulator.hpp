@@ -1,6 +1,7 @@
 #pragma once
 // The event loop: owns the clock and the pending-event set.
 #include <cstdint>
+#include <functional>
 
 #include "xpusim/core/event_queue.hpp"
 #include "xpusim/core/time.hpp"
@@ -27,12 +28,19 @@ class Simulator {
   std::uint64_t events_processed() const { return events_processed_; }
   std::size_t pending_events() const { return queue_.size_live(); }
   EventQueue& queue() { return queue_; }
+  // Calls `hook` every `every_events` events (progress reporting; must not touch model state).
+  void set_progress_hook(std::function<void()> hook, std::uint64_t every_events) {
+    progress_hook_ = std::move(hook);
+    progress_every_ = every_events;
+  }
 
  private:
   EventQueue queue_;
   TimeNs now_ = 0;
   std::uint64_t events_processed_ = 0;
   bool stopped_ = false;
+  std::function<void()> progress_hook_;
+  std::uint64_t progress_every_ = 0;
 };
 
 }  // namespace xpusim

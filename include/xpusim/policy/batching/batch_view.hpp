@@ -1,0 +1,55 @@
+#pragma once
+// What a batching policy sees of a serving instance at an iteration boundary, and what it
+// decides. The view is read-only; the instance applies the plan.
+#include <cstddef>
+#include <cstdint>
+
+namespace xpusim::policy {
+
+// A request waiting for admission (preempted requests first, then arrivals in FCFS order).
+struct WaitingInfo {
+  std::int64_t prefill_tokens = 0;   // tokens its prefill must process (prompt, or prompt +
+                                     // generated tokens after a recompute preemption)
+  std::int64_t blocks_needed = 0;    // KV blocks to reserve for that prefill
+  std::int64_t max_total_tokens = 0;  // prompt + output: its KV footprint when finished
+};
+
+// A running (admitted) sequence, viewed from the newest.
+struct RunningInfo {
+  std::int64_t blocks_held = 0;
+  bool needs_block_now = false;  // its next decode step cannot run without one more block
+  bool prefilling = false;       // its prompt is not fully processed yet
+};
+
+class BatchView {
+ public:
+  virtual ~BatchView() = default;
+  virtual std::int64_t total_blocks() const = 0;
+  virtual std::int64_t free_blocks() const = 0;
+  virtual std::int32_t block_size() const = 0;
+  virtual std::size_t running_count() const = 0;
+  virtual std::size_t decoding_count() const = 0;  // running sequences past their prefill
+  // Blocks the next decode step of every decoding sequence needs beyond what they hold.
+  virtual std::int64_t decode_blocks_needed() const = 0;
+  // Prompt tokens still to process by running sequences that are mid-prefill (chunked prefill).
+  virtual std::int64_t pending_prefill_tokens() const = 0;
+  virtual std::size_t waiting_count() const = 0;
+  virtual WaitingInfo waiting(std::size_t index) const = 0;       // 0 = head of the queue
+  virtual RunningInfo newest_running(std::size_t index) const = 0;  // 0 = newest admitted
+};
+
+// The policy's decision for one iteration. Applied in this order: preempt, admit, then run.
+struct IterationPlan {
+  std::size_t preempt_newest = 0;  // newest running sequences to preempt (KV freed, recompute)
+  std::size_t admit = 0;           // waiting sequences to admit from the head (KV reserved)
+  bool run_decodes = false;        // every decoding sequence emits one token this iteration
+  // Most prompt tokens processed this iteration across prefilling sequences, oldest first;
+  // kUnlimited = every prefilling sequence processes its whole remaining prompt.
+  std::int64_t prefill_token_budget = kUnlimited;
+  // Reserve KV for the whole prompt + output at admission (Orca-style, no paging).
+  static constexpr std::int64_t kUnlimited = INT64_MAX;
+
+  bool idle() const { return !run_decodes && admit == 0 && prefill_token_budget == 0; }
+};
+
+}  // namespace xpusim::policy

@@ -1,0 +1,21 @@
+#pragma once
+// Batching family: "what runs in the next iteration?" — which waiting requests join, which
+// running ones are preempted, whether decodes run and how many prompt tokens are processed.
+#include "xpusim/core/catalog.hpp"
+#include "xpusim/policy/batching/batch_view.hpp"
+
+namespace xpusim::policy {
+
+class BatchingPolicy {
+ public:
+  virtual ~BatchingPolicy() = default;
+  // Fills `plan` for the next iteration. An idle plan means: nothing can run now.
+  virtual void plan_iteration(const BatchView& view, IterationPlan& plan) = 0;
+};
+
+using BatchingCatalog = Catalog<BatchingPolicy>;
+
+// Registers every built-in batching policy by the name the YAML uses.
+void register_batching_policies(BatchingCatalog& catalog);
+
+}  // namespace xpusim::policy

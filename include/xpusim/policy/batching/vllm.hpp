@@ -1,0 +1,28 @@
+#pragma once
+// vLLM (v0, chunked prefill off): FCFS admission while KV blocks allow, prefill-only iterations
+// whenever something can be admitted, otherwise a decode iteration; when a decode step lacks
+// blocks, the newest running sequences are preempted (recompute) until it fits.
+#include "xpusim/core/params.hpp"
+#include "xpusim/policy/batching/batching_policy.hpp"
+
+namespace xpusim::policy {
+
+class VllmBatching final : public BatchingPolicy {
+ public:
+  struct Config {
+    std::int64_t max_num_seqs = 256;
+    std::int64_t max_num_batched_tokens = 8192;
+    double watermark = 0.01;  // fraction of blocks kept free at admission
+  };
+  explicit VllmBatching(Config config) : config_(config) {}
+  static ParamSchema schema();
+  static Config config_from(const Params& params);
+
+  void plan_iteration(const BatchView& view, IterationPlan& plan) override;
+
+ private:
+  std::size_t admissible(const BatchView& view) const;
+  Config config_;
+};
+
+}  // namespace xpusim::policy

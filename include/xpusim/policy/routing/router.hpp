@@ -1,0 +1,36 @@
+#pragma once
+// Routing family: "which instance serves this request?"
+#include <cstddef>
+#include <cstdint>
+
+#include "xpusim/core/catalog.hpp"
+
+namespace xpusim::policy {
+
+// Load of each candidate instance at the moment a request arrives.
+class RoutingView {
+ public:
+  virtual ~RoutingView() = default;
+  virtual std::size_t instance_count() const = 0;
+  virtual std::int64_t outstanding(std::size_t instance) const = 0;  // waiting + running
+  virtual double kv_used_fraction(std::size_t instance) const = 0;   // allocated / total blocks
+};
+
+// The request being routed, as far as a router may look at it.
+struct RouteRequest {
+  std::int64_t prompt_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int32_t tenant = 0;
+};
+
+class Router {
+ public:
+  virtual ~Router() = default;
+  virtual std::size_t choose_instance(const RoutingView& view, const RouteRequest& request) = 0;
+};
+
+using RouterCatalog = Catalog<Router>;
+
+void register_routers(RouterCatalog& catalog);
+
+}  // namespace xpusim::policy

@@ -1,0 +1,25 @@
+#pragma once
+// Every pluggable component by the name the YAML uses. Built explicitly (no static
+// registration), here in the composition root, which is the one place that knows every
+// concrete type.
+#include "xpusim/core/catalog.hpp"
+#include "xpusim/model/execution_model.hpp"
+#include "xpusim/policy/batching/batching_policy.hpp"
+#include "xpusim/policy/routing/router.hpp"
+#include "xpusim/workload/request_source.hpp"
+
+namespace xpusim::scenario {
+
+using ExecutionCatalog =
+    Catalog<model::ExecutionModel, const model::ModelSpec&, const model::Placement&>;
+
+struct Catalogs {
+  workload::SourceCatalog sources{"workload source"};
+  policy::BatchingCatalog batching{"batching policy"};
+  policy::RouterCatalog routers{"router"};
+  ExecutionCatalog execution{"execution model"};
+};
+
+Catalogs build_catalogs();
+
+}  // namespace xpusim::scenario

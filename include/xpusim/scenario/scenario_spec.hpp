@@ -1,0 +1,42 @@
+#pragma once
+// A validated scenario: typed specs with every default filled in.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "xpusim/core/params.hpp"
+#include "xpusim/hw/device_spec.hpp"
+#include "xpusim/model/model_spec.hpp"
+#include "xpusim/systems/instance_config.hpp"
+
+namespace xpusim::scenario {
+
+// A catalog entry chosen by name, with its resolved parameters.
+struct Selection {
+  std::string name;
+  Params params;
+};
+
+struct ScenarioSpec {
+  std::filesystem::path path;
+  std::string name;
+  std::uint64_t seed = 1;
+  double horizon_s = 0;  // 0 = run until every request is done
+  hw::DeviceSpec device;
+  model::ModelSpec model;
+  Selection execution;
+  int instances = 1;
+  int tensor_parallel = 1;
+  Selection router;
+  systems::InstanceConfig instance;
+  Selection batching;
+  Selection workload;
+  double slo_ttft_s = 0;
+  double slo_tpot_s = 0;
+  // Every section's resolved parameters, in scenario order, for summary.json.
+  std::vector<std::pair<std::string, Params>> resolved;
+};
+
+}  // namespace xpusim::scenario

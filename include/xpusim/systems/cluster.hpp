@@ -1,0 +1,47 @@
+#pragma once
+// Serving instances behind a router, fed by a request source. Arrivals are pulled from the
+// source one at a time (one pending arrival event), so a trace of any length streams.
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "xpusim/core/simulator.hpp"
+#include "xpusim/policy/routing/router.hpp"
+#include "xpusim/systems/serving_instance.hpp"
+#include "xpusim/workload/request_source.hpp"
+
+namespace xpusim::systems {
+
+class Cluster final : public EventHandler, public policy::RoutingView {
+ public:
+  Cluster(Simulator& sim, std::unique_ptr<workload::RequestSource> source,
+          std::unique_ptr<policy::Router> router, ServingObserver& observer);
+
+  void add_instance(std::unique_ptr<ServingInstance> instance);
+  // Schedules the first arrival; call once before Simulator::run.
+  void start();
+
+  const std::vector<std::unique_ptr<ServingInstance>>& instances() const { return instances_; }
+  const workload::RequestSource& source() const { return *source_; }
+  std::uint64_t arrived() const { return arrived_; }
+
+  // policy::RoutingView
+  std::size_t instance_count() const override { return instances_.size(); }
+  std::int64_t outstanding(std::size_t i) const override { return instances_[i]->outstanding(); }
+  double kv_used_fraction(std::size_t i) const override;
+
+  void on_event(std::uint32_t tag, std::uint64_t payload) override;
+
+ private:
+  void schedule_next_arrival();
+
+  Simulator& sim_;
+  std::unique_ptr<workload::RequestSource> source_;
+  std::unique_ptr<policy::Router> router_;
+  ServingObserver& observer_;
+  std::vector<std::unique_ptr<ServingInstance>> instances_;
+  std::optional<workload::Request> next_;
+  std::uint64_t arrived_ = 0;
+};
+
+}  // namespace xpusim::systems

@@ -1,0 +1,25 @@
+#pragma once
+// How a serving instance is sized: KV block size and how much device memory the KV cache gets.
+#include <cstdint>
+
+#include "xpusim/core/params.hpp"
+#include "xpusim/model/execution_model.hpp"
+
+namespace xpusim::systems {
+
+struct InstanceConfig {
+  std::int32_t block_size = 16;           // tokens per KV block
+  double gpu_memory_utilization = 0.9;    // fraction of device memory the server may use
+  double activation_reserve_bytes = 0;    // per device, kept for activations and workspace
+  std::int64_t kv_blocks = 0;             // explicit KV capacity; 0 = derive from memory
+
+  static ParamSchema schema();
+  static InstanceConfig from(const Params& params);
+};
+
+// KV blocks that fit: (devices x memory x utilisation - weights - reserves) / bytes per block.
+// Throws xpusim::Error when the model's weights do not fit at all.
+std::int64_t derive_kv_blocks(const InstanceConfig& config, const model::ModelSpec& model,
+                              const model::Placement& placement);
+
+}  // namespace xpusim::systems

@@ -1,0 +1,136 @@
+#pragma once
+// One model server (a tensor-parallel group of devices) doing iteration-level continuous
+// batching over a paged KV cache. It owns its devices, queue and sequences; a batching policy
+// decides each iteration. Per-iteration work is independent of batch size: decode progress is
+// kept relative to a step counter, and only sequences that finish, cross a KV block boundary,
+// start, or are preempted are touched.
+#include <deque>
+#include <memory>
+#include <queue>
+#include <vector>
+
+#include "xpusim/core/simulator.hpp"
+#include "xpusim/hw/device.hpp"
+#include "xpusim/hw/memory_domain.hpp"
+#include "xpusim/model/execution_model.hpp"
+#include "xpusim/policy/batching/batching_policy.hpp"
+#include "xpusim/systems/kv_block_pool.hpp"
+#include "xpusim/systems/sequence.hpp"
+#include "xpusim/systems/serving_records.hpp"
+
+namespace xpusim::systems {
+
+class ServingInstance final : public policy::BatchView, public hw::OpListener {
+ public:
+  struct Wiring {
+    Simulator& sim;
+    const model::ExecutionModel& exec;
+    std::unique_ptr<policy::BatchingPolicy> policy;
+    ServingObserver& observer;
+  };
+  ServingInstance(int index, Wiring wiring, std::vector<std::unique_ptr<hw::Device>> devices,
+                  std::int64_t kv_blocks, std::int32_t block_size);
+
+  // True if the request can ever fit (prompt + output within KV capacity).
+  bool fits(const workload::Request& request) const;
+  // Queues an arriving request and starts an iteration if the instance was idle.
+  void enqueue(workload::Request request, TimeNs now);
+
+  int index() const { return index_; }
+  std::int64_t outstanding() const { return static_cast<std::int64_t>(waiting_.size() + running_count_); }
+  const std::vector<std::unique_ptr<hw::Device>>& devices() const { return devices_; }
+  const KvBlockPool& kv() const { return kv_; }
+  // Checks block conservation and list/aggregate consistency by walking every sequence.
+  void check_invariants() const;
+
+  // policy::BatchView
+  std::int64_t total_blocks() const override { return kv_.total(); }
+  std::int64_t free_blocks() const override { return kv_.free(); }
+  std::int32_t block_size() const override { return block_size_; }
+  std::size_t running_count() const override { return running_count_; }
+  std::size_t decoding_count() const override { return static_cast<std::size_t>(n_decoding_); }
+  std::int64_t decode_blocks_needed() const override;
+  std::int64_t pending_prefill_tokens() const override { return pending_prefill_tokens_; }
+  std::size_t waiting_count() const override { return waiting_.size(); }
+  policy::WaitingInfo waiting(std::size_t index) const override;
+  policy::RunningInfo newest_running(std::size_t index) const override;
+
+  // hw::OpListener: the running iteration finished.
+  void on_op_done(std::uint64_t cookie, TimeNs now) override;
+
+ private:
+  struct StepEntry {  // min-heap entry: something happens to `seq` at decode step `step`
+    std::int64_t step;
+    std::uint32_t seq;
+    std::uint32_t epoch;
+    bool operator>(const StepEntry& o) const {
+      return step > o.step || (step == o.step && seq > o.seq);
+    }
+  };
+  using StepHeap = std::priority_queue<StepEntry, std::vector<StepEntry>, std::greater<>>;
+
+  void try_start(TimeNs now);
+  void apply_preemptions(std::size_t count, TimeNs now);
+  void admit(std::size_t count, TimeNs now);
+  void collect_block_needs();
+  void grow_decode_blocks();
+  void schedule_prefill_chunks(std::int64_t budget, model::BatchShape& shape);
+  void finish_decode_step(TimeNs now);
+  void finish_prefills(TimeNs now);
+  void start_decoding(std::uint32_t s, TimeNs now);
+  void finish(std::uint32_t s, TimeNs now);
+  void leave_running(std::uint32_t s);
+  TimeNs last_token_ns(const Sequence& seq) const;
+  std::int64_t kv_tokens(const Sequence& seq) const { return seq.base_kv + (decode_step_ - seq.join_step); }
+  bool valid(const StepEntry& e) const { return seqs_[e.seq].epoch == e.epoch; }
+  void add_token_group(TimeNs last_token, std::int64_t count);
+  std::uint32_t new_sequence(workload::Request request);
+  void reject(workload::Request&& request, TimeNs now);
+  void publish(const Sequence& seq, RequestOutcome outcome, TimeNs now);
+  std::int64_t blocks_for(std::int64_t tokens) const {
+    return (tokens + block_size_ - 1) / block_size_;
+  }
+
+  int index_;
+  Simulator& sim_;
+  const model::ExecutionModel& exec_;
+  std::unique_ptr<policy::BatchingPolicy> policy_;
+  ServingObserver& observer_;
+  std::vector<std::unique_ptr<hw::Device>> devices_;
+  hw::MemoryDomain memory_;
+  KvBlockPool kv_;
+  std::int32_t block_size_;
+
+  std::vector<Sequence> seqs_;  // pool; freed slots are reused
+  std::vector<std::uint32_t> free_seqs_;
+  std::deque<std::uint32_t> waiting_;
+  std::deque<std::uint32_t> prefilling_;  // admitted, prompt not fully processed (oldest first)
+  std::uint32_t running_head_ = Sequence::kNone;  // oldest admitted
+  std::uint32_t running_tail_ = Sequence::kNone;  // newest admitted
+  std::size_t running_count_ = 0;
+
+  // Decode aggregates.
+  std::int64_t decode_step_ = 0;     // decode steps completed
+  std::int64_t n_decoding_ = 0;
+  std::int64_t kv_sum_decoding_ = 0;  // sum of kv_tokens over decoding sequences
+  std::int64_t pending_prefill_tokens_ = 0;
+  StepHeap finish_heap_;  // step after which a sequence has emitted all its tokens
+  StepHeap block_heap_;   // step whose decode needs one more KV block
+  std::vector<StepEntry> need_now_;  // entries of block_heap_ due at the next decode step
+  // (time of each decoding sequence's last token, how many) — few entries, one per iteration
+  // since the last decode step.
+  std::vector<std::pair<TimeNs, std::int64_t>> token_groups_;
+  TimeNs last_decode_end_ns_ = 0;
+
+  // The running iteration.
+  bool busy_ = false;
+  bool iter_decodes_ = false;
+  TimeNs iter_start_ns_ = 0;
+  model::BatchShape iter_shape_;
+  std::vector<std::uint32_t> iter_prefills_;
+  policy::IterationPlan plan_;
+  mutable std::uint32_t cursor_seq_ = Sequence::kNone;  // newest_running() walk cache
+  mutable std::size_t cursor_index_ = 0;
+};
+
+}  // namespace xpusim::systems

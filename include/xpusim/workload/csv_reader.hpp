@@ -1,0 +1,52 @@
+#pragma once
+// Streams a comma-separated file one line at a time and turns bad fields into errors that name
+// the file and line. Memory is one line, whatever the file's length. Fields are not quoted (no
+// trace format here needs commas inside a field).
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xpusim::workload {
+
+// Line-by-line CSV reader with located, typed field parsing.
+class CsvReader {
+ public:
+  // Throws xpusim::Error when the file cannot be opened.
+  explicit CsvReader(const std::filesystem::path& path);
+
+  // Advances to the next non-blank line and splits it; false at end of file.
+  bool next_line();
+  std::size_t field_count() const { return fields_.size(); }
+  std::string_view field(std::size_t i) const { return fields_.at(i); }
+  const std::vector<std::string_view>& fields() const { return fields_; }
+  std::string_view line_text() const { return line_; }
+  std::int64_t line_number() const { return line_number_; }
+  const std::string& file_name() const { return file_name_; }
+
+  // "FILE:LINE" of the current line.
+  std::string location() const;
+  // Throws xpusim::Error "FILE:LINE: what".
+  [[noreturn]] void fail(const std::string& what) const;
+
+  // Parses field i as an integer in [min, max]; `column` names it in the error.
+  std::int64_t integer(std::size_t i, std::string_view column, std::int64_t min,
+                       std::int64_t max) const;
+  std::uint64_t unsigned_integer(std::size_t i, std::string_view column) const;
+  // Parses field i as a finite number >= min.
+  double real(std::size_t i, std::string_view column, double min) const;
+
+ private:
+  std::ifstream in_;
+  std::string file_name_;
+  std::string line_;
+  std::vector<std::string_view> fields_;
+  std::int64_t line_number_ = 0;
+};
+
+// Splits `text` on `sep`, trimming spaces and tabs around each piece (views into `text`).
+void split_fields(std::string_view text, char sep, std::vector<std::string_view>& out);
+
+}  // namespace xpusim::workload

@@ -1,0 +1,52 @@
+#pragma once
+// Streaming readers of request-trace files: one row at a time, constant memory, every bad row an
+// xpusim::Error naming file and line.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xpusim/core/time.hpp"
+
+namespace xpusim::workload {
+
+enum class TraceFormat { Azure, Xpusim };
+
+// "azure" or "xpusim"; throws xpusim::Error on anything else.
+TraceFormat parse_trace_format(const std::string& name);
+const char* to_string(TraceFormat format);
+
+// One data row as the file states it; the trace source turns it into a Request.
+struct TraceRow {
+  TimeNs offset_ns = 0;  // arrival relative to the trace's origin (never decreases)
+  std::int32_t prompt_tokens = 0;
+  std::int32_t output_tokens = 0;
+  std::string tenant;  // empty when the format or row has none
+  std::uint64_t session = 0;
+  std::int32_t priority = 0;
+  std::optional<double> ttft_slo_s;  // absent: the source-wide SLO applies
+  std::optional<double> tpot_slo_s;
+  std::vector<std::uint64_t> prefix_hashes;
+};
+
+// Reads one trace format row by row.
+class TraceReader {
+ public:
+  virtual ~TraceReader() = default;
+  // Fills `row` with the next data row; false after the last. A file without any data row
+  // throws instead of returning false the first time.
+  virtual bool next(TraceRow& row) = 0;
+  // Whether rows carry tenant names (so the source must map them to indices).
+  virtual bool has_tenants() const = 0;
+  // Rows whose output length the reader changed (Azure rows with 0 generated tokens).
+  virtual std::int64_t clamped_output_rows() const { return 0; }
+  // "FILE:LINE" of the row last returned, for errors the caller finds.
+  virtual std::string location() const = 0;
+};
+
+// Opens `path` and checks its header; throws xpusim::Error when missing, empty or mismatched.
+std::unique_ptr<TraceReader> open_trace(TraceFormat format, const std::filesystem::path& path);
+
+}  // namespace xpusim::workload

@@ -1,0 +1,89 @@
+// `xpusim list`: generated from the same declarations the loader validates against.
+#include <algorithm>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "xpusim/cli/commands.hpp"
+#include "xpusim/hw/device_spec.hpp"
+#include "xpusim/model/model_spec.hpp"
+#include "xpusim/scenario/scenario_loader.hpp"
+#include "xpusim/systems/instance_config.hpp"
+
+namespace xpusim::cli {
+
+namespace {
+
+void print_schema(const ParamSchema& schema, const std::string& indent) {
+  for (const auto& d : schema.decls()) {
+    std::string def = d.default_value ? "default " + format_value(*d.default_value) : "required";
+    if (d.default_value && std::holds_alternative<std::string>(*d.default_value) &&
+        std::get<std::string>(*d.default_value).empty())
+      def = "default \"\"";
+    std::cout << indent << std::left << std::setw(26) << d.name << " " << std::setw(34)
+              << d.expected() << " " << std::setw(18) << def << " " << d.help << "\n";
+  }
+}
+
+template <typename CatalogT>
+void print_catalog(const std::string& title, const std::string& key, const CatalogT& catalog) {
+  std::cout << title << " (" << key << "):\n";
+  for (const auto& [name, entry] : catalog.entries()) {
+    std::cout << "  " << name << ": " << entry.help << "\n";
+    print_schema(entry.schema, "      ");
+  }
+  std::cout << "\n";
+}
+
+void print_section(const std::string& title, const ParamSchema& schema) {
+  std::cout << title << ":\n";
+  print_schema(schema, "  ");
+  std::cout << "\n";
+}
+
+void print_presets(const std::string& title, const std::string& dir) {
+  std::vector<std::string> names;
+  const std::filesystem::path root = std::filesystem::path(XPUSIM_SOURCE_DIR) / "configs" / dir;
+  if (std::filesystem::is_directory(root))
+    for (const auto& f : std::filesystem::directory_iterator(root))
+      if (f.path().extension() == ".yaml") names.push_back(f.path().stem().string());
+  std::sort(names.begin(), names.end());
+  std::cout << title << " presets (" << root.string() << "):";
+  for (const auto& n : names) std::cout << " " << n;
+  std::cout << "\n\n";
+}
+
+}  // namespace
+
+int list_command(const std::string& family) {
+  const scenario::Catalogs c = scenario::build_catalogs();
+  const auto want = [&](const std::string& f) { return family.empty() || family == f; };
+  bool any = false;
+  if (want("scenario")) any = true, print_section("top-level keys", scenario::top_level_schema());
+  if (want("hardware")) {
+    any = true;
+    print_section("device parameters (hardware: {preset: NAME, ...overrides})", hw::device_schema());
+    print_presets("hardware", "hardware");
+  }
+  if (want("model")) {
+    any = true;
+    print_section("model parameters (model: {preset: NAME, ...overrides})", model::model_schema());
+    print_presets("model", "models");
+  }
+  if (want("execution")) any = true, print_catalog("execution models", "execution.model", c.execution);
+  if (want("cluster")) any = true, print_section("cluster", scenario::cluster_schema());
+  if (want("router")) any = true, print_catalog("routers", "cluster.router.policy", c.routers);
+  if (want("instance")) any = true, print_section("instance", systems::InstanceConfig::schema());
+  if (want("batching")) any = true, print_catalog("batching policies", "batching.policy", c.batching);
+  if (want("workload")) any = true, print_catalog("workload sources", "workload.source", c.sources);
+  if (want("slo")) any = true, print_section("slo", scenario::slo_schema());
+  if (!any) {
+    std::cerr << "error: unknown family '" << family
+              << "' (expected one of: scenario, hardware, model, execution, cluster, router, "
+                 "instance, batching, workload, slo)\n";
+    return kExitInput;
+  }
+  return kExitOk;
+}
+
+}  // namespace xpusim::cli

@@ -1,0 +1,60 @@
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "xpusim/cli/commands.hpp"
+#include "xpusim/core/error.hpp"
+#include "xpusim/report/text_format.hpp"
+#include "xpusim/scenario/scenario_loader.hpp"
+#include "xpusim/scenario/simulation.hpp"
+
+namespace xpusim::cli {
+
+int run_command(const RunArgs& args) {
+  try {
+    const scenario::Catalogs catalogs = scenario::build_catalogs();
+    const scenario::ScenarioSpec spec = scenario::load_scenario(args.scenario, args.overrides, catalogs);
+    scenario::RunOptions options;
+    options.out_dir = args.out_dir.empty() ? std::filesystem::path("results") / spec.name
+                                           : std::filesystem::path(args.out_dir);
+    options.timeline = args.timeline;
+    options.progress = !args.quiet && isatty(STDERR_FILENO);
+    spdlog::info("running {} (seed {}) -> {}", spec.path.string(), spec.seed, options.out_dir.string());
+    const scenario::RunResult result = scenario::run_scenario(spec, catalogs, options);
+    if (!args.quiet) std::cout << report::format_summary_table(result.summary);
+    spdlog::info("{} events; results in {}", result.events, options.out_dir.string());
+    return kExitOk;
+  } catch (const scenario::ScenarioError& e) {
+    for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";
+    return kExitInput;
+  } catch (const Error& e) {
+    std::cerr << "error: " << args.scenario << ": " << e.what() << "\n";
+    return kExitInput;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error (please report): " << e.what() << "\n";
+    return kExitInternal;
+  }
+}
+
+int validate_command(const std::vector<std::string>& files,
+                     const std::vector<std::string>& overrides) {
+  const scenario::Catalogs catalogs = scenario::build_catalogs();
+  int failed = 0;
+  for (const auto& file : files) {
+    try {
+      const scenario::ScenarioSpec spec = scenario::load_scenario(file, overrides, catalogs);
+      std::cout << file << ": ok\n";
+    } catch (const scenario::ScenarioError& e) {
+      ++failed;
+      for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";
+    } catch (const Error& e) {
+      ++failed;
+      std::cerr << "error: " << file << ": " << e.what() << "\n";
+    }
+  }
+  if (failed > 0) std::cerr << failed << " of " << files.size() << " files invalid\n";
+  return failed == 0 ? kExitOk : kExitInput;
+}
+
+}  // namespace xpusim::cli

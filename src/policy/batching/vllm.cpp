@@ -1,0 +1,67 @@
+#include "xpusim/policy/batching/vllm.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace xpusim::policy {
+
+ParamSchema VllmBatching::schema() {
+  ParamSchema s;
+  s.integer("max_num_seqs", 256, "", "most sequences running at once", {.min = 1})
+      .integer("max_num_batched_tokens", 8192, "tokens",
+               "most prompt tokens in one prefill iteration", {.min = 1})
+      .real("watermark", 0.01, "", "fraction of KV blocks kept free when admitting",
+            {.min = 0, .max = 0.5});
+  return s;
+}
+
+VllmBatching::Config VllmBatching::config_from(const Params& p) {
+  return Config{p.integer("max_num_seqs"), p.integer("max_num_batched_tokens"),
+                p.real("watermark")};
+}
+
+// How many waiting sequences, from the head, can be admitted into one prefill iteration
+// (vLLM v0 _schedule_prefills: stop at the first that does not fit, FCFS).
+std::size_t VllmBatching::admissible(const BatchView& view) const {
+  const auto watermark_blocks =
+      static_cast<std::int64_t>(std::floor(config_.watermark * view.total_blocks()));
+  std::int64_t free = view.free_blocks();
+  std::int64_t tokens = 0;
+  std::size_t running = view.running_count();
+  std::size_t n = 0;
+  while (n < view.waiting_count()) {
+    const WaitingInfo w = view.waiting(n);
+    if (running + 1 > static_cast<std::size_t>(config_.max_num_seqs)) break;
+    if (tokens + w.prefill_tokens > config_.max_num_batched_tokens && n > 0) break;
+    if (free - w.blocks_needed < watermark_blocks) break;
+    free -= w.blocks_needed;
+    tokens += w.prefill_tokens;
+    ++running;
+    ++n;
+  }
+  return n;
+}
+
+void VllmBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {
+  plan = IterationPlan{};
+  // Prefill first: an iteration that admits runs prefills only (decodes wait).
+  plan.admit = admissible(view);
+  if (plan.admit > 0) return;
+  plan.prefill_token_budget = 0;
+  if (view.decoding_count() == 0) return;
+  // Decode step: preempt the newest running sequences until every remaining one has a block
+  // for its next token. A preempted sequence frees its blocks and no longer needs one.
+  std::int64_t free = view.free_blocks();
+  std::int64_t needed = view.decode_blocks_needed();
+  std::size_t victims = 0;
+  while (needed > free && victims < view.running_count()) {
+    const RunningInfo v = view.newest_running(victims);
+    free += v.blocks_held;
+    if (v.needs_block_now) --needed;
+    ++victims;
+  }
+  plan.preempt_newest = victims;
+  plan.run_decodes = victims < view.running_count();
+}
+
+}  // namespace xpusim::policy

@@ -1,0 +1,14 @@
+// The registry lines of the routing family: one per router, by the name the YAML uses.
+#include "xpusim/policy/routing/least_outstanding.hpp"
+#include "xpusim/policy/routing/round_robin.hpp"
+
+namespace xpusim::policy {
+
+void register_routers(RouterCatalog& c) {
+  c.add("round_robin", "instances in turn, ignoring load", ParamSchema{},
+        [](const Params&) { return std::make_unique<RoundRobinRouter>(); });
+  c.add("least_outstanding", "fewest waiting + running requests (ties: lowest index)",
+        ParamSchema{}, [](const Params&) { return std::make_unique<LeastOutstandingRouter>(); });
+}
+
+}  // namespace xpusim::policy

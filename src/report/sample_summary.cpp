@@ -1,0 +1,64 @@
+#include "xpusim/report/sample_summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::report {
+
+std::uint64_t nearest_rank(double q, std::uint64_t n) {
+  XPUSIM_CHECK(q >= 0.0 && q <= 1.0, "quantile must be in [0, 1]");
+  XPUSIM_CHECK(n > 0 && n < (1ULL << 44), "nearest_rank needs 0 < n < 2^44");
+  constexpr std::uint64_t kPpm = 1'000'000;
+  const auto ppm = static_cast<std::uint64_t>(std::llround(q * static_cast<double>(kPpm)));
+  const std::uint64_t rank = (ppm * n + kPpm - 1) / kPpm;
+  return std::clamp<std::uint64_t>(rank, 1, n);
+}
+
+void SampleSummary::add(double value) {
+  XPUSIM_DEBUG_CHECK(std::isfinite(value), "sample must be finite");
+  if (sorted_ && !values_.empty() && value < values_.back()) sorted_ = false;
+  values_.push_back(value);
+  sum_ += value;
+}
+
+void SampleSummary::sort_if_needed() const {
+  if (sorted_) return;
+  std::sort(values_.begin(), values_.end());
+  sorted_ = true;
+}
+
+double SampleSummary::mean() const {
+  XPUSIM_CHECK(!values_.empty(), "mean of no samples");
+  return sum_ / static_cast<double>(values_.size());
+}
+
+double SampleSummary::max() const {
+  XPUSIM_CHECK(!values_.empty(), "max of no samples");
+  sort_if_needed();
+  return values_.back();
+}
+
+double SampleSummary::quantile(double q) const {
+  XPUSIM_CHECK(!values_.empty(), "quantile of no samples");
+  sort_if_needed();
+  return values_[nearest_rank(q, values_.size()) - 1];
+}
+
+nlohmann::json SampleSummary::to_json(double scale) const {
+  nlohmann::json j = nlohmann::json::object();
+  if (values_.empty()) {
+    for (const char* key : {"mean", "p50", "p90", "p99", "max"}) j[key] = nullptr;
+  } else {
+    j["mean"] = mean() * scale;
+    j["p50"] = quantile(0.50) * scale;
+    j["p90"] = quantile(0.90) * scale;
+    j["p99"] = quantile(0.99) * scale;
+    j["max"] = max() * scale;
+  }
+  j["count"] = values_.size();
+  return j;
+}
+
+}  // namespace xpusim::report

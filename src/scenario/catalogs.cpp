@@ -1,0 +1,23 @@
+#include "xpusim/scenario/catalogs.hpp"
+
+#include "xpusim/model/roofline_model.hpp"
+
+namespace xpusim::scenario {
+
+Catalogs build_catalogs() {
+  Catalogs c;
+  workload::register_request_sources(c.sources);
+  policy::register_batching_policies(c.batching);
+  policy::register_routers(c.routers);
+  c.execution.add("roofline",
+                  "per-operator max(FLOPs / (peak x MFU), bytes / (bandwidth x efficiency)) + "
+                  "tensor-parallel all-reduce + fixed overheads",
+                  model::roofline_schema(),
+                  [](const Params& p, const model::ModelSpec& m, const model::Placement& pl) {
+                    return std::make_unique<model::RooflineModel>(
+                        m, pl, model::roofline_factors_from_params(p));
+                  });
+  return c;
+}
+
+}  // namespace xpusim::scenario

@@ -1,0 +1,205 @@
+#include "xpusim/scenario/yaml_document.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace xpusim::scenario {
+
+namespace {
+
+std::string mark_text(const std::filesystem::path& path, const YAML::Mark& mark) {
+  std::ostringstream os;
+  os << path.string();
+  if (mark.line >= 0) os << ":" << mark.line + 1 << ":" << mark.column + 1;
+  return os.str();
+}
+
+// yaml-cpp expands aliases without limit; a "billion laughs" document would take all memory.
+constexpr std::size_t kMaxNodes = 1'000'000;
+std::size_t count_nodes(const YAML::Node& node, std::size_t budget) {
+  std::size_t n = 1;
+  if (node.IsMap() || node.IsSequence())
+    for (auto it = node.begin(); it != node.end() && n <= budget; ++it) {
+      if (node.IsMap()) n += count_nodes(it->second, budget - n);
+      else n += count_nodes(*it, budget - n);
+    }
+  return n;
+}
+
+}  // namespace
+
+YamlDocument YamlDocument::parse(const std::string& text, const std::filesystem::path& as_path) {
+  YamlDocument doc;
+  doc.path_ = as_path;
+  try {
+    doc.root_ = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError({mark_text(as_path, e.mark) + ": malformed YAML: " + e.msg});
+  }
+  if (count_nodes(doc.root_, kMaxNodes) > kMaxNodes)
+    throw ScenarioError({as_path.string() + ": YAML expands to more than 1,000,000 nodes "
+                                            "(aliases nested too deep?)"});
+  if (doc.root_.IsNull()) doc.root_ = YAML::Node(YAML::NodeType::Map);
+  if (!doc.root_.IsMap())
+    throw ScenarioError({mark_text(as_path, doc.root_.Mark()) +
+                         ": expected a YAML map of sections at the top level"});
+  return doc;
+}
+
+YamlDocument YamlDocument::load(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError({path.string() + ": cannot read file (missing or unreadable)"});
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse(text.str(), path);
+}
+
+void YamlDocument::apply_override(const std::string& assignment, Diagnostics& diag) {
+  const Location at{"--set " + assignment};
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    diag.error(at, "", "expected KEY=VALUE with a dotted key, e.g. workload.rate_per_s=12");
+    return;
+  }
+  const std::string key = assignment.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    diag.error(at, key, "value is not valid YAML: " + e.msg);
+    return;
+  }
+  std::vector<std::string> parts;
+  std::stringstream ss(key);
+  for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+  // Walk with fresh handles: yaml-cpp's operator= on a handle would rebind, not descend.
+  std::vector<YAML::Node> chain{root_};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    YAML::Node child = chain.back()[parts[i]];
+    if (child.IsDefined() && !child.IsNull() && !child.IsMap()) {
+      diag.error(at, key, "'" + parts[i] + "' is not a map, so it has no key '" + parts[i + 1] + "'");
+      return;
+    }
+    if (!child.IsDefined() || child.IsNull()) chain.back()[parts[i]] = YAML::Node(YAML::NodeType::Map);
+    chain.push_back(chain.back()[parts[i]]);
+  }
+  chain.back()[parts.back()] = value;
+  overridden_.insert(key);
+  override_text_[key] = assignment;
+}
+
+Location YamlDocument::locate(const YAML::Node& node, const std::string& dotted_key) const {
+  if (overridden_.count(dotted_key)) return {"--set " + override_text_.at(dotted_key)};
+  return {mark_text(path_, node.Mark())};
+}
+
+bool convert_scalar(const YAML::Node& node, const ParamDecl& decl, ParamValue& out,
+                    std::string& why) {
+  if (!node.IsScalar()) {
+    why = "expected " + decl.expected() + ", got a " + (node.IsMap() ? "map" : node.IsSequence() ? "list" : "null value");
+    return false;
+  }
+  const std::string& text = node.Scalar();
+  const auto fail = [&] {
+    why = "expected " + decl.expected() + ", got '" + text + "'";
+    return false;
+  };
+  switch (decl.type) {
+    case ParamType::String:
+    case ParamType::Choice: out = text; return true;
+    case ParamType::Bool:
+      if (text == "true") out = true;
+      else if (text == "false") out = false;
+      else return fail();
+      return true;
+    case ParamType::Int: {
+      errno = 0;
+      char* end = nullptr;
+      const long long v = std::strtoll(text.c_str(), &end, 10);
+      if (!text.empty() && *end == '\0' && errno == 0) {
+        out = static_cast<std::int64_t>(v);
+        return true;
+      }
+      // Accept integral reals such as 1e6, a common way to write large counts.
+      const double d = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end != '\0' || !std::isfinite(d) || d != std::floor(d) ||
+          std::fabs(d) > 9.0e18)
+        return fail();
+      out = static_cast<std::int64_t>(d);
+      return true;
+    }
+    case ParamType::Real: {
+      errno = 0;
+      char* end = nullptr;
+      const double d = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(d)) return fail();
+      out = d;
+      return true;
+    }
+  }
+  return fail();
+}
+
+LocatedMap read_params_map(const YamlDocument& doc, const YAML::Node& node,
+                           const std::string& prefix, const ParamSchema& schema,
+                           const std::set<std::string>& extra_keys, Diagnostics& diag) {
+  LocatedMap out;
+  out.self = doc.locate(node, prefix);
+  if (!node.IsDefined() || node.IsNull()) return out;
+  if (!node.IsMap()) {
+    diag.error(out.self, prefix, "expected a map of parameters");
+    return out;
+  }
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string key = it->first.as<std::string>();
+    const std::string dotted = prefix.empty() ? key : prefix + "." + key;
+    const Location at = doc.locate(it->first, dotted);
+    if (extra_keys.count(key)) continue;
+    const ParamDecl* decl = schema.find(key);
+    if (!decl) {
+      std::string known;
+      for (const auto& d : schema.decls()) known += (known.empty() ? "" : ", ") + d.name;
+      for (const auto& k : extra_keys) known += (known.empty() ? "" : ", ") + k;
+      diag.error(at, dotted, "unknown key (expected one of: " + known + ")");
+      continue;
+    }
+    ParamValue value;
+    std::string why;
+    const Location value_at = doc.locate(it->second, dotted);
+    if (!convert_scalar(it->second, *decl, value, why)) {
+      diag.error(value_at, dotted, why);
+      continue;
+    }
+    const std::string problem = check_value(*decl, value);
+    if (!problem.empty()) {
+      diag.error(value_at, dotted, problem);
+      continue;
+    }
+    out.values[key] = value;
+    out.where[key] = value_at;
+  }
+  return out;
+}
+
+bool resolve_located(const ParamSchema& schema, const LocatedMap& given,
+                     const std::string& prefix, Params& out, Diagnostics& diag) {
+  try {
+    out = resolve_params(schema, given.values);
+    return true;
+  } catch (const ParamError& e) {
+    const auto it = given.where.find(e.key());
+    const std::string dotted = prefix.empty() ? e.key() : prefix + "." + e.key();
+    std::string msg = e.what();
+    // resolve_params phrases messages as "key 'k': ..." or "missing required key 'k' (...)";
+    // the location prefix names the key already, so keep only the explanation.
+    const std::string lead = "key '" + e.key() + "': ";
+    if (msg.rfind(lead, 0) == 0) msg = msg.substr(lead.size());
+    diag.error(it != given.where.end() ? it->second : given.self, dotted, msg);
+    return false;
+  }
+}
+
+}  // namespace xpusim::scenario

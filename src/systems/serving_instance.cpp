@@ -1,0 +1,373 @@
+#include "xpusim/systems/serving_instance.hpp"
+
+#include <algorithm>
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::systems {
+
+namespace {
+constexpr std::string_view kLabelPrefill = "prefill";
+constexpr std::string_view kLabelDecode = "decode";
+constexpr std::string_view kLabelMixed = "mixed";
+}  // namespace
+
+ServingInstance::ServingInstance(int index, Wiring wiring,
+                                 std::vector<std::unique_ptr<hw::Device>> devices,
+                                 std::int64_t kv_blocks, std::int32_t block_size)
+    : index_(index),
+      sim_(wiring.sim),
+      exec_(wiring.exec),
+      policy_(std::move(wiring.policy)),
+      observer_(wiring.observer),
+      devices_(std::move(devices)),
+      memory_(wiring.sim, devices_.at(0)->spec().memory_bw_bytes_per_s),
+      kv_(kv_blocks),
+      block_size_(block_size) {
+  XPUSIM_CHECK(kv_blocks > 0 && block_size > 0, "instance needs KV capacity");
+}
+
+bool ServingInstance::fits(const workload::Request& r) const {
+  return blocks_for(std::int64_t{r.prompt_tokens} + r.output_tokens) <= kv_.total();
+}
+
+std::uint32_t ServingInstance::new_sequence(workload::Request request) {
+  std::uint32_t s;
+  if (!free_seqs_.empty()) {
+    s = free_seqs_.back();
+    free_seqs_.pop_back();
+  } else {
+    s = static_cast<std::uint32_t>(seqs_.size());
+    seqs_.emplace_back();
+  }
+  Sequence& q = seqs_[s];
+  const std::uint32_t epoch = q.epoch + 1;
+  q = Sequence{};
+  q.epoch = epoch;
+  q.request = std::move(request);
+  q.state = SeqState::Waiting;
+  q.prefill_len = q.request.prompt_tokens;
+  return s;
+}
+
+void ServingInstance::enqueue(workload::Request request, TimeNs now) {
+  if (!fits(request)) return reject(std::move(request), now);
+  waiting_.push_back(new_sequence(std::move(request)));
+  if (!busy_) try_start(now);
+}
+
+void ServingInstance::reject(workload::Request&& request, TimeNs now) {
+  Sequence tmp;
+  tmp.request = std::move(request);
+  publish(tmp, RequestOutcome::Rejected, now);
+}
+
+void ServingInstance::publish(const Sequence& q, RequestOutcome outcome, TimeNs now) {
+  RequestRecord r;
+  r.id = q.request.id;
+  r.instance = index_;
+  r.prompt_tokens = q.request.prompt_tokens;
+  r.output_tokens = q.request.output_tokens;
+  r.tenant = q.request.tenant;
+  r.priority = q.request.priority;
+  r.ttft_slo_s = q.request.ttft_slo_s;
+  r.tpot_slo_s = q.request.tpot_slo_s;
+  r.arrival_ns = q.request.arrival_ns;
+  r.first_scheduled_ns = q.first_scheduled_ns;
+  r.first_token_ns = q.first_token_ns;
+  r.finish_ns = outcome == RequestOutcome::Completed ? now : -1;
+  r.preemptions = q.preemptions;
+  r.outcome = outcome;
+  observer_.on_request_done(r);
+}
+
+// ---- policy::BatchView ------------------------------------------------------------------
+
+std::int64_t ServingInstance::decode_blocks_needed() const {
+  std::int64_t n = 0;
+  for (const auto& e : need_now_) n += valid(e);
+  return n;
+}
+
+policy::WaitingInfo ServingInstance::waiting(std::size_t i) const {
+  const Sequence& q = seqs_[waiting_.at(i)];
+  return {q.prefill_len, blocks_for(q.prefill_len),
+          std::int64_t{q.request.prompt_tokens} + q.request.output_tokens};
+}
+
+policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
+  XPUSIM_CHECK(i < running_count_, "newest_running index out of range");
+  // Policies walk from the newest; continue from the last position instead of restarting.
+  if (cursor_seq_ == Sequence::kNone || i < cursor_index_) {
+    cursor_seq_ = running_tail_;
+    cursor_index_ = 0;
+  }
+  while (cursor_index_ < i) {
+    cursor_seq_ = seqs_[cursor_seq_].prev;
+    ++cursor_index_;
+  }
+  const Sequence& q = seqs_[cursor_seq_];
+  const bool decoding = q.state == SeqState::Decoding;
+  return {q.blocks, decoding && kv_tokens(q) >= q.blocks * block_size_, !decoding};
+}
+
+// ---- starting an iteration ---------------------------------------------------------------
+
+void ServingInstance::collect_block_needs() {
+  while (!block_heap_.empty() && block_heap_.top().step <= decode_step_) {
+    const StepEntry e = block_heap_.top();
+    block_heap_.pop();
+    if (valid(e)) need_now_.push_back(e);
+  }
+}
+
+void ServingInstance::try_start(TimeNs now) {
+  collect_block_needs();
+  cursor_seq_ = Sequence::kNone;
+  policy_->plan_iteration(*this, plan_);
+  if (plan_.preempt_newest > 0) apply_preemptions(plan_.preempt_newest, now);
+  if (plan_.admit > 0) admit(plan_.admit, now);
+
+  model::BatchShape shape;
+  iter_decodes_ = plan_.run_decodes && n_decoding_ > 0;
+  if (iter_decodes_) {
+    grow_decode_blocks();
+    shape.decode_seqs = n_decoding_;
+    shape.decode_context_sum = kv_sum_decoding_ + n_decoding_;
+  }
+  schedule_prefill_chunks(plan_.prefill_token_budget, shape);
+  if (shape.empty()) {
+    // Nothing can run. With nothing running either, the head request can never be admitted
+    // (e.g. the watermark leaves too little room): reject it rather than stall forever.
+    if (running_count_ == 0 && !waiting_.empty()) {
+      const std::uint32_t s = waiting_.front();
+      waiting_.pop_front();
+      publish(seqs_[s], RequestOutcome::Rejected, now);
+      seqs_[s].state = SeqState::Free;
+      ++seqs_[s].epoch;
+      free_seqs_.push_back(s);
+      return try_start(now);
+    }
+    busy_ = false;
+    for (auto& d : devices_) d->set_idle(now);
+    return;
+  }
+  busy_ = true;
+  iter_start_ns_ = now;
+  iter_shape_ = shape;
+  const model::IterationCost cost = exec_.estimate(shape);
+  const std::string_view label =
+      shape.prefill_tokens == 0 ? kLabelDecode : (shape.decode_seqs == 0 ? kLabelPrefill : kLabelMixed);
+  for (auto& d : devices_) d->set_busy(now, cost.activity, label);
+  memory_.start(std::max<TimeNs>(cost.time_ns, 1), cost.bytes, *this, 0);
+}
+
+void ServingInstance::apply_preemptions(std::size_t count, TimeNs now) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint32_t s = running_tail_;
+    XPUSIM_CHECK(s != Sequence::kNone, "policy preempted more sequences than are running");
+    Sequence& q = seqs_[s];
+    q.prefill_end_ns = last_token_ns(q);
+    if (q.state == SeqState::Decoding) q.generated += static_cast<std::int32_t>(decode_step_ - q.join_step);
+    leave_running(s);
+    // Recompute: the prompt and every generated token are prefilled again on readmission.
+    q.state = SeqState::Waiting;
+    q.prefill_len = std::int64_t{q.request.prompt_tokens} + q.generated;
+    q.prefilled = 0;
+    ++q.preemptions;
+    waiting_.push_front(s);  // newest first, so the oldest victim ends at the head (vLLM v0)
+    observer_.on_preemption(q.request.id, index_, now);
+  }
+}
+
+void ServingInstance::admit(std::size_t count, TimeNs now) {
+  for (std::size_t i = 0; i < count; ++i) {
+    XPUSIM_CHECK(!waiting_.empty(), "policy admitted more sequences than are waiting");
+    const std::uint32_t s = waiting_.front();
+    waiting_.pop_front();
+    Sequence& q = seqs_[s];
+    q.blocks = blocks_for(q.prefill_len);
+    kv_.allocate(q.blocks);
+    q.state = SeqState::Prefilling;
+    if (q.first_scheduled_ns < 0) q.first_scheduled_ns = now;
+    pending_prefill_tokens_ += q.prefill_len;
+    prefilling_.push_back(s);
+    q.prev = running_tail_;
+    q.next = Sequence::kNone;
+    if (running_tail_ != Sequence::kNone) seqs_[running_tail_].next = s;
+    else running_head_ = s;
+    running_tail_ = s;
+    ++running_count_;
+  }
+}
+
+// Every decoding sequence whose held blocks are full gets one more before the step runs.
+void ServingInstance::grow_decode_blocks() {
+  for (const StepEntry& e : need_now_) {
+    if (!valid(e)) continue;
+    Sequence& q = seqs_[e.seq];
+    kv_.allocate(1);
+    ++q.blocks;
+    const std::int64_t next_need = q.join_step + q.blocks * block_size_ - q.base_kv;
+    const std::int64_t finish_step = q.join_step + (q.request.output_tokens - q.generated);
+    if (next_need < finish_step) block_heap_.push({next_need, e.seq, q.epoch});
+  }
+  need_now_.clear();
+}
+
+void ServingInstance::schedule_prefill_chunks(std::int64_t budget, model::BatchShape& shape) {
+  iter_prefills_.clear();
+  for (const std::uint32_t s : prefilling_) {
+    if (budget <= 0) break;
+    Sequence& q = seqs_[s];
+    const std::int64_t n = std::min(q.prefill_len - q.prefilled, budget);
+    const std::int64_t c = q.prefilled;
+    q.chunk = n;
+    budget -= n;
+    iter_prefills_.push_back(s);
+    ++shape.prefill_seqs;
+    shape.prefill_tokens += n;
+    shape.prefill_cached_sum += c;
+    shape.prefill_attention_pairs += static_cast<double>(n) * c + 0.5 * n * (n + 1.0);
+  }
+}
+
+// ---- finishing an iteration ------------------------------------------------------------
+
+void ServingInstance::on_op_done(std::uint64_t, TimeNs now) {
+  if (iter_decodes_) finish_decode_step(now);
+  finish_prefills(now);
+  observer_.on_iteration(index_, iter_start_ns_, now, iter_shape_.decode_seqs,
+                         iter_shape_.prefill_tokens);
+  if constexpr (kXpusimInvariants) check_invariants();
+  try_start(now);
+}
+
+void ServingInstance::finish_decode_step(TimeNs now) {
+  // Membership did not change during the iteration, so every decoding sequence emitted one
+  // token; its gap depends only on when its previous token came (grouped).
+  for (const auto& [last, count] : token_groups_) observer_.on_token_gaps(now - last, count);
+  token_groups_.clear();
+  ++decode_step_;
+  kv_sum_decoding_ += n_decoding_;
+  last_decode_end_ns_ = now;
+  if (n_decoding_ > 0) token_groups_.push_back({now, n_decoding_});
+  while (!finish_heap_.empty() && finish_heap_.top().step <= decode_step_) {
+    const StepEntry e = finish_heap_.top();
+    finish_heap_.pop();
+    if (!valid(e)) continue;
+    seqs_[e.seq].generated = seqs_[e.seq].request.output_tokens;
+    finish(e.seq, now);
+  }
+}
+
+void ServingInstance::finish_prefills(TimeNs now) {
+  for (const std::uint32_t s : iter_prefills_) {
+    Sequence& q = seqs_[s];
+    q.prefilled += q.chunk;
+    pending_prefill_tokens_ -= q.chunk;
+    q.chunk = 0;
+  }
+  // Prefill chunks go to the oldest first, so completed prompts form a prefix of the queue.
+  while (!prefilling_.empty() && seqs_[prefilling_.front()].prefilled ==
+                                     seqs_[prefilling_.front()].prefill_len) {
+    const std::uint32_t s = prefilling_.front();
+    prefilling_.pop_front();
+    Sequence& q = seqs_[s];
+    if (q.first_token_ns < 0) q.first_token_ns = now;
+    else observer_.on_token_gaps(now - q.prefill_end_ns, 1);  // resumed after preemption
+    ++q.generated;
+    q.prefill_end_ns = now;
+    if (q.generated >= q.request.output_tokens) finish(s, now);
+    else start_decoding(s, now);
+  }
+}
+
+void ServingInstance::start_decoding(std::uint32_t s, TimeNs now) {
+  Sequence& q = seqs_[s];
+  q.state = SeqState::Decoding;
+  q.join_step = decode_step_;
+  q.base_kv = q.prefill_len;
+  ++n_decoding_;
+  kv_sum_decoding_ += q.base_kv;
+  add_token_group(now, 1);
+  const std::int64_t finish_step = q.join_step + (q.request.output_tokens - q.generated);
+  finish_heap_.push({finish_step, s, q.epoch});
+  const std::int64_t need = q.join_step + q.blocks * block_size_ - q.base_kv;
+  if (need < finish_step) block_heap_.push({need, s, q.epoch});
+}
+
+void ServingInstance::add_token_group(TimeNs last_token, std::int64_t count) {
+  for (auto& g : token_groups_)
+    if (g.first == last_token) {
+      g.second += count;
+      return;
+    }
+  token_groups_.push_back({last_token, count});
+}
+
+TimeNs ServingInstance::last_token_ns(const Sequence& q) const {
+  if (q.state != SeqState::Decoding) return q.prefill_end_ns;
+  return decode_step_ > q.join_step ? last_decode_end_ns_ : q.prefill_end_ns;
+}
+
+// Unlinks a running sequence and takes it out of every aggregate; frees its KV blocks.
+void ServingInstance::leave_running(std::uint32_t s) {
+  Sequence& q = seqs_[s];
+  if (q.state == SeqState::Decoding) {
+    const TimeNs last = last_token_ns(q);
+    for (auto it = token_groups_.begin(); it != token_groups_.end(); ++it)
+      if (it->first == last) {
+        if (--it->second == 0) token_groups_.erase(it);
+        break;
+      }
+    --n_decoding_;
+    kv_sum_decoding_ -= kv_tokens(q);
+  } else if (q.state == SeqState::Prefilling) {
+    pending_prefill_tokens_ -= q.prefill_len - q.prefilled;
+    prefilling_.erase(std::find(prefilling_.begin(), prefilling_.end(), s));
+  }
+  ++q.epoch;  // stale heap entries of this sequence are skipped from now on
+  kv_.release(q.blocks);
+  q.blocks = 0;
+  if (q.prev != Sequence::kNone) seqs_[q.prev].next = q.next;
+  else running_head_ = q.next;
+  if (q.next != Sequence::kNone) seqs_[q.next].prev = q.prev;
+  else running_tail_ = q.prev;
+  q.prev = q.next = Sequence::kNone;
+  --running_count_;
+  cursor_seq_ = Sequence::kNone;
+}
+
+void ServingInstance::finish(std::uint32_t s, TimeNs now) {
+  leave_running(s);
+  Sequence& q = seqs_[s];
+  publish(q, RequestOutcome::Completed, now);
+  q.state = SeqState::Free;
+  q.request.prefix_hashes = {};
+  free_seqs_.push_back(s);
+}
+
+void ServingInstance::check_invariants() const {
+  std::int64_t blocks = 0, decoding = 0, kv_sum = 0;
+  std::size_t count = 0;
+  for (std::uint32_t s = running_head_; s != Sequence::kNone; s = seqs_[s].next) {
+    const Sequence& q = seqs_[s];
+    XPUSIM_CHECK(q.state == SeqState::Decoding || q.state == SeqState::Prefilling,
+                 "running list holds a sequence that is not running");
+    blocks += q.blocks;
+    ++count;
+    if (q.state == SeqState::Decoding) {
+      ++decoding;
+      kv_sum += kv_tokens(q);
+      XPUSIM_CHECK(kv_tokens(q) <= q.blocks * block_size_, "sequence KV exceeds its blocks");
+    }
+  }
+  XPUSIM_CHECK(blocks == kv_.allocated(), "KV blocks held != blocks allocated");
+  XPUSIM_CHECK(kv_.allocated() + kv_.free() == kv_.total(), "KV blocks not conserved");
+  XPUSIM_CHECK(count == running_count_, "running count out of sync");
+  XPUSIM_CHECK(decoding == n_decoding_ && kv_sum == kv_sum_decoding_,
+               "decode aggregates out of sync");
+}
+
+}  // namespace xpusim::systems

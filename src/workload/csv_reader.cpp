@@ -1,0 +1,103 @@
+#include "xpusim/workload/csv_reader.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::workload {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+}  // namespace
+
+void split_fields(std::string_view text, char sep, std::vector<std::string_view>& out) {
+  out.clear();
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = text.find(sep, start);
+    out.push_back(trim(text.substr(start, end == std::string_view::npos ? end : end - start)));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+}
+
+CsvReader::CsvReader(const std::filesystem::path& path) : file_name_(path.string()) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(file_name_ + ": is a directory (expected a trace file)");
+  in_.open(path, std::ios::binary);
+  if (!in_) throw Error(file_name_ + ": cannot open trace file (expected a readable file)");
+}
+
+bool CsvReader::next_line() {
+  while (std::getline(in_, line_)) {
+    ++line_number_;
+    std::string_view text = line_;
+    // A UTF-8 byte-order mark, as spreadsheet exports write, is not part of the first field.
+    if (line_number_ == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    if (trim(text).empty()) continue;
+    split_fields(text, ',', fields_);
+    return true;
+  }
+  if (in_.bad()) throw Error(file_name_ + ": read error after line " + std::to_string(line_number_));
+  fields_.clear();
+  return false;
+}
+
+std::string CsvReader::location() const { return file_name_ + ":" + std::to_string(line_number_); }
+
+void CsvReader::fail(const std::string& what) const { throw Error(location() + ": " + what); }
+
+std::int64_t CsvReader::integer(std::size_t i, std::string_view column, std::int64_t min,
+                                std::int64_t max) const {
+  const std::string_view text = field(i);
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  std::ostringstream expected;
+  expected << "expected an integer in [" << min << ", " << max << "]";
+  if (text.empty()) fail(std::string(column) + " is empty (" + expected.str() + ")");
+  if (ec == std::errc::result_out_of_range)
+    fail(std::string(column) + " " + quoted(text) + " overflows (" + expected.str() + ")");
+  if (ec != std::errc() || end != text.data() + text.size())
+    fail(std::string(column) + " " + quoted(text) + " is not an integer (" + expected.str() + ")");
+  if (value < min || value > max)
+    fail(std::string(column) + " " + quoted(text) + " is out of range (" + expected.str() + ")");
+  return value;
+}
+
+std::uint64_t CsvReader::unsigned_integer(std::size_t i, std::string_view column) const {
+  const std::string_view text = field(i);
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string expected = "(expected an unsigned 64-bit integer)";
+  if (ec == std::errc::result_out_of_range)
+    fail(std::string(column) + " " + quoted(text) + " overflows " + expected);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    fail(std::string(column) + " " + quoted(text) + " is not an unsigned integer " + expected);
+  return value;
+}
+
+double CsvReader::real(std::size_t i, std::string_view column, double min) const {
+  const std::string_view text = field(i);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  std::ostringstream expected;
+  expected << "(expected a finite number >= " << min << ")";
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value))
+    fail(std::string(column) + " " + quoted(text) + " is not a finite number " + expected.str());
+  if (value < min) fail(std::string(column) + " " + quoted(text) + " is too small " + expected.str());
+  return value;
+}
+
+}  // namespace xpusim::workload
