@@ -48,7 +48,7 @@ void print_presets(const std::string& title, const std::string& dir) {
     for (const auto& f : std::filesystem::directory_iterator(root))
       if (f.path().extension() == ".yaml") names.push_back(f.path().stem().string());
   std::sort(names.begin(), names.end());
-  std::cout << title << " presets (" << root.string() << "):";
+  std::cout << title << " presets (configs/" << dir << "/):";
   for (const auto& n : names) std::cout << " " << n;
   std::cout << "\n\n";
 }

@@ -5,7 +5,7 @@
 
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/core/error.hpp"
-#include "xpusim/report/text_format.hpp"
+#include "xpusim/report/summary_table.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/simulation.hpp"
 

@@ -26,8 +26,8 @@ EventId EventQueue::push(TimeNs time, EventHandler& handler, std::uint32_t tag,
   s.payload = payload;
   s.tag = tag;
   s.live = true;
-  heap_.push_back(Key{time, next_seq_++, slot});
-  sift_up(heap_.size() - 1);
+  heap_.emplace_back();
+  sift_up(heap_.size() - 1, Key{time, next_seq_++, slot});
   ++live_;
   return EventId{slot, s.generation};
 }
@@ -77,35 +77,45 @@ void EventQueue::pop_top() {
   const std::uint32_t slot = heap_.front().slot;
   ++slots_[slot].generation;
   free_slots_.push_back(slot);
-  heap_.front() = heap_.back();
+  const Key last = heap_.back();
   heap_.pop_back();
-  if (!heap_.empty()) sift_down(0);
+  if (heap_.empty()) return;
+  // Bottom-up deletion: walk the hole at the root down to a leaf along the smallest children
+  // (one comparison less per level than a plain sift-down), then let the former last entry
+  // rise from there. That entry is usually late, so it rarely rises more than a level.
+  sift_up(hole_to_leaf(), last);
 }
 
-void EventQueue::sift_up(std::size_t i) {
-  const Key key = heap_[i];
+std::size_t EventQueue::hole_to_leaf() {
+  const std::size_t n = heap_.size();
+  Key* h = heap_.data();
+  std::size_t i = 0;
+  for (;;) {
+    const std::size_t first = 4 * i + 1;
+    std::size_t best;
+    if (first + 3 < n) {
+      // Branch-free choice among four children: the times are random, so branches mispredict.
+      const std::size_t b01 = before(h[first + 1], h[first]) ? first + 1 : first;
+      const std::size_t b23 = before(h[first + 3], h[first + 2]) ? first + 3 : first + 2;
+      best = before(h[b23], h[b01]) ? b23 : b01;
+    } else if (first < n) {
+      best = first;
+      for (std::size_t c = first + 1; c < n; ++c)
+        if (before(h[c], h[best])) best = c;
+    } else {
+      return i;
+    }
+    h[i] = h[best];
+    i = best;
+  }
+}
+
+void EventQueue::sift_up(std::size_t i, Key key) {
   while (i > 0) {
     const std::size_t parent = (i - 1) / 4;
     if (!before(key, heap_[parent])) break;
     heap_[i] = heap_[parent];
     i = parent;
-  }
-  heap_[i] = key;
-}
-
-void EventQueue::sift_down(std::size_t i) {
-  const std::size_t n = heap_.size();
-  const Key key = heap_[i];
-  for (;;) {
-    const std::size_t first = 4 * i + 1;
-    if (first >= n) break;
-    std::size_t best = first;
-    const std::size_t last = first + 4 < n ? first + 4 : n;
-    for (std::size_t c = first + 1; c < last; ++c)
-      if (before(heap_[c], heap_[best])) best = c;
-    if (!before(heap_[best], key)) break;
-    heap_[i] = heap_[best];
-    i = best;
   }
   heap_[i] = key;
 }

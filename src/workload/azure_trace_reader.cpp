@@ -17,9 +17,10 @@ AzureTraceReader::AzureTraceReader(const std::filesystem::path& path) : csv_(pat
   if (f.size() != 3 || f[0] != "TIMESTAMP" || f[1] != "ContextTokens" ||
       f[2] != "GeneratedTokens") {
     std::string hint;
-    if (!f.empty() && f[0] == "arrival_s") hint = "; this looks like an xpusim trace (format: xpusim)";
-    csv_.fail("header '" + std::string(csv_.line_text()) + "' is not an Azure trace header (expected " +
-              kHeader + hint + ")");
+    if (!f.empty() && f[0] == "arrival_s")
+      hint = "; this looks like an xpusim trace (format: xpusim)";
+    csv_.fail("header '" + std::string(csv_.line_text()) +
+              "' is not an Azure trace header (expected " + kHeader + hint + ")");
   }
 }
 
@@ -30,8 +31,8 @@ bool AzureTraceReader::next(TraceRow& row) {
     return false;
   }
   if (csv_.field_count() != 3)
-    csv_.fail("row has " + std::to_string(csv_.field_count()) + " fields (expected 3: " +
-              kHeader + ")");
+    csv_.fail("row has " + std::to_string(csv_.field_count()) + " fields (expected 3: " + kHeader +
+              ")");
   const auto stamp = parse_timestamp_ns(csv_.field(0));
   if (!stamp)
     csv_.fail("TIMESTAMP '" + std::string(csv_.field(0)) +
@@ -49,8 +50,7 @@ bool AzureTraceReader::next(TraceRow& row) {
   row = TraceRow{};
   row.offset_ns = offset;
   row.prompt_tokens = static_cast<std::int32_t>(csv_.integer(1, "ContextTokens", 1, kMaxTokens));
-  row.output_tokens =
-      static_cast<std::int32_t>(csv_.integer(2, "GeneratedTokens", 0, kMaxTokens));
+  row.output_tokens = static_cast<std::int32_t>(csv_.integer(2, "GeneratedTokens", 0, kMaxTokens));
   // A request that generated nothing still occupies a prefill and emits its first token's
   // step in a serving system, so it is replayed as one output token and counted.
   if (row.output_tokens == 0) {

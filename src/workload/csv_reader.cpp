@@ -16,7 +16,13 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+// Built by appending: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&&.
+std::string quoted(std::string_view s) {
+  std::string out(1, '\'');
+  out.append(s);
+  out.push_back('\'');
+  return out;
+}
 
 }  // namespace
 
@@ -49,7 +55,8 @@ bool CsvReader::next_line() {
     split_fields(text, ',', fields_);
     return true;
   }
-  if (in_.bad()) throw Error(file_name_ + ": read error after line " + std::to_string(line_number_));
+  if (in_.bad())
+    throw Error(file_name_ + ": read error after line " + std::to_string(line_number_));
   fields_.clear();
   return false;
 }
@@ -63,41 +70,40 @@ std::int64_t CsvReader::integer(std::size_t i, std::string_view column, std::int
   const std::string_view text = field(i);
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  std::ostringstream expected;
-  expected << "expected an integer in [" << min << ", " << max << "]";
-  if (text.empty()) fail(std::string(column) + " is empty (" + expected.str() + ")");
-  if (ec == std::errc::result_out_of_range)
-    fail(std::string(column) + " " + quoted(text) + " overflows (" + expected.str() + ")");
-  if (ec != std::errc() || end != text.data() + text.size())
-    fail(std::string(column) + " " + quoted(text) + " is not an integer (" + expected.str() + ")");
-  if (value < min || value > max)
-    fail(std::string(column) + " " + quoted(text) + " is out of range (" + expected.str() + ")");
-  return value;
+  if (ec == std::errc() && end == text.data() + text.size() && !text.empty() && value >= min &&
+      value <= max)
+    return value;
+  // The message is built only on failure: this function runs once per field of every row.
+  const std::string problem = text.empty()                           ? "is empty"
+                              : ec == std::errc::result_out_of_range ? "overflows"
+                              : ec != std::errc() || end != text.data() + text.size()
+                                  ? "is not an integer"
+                                  : "is out of range";
+  fail(std::string(column) + " " + quoted(text) + " " + problem + " (expected an integer in [" +
+       std::to_string(min) + ", " + std::to_string(max) + "])");
 }
 
 std::uint64_t CsvReader::unsigned_integer(std::size_t i, std::string_view column) const {
   const std::string_view text = field(i);
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  const std::string expected = "(expected an unsigned 64-bit integer)";
-  if (ec == std::errc::result_out_of_range)
-    fail(std::string(column) + " " + quoted(text) + " overflows " + expected);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-    fail(std::string(column) + " " + quoted(text) + " is not an unsigned integer " + expected);
-  return value;
+  if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return value;
+  fail(std::string(column) + " " + quoted(text) +
+       (ec == std::errc::result_out_of_range ? " overflows" : " is not an unsigned integer") +
+       " (expected an unsigned 64-bit integer)");
 }
 
 double CsvReader::real(std::size_t i, std::string_view column, double min) const {
   const std::string_view text = field(i);
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const bool number = !text.empty() && ec == std::errc() && end == text.data() + text.size() &&
+                      std::isfinite(value);
+  if (number && value >= min) return value;
   std::ostringstream expected;
-  expected << "(expected a finite number >= " << min << ")";
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value))
-    fail(std::string(column) + " " + quoted(text) + " is not a finite number " + expected.str());
-  if (value < min) fail(std::string(column) + " " + quoted(text) + " is too small " + expected.str());
-  return value;
+  expected << " (expected a finite number >= " << min << ")";
+  fail(std::string(column) + " " + quoted(text) +
+       (number ? " is too small" : " is not a finite number") + expected.str());
 }
 
 }  // namespace xpusim::workload

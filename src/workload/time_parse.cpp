@@ -86,13 +86,12 @@ bool take_utc_offset(std::string_view s, std::size_t& pos, std::int64_t& offset_
 std::optional<TimeNs> parse_timestamp_ns(std::string_view s) {
   std::size_t pos = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!take_digits(s, pos, 4, year) || !take_char(s, pos, '-') ||
-      !take_digits(s, pos, 2, month) || !take_char(s, pos, '-') || !take_digits(s, pos, 2, day))
+  if (!take_digits(s, pos, 4, year) || !take_char(s, pos, '-') || !take_digits(s, pos, 2, month) ||
+      !take_char(s, pos, '-') || !take_digits(s, pos, 2, day))
     return std::nullopt;
   if (!take_char(s, pos, ' ') && !take_char(s, pos, 'T')) return std::nullopt;
-  if (!take_digits(s, pos, 2, hour) || !take_char(s, pos, ':') ||
-      !take_digits(s, pos, 2, minute) || !take_char(s, pos, ':') ||
-      !take_digits(s, pos, 2, second))
+  if (!take_digits(s, pos, 2, hour) || !take_char(s, pos, ':') || !take_digits(s, pos, 2, minute) ||
+      !take_char(s, pos, ':') || !take_digits(s, pos, 2, second))
     return std::nullopt;
   std::int64_t fraction_ns = 0, offset_s = 0;
   if (!take_fraction_ns(s, pos, fraction_ns) || !take_utc_offset(s, pos, offset_s))

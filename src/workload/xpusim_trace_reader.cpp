@@ -98,10 +98,10 @@ void XpusimTraceReader::read_optional(TraceRow& row) {
                            at(kPriority), "priority", std::numeric_limits<std::int32_t>::min(),
                            std::numeric_limits<std::int32_t>::max()))
                      : 0;
-  row.ttft_slo_s = given(kTtft) ? std::optional(csv_.real(at(kTtft), "ttft_slo_s", 0.0))
-                                : std::nullopt;
-  row.tpot_slo_s = given(kTpot) ? std::optional(csv_.real(at(kTpot), "tpot_slo_s", 0.0))
-                                : std::nullopt;
+  row.ttft_slo_s =
+      given(kTtft) ? std::optional(csv_.real(at(kTtft), "ttft_slo_s", 0.0)) : std::nullopt;
+  row.tpot_slo_s =
+      given(kTpot) ? std::optional(csv_.real(at(kTpot), "tpot_slo_s", 0.0)) : std::nullopt;
   row.prefix_hashes.clear();
   if (given(kPrefix)) read_prefix_hashes(field_of(kPrefix), row.prefix_hashes);
 }

@@ -59,11 +59,12 @@ class EventQueue {
     std::uint32_t generation = 0;
     bool live = false;
   };
+  // Bitwise, not short-circuit, so the compiler can use conditional moves instead of branches.
   static bool before(const Key& a, const Key& b) {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+    return (a.time < b.time) | ((a.time == b.time) & (a.seq < b.seq));
   }
-  void sift_up(std::size_t i);
-  void sift_down(std::size_t i);
+  void sift_up(std::size_t i, Key key);
+  std::size_t hole_to_leaf();
   void pop_top();
   void drop_dead_top();
 

@@ -4,6 +4,7 @@
 // computes no metric.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "xpusim/core/time.hpp"
@@ -32,9 +33,11 @@ class Device {
   const std::string& name() const { return name_; }  // unique in the scenario, e.g. "inst0.gpu0"
   const DeviceSpec& spec() const { return spec_; }
   bool busy() const { return busy_; }
+  double activity() const { return activity_; }  // 0 while idle
 
   // Starts (or changes) the work the device runs. Observers are told at once.
   void set_busy(TimeNs now, double activity, std::string_view label);
+  // Observers are told only when the device was busy (a repeated idle is not a change).
   void set_idle(TimeNs now);
   void add_observer(DeviceObserver& observer) { observers_.push_back(&observer); }
 
@@ -43,6 +46,7 @@ class Device {
   std::string name_;
   DeviceSpec spec_;
   bool busy_ = false;
+  double activity_ = 0.0;
   std::vector<DeviceObserver*> observers_;
 };
 

@@ -2,6 +2,7 @@
 // What a device is on paper: peak compute per data type, memory, power. Filled from a preset
 // in configs/hardware/ (data-sheet numbers, cited in docs/hardware.md) or inline YAML.
 #include <string>
+#include <vector>
 
 #include "xpusim/core/params.hpp"
 
@@ -12,6 +13,7 @@ enum class DType { Fp32, Bf16, Fp16, Fp8, Int8, Int4 };
 DType parse_dtype(const std::string& name);  // throws xpusim::Error listing valid names
 std::string to_string(DType dtype);
 double bytes_per_element(DType dtype);
+std::vector<std::string> dtype_names();  // every name parse_dtype accepts, in a fixed order
 
 struct DeviceSpec {
   std::string name;            // e.g. "h100-sxm"
@@ -23,7 +25,7 @@ struct DeviceSpec {
   double memory_bytes = 0;     // device memory (HBM/GDDR) capacity
   double memory_bw_bytes_per_s = 0;
   double idle_power_w = 0;
-  double max_power_w = 0;            // board power at full activity (TDP)
+  double max_power_w = 0;             // board power at full activity (TDP)
   double scaleup_bw_bytes_per_s = 0;  // per-GPU NVLink-class bandwidth, per direction; 0 = none
   double pcie_bw_bytes_per_s = 0;     // host link, per direction
 
@@ -33,6 +35,8 @@ struct DeviceSpec {
 
 // The declared parameters of a device preset / inline device block (units in the names).
 ParamSchema device_schema();
+// Converts resolved parameters to SI base units (bytes, bytes/s, FLOP/s) and checks rules
+// that span fields; throws xpusim::ParamError naming the offending key.
 DeviceSpec device_spec_from_params(const Params& params);
 
 }  // namespace xpusim::hw

@@ -1,9 +1,13 @@
 #pragma once
 // A memory whose bandwidth is shared by the operations running on it (an SoC's DDR, a GPU's
 // HBM). Fluid model: each operation has a standalone duration and a standalone bandwidth demand
-// (bytes / standalone duration). While the sum of demands exceeds the domain's bandwidth every
-// operation progresses at bandwidth / sum-of-demands of its standalone speed. Rates are
-// recomputed whenever an operation starts or finishes, and completion events are rescheduled.
+// (bytes / standalone duration, capped at the domain's bandwidth). While the sum of demands exceeds
+// the domain's bandwidth every operation progresses at bandwidth / sum-of-demands of its standalone
+// speed. Rates are recomputed whenever an operation starts, finishes or is aborted, and completion
+// events are rescheduled. Operation slots are recycled, so nothing is allocated per operation after
+// warm-up. An operation alone on the domain (or with spare bandwidth) completes exactly
+// standalone_ns after its start.
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -38,6 +42,8 @@ class MemoryDomain final : public EventHandler {
   double bandwidth_bytes_per_s() const { return bandwidth_; }
   // Current slowdown factor (>= 1) applied to every active operation.
   double slowdown() const { return slowdown_; }
+  // Sum of the standalone bandwidth demands of the active operations (bytes/s).
+  double total_demand() const { return total_demand_; }
 
   void on_event(std::uint32_t tag, std::uint64_t payload) override;
 
@@ -53,6 +59,7 @@ class MemoryDomain final : public EventHandler {
     bool live = false;
   };
   void advance_to(TimeNs now);
+  void release(std::uint32_t index);
   void reschedule();
 
   Simulator& sim_;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "xpusim/scenario/catalogs.hpp"
+#include "xpusim/scenario/diagnostics.hpp"
 #include "xpusim/scenario/scenario_spec.hpp"
 
 namespace xpusim::scenario {

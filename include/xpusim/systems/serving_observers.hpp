@@ -1,0 +1,33 @@
+#pragma once
+// Forwards serving records to several observers (metrics, timeline) in registration order.
+#include <vector>
+
+#include "xpusim/systems/serving_records.hpp"
+
+namespace xpusim::systems {
+
+class ServingObservers final : public ServingObserver {
+ public:
+  void add(ServingObserver& observer) { observers_.push_back(&observer); }
+  void on_arrival(const workload::Request& request, TimeNs now) override {
+    for (auto* o : observers_) o->on_arrival(request, now);
+  }
+  void on_request_done(const RequestRecord& record) override {
+    for (auto* o : observers_) o->on_request_done(record);
+  }
+  void on_token_gaps(TimeNs gap_ns, std::int64_t count) override {
+    for (auto* o : observers_) o->on_token_gaps(gap_ns, count);
+  }
+  void on_preemption(std::uint64_t request_id, int instance, TimeNs now) override {
+    for (auto* o : observers_) o->on_preemption(request_id, instance, now);
+  }
+  void on_iteration(int instance, TimeNs start_ns, TimeNs end_ns, std::int64_t decode_seqs,
+                    std::int64_t prefill_tokens) override {
+    for (auto* o : observers_) o->on_iteration(instance, start_ns, end_ns, decode_seqs, prefill_tokens);
+  }
+
+ private:
+  std::vector<ServingObserver*> observers_;
+};
+
+}  // namespace xpusim::systems

@@ -1,0 +1,54 @@
+#pragma once
+#include <map>
+#include <memory>
+
+#include "xpusim/core/params.hpp"
+#include "xpusim/workload/request_source.hpp"
+#include "xpusim/workload/trace_reader.hpp"
+
+namespace xpusim::workload {
+
+// Replays a trace file, streaming: a window [start_s, end of file) of at most max_requests rows,
+// arrivals shifted to start at start_s and stretched by time_scale.
+class TraceSource final : public RequestSource {
+ public:
+  struct Config {
+    TraceFormat format = TraceFormat::Xpusim;
+    std::filesystem::path path;  // resolved against the context's base_dir
+    double time_scale = 1;
+    std::int64_t max_requests = 0;  // 0: all
+    double start_s = 0;
+    double ttft_slo_s = 0;  // for rows that state none; 0: none
+    double tpot_slo_s = 0;
+  };
+
+  static ParamSchema schema();
+  static Config config_from(const Params& params, const SourceContext& ctx);
+
+  // Opens the trace and reads up to the first kept row, so a missing file, a bad header or an
+  // empty window is reported now rather than mid-run. A trace with tenant names is read through
+  // once more first, so tenants() is complete before the first request.
+  explicit TraceSource(Config config);
+  std::optional<Request> next() override;
+  const std::vector<std::string>& tenants() const override { return tenant_names_; }
+  // Rows whose output length was raised to 1 (Azure rows with 0 generated tokens).
+  std::int64_t clamped_output_rows() const { return reader_->clamped_output_rows(); }
+
+ private:
+  // Advances `reader` to the next row inside the window; `kept` counts rows kept so far.
+  bool next_in_window(TraceReader& reader, TraceRow& row, std::int64_t& kept) const;
+  void collect_tenants();
+  Request to_request(TraceRow& row);
+  TimeNs scaled(TimeNs offset_ns) const;
+
+  Config config_;
+  TimeNs start_ns_ = 0;
+  std::unique_ptr<TraceReader> reader_;
+  TraceRow row_;
+  std::optional<Request> pending_;
+  std::int64_t kept_ = 0;
+  std::vector<std::string> tenant_names_;
+  std::map<std::string, std::int32_t, std::less<>> tenant_index_;
+};
+
+}  // namespace xpusim::workload

@@ -1,0 +1,85 @@
+#include "xpusim/hw/device_spec.hpp"
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::hw {
+namespace {
+
+constexpr double kTera = 1e12;
+constexpr double kGiga = 1e9;
+const Bounds kPositive{.min = 0, .min_exclusive = true};
+const Bounds kNonNegative{.min = 0};
+
+}  // namespace
+
+double DeviceSpec::peak_flops(DType dtype) const {
+  double peak = 0;
+  switch (dtype) {
+    case DType::Fp32:
+      peak = peak_fp32_flops;
+      break;
+    case DType::Bf16:
+    case DType::Fp16:
+      peak = peak_bf16_flops;
+      break;
+    case DType::Fp8:
+      peak = peak_fp8_flops;
+      break;
+    case DType::Int8:
+      peak = peak_int8_ops;
+      break;
+    case DType::Int4:
+      peak = 0;
+      break;  // no preset declares native int4 math
+  }
+  if (peak <= 0) throw Error("device '" + name + "' has no " + to_string(dtype) + " compute peak");
+  return peak;
+}
+
+ParamSchema device_schema() {
+  ParamSchema s;
+  s.string("name", "", "device name (a preset's file name when left empty)")
+      .choice("kind", "gpu", {"gpu", "cpu", "igpu", "npu"}, "device kind")
+      .real("peak_fp32_tflops", std::nullopt, "TFLOP/s", "dense FP32 peak (no TF32)", kPositive)
+      .real("peak_bf16_tflops", std::nullopt, "TFLOP/s", "dense BF16/FP16 tensor peak", kPositive)
+      .real("peak_fp8_tflops", 0.0, "TFLOP/s", "dense FP8 tensor peak; 0 = unsupported",
+            kNonNegative)
+      .real("peak_int8_tops", 0.0, "TOP/s", "dense INT8 tensor peak; 0 = unsupported", kNonNegative)
+      .real("memory_gb", std::nullopt, "GB", "device memory capacity (1 GB = 1e9 bytes)", kPositive)
+      .real("memory_bw_gbps", std::nullopt, "GB/s", "peak device-memory bandwidth", kPositive)
+      .real("idle_power_w", std::nullopt, "W", "board power with nothing running", kNonNegative)
+      .real("max_power_w", std::nullopt, "W", "board power at full activity (TDP)", kPositive)
+      .real("scaleup_bw_gbps", 0.0, "GB/s",
+            "per-GPU scale-up link bandwidth per direction (NVLink); 0 = none", kNonNegative)
+      .real("pcie_bw_gbps", 0.0, "GB/s", "host link bandwidth per direction; 0 = none",
+            kNonNegative);
+  return s;
+}
+
+DeviceSpec device_spec_from_params(const Params& params) {
+  DeviceSpec d;
+  d.name = params.string("name");
+  d.kind = params.string("kind");
+  d.peak_fp32_flops = params.real("peak_fp32_tflops") * kTera;
+  d.peak_bf16_flops = params.real("peak_bf16_tflops") * kTera;
+  d.peak_fp8_flops = params.real("peak_fp8_tflops") * kTera;
+  d.peak_int8_ops = params.real("peak_int8_tops") * kTera;
+  d.memory_bytes = params.real("memory_gb") * kGiga;
+  d.memory_bw_bytes_per_s = params.real("memory_bw_gbps") * kGiga;
+  d.idle_power_w = params.real("idle_power_w");
+  d.max_power_w = params.real("max_power_w");
+  d.scaleup_bw_bytes_per_s = params.real("scaleup_bw_gbps") * kGiga;
+  d.pcie_bw_bytes_per_s = params.real("pcie_bw_gbps") * kGiga;
+  // Single-field bounds are checked by resolve_params; these rules span fields.
+  if (d.idle_power_w > d.max_power_w)
+    throw ParamError("idle_power_w", "idle_power_w (" + format_value(d.idle_power_w) +
+                                         " W) exceeds max_power_w (" + format_value(d.max_power_w) +
+                                         " W)");
+  if (d.peak_fp32_flops > d.peak_bf16_flops)
+    throw ParamError("peak_fp32_tflops",
+                     "peak_fp32_tflops exceeds peak_bf16_tflops: 16-bit tensor math is never "
+                     "slower than FP32 on the devices modelled (units mixed up?)");
+  return d;
+}
+
+}  // namespace xpusim::hw

@@ -1,0 +1,182 @@
+#include "xpusim/model/roofline_model.hpp"
+
+#include <algorithm>
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::model {
+namespace {
+
+const Bounds kFraction{.min = 0, .max = 1, .min_exclusive = true};
+const Bounds kNonNegative{.min = 0};
+
+// The peak the model's GEMMs run at. Without native math for the weight type (FP8 on A100,
+// INT4 anywhere) kernels dequantise to 16-bit and run at the BF16 peak.
+double compute_peak(const hw::DeviceSpec& d, hw::DType t) {
+  switch (t) {
+    case hw::DType::Fp32:
+      return d.peak_fp32_flops;
+    case hw::DType::Fp8:
+      if (d.peak_fp8_flops > 0) return d.peak_fp8_flops;
+      break;
+    case hw::DType::Int8:
+      if (d.peak_int8_ops > 0) return d.peak_int8_ops;
+      break;
+    default:
+      break;
+  }
+  return d.peak_bf16_flops;
+}
+
+double link_bandwidth(const Placement& p) {
+  if (p.tp_link_bw_bytes_per_s > 0) return p.tp_link_bw_bytes_per_s;
+  if (p.device.scaleup_bw_bytes_per_s > 0) return p.device.scaleup_bw_bytes_per_s;
+  return p.device.pcie_bw_bytes_per_s;  // no NVLink: GPUs reduce over PCIe
+}
+
+}  // namespace
+
+ParamSchema roofline_schema() {
+  const RooflineFactors d;  // the struct's initialisers are the one place defaults live
+  ParamSchema s;
+  s.real("prefill_mfu", d.prefill_mfu, "", "fraction of peak FLOP/s GEMMs reach with prefill",
+         kFraction)
+      .real("decode_mfu", d.decode_mfu, "", "fraction of peak FLOP/s GEMMs reach in decode",
+            kFraction)
+      .real("attention_mfu", d.attention_mfu, "", "fraction of peak FLOP/s of attention", kFraction)
+      .real("memory_efficiency", d.memory_efficiency, "", "fraction of memory bandwidth reached",
+            kFraction)
+      .real("comm_efficiency", d.comm_efficiency, "",
+            "fraction of link bandwidth an all-reduce reaches", kFraction)
+      .real("iteration_overhead_s", d.iteration_overhead_s, "s",
+            "fixed CPU-side cost per iteration (scheduling, sampling)", kNonNegative)
+      .real("per_layer_overhead_s", d.per_layer_overhead_s, "s", "fixed extra cost per layer",
+            kNonNegative)
+      .real("op_latency_s", d.op_latency_s, "s", "fixed cost of every kernel", kNonNegative);
+  return s;
+}
+
+RooflineFactors roofline_factors_from_params(const Params& p) {
+  RooflineFactors f;
+  f.prefill_mfu = p.real("prefill_mfu");
+  f.decode_mfu = p.real("decode_mfu");
+  f.attention_mfu = p.real("attention_mfu");
+  f.memory_efficiency = p.real("memory_efficiency");
+  f.comm_efficiency = p.real("comm_efficiency");
+  f.iteration_overhead_s = p.real("iteration_overhead_s");
+  f.per_layer_overhead_s = p.real("per_layer_overhead_s");
+  f.op_latency_s = p.real("op_latency_s");
+  return f;
+}
+
+RooflineModel::RooflineModel(ModelSpec model, Placement placement, RooflineFactors factors)
+    : model_(std::move(model)),
+      placement_(std::move(placement)),
+      factors_(factors),
+      costs_(model_, placement_.tensor_parallel),
+      peak_flops_(compute_peak(placement_.device, model_.dtype)),
+      link_bw_(link_bandwidth(placement_)) {
+  const auto in_unit = [](double x) { return x > 0 && x <= 1; };
+  XPUSIM_CHECK(in_unit(factors_.prefill_mfu) && in_unit(factors_.decode_mfu) &&
+                   in_unit(factors_.attention_mfu) && in_unit(factors_.memory_efficiency) &&
+                   in_unit(factors_.comm_efficiency),
+               "roofline efficiency factors must be in (0, 1]");
+  if (peak_flops_ <= 0 || placement_.device.memory_bw_bytes_per_s <= 0)
+    throw Error("device '" + placement_.device.name + "' has no compute peak or bandwidth for " +
+                hw::to_string(model_.dtype));
+  if (placement_.tensor_parallel > 1 && link_bw_ <= 0)
+    throw Error("tensor_parallel = " + std::to_string(placement_.tensor_parallel) +
+                " needs a link: device '" + placement_.device.name +
+                "' has no scale-up or PCIe bandwidth and none was given");
+}
+
+double RooflineModel::allreduce_seconds(double bytes) const {
+  const int tp = placement_.tensor_parallel;
+  if (tp <= 1) return 0.0;
+  // Ring all-reduce: each device sends and receives 2 (tp - 1) / tp of the buffer.
+  return 2.0 * (tp - 1) / tp * bytes / (link_bw_ * factors_.comm_efficiency) +
+         placement_.tp_link_latency_s;
+}
+
+double RooflineModel::op_seconds(Op op, const OpWork& work, bool has_prefill) const {
+  if (work.empty()) return 0.0;
+  double mfu = factors_.decode_mfu;
+  switch (op_class(op)) {
+    case OpClass::Gemm:
+      mfu = has_prefill ? factors_.prefill_mfu : factors_.decode_mfu;
+      break;
+    case OpClass::Attention:
+      mfu = factors_.attention_mfu;
+      break;
+    case OpClass::Memory:
+      break;  // bandwidth-bound; the compute term never binds
+  }
+  const double compute = work.flops / (peak_flops_ * mfu);
+  const double memory =
+      work.bytes / (placement_.device.memory_bw_bytes_per_s * factors_.memory_efficiency);
+  return std::max(compute, memory) + factors_.op_latency_s;
+}
+
+void RooflineModel::add_layers(const LayerTokens& t, double count, bool moe, Totals& s) const {
+  if (count <= 0 || t.tokens() <= 0) return;
+  OpWorks work;
+  costs_.layer(t, moe, work);
+  const bool has_prefill = t.prefill_tokens > 0;
+  double seconds = 0, flops = 0, bytes = 0;
+  for (int i = 0; i < kOpCount; ++i) {
+    seconds += op_seconds(static_cast<Op>(i), work[i], has_prefill);
+    flops += work[i].flops;
+    bytes += work[i].bytes;
+  }
+  const double comm =
+      costs_.allreduces_per_layer() * allreduce_seconds(costs_.allreduce_bytes(t.tokens()));
+  s.seconds += count * (seconds + comm);
+  s.comm_seconds += count * comm;
+  s.flops += count * flops;
+  s.bytes += count * bytes;
+}
+
+void RooflineModel::add_head(const BatchShape& batch, Totals& s) const {
+  OpWorks work;
+  costs_.head(batch, work);
+  const bool has_prefill = batch.prefill_tokens > 0;
+  for (int i = 0; i < kOpCount; ++i) {
+    s.seconds += op_seconds(static_cast<Op>(i), work[i], has_prefill);
+    s.flops += work[i].flops;
+    s.bytes += work[i].bytes;
+  }
+  const double comm = costs_.allreduces_per_iteration() *
+                      allreduce_seconds(costs_.allreduce_bytes(double(batch.total_tokens())));
+  s.seconds += comm;
+  s.comm_seconds += comm;
+}
+
+IterationCost RooflineModel::estimate(const BatchShape& batch) const {
+  IterationCost cost;
+  if (batch.empty()) return cost;
+  // Layered prefill: the prefill tokens go through a fraction of the layers this iteration;
+  // the other layers run the decode tokens alone.
+  const double with_prefill =
+      batch.prefill_tokens > 0 ? std::clamp(batch.prefill_layer_fraction, 0.0, 1.0) : 1.0;
+  const LayerTokens all = LayerTokens::of(batch, true);
+  const LayerTokens decode_only = LayerTokens::of(batch, false);
+  const double dense = model_.dense_layers(), moe = model_.moe_layers();
+  Totals s;
+  add_layers(all, dense * with_prefill, false, s);
+  add_layers(all, moe * with_prefill, true, s);
+  add_layers(decode_only, dense * (1.0 - with_prefill), false, s);
+  add_layers(decode_only, moe * (1.0 - with_prefill), true, s);
+  add_head(batch, s);
+  s.seconds += factors_.per_layer_overhead_s * model_.num_layers + factors_.iteration_overhead_s;
+
+  cost.time_ns = duration_ns_ceil(s.seconds);
+  cost.flops = s.flops;
+  cost.bytes = s.bytes;
+  cost.comm_ns = s.comm_seconds * 1e9;
+  const double compute_util = s.flops / (s.seconds * peak_flops_);
+  const double memory_util = s.bytes / (s.seconds * placement_.device.memory_bw_bytes_per_s);
+  cost.activity = std::clamp(std::max(compute_util, memory_util), 0.0, 1.0);
+  return cost;
+}
+
+}  // namespace xpusim::model

@@ -1,0 +1,119 @@
+#include "xpusim/report/summary_table.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "xpusim/report/text_format.hpp"
+
+namespace xpusim::report {
+namespace {
+
+constexpr std::size_t kMaxDevicesListed = 8;
+
+using nlohmann::json;
+
+const json* find(const json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  const auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+// A number with `decimals` decimals scaled by `scale`, or "-" for null / missing.
+std::string num(const json* j, int decimals, double scale = 1.0) {
+  if (j == nullptr || !j->is_number()) return "-";
+  return format_fixed(j->get<double>() * scale, decimals);
+}
+
+std::string field(const json& j, const char* key, int decimals, double scale = 1.0) {
+  return num(find(j, key), decimals, scale);
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
+}
+
+void write_requests(std::ostream& os, const json& s) {
+  const json* r = find(s, "requests");
+  if (r == nullptr) return;
+  os << "requests     arrived " << field(*r, "arrived", 0) << "   completed "
+     << field(*r, "completed", 0) << "   rejected " << field(*r, "rejected", 0)
+     << "   preemptions " << field(*r, "preempted", 0) << '\n';
+}
+
+void write_throughput(std::ostream& os, const json& s) {
+  const json* t = find(s, "throughput");
+  if (t == nullptr) return;
+  os << "throughput   " << field(*t, "requests_per_s", 3) << " req/s   "
+     << field(*t, "input_tokens_per_s", 1) << " input tok/s   "
+     << field(*t, "output_tokens_per_s", 1) << " output tok/s\n";
+}
+
+void write_latencies(std::ostream& os, const json& s) {
+  const std::pair<const char*, const char*> rows[] = {
+      {"TTFT", "ttft_s"}, {"TBT", "tbt_s"}, {"TPOT", "tpot_s"}, {"E2E", "e2e_s"}};
+  bool header = false;
+  for (const auto& [label, key] : rows) {
+    const json* m = find(s, key);
+    if (m == nullptr) continue;
+    if (!header) {
+      os << "latency (ms)" << pad("mean", 12) << pad("p50", 12) << pad("p90", 12)
+         << pad("p99", 12) << pad("max", 12) << pad("count", 12) << '\n';
+      header = true;
+    }
+    os << "  " << label << std::string(10 - std::string(label).size(), ' ');
+    for (const char* q : {"mean", "p50", "p90", "p99", "max"}) os << pad(field(*m, q, 3, 1e3), 12);
+    os << pad(field(*m, "count", 0), 12) << '\n';
+  }
+}
+
+void write_goodput(std::ostream& os, const json& s) {
+  const json* g = find(s, "goodput");
+  if (g == nullptr) return;
+  os << "goodput      " << field(*g, "fraction", 2, 100.0) << "% of requests   "
+     << field(*g, "requests_per_s", 3) << " req/s   (SLO TTFT " << field(*g, "slo_ttft_s", 3)
+     << " s, TPOT " << field(*g, "slo_tpot_s", 3) << " s)\n";
+}
+
+void write_energy(std::ostream& os, const json& s) {
+  const json* e = find(s, "energy");
+  if (e == nullptr) return;
+  os << "energy       " << field(*e, "total_j", 1) << " J   "
+     << field(*e, "j_per_output_token", 4) << " J/output token\n";
+}
+
+void write_utilization(std::ostream& os, const json& s) {
+  const json* u = find(s, "utilization");
+  if (u == nullptr || !u->is_object() || u->empty()) return;
+  os << "utilization ";
+  if (u->size() <= kMaxDevicesListed) {
+    for (const auto& [name, value] : u->items()) os << "  " << name << ' ' << num(&value, 1, 100.0) << '%';
+    os << '\n';
+    return;
+  }
+  double sum = 0, lo = 1e300, hi = -1e300;
+  for (const auto& [name, value] : u->items()) {
+    const double v = value.is_number() ? value.get<double>() : 0.0;
+    sum += v;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  os << "  " << u->size() << " devices: mean " << format_fixed(100.0 * sum / static_cast<double>(u->size()), 1)
+     << "%  min " << format_fixed(100.0 * lo, 1) << "%  max " << format_fixed(100.0 * hi, 1)
+     << "%\n";
+}
+
+}  // namespace
+
+std::string format_summary_table(const nlohmann::json& summary) {
+  std::ostringstream os;
+  write_requests(os, summary);
+  write_throughput(os, summary);
+  write_latencies(os, summary);
+  write_goodput(os, summary);
+  write_energy(os, summary);
+  write_utilization(os, summary);
+  return os.str();
+}
+
+}  // namespace xpusim::report

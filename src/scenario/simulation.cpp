@@ -1,0 +1,171 @@
+#include "xpusim/scenario/simulation.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+
+#include "xpusim/core/error.hpp"
+#include "xpusim/core/simulator.hpp"
+#include "xpusim/report/atomic_file.hpp"
+#include "xpusim/report/energy_meter.hpp"
+#include "xpusim/report/serving_metrics.hpp"
+#include "xpusim/report/timeline_writer.hpp"
+#include "xpusim/systems/cluster.hpp"
+#include "xpusim/systems/serving_observers.hpp"
+
+namespace xpusim::scenario {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json to_json(const ParamValue& v) {
+  return std::visit([](const auto& x) { return nlohmann::json(x); }, v);
+}
+
+nlohmann::json resolved_json(const ScenarioSpec& spec) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [section, params] : spec.resolved) {
+    nlohmann::json obj = nlohmann::json::object();
+    for (const auto& [k, v] : params.values()) obj[k] = to_json(v);
+    out[section] = obj;
+  }
+  return out;
+}
+
+// Progress on stderr at most every half second of wall time (wall time never reaches outputs).
+class ProgressLine {
+ public:
+  ProgressLine(const Simulator& sim, double horizon_s) : sim_(sim), horizon_s_(horizon_s) {}
+  void tick() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(500)) return;
+    if (now - start_ < std::chrono::seconds(1)) return;
+    last_ = now;
+    std::fprintf(stderr, "\r  simulated %.1f s%s, %llu events", ns_to_seconds(sim_.now()),
+                 horizon_s_ > 0 ? (" of " + std::to_string(static_cast<long long>(horizon_s_))).c_str() : "",
+                 static_cast<unsigned long long>(sim_.events_processed()));
+    shown_ = true;
+  }
+  ~ProgressLine() {
+    if (shown_) std::fputs("\n", stderr);
+  }
+
+ private:
+  const Simulator& sim_;
+  double horizon_s_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_ = start_;
+  bool shown_ = false;
+};
+
+// Everything one run owns, built from the spec. Members are declared in dependency order.
+struct Run {
+  const ScenarioSpec& spec;
+  Simulator sim;
+  std::unique_ptr<model::ExecutionModel> exec;
+  std::optional<report::AtomicFile> requests_csv;
+  std::optional<report::AtomicFile> timeline_file;
+  std::unique_ptr<report::ServingMetrics> metrics;
+  report::EnergyMeter energy;
+  std::unique_ptr<report::TimelineWriter> timeline;
+  systems::ServingObservers observers;
+  std::unique_ptr<systems::Cluster> cluster;
+
+  Run(const ScenarioSpec& s, const Catalogs& catalogs, const RunOptions& options) : spec(s) {
+    const model::Placement placement{spec.device, spec.tensor_parallel, 0, 0};
+    exec = catalogs.execution.find(spec.execution.name)->make(spec.execution.params, spec.model, placement);
+    const std::int64_t kv_blocks = systems::derive_kv_blocks(spec.instance, spec.model, placement);
+    workload::SourceContext ctx{spec.seed, spec.path.parent_path()};
+    auto source = catalogs.sources.find(spec.workload.name)->make(spec.workload.params, ctx);
+    if (!options.out_dir.empty()) {
+      requests_csv.emplace(options.out_dir / "requests.csv");
+      if (options.timeline) {
+        timeline_file.emplace(options.out_dir / "timeline.json");
+        timeline = std::make_unique<report::TimelineWriter>(timeline_file->stream());
+      }
+    }
+    metrics = std::make_unique<report::ServingMetrics>(
+        report::SloTargets{spec.slo_ttft_s, spec.slo_tpot_s}, source->tenants(),
+        requests_csv ? &requests_csv->stream() : nullptr);
+    observers.add(*metrics);
+    if (timeline) observers.add(*timeline);
+    auto router = catalogs.routers.find(spec.router.name)->make(spec.router.params);
+    cluster = std::make_unique<systems::Cluster>(sim, std::move(source), std::move(router), observers);
+    int device_id = 0;
+    for (int i = 0; i < spec.instances; ++i) {
+      std::vector<std::unique_ptr<hw::Device>> devices;
+      for (int g = 0; g < spec.tensor_parallel; ++g) {
+        auto d = std::make_unique<hw::Device>(
+            device_id++, "inst" + std::to_string(i) + ".gpu" + std::to_string(g), spec.device);
+        energy.attach(*d);
+        if (timeline) timeline->attach(*d);
+        devices.push_back(std::move(d));
+      }
+      auto policy = catalogs.batching.find(spec.batching.name)->make(spec.batching.params);
+      cluster->add_instance(std::make_unique<systems::ServingInstance>(
+          i, systems::ServingInstance::Wiring{sim, *exec, std::move(policy), observers},
+          std::move(devices), kv_blocks, spec.instance.block_size));
+    }
+    spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
+                 spec.tensor_parallel, spec.device.name, kv_blocks, spec.instance.block_size);
+  }
+};
+
+void write_file(const fs::path& path, const std::string& text) {
+  report::AtomicFile f(path);
+  f.stream() << text;
+  f.commit();
+}
+
+}  // namespace
+
+RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const RunOptions& options) {
+  if (!options.out_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(options.out_dir, ec);
+    if (ec) throw Error("cannot create output directory " + options.out_dir.string() + ": " + ec.message());
+  }
+  Run run(spec, catalogs, options);
+  std::optional<ProgressLine> progress;
+  if (options.progress) {
+    progress.emplace(run.sim, spec.horizon_s);
+    run.sim.set_progress_hook([&] { progress->tick(); }, 1 << 16);
+  }
+  run.cluster->start();
+  run.sim.run(spec.horizon_s > 0 ? seconds_to_ns(spec.horizon_s) : kTimeNever);
+  progress.reset();
+  const TimeNs end = run.sim.now();
+  run.energy.finish(end);
+  if (run.timeline) run.timeline->finish(end);
+
+  RunResult result;
+  result.events = run.sim.events_processed();
+  nlohmann::json summary = run.metrics->summary(end);
+  const nlohmann::json energy = run.energy.summary(run.metrics->output_tokens());
+  for (auto it = energy.begin(); it != energy.end(); ++it) summary[it.key()] = it.value();
+  summary["requests"]["unfinished"] = run.cluster->arrived() -
+                                      summary["requests"]["completed"].get<std::int64_t>() -
+                                      summary["requests"]["rejected"].get<std::int64_t>();
+  summary["simulated_s"] = ns_to_seconds(end);
+  summary["events"] = result.events;
+  summary["seed"] = spec.seed;
+  summary["scenario"] = resolved_json(spec);
+  result.summary = summary;
+
+  if (!options.out_dir.empty()) {
+    // All files are complete before any is renamed into place.
+    std::ostringstream devices;
+    run.energy.write_devices_csv(devices);
+    run.requests_csv->commit();
+    if (run.timeline_file) run.timeline_file->commit();
+    write_file(options.out_dir / "devices.csv", devices.str());
+    write_file(options.out_dir / "summary.json", summary.dump(2) + "\n");
+  }
+  return result;
+}
+
+}  // namespace xpusim::scenario

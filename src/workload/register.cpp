@@ -1,0 +1,24 @@
+// The registry lines of the workload layer: one per request source, by the name the YAML uses.
+#include "xpusim/workload/request_source.hpp"
+#include "xpusim/workload/synthetic_source.hpp"
+#include "xpusim/workload/trace_source.hpp"
+
+namespace xpusim::workload {
+
+void register_request_sources(SourceCatalog& catalog) {
+  catalog.add("synthetic",
+              "generated requests: Poisson or gamma arrivals, fixed/uniform/lognormal/empirical "
+              "prompt and output lengths, tenants assigned uniformly at random",
+              SyntheticSource::schema(), [](const Params& p, const SourceContext& ctx) {
+                return std::make_unique<SyntheticSource>(SyntheticSource::config_from(p, ctx),
+                                                         ctx.seed);
+              });
+  catalog.add("trace",
+              "replay of a trace file (Azure LLM inference CSV or xpusim CSV with tenants, "
+              "sessions, priorities, SLOs and prefix hashes), streamed row by row",
+              TraceSource::schema(), [](const Params& p, const SourceContext& ctx) {
+                return std::make_unique<TraceSource>(TraceSource::config_from(p, ctx));
+              });
+}
+
+}  // namespace xpusim::workload

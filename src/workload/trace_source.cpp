@@ -1,0 +1,120 @@
+#include "xpusim/workload/trace_source.hpp"
+
+#include <cmath>
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::workload {
+
+ParamSchema TraceSource::schema() {
+  ParamSchema s;
+  s.choice("format", "xpusim", {"azure", "xpusim"},
+           "trace file format: azure (TIMESTAMP,ContextTokens,GeneratedTokens) or xpusim "
+           "(arrival_s,prompt_tokens,output_tokens[,tenant,...]); see docs/traces.md")
+      .string("path", std::nullopt, "trace file, relative to the scenario file")
+      .real("time_scale", 1.0, "",
+            "multiplies arrival offsets: 2 replays at half the rate, 0.5 at twice the rate",
+            {.min = 0, .max = 1e6, .min_exclusive = true})
+      .integer("max_requests", 0, "", "replay at most this many rows (0: all)", {.min = 0})
+      .real("start_s", 0.0, "s",
+            "skip rows whose trace offset is before this; kept arrivals are offset - start_s",
+            {.min = 0, .max = 9e9})
+      .real("ttft_slo_s", 0.0, "s", "TTFT SLO for rows without a ttft_slo_s column (0: none)",
+            {.min = 0})
+      .real("tpot_slo_s", 0.0, "s", "TPOT SLO for rows without a tpot_slo_s column (0: none)",
+            {.min = 0});
+  return s;
+}
+
+TraceSource::Config TraceSource::config_from(const Params& p, const SourceContext& ctx) {
+  Config c;
+  c.format = parse_trace_format(p.string("format"));
+  if (p.string("path").empty())
+    throw ParamError("path", "key 'path': empty (expected a trace file path)");
+  c.path = ctx.base_dir / p.string("path");
+  c.time_scale = p.real("time_scale");
+  c.max_requests = p.integer("max_requests");
+  c.start_s = p.real("start_s");
+  c.ttft_slo_s = p.real("ttft_slo_s");
+  c.tpot_slo_s = p.real("tpot_slo_s");
+  return c;
+}
+
+TraceSource::TraceSource(Config config)
+    : config_(std::move(config)), start_ns_(seconds_to_ns(config_.start_s)) {
+  XPUSIM_CHECK(config_.time_scale > 0 && config_.max_requests >= 0, "bad trace source config");
+  reader_ = open_trace(config_.format, config_.path);
+  if (reader_->has_tenants())
+    collect_tenants();
+  else
+    tenant_names_.push_back("default");
+  if (!next_in_window(*reader_, row_, kept_))
+    throw Error(config_.path.string() + ": no rows at or after start_s = " +
+                std::to_string(config_.start_s) + " s (expected a start_s inside the trace)");
+  pending_ = to_request(row_);
+}
+
+bool TraceSource::next_in_window(TraceReader& reader, TraceRow& row, std::int64_t& kept) const {
+  if (config_.max_requests > 0 && kept >= config_.max_requests) return false;
+  while (reader.next(row)) {
+    if (row.offset_ns < start_ns_) continue;
+    ++kept;
+    return true;
+  }
+  return false;
+}
+
+// Tenant indices follow first appearance among the kept rows, the order a reader of the
+// file would list them in.
+void TraceSource::collect_tenants() {
+  auto reader = open_trace(config_.format, config_.path);
+  TraceRow row;
+  std::int64_t kept = 0;
+  while (next_in_window(*reader, row, kept)) {
+    const std::string& name = row.tenant.empty() ? std::string("default") : row.tenant;
+    if (tenant_index_.find(name) != tenant_index_.end()) continue;
+    tenant_index_.emplace(name, static_cast<std::int32_t>(tenant_names_.size()));
+    tenant_names_.push_back(name);
+  }
+}
+
+TimeNs TraceSource::scaled(TimeNs offset_ns) const {
+  const TimeNs delta = offset_ns - start_ns_;
+  if (config_.time_scale == 1.0) return delta;
+  // long double keeps the product exact to well below a nanosecond for week-long traces.
+  const long double t = static_cast<long double>(delta) * config_.time_scale;
+  if (t >= 9.2e18L)
+    throw Error(reader_->location() +
+                ": arrival after time_scale does not fit in int64 "
+                "nanoseconds (expected a smaller time_scale)");
+  return static_cast<TimeNs>(std::llroundl(t));
+}
+
+Request TraceSource::to_request(TraceRow& row) {
+  Request r;
+  r.id = static_cast<std::uint64_t>(kept_ - 1);
+  r.arrival_ns = scaled(row.offset_ns);
+  r.prompt_tokens = row.prompt_tokens;
+  r.output_tokens = row.output_tokens;
+  if (reader_->has_tenants()) {
+    const auto it = tenant_index_.find(row.tenant.empty() ? std::string_view("default")
+                                                          : std::string_view(row.tenant));
+    XPUSIM_CHECK(it != tenant_index_.end(), "tenant missed by the first pass: " + row.tenant);
+    r.tenant = it->second;
+  }
+  r.session = row.session;
+  r.priority = row.priority;
+  r.ttft_slo_s = row.ttft_slo_s.value_or(config_.ttft_slo_s);
+  r.tpot_slo_s = row.tpot_slo_s.value_or(config_.tpot_slo_s);
+  r.prefix_hashes = std::move(row.prefix_hashes);  // the reader refills the row next time
+  return r;
+}
+
+std::optional<Request> TraceSource::next() {
+  std::optional<Request> out = std::move(pending_);
+  pending_.reset();
+  if (out && next_in_window(*reader_, row_, kept_)) pending_ = to_request(row_);
+  return out;
+}
+
+}  // namespace xpusim::workload
