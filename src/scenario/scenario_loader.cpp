@@ -58,7 +58,14 @@ struct Loader {
   Diagnostics& diag;
   ScenarioSpec& spec;
 
-  YAML::Node section(const std::string& key) const { return doc.root()[key]; }
+  // yaml-cpp's lookup of a missing key yields an "invalid" node on which most calls throw;
+  // a null node says "absent" safely.
+  static YAML::Node child(const YAML::Node& parent, const std::string& key) {
+    if (!parent.IsMap()) return YAML::Node();
+    const YAML::Node n = parent[key];
+    return n ? n : YAML::Node();
+  }
+  YAML::Node section(const std::string& key) const { return child(doc.root(), key); }
 
   // A section that may name a preset file (`preset: NAME`) whose keys the section overrides.
   bool read_with_preset(const std::string& key, const std::string& preset_dir,
@@ -157,7 +164,7 @@ struct Loader {
   }
 
   void require(const std::string& key, const std::string& what) {
-    if (!section(key)) diag.error(Location{doc.path().string()}, key, "missing section (" + what + ")");
+    if (section(key).IsNull()) diag.error(Location{doc.path().string()}, key, "missing section (" + what + ")");
   }
 
   // Cross-field checks of specs; ParamError names the key within the section.
@@ -195,21 +202,20 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
   // (read_params_map on the root with an empty prefix; unknown keys were reported above)
   Params device_params, model_params;
   // A missing section was reported above; reading it would only add noise.
-  const bool have_device = ld.section("hardware") &&
+  const bool have_device = !ld.section("hardware").IsNull() &&
                            ld.read_with_preset("hardware", "hardware", hw::device_schema(), device_params);
-  const bool have_model = ld.section("model") &&
+  const bool have_model = !ld.section("model").IsNull() &&
                           ld.read_with_preset("model", "models", model::model_schema(), model_params);
   if (have_device) ld.convert("hardware", [&] { spec.device = hw::device_spec_from_params(device_params); });
   if (have_model) ld.convert("model", [&] { spec.model = model::model_spec_from_params(model_params); });
 
   ld.read_selection(ld.section("execution"), "execution", "model", "roofline", catalogs.execution, spec.execution);
   const Params cluster = ld.plain("cluster", cluster_schema(), {"router"});
-  const YAML::Node router_node =
-      ld.section("cluster").IsMap() ? ld.section("cluster")["router"] : YAML::Node();
+  const YAML::Node router_node = Loader::child(ld.section("cluster"), "router");
   ld.read_selection(router_node, "cluster.router", "policy", "round_robin", catalogs.routers, spec.router);
   const Params instance = ld.plain("instance", systems::InstanceConfig::schema());
   ld.read_selection(ld.section("batching"), "batching", "policy", "vllm", catalogs.batching, spec.batching);
-  if (ld.section("workload"))
+  if (!ld.section("workload").IsNull())
     ld.read_selection(ld.section("workload"), "workload", "source", "", catalogs.sources, spec.workload);
   const Params slo = ld.plain("slo", slo_schema());
   diag.throw_if_any();

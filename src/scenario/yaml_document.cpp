@@ -93,6 +93,7 @@ void YamlDocument::apply_override(const std::string& assignment, Diagnostics& di
 
 Location YamlDocument::locate(const YAML::Node& node, const std::string& dotted_key) const {
   if (overridden_.count(dotted_key)) return {"--set " + override_text_.at(dotted_key)};
+  if (!node.IsDefined()) return {path_.string()};  // an absent key has no position
   return {mark_text(path_, node.Mark())};
 }
 
@@ -171,11 +172,13 @@ LocatedMap read_params_map(const YamlDocument& doc, const YAML::Node& node,
     const Location value_at = doc.locate(it->second, dotted);
     if (!convert_scalar(it->second, *decl, value, why)) {
       diag.error(value_at, dotted, why);
+      out.invalid.insert(key);
       continue;
     }
     const std::string problem = check_value(*decl, value);
     if (!problem.empty()) {
       diag.error(value_at, dotted, problem);
+      out.invalid.insert(key);
       continue;
     }
     out.values[key] = value;
@@ -186,6 +189,15 @@ LocatedMap read_params_map(const YamlDocument& doc, const YAML::Node& node,
 
 bool resolve_located(const ParamSchema& schema, const LocatedMap& given,
                      const std::string& prefix, Params& out, Diagnostics& diag) {
+  // Report every missing required key; keys given with a bad value were reported already.
+  bool complete = given.invalid.empty();
+  for (const auto& d : schema.decls()) {
+    if (d.default_value || given.values.count(d.name) || given.invalid.count(d.name)) continue;
+    diag.error(given.self, prefix.empty() ? d.name : prefix + "." + d.name,
+               "missing required key (" + d.expected() + ")");
+    complete = false;
+  }
+  if (!complete) return false;
   try {
     out = resolve_params(schema, given.values);
     return true;

@@ -325,7 +325,9 @@ void ServingInstance::leave_running(std::uint32_t s) {
     kv_sum_decoding_ -= kv_tokens(q);
   } else if (q.state == SeqState::Prefilling) {
     pending_prefill_tokens_ -= q.prefill_len - q.prefilled;
-    prefilling_.erase(std::find(prefilling_.begin(), prefilling_.end(), s));
+    // A sequence whose prefill just completed has already left the queue.
+    const auto it = std::find(prefilling_.begin(), prefilling_.end(), s);
+    if (it != prefilling_.end()) prefilling_.erase(it);
   }
   ++q.epoch;  // stale heap entries of this sequence are skipped from now on
   kv_.release(q.blocks);

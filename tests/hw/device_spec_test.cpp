@@ -67,7 +67,8 @@ TEST(DeviceSpec, CrossFieldChecksNameTheKey) {
 }
 
 TEST(DeviceSpec, EveryFieldIsDeclaredWithUnitsAndHelp) {
-  for (const auto& decl : device_schema().decls()) {
+  const ParamSchema schema = device_schema();  // decls() refers into it: keep it alive
+  for (const auto& decl : schema.decls()) {
     EXPECT_FALSE(decl.help.empty()) << decl.name;
     if (decl.type == ParamType::Real) EXPECT_FALSE(decl.unit.empty()) << decl.name;
   }

@@ -19,6 +19,7 @@ struct LocatedMap {
   std::map<std::string, ParamValue> values;
   std::map<std::string, Location> where;
   Location self;  // where the map itself is
+  std::set<std::string> invalid;  // keys present but rejected (already reported)
 };
 
 class YamlDocument {
