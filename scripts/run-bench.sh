@@ -31,7 +31,9 @@ if [ "$found" -eq 0 ]; then
   echo "no benchmark binaries in $build_dir/bench (configure with -DXPUSIM_BUILD_BENCH=ON)" >&2
 fi
 
-if [ -f bench/e2e_1m.yaml ]; then
+if [ -f bench/e2e_1m.yaml ] && [ ! -x "$build_dir/xpusim" ]; then
+  echo "## skipping bench/e2e_1m.yaml: $build_dir/xpusim not built" >&2
+elif [ -f bench/e2e_1m.yaml ]; then
   echo "## xpusim run bench/e2e_1m.yaml"
   out_dir=$(mktemp -d)
   trap 'rm -rf "$out_dir"' EXIT

@@ -76,8 +76,8 @@ void EnergyMeter::finish(TimeNs end_ns) {
 
 double EnergyMeter::energy_of(const Meter& m) const {
   const auto& spec = m.device->spec();
-  return spec.idle_power_w * ns_to_seconds(end_ns_) +
-         (spec.max_power_w - spec.idle_power_w) * m.activity_busy_ns * 1e-9;
+  return spec.idle_power_w * (static_cast<double>(end_ns_) / 1e9) +
+         (spec.max_power_w - spec.idle_power_w) * (m.activity_busy_ns / 1e9);
 }
 
 const EnergyMeter::Meter& EnergyMeter::meter_of(int device_id) const {
@@ -123,7 +123,7 @@ nlohmann::json EnergyMeter::summary(std::int64_t output_tokens) const {
 void EnergyMeter::write_devices_csv(std::ostream& out) const {
   XPUSIM_CHECK(finished_, "EnergyMeter queried before finish");
   out << "device,kind,busy_s,busy_fraction,energy_j,avg_power_w\n";
-  const double span_s = ns_to_seconds(end_ns_);
+  const double span_s = static_cast<double>(end_ns_) / 1e9;
   for (const Meter& m : meters_) {
     const double energy = energy_of(m);
     write_csv_cell(out, m.device->name());

@@ -86,16 +86,16 @@ double LogHistogram::quantile(double q) const {
   return max_;
 }
 
-nlohmann::json LogHistogram::to_json(double scale) const {
+nlohmann::json LogHistogram::to_json(double divisor) const {
   nlohmann::json j = nlohmann::json::object();
   if (total_ == 0) {
     for (const char* key : {"mean", "p50", "p90", "p99", "max"}) j[key] = nullptr;
   } else {
-    j["mean"] = mean() * scale;
-    j["p50"] = quantile(0.50) * scale;
-    j["p90"] = quantile(0.90) * scale;
-    j["p99"] = quantile(0.99) * scale;
-    j["max"] = max() * scale;
+    j["mean"] = mean() / divisor;
+    j["p50"] = quantile(0.50) / divisor;
+    j["p90"] = quantile(0.90) / divisor;
+    j["p99"] = quantile(0.99) / divisor;
+    j["max"] = max() / divisor;
   }
   j["count"] = total_;
   return j;

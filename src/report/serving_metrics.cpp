@@ -11,6 +11,10 @@ namespace {
 using systems::RequestOutcome;
 using systems::RequestRecord;
 
+// Division (not ns_to_seconds' multiplication by 1e-9) gives the double nearest to the exact
+// decimal, so 1500000000 ns is 1.5 in summary.json, not 1.5000000000000002.
+double seconds(TimeNs ns) { return static_cast<double>(ns) / 1e9; }
+
 // A time column: empty when the event never happened (-1 in the record).
 void write_time_cell(std::ostream& out, TimeNs ns) {
   if (ns >= 0) write_ns_as_seconds(out, ns);
@@ -18,7 +22,7 @@ void write_time_cell(std::ostream& out, TimeNs ns) {
 
 nlohmann::json rate_or_null(double amount, TimeNs makespan_ns) {
   if (makespan_ns <= 0) return nullptr;
-  return amount / ns_to_seconds(makespan_ns);
+  return amount / seconds(makespan_ns);
 }
 
 nlohmann::json slo_or_null(double slo_s) {
@@ -81,13 +85,13 @@ void ServingMetrics::on_request_done(const RequestRecord& r) {
     ++completed_;
     input_tokens_ += r.prompt_tokens;
     output_tokens_ += r.output_tokens;
-    e2e_s_.add(ns_to_seconds(r.finish_ns - r.arrival_ns));
+    e2e_s_.add(seconds(r.finish_ns - r.arrival_ns));
     if (r.first_token_ns >= 0) {
-      ttft = ns_to_seconds(r.first_token_ns - r.arrival_ns);
+      ttft = seconds(r.first_token_ns - r.arrival_ns);
       ttft_s_.add(ttft);
     }
     if (has_tpot(r)) {
-      tpot = tpot_ns(r) * 1e-9;
+      tpot = tpot_ns(r) / 1e9;
       tpot_s_.add(tpot);
     }
   } else {
@@ -117,7 +121,7 @@ void ServingMetrics::write_csv_row(const RequestRecord& r, bool slo_met) {
   const bool done = r.outcome == RequestOutcome::Completed && r.finish_ns >= 0;
   if (done && r.first_token_ns >= 0) write_ns_as_seconds(out, r.first_token_ns - r.arrival_ns);
   out << ',';
-  if (done && has_tpot(r)) out << format_fixed(tpot_ns(r) * 1e-9, 9);
+  if (done && has_tpot(r)) out << format_fixed(tpot_ns(r) / 1e9, 9);
   out << ',';
   if (done) write_ns_as_seconds(out, r.finish_ns - r.arrival_ns);
   out << ',' << r.preemptions << ','
@@ -126,11 +130,10 @@ void ServingMetrics::write_csv_row(const RequestRecord& r, bool slo_met) {
 }
 
 nlohmann::json ServingMetrics::summary(TimeNs makespan_ns) const {
-  constexpr double kNsToS = 1e-9;
   nlohmann::json j = nlohmann::json::object();
-  j["makespan_s"] = ns_to_seconds(makespan_ns);
+  j["makespan_s"] = seconds(makespan_ns);
   j["ttft_s"] = ttft_s_.to_json();
-  j["tbt_s"] = tbt_ns_.to_json(kNsToS);
+  j["tbt_s"] = tbt_ns_.to_json(1e9);
   j["tpot_s"] = tpot_s_.to_json();
   j["e2e_s"] = e2e_s_.to_json();
   j["throughput"] = {
@@ -154,7 +157,7 @@ nlohmann::json ServingMetrics::summary(TimeNs makespan_ns) const {
                                    : nlohmann::json(nullptr)}};
   j["iterations"] = {
       {"count", iterations_},
-      {"mean_s", iterations_ > 0 ? nlohmann::json(ns_to_seconds(iteration_ns_) /
+      {"mean_s", iterations_ > 0 ? nlohmann::json(seconds(iteration_ns_) /
                                                   static_cast<double>(iterations_))
                                  : nlohmann::json(nullptr)}};
   return j;

@@ -23,7 +23,12 @@ ParamSchema cluster_schema() {
   ParamSchema s;
   s.integer("instances", 1, "", "serving instances behind the router", {.min = 1, .max = 100000})
       .integer("tensor_parallel", 1, "", "devices per instance (tensor parallelism)",
-               {.min = 1, .max = 64});
+               {.min = 1, .max = 64})
+      .real("tp_link_bw_gbps", 0.0, "GB/s",
+            "tensor-parallel all-reduce bandwidth per direction; 0 = the device's scale-up link",
+            {.min = 0})
+      .real("tp_link_latency_us", 0.0, "us", "latency added to each tensor-parallel all-reduce",
+            {.min = 0});
   return s;
 }
 
@@ -225,6 +230,8 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
   spec.horizon_s = top_params.real("horizon_s");
   spec.instances = static_cast<int>(cluster.integer("instances"));
   spec.tensor_parallel = static_cast<int>(cluster.integer("tensor_parallel"));
+  spec.tp_link_bw_bytes_per_s = cluster.real("tp_link_bw_gbps") * 1e9;
+  spec.tp_link_latency_s = cluster.real("tp_link_latency_us") * 1e-6;
   spec.instance = systems::InstanceConfig::from(instance);
   spec.slo_ttft_s = slo.real("ttft_s");
   spec.slo_tpot_s = slo.real("tpot_s");

@@ -76,7 +76,8 @@ struct Run {
   std::unique_ptr<systems::Cluster> cluster;
 
   Run(const ScenarioSpec& s, const Catalogs& catalogs, const RunOptions& options) : spec(s) {
-    const model::Placement placement{spec.device, spec.tensor_parallel, 0, 0};
+    const model::Placement placement{spec.device, spec.tensor_parallel, spec.tp_link_bw_bytes_per_s,
+                                     spec.tp_link_latency_s};
     exec = catalogs.execution.find(spec.execution.name)->make(spec.execution.params, spec.model, placement);
     const std::int64_t kv_blocks = systems::derive_kv_blocks(spec.instance, spec.model, placement);
     workload::SourceContext ctx{spec.seed, spec.path.parent_path()};

@@ -31,9 +31,9 @@ class LogHistogram {
   double quantile(double q) const;
   std::size_t bucket_count() const { return counts_.size(); }
 
-  // {mean, p50, p90, p99, max, count}; all but count are null when empty. `scale` multiplies
-  // values (e.g. 1e-9 for nanoseconds to seconds).
-  nlohmann::json to_json(double scale = 1.0) const;
+  // {mean, p50, p90, p99, max, count}; all but count are null when empty. Values are divided by
+  // `divisor` (1e9 turns nanoseconds into seconds).
+  nlohmann::json to_json(double divisor = 1.0) const;
 
  private:
   static std::uint64_t key_of(double value);

@@ -24,8 +24,9 @@ class SampleSummary {
   double quantile(double q) const;
 
   // {mean, p50, p90, p99, max, count}; every field except count is null with zero samples.
-  // `scale` multiplies each value (e.g. 1e-9 to turn stored nanoseconds into seconds).
-  nlohmann::json to_json(double scale = 1.0) const;
+  // Each value is divided by `divisor` (1e9 turns nanoseconds into seconds; dividing, not
+  // multiplying by 1e-9, keeps 1500000000 ns printing as 1.5 rather than 1.5000000000000002).
+  nlohmann::json to_json(double divisor = 1.0) const;
 
  private:
   void sort_if_needed() const;

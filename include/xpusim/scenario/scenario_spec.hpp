@@ -29,6 +29,8 @@ struct ScenarioSpec {
   Selection execution;
   int instances = 1;
   int tensor_parallel = 1;
+  double tp_link_bw_bytes_per_s = 0;  // 0 = the device's scale-up bandwidth
+  double tp_link_latency_s = 0;
   Selection router;
   systems::InstanceConfig instance;
   Selection batching;
