@@ -81,6 +81,10 @@ RooflineModel::RooflineModel(ModelSpec model, Placement placement, RooflineFacto
                    in_unit(factors_.attention_mfu) && in_unit(factors_.memory_efficiency) &&
                    in_unit(factors_.comm_efficiency),
                "roofline efficiency factors must be in (0, 1]");
+  inv_gemm_prefill_ = 1.0 / (peak_flops_ * factors_.prefill_mfu);
+  inv_gemm_decode_ = 1.0 / (peak_flops_ * factors_.decode_mfu);
+  inv_attention_ = 1.0 / (peak_flops_ * factors_.attention_mfu);
+  inv_memory_ = 1.0 / (placement_.device.memory_bw_bytes_per_s * factors_.memory_efficiency);
   if (peak_flops_ <= 0 || placement_.device.memory_bw_bytes_per_s <= 0)
     throw Error("device '" + placement_.device.name + "' has no compute peak or bandwidth for " +
                 hw::to_string(model_.dtype));
@@ -100,20 +104,19 @@ double RooflineModel::allreduce_seconds(double bytes) const {
 
 double RooflineModel::op_seconds(Op op, const OpWork& work, bool has_prefill) const {
   if (work.empty()) return 0.0;
-  double mfu = factors_.decode_mfu;
+  double inv_rate = inv_gemm_decode_;  // Memory ops: bandwidth-bound, compute never binds
   switch (op_class(op)) {
     case OpClass::Gemm:
-      mfu = has_prefill ? factors_.prefill_mfu : factors_.decode_mfu;
+      inv_rate = has_prefill ? inv_gemm_prefill_ : inv_gemm_decode_;
       break;
     case OpClass::Attention:
-      mfu = factors_.attention_mfu;
+      inv_rate = inv_attention_;
       break;
     case OpClass::Memory:
-      break;  // bandwidth-bound; the compute term never binds
+      break;
   }
-  const double compute = work.flops / (peak_flops_ * mfu);
-  const double memory =
-      work.bytes / (placement_.device.memory_bw_bytes_per_s * factors_.memory_efficiency);
+  const double compute = work.flops * inv_rate;
+  const double memory = work.bytes * inv_memory_;
   return std::max(compute, memory) + factors_.op_latency_s;
 }
 

@@ -18,15 +18,9 @@ std::uint64_t nearest_rank(double q, std::uint64_t n) {
 
 void SampleSummary::add(double value) {
   XPUSIM_DEBUG_CHECK(std::isfinite(value), "sample must be finite");
-  if (sorted_ && !values_.empty() && value < values_.back()) sorted_ = false;
+  max_ = values_.empty() ? value : std::max(max_, value);
   values_.push_back(value);
   sum_ += value;
-}
-
-void SampleSummary::sort_if_needed() const {
-  if (sorted_) return;
-  std::sort(values_.begin(), values_.end());
-  sorted_ = true;
 }
 
 double SampleSummary::mean() const {
@@ -36,14 +30,15 @@ double SampleSummary::mean() const {
 
 double SampleSummary::max() const {
   XPUSIM_CHECK(!values_.empty(), "max of no samples");
-  sort_if_needed();
-  return values_.back();
+  return max_;
 }
 
 double SampleSummary::quantile(double q) const {
   XPUSIM_CHECK(!values_.empty(), "quantile of no samples");
-  sort_if_needed();
-  return values_[nearest_rank(q, values_.size()) - 1];
+  // Selection, not a full sort: a summary asks for three ranks of up to millions of samples.
+  const auto k = static_cast<std::ptrdiff_t>(nearest_rank(q, values_.size()) - 1);
+  std::nth_element(values_.begin(), values_.begin() + k, values_.end());
+  return values_[static_cast<std::size_t>(k)];
 }
 
 nlohmann::json SampleSummary::to_json(double divisor) const {

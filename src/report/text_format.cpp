@@ -1,5 +1,6 @@
 #include "xpusim/report/text_format.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,8 @@ namespace xpusim::report {
 namespace {
 
 // Writes |ns| split into an integer part and a zero-padded fraction of `digits` digits.
+// Hand-rolled with to_chars: this runs once per request and per timeline event, and printf's
+// format parsing dominated the profile.
 void write_scaled(std::ostream& out, TimeNs ns, TimeNs unit, int digits) {
   // Work in unsigned so that INT64_MIN has a magnitude too.
   const bool negative = ns < 0;
@@ -15,9 +18,17 @@ void write_scaled(std::ostream& out, TimeNs ns, TimeNs unit, int digits) {
       negative ? static_cast<unsigned long long>(-(ns + 1)) + 1ULL : static_cast<unsigned long long>(ns);
   const auto u = static_cast<unsigned long long>(unit);
   char buf[48];
-  const int n = std::snprintf(buf, sizeof buf, "%s%llu.%0*llu", negative ? "-" : "", magnitude / u,
-                              digits, magnitude % u);
-  out.write(buf, n);
+  char* p = buf;
+  if (negative) *p++ = '-';
+  p = std::to_chars(p, buf + sizeof buf, magnitude / u).ptr;
+  *p++ = '.';
+  unsigned long long frac = magnitude % u;
+  for (int i = digits - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + frac % 10);
+    frac /= 10;
+  }
+  p += digits;
+  out.write(buf, p - buf);
 }
 
 }  // namespace

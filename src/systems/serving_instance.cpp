@@ -23,7 +23,8 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       devices_(std::move(devices)),
       memory_(wiring.sim, devices_.at(0)->spec().memory_bw_bytes_per_s),
       kv_(kv_blocks),
-      block_size_(block_size) {
+      block_size_(block_size),
+      full_at_residue_(static_cast<std::size_t>(block_size), 0) {
   XPUSIM_CHECK(kv_blocks > 0 && block_size > 0, "instance needs KV capacity");
 }
 
@@ -84,9 +85,7 @@ void ServingInstance::publish(const Sequence& q, RequestOutcome outcome, TimeNs 
 // ---- policy::BatchView ------------------------------------------------------------------
 
 std::int64_t ServingInstance::decode_blocks_needed() const {
-  std::int64_t n = 0;
-  for (const auto& e : need_now_) n += valid(e);
-  return n;
+  return full_at_residue_[static_cast<std::size_t>(decode_step_ % block_size_)];
 }
 
 policy::WaitingInfo ServingInstance::waiting(std::size_t i) const {
@@ -108,21 +107,12 @@ policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
   }
   const Sequence& q = seqs_[cursor_seq_];
   const bool decoding = q.state == SeqState::Decoding;
-  return {q.blocks, decoding && kv_tokens(q) >= q.blocks * block_size_, !decoding};
+  return {blocks_held(q), decoding && kv_tokens(q) % block_size_ == 0, !decoding};
 }
 
 // ---- starting an iteration ---------------------------------------------------------------
 
-void ServingInstance::collect_block_needs() {
-  while (!block_heap_.empty() && block_heap_.top().step <= decode_step_) {
-    const StepEntry e = block_heap_.top();
-    block_heap_.pop();
-    if (valid(e)) need_now_.push_back(e);
-  }
-}
-
 void ServingInstance::try_start(TimeNs now) {
-  collect_block_needs();
   cursor_seq_ = Sequence::kNone;
   policy_->plan_iteration(*this, plan_);
   if (plan_.preempt_newest > 0) apply_preemptions(plan_.preempt_newest, now);
@@ -202,18 +192,7 @@ void ServingInstance::admit(std::size_t count, TimeNs now) {
 }
 
 // Every decoding sequence whose held blocks are full gets one more before the step runs.
-void ServingInstance::grow_decode_blocks() {
-  for (const StepEntry& e : need_now_) {
-    if (!valid(e)) continue;
-    Sequence& q = seqs_[e.seq];
-    kv_.allocate(1);
-    ++q.blocks;
-    const std::int64_t next_need = q.join_step + q.blocks * block_size_ - q.base_kv;
-    const std::int64_t finish_step = q.join_step + (q.request.output_tokens - q.generated);
-    if (next_need < finish_step) block_heap_.push({next_need, e.seq, q.epoch});
-  }
-  need_now_.clear();
-}
+void ServingInstance::grow_decode_blocks() { kv_.allocate(decode_blocks_needed()); }
 
 void ServingInstance::schedule_prefill_chunks(std::int64_t budget, model::BatchShape& shape) {
   iter_prefills_.clear();
@@ -293,8 +272,7 @@ void ServingInstance::start_decoding(std::uint32_t s, TimeNs now) {
   add_token_group(now, 1);
   const std::int64_t finish_step = q.join_step + (q.request.output_tokens - q.generated);
   finish_heap_.push({finish_step, s, q.epoch});
-  const std::int64_t need = q.join_step + q.blocks * block_size_ - q.base_kv;
-  if (need < finish_step) block_heap_.push({need, s, q.epoch});
+  ++full_at_residue_[block_residue(q)];
 }
 
 void ServingInstance::add_token_group(TimeNs last_token, std::int64_t count) {
@@ -323,6 +301,7 @@ void ServingInstance::leave_running(std::uint32_t s) {
       }
     --n_decoding_;
     kv_sum_decoding_ -= kv_tokens(q);
+    --full_at_residue_[block_residue(q)];
   } else if (q.state == SeqState::Prefilling) {
     pending_prefill_tokens_ -= q.prefill_len - q.prefilled;
     // A sequence whose prefill just completed has already left the queue.
@@ -330,7 +309,7 @@ void ServingInstance::leave_running(std::uint32_t s) {
     if (it != prefilling_.end()) prefilling_.erase(it);
   }
   ++q.epoch;  // stale heap entries of this sequence are skipped from now on
-  kv_.release(q.blocks);
+  kv_.release(blocks_held(q));
   q.blocks = 0;
   if (q.prev != Sequence::kNone) seqs_[q.prev].next = q.next;
   else running_head_ = q.next;
@@ -352,23 +331,25 @@ void ServingInstance::finish(std::uint32_t s, TimeNs now) {
 
 void ServingInstance::check_invariants() const {
   std::int64_t blocks = 0, decoding = 0, kv_sum = 0;
+  std::vector<std::int64_t> full_by_residue(full_at_residue_.size(), 0);
   std::size_t count = 0;
   for (std::uint32_t s = running_head_; s != Sequence::kNone; s = seqs_[s].next) {
     const Sequence& q = seqs_[s];
     XPUSIM_CHECK(q.state == SeqState::Decoding || q.state == SeqState::Prefilling,
                  "running list holds a sequence that is not running");
-    blocks += q.blocks;
+    blocks += blocks_held(q);
     ++count;
     if (q.state == SeqState::Decoding) {
       ++decoding;
       kv_sum += kv_tokens(q);
-      XPUSIM_CHECK(kv_tokens(q) <= q.blocks * block_size_, "sequence KV exceeds its blocks");
+      ++full_by_residue[block_residue(q)];
     }
   }
   XPUSIM_CHECK(blocks == kv_.allocated(), "KV blocks held != blocks allocated");
   XPUSIM_CHECK(kv_.allocated() + kv_.free() == kv_.total(), "KV blocks not conserved");
   XPUSIM_CHECK(count == running_count_, "running count out of sync");
-  XPUSIM_CHECK(decoding == n_decoding_ && kv_sum == kv_sum_decoding_,
+  XPUSIM_CHECK(decoding == n_decoding_ && kv_sum == kv_sum_decoding_ &&
+                   full_by_residue == full_at_residue_,
                "decode aggregates out of sync");
 }
 

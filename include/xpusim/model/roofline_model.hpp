@@ -55,6 +55,8 @@ class RooflineModel final : public ExecutionModel {
   RooflineFactors factors_;
   OperatorCosts costs_;
   double peak_flops_;  // for the model's data type on this device
+  // Reciprocal rates, so the per-operator hot path multiplies instead of dividing.
+  double inv_gemm_prefill_ = 0, inv_gemm_decode_ = 0, inv_attention_ = 0, inv_memory_ = 0;
   double link_bw_;     // all-reduce bus bandwidth, bytes/s
 };
 

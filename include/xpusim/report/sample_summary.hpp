@@ -29,11 +29,10 @@ class SampleSummary {
   nlohmann::json to_json(double divisor = 1.0) const;
 
  private:
-  void sort_if_needed() const;
 
   // Sorted lazily on the first query; queries are rare (end of run), adds are many.
   mutable std::vector<double> values_;
-  mutable bool sorted_ = true;
+  double max_ = 0;
   double sum_ = 0.0;
 };
 

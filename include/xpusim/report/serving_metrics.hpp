@@ -3,6 +3,7 @@
 // serving system publishes, and streams requests.csv as requests finish.
 #include <cstdint>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,7 @@ class ServingMetrics : public systems::ServingObserver {
   SloTargets slo_;
   std::vector<std::string> tenant_names_;
   std::ostream* csv_;
+  std::ostringstream row_;  // reused buffer for one requests.csv row
   SampleSummary ttft_s_;
   SampleSummary tpot_s_;
   SampleSummary e2e_s_;

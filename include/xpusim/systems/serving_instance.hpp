@@ -72,7 +72,6 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void try_start(TimeNs now);
   void apply_preemptions(std::size_t count, TimeNs now);
   void admit(std::size_t count, TimeNs now);
-  void collect_block_needs();
   void grow_decode_blocks();
   void schedule_prefill_chunks(std::int64_t budget, model::BatchShape& shape);
   void finish_decode_step(TimeNs now);
@@ -82,6 +81,16 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void leave_running(std::uint32_t s);
   TimeNs last_token_ns(const Sequence& seq) const;
   std::int64_t kv_tokens(const Sequence& seq) const { return seq.base_kv + (decode_step_ - seq.join_step); }
+  // A decoding sequence holds exactly the blocks its KV fills; others hold what was reserved.
+  std::int64_t blocks_held(const Sequence& seq) const {
+    return seq.state == SeqState::Decoding ? blocks_for(kv_tokens(seq)) : seq.blocks;
+  }
+  // Decode steps at which a sequence's blocks are full recur every block_size steps; the
+  // residue of that step modulo block_size is fixed when it starts decoding.
+  std::size_t block_residue(const Sequence& seq) const {
+    const std::int64_t r = (seq.join_step - seq.base_kv) % block_size_;
+    return static_cast<std::size_t>(r < 0 ? r + block_size_ : r);
+  }
   bool valid(const StepEntry& e) const { return seqs_[e.seq].epoch == e.epoch; }
   void add_token_group(TimeNs last_token, std::int64_t count);
   std::uint32_t new_sequence(workload::Request request);
@@ -115,8 +124,9 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int64_t kv_sum_decoding_ = 0;  // sum of kv_tokens over decoding sequences
   std::int64_t pending_prefill_tokens_ = 0;
   StepHeap finish_heap_;  // step after which a sequence has emitted all its tokens
-  StepHeap block_heap_;   // step whose decode needs one more KV block
-  std::vector<StepEntry> need_now_;  // entries of block_heap_ due at the next decode step
+  // Decoding sequences by block_residue(): those whose blocks are full at step s are the ones
+  // counted at s % block_size, so a step's block demand is one lookup.
+  std::vector<std::int64_t> full_at_residue_;
   // (time of each decoding sequence's last token, how many) — few entries, one per iteration
   // since the last decode step.
   std::vector<std::pair<TimeNs, std::int64_t>> token_groups_;
