@@ -67,7 +67,9 @@ void EnergyMeter::on_idle(const hw::Device& device, TimeNs now) {
 void EnergyMeter::finish(TimeNs end_ns) {
   XPUSIM_CHECK(!finished_, "EnergyMeter::finish called twice");
   for (Meter& m : meters_) {
-    XPUSIM_CHECK(end_ns >= m.since_ns, "EnergyMeter::finish before the last device change");
+    XPUSIM_CHECK(end_ns >= m.since_ns, "EnergyMeter::finish at " + std::to_string(end_ns) +
+                                           " ns, before the last device change at " +
+                                           std::to_string(m.since_ns) + " ns");
     close_interval(m, end_ns);
   }
   end_ns_ = end_ns;

@@ -29,7 +29,16 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
 }
 
 bool ServingInstance::fits(const workload::Request& r) const {
-  return blocks_for(std::int64_t{r.prompt_tokens} + r.output_tokens) <= kv_.total();
+  const std::int64_t final_tokens = std::int64_t{r.prompt_tokens} + r.output_tokens;
+  const std::int64_t reserve = policy_->reserve_tokens({r.prompt_tokens, blocks_for(r.prompt_tokens), final_tokens});
+  return blocks_for(std::max(final_tokens, reserve)) <= kv_.total();
+}
+
+policy::WaitingInfo ServingInstance::waiting_info(const Sequence& q) const {
+  const std::int64_t final_tokens = std::int64_t{q.request.prompt_tokens} + q.request.output_tokens;
+  policy::WaitingInfo w{q.prefill_len, blocks_for(q.prefill_len), final_tokens};
+  w.blocks_needed = blocks_for(policy_->reserve_tokens(w));
+  return w;
 }
 
 std::uint32_t ServingInstance::new_sequence(workload::Request request) {
@@ -89,9 +98,7 @@ std::int64_t ServingInstance::decode_blocks_needed() const {
 }
 
 policy::WaitingInfo ServingInstance::waiting(std::size_t i) const {
-  const Sequence& q = seqs_[waiting_.at(i)];
-  return {q.prefill_len, blocks_for(q.prefill_len),
-          std::int64_t{q.request.prompt_tokens} + q.request.output_tokens};
+  return waiting_info(seqs_[waiting_.at(i)]);
 }
 
 policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
@@ -107,7 +114,8 @@ policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
   }
   const Sequence& q = seqs_[cursor_seq_];
   const bool decoding = q.state == SeqState::Decoding;
-  return {blocks_held(q), decoding && kv_tokens(q) % block_size_ == 0, !decoding};
+  return {blocks_held(q), decoding && needs_block_now(q), !decoding,
+          decoding ? 0 : q.prefill_len - q.prefilled};
 }
 
 // ---- starting an iteration ---------------------------------------------------------------
@@ -125,7 +133,7 @@ void ServingInstance::try_start(TimeNs now) {
     shape.decode_seqs = n_decoding_;
     shape.decode_context_sum = kv_sum_decoding_ + n_decoding_;
   }
-  schedule_prefill_chunks(plan_.prefill_token_budget, shape);
+  schedule_prefill_chunks(plan_.prefill_token_budget, plan_.prefill_layer_groups, shape);
   if (shape.empty()) {
     // Nothing can run. With nothing running either, the head request can never be admitted
     // (e.g. the watermark leaves too little room): reject it rather than stall forever.
@@ -176,7 +184,14 @@ void ServingInstance::admit(std::size_t count, TimeNs now) {
     const std::uint32_t s = waiting_.front();
     waiting_.pop_front();
     Sequence& q = seqs_[s];
-    q.blocks = blocks_for(q.prefill_len);
+    const policy::WaitingInfo w = waiting_info(q);
+    // A reservation is either the prefill (paged: grows block by block) or the whole final
+    // length (Orca: never grows); anything between would leave reserved blocks unused.
+    XPUSIM_CHECK(w.blocks_needed == blocks_for(q.prefill_len) ||
+                     w.blocks_needed * block_size_ >= w.max_total_tokens,
+                 "batching policy reserved between the prefill and the final length");
+    q.blocks = w.blocks_needed;
+    q.groups_done = 0;
     kv_.allocate(q.blocks);
     q.state = SeqState::Prefilling;
     if (q.first_scheduled_ns < 0) q.first_scheduled_ns = now;
@@ -194,12 +209,17 @@ void ServingInstance::admit(std::size_t count, TimeNs now) {
 // Every decoding sequence whose held blocks are full gets one more before the step runs.
 void ServingInstance::grow_decode_blocks() { kv_.allocate(decode_blocks_needed()); }
 
-void ServingInstance::schedule_prefill_chunks(std::int64_t budget, model::BatchShape& shape) {
+void ServingInstance::schedule_prefill_chunks(std::int64_t budget, std::int32_t layer_groups,
+                                              model::BatchShape& shape) {
   iter_prefills_.clear();
+  iter_layer_groups_ = std::max<std::int32_t>(layer_groups, 1);
   for (const std::uint32_t s : prefilling_) {
     if (budget <= 0) break;
     Sequence& q = seqs_[s];
-    const std::int64_t n = std::min(q.prefill_len - q.prefilled, budget);
+    // Layered prefill moves whole prompts through one layer group; chunked prefill moves a
+    // token chunk through every layer.
+    const std::int64_t remaining = q.prefill_len - q.prefilled;
+    const std::int64_t n = iter_layer_groups_ > 1 ? remaining : std::min(remaining, budget);
     const std::int64_t c = q.prefilled;
     q.chunk = n;
     budget -= n;
@@ -209,6 +229,7 @@ void ServingInstance::schedule_prefill_chunks(std::int64_t budget, model::BatchS
     shape.prefill_cached_sum += c;
     shape.prefill_attention_pairs += static_cast<double>(n) * c + 0.5 * n * (n + 1.0);
   }
+  if (iter_layer_groups_ > 1) shape.prefill_layer_fraction = 1.0 / iter_layer_groups_;
 }
 
 // ---- finishing an iteration ------------------------------------------------------------
@@ -243,6 +264,8 @@ void ServingInstance::finish_decode_step(TimeNs now) {
 void ServingInstance::finish_prefills(TimeNs now) {
   for (const std::uint32_t s : iter_prefills_) {
     Sequence& q = seqs_[s];
+    // Under layered prefill the prompt is done only after its last layer group.
+    if (iter_layer_groups_ > 1 && ++q.groups_done < iter_layer_groups_) continue;
     q.prefilled += q.chunk;
     pending_prefill_tokens_ -= q.chunk;
     q.chunk = 0;
@@ -272,7 +295,7 @@ void ServingInstance::start_decoding(std::uint32_t s, TimeNs now) {
   add_token_group(now, 1);
   const std::int64_t finish_step = q.join_step + (q.request.output_tokens - q.generated);
   finish_heap_.push({finish_step, s, q.epoch});
-  ++full_at_residue_[block_residue(q)];
+  if (grows(q)) ++full_at_residue_[block_residue(q)];
 }
 
 void ServingInstance::add_token_group(TimeNs last_token, std::int64_t count) {
@@ -301,7 +324,7 @@ void ServingInstance::leave_running(std::uint32_t s) {
       }
     --n_decoding_;
     kv_sum_decoding_ -= kv_tokens(q);
-    --full_at_residue_[block_residue(q)];
+    if (grows(q)) --full_at_residue_[block_residue(q)];
   } else if (q.state == SeqState::Prefilling) {
     pending_prefill_tokens_ -= q.prefill_len - q.prefilled;
     // A sequence whose prefill just completed has already left the queue.
@@ -342,7 +365,7 @@ void ServingInstance::check_invariants() const {
     if (q.state == SeqState::Decoding) {
       ++decoding;
       kv_sum += kv_tokens(q);
-      ++full_by_residue[block_residue(q)];
+      if (grows(q)) ++full_by_residue[block_residue(q)];
     }
   }
   XPUSIM_CHECK(blocks == kv_.allocated(), "KV blocks held != blocks allocated");

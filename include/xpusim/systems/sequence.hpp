@@ -20,7 +20,8 @@ struct Sequence {
   std::int64_t prefill_len = 0;   // tokens the current prefill processes
   std::int64_t prefilled = 0;     // of which done
   std::int64_t chunk = 0;         // prompt tokens scheduled in the running iteration
-  std::int64_t blocks = 0;        // KV blocks reserved for its prefill (decoding: derived)
+  std::int64_t blocks = 0;        // KV blocks reserved at admission (decoding may grow past it)
+  std::int32_t groups_done = 0;   // layered prefill: layer groups the prompt has passed
   std::int64_t join_step = 0;     // instance decode step at which it started decoding
   std::int64_t base_kv = 0;       // tokens in KV when it started decoding
   TimeNs prefill_end_ns = 0;      // when its prefill emitted a token

@@ -4,6 +4,7 @@
 // decides each iteration. Per-iteration work is independent of batch size: decode progress is
 // kept relative to a step counter, and only sequences that finish, cross a KV block boundary,
 // start, or are preempted are touched.
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <queue>
@@ -73,7 +74,9 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void apply_preemptions(std::size_t count, TimeNs now);
   void admit(std::size_t count, TimeNs now);
   void grow_decode_blocks();
-  void schedule_prefill_chunks(std::int64_t budget, model::BatchShape& shape);
+  void schedule_prefill_chunks(std::int64_t budget, std::int32_t layer_groups,
+                               model::BatchShape& shape);
+  policy::WaitingInfo waiting_info(const Sequence& seq) const;
   void finish_decode_step(TimeNs now);
   void finish_prefills(TimeNs now);
   void start_decoding(std::uint32_t s, TimeNs now);
@@ -83,7 +86,15 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int64_t kv_tokens(const Sequence& seq) const { return seq.base_kv + (decode_step_ - seq.join_step); }
   // A decoding sequence holds exactly the blocks its KV fills; others hold what was reserved.
   std::int64_t blocks_held(const Sequence& seq) const {
-    return seq.state == SeqState::Decoding ? blocks_for(kv_tokens(seq)) : seq.blocks;
+    return seq.state == SeqState::Decoding ? std::max(seq.blocks, blocks_for(kv_tokens(seq)))
+                                           : seq.blocks;
+  }
+  // Whether a decoding sequence's reservation ever runs out (paged policies) or not (Orca).
+  bool grows(const Sequence& seq) const {
+    return seq.blocks * block_size_ < std::int64_t{seq.request.prompt_tokens} + seq.request.output_tokens;
+  }
+  bool needs_block_now(const Sequence& seq) const {
+    return grows(seq) && kv_tokens(seq) >= seq.blocks * block_size_ && kv_tokens(seq) % block_size_ == 0;
   }
   // Decode steps at which a sequence's blocks are full recur every block_size steps; the
   // residue of that step modulo block_size is fixed when it starts decoding.
@@ -135,6 +146,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   // The running iteration.
   bool busy_ = false;
   bool iter_decodes_ = false;
+  std::int32_t iter_layer_groups_ = 1;
   TimeNs iter_start_ns_ = 0;
   model::BatchShape iter_shape_;
   std::vector<std::uint32_t> iter_prefills_;

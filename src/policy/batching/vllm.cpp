@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "xpusim/policy/batching/preemption.hpp"
+
 namespace xpusim::policy {
 
 ParamSchema VllmBatching::schema() {
@@ -43,25 +45,15 @@ std::size_t VllmBatching::admissible(const BatchView& view) const {
 }
 
 void VllmBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {
-  plan = IterationPlan{};
+  plan.reset();
   // Prefill first: an iteration that admits runs prefills only (decodes wait).
   plan.admit = admissible(view);
   if (plan.admit > 0) return;
   plan.prefill_token_budget = 0;
   if (view.decoding_count() == 0) return;
-  // Decode step: preempt the newest running sequences until every remaining one has a block
-  // for its next token. A preempted sequence frees its blocks and no longer needs one.
-  std::int64_t free = view.free_blocks();
-  std::int64_t needed = view.decode_blocks_needed();
-  std::size_t victims = 0;
-  while (needed > free && victims < view.running_count()) {
-    const RunningInfo v = view.newest_running(victims);
-    free += v.blocks_held;
-    if (v.needs_block_now) --needed;
-    ++victims;
-  }
-  plan.preempt_newest = victims;
-  plan.run_decodes = victims < view.running_count();
+  // Decode step, preempting the newest sequences until every remaining one has a block.
+  plan.preempt_newest = newest_to_preempt_for_decode(view);
+  plan.run_decodes = plan.preempt_newest < view.running_count();
 }
 
 }  // namespace xpusim::policy

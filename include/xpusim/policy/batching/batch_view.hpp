@@ -19,6 +19,7 @@ struct RunningInfo {
   std::int64_t blocks_held = 0;
   bool needs_block_now = false;  // its next decode step cannot run without one more block
   bool prefilling = false;       // its prompt is not fully processed yet
+  std::int64_t prefill_remaining = 0;  // prompt tokens still to process (prefilling only)
 };
 
 class BatchView {
@@ -46,10 +47,13 @@ struct IterationPlan {
   // Most prompt tokens processed this iteration across prefilling sequences, oldest first;
   // kUnlimited = every prefilling sequence processes its whole remaining prompt.
   std::int64_t prefill_token_budget = kUnlimited;
-  // Reserve KV for the whole prompt + output at admission (Orca-style, no paging).
+  // Layered prefill: a prefill runs through the model in this many contiguous layer groups, one
+  // group per iteration (whole prompt each time); 1 = all layers in one iteration.
+  std::int32_t prefill_layer_groups = 1;
   static constexpr std::int64_t kUnlimited = INT64_MAX;
 
   bool idle() const { return !run_decodes && admit == 0 && prefill_token_budget == 0; }
+  void reset() { *this = IterationPlan{}; }
 };
 
 }  // namespace xpusim::policy

@@ -11,6 +11,11 @@ class BatchingPolicy {
   virtual ~BatchingPolicy() = default;
   // Fills `plan` for the next iteration. An idle plan means: nothing can run now.
   virtual void plan_iteration(const BatchView& view, IterationPlan& plan) = 0;
+  // KV tokens to reserve when `waiting` is admitted. Paged policies reserve the prefill only
+  // and grow block by block; Orca reserves for the longest sequence it might become.
+  virtual std::int64_t reserve_tokens(const WaitingInfo& waiting) const {
+    return waiting.prefill_tokens;
+  }
 };
 
 using BatchingCatalog = Catalog<BatchingPolicy>;

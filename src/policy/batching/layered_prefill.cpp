@@ -1,0 +1,45 @@
+#include "xpusim/policy/batching/layered_prefill.hpp"
+
+#include "xpusim/policy/batching/preemption.hpp"
+
+namespace xpusim::policy {
+
+ParamSchema LayeredPrefillBatching::schema() {
+  ParamSchema s;
+  s.integer("layer_groups", 4, "", "contiguous layer groups a prefill passes, one per iteration",
+            {.min = 1, .max = 1024})
+      .integer("max_num_seqs", 256, "", "most sequences running at once", {.min = 1})
+      .integer("max_prefill_tokens", 8192, "tokens", "most prompt tokens in flight at once",
+               {.min = 1});
+  return s;
+}
+
+LayeredPrefillBatching::Config LayeredPrefillBatching::config_from(const Params& p) {
+  return Config{static_cast<std::int32_t>(p.integer("layer_groups")), p.integer("max_num_seqs"),
+                p.integer("max_prefill_tokens")};
+}
+
+void LayeredPrefillBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {
+  plan.reset();
+  plan.prefill_layer_groups = config_.layer_groups;
+  plan.preempt_newest = newest_to_preempt_for_decode(view);
+  plan.run_decodes = plan.preempt_newest < view.running_count();
+  if (plan.preempt_newest > 0) return;  // preempted sequences wait at the queue's head
+  // Admit FCFS while blocks, the sequence cap and the in-flight prompt cap allow; the first
+  // admission is always allowed when nothing is in flight, so long prompts are not starved.
+  std::int64_t free = view.free_blocks();
+  std::int64_t in_flight = view.pending_prefill_tokens();
+  std::size_t n = 0;
+  while (n < view.waiting_count() &&
+         view.running_count() + n < static_cast<std::size_t>(config_.max_num_seqs)) {
+    const WaitingInfo w = view.waiting(n);
+    if (w.blocks_needed > free) break;
+    if (in_flight + w.prefill_tokens > config_.max_prefill_tokens && in_flight > 0) break;
+    free -= w.blocks_needed;
+    in_flight += w.prefill_tokens;
+    ++n;
+  }
+  plan.admit = n;
+}
+
+}  // namespace xpusim::policy
