@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "xpusim/policy/routing/least_kv_load.hpp"
 #include "xpusim/policy/routing/least_outstanding.hpp"
 #include "xpusim/policy/routing/round_robin.hpp"
 
@@ -10,9 +11,10 @@ namespace {
 
 struct FakeRoutingView : RoutingView {
   std::vector<std::int64_t> load;
+  std::vector<double> kv;
   std::size_t instance_count() const override { return load.size(); }
   std::int64_t outstanding(std::size_t i) const override { return load.at(i); }
-  double kv_used_fraction(std::size_t) const override { return 0; }
+  double kv_used_fraction(std::size_t i) const override { return kv.empty() ? 0 : kv.at(i); }
 };
 
 TEST(RoundRobin, CyclesThroughInstances) {
@@ -31,6 +33,16 @@ TEST(LeastOutstanding, PicksLeastLoadedLowestIndexOnTies) {
   EXPECT_EQ(r.choose_instance(v, {}), 1u);
   v.load = {3, 3, 3};
   EXPECT_EQ(r.choose_instance(v, {}), 0u);
+}
+
+TEST(LeastKvLoad, PicksLeastKvUsedThenFewestOutstanding) {
+  FakeRoutingView v;
+  v.load = {1, 9, 3, 2};
+  v.kv = {0.5, 0.1, 0.3, 0.1};
+  LeastKvLoadRouter r;
+  EXPECT_EQ(r.choose_instance(v, {}), 3u);  // 0.1 ties between 1 and 3; 3 has fewer requests
+  v.kv = {0.2, 0.9, 0.9, 0.9};
+  EXPECT_EQ(r.choose_instance(v, {}), 0u);  // KV first, although it is not the least loaded
 }
 
 }  // namespace

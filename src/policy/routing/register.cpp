@@ -1,4 +1,5 @@
 // The registry lines of the routing family: one per router, by the name the YAML uses.
+#include "xpusim/policy/routing/least_kv_load.hpp"
 #include "xpusim/policy/routing/least_outstanding.hpp"
 #include "xpusim/policy/routing/round_robin.hpp"
 
@@ -9,6 +10,9 @@ void register_routers(RouterCatalog& c) {
         [](const Params&) { return std::make_unique<RoundRobinRouter>(); });
   c.add("least_outstanding", "fewest waiting + running requests (ties: lowest index)",
         ParamSchema{}, [](const Params&) { return std::make_unique<LeastOutstandingRouter>(); });
+  c.add("least_kv_load",
+        "smallest fraction of KV blocks in use (ties: fewest outstanding, then lowest index)",
+        ParamSchema{}, [](const Params&) { return std::make_unique<LeastKvLoadRouter>(); });
 }
 
 }  // namespace xpusim::policy
