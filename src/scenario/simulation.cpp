@@ -78,8 +78,14 @@ struct Run {
   Run(const ScenarioSpec& s, const Catalogs& catalogs, const RunOptions& options) : spec(s) {
     const model::Placement placement{spec.device, spec.tensor_parallel, spec.tp_link_bw_bytes_per_s,
                                      spec.tp_link_latency_s};
-    exec = catalogs.execution.find(spec.execution.name)->make(spec.execution.params, spec.model, placement);
+    exec = catalogs.execution.find(spec.execution.name)
+               ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
     const std::int64_t kv_blocks = systems::derive_kv_blocks(spec.instance, spec.model, placement);
+    systems::KvSizing sizing{kv_blocks, spec.instance.block_size};
+    sizing.block_bytes = spec.model.kv_bytes_per_token() * spec.instance.block_size;
+    sizing.host_bw_bytes_per_s = spec.tensor_parallel * spec.device.pcie_bw_bytes_per_s;
+    if (sizing.host_bw_bytes_per_s > 0)
+      sizing.swap_blocks = static_cast<std::int64_t>(spec.instance.swap_space_bytes / sizing.block_bytes);
     workload::SourceContext ctx{spec.seed, spec.path.parent_path()};
     auto source = catalogs.sources.find(spec.workload.name)->make(spec.workload.params, ctx);
     if (!options.out_dir.empty()) {
@@ -109,7 +115,7 @@ struct Run {
       auto policy = catalogs.batching.find(spec.batching.name)->make(spec.batching.params);
       cluster->add_instance(std::make_unique<systems::ServingInstance>(
           i, systems::ServingInstance::Wiring{sim, *exec, std::move(policy), observers},
-          std::move(devices), kv_blocks, spec.instance.block_size));
+          std::move(devices), sizing));
     }
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
                  spec.tensor_parallel, spec.device.name, kv_blocks, spec.instance.block_size);

@@ -15,7 +15,10 @@ ParamSchema InstanceConfig::schema() {
       .real("activation_reserve_gb", 1.0, "GB",
             "per-device memory kept for activations and workspace", {.min = 0})
       .integer("kv_blocks", 0, "blocks", "KV capacity; 0 derives it from device memory",
-               {.min = 0});
+               {.min = 0})
+      .real("swap_space_gb", 4.0, "GB",
+            "host memory for KV swapped out by preemption_mode: swap (vLLM's default 4 GiB)",
+            {.min = 0});
   return s;
 }
 
@@ -25,6 +28,7 @@ InstanceConfig InstanceConfig::from(const Params& p) {
   c.gpu_memory_utilization = p.real("gpu_memory_utilization");
   c.activation_reserve_bytes = p.real("activation_reserve_gb") * 1e9;
   c.kv_blocks = p.integer("kv_blocks");
+  c.swap_space_bytes = p.real("swap_space_gb") * 1e9;
   return c;
 }
 

@@ -14,7 +14,7 @@ constexpr std::string_view kLabelMixed = "mixed";
 
 ServingInstance::ServingInstance(int index, Wiring wiring,
                                  std::vector<std::unique_ptr<hw::Device>> devices,
-                                 std::int64_t kv_blocks, std::int32_t block_size)
+                                 KvSizing sizing)
     : index_(index),
       sim_(wiring.sim),
       exec_(wiring.exec),
@@ -22,10 +22,15 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       observer_(wiring.observer),
       devices_(std::move(devices)),
       memory_(wiring.sim, devices_.at(0)->spec().memory_bw_bytes_per_s),
-      kv_(kv_blocks),
-      block_size_(block_size),
-      full_at_residue_(static_cast<std::size_t>(block_size), 0) {
-  XPUSIM_CHECK(kv_blocks > 0 && block_size > 0, "instance needs KV capacity");
+      kv_(sizing.blocks),
+      block_size_(sizing.block_size),
+      swap_capacity_blocks_(sizing.swap_blocks),
+      block_bytes_(sizing.block_bytes),
+      host_bw_(sizing.host_bw_bytes_per_s),
+      full_at_residue_(static_cast<std::size_t>(sizing.block_size), 0) {
+  XPUSIM_CHECK(sizing.blocks > 0 && sizing.block_size > 0, "instance needs KV capacity");
+  XPUSIM_CHECK(sizing.swap_blocks == 0 || (block_bytes_ > 0 && host_bw_ > 0),
+               "swap space needs block size in bytes and a host link");
 }
 
 bool ServingInstance::fits(const workload::Request& r) const {
@@ -123,7 +128,9 @@ policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
 void ServingInstance::try_start(TimeNs now) {
   cursor_seq_ = Sequence::kNone;
   policy_->plan_iteration(*this, plan_);
-  if (plan_.preempt_newest > 0) apply_preemptions(plan_.preempt_newest, now);
+  iter_swap_bytes_ = 0;
+  if (plan_.preempt_newest > 0) apply_preemptions(plan_.preempt_newest, plan_.swap_out, now);
+  if (plan_.swap_in > 0) swap_in(plan_.swap_in);
   if (plan_.admit > 0) admit(plan_.admit, now);
 
   model::BatchShape shape;
@@ -153,29 +160,68 @@ void ServingInstance::try_start(TimeNs now) {
   busy_ = true;
   iter_start_ns_ = now;
   iter_shape_ = shape;
-  const model::IterationCost cost = exec_.estimate(shape);
+  model::IterationCost cost = exec_.estimate(shape);
+  // vLLM runs the iteration's swaps before the model step and waits for them.
+  if (iter_swap_bytes_ > 0) cost.time_ns += duration_ns_ceil(iter_swap_bytes_ / host_bw_);
   const std::string_view label =
       shape.prefill_tokens == 0 ? kLabelDecode : (shape.decode_seqs == 0 ? kLabelPrefill : kLabelMixed);
   for (auto& d : devices_) d->set_busy(now, cost.activity, label);
   memory_.start(std::max<TimeNs>(cost.time_ns, 1), cost.bytes, *this, 0);
 }
 
-void ServingInstance::apply_preemptions(std::size_t count, TimeNs now) {
+void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now) {
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint32_t s = running_tail_;
     XPUSIM_CHECK(s != Sequence::kNone, "policy preempted more sequences than are running");
     Sequence& q = seqs_[s];
     q.prefill_end_ns = last_token_ns(q);
-    if (q.state == SeqState::Decoding) q.generated += static_cast<std::int32_t>(decode_step_ - q.join_step);
+    const bool decoding = q.state == SeqState::Decoding;
+    if (decoding) q.generated += static_cast<std::int32_t>(decode_step_ - q.join_step);
+    const std::int64_t kv = decoding ? kv_tokens(q) : 0;
+    const std::int64_t blocks = blocks_held(q);
     leave_running(s);
-    // Recompute: the prompt and every generated token are prefilled again on readmission.
+    ++q.preemptions;
+    observer_.on_preemption(q.request.id, index_, now);
+    // Swap keeps a decoding sequence's KV on the host when there is room; otherwise (or for a
+    // sequence mid-prefill) the KV is dropped and recomputed on readmission.
+    if (swap && decoding && swap_used_blocks_ + blocks <= swap_capacity_blocks_) {
+      q.state = SeqState::Swapped;
+      q.blocks = blocks;
+      q.base_kv = kv;
+      swap_used_blocks_ += blocks;
+      iter_swap_bytes_ += static_cast<double>(blocks) * block_bytes_;
+      swapped_.push_back(s);
+      continue;
+    }
     q.state = SeqState::Waiting;
     q.prefill_len = std::int64_t{q.request.prompt_tokens} + q.generated;
     q.prefilled = 0;
-    ++q.preemptions;
     waiting_.push_front(s);  // newest first, so the oldest victim ends at the head (vLLM v0)
-    observer_.on_preemption(q.request.id, index_, now);
   }
+}
+
+void ServingInstance::swap_in(std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    XPUSIM_CHECK(!swapped_.empty(), "policy swapped in more sequences than are swapped out");
+    const std::uint32_t s = swapped_.front();
+    swapped_.pop_front();
+    Sequence& q = seqs_[s];
+    kv_.allocate(q.blocks);
+    swap_used_blocks_ -= q.blocks;
+    iter_swap_bytes_ += static_cast<double>(q.blocks) * block_bytes_;
+    link_running(s);
+    start_decoding(s, q.base_kv, q.prefill_end_ns);
+  }
+}
+
+void ServingInstance::link_running(std::uint32_t s) {
+  Sequence& q = seqs_[s];
+  q.prev = running_tail_;
+  q.next = Sequence::kNone;
+  if (running_tail_ != Sequence::kNone) seqs_[running_tail_].next = s;
+  else running_head_ = s;
+  running_tail_ = s;
+  ++running_count_;
 }
 
 void ServingInstance::admit(std::size_t count, TimeNs now) {
@@ -197,12 +243,7 @@ void ServingInstance::admit(std::size_t count, TimeNs now) {
     if (q.first_scheduled_ns < 0) q.first_scheduled_ns = now;
     pending_prefill_tokens_ += q.prefill_len;
     prefilling_.push_back(s);
-    q.prev = running_tail_;
-    q.next = Sequence::kNone;
-    if (running_tail_ != Sequence::kNone) seqs_[running_tail_].next = s;
-    else running_head_ = s;
-    running_tail_ = s;
-    ++running_count_;
+    link_running(s);
   }
 }
 
@@ -281,18 +322,21 @@ void ServingInstance::finish_prefills(TimeNs now) {
     ++q.generated;
     q.prefill_end_ns = now;
     if (q.generated >= q.request.output_tokens) finish(s, now);
-    else start_decoding(s, now);
+    else start_decoding(s, q.prefill_len, now);
   }
 }
 
-void ServingInstance::start_decoding(std::uint32_t s, TimeNs now) {
+// Joins the decode aggregates with `kv` tokens stored and its last token emitted at `last_token`
+// (after a prefill, now; after a swap-in, before it was swapped out).
+void ServingInstance::start_decoding(std::uint32_t s, std::int64_t kv, TimeNs last_token) {
   Sequence& q = seqs_[s];
   q.state = SeqState::Decoding;
   q.join_step = decode_step_;
-  q.base_kv = q.prefill_len;
+  q.base_kv = kv;
+  q.prefill_end_ns = last_token;
   ++n_decoding_;
   kv_sum_decoding_ += q.base_kv;
-  add_token_group(now, 1);
+  add_token_group(last_token, 1);
   const std::int64_t finish_step = q.join_step + (q.request.output_tokens - q.generated);
   finish_heap_.push({finish_step, s, q.epoch});
   if (grows(q)) ++full_at_residue_[block_residue(q)];
@@ -369,6 +413,10 @@ void ServingInstance::check_invariants() const {
     }
   }
   XPUSIM_CHECK(blocks == kv_.allocated(), "KV blocks held != blocks allocated");
+  std::int64_t swapped = 0;
+  for (const std::uint32_t s : swapped_) swapped += seqs_[s].blocks;
+  XPUSIM_CHECK(swapped == swap_used_blocks_ && swap_used_blocks_ <= swap_capacity_blocks_,
+               "swapped blocks out of sync with swap space");
   XPUSIM_CHECK(kv_.allocated() + kv_.free() == kv_.total(), "KV blocks not conserved");
   XPUSIM_CHECK(count == running_count_, "running count out of sync");
   XPUSIM_CHECK(decoding == n_decoding_ && kv_sum == kv_sum_decoding_ &&

@@ -12,6 +12,7 @@ struct FakeBatchView : BatchView {
   std::vector<WaitingInfo> waiting_q;
   std::vector<RunningInfo> running;  // index 0 = oldest
   std::int64_t pending_prefill = 0;
+  std::vector<std::int64_t> swapped;  // blocks of each swapped-out sequence, oldest first
 
   std::int64_t total_blocks() const override { return total; }
   std::int64_t free_blocks() const override { return free; }
@@ -33,6 +34,8 @@ struct FakeBatchView : BatchView {
   RunningInfo newest_running(std::size_t i) const override {
     return running.at(running.size() - 1 - i);
   }
+  std::size_t swapped_count() const override { return swapped.size(); }
+  std::int64_t swapped_blocks(std::size_t i) const override { return swapped.at(i); }
   void add_waiting(std::int64_t tokens) {
     waiting_q.push_back({tokens, (tokens + bs - 1) / bs, tokens + 100});
   }

@@ -78,6 +78,24 @@ TEST(Vllm, NoPreemptionWhenBlocksSuffice) {
   EXPECT_TRUE(plan.run_decodes);
 }
 
+TEST(Vllm, SwapModeBringsSwappedBackBeforeAdmittingNewRequests) {
+  FakeBatchView v;
+  v.free = 12;
+  v.running = {{3, false, false}};
+  v.swapped = {5, 5};  // each needs 5 blocks + 1 for its next token
+  v.add_waiting(16);
+  VllmBatching swap({256, 8192, 0.0, true});
+  IterationPlan plan;
+  swap.plan_iteration(v, plan);
+  EXPECT_EQ(plan.admit, 0u);  // nothing new while sequences wait in swap
+  EXPECT_EQ(plan.swap_in, 2u);
+  EXPECT_TRUE(plan.run_decodes);
+  EXPECT_TRUE(plan.swap_out);
+  v.free = 8;
+  swap.plan_iteration(v, plan);
+  EXPECT_EQ(plan.swap_in, 1u);
+}
+
 TEST(Vllm, IdleWhenNothingToDo) {
   FakeBatchView v;
   IterationPlan plan;

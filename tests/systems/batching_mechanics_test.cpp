@@ -17,7 +17,7 @@ std::unique_ptr<ServingInstance> with_policy(Simulator& sim, const model::Execut
   std::vector<std::unique_ptr<hw::Device>> devices;
   devices.push_back(std::make_unique<hw::Device>(0, "inst0.gpu0", test_gpu()));
   return std::make_unique<ServingInstance>(0, ServingInstance::Wiring{sim, exec, std::move(p), obs},
-                                           std::move(devices), blocks, 16);
+                                           std::move(devices), KvSizing{blocks, 16});
 }
 
 // Records the prefill layer fraction of every iteration.

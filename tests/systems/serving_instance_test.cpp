@@ -97,6 +97,51 @@ TEST(ServingInstance, PreemptsUnderKvPressureAndStillCompletesEverything) {
   EXPECT_EQ(inst->kv().allocated(), 0);
 }
 
+// Counts the prompt tokens every iteration processed.
+struct PrefillCounter : LinearExec {
+  mutable std::int64_t prefill_tokens = 0;
+  mutable TimeNs model_ns = 0;
+  model::IterationCost estimate(const model::BatchShape& b) const override {
+    prefill_tokens += b.prefill_tokens;
+    const model::IterationCost c = LinearExec::estimate(b);
+    model_ns += c.time_ns;
+    return c;
+  }
+};
+
+TEST(ServingInstance, SwapPreemptionResumesWithoutRecomputeAndChargesTheTransfer) {
+  auto run = [](bool swap, Simulator& sim, PrefillCounter& exec, RecordingObserver& obs) {
+    std::vector<std::unique_ptr<hw::Device>> devices;
+    devices.push_back(std::make_unique<hw::Device>(0, "inst0.gpu0", test_gpu()));
+    KvSizing sizing{40, 16, 1000, 2e6, 1e9};  // 2 MB blocks over 1 GB/s: 2 ms a block
+    policy::VllmBatching::Config cfg;
+    cfg.swap = swap;
+    cfg.watermark = 0;
+    ServingInstance inst(0, {sim, exec, std::make_unique<policy::VllmBatching>(cfg), obs},
+                         std::move(devices), sizing);
+    for (int i = 0; i < 8; ++i) inst.enqueue(request(i, 0, 100, 150), 0);
+    sim.run();
+    EXPECT_EQ(inst.swap_used_blocks(), 0);
+    EXPECT_EQ(inst.kv().allocated(), 0);
+  };
+  Simulator sim_swap, sim_recompute;
+  PrefillCounter exec_swap, exec_recompute;
+  RecordingObserver obs_swap, obs_recompute;
+  run(true, sim_swap, exec_swap, obs_swap);
+  run(false, sim_recompute, exec_recompute, obs_recompute);
+  EXPECT_GT(obs_swap.preemptions, 0);
+  EXPECT_GT(obs_recompute.preemptions, 0);
+  ASSERT_EQ(obs_swap.done.size(), 8u);
+  EXPECT_EQ(obs_swap.gap_count, 8 * 149);
+  // Swapped sequences never prefill again; recomputed ones redo prompt + generated tokens.
+  EXPECT_EQ(exec_swap.prefill_tokens, 800);
+  EXPECT_GT(exec_recompute.prefill_tokens, 800);
+  // Iterations last their model time plus their swaps: each preemption moves at least one
+  // 2 ms block out and back in. Recompute adds no transfer.
+  EXPECT_GE(obs_swap.busy_ns - exec_swap.model_ns, obs_swap.preemptions * 2 * 2'000'000);
+  EXPECT_EQ(obs_recompute.busy_ns, exec_recompute.model_ns);
+}
+
 // Conservation under random load: every request completes or is rejected, timestamps are
 // ordered, token gaps count every non-first token, and no KV block leaks.
 TEST(ServingInstance, RandomisedConservation) {

@@ -29,6 +29,7 @@ struct RecordingObserver : ServingObserver {
   std::map<TimeNs, std::int64_t> gaps;  // gap -> count
   std::int64_t gap_count = 0, preemptions = 0, iterations = 0, arrivals = 0;
   TimeNs last_iteration_end = 0;
+  TimeNs busy_ns = 0;  // sum of iteration durations
   bool iterations_ordered = true;
   void on_arrival(const workload::Request&, TimeNs) override { ++arrivals; }
   void on_request_done(const RequestRecord& r) override { done.push_back(r); }
@@ -39,6 +40,7 @@ struct RecordingObserver : ServingObserver {
   void on_preemption(std::uint64_t, int, TimeNs) override { ++preemptions; }
   void on_iteration(int, TimeNs start, TimeNs end, std::int64_t, std::int64_t) override {
     ++iterations;
+    busy_ns += end - start;
     iterations_ordered = iterations_ordered && start >= last_iteration_end && end > start;
     last_iteration_end = end;
   }
@@ -63,7 +65,7 @@ inline std::unique_ptr<ServingInstance> make_instance(Simulator& sim, const mode
   devices.push_back(std::make_unique<hw::Device>(0, "inst0.gpu0", test_gpu()));
   return std::make_unique<ServingInstance>(
       0, ServingInstance::Wiring{sim, exec, std::make_unique<policy::VllmBatching>(cfg), obs},
-      std::move(devices), kv_blocks, block_size);
+      std::move(devices), KvSizing{kv_blocks, block_size});
 }
 
 inline workload::Request request(std::uint64_t id, TimeNs arrival, int prompt, int output) {

@@ -12,6 +12,7 @@ struct InstanceConfig {
   double gpu_memory_utilization = 0.9;    // fraction of device memory the server may use
   double activation_reserve_bytes = 0;    // per device, kept for activations and workspace
   std::int64_t kv_blocks = 0;             // explicit KV capacity; 0 = derive from memory
+  double swap_space_bytes = 0;            // host memory for swapped-out KV, per instance
 
   static ParamSchema schema();
   static InstanceConfig from(const Params& params);

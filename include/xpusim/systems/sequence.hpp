@@ -8,7 +8,7 @@
 
 namespace xpusim::systems {
 
-enum class SeqState : std::uint8_t { Free, Waiting, Prefilling, Decoding };
+enum class SeqState : std::uint8_t { Free, Waiting, Prefilling, Decoding, Swapped };
 
 struct Sequence {
   static constexpr std::uint32_t kNone = UINT32_MAX;

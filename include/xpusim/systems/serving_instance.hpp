@@ -21,6 +21,15 @@
 
 namespace xpusim::systems {
 
+// How much KV an instance holds, and where preempted KV can be swapped to.
+struct KvSizing {
+  std::int64_t blocks = 0;        // device KV capacity
+  std::int32_t block_size = 16;   // tokens per block
+  std::int64_t swap_blocks = 0;   // host swap space, in blocks; 0 = none
+  double block_bytes = 0;         // bytes of one block across the instance's devices
+  double host_bw_bytes_per_s = 0;  // device<->host bandwidth, all devices together
+};
+
 class ServingInstance final : public policy::BatchView, public hw::OpListener {
  public:
   struct Wiring {
@@ -30,7 +39,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
     ServingObserver& observer;
   };
   ServingInstance(int index, Wiring wiring, std::vector<std::unique_ptr<hw::Device>> devices,
-                  std::int64_t kv_blocks, std::int32_t block_size);
+                  KvSizing sizing);
 
   // True if the request can ever fit (prompt + output within KV capacity).
   bool fits(const workload::Request& request) const;
@@ -38,7 +47,10 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void enqueue(workload::Request request, TimeNs now);
 
   int index() const { return index_; }
-  std::int64_t outstanding() const { return static_cast<std::int64_t>(waiting_.size() + running_count_); }
+  std::int64_t outstanding() const {
+    return static_cast<std::int64_t>(waiting_.size() + swapped_.size() + running_count_);
+  }
+  std::int64_t swap_used_blocks() const { return swap_used_blocks_; }
   const std::vector<std::unique_ptr<hw::Device>>& devices() const { return devices_; }
   const KvBlockPool& kv() const { return kv_; }
   // Checks block conservation and list/aggregate consistency by walking every sequence.
@@ -55,6 +67,10 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::size_t waiting_count() const override { return waiting_.size(); }
   policy::WaitingInfo waiting(std::size_t index) const override;
   policy::RunningInfo newest_running(std::size_t index) const override;
+  std::size_t swapped_count() const override { return swapped_.size(); }
+  std::int64_t swapped_blocks(std::size_t index) const override {
+    return seqs_[swapped_.at(index)].blocks;
+  }
 
   // hw::OpListener: the running iteration finished.
   void on_op_done(std::uint64_t cookie, TimeNs now) override;
@@ -71,7 +87,9 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   using StepHeap = std::priority_queue<StepEntry, std::vector<StepEntry>, std::greater<>>;
 
   void try_start(TimeNs now);
-  void apply_preemptions(std::size_t count, TimeNs now);
+  void apply_preemptions(std::size_t count, bool swap, TimeNs now);
+  void swap_in(std::size_t count);
+  void link_running(std::uint32_t s);
   void admit(std::size_t count, TimeNs now);
   void grow_decode_blocks();
   void schedule_prefill_chunks(std::int64_t budget, std::int32_t layer_groups,
@@ -79,7 +97,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   policy::WaitingInfo waiting_info(const Sequence& seq) const;
   void finish_decode_step(TimeNs now);
   void finish_prefills(TimeNs now);
-  void start_decoding(std::uint32_t s, TimeNs now);
+  void start_decoding(std::uint32_t s, std::int64_t kv, TimeNs last_token);
   void finish(std::uint32_t s, TimeNs now);
   void leave_running(std::uint32_t s);
   TimeNs last_token_ns(const Sequence& seq) const;
@@ -125,6 +143,12 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::vector<std::uint32_t> free_seqs_;
   std::deque<std::uint32_t> waiting_;
   std::deque<std::uint32_t> prefilling_;  // admitted, prompt not fully processed (oldest first)
+  std::deque<std::uint32_t> swapped_;     // KV on the host, oldest first
+  std::int64_t swap_capacity_blocks_;
+  std::int64_t swap_used_blocks_ = 0;
+  double block_bytes_;
+  double host_bw_;
+  double iter_swap_bytes_ = 0;  // KV moved to or from the host before the running iteration
   std::uint32_t running_head_ = Sequence::kNone;  // oldest admitted
   std::uint32_t running_tail_ = Sequence::kNone;  // newest admitted
   std::size_t running_count_ = 0;

@@ -13,13 +13,16 @@ ParamSchema VllmBatching::schema() {
       .integer("max_num_batched_tokens", 8192, "tokens",
                "most prompt tokens in one prefill iteration", {.min = 1})
       .real("watermark", 0.01, "", "fraction of KV blocks kept free when admitting",
-            {.min = 0, .max = 0.5});
+            {.min = 0, .max = 0.5})
+      .choice("preemption_mode", "recompute", {"recompute", "swap"},
+              "what preemption does with a victim's KV: drop it and recompute the prefill "
+              "later, or swap it to host memory over PCIe (instance.swap_space_gb)");
   return s;
 }
 
 VllmBatching::Config VllmBatching::config_from(const Params& p) {
   return Config{p.integer("max_num_seqs"), p.integer("max_num_batched_tokens"),
-                p.real("watermark")};
+                p.real("watermark"), p.string("preemption_mode") == "swap"};
 }
 
 // How many waiting sequences, from the head, can be admitted into one prefill iteration
@@ -44,16 +47,34 @@ std::size_t VllmBatching::admissible(const BatchView& view) const {
   return n;
 }
 
+// Swapped sequences to bring back, oldest first, while their blocks fit (vLLM v0
+// _schedule_swapped); they decode in the same iteration, so each also needs its next block.
+std::size_t VllmBatching::swappable(const BatchView& view, std::size_t running) const {
+  std::int64_t free = view.free_blocks() - view.decode_blocks_needed();
+  std::size_t n = 0;
+  while (n < view.swapped_count() && running + n < static_cast<std::size_t>(config_.max_num_seqs)) {
+    const std::int64_t need = view.swapped_blocks(n) + 1;
+    if (need > free) break;
+    free -= need;
+    ++n;
+  }
+  return n;
+}
+
 void VllmBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {
   plan.reset();
-  // Prefill first: an iteration that admits runs prefills only (decodes wait).
-  plan.admit = admissible(view);
-  if (plan.admit > 0) return;
+  plan.swap_out = config_.swap;
+  // Prefill first — unless sequences wait in swap, which come back before anything new.
+  if (view.swapped_count() == 0) {
+    plan.admit = admissible(view);
+    if (plan.admit > 0) return;
+  }
   plan.prefill_token_budget = 0;
-  if (view.decoding_count() == 0) return;
   // Decode step, preempting the newest sequences until every remaining one has a block.
   plan.preempt_newest = newest_to_preempt_for_decode(view);
   plan.run_decodes = plan.preempt_newest < view.running_count();
+  if (plan.preempt_newest == 0) plan.swap_in = swappable(view, view.running_count());
+  plan.run_decodes = plan.run_decodes || plan.swap_in > 0;
 }
 
 }  // namespace xpusim::policy

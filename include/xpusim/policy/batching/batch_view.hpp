@@ -37,12 +37,18 @@ class BatchView {
   virtual std::size_t waiting_count() const = 0;
   virtual WaitingInfo waiting(std::size_t index) const = 0;       // 0 = head of the queue
   virtual RunningInfo newest_running(std::size_t index) const = 0;  // 0 = newest admitted
+  // Sequences whose KV was swapped out to host memory, oldest first.
+  virtual std::size_t swapped_count() const { return 0; }
+  virtual std::int64_t swapped_blocks(std::size_t /*index*/) const { return 0; }
 };
 
-// The policy's decision for one iteration. Applied in this order: preempt, admit, then run.
+// The policy's decision for one iteration. Applied in this order: preempt, swap in, admit, run.
 struct IterationPlan {
   std::size_t preempt_newest = 0;  // newest running sequences to preempt (KV freed, recompute)
   std::size_t admit = 0;           // waiting sequences to admit from the head (KV reserved)
+  bool swap_out = false;           // preempt by swapping KV to host (else recompute)
+  std::size_t swap_in = 0;         // swapped sequences to bring back, oldest first; they
+                                   // resume decoding in this iteration
   bool run_decodes = false;        // every decoding sequence emits one token this iteration
   // Most prompt tokens processed this iteration across prefilling sequences, oldest first;
   // kUnlimited = every prefilling sequence processes its whole remaining prompt.
@@ -52,7 +58,9 @@ struct IterationPlan {
   std::int32_t prefill_layer_groups = 1;
   static constexpr std::int64_t kUnlimited = INT64_MAX;
 
-  bool idle() const { return !run_decodes && admit == 0 && prefill_token_budget == 0; }
+  bool idle() const {
+    return !run_decodes && admit == 0 && swap_in == 0 && prefill_token_budget == 0;
+  }
   void reset() { *this = IterationPlan{}; }
 };
 

@@ -1,7 +1,9 @@
 #pragma once
 // vLLM (v0, chunked prefill off): FCFS admission while KV blocks allow, prefill-only iterations
 // whenever something can be admitted, otherwise a decode iteration; when a decode step lacks
-// blocks, the newest running sequences are preempted (recompute) until it fits.
+// blocks, the newest running sequences are preempted until it fits: recomputed later, or, with
+// preemption_mode swap, their KV swapped to host memory and swapped back in before new
+// requests are admitted.
 #include "xpusim/core/params.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
 
@@ -13,6 +15,7 @@ class VllmBatching final : public BatchingPolicy {
     std::int64_t max_num_seqs = 256;
     std::int64_t max_num_batched_tokens = 8192;
     double watermark = 0.01;  // fraction of blocks kept free at admission
+    bool swap = false;        // preemption by swapping instead of recomputation
   };
   explicit VllmBatching(Config config) : config_(config) {}
   static ParamSchema schema();
@@ -22,6 +25,7 @@ class VllmBatching final : public BatchingPolicy {
 
  private:
   std::size_t admissible(const BatchView& view) const;
+  std::size_t swappable(const BatchView& view, std::size_t running) const;
   Config config_;
 };
 
