@@ -88,7 +88,7 @@ cluster: {router: {policy: random_pick}}
   EXPECT_TRUE(has("s.yaml:6:17: key 'batching.max_num_seqs': expected an integer >= 1, got 'many'"));
   EXPECT_TRUE(has("s.yaml:7:3: key 'batching.bogus_key': unknown key"));
   EXPECT_TRUE(has("key 'cluster.router.policy': unknown router 'random_pick' (expected one of: "
-                  "least_outstanding round_robin)"));
+                  "least_kv_load least_outstanding round_robin)"));
 }
 
 TEST_F(ScenarioLoader, MissingSectionsAndUnknownPresetsAreErrors) {

@@ -1,6 +1,6 @@
 #include "xpusim/policy/batching/layered_prefill.hpp"
 
-#include "xpusim/policy/batching/preemption.hpp"
+#include "xpusim/policy/batching/batching_rules.hpp"
 
 namespace xpusim::policy {
 
@@ -25,21 +25,8 @@ void LayeredPrefillBatching::plan_iteration(const BatchView& view, IterationPlan
   plan.preempt_newest = newest_to_preempt_for_decode(view);
   plan.run_decodes = plan.preempt_newest < view.running_count();
   if (plan.preempt_newest > 0) return;  // preempted sequences wait at the queue's head
-  // Admit FCFS while blocks, the sequence cap and the in-flight prompt cap allow; the first
-  // admission is always allowed when nothing is in flight, so long prompts are not starved.
-  std::int64_t free = view.free_blocks();
-  std::int64_t in_flight = view.pending_prefill_tokens();
-  std::size_t n = 0;
-  while (n < view.waiting_count() &&
-         view.running_count() + n < static_cast<std::size_t>(config_.max_num_seqs)) {
-    const WaitingInfo w = view.waiting(n);
-    if (w.blocks_needed > free) break;
-    if (in_flight + w.prefill_tokens > config_.max_prefill_tokens && in_flight > 0) break;
-    free -= w.blocks_needed;
-    in_flight += w.prefill_tokens;
-    ++n;
-  }
-  plan.admit = n;
+  plan.admit = admit_fcfs(view, {view.free_blocks(), static_cast<std::size_t>(config_.max_num_seqs),
+                                 config_.max_prefill_tokens, view.pending_prefill_tokens()});
 }
 
 }  // namespace xpusim::policy

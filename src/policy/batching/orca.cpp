@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "xpusim/policy/batching/batching_rules.hpp"
+
 namespace xpusim::policy {
 
 ParamSchema OrcaBatching::schema() {
@@ -42,19 +44,8 @@ void OrcaBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {
   // Reservations cover each sequence's whole life, so a decode step never needs a block and
   // nothing is ever preempted.
   plan.run_decodes = view.decoding_count() > 0;
-  std::int64_t free = view.free_blocks();
-  std::int64_t tokens = view.pending_prefill_tokens();
-  std::size_t n = 0;
-  while (n < view.waiting_count() &&
-         view.running_count() + n < static_cast<std::size_t>(config_.max_num_seqs)) {
-    const WaitingInfo w = view.waiting(n);
-    if (w.blocks_needed > free) break;
-    if (tokens + w.prefill_tokens > config_.max_num_batched_tokens && tokens > 0) break;
-    free -= w.blocks_needed;
-    tokens += w.prefill_tokens;
-    ++n;
-  }
-  plan.admit = n;
+  plan.admit = admit_fcfs(view, {view.free_blocks(), static_cast<std::size_t>(config_.max_num_seqs),
+                                 config_.max_num_batched_tokens, view.pending_prefill_tokens()});
 }
 
 }  // namespace xpusim::policy

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "xpusim/policy/batching/preemption.hpp"
+#include "xpusim/policy/batching/batching_rules.hpp"
 
 namespace xpusim::policy {
 

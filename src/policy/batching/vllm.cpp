@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "xpusim/policy/batching/preemption.hpp"
+#include "xpusim/policy/batching/batching_rules.hpp"
 
 namespace xpusim::policy {
 
@@ -26,25 +26,13 @@ VllmBatching::Config VllmBatching::config_from(const Params& p) {
 }
 
 // How many waiting sequences, from the head, can be admitted into one prefill iteration
-// (vLLM v0 _schedule_prefills: stop at the first that does not fit, FCFS).
+// (vLLM v0 _schedule_prefills: FCFS, keeping the watermark's blocks free).
 std::size_t VllmBatching::admissible(const BatchView& view) const {
   const auto watermark_blocks =
       static_cast<std::int64_t>(std::floor(config_.watermark * view.total_blocks()));
-  std::int64_t free = view.free_blocks();
-  std::int64_t tokens = 0;
-  std::size_t running = view.running_count();
-  std::size_t n = 0;
-  while (n < view.waiting_count()) {
-    const WaitingInfo w = view.waiting(n);
-    if (running + 1 > static_cast<std::size_t>(config_.max_num_seqs)) break;
-    if (tokens + w.prefill_tokens > config_.max_num_batched_tokens && n > 0) break;
-    if (free - w.blocks_needed < watermark_blocks) break;
-    free -= w.blocks_needed;
-    tokens += w.prefill_tokens;
-    ++running;
-    ++n;
-  }
-  return n;
+  return admit_fcfs(view, {view.free_blocks() - watermark_blocks,
+                           static_cast<std::size_t>(config_.max_num_seqs),
+                           config_.max_num_batched_tokens, 0});
 }
 
 // Swapped sequences to bring back, oldest first, while their blocks fit (vLLM v0
