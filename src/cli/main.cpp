@@ -1,4 +1,4 @@
-// xpusim command line: run | validate | list.
+// xpusim command line: run | validate | list | trace.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -34,6 +34,15 @@ int main(int argc, char** argv) {
       "list", "list device kinds, models, policies, workload sources and their parameters");
   list_cmd->add_option("family", family, "only this family (e.g. batching, router, workload)");
 
+  TraceArgs trace;
+  CLI::App* trace_cmd = app.add_subcommand("trace", "inspect trace files");
+  trace_cmd->require_subcommand(1);
+  CLI::App* stats_cmd = trace_cmd->add_subcommand(
+      "stats", "request count, rate, burstiness, token percentiles, prefix reuse of a trace");
+  stats_cmd->add_option("file", trace.file, "trace file")->required();
+  stats_cmd->add_option("--format", trace.format,
+                        "azure, xpusim, burstgpt or mooncake (default: inferred from the file)");
+
   CLI11_PARSE(app, argc, argv);
 
   auto logger = spdlog::stderr_color_st("xpusim");
@@ -47,5 +56,6 @@ int main(int argc, char** argv) {
   if (*run_cmd) return run_command(run);
   if (*val_cmd) return validate_command(files, validate_overrides);
   if (*list_cmd) return list_command(family);
+  if (*trace_cmd) return trace_command(trace);
   return kExitUsage;
 }

@@ -45,19 +45,24 @@ CsvReader::CsvReader(const std::filesystem::path& path) : file_name_(path.string
   if (!in_) throw Error(file_name_ + ": cannot open trace file (expected a readable file)");
 }
 
-bool CsvReader::next_line() {
+bool CsvReader::next_line(bool split) {
   while (std::getline(in_, line_)) {
     ++line_number_;
     std::string_view text = line_;
     // A UTF-8 byte-order mark, as spreadsheet exports write, is not part of the first field.
     if (line_number_ == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     if (trim(text).empty()) continue;
-    split_fields(text, ',', fields_);
+    text_ = text;
+    if (split)
+      split_fields(text, ',', fields_);
+    else
+      fields_.clear();
     return true;
   }
   if (in_.bad())
     throw Error(file_name_ + ": read error after line " + std::to_string(line_number_));
   fields_.clear();
+  text_ = {};
   return false;
 }
 

@@ -45,7 +45,7 @@ ParamSchema length_schema(const std::string& prefix, const LengthDefaults& d) {
       .string(prefix + "_trace", "",
               "trace file an empirical " + what +
                   " length is drawn from (relative to the scenario file)")
-      .choice(prefix + "_trace_format", "azure", {"azure", "xpusim"},
+      .choice(prefix + "_trace_format", "azure", {"azure", "xpusim", "burstgpt", "mooncake"},
               "format of " + prefix + "_trace");
   return s;
 }

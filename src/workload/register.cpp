@@ -13,12 +13,14 @@ void register_request_sources(SourceCatalog& catalog) {
                 return std::make_unique<SyntheticSource>(SyntheticSource::config_from(p, ctx),
                                                          ctx.seed);
               });
-  catalog.add("trace",
-              "replay of a trace file (Azure LLM inference CSV or xpusim CSV with tenants, "
-              "sessions, priorities, SLOs and prefix hashes), streamed row by row",
-              TraceSource::schema(), [](const Params& p, const SourceContext& ctx) {
-                return std::make_unique<TraceSource>(TraceSource::config_from(p, ctx));
-              });
+  catalog.add(
+      "trace",
+      "replay of a trace file (Azure LLM inference CSV, BurstGPT CSV, Mooncake JSON lines "
+      "with prefix hashes, or xpusim CSV with tenants, sessions, priorities, SLOs and prefix "
+      "hashes), streamed row by row",
+      TraceSource::schema(), [](const Params& p, const SourceContext& ctx) {
+        return std::make_unique<TraceSource>(TraceSource::config_from(p, ctx));
+      });
 }
 
 }  // namespace xpusim::workload

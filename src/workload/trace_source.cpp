@@ -8,9 +8,10 @@ namespace xpusim::workload {
 
 ParamSchema TraceSource::schema() {
   ParamSchema s;
-  s.choice("format", "xpusim", {"azure", "xpusim"},
-           "trace file format: azure (TIMESTAMP,ContextTokens,GeneratedTokens) or xpusim "
-           "(arrival_s,prompt_tokens,output_tokens[,tenant,...]); see docs/traces.md")
+  s.choice("format", "xpusim", {"azure", "xpusim", "burstgpt", "mooncake"},
+           "trace file format: azure (TIMESTAMP,ContextTokens,GeneratedTokens), xpusim "
+           "(arrival_s,prompt_tokens,output_tokens[,tenant,...]), burstgpt (BurstGPT CSV) or "
+           "mooncake (JSON lines with hash_ids); see docs/traces.md")
       .string("path", std::nullopt, "trace file, relative to the scenario file")
       .real("time_scale", 1.0, "",
             "multiplies arrival offsets: 2 replays at half the rate, 0.5 at twice the rate",
@@ -22,7 +23,16 @@ ParamSchema TraceSource::schema() {
       .real("ttft_slo_s", 0.0, "s", "TTFT SLO for rows without a ttft_slo_s column (0: none)",
             {.min = 0})
       .real("tpot_slo_s", 0.0, "s", "TPOT SLO for rows without a tpot_slo_s column (0: none)",
-            {.min = 0});
+            {.min = 0})
+      .string("model_filter", "", "burstgpt only: replay only rows whose Model is this (\"\": all)")
+      .string("log_type_filter", "",
+              "burstgpt only: replay only rows whose Log Type is this (\"\": all)")
+      .choice("failed_rows", "skip", {"skip", "clamp"},
+              "burstgpt only: rows with 0 request or response tokens (failed requests) are "
+              "skipped, or replayed with those counts raised to 1")
+      .integer("hash_block_tokens", 512, "tokens",
+               "prompt tokens each prefix hash stands for (mooncake: 512), for prefix caching",
+               {.min = 1, .max = 1e6});
   return s;
 }
 
@@ -37,13 +47,24 @@ TraceSource::Config TraceSource::config_from(const Params& p, const SourceContex
   c.start_s = p.real("start_s");
   c.ttft_slo_s = p.real("ttft_slo_s");
   c.tpot_slo_s = p.real("tpot_slo_s");
+  c.options.model_filter = p.string("model_filter");
+  c.options.log_type_filter = p.string("log_type_filter");
+  c.options.skip_failed = p.string("failed_rows") == "skip";
+  c.hash_block_tokens = static_cast<std::int32_t>(p.integer("hash_block_tokens"));
+  // A filter the format cannot apply would be ignored silently, so it is an error instead.
+  for (const char* key : {"model_filter", "log_type_filter"})
+    if (!p.string(key).empty() && c.format != TraceFormat::BurstGpt)
+      throw ParamError(key, std::string("key '") + key +
+                                "': only format burstgpt has this column "
+                                "(expected it unset for format " +
+                                to_string(c.format) + ")");
   return c;
 }
 
 TraceSource::TraceSource(Config config)
     : config_(std::move(config)), start_ns_(seconds_to_ns(config_.start_s)) {
   XPUSIM_CHECK(config_.time_scale > 0 && config_.max_requests >= 0, "bad trace source config");
-  reader_ = open_trace(config_.format, config_.path);
+  reader_ = open_trace(config_.format, config_.path, config_.options);
   if (reader_->has_tenants())
     collect_tenants();
   else
@@ -67,7 +88,7 @@ bool TraceSource::next_in_window(TraceReader& reader, TraceRow& row, std::int64_
 // Tenant indices follow first appearance among the kept rows, the order a reader of the
 // file would list them in.
 void TraceSource::collect_tenants() {
-  auto reader = open_trace(config_.format, config_.path);
+  auto reader = open_trace(config_.format, config_.path, config_.options);
   TraceRow row;
   std::int64_t kept = 0;
   while (next_in_window(*reader, row, kept)) {

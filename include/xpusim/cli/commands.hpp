@@ -23,4 +23,11 @@ int run_command(const RunArgs& args);
 int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& overrides);
 int list_command(const std::string& family);
 
+// `xpusim trace stats FILE [--format F]`: summarizes a trace file; format "" infers it.
+struct TraceArgs {
+  std::string file;
+  std::string format;
+};
+int trace_command(const TraceArgs& args);
+
 }  // namespace xpusim::cli

@@ -17,12 +17,14 @@ class CsvReader {
   // Throws xpusim::Error when the file cannot be opened.
   explicit CsvReader(const std::filesystem::path& path);
 
-  // Advances to the next non-blank line and splits it; false at end of file.
-  bool next_line();
+  // Advances to the next non-blank line and, when `split`, splits it on commas (JSON-lines
+  // readers reuse the line handling but parse the whole line); false at end of file.
+  bool next_line(bool split = true);
   std::size_t field_count() const { return fields_.size(); }
   std::string_view field(std::size_t i) const { return fields_.at(i); }
   const std::vector<std::string_view>& fields() const { return fields_; }
-  std::string_view line_text() const { return line_; }
+  // The current line without a leading UTF-8 byte-order mark.
+  std::string_view line_text() const { return text_; }
   std::int64_t line_number() const { return line_number_; }
   const std::string& file_name() const { return file_name_; }
 
@@ -42,6 +44,7 @@ class CsvReader {
   std::ifstream in_;
   std::string file_name_;
   std::string line_;
+  std::string_view text_;  // line_ without the byte-order mark
   std::vector<std::string_view> fields_;
   std::int64_t line_number_ = 0;
 };

@@ -20,6 +20,9 @@ class RequestSource {
   virtual std::optional<Request> next() = 0;
   // Tenant names, index = Request::tenant (at least one entry, "default").
   virtual const std::vector<std::string>& tenants() const = 0;
+  // Prompt tokens each Request::prefix_hashes entry stands for (the last entry may cover
+  // fewer), so a prefix cache with another block size can map ids; 0 when there are no hashes.
+  virtual std::int32_t prefix_block_tokens() const { return 0; }
 };
 
 // What every source may need beyond its own parameters.

@@ -20,6 +20,8 @@ class TraceSource final : public RequestSource {
     double start_s = 0;
     double ttft_slo_s = 0;  // for rows that state none; 0: none
     double tpot_slo_s = 0;
+    TraceOptions options;                  // burstgpt filters and failed-row handling
+    std::int32_t hash_block_tokens = 512;  // prompt tokens per prefix hash entry
   };
 
   static ParamSchema schema();
@@ -31,8 +33,12 @@ class TraceSource final : public RequestSource {
   explicit TraceSource(Config config);
   std::optional<Request> next() override;
   const std::vector<std::string>& tenants() const override { return tenant_names_; }
-  // Rows whose output length was raised to 1 (Azure rows with 0 generated tokens).
+  std::int32_t prefix_block_tokens() const override { return config_.hash_block_tokens; }
+  // Rows whose output length was raised to 1 (Azure and Mooncake rows with 0 output tokens).
   std::int64_t clamped_output_rows() const { return reader_->clamped_output_rows(); }
+  // BurstGPT rows marked failed (0 tokens), and rows dropped by failure or filter, so far.
+  std::int64_t failed_rows() const { return reader_->failed_rows(); }
+  std::int64_t skipped_rows() const { return reader_->skipped_rows(); }
 
  private:
   // Advances `reader` to the next row inside the window; `kept` counts rows kept so far.
