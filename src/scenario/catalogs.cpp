@@ -1,5 +1,6 @@
 #include "xpusim/scenario/catalogs.hpp"
 
+#include "xpusim/model/profile_table_model.hpp"
 #include "xpusim/model/roofline_model.hpp"
 
 namespace xpusim::scenario {
@@ -13,9 +14,19 @@ Catalogs build_catalogs() {
                   "per-operator max(FLOPs / (peak x MFU), bytes / (bandwidth x efficiency)) + "
                   "tensor-parallel all-reduce + fixed overheads",
                   model::roofline_schema(),
-                  [](const Params& p, const model::ModelSpec& m, const model::Placement& pl) {
+                  [](const Params& p, const model::ModelSpec& m, const model::Placement& pl,
+                     const std::filesystem::path&) {
                     return std::make_unique<model::RooflineModel>(
                         m, pl, model::roofline_factors_from_params(p));
+                  });
+  c.execution.add("profile_table",
+                  "measured per-operator times (Vidur profile CSV) interpolated in the token "
+                  "count; attention, LM head and all-reduce from the roofline",
+                  model::profile_table_schema(),
+                  [](const Params& p, const model::ModelSpec& m, const model::Placement& pl,
+                     const std::filesystem::path& base_dir) {
+                    return std::make_unique<model::ProfileTableModel>(
+                        m, pl, model::profile_table_config_from_params(p, base_dir));
                   });
   return c;
 }

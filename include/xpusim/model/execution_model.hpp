@@ -1,6 +1,6 @@
 #pragma once
 // Turns an iteration's work into time on a device group. Implementations: roofline (analytic,
-// with efficiency factors) and, later, profile tables.
+// with efficiency factors) and profile tables (measured operator timings, interpolated).
 #include <memory>
 #include <string>
 

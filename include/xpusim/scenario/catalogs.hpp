@@ -2,6 +2,8 @@
 // Every pluggable component by the name the YAML uses. Built explicitly (no static
 // registration), here in the composition root, which is the one place that knows every
 // concrete type.
+#include <filesystem>
+
 #include "xpusim/core/catalog.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
@@ -10,8 +12,10 @@
 
 namespace xpusim::scenario {
 
-using ExecutionCatalog =
-    Catalog<model::ExecutionModel, const model::ModelSpec&, const model::Placement&>;
+// The last argument is the scenario file's folder, against which a model resolves relative
+// paths to its own input files (profile tables), as workload::SourceContext does for traces.
+using ExecutionCatalog = Catalog<model::ExecutionModel, const model::ModelSpec&,
+                                 const model::Placement&, const std::filesystem::path&>;
 
 struct Catalogs {
   workload::SourceCatalog sources{"workload source"};

@@ -1,0 +1,60 @@
+#pragma once
+// Execution time from measured operator timings: each layer's non-attention operators and the
+// embedding are interpolated in a profile table (ProfileTable); attention, the final norm, the
+// LM head and tensor-parallel all-reduce, which the table does not measure, come from a
+// RooflineModel of the same placement. The split is documented in docs/execution-model.md.
+#include <filesystem>
+
+#include "xpusim/core/params.hpp"
+#include "xpusim/model/execution_model.hpp"
+#include "xpusim/model/profile_table.hpp"
+#include "xpusim/model/roofline_model.hpp"
+
+namespace xpusim::model {
+
+struct ProfileTableConfig {
+  std::filesystem::path table;  // already resolved against the scenario's folder
+  ProfileStatistic statistic = ProfileStatistic::Median;
+  bool extrapolate = false;
+  RooflineFactors roofline;  // for the parts the table does not cover, and the overheads
+};
+
+// table, statistic, extrapolate, then every roofline factor.
+ParamSchema profile_table_schema();
+// Relative `table` paths are resolved against `base_dir` (the scenario file's folder).
+ProfileTableConfig profile_table_config_from_params(const Params& params,
+                                                    const std::filesystem::path& base_dir);
+
+class ProfileTableModel final : public ExecutionModel {
+ public:
+  // Loads the table's rows for `placement.tensor_parallel`, checked against the model's shape.
+  // Throws xpusim::Error for an MoE model (the table has no expert operators), a table that
+  // cannot be read, or a placement the roofline rejects.
+  ProfileTableModel(ModelSpec model, Placement placement, const ProfileTableConfig& config);
+  // With a table already built (tests, tables from other sources).
+  ProfileTableModel(ModelSpec model, Placement placement, ProfileTable table,
+                    RooflineFactors factors);
+
+  // Throws xpusim::Error when the iteration's token count is outside the table's range and the
+  // table does not extrapolate.
+  IterationCost estimate(const BatchShape& batch) const override;
+  std::string name() const override { return "profile_table"; }
+
+  const ProfileTable& table() const { return table_; }
+  const RooflineModel& roofline() const { return roofline_; }
+
+ private:
+  struct Totals {
+    double seconds = 0, flops = 0, bytes = 0, comm_seconds = 0;
+  };
+  void add_layers(const LayerTokens& tokens, double table_layer_s, double count,
+                  Totals& totals) const;
+  void add_head(const BatchShape& batch, double table_embedding_s, Totals& totals) const;
+
+  ModelSpec model_;
+  RooflineModel roofline_;
+  ProfileTable table_;
+  double memory_bw_;  // bytes/s, for activity
+};
+
+}  // namespace xpusim::model

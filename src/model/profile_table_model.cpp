@@ -1,0 +1,138 @@
+#include "xpusim/model/profile_table_model.hpp"
+
+#include <algorithm>
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::model {
+namespace {
+
+// Vidur's mlp.csv profiles dense transformer layers only.
+void require_dense(const ModelSpec& m) {
+  if (m.is_moe())
+    throw Error("execution model profile_table: model '" + m.name +
+                "' is a mixture of experts, but a profile table has no expert operators; use "
+                "the roofline model");
+}
+
+ProfileTable load_table(const ModelSpec& m, const Placement& p, const ProfileTableConfig& c) {
+  require_dense(m);
+  const ProfileTable::Options options{c.table, p.tensor_parallel, c.statistic, c.extrapolate};
+  return ProfileTable::load(options,
+                            ProfileShape{m.hidden, m.num_heads, m.num_kv_heads, m.ffn_hidden});
+}
+
+}  // namespace
+
+ParamSchema profile_table_schema() {
+  ParamSchema s;
+  s.string("table", std::nullopt,
+           "profile CSV in Vidur's mlp.csv layout (ms per layer); a relative path is resolved "
+           "against the scenario file's folder")
+      .choice("statistic", "median", {"median", "mean", "min"},
+              "which per-operator statistic of the table's repeated runs to use")
+      .boolean("extrapolate", false,
+               "beyond the table's token range, extrapolate linearly from the two outermost "
+               "points instead of failing")
+      .extend(roofline_schema());
+  return s;
+}
+
+ProfileTableConfig profile_table_config_from_params(const Params& p,
+                                                    const std::filesystem::path& base_dir) {
+  ProfileTableConfig c;
+  c.table = base_dir / p.string("table");  // an absolute path replaces base_dir
+  c.statistic = profile_statistic_from_string(p.string("statistic"));
+  c.extrapolate = p.boolean("extrapolate");
+  c.roofline = roofline_factors_from_params(p);
+  return c;
+}
+
+ProfileTableModel::ProfileTableModel(ModelSpec model, Placement placement,
+                                     const ProfileTableConfig& config)
+    : ProfileTableModel(model, placement, load_table(model, placement, config), config.roofline) {}
+
+ProfileTableModel::ProfileTableModel(ModelSpec model, Placement placement, ProfileTable table,
+                                     RooflineFactors factors)
+    : model_(std::move(model)),
+      roofline_(model_, placement, factors),
+      table_(std::move(table)),
+      memory_bw_(placement.device.memory_bw_bytes_per_s) {
+  require_dense(model_);
+}
+
+void ProfileTableModel::add_layers(const LayerTokens& t, double table_layer_s, double count,
+                                   Totals& s) const {
+  if (count <= 0 || t.tokens() <= 0) return;
+  // The roofline's operator work gives FLOPs, bytes and the attention time; the table the rest.
+  OpWorks work;
+  roofline_.costs().layer(t, false, work);
+  double flops = 0, bytes = 0;
+  for (const OpWork& w : work) {
+    flops += w.flops;
+    bytes += w.bytes;
+  }
+  const bool has_prefill = t.prefill_tokens > 0;
+  const double attention =
+      roofline_.op_seconds(Op::DecodeAttention, work[int(Op::DecodeAttention)], has_prefill) +
+      roofline_.op_seconds(Op::PrefillAttention, work[int(Op::PrefillAttention)], has_prefill);
+  const auto& costs = roofline_.costs();
+  const double comm =
+      costs.allreduces_per_layer() * roofline_.allreduce_seconds(costs.allreduce_bytes(t.tokens()));
+  s.seconds += count * (table_layer_s + attention + comm);
+  s.comm_seconds += count * comm;
+  s.flops += count * flops;
+  s.bytes += count * bytes;
+}
+
+void ProfileTableModel::add_head(const BatchShape& batch, double table_embedding_s,
+                                 Totals& s) const {
+  OpWorks work;
+  roofline_.costs().head(batch, work);
+  for (const OpWork& w : work) {
+    s.flops += w.flops;
+    s.bytes += w.bytes;
+  }
+  // The table measures the embedding; the final norm and the LM head are not in it.
+  const bool has_prefill = batch.prefill_tokens > 0;
+  s.seconds += table_embedding_s +
+               roofline_.op_seconds(Op::FinalNorm, work[int(Op::FinalNorm)], has_prefill) +
+               roofline_.op_seconds(Op::LmHead, work[int(Op::LmHead)], has_prefill);
+  const auto& costs = roofline_.costs();
+  const double comm =
+      costs.allreduces_per_iteration() *
+      roofline_.allreduce_seconds(costs.allreduce_bytes(double(batch.total_tokens())));
+  s.seconds += comm;
+  s.comm_seconds += comm;
+}
+
+IterationCost ProfileTableModel::estimate(const BatchShape& batch) const {
+  IterationCost cost;
+  if (batch.empty()) return cost;
+  // Layered prefill as in the roofline: the prefill tokens go through a fraction f of the
+  // layers, the other layers run the decode tokens alone.
+  const double f =
+      batch.prefill_tokens > 0 ? std::clamp(batch.prefill_layer_fraction, 0.0, 1.0) : 1.0;
+  const LayerTokens all = LayerTokens::of(batch, true);
+  const LayerTokens decode_only = LayerTokens::of(batch, false);
+  const double layers = model_.num_layers;
+  const ProfileTimes at_all = table_.at(all.tokens());
+  Totals s;
+  add_layers(all, at_all.layer_s, layers * f, s);
+  if (f < 1.0 && decode_only.tokens() > 0)
+    add_layers(decode_only, table_.at(decode_only.tokens()).layer_s, layers * (1.0 - f), s);
+  add_head(batch, at_all.embedding_s, s);
+  const RooflineFactors& k = roofline_.factors();
+  s.seconds += k.per_layer_overhead_s * model_.num_layers + k.iteration_overhead_s;
+
+  cost.time_ns = duration_ns_ceil(s.seconds);
+  cost.flops = s.flops;
+  cost.bytes = s.bytes;
+  cost.comm_ns = s.comm_seconds * 1e9;
+  const double compute_util = s.flops / (s.seconds * roofline_.compute_peak_flops());
+  const double memory_util = s.bytes / (s.seconds * memory_bw_);
+  cost.activity = std::clamp(std::max(compute_util, memory_util), 0.0, 1.0);
+  return cost;
+}
+
+}  // namespace xpusim::model
