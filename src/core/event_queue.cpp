@@ -1,148 +1,144 @@
 #include "xpusim/core/event_queue.hpp"
 
 #include <algorithm>
-#include <bit>
-
-#include "xpusim/core/error.hpp"
 
 namespace xpusim {
-namespace {
-constexpr std::uint64_t kSignBit = 1ULL << 63;
-
-std::uint64_t to_utime(TimeNs t) { return static_cast<std::uint64_t>(t) ^ kSignBit; }
-TimeNs from_utime(std::uint64_t u) { return static_cast<TimeNs>(u ^ kSignBit); }
-}  // namespace
 
 void EventQueue::reserve(std::size_t n) {
-  buckets_[0].reserve(n);
-  slots_.reserve(n);
+  gen_.reserve(n);
   free_slots_.reserve(n);
 }
 
-int EventQueue::bucket_of(std::uint64_t utime) const {
-  return utime == last_ ? 0 : 64 - std::countl_zero(utime ^ last_);
+std::uint32_t EventQueue::new_slot() {
+  XPUSIM_CHECK(gen_.size() < UINT32_MAX - 1, "too many pending events");
+  gen_.push_back(0);
+  return static_cast<std::uint32_t>(gen_.size() - 1);
 }
 
-void EventQueue::put(const Key& key) {
-  const int b = bucket_of(key.utime);
-  buckets_[static_cast<std::size_t>(b)].push_back(key);
-  mark(b);
-}
-
-EventId EventQueue::push(TimeNs time, EventHandler& handler, std::uint32_t tag,
-                         std::uint64_t payload) {
-  std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    XPUSIM_CHECK(slots_.size() < UINT32_MAX - 1, "too many pending events");
-    slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.emplace_back();
+// Empties the front bucket and leaves no front.
+void EventQueue::close_front() {
+  if (front_b_ != kNoFront) {
+    buckets_[front_b_].clear();
+    unmark(front_b_);
   }
-  Slot& s = slots_[slot];
-  s.handler = &handler;
-  s.payload = payload;
-  s.tag = tag;
-  s.live = true;
-  const std::uint64_t utime = to_utime(time);
-  if (utime < last_) rebase(utime);
-  // A key at time last_ goes to the back of bucket 0: its seq is the largest, so order holds.
-  put(Key{utime, next_seq_++, slot});
-  ++stored_;
-  ++live_;
-  return EventId{slot, s.generation};
+  front_b_ = kNoFront;
+  front_ = 0;
+  front_end_ = last_;
 }
 
-// A push earlier than the floor (Simulator never does this: it schedules at >= now). Lowers the
-// floor to it and redistributes every key, O(n).
+// Moves src[from..] to the buckets they belong in relative to last_, which must be at most all
+// of them and share with them every byte above src's level, so that they all land in lower
+// levels (never in src), each bucket getting its keys in their old relative order.
+void EventQueue::split(std::vector<Key>& src, std::size_t from) {
+  for (std::size_t i = from; i < src.size(); ++i) put(src[i]);
+}
+
+// A push before front_end_: into the sorted front, after the keys at its time; or, before last_
+// (Simulator never does this: it schedules at >= now), a rebase.
+void EventQueue::push_early(const Key& key) {
+  if (key.utime < last_) {
+    rebase(key.utime);
+    put(key);
+    return;
+  }
+  std::vector<Key>& f = buckets_[front_b_];
+  if (front_b_ >= kDigits && f.size() - front_ >= kFrontMax) {
+    // Too many keys to insert among: split the front (level >= 1, all in [last_, front_end_))
+    // into lower levels around last_, and file the key like any other.
+    const std::size_t from = front_;
+    front_b_ = kNoFront;  // so that close_front() below does not unmark a refilled bucket
+    split(f, from);
+    f.clear();
+    // f's bucket is at level >= 1 and split() filed nothing there, so it is empty now.
+    unmark(static_cast<std::size_t>(&f - buckets_.data()));
+    front_ = 0;
+    front_end_ = last_;
+    put(key);
+    return;
+  }
+  const auto pos = std::upper_bound(f.begin() + static_cast<std::ptrdiff_t>(front_), f.end(), key.utime,
+                                    [](std::uint64_t t, const Key& k) { return t < k.utime; });
+  f.insert(pos, key);
+}
+
+// A push earlier than the floor. Lowers the floor to it and redistributes every key, O(n +
+// buckets). All keys at one time come from one bucket, and each bucket is moved in order, so
+// ties keep their push order.
 void EventQueue::rebase(std::uint64_t utime) {
-  std::vector<Key> all;
-  all.reserve(stored_);
-  const std::vector<Key>& front = buckets_[0];
-  all.insert(all.end(), front.begin() + static_cast<std::ptrdiff_t>(front_), front.end());
-  for (std::size_t b = 1; b < buckets_.size(); ++b)
-    all.insert(all.end(), buckets_[b].begin(), buckets_[b].end());
-  for (auto& bucket : buckets_) bucket.clear();
+  scratch_.clear();
+  const std::vector<Key>& front = buckets_[front_b_];
+  scratch_.insert(scratch_.end(), front.begin() + static_cast<std::ptrdiff_t>(front_), front.end());
+  for (std::size_t w = 0; w < words_.size(); ++w) {
+    for (std::uint64_t bits = words_[w]; bits != 0; bits &= bits - 1) {
+      const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+      std::vector<Key>& bucket = buckets_[b];
+      if (b != front_b_) scratch_.insert(scratch_.end(), bucket.begin(), bucket.end());
+      bucket.clear();
+    }
+    words_[w] = 0;
+  }
+  summary_ = 0;
+  buckets_[front_b_].clear();
+  front_b_ = kNoFront;
   front_ = 0;
-  nonempty_ = 0;
-  last_ = utime;  // strictly below every stored key, so none lands in bucket 0
-  for (const Key& k : all) put(k);
+  last_ = utime;  // strictly below every stored key
+  front_end_ = utime;
+  for (const Key& k : scratch_) put(k);
 }
 
-bool EventQueue::pending(EventId id) const {
-  return id.valid() && id.slot < slots_.size() && slots_[id.slot].live &&
-         slots_[id.slot].generation == id.generation;
-}
-
-bool EventQueue::cancel(EventId id) {
-  if (!pending(id)) return false;
-  // The key stays until it reaches the front; the slot is released then, so a stale key can
-  // never run another event's body.
-  slots_[id.slot].live = false;
-  --live_;
-  return true;
-}
-
-// Makes bucket 0 non-empty unless nothing is stored: the lowest non-empty bucket's minimum
-// becomes the new floor and its keys are redistributed (all land in lower buckets, since they
-// share their bits above the one that put them there). Returns false when nothing is stored.
+// Makes the front non-empty unless nothing is stored; returns false when nothing is.
 bool EventQueue::refill_front() {
-  std::vector<Key>& front = buckets_[0];
-  if (front_ < front.size()) return true;
-  front.clear();
-  front_ = 0;
-  while (nonempty_ != 0) {
-    const auto b = static_cast<std::size_t>(std::countr_zero(nonempty_) + 1);
-    nonempty_ &= nonempty_ - 1;
-    std::vector<Key>& src = buckets_[b];
-    if (src.empty()) continue;
-    std::uint64_t lo = src.front().utime;
-    for (const Key& k : src) lo = std::min(lo, k.utime);
-    last_ = lo;
-    for (const Key& k : src) put(k);
-    src.clear();
-    // Keys at one time must leave in push order; bucket 0 is usually one key, so this is cheap.
-    if (front.size() > 1)
-      std::sort(front.begin(), front.end(), [](const Key& x, const Key& y) { return x.seq < y.seq; });
-    return true;
+  close_front();
+  while (summary_ != 0) {
+    const auto w = static_cast<std::size_t>(std::countr_zero(summary_));
+    const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(words_[w]));
+    const int shift = static_cast<int>(b / kDigits) * kDigitBits;
+    const std::uint64_t digit = b % kDigits;
+    // The bucket's lowest possible time: last_'s bytes above its level, its digit, then zeros.
+    const std::uint64_t high = shift + kDigitBits >= 64 ? 0 : last_ & (~0ULL << (shift + kDigitBits));
+    const std::uint64_t base = high | (digit << shift);
+    std::vector<Key>& bucket = buckets_[b];
+    last_ = base;
+    if (b < kDigits || bucket.size() <= kSortMax) {
+      // Becomes the front. Stable insertion sort (a level-0 bucket is one time: nothing to do).
+      if (b >= kDigits) {
+        for (std::size_t i = 1; i < bucket.size(); ++i) {
+          if (bucket[i - 1].utime <= bucket[i].utime) continue;
+          const Key k = bucket[i];
+          std::size_t j = i;
+          for (; j > 0 && bucket[j - 1].utime > k.utime; --j) bucket[j] = bucket[j - 1];
+          bucket[j] = k;
+        }
+      }
+      front_b_ = b;
+      front_ = 0;
+      const std::uint64_t end = base + (1ULL << shift);
+      front_end_ = end < base ? UINT64_MAX : end;  // the very last bucket ends at 2^64
+      return true;
+    }
+    // Split it around its lowest possible time: every key moves to a lower level.
+    unmark(b);
+    front_end_ = last_;
+    split(bucket, 0);
+    bucket.clear();
   }
   return false;
 }
 
-void EventQueue::release_front() {
-  const std::uint32_t slot = buckets_[0][front_].slot;
-  ++slots_[slot].generation;
-  free_slots_.push_back(slot);
-  ++front_;
-  --stored_;
-}
-
-void EventQueue::drop_dead_front() {
-  while (refill_front() && !slots_[buckets_[0][front_].slot].live) release_front();
-}
-
-bool EventQueue::empty() {
-  drop_dead_front();
-  return stored_ == 0;
-}
-
-TimeNs EventQueue::top_time() {
-  drop_dead_front();
-  XPUSIM_CHECK(stored_ > 0, "top_time on empty queue");
-  return from_utime(buckets_[0][front_].utime);
-}
-
-Event EventQueue::pop() {
-  drop_dead_front();
-  XPUSIM_CHECK(stored_ > 0, "pop on empty queue");
-  const Key top = buckets_[0][front_];
-  Slot& s = slots_[top.slot];
-  Event ev{from_utime(top.utime), s.handler, s.tag, s.payload};
-  s.live = false;
-  --live_;
-  release_front();
-  return ev;
+bool EventQueue::settle_slow() {
+  for (;;) {
+    std::vector<Key>& f = buckets_[front_b_];
+    if (front_ == f.size()) {
+      if (!refill_front()) return false;
+      continue;
+    }
+    const std::uint32_t slot = f[front_].slot;
+    if ((gen_[slot] & 1U) != 0) return true;
+    // A cancelled event's key: drop it and recycle its slot (its generation is already even).
+    free_slots_.push_back(slot);
+    ++front_;
+    --stored_;
+  }
 }
 
 }  // namespace xpusim
