@@ -28,7 +28,22 @@ ParamSchema cluster_schema() {
             "tensor-parallel all-reduce bandwidth per direction; 0 = the device's scale-up link",
             {.min = 0})
       .real("tp_link_latency_us", 0.0, "us", "latency added to each tensor-parallel all-reduce",
-            {.min = 0});
+            {.min = 0})
+      .integer("prefill_instances", 0, "",
+               "prefill-only instances (disaggregation); 0 = every instance does both phases",
+               {.min = 0, .max = 100000})
+      .integer("decode_instances", 0, "",
+               "decode-only instances; required with prefill_instances, which then replace "
+               "`instances`",
+               {.min = 0, .max = 100000})
+      .real("kv_link_gbps", 50.0, "GB/s",
+            "KV-transfer bandwidth of each instance's network link to the switch, per direction",
+            {.min = 1e-6})
+      .real("kv_link_latency_us", 2.0, "us", "latency of each instance's link to the switch",
+            {.min = 0})
+      .choice("kv_transfer", "whole", {"whole", "per_layer"},
+              "send the KV after the prefill (whole) or layer by layer during it, leaving only "
+              "the last layer's share (per_layer, Splitwise)");
   return s;
 }
 
@@ -186,6 +201,31 @@ struct Loader {
   }
 };
 
+// Disaggregation needs both pools; `instances`, if given, must agree with them; the decode
+// side takes prefilled KV through the swapped queue, which only the vllm policy schedules.
+void check_disaggregation(Loader& ld, ScenarioSpec& spec) {
+  const YAML::Node cluster = ld.section("cluster");
+  const Location at = ld.doc.locate(cluster, "cluster");
+  if ((spec.prefill_instances > 0) != (spec.decode_instances > 0)) {
+    ld.diag.error(at, spec.prefill_instances > 0 ? "cluster.decode_instances" : "cluster.prefill_instances",
+                  "prefill_instances and decode_instances must both be > 0 (disaggregated) or "
+                  "both 0 (colocated)");
+  } else if (spec.disaggregated()) {
+    const int sum = spec.prefill_instances + spec.decode_instances;
+    const YAML::Node given = Loader::child(cluster, "instances");
+    if (!given.IsNull() && spec.instances != sum)
+      ld.diag.error(ld.doc.locate(given, "cluster.instances"), "cluster.instances",
+                    "is " + std::to_string(spec.instances) + " but prefill_instances + "
+                    "decode_instances = " + std::to_string(sum) + "; leave it out or make them agree");
+    if (spec.batching.name != "vllm")
+      ld.diag.error(at, "batching.policy",
+                    "disaggregation supports the vllm batching policy only (decode instances "
+                    "take prefilled KV through its swapped queue), not '" + spec.batching.name + "'");
+    spec.instances = sum;
+  }
+  ld.diag.throw_if_any();
+}
+
 }  // namespace
 
 ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>& overrides,
@@ -232,6 +272,12 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
   spec.tensor_parallel = static_cast<int>(cluster.integer("tensor_parallel"));
   spec.tp_link_bw_bytes_per_s = cluster.real("tp_link_bw_gbps") * 1e9;
   spec.tp_link_latency_s = cluster.real("tp_link_latency_us") * 1e-6;
+  spec.prefill_instances = static_cast<int>(cluster.integer("prefill_instances"));
+  spec.decode_instances = static_cast<int>(cluster.integer("decode_instances"));
+  spec.kv_link_bw_bytes_per_s = cluster.real("kv_link_gbps") * 1e9;
+  spec.kv_link_latency_s = cluster.real("kv_link_latency_us") * 1e-6;
+  spec.kv_transfer_per_layer = cluster.string("kv_transfer") == "per_layer";
+  check_disaggregation(ld, spec);
   spec.instance = systems::InstanceConfig::from(instance);
   spec.slo_ttft_s = slo.real("ttft_s");
   spec.slo_tpot_s = slo.real("tpot_s");

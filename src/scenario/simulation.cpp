@@ -13,7 +13,10 @@
 #include "xpusim/report/energy_meter.hpp"
 #include "xpusim/report/serving_metrics.hpp"
 #include "xpusim/report/timeline_writer.hpp"
+#include "xpusim/hw/link_fabric.hpp"
+#include "xpusim/hw/topology.hpp"
 #include "xpusim/systems/cluster.hpp"
+#include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/serving_observers.hpp"
 
 namespace xpusim::scenario {
@@ -62,6 +65,31 @@ class ProgressLine {
   bool shown_ = false;
 };
 
+// Counts KV transfers between prefill and decode instances for summary.json.
+class KvTransferStats final : public systems::ServingObserver {
+ public:
+  void on_arrival(const workload::Request&, TimeNs) override {}
+  void on_request_done(const systems::RequestRecord&) override {}
+  void on_token_gaps(TimeNs, std::int64_t) override {}
+  void on_preemption(std::uint64_t, int, TimeNs) override {}
+  void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
+  void on_kv_transfer(const systems::KvTransferRecord& r) override {
+    ++count_;
+    bytes_ += r.bytes;
+    time_s_ += ns_to_seconds(r.end_ns - r.start_ns);
+  }
+  nlohmann::json summary() const {
+    return {{"count", count_},
+            {"bytes", bytes_},
+            {"mean_time_s", count_ > 0 ? nlohmann::json(time_s_ / count_) : nlohmann::json(nullptr)}};
+  }
+
+ private:
+  std::int64_t count_ = 0;
+  double bytes_ = 0;
+  double time_s_ = 0;
+};
+
 // Everything one run owns, built from the spec. Members are declared in dependency order.
 struct Run {
   const ScenarioSpec& spec;
@@ -73,15 +101,22 @@ struct Run {
   report::EnergyMeter energy;
   std::unique_ptr<report::TimelineWriter> timeline;
   systems::ServingObservers observers;
-  std::unique_ptr<systems::Cluster> cluster;
+  KvTransferStats kv_stats;
+  hw::Topology topology;
+  std::unique_ptr<hw::LinkFabric> fabric;
+  std::unique_ptr<systems::Cluster> cluster;                    // colocated
+  std::unique_ptr<systems::DisaggregatedCluster> disaggregated;  // prefill/decode pools
+  systems::KvSizing sizing;
+  const Catalogs& catalogs;
+  int device_id = 0;
 
-  Run(const ScenarioSpec& s, const Catalogs& catalogs, const RunOptions& options) : spec(s) {
+  Run(const ScenarioSpec& s, const Catalogs& cat, const RunOptions& options) : spec(s), catalogs(cat) {
     const model::Placement placement{spec.device, spec.tensor_parallel, spec.tp_link_bw_bytes_per_s,
                                      spec.tp_link_latency_s};
     exec = catalogs.execution.find(spec.execution.name)
                ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
     const std::int64_t kv_blocks = systems::derive_kv_blocks(spec.instance, spec.model, placement);
-    systems::KvSizing sizing{kv_blocks, spec.instance.block_size};
+    sizing = systems::KvSizing{kv_blocks, spec.instance.block_size};
     sizing.block_bytes = spec.model.kv_bytes_per_token() * spec.instance.block_size;
     sizing.host_bw_bytes_per_s = spec.tensor_parallel * spec.device.pcie_bw_bytes_per_s;
     if (sizing.host_bw_bytes_per_s > 0)
@@ -101,25 +136,75 @@ struct Run {
     observers.add(*metrics);
     if (timeline) observers.add(*timeline);
     auto router = catalogs.routers.find(spec.router.name)->make(spec.router.params);
-    cluster = std::make_unique<systems::Cluster>(sim, std::move(source), std::move(router), observers);
-    int device_id = 0;
-    for (int i = 0; i < spec.instances; ++i) {
-      std::vector<std::unique_ptr<hw::Device>> devices;
-      for (int g = 0; g < spec.tensor_parallel; ++g) {
-        auto d = std::make_unique<hw::Device>(
-            device_id++, "inst" + std::to_string(i) + ".gpu" + std::to_string(g), spec.device);
-        energy.attach(*d);
-        if (timeline) timeline->attach(*d);
-        devices.push_back(std::move(d));
-      }
-      auto policy = catalogs.batching.find(spec.batching.name)->make(spec.batching.params);
-      cluster->add_instance(std::make_unique<systems::ServingInstance>(
-          i, systems::ServingInstance::Wiring{sim, *exec, std::move(policy), observers},
-          std::move(devices), sizing));
+    if (spec.disaggregated()) {
+      observers.add(kv_stats);
+      build_disaggregated(std::move(source), std::move(router));
+    } else {
+      cluster = std::make_unique<systems::Cluster>(sim, std::move(source), std::move(router), observers);
+      for (int i = 0; i < spec.instances; ++i)
+        cluster->add_instance(make_instance(i, "inst" + std::to_string(i), {sim, *exec, nullptr, observers}));
     }
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
                  spec.tensor_parallel, spec.device.name, kv_blocks, spec.instance.block_size);
   }
+
+  // Devices named `name`.gpuN; the first device's topology node is written to `first_node`
+  // when the wiring hands KV over (disaggregation).
+  std::unique_ptr<systems::ServingInstance> make_instance(int index, const std::string& name,
+                                                          systems::ServingInstance::Wiring extra,
+                                                          int host = -1, int* first_node = nullptr) {
+    std::vector<std::unique_ptr<hw::Device>> devices;
+    for (int g = 0; g < spec.tensor_parallel; ++g) {
+      auto d = std::make_unique<hw::Device>(device_id++, name + ".gpu" + std::to_string(g), spec.device);
+      energy.attach(*d);
+      if (timeline) timeline->attach(*d);
+      if (host >= 0) {
+        // Each TP rank ships its KV shard over its own PCIe path to the NIC, so the
+        // device-host hop is modelled as one link of TP x PCIe (or unlimited without PCIe);
+        // the NIC (kv_link_gbps) is the usual bottleneck.
+        const double bw = spec.device.pcie_bw_bytes_per_s > 0
+                              ? spec.tensor_parallel * spec.device.pcie_bw_bytes_per_s
+                              : 1e18;
+        const int node = topology.add_node(d->name());
+        topology.add_link(node, host, bw, 0);
+        if (g == 0 && first_node) *first_node = node;
+      }
+      devices.push_back(std::move(d));
+    }
+    extra.policy = catalogs.batching.find(spec.batching.name)->make(spec.batching.params);
+    return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices), sizing);
+  }
+
+  // One host per instance, its devices linked to it, every host linked to one switch.
+  void build_disaggregated(std::unique_ptr<workload::RequestSource> source,
+                           std::unique_ptr<policy::Router> router) {
+    const int sw = topology.add_node("kv_switch");
+    fabric = std::make_unique<hw::LinkFabric>(sim, topology);
+    const systems::KvTransferConfig kv{spec.model.kv_bytes_per_token(), spec.kv_transfer_per_layer,
+                                       std::max(1, spec.model.num_layers)};
+    disaggregated = std::make_unique<systems::DisaggregatedCluster>(
+        sim, std::move(source), std::move(router), observers, *fabric, kv);
+    for (int i = 0; i < spec.instances; ++i) {
+      const bool prefill = i < spec.prefill_instances;
+      const std::string name = prefill ? "prefill" + std::to_string(i)
+                                       : "decode" + std::to_string(i - spec.prefill_instances);
+      const int host = topology.add_node(name);
+      topology.add_link(host, sw, spec.kv_link_bw_bytes_per_s, spec.kv_link_latency_s);
+      systems::ServingInstance::Wiring w{sim, *exec, nullptr, observers};
+      w.role = prefill ? systems::InstanceRole::PrefillOnly : systems::InstanceRole::DecodeOnly;
+      w.handoff = disaggregated.get();
+      int node = -1;
+      auto inst = make_instance(i, name, std::move(w), host, &node);
+      if (prefill) disaggregated->add_prefill(std::move(inst), node);
+      else disaggregated->add_decode(std::move(inst), node);
+    }
+  }
+
+  void start() {
+    if (disaggregated) disaggregated->start();
+    else cluster->start();
+  }
+  std::uint64_t arrived() const { return disaggregated ? disaggregated->arrived() : cluster->arrived(); }
 };
 
 void write_file(const fs::path& path, const std::string& text) {
@@ -142,7 +227,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
     progress.emplace(run.sim, spec.horizon_s);
     run.sim.set_progress_hook([&] { progress->tick(); }, 1 << 16);
   }
-  run.cluster->start();
+  run.start();
   run.sim.run(spec.horizon_s > 0 ? seconds_to_ns(spec.horizon_s) : kTimeNever);
   progress.reset();
   const TimeNs end = run.sim.now();
@@ -154,7 +239,8 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   nlohmann::json summary = run.metrics->summary(end);
   const nlohmann::json energy = run.energy.summary(run.metrics->output_tokens());
   for (auto it = energy.begin(); it != energy.end(); ++it) summary[it.key()] = it.value();
-  summary["requests"]["unfinished"] = run.cluster->arrived() -
+  if (run.disaggregated) summary["kv_transfer"] = run.kv_stats.summary();
+  summary["requests"]["unfinished"] = run.arrived() -
                                       summary["requests"]["completed"].get<std::int64_t>() -
                                       summary["requests"]["rejected"].get<std::int64_t>();
   summary["simulated_s"] = ns_to_seconds(end);

@@ -24,11 +24,15 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       memory_(wiring.sim, devices_.at(0)->spec().memory_bw_bytes_per_s),
       kv_(sizing.blocks),
       block_size_(sizing.block_size),
+      role_(wiring.role),
+      handoff_(wiring.handoff),
       swap_capacity_blocks_(sizing.swap_blocks),
       block_bytes_(sizing.block_bytes),
       host_bw_(sizing.host_bw_bytes_per_s),
       full_at_residue_(static_cast<std::size_t>(sizing.block_size), 0) {
   XPUSIM_CHECK(sizing.blocks > 0 && sizing.block_size > 0, "instance needs KV capacity");
+  XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_ != nullptr,
+               "a prefill-only instance needs someone to hand prefilled sequences to");
   XPUSIM_CHECK(sizing.swap_blocks == 0 || (block_bytes_ > 0 && host_bw_ > 0),
                "swap space needs block size in bytes and a host link");
 }
@@ -144,7 +148,8 @@ void ServingInstance::try_start(TimeNs now) {
   if (shape.empty()) {
     // Nothing can run. With nothing running either, the head request can never be admitted
     // (e.g. the watermark leaves too little room): reject it rather than stall forever.
-    if (running_count_ == 0 && !waiting_.empty()) {
+    // (Blocks held for KV transfers come back by themselves, so that is no deadlock.)
+    if (running_count_ == 0 && handoff_blocks_ == 0 && !waiting_.empty()) {
       const std::uint32_t s = waiting_.front();
       waiting_.pop_front();
       publish(seqs_[s], RequestOutcome::Rejected, now);
@@ -207,8 +212,13 @@ void ServingInstance::swap_in(std::size_t count) {
     swapped_.pop_front();
     Sequence& q = seqs_[s];
     kv_.allocate(q.blocks);
-    swap_used_blocks_ -= q.blocks;
-    iter_swap_bytes_ += static_cast<double>(q.blocks) * block_bytes_;
+    // KV that came from a prefill instance is already in device memory's reach: the transfer
+    // was timed by the fabric, so no PCIe swap-in is charged.
+    if (!q.remote_kv) {
+      swap_used_blocks_ -= q.blocks;
+      iter_swap_bytes_ += static_cast<double>(q.blocks) * block_bytes_;
+    }
+    q.remote_kv = false;
     link_running(s);
     start_decoding(s, q.base_kv, q.prefill_end_ns);
   }
@@ -322,6 +332,7 @@ void ServingInstance::finish_prefills(TimeNs now) {
     ++q.generated;
     q.prefill_end_ns = now;
     if (q.generated >= q.request.output_tokens) finish(s, now);
+    else if (role_ == InstanceRole::PrefillOnly) hand_off(s, now);
     else start_decoding(s, q.prefill_len, now);
   }
 }
@@ -356,8 +367,9 @@ TimeNs ServingInstance::last_token_ns(const Sequence& q) const {
   return decode_step_ > q.join_step ? last_decode_end_ns_ : q.prefill_end_ns;
 }
 
-// Unlinks a running sequence and takes it out of every aggregate; frees its KV blocks.
-void ServingInstance::leave_running(std::uint32_t s) {
+// Unlinks a running sequence and takes it out of every aggregate; frees its KV blocks unless
+// `keep_kv` (a handed-off sequence keeps them until its KV has been copied out).
+void ServingInstance::leave_running(std::uint32_t s, bool keep_kv) {
   Sequence& q = seqs_[s];
   if (q.state == SeqState::Decoding) {
     const TimeNs last = last_token_ns(q);
@@ -376,8 +388,10 @@ void ServingInstance::leave_running(std::uint32_t s) {
     if (it != prefilling_.end()) prefilling_.erase(it);
   }
   ++q.epoch;  // stale heap entries of this sequence are skipped from now on
-  kv_.release(blocks_held(q));
-  q.blocks = 0;
+  if (!keep_kv) {
+    kv_.release(blocks_held(q));
+    q.blocks = 0;
+  }
   if (q.prev != Sequence::kNone) seqs_[q.prev].next = q.next;
   else running_head_ = q.next;
   if (q.next != Sequence::kNone) seqs_[q.next].prev = q.prev;
@@ -412,9 +426,10 @@ void ServingInstance::check_invariants() const {
       if (grows(q)) ++full_by_residue[block_residue(q)];
     }
   }
-  XPUSIM_CHECK(blocks == kv_.allocated(), "KV blocks held != blocks allocated");
+  XPUSIM_CHECK(blocks + handoff_blocks_ == kv_.allocated(), "KV blocks held != blocks allocated");
   std::int64_t swapped = 0;
-  for (const std::uint32_t s : swapped_) swapped += seqs_[s].blocks;
+  for (const std::uint32_t s : swapped_)
+    if (!seqs_[s].remote_kv) swapped += seqs_[s].blocks;
   XPUSIM_CHECK(swapped == swap_used_blocks_ && swap_used_blocks_ <= swap_capacity_blocks_,
                "swapped blocks out of sync with swap space");
   XPUSIM_CHECK(kv_.allocated() + kv_.free() == kv_.total(), "KV blocks not conserved");

@@ -31,6 +31,13 @@ struct ScenarioSpec {
   int tensor_parallel = 1;
   double tp_link_bw_bytes_per_s = 0;  // 0 = the device's scale-up bandwidth
   double tp_link_latency_s = 0;
+  // Prefill–decode disaggregation (docs/disaggregation.md); 0 prefill instances = colocated.
+  int prefill_instances = 0;
+  int decode_instances = 0;
+  double kv_link_bw_bytes_per_s = 50e9;  // each instance's NIC to the switch, per direction
+  double kv_link_latency_s = 0;
+  bool kv_transfer_per_layer = false;
+  bool disaggregated() const { return prefill_instances > 0; }
   Selection router;
   systems::InstanceConfig instance;
   Selection batching;

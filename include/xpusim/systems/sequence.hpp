@@ -8,7 +8,8 @@
 
 namespace xpusim::systems {
 
-enum class SeqState : std::uint8_t { Free, Waiting, Prefilling, Decoding, Swapped };
+// HandedOff: prefilled on a prefill-only instance, KV still held until the transfer is done.
+enum class SeqState : std::uint8_t { Free, Waiting, Prefilling, Decoding, Swapped, HandedOff };
 
 struct Sequence {
   static constexpr std::uint32_t kNone = UINT32_MAX;
@@ -28,6 +29,7 @@ struct Sequence {
   TimeNs first_scheduled_ns = -1;
   TimeNs first_token_ns = -1;
   std::int32_t preemptions = 0;
+  bool remote_kv = false;  // Swapped, but its KV arrived from a prefill instance (no PCIe swap-in)
   std::uint32_t prev = kNone;  // running list links (admission order)
   std::uint32_t next = kNone;
 };

@@ -16,6 +16,7 @@
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
 #include "xpusim/systems/kv_block_pool.hpp"
+#include "xpusim/systems/kv_handoff.hpp"
 #include "xpusim/systems/sequence.hpp"
 #include "xpusim/systems/serving_records.hpp"
 
@@ -37,6 +38,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
     const model::ExecutionModel& exec;
     std::unique_ptr<policy::BatchingPolicy> policy;
     ServingObserver& observer;
+    InstanceRole role = InstanceRole::Colocated;
+    KvHandoff* handoff = nullptr;  // told of finished prompts; required for PrefillOnly
   };
   ServingInstance(int index, Wiring wiring, std::vector<std::unique_ptr<hw::Device>> devices,
                   KvSizing sizing);
@@ -47,6 +50,13 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void enqueue(workload::Request request, TimeNs now);
 
   int index() const { return index_; }
+  InstanceRole role() const { return role_; }
+  // Decode-only: takes a sequence prefilled elsewhere whose KV has arrived. It waits with the
+  // swapped-out sequences and joins decoding when its blocks fit (no PCIe swap time).
+  void accept_decode(Handoff&& handoff, TimeNs now);
+  // Prefill-only: the KV of a handed-off sequence has been copied out; its blocks are freed.
+  void release_handoff(std::uint32_t slot, TimeNs now);
+  std::int64_t handoff_blocks() const { return handoff_blocks_; }
   std::int64_t outstanding() const {
     return static_cast<std::int64_t>(waiting_.size() + swapped_.size() + running_count_);
   }
@@ -99,7 +109,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void finish_prefills(TimeNs now);
   void start_decoding(std::uint32_t s, std::int64_t kv, TimeNs last_token);
   void finish(std::uint32_t s, TimeNs now);
-  void leave_running(std::uint32_t s);
+  void leave_running(std::uint32_t s, bool keep_kv = false);
+  void hand_off(std::uint32_t s, TimeNs now);
   TimeNs last_token_ns(const Sequence& seq) const;
   std::int64_t kv_tokens(const Sequence& seq) const { return seq.base_kv + (decode_step_ - seq.join_step); }
   // A decoding sequence holds exactly the blocks its KV fills; others hold what was reserved.
@@ -138,6 +149,9 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   hw::MemoryDomain memory_;
   KvBlockPool kv_;
   std::int32_t block_size_;
+  InstanceRole role_;
+  KvHandoff* handoff_;
+  std::int64_t handoff_blocks_ = 0;  // held by handed-off sequences until their KV is copied
 
   std::vector<Sequence> seqs_;  // pool; freed slots are reused
   std::vector<std::uint32_t> free_seqs_;

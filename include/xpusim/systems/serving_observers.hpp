@@ -25,6 +25,9 @@ class ServingObservers final : public ServingObserver {
                     std::int64_t prefill_tokens) override {
     for (auto* o : observers_) o->on_iteration(instance, start_ns, end_ns, decode_seqs, prefill_tokens);
   }
+  void on_kv_transfer(const KvTransferRecord& record) override {
+    for (auto* o : observers_) o->on_kv_transfer(record);
+  }
 
  private:
   std::vector<ServingObserver*> observers_;

@@ -28,6 +28,16 @@ struct RequestRecord {
   RequestOutcome outcome = RequestOutcome::Completed;
 };
 
+// One KV cache transfer from a prefill instance to a decode instance (disaggregation).
+struct KvTransferRecord {
+  std::uint64_t request_id = 0;
+  int from_instance = -1;
+  int to_instance = -1;
+  double bytes = 0;
+  TimeNs start_ns = 0;  // when the prefill emitted its first token
+  TimeNs end_ns = 0;    // when the last byte arrived
+};
+
 class ServingObserver {
  public:
   virtual ~ServingObserver() = default;
@@ -39,6 +49,8 @@ class ServingObserver {
   // One model iteration ran on an instance (for iteration-level statistics and timelines).
   virtual void on_iteration(int instance, TimeNs start_ns, TimeNs end_ns, std::int64_t decode_seqs,
                             std::int64_t prefill_tokens) = 0;
+  // A KV transfer finished (disaggregated clusters only); most observers ignore it.
+  virtual void on_kv_transfer(const KvTransferRecord& /*record*/) {}
 };
 
 }  // namespace xpusim::systems

@@ -1,0 +1,132 @@
+#include "xpusim/hw/link_fabric.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::hw {
+namespace {
+
+constexpr std::uint32_t kTagLatency = 0;
+constexpr std::uint32_t kTagDone = 1;
+
+std::uint64_t pack(std::uint32_t index, std::uint32_t generation) {
+  return (static_cast<std::uint64_t>(generation) << 32) | index;
+}
+
+// Whole nanoseconds until `remaining_ns` of work is done; the slack absorbs floating-point
+// residue so hand-computed whole-nanosecond durations are hit exactly (as MemoryDomain).
+TimeNs whole_ns(double remaining_ns) {
+  if (remaining_ns <= 0) return 0;
+  const double slack = 1e-9 * std::max(1.0, remaining_ns);
+  return static_cast<TimeNs>(std::max(0.0, std::ceil(remaining_ns - slack)));
+}
+
+}  // namespace
+
+LinkFabric::LinkFabric(Simulator& sim, const Topology& topology)
+    : sim_(sim), topology_(topology), link_load_(topology.edge_count(), 0), last_update_(sim.now()) {}
+
+const std::vector<int>& LinkFabric::cached_route(int from, int to) {
+  const auto key = std::make_pair(from, to);
+  auto it = routes_.find(key);
+  if (it == routes_.end()) it = routes_.emplace(key, topology_.route(from, to)).first;
+  return it->second;
+}
+
+std::uint32_t LinkFabric::take_slot() {
+  if (free_.empty()) {
+    transfers_.emplace_back();
+    return static_cast<std::uint32_t>(transfers_.size() - 1);
+  }
+  const std::uint32_t index = free_.back();
+  free_.pop_back();
+  return index;
+}
+
+void LinkFabric::start(int from, int to, double bytes, TransferListener& listener,
+                       std::uint64_t cookie) {
+  XPUSIM_CHECK(bytes >= 0, "transfer of negative bytes");
+  // Links may be added after the fabric was built (the topology grows as instances are made).
+  if (link_load_.size() < topology_.edge_count()) link_load_.resize(topology_.edge_count(), 0);
+  const std::vector<int>& route = cached_route(from, to);
+  const std::uint32_t index = take_slot();
+  Transfer& t = transfers_[index];
+  t.remaining_bytes = route.empty() ? 0.0 : bytes;  // a node never waits on itself
+  t.rate = 0;
+  t.route = &route;
+  t.listener = &listener;
+  t.cookie = cookie;
+  t.live = true;
+  t.flowing = false;
+  ++active_count_;
+  const TimeNs latency = seconds_to_ns(topology_.route_latency_s(route));
+  t.done_event = sim_.schedule_at(sim_.now() + latency, *this, kTagLatency, pack(index, t.generation));
+}
+
+void LinkFabric::on_event(std::uint32_t tag, std::uint64_t payload) {
+  const auto index = static_cast<std::uint32_t>(payload & 0xffffffffULL);
+  const auto generation = static_cast<std::uint32_t>(payload >> 32);
+  XPUSIM_CHECK(index < transfers_.size() && transfers_[index].live &&
+                   transfers_[index].generation == generation,
+               "stale link-fabric event");
+  advance_to(sim_.now());
+  if (tag == kTagLatency) begin_flow(index);
+  else complete(index);
+}
+
+void LinkFabric::begin_flow(std::uint32_t index) {
+  Transfer& t = transfers_[index];
+  if (t.remaining_bytes <= 0) return complete(index);
+  t.flowing = true;
+  for (const int e : *t.route) ++link_load_[static_cast<std::size_t>(e)];
+  reschedule();
+}
+
+void LinkFabric::complete(std::uint32_t index) {
+  Transfer& t = transfers_[index];
+  if (t.flowing)
+    for (const int e : *t.route) --link_load_[static_cast<std::size_t>(e)];
+  TransferListener* listener = t.listener;
+  const std::uint64_t cookie = t.cookie;
+  const bool was_flowing = t.flowing;
+  t.live = t.flowing = false;
+  t.listener = nullptr;
+  ++t.generation;  // events naming the old occupant become stale
+  free_.push_back(index);
+  --active_count_;
+  if (was_flowing) reschedule();
+  // Told last, with the fabric consistent, so the listener may start the next transfer.
+  listener->on_transfer_done(cookie, sim_.now());
+}
+
+void LinkFabric::advance_to(TimeNs now) {
+  XPUSIM_CHECK(now >= last_update_, "link fabric advanced backwards");
+  const double dt = ns_to_seconds(now - last_update_);
+  last_update_ = now;
+  if (dt == 0) return;
+  for (Transfer& t : transfers_)
+    if (t.live && t.flowing) t.remaining_bytes = std::max(0.0, t.remaining_bytes - t.rate * dt);
+}
+
+void LinkFabric::reschedule() {
+  const TimeNs now = sim_.now();
+  for (std::uint32_t i = 0; i < transfers_.size(); ++i) {
+    Transfer& t = transfers_[i];
+    if (!t.live || !t.flowing) continue;
+    double rate = std::numeric_limits<double>::infinity();
+    for (const int e : *t.route)
+      rate = std::min(rate, topology_.link(e).bandwidth_bytes_per_s /
+                                link_load_[static_cast<std::size_t>(e)]);
+    // Same rate as before: the pending completion is still right; leave it.
+    if (rate == t.rate && sim_.pending(t.done_event)) continue;
+    t.rate = rate;
+    sim_.cancel(t.done_event);
+    const TimeNs delay = whole_ns(t.remaining_bytes / rate * 1e9);
+    t.done_event = sim_.schedule_at(now + delay, *this, kTagDone, pack(i, t.generation));
+  }
+}
+
+}  // namespace xpusim::hw

@@ -1,0 +1,122 @@
+#include "xpusim/systems/disaggregated_cluster.hpp"
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::systems {
+
+DisaggregatedCluster::DisaggregatedCluster(Simulator& sim,
+                                           std::unique_ptr<workload::RequestSource> source,
+                                           std::unique_ptr<policy::Router> router,
+                                           ServingObserver& observer, hw::LinkFabric& fabric,
+                                           KvTransferConfig config)
+    : sim_(sim),
+      source_(std::move(source)),
+      router_(std::move(router)),
+      observer_(observer),
+      fabric_(fabric),
+      config_(config) {
+  XPUSIM_CHECK(config_.kv_bytes_per_token >= 0 && config_.num_layers >= 1,
+               "KV transfer needs bytes per token and a layer count");
+}
+
+void DisaggregatedCluster::add_prefill(std::unique_ptr<ServingInstance> instance, int fabric_node) {
+  XPUSIM_CHECK(decode_.empty() && instance->role() == InstanceRole::PrefillOnly &&
+                   instance->index() == static_cast<int>(prefill_.size()),
+               "prefill instances come first, numbered from 0");
+  prefill_.push_back(std::move(instance));
+  prefill_node_.push_back(fabric_node);
+}
+
+void DisaggregatedCluster::add_decode(std::unique_ptr<ServingInstance> instance, int fabric_node) {
+  XPUSIM_CHECK(instance->role() == InstanceRole::DecodeOnly &&
+                   instance->index() == static_cast<int>(prefill_.size() + decode_.size()),
+               "decode instances follow the prefill instances");
+  decode_.push_back(std::move(instance));
+  decode_node_.push_back(fabric_node);
+  inbound_.push_back(0);
+}
+
+void DisaggregatedCluster::start() {
+  XPUSIM_CHECK(!prefill_.empty() && !decode_.empty(),
+               "a disaggregated cluster needs prefill and decode instances");
+  schedule_next_arrival();
+}
+
+double DisaggregatedCluster::kv_used_fraction(std::size_t i) const {
+  const KvBlockPool& kv = prefill_[i]->kv();
+  return static_cast<double>(kv.allocated()) / static_cast<double>(kv.total());
+}
+
+void DisaggregatedCluster::schedule_next_arrival() {
+  next_ = source_->next();
+  if (!next_) return;
+  XPUSIM_CHECK(next_->arrival_ns >= sim_.now(), "request source went back in time");
+  sim_.schedule_at(next_->arrival_ns, *this);
+}
+
+void DisaggregatedCluster::on_event(std::uint32_t, std::uint64_t) {
+  workload::Request request = std::move(*next_);
+  next_.reset();
+  ++arrived_;
+  observer_.on_arrival(request, sim_.now());
+  const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant};
+  const std::size_t target = router_->choose_instance(*this, route);
+  XPUSIM_CHECK(target < prefill_.size(), "router chose a non-existent instance");
+  prefill_[target]->enqueue(std::move(request), sim_.now());
+  schedule_next_arrival();
+}
+
+// Fewest outstanding requests, counting KV already on its way; ties to the lowest index.
+std::size_t DisaggregatedCluster::choose_decode() const {
+  std::size_t best = 0;
+  std::int64_t best_load = INT64_MAX;
+  for (std::size_t j = 0; j < decode_.size(); ++j) {
+    const std::int64_t load = decode_[j]->outstanding() + inbound_[j];
+    if (load < best_load) {
+      best = j;
+      best_load = load;
+    }
+  }
+  return best;
+}
+
+void DisaggregatedCluster::on_prefilled(int instance, Handoff&& handoff, TimeNs now) {
+  XPUSIM_CHECK(instance >= 0 && static_cast<std::size_t>(instance) < prefill_.size(),
+               "hand-off from an unknown prefill instance");
+  std::uint32_t slot;
+  if (free_transfers_.empty()) {
+    slot = static_cast<std::uint32_t>(transfers_.size());
+    transfers_.emplace_back();
+  } else {
+    slot = free_transfers_.back();
+    free_transfers_.pop_back();
+  }
+  Transfer& t = transfers_[slot];
+  t.decode = choose_decode();
+  double bytes = config_.kv_bytes_per_token * static_cast<double>(handoff.kv_tokens);
+  if (config_.per_layer) bytes /= config_.num_layers;
+  t.bytes = bytes;
+  t.start_ns = now;
+  t.handoff = std::move(handoff);
+  ++inbound_[t.decode];
+  ++in_flight_;
+  fabric_.start(prefill_node_[static_cast<std::size_t>(instance)], decode_node_[t.decode], bytes,
+                *this, slot);
+}
+
+void DisaggregatedCluster::on_transfer_done(std::uint64_t cookie, TimeNs now) {
+  Transfer& t = transfers_[static_cast<std::size_t>(cookie)];
+  --inbound_[t.decode];
+  --in_flight_;
+  ServingInstance& decode = *decode_[t.decode];
+  KvTransferRecord record{t.handoff.request.id, t.handoff.prefill_instance, decode.index(),
+                          t.bytes, t.start_ns, now};
+  observer_.on_kv_transfer(record);
+  prefill_[static_cast<std::size_t>(t.handoff.prefill_instance)]->release_handoff(
+      t.handoff.prefill_slot, now);
+  Handoff handoff = std::move(t.handoff);
+  free_transfers_.push_back(static_cast<std::uint32_t>(cookie));
+  decode.accept_decode(std::move(handoff), now);
+}
+
+}  // namespace xpusim::systems

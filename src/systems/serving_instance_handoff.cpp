@@ -1,0 +1,60 @@
+// ServingInstance's side of prefill–decode disaggregation (kept apart from the batching
+// mechanics in serving_instance.cpp).
+#include "xpusim/core/error.hpp"
+#include "xpusim/systems/serving_instance.hpp"
+
+namespace xpusim::systems {
+
+// A prefill-only instance's prompt is done: it leaves the running list but keeps its KV
+// blocks (DistServe: the decode side pulls the KV, so it stays until the copy ends).
+void ServingInstance::hand_off(std::uint32_t s, TimeNs now) {
+  Sequence& q = seqs_[s];
+  q.state = SeqState::HandedOff;
+  leave_running(s, /*keep_kv=*/true);
+  handoff_blocks_ += q.blocks;
+  Handoff h;
+  h.generated = q.generated;
+  h.kv_tokens = q.prefill_len;
+  h.blocks = q.blocks;
+  h.first_scheduled_ns = q.first_scheduled_ns;
+  h.first_token_ns = q.first_token_ns;
+  h.preemptions = q.preemptions;
+  h.prefill_instance = index_;
+  h.prefill_slot = s;
+  h.request = std::move(q.request);
+  q.request.prefix_hashes = {};
+  handoff_->on_prefilled(index_, std::move(h), now);
+}
+
+void ServingInstance::release_handoff(std::uint32_t slot, TimeNs now) {
+  XPUSIM_CHECK(slot < seqs_.size() && seqs_[slot].state == SeqState::HandedOff,
+               "release of a KV hand-off this instance does not hold");
+  Sequence& q = seqs_[slot];
+  kv_.release(q.blocks);
+  handoff_blocks_ -= q.blocks;
+  q.blocks = 0;
+  q.state = SeqState::Free;
+  ++q.epoch;
+  free_seqs_.push_back(slot);
+  if (!busy_) try_start(now);  // the freed blocks may admit a waiting prompt
+}
+
+void ServingInstance::accept_decode(Handoff&& h, TimeNs now) {
+  XPUSIM_CHECK(role_ == InstanceRole::DecodeOnly, "KV handed to an instance that is not decode-only");
+  if (!fits(h.request)) return reject(std::move(h.request), now);
+  const std::uint32_t s = new_sequence(std::move(h.request));
+  Sequence& q = seqs_[s];
+  q.state = SeqState::Swapped;
+  q.remote_kv = true;
+  q.generated = h.generated;
+  q.base_kv = h.kv_tokens;
+  q.blocks = blocks_for(h.kv_tokens);
+  q.first_scheduled_ns = h.first_scheduled_ns;
+  q.first_token_ns = h.first_token_ns;
+  q.prefill_end_ns = h.first_token_ns;  // its next token's gap includes the transfer
+  q.preemptions = h.preemptions;
+  swapped_.push_back(s);
+  if (!busy_) try_start(now);
+}
+
+}  // namespace xpusim::systems
