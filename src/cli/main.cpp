@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   using namespace xpusim::cli;
   CLI::App app{"xpusim: discrete-event simulator for heterogeneous LLM and MoE serving"};
   app.require_subcommand(1);
+  app.fallthrough();  // -q/-v may also follow the subcommand: xpusim run -q ...
   int verbosity = 0;
   bool quiet = false;
   app.add_flag("-v,--verbose", verbosity, "more log output on stderr (repeat for debug)");
