@@ -73,13 +73,15 @@ int list_command(const std::string& family) {
   if (want("execution")) any = true, print_catalog("execution models", "execution.model", c.execution);
   if (want("cluster")) any = true, print_section("cluster", scenario::cluster_schema());
   if (want("router")) any = true, print_catalog("routers", "cluster.router.policy", c.routers);
+  if (want("migration"))
+    any = true, print_catalog("migration policies", "cluster.migration.policy", c.migration);
   if (want("instance")) any = true, print_section("instance", systems::InstanceConfig::schema());
   if (want("batching")) any = true, print_catalog("batching policies", "batching.policy", c.batching);
   if (want("workload")) any = true, print_catalog("workload sources", "workload.source", c.sources);
   if (want("slo")) any = true, print_section("slo", scenario::slo_schema());
   if (!any) {
     std::cerr << "error: unknown family '" << family
-              << "' (expected one of: scenario, hardware, model, execution, cluster, router, "
+              << "' (expected one of: scenario, hardware, model, execution, cluster, router, migration, "
                  "instance, batching, workload, slo)\n";
     return kExitInput;
   }

@@ -10,6 +10,7 @@ Catalogs build_catalogs() {
   workload::register_request_sources(c.sources);
   policy::register_batching_policies(c.batching);
   policy::register_routers(c.routers);
+  policy::register_migration_policies(c.migration);
   c.execution.add("roofline",
                   "per-operator max(FLOPs / (peak x MFU), bytes / (bandwidth x efficiency)) + "
                   "tensor-parallel all-reduce + fixed overheads",

@@ -226,6 +226,21 @@ void check_disaggregation(Loader& ld, ScenarioSpec& spec) {
   ld.diag.throw_if_any();
 }
 
+// Migration moves decoding requests between colocated instances and resumes them through
+// the swapped queue, which only the vllm policy schedules.
+void check_migration(Loader& ld, const ScenarioSpec& spec) {
+  if (spec.migration.name == "none") return;
+  const Location at = ld.doc.locate(Loader::child(ld.section("cluster"), "migration"), "cluster.migration");
+  if (spec.disaggregated())
+    ld.diag.error(at, "cluster.migration.policy",
+                  "migration is between colocated instances; set it to none with prefill_instances");
+  if (spec.batching.name != "vllm")
+    ld.diag.error(at, "batching.policy",
+                  "migration supports the vllm batching policy only (a migrated request resumes "
+                  "through its swapped queue), not '" + spec.batching.name + "'");
+  ld.diag.throw_if_any();
+}
+
 }  // namespace
 
 ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>& overrides,
@@ -255,9 +270,12 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
   if (have_model) ld.convert("model", [&] { spec.model = model::model_spec_from_params(model_params); });
 
   ld.read_selection(ld.section("execution"), "execution", "model", "roofline", catalogs.execution, spec.execution);
-  const Params cluster = ld.plain("cluster", cluster_schema(), {"router"});
+  const Params cluster = ld.plain("cluster", cluster_schema(), {"router", "migration"});
   const YAML::Node router_node = Loader::child(ld.section("cluster"), "router");
   ld.read_selection(router_node, "cluster.router", "policy", "round_robin", catalogs.routers, spec.router);
+  const YAML::Node migration_node = Loader::child(ld.section("cluster"), "migration");
+  ld.read_selection(migration_node, "cluster.migration", "policy", "none", catalogs.migration,
+                    spec.migration);
   const Params instance = ld.plain("instance", systems::InstanceConfig::schema());
   ld.read_selection(ld.section("batching"), "batching", "policy", "vllm", catalogs.batching, spec.batching);
   if (!ld.section("workload").IsNull())
@@ -278,12 +296,14 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
   spec.kv_link_latency_s = cluster.real("kv_link_latency_us") * 1e-6;
   spec.kv_transfer_per_layer = cluster.string("kv_transfer") == "per_layer";
   check_disaggregation(ld, spec);
+  check_migration(ld, spec);
   spec.instance = systems::InstanceConfig::from(instance);
   spec.slo_ttft_s = slo.real("ttft_s");
   spec.slo_tpot_s = slo.real("tpot_s");
   spec.resolved = {{"scenario", top_params},          {"hardware", device_params},
                    {"model", model_params},           {"execution", spec.execution.params},
                    {"cluster", cluster},              {"cluster.router", spec.router.params},
+                   {"cluster.migration", spec.migration.params},
                    {"instance", instance},            {"batching", spec.batching.params},
                    {"workload", spec.workload.params}, {"slo", slo}};
   return spec;

@@ -17,6 +17,7 @@
 #include "xpusim/hw/topology.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
+#include "xpusim/systems/migration_coordinator.hpp"
 #include "xpusim/systems/serving_observers.hpp"
 
 namespace xpusim::scenario {
@@ -90,6 +91,32 @@ class KvTransferStats final : public systems::ServingObserver {
   double time_s_ = 0;
 };
 
+// Counts live migrations between instances for summary.json.
+class MigrationStats final : public systems::ServingObserver {
+ public:
+  void on_arrival(const workload::Request&, TimeNs) override {}
+  void on_request_done(const systems::RequestRecord&) override {}
+  void on_token_gaps(TimeNs, std::int64_t) override {}
+  void on_preemption(std::uint64_t, int, TimeNs) override {}
+  void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
+  void on_migration(const systems::MigrationRecord& r) override {
+    ++count_;
+    bytes_ += r.bytes;
+    downtime_s_ += ns_to_seconds(r.downtime_ns);
+  }
+  nlohmann::json summary() const {
+    return {{"count", count_},
+            {"bytes", bytes_},
+            {"mean_downtime_s",
+             count_ > 0 ? nlohmann::json(downtime_s_ / count_) : nlohmann::json(nullptr)}};
+  }
+
+ private:
+  std::int64_t count_ = 0;
+  double bytes_ = 0;
+  double downtime_s_ = 0;
+};
+
 // Everything one run owns, built from the spec. Members are declared in dependency order.
 struct Run {
   const ScenarioSpec& spec;
@@ -102,10 +129,12 @@ struct Run {
   std::unique_ptr<report::TimelineWriter> timeline;
   systems::ServingObservers observers;
   KvTransferStats kv_stats;
+  MigrationStats migration_stats;
   hw::Topology topology;
   std::unique_ptr<hw::LinkFabric> fabric;
   std::unique_ptr<systems::Cluster> cluster;                    // colocated
   std::unique_ptr<systems::DisaggregatedCluster> disaggregated;  // prefill/decode pools
+  std::unique_ptr<systems::MigrationCoordinator> migration;       // uses cluster's instances
   systems::KvSizing sizing;
   const Catalogs& catalogs;
   int device_id = 0;
@@ -140,9 +169,7 @@ struct Run {
       observers.add(kv_stats);
       build_disaggregated(std::move(source), std::move(router));
     } else {
-      cluster = std::make_unique<systems::Cluster>(sim, std::move(source), std::move(router), observers);
-      for (int i = 0; i < spec.instances; ++i)
-        cluster->add_instance(make_instance(i, "inst" + std::to_string(i), {sim, *exec, nullptr, observers}));
+      build_colocated(std::move(source), std::move(router));
     }
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
                  spec.tensor_parallel, spec.device.name, kv_blocks, spec.instance.block_size);
@@ -175,11 +202,47 @@ struct Run {
     return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices), sizing);
   }
 
+  // A host node for one instance, linked to the one switch every host hangs off (made with
+  // the fabric on first use): KV hand-offs and migrations cross host - switch - host.
+  int kv_switch = -1;
+  void ensure_fabric() {
+    if (kv_switch >= 0) return;
+    kv_switch = topology.add_node("kv_switch");
+    fabric = std::make_unique<hw::LinkFabric>(sim, topology);
+  }
+  int add_host(const std::string& name) {
+    ensure_fabric();
+    const int host = topology.add_node(name);
+    topology.add_link(host, kv_switch, spec.kv_link_bw_bytes_per_s, spec.kv_link_latency_s);
+    return host;
+  }
+
+  // Colocated instances; with a migration policy, each on its own host (as disaggregated).
+  void build_colocated(std::unique_ptr<workload::RequestSource> source,
+                       std::unique_ptr<policy::Router> router) {
+    cluster = std::make_unique<systems::Cluster>(sim, std::move(source), std::move(router), observers);
+    auto policy = catalogs.migration.find(spec.migration.name)->make(spec.migration.params);
+    const bool migrate = policy->settings().interval_s > 0;
+    std::vector<int> nodes;
+    for (int i = 0; i < spec.instances; ++i) {
+      const std::string name = "inst" + std::to_string(i);
+      int node = -1;
+      const int host = migrate ? add_host(name) : -1;
+      cluster->add_instance(make_instance(i, name, {sim, *exec, nullptr, observers}, host, &node));
+      nodes.push_back(node);
+    }
+    if (!migrate) return;
+    observers.add(migration_stats);
+    migration = std::make_unique<systems::MigrationCoordinator>(
+        sim, cluster->instances(), std::move(nodes), *fabric, std::move(policy), observers,
+        spec.model.kv_bytes_per_token());
+    cluster->set_migration(*migration);
+  }
+
   // One host per instance, its devices linked to it, every host linked to one switch.
   void build_disaggregated(std::unique_ptr<workload::RequestSource> source,
                            std::unique_ptr<policy::Router> router) {
-    const int sw = topology.add_node("kv_switch");
-    fabric = std::make_unique<hw::LinkFabric>(sim, topology);
+    ensure_fabric();
     const systems::KvTransferConfig kv{spec.model.kv_bytes_per_token(), spec.kv_transfer_per_layer,
                                        std::max(1, spec.model.num_layers)};
     disaggregated = std::make_unique<systems::DisaggregatedCluster>(
@@ -188,8 +251,7 @@ struct Run {
       const bool prefill = i < spec.prefill_instances;
       const std::string name = prefill ? "prefill" + std::to_string(i)
                                        : "decode" + std::to_string(i - spec.prefill_instances);
-      const int host = topology.add_node(name);
-      topology.add_link(host, sw, spec.kv_link_bw_bytes_per_s, spec.kv_link_latency_s);
+      const int host = add_host(name);
       systems::ServingInstance::Wiring w{sim, *exec, nullptr, observers};
       w.role = prefill ? systems::InstanceRole::PrefillOnly : systems::InstanceRole::DecodeOnly;
       w.handoff = disaggregated.get();
@@ -240,6 +302,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   const nlohmann::json energy = run.energy.summary(run.metrics->output_tokens());
   for (auto it = energy.begin(); it != energy.end(); ++it) summary[it.key()] = it.value();
   if (run.disaggregated) summary["kv_transfer"] = run.kv_stats.summary();
+  if (run.migration) summary["migration"] = run.migration_stats.summary();
   summary["requests"]["unfinished"] = run.arrived() -
                                       summary["requests"]["completed"].get<std::int64_t>() -
                                       summary["requests"]["rejected"].get<std::int64_t>();

@@ -1,6 +1,7 @@
 #include "xpusim/systems/cluster.hpp"
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/systems/migration_coordinator.hpp"
 
 namespace xpusim::systems {
 
@@ -40,6 +41,7 @@ void Cluster::on_event(std::uint32_t, std::uint64_t) {
   const std::size_t target = router_->choose_instance(*this, route);
   XPUSIM_CHECK(target < instances_.size(), "router chose a non-existent instance");
   instances_[target]->enqueue(std::move(request), sim_.now());
+  if (migration_) migration_->wake();
   schedule_next_arrival();
 }
 

@@ -148,8 +148,9 @@ void ServingInstance::try_start(TimeNs now) {
   if (shape.empty()) {
     // Nothing can run. With nothing running either, the head request can never be admitted
     // (e.g. the watermark leaves too little room): reject it rather than stall forever.
-    // (Blocks held for KV transfers come back by themselves, so that is no deadlock.)
-    if (running_count_ == 0 && handoff_blocks_ == 0 && !waiting_.empty()) {
+    // (Blocks held for KV transfers and migrations come back by themselves: no deadlock.)
+    if (running_count_ == 0 && handoff_blocks_ == 0 && migration_reserved_blocks_ == 0 &&
+        !waiting_.empty()) {
       const std::uint32_t s = waiting_.front();
       waiting_.pop_front();
       publish(seqs_[s], RequestOutcome::Rejected, now);
@@ -426,7 +427,8 @@ void ServingInstance::check_invariants() const {
       if (grows(q)) ++full_by_residue[block_residue(q)];
     }
   }
-  XPUSIM_CHECK(blocks + handoff_blocks_ == kv_.allocated(), "KV blocks held != blocks allocated");
+  XPUSIM_CHECK(blocks + handoff_blocks_ + migration_reserved_blocks_ == kv_.allocated(),
+               "KV blocks held != blocks allocated");
   std::int64_t swapped = 0;
   for (const std::uint32_t s : swapped_)
     if (!seqs_[s].remote_kv) swapped += seqs_[s].blocks;

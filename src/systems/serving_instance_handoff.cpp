@@ -40,7 +40,8 @@ void ServingInstance::release_handoff(std::uint32_t slot, TimeNs now) {
 }
 
 void ServingInstance::accept_decode(Handoff&& h, TimeNs now) {
-  XPUSIM_CHECK(role_ == InstanceRole::DecodeOnly, "KV handed to an instance that is not decode-only");
+  // Decode-only instances take prefilled KV; colocated ones take live-migrated requests.
+  XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly, "KV handed to a prefill-only instance");
   if (!fits(h.request)) return reject(std::move(h.request), now);
   const std::uint32_t s = new_sequence(std::move(h.request));
   Sequence& q = seqs_[s];
@@ -51,7 +52,8 @@ void ServingInstance::accept_decode(Handoff&& h, TimeNs now) {
   q.blocks = blocks_for(h.kv_tokens);
   q.first_scheduled_ns = h.first_scheduled_ns;
   q.first_token_ns = h.first_token_ns;
-  q.prefill_end_ns = h.first_token_ns;  // its next token's gap includes the transfer
+  // Its next token's gap includes the transfer (and a migration's downtime).
+  q.prefill_end_ns = h.last_token_ns >= 0 ? h.last_token_ns : h.first_token_ns;
   q.preemptions = h.preemptions;
   swapped_.push_back(s);
   if (!busy_) try_start(now);

@@ -7,6 +7,7 @@
 #include "xpusim/core/catalog.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
+#include "xpusim/policy/migration/migration_policy.hpp"
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/workload/request_source.hpp"
 
@@ -21,6 +22,7 @@ struct Catalogs {
   workload::SourceCatalog sources{"workload source"};
   policy::BatchingCatalog batching{"batching policy"};
   policy::RouterCatalog routers{"router"};
+  policy::MigrationCatalog migration{"migration policy"};
   ExecutionCatalog execution{"execution model"};
 };
 

@@ -39,6 +39,7 @@ struct ScenarioSpec {
   bool kv_transfer_per_layer = false;
   bool disaggregated() const { return prefill_instances > 0; }
   Selection router;
+  Selection migration;  // live migration between colocated instances (docs/serving.md)
   systems::InstanceConfig instance;
   Selection batching;
   Selection workload;

@@ -12,12 +12,16 @@
 
 namespace xpusim::systems {
 
+class MigrationCoordinator;
+
 class Cluster final : public EventHandler, public policy::RoutingView {
  public:
   Cluster(Simulator& sim, std::unique_ptr<workload::RequestSource> source,
           std::unique_ptr<policy::Router> router, ServingObserver& observer);
 
   void add_instance(std::unique_ptr<ServingInstance> instance);
+  // Live migration between the instances (optional); woken at every arrival.
+  void set_migration(MigrationCoordinator& migration) { migration_ = &migration; }
   // Schedules the first arrival; call once before Simulator::run.
   void start();
 
@@ -40,6 +44,7 @@ class Cluster final : public EventHandler, public policy::RoutingView {
   std::unique_ptr<policy::Router> router_;
   ServingObserver& observer_;
   std::vector<std::unique_ptr<ServingInstance>> instances_;
+  MigrationCoordinator* migration_ = nullptr;
   std::optional<workload::Request> next_;
   std::uint64_t arrived_ = 0;
 };

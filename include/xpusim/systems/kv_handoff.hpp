@@ -19,7 +19,8 @@ struct Handoff {
   std::int64_t kv_tokens = 0;        // tokens whose KV moves (the prefill length)
   std::int64_t blocks = 0;           // KV blocks it holds on the prefill instance until released
   TimeNs first_scheduled_ns = -1;
-  TimeNs first_token_ns = -1;        // also its last token so far: the next gap starts here
+  TimeNs first_token_ns = -1;
+  TimeNs last_token_ns = -1;         // the next token's gap starts here; -1 = first_token_ns
   std::int32_t preemptions = 0;
   int prefill_instance = -1;
   std::uint32_t prefill_slot = 0;    // identifies the held KV for release_handoff()

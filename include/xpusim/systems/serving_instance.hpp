@@ -57,6 +57,29 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   // Prefill-only: the KV of a handed-off sequence has been copied out; its blocks are freed.
   void release_handoff(std::uint32_t slot, TimeNs now);
   std::int64_t handoff_blocks() const { return handoff_blocks_; }
+
+  // ---- live migration (serving_instance_migration.cpp) ----
+  // A decoding sequence across events; stale once it leaves decoding (finish, preemption).
+  struct SeqRef {
+    std::uint32_t slot = Sequence::kNone;
+    std::uint32_t epoch = 0;
+  };
+  // The newest admitted decoding sequence (Llumnix migrates the last one in); slot kNone if none.
+  SeqRef migration_candidate() const;
+  // KV tokens of a sequence still decoding since `ref` was taken; -1 once it has left.
+  std::int64_t live_kv_tokens(SeqRef ref) const;
+  std::int64_t live_blocks(SeqRef ref) const;
+  // Stops a decoding sequence for its final migration round: frees its blocks here and returns
+  // what the destination needs to resume it.
+  Handoff migrate_out(SeqRef ref, TimeNs now);
+  // Holds free blocks for an incoming migration; false (nothing held) if they are not free.
+  bool reserve_migration(std::int64_t blocks);
+  void release_migration(std::int64_t blocks, TimeNs now);
+  // The migrated sequence has arrived: its reservation becomes a remote-KV swapped sequence.
+  void accept_migration(Handoff&& handoff, std::int64_t reserved_blocks, TimeNs now);
+  std::int64_t migration_reserved_blocks() const { return migration_reserved_blocks_; }
+  // Llumnix's virtual usage: blocks held plus those the head-of-line queued request needs.
+  std::int64_t virtual_used_blocks() const;
   std::int64_t outstanding() const {
     return static_cast<std::int64_t>(waiting_.size() + swapped_.size() + running_count_);
   }
@@ -152,6 +175,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   InstanceRole role_;
   KvHandoff* handoff_;
   std::int64_t handoff_blocks_ = 0;  // held by handed-off sequences until their KV is copied
+  std::int64_t migration_reserved_blocks_ = 0;  // held for migrations on their way in
 
   std::vector<Sequence> seqs_;  // pool; freed slots are reused
   std::vector<std::uint32_t> free_seqs_;

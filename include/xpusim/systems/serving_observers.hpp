@@ -28,6 +28,9 @@ class ServingObservers final : public ServingObserver {
   void on_kv_transfer(const KvTransferRecord& record) override {
     for (auto* o : observers_) o->on_kv_transfer(record);
   }
+  void on_migration(const MigrationRecord& record) override {
+    for (auto* o : observers_) o->on_migration(record);
+  }
 
  private:
   std::vector<ServingObserver*> observers_;

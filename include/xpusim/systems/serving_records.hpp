@@ -38,6 +38,18 @@ struct KvTransferRecord {
   TimeNs end_ns = 0;    // when the last byte arrived
 };
 
+// One live migration of a decoding request between instances (Llumnix); published when the
+// request has arrived on the destination.
+struct MigrationRecord {
+  std::uint64_t request_id = 0;
+  int from_instance = -1;
+  int to_instance = -1;
+  double bytes = 0;        // all rounds together
+  std::int32_t rounds = 0;  // including the final stop-and-copy round
+  TimeNs start_ns = 0;
+  TimeNs downtime_ns = 0;  // the final round: the request runs nowhere meanwhile
+};
+
 class ServingObserver {
  public:
   virtual ~ServingObserver() = default;
@@ -51,6 +63,8 @@ class ServingObserver {
                             std::int64_t prefill_tokens) = 0;
   // A KV transfer finished (disaggregated clusters only); most observers ignore it.
   virtual void on_kv_transfer(const KvTransferRecord& /*record*/) {}
+  // A live migration finished (clusters with a migration policy only).
+  virtual void on_migration(const MigrationRecord& /*record*/) {}
 };
 
 }  // namespace xpusim::systems

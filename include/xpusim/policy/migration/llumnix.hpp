@@ -1,0 +1,26 @@
+#pragma once
+// Llumnix's "balanced" pairing rule (llumnix/global_scheduler/migration_policy.py): sources
+// by load descending, destinations ascending, the i-th paired with the i-th; a pair migrates
+// one request when it narrows their load gap without overshooting (0 < after < before) and
+// does not push the destination above migrate_out_load_threshold.
+#include "xpusim/policy/migration/migration_policy.hpp"
+
+namespace xpusim::policy {
+
+class LlumnixMigration final : public MigrationPolicy {
+ public:
+  struct Config {
+    MigrationSettings settings{0.05, 4, 1};
+    double migrate_out_load_threshold = 0.9;  // max load of the destination after migrating in
+  };
+  explicit LlumnixMigration(Config config) : config_(config) {}
+  MigrationSettings settings() const override { return config_.settings; }
+  void choose_pairs(const MigrationView& view, std::vector<MigrationPair>& out) override;
+
+ private:
+  Config config_;
+  std::vector<std::size_t> src_, dst_;  // reused between checks
+  std::vector<double> load_;
+};
+
+}  // namespace xpusim::policy

@@ -1,0 +1,53 @@
+#pragma once
+// Migration family: "which instance pairs migrate a request now?" (Llumnix, OSDI'24).
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "xpusim/core/catalog.hpp"
+
+namespace xpusim::policy {
+
+// Each instance's load as the global scheduler sees it at a check. Load is Llumnix's "virtual
+// usage" in KV blocks: blocks held now plus the blocks the head-of-line queued request needs,
+// so a queue shows as load before it holds memory.
+class MigrationView {
+ public:
+  virtual ~MigrationView() = default;
+  virtual std::size_t instance_count() const = 0;
+  virtual std::int64_t total_blocks(std::size_t instance) const = 0;
+  virtual std::int64_t virtual_used_blocks(std::size_t instance) const = 0;
+  // Blocks of the request the instance would migrate out; 0 when it has none to offer (or
+  // already takes part in a migration).
+  virtual std::int64_t candidate_blocks(std::size_t instance) const = 0;
+  // Whether the instance may receive a migration now (not already in one).
+  virtual bool can_migrate_in(std::size_t instance) const = 0;
+};
+
+// Move one request (the source's candidate) from `from` to `to`.
+struct MigrationPair {
+  std::size_t from = 0;
+  std::size_t to = 0;
+  bool operator==(const MigrationPair&) const = default;
+};
+
+// How the migration mechanism runs for a policy (the global scheduler's period, pre-copy).
+struct MigrationSettings {
+  double interval_s = 0;             // 0 = never check (no migration)
+  std::int32_t max_rounds = 4;       // pre-copy rounds including the final stop-and-copy
+  std::int64_t last_round_max_blocks = 1;  // stop and copy once no more than this remains
+};
+
+class MigrationPolicy {
+ public:
+  virtual ~MigrationPolicy() = default;
+  virtual MigrationSettings settings() const = 0;
+  // Appends the pairs to migrate now to `out` (cleared first).
+  virtual void choose_pairs(const MigrationView& view, std::vector<MigrationPair>& out) = 0;
+};
+
+using MigrationCatalog = Catalog<MigrationPolicy>;
+
+void register_migration_policies(MigrationCatalog& catalog);
+
+}  // namespace xpusim::policy

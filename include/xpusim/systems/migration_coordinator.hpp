@@ -1,0 +1,85 @@
+#pragma once
+// Llumnix's global scheduler and migration mechanism over colocated instances: every
+// interval a migration policy pairs instances; each pair moves one decoding request by
+// pre-copy over the link fabric. Round 1 copies the request's KV while it keeps decoding on
+// the source; each later round copies the KV produced during the previous one; the final round
+// stops it on the source (its downtime) and hands it to the destination like a disaggregated
+// KV hand-off (remote KV, no PCIe charge). Blocks on the destination are reserved at the start.
+#include <memory>
+#include <vector>
+
+#include "xpusim/core/simulator.hpp"
+#include "xpusim/hw/link_fabric.hpp"
+#include "xpusim/policy/migration/migration_policy.hpp"
+#include "xpusim/systems/serving_instance.hpp"
+
+namespace xpusim::systems {
+
+class MigrationCoordinator final : public EventHandler,
+                                   public hw::TransferListener,
+                                   public policy::MigrationView {
+ public:
+  // `instances` is the cluster's list (it may grow until start); instance i's KV leaves from
+  // and arrives at topology node `nodes[i]`.
+  MigrationCoordinator(Simulator& sim, const std::vector<std::unique_ptr<ServingInstance>>& instances,
+                       std::vector<int> nodes, hw::LinkFabric& fabric,
+                       std::unique_ptr<policy::MigrationPolicy> policy, ServingObserver& observer,
+                       double kv_bytes_per_token);
+
+  // Something arrived: make sure the periodic check runs (it stops while all is idle, so an
+  // idle cluster does not keep the simulation alive).
+  void wake();
+  std::size_t in_flight() const { return in_flight_; }
+  std::uint64_t aborted() const { return aborted_; }
+
+  // policy::MigrationView
+  std::size_t instance_count() const override { return instances_.size(); }
+  std::int64_t total_blocks(std::size_t i) const override { return instances_[i]->total_blocks(); }
+  std::int64_t virtual_used_blocks(std::size_t i) const override {
+    return instances_[i]->virtual_used_blocks();
+  }
+  std::int64_t candidate_blocks(std::size_t i) const override;
+  bool can_migrate_in(std::size_t i) const override { return !busy(i); }
+
+  void on_event(std::uint32_t tag, std::uint64_t payload) override;  // the periodic check
+  void on_transfer_done(std::uint64_t cookie, TimeNs now) override;   // a round ended
+
+ private:
+  struct Migration {
+    ServingInstance::SeqRef ref;
+    std::size_t from = 0, to = 0;
+    std::uint64_t request_id = 0;
+    std::int64_t copied_tokens = 0;
+    std::int64_t reserved_blocks = 0;
+    std::int32_t rounds = 0;
+    double bytes = 0;
+    TimeNs start_ns = 0;
+    TimeNs final_start_ns = -1;  // -1 while pre-copying
+    Handoff handoff;             // filled when the request stops on the source
+  };
+  bool busy(std::size_t i) const { return i < busy_.size() && busy_[i]; }
+  void start(const policy::MigrationPair& pair, TimeNs now);
+  void begin_round(std::uint32_t slot, TimeNs now);
+  void abort(std::uint32_t slot, TimeNs now);
+  void complete(std::uint32_t slot, TimeNs now);
+  void release(std::uint32_t slot);
+  bool anything_left() const;
+
+  Simulator& sim_;
+  const std::vector<std::unique_ptr<ServingInstance>>& instances_;
+  std::vector<int> nodes_;
+  hw::LinkFabric& fabric_;
+  std::unique_ptr<policy::MigrationPolicy> policy_;
+  policy::MigrationSettings settings_;
+  ServingObserver& observer_;
+  double kv_bytes_per_token_;
+  std::vector<char> busy_;  // instance takes part in a migration (at most one each)
+  std::vector<Migration> migrations_;  // slots, recycled
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<policy::MigrationPair> pairs_;
+  std::size_t in_flight_ = 0;
+  std::uint64_t aborted_ = 0;
+  bool tick_pending_ = false;
+};
+
+}  // namespace xpusim::systems

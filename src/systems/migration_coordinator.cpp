@@ -1,0 +1,137 @@
+#include "xpusim/systems/migration_coordinator.hpp"
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::systems {
+
+MigrationCoordinator::MigrationCoordinator(
+    Simulator& sim, const std::vector<std::unique_ptr<ServingInstance>>& instances,
+    std::vector<int> nodes, hw::LinkFabric& fabric, std::unique_ptr<policy::MigrationPolicy> policy,
+    ServingObserver& observer, double kv_bytes_per_token)
+    : sim_(sim),
+      instances_(instances),
+      nodes_(std::move(nodes)),
+      fabric_(fabric),
+      policy_(std::move(policy)),
+      settings_(policy_->settings()),
+      observer_(observer),
+      kv_bytes_per_token_(kv_bytes_per_token) {
+  XPUSIM_CHECK(settings_.interval_s > 0 && settings_.max_rounds >= 1 && kv_bytes_per_token_ >= 0,
+               "migration needs a check interval, at least one round and KV bytes per token");
+}
+
+void MigrationCoordinator::wake() {
+  if (tick_pending_) return;
+  tick_pending_ = true;
+  sim_.schedule_after(std::max<TimeNs>(seconds_to_ns(settings_.interval_s), 1), *this);
+}
+
+std::int64_t MigrationCoordinator::candidate_blocks(std::size_t i) const {
+  if (busy(i)) return 0;
+  return instances_[i]->live_blocks(instances_[i]->migration_candidate());
+}
+
+bool MigrationCoordinator::anything_left() const {
+  if (in_flight_ > 0) return true;
+  for (const auto& inst : instances_)
+    if (inst->outstanding() > 0) return true;
+  return false;
+}
+
+void MigrationCoordinator::on_event(std::uint32_t, std::uint64_t) {
+  tick_pending_ = false;
+  XPUSIM_CHECK(nodes_.size() == instances_.size(), "every instance needs a fabric node");
+  if (busy_.size() < instances_.size()) busy_.resize(instances_.size(), 0);
+  policy_->choose_pairs(*this, pairs_);
+  for (const auto& pair : pairs_) start(pair, sim_.now());
+  if (anything_left()) wake();
+}
+
+void MigrationCoordinator::start(const policy::MigrationPair& pair, TimeNs now) {
+  XPUSIM_CHECK(pair.from < instances_.size() && pair.to < instances_.size() && pair.from != pair.to,
+               "migration policy chose an invalid pair");
+  if (busy(pair.from) || busy(pair.to)) return;
+  ServingInstance& src = *instances_[pair.from];
+  ServingInstance& dst = *instances_[pair.to];
+  const ServingInstance::SeqRef ref = src.migration_candidate();
+  const std::int64_t kv = src.live_kv_tokens(ref);
+  if (kv < 0) return;
+  // The destination must be able to take the KV copied so far; without the room there is no
+  // migration (Llumnix aborts when the destination cannot allocate).
+  const std::int64_t reserve = (kv + dst.block_size() - 1) / dst.block_size();
+  if (!dst.reserve_migration(reserve)) {
+    ++aborted_;
+    return;
+  }
+  std::uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(migrations_.size());
+    migrations_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Migration& m = migrations_[slot];
+  m = Migration{};
+  m.ref = ref;
+  m.from = pair.from;
+  m.to = pair.to;
+  m.reserved_blocks = reserve;
+  m.start_ns = now;
+  busy_[pair.from] = busy_[pair.to] = 1;
+  ++in_flight_;
+  begin_round(slot, now);
+}
+
+// Copies what the previous round left behind. The round is the final one when that is little
+// enough or the round budget is spent: the request then stops on the source.
+void MigrationCoordinator::begin_round(std::uint32_t slot, TimeNs now) {
+  Migration& m = migrations_[slot];
+  ServingInstance& src = *instances_[m.from];
+  const std::int64_t kv = src.live_kv_tokens(m.ref);
+  if (kv < 0) return abort(slot, now);  // finished or preempted on the source meanwhile
+  const std::int64_t delta = kv - m.copied_tokens;
+  const bool last = m.rounds + 1 >= settings_.max_rounds ||
+                    delta <= settings_.last_round_max_blocks * src.block_size();
+  if (last) {
+    m.handoff = src.migrate_out(m.ref, now);
+    m.request_id = m.handoff.request.id;
+    m.final_start_ns = now;
+  }
+  ++m.rounds;
+  m.copied_tokens = kv;
+  const double bytes = kv_bytes_per_token_ * static_cast<double>(delta);
+  m.bytes += bytes;
+  fabric_.start(nodes_[m.from], nodes_[m.to], bytes, *this, slot);
+}
+
+void MigrationCoordinator::on_transfer_done(std::uint64_t cookie, TimeNs now) {
+  const auto slot = static_cast<std::uint32_t>(cookie);
+  if (migrations_[slot].final_start_ns >= 0) complete(slot, now);
+  else begin_round(slot, now);
+}
+
+void MigrationCoordinator::abort(std::uint32_t slot, TimeNs now) {
+  Migration& m = migrations_[slot];
+  ++aborted_;
+  release(slot);
+  instances_[m.to]->release_migration(m.reserved_blocks, now);
+}
+
+void MigrationCoordinator::complete(std::uint32_t slot, TimeNs now) {
+  Migration& m = migrations_[slot];
+  const MigrationRecord record{m.request_id, instances_[m.from]->index(), instances_[m.to]->index(),
+                               m.bytes, m.rounds, m.start_ns, now - m.final_start_ns};
+  release(slot);
+  instances_[m.to]->accept_migration(std::move(m.handoff), m.reserved_blocks, now);
+  observer_.on_migration(record);
+}
+
+void MigrationCoordinator::release(std::uint32_t slot) {
+  const Migration& m = migrations_[slot];
+  busy_[m.from] = busy_[m.to] = 0;
+  --in_flight_;
+  free_slots_.push_back(slot);
+}
+
+}  // namespace xpusim::systems
