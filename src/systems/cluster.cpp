@@ -37,7 +37,8 @@ void Cluster::on_event(std::uint32_t, std::uint64_t) {
   next_.reset();
   ++arrived_;
   observer_.on_arrival(request, sim_.now());
-  const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant};
+  const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant,
+                                   &request.prefix_hashes};
   const std::size_t target = router_->choose_instance(*this, route);
   XPUSIM_CHECK(target < instances_.size(), "router chose a non-existent instance");
   instances_[target]->enqueue(std::move(request), sim_.now());

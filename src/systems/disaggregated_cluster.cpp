@@ -59,7 +59,8 @@ void DisaggregatedCluster::on_event(std::uint32_t, std::uint64_t) {
   next_.reset();
   ++arrived_;
   observer_.on_arrival(request, sim_.now());
-  const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant};
+  const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant,
+                                   &request.prefix_hashes};
   const std::size_t target = router_->choose_instance(*this, route);
   XPUSIM_CHECK(target < prefill_.size(), "router chose a non-existent instance");
   prefill_[target]->enqueue(std::move(request), sim_.now());

@@ -1,6 +1,7 @@
 // The registry lines of the routing family: one per router, by the name the YAML uses.
 #include "xpusim/policy/routing/least_kv_load.hpp"
 #include "xpusim/policy/routing/least_outstanding.hpp"
+#include "xpusim/policy/routing/prefix_affinity.hpp"
 #include "xpusim/policy/routing/round_robin.hpp"
 
 namespace xpusim::policy {
@@ -13,6 +14,12 @@ void register_routers(RouterCatalog& c) {
   c.add("least_kv_load",
         "smallest fraction of KV blocks in use (ties: fewest outstanding, then lowest index)",
         ParamSchema{}, [](const Params&) { return std::make_unique<LeastKvLoadRouter>(); });
+  c.add("prefix_affinity",
+        "the instance believed to hold the longest prefix of the request's KV blocks, unless "
+        "it is over the load cap (then least outstanding)",
+        PrefixAffinityRouter::schema(), [](const Params& p) {
+          return std::make_unique<PrefixAffinityRouter>(PrefixAffinityRouter::config_from(p));
+        });
 }
 
 }  // namespace xpusim::policy

@@ -2,6 +2,7 @@
 // Routing family: "which instance serves this request?"
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "xpusim/core/catalog.hpp"
 
@@ -21,6 +22,8 @@ struct RouteRequest {
   std::int64_t prompt_tokens = 0;
   std::int64_t output_tokens = 0;
   std::int32_t tenant = 0;
+  // The prompt's KV block identities when the workload has them (not owned; null when none).
+  const std::vector<std::uint64_t>* prefix_hashes = nullptr;
 };
 
 class Router {
