@@ -11,6 +11,7 @@
 #include "xpusim/core/simulator.hpp"
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/energy_meter.hpp"
+#include "xpusim/report/kv_movement_stats.hpp"
 #include "xpusim/report/serving_metrics.hpp"
 #include "xpusim/report/timeline_writer.hpp"
 #include "xpusim/hw/link_fabric.hpp"
@@ -66,57 +67,6 @@ class ProgressLine {
   bool shown_ = false;
 };
 
-// Counts KV transfers between prefill and decode instances for summary.json.
-class KvTransferStats final : public systems::ServingObserver {
- public:
-  void on_arrival(const workload::Request&, TimeNs) override {}
-  void on_request_done(const systems::RequestRecord&) override {}
-  void on_token_gaps(TimeNs, std::int64_t) override {}
-  void on_preemption(std::uint64_t, int, TimeNs) override {}
-  void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
-  void on_kv_transfer(const systems::KvTransferRecord& r) override {
-    ++count_;
-    bytes_ += r.bytes;
-    time_s_ += ns_to_seconds(r.end_ns - r.start_ns);
-  }
-  nlohmann::json summary() const {
-    return {{"count", count_},
-            {"bytes", bytes_},
-            {"mean_time_s", count_ > 0 ? nlohmann::json(time_s_ / count_) : nlohmann::json(nullptr)}};
-  }
-
- private:
-  std::int64_t count_ = 0;
-  double bytes_ = 0;
-  double time_s_ = 0;
-};
-
-// Counts live migrations between instances for summary.json.
-class MigrationStats final : public systems::ServingObserver {
- public:
-  void on_arrival(const workload::Request&, TimeNs) override {}
-  void on_request_done(const systems::RequestRecord&) override {}
-  void on_token_gaps(TimeNs, std::int64_t) override {}
-  void on_preemption(std::uint64_t, int, TimeNs) override {}
-  void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
-  void on_migration(const systems::MigrationRecord& r) override {
-    ++count_;
-    bytes_ += r.bytes;
-    downtime_s_ += ns_to_seconds(r.downtime_ns);
-  }
-  nlohmann::json summary() const {
-    return {{"count", count_},
-            {"bytes", bytes_},
-            {"mean_downtime_s",
-             count_ > 0 ? nlohmann::json(downtime_s_ / count_) : nlohmann::json(nullptr)}};
-  }
-
- private:
-  std::int64_t count_ = 0;
-  double bytes_ = 0;
-  double downtime_s_ = 0;
-};
-
 // Everything one run owns, built from the spec. Members are declared in dependency order.
 struct Run {
   const ScenarioSpec& spec;
@@ -128,8 +78,7 @@ struct Run {
   report::EnergyMeter energy;
   std::unique_ptr<report::TimelineWriter> timeline;
   systems::ServingObservers observers;
-  KvTransferStats kv_stats;
-  MigrationStats migration_stats;
+  report::KvMovementStats kv_movement;
   hw::Topology topology;
   std::unique_ptr<hw::LinkFabric> fabric;
   std::unique_ptr<systems::Cluster> cluster;                    // colocated
@@ -164,9 +113,9 @@ struct Run {
         requests_csv ? &requests_csv->stream() : nullptr);
     observers.add(*metrics);
     if (timeline) observers.add(*timeline);
+    observers.add(kv_movement);
     auto router = catalogs.routers.find(spec.router.name)->make(spec.router.params);
     if (spec.disaggregated()) {
-      observers.add(kv_stats);
       build_disaggregated(std::move(source), std::move(router));
     } else {
       build_colocated(std::move(source), std::move(router));
@@ -232,7 +181,6 @@ struct Run {
       nodes.push_back(node);
     }
     if (!migrate) return;
-    observers.add(migration_stats);
     migration = std::make_unique<systems::MigrationCoordinator>(
         sim, cluster->instances(), std::move(nodes), *fabric, std::move(policy), observers,
         spec.model.kv_bytes_per_token());
@@ -301,8 +249,8 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   nlohmann::json summary = run.metrics->summary(end);
   const nlohmann::json energy = run.energy.summary(run.metrics->output_tokens());
   for (auto it = energy.begin(); it != energy.end(); ++it) summary[it.key()] = it.value();
-  if (run.disaggregated) summary["kv_transfer"] = run.kv_stats.summary();
-  if (run.migration) summary["migration"] = run.migration_stats.summary();
+  if (run.disaggregated) summary["kv_transfer"] = run.kv_movement.transfer_summary();
+  if (run.migration) summary["migration"] = run.kv_movement.migration_summary();
   summary["requests"]["unfinished"] = run.arrived() -
                                       summary["requests"]["completed"].get<std::int64_t>() -
                                       summary["requests"]["rejected"].get<std::int64_t>();

@@ -10,7 +10,7 @@ DisaggregatedCluster::DisaggregatedCluster(Simulator& sim,
                                            ServingObserver& observer, hw::LinkFabric& fabric,
                                            KvTransferConfig config)
     : sim_(sim),
-      source_(std::move(source)),
+      feed_(sim, std::move(source), *this),
       router_(std::move(router)),
       observer_(observer),
       fabric_(fabric),
@@ -39,7 +39,7 @@ void DisaggregatedCluster::add_decode(std::unique_ptr<ServingInstance> instance,
 void DisaggregatedCluster::start() {
   XPUSIM_CHECK(!prefill_.empty() && !decode_.empty(),
                "a disaggregated cluster needs prefill and decode instances");
-  schedule_next_arrival();
+  feed_.start();
 }
 
 double DisaggregatedCluster::kv_used_fraction(std::size_t i) const {
@@ -47,24 +47,13 @@ double DisaggregatedCluster::kv_used_fraction(std::size_t i) const {
   return static_cast<double>(kv.allocated()) / static_cast<double>(kv.total());
 }
 
-void DisaggregatedCluster::schedule_next_arrival() {
-  next_ = source_->next();
-  if (!next_) return;
-  XPUSIM_CHECK(next_->arrival_ns >= sim_.now(), "request source went back in time");
-  sim_.schedule_at(next_->arrival_ns, *this);
-}
-
-void DisaggregatedCluster::on_event(std::uint32_t, std::uint64_t) {
-  workload::Request request = std::move(*next_);
-  next_.reset();
-  ++arrived_;
-  observer_.on_arrival(request, sim_.now());
+void DisaggregatedCluster::on_request_arrival(workload::Request&& request, TimeNs now) {
+  observer_.on_arrival(request, now);
   const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant,
                                    &request.prefix_hashes};
   const std::size_t target = router_->choose_instance(*this, route);
   XPUSIM_CHECK(target < prefill_.size(), "router chose a non-existent instance");
-  prefill_[target]->enqueue(std::move(request), sim_.now());
-  schedule_next_arrival();
+  prefill_[target]->enqueue(std::move(request), now);
 }
 
 // Fewest outstanding requests, counting KV already on its way; ties to the lowest index.

@@ -2,11 +2,11 @@
 // Serving instances behind a router, fed by a request source. Arrivals are pulled from the
 // source one at a time (one pending arrival event), so a trace of any length streams.
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include "xpusim/core/simulator.hpp"
 #include "xpusim/policy/routing/router.hpp"
+#include "xpusim/systems/arrival_feed.hpp"
 #include "xpusim/systems/serving_instance.hpp"
 #include "xpusim/workload/request_source.hpp"
 
@@ -14,7 +14,7 @@ namespace xpusim::systems {
 
 class MigrationCoordinator;
 
-class Cluster final : public EventHandler, public policy::RoutingView {
+class Cluster final : public ArrivalSink, public policy::RoutingView {
  public:
   Cluster(Simulator& sim, std::unique_ptr<workload::RequestSource> source,
           std::unique_ptr<policy::Router> router, ServingObserver& observer);
@@ -26,27 +26,23 @@ class Cluster final : public EventHandler, public policy::RoutingView {
   void start();
 
   const std::vector<std::unique_ptr<ServingInstance>>& instances() const { return instances_; }
-  const workload::RequestSource& source() const { return *source_; }
-  std::uint64_t arrived() const { return arrived_; }
+  const workload::RequestSource& source() const { return feed_.source(); }
+  std::uint64_t arrived() const { return feed_.arrived(); }
 
   // policy::RoutingView
   std::size_t instance_count() const override { return instances_.size(); }
   std::int64_t outstanding(std::size_t i) const override { return instances_[i]->outstanding(); }
   double kv_used_fraction(std::size_t i) const override;
 
-  void on_event(std::uint32_t tag, std::uint64_t payload) override;
+  // ArrivalSink: routes the request to an instance.
+  void on_request_arrival(workload::Request&& request, TimeNs now) override;
 
  private:
-  void schedule_next_arrival();
-
-  Simulator& sim_;
-  std::unique_ptr<workload::RequestSource> source_;
+  ArrivalFeed feed_;
   std::unique_ptr<policy::Router> router_;
   ServingObserver& observer_;
   std::vector<std::unique_ptr<ServingInstance>> instances_;
   MigrationCoordinator* migration_ = nullptr;
-  std::optional<workload::Request> next_;
-  std::uint64_t arrived_ = 0;
 };
 
 }  // namespace xpusim::systems

@@ -10,6 +10,7 @@
 #include "xpusim/core/simulator.hpp"
 #include "xpusim/hw/link_fabric.hpp"
 #include "xpusim/policy/routing/router.hpp"
+#include "xpusim/systems/arrival_feed.hpp"
 #include "xpusim/systems/kv_handoff.hpp"
 #include "xpusim/systems/serving_instance.hpp"
 #include "xpusim/workload/request_source.hpp"
@@ -24,7 +25,7 @@ struct KvTransferConfig {
   int num_layers = 1;
 };
 
-class DisaggregatedCluster final : public EventHandler,
+class DisaggregatedCluster final : public ArrivalSink,
                                    public policy::RoutingView,
                                    public KvHandoff,
                                    public hw::TransferListener {
@@ -43,7 +44,7 @@ class DisaggregatedCluster final : public EventHandler,
 
   const std::vector<std::unique_ptr<ServingInstance>>& prefill() const { return prefill_; }
   const std::vector<std::unique_ptr<ServingInstance>>& decode() const { return decode_; }
-  std::uint64_t arrived() const { return arrived_; }
+  std::uint64_t arrived() const { return feed_.arrived(); }
   std::size_t transfers_in_flight() const { return in_flight_; }
 
   // policy::RoutingView, over the prefill instances (the router places prompts).
@@ -51,7 +52,7 @@ class DisaggregatedCluster final : public EventHandler,
   std::int64_t outstanding(std::size_t i) const override { return prefill_[i]->outstanding(); }
   double kv_used_fraction(std::size_t i) const override;
 
-  void on_event(std::uint32_t tag, std::uint64_t payload) override;  // an arrival
+  void on_request_arrival(workload::Request&& request, TimeNs now) override;
   void on_prefilled(int instance, Handoff&& handoff, TimeNs now) override;
   void on_transfer_done(std::uint64_t cookie, TimeNs now) override;
 
@@ -62,11 +63,10 @@ class DisaggregatedCluster final : public EventHandler,
     double bytes = 0;
     TimeNs start_ns = 0;
   };
-  void schedule_next_arrival();
   std::size_t choose_decode() const;
 
   Simulator& sim_;
-  std::unique_ptr<workload::RequestSource> source_;
+  ArrivalFeed feed_;
   std::unique_ptr<policy::Router> router_;
   ServingObserver& observer_;
   hw::LinkFabric& fabric_;
@@ -77,8 +77,6 @@ class DisaggregatedCluster final : public EventHandler,
   std::vector<Transfer> transfers_;    // slots, recycled
   std::vector<std::uint32_t> free_transfers_;
   std::size_t in_flight_ = 0;
-  std::optional<workload::Request> next_;
-  std::uint64_t arrived_ = 0;
 };
 
 }  // namespace xpusim::systems

@@ -1,0 +1,38 @@
+#pragma once
+// Counts KV moved between instances — prefill-to-decode hand-offs and live migrations — for
+// summary.json's `kv_transfer` and `migration` objects.
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
+
+#include "xpusim/systems/serving_records.hpp"
+
+namespace xpusim::report {
+
+class KvMovementStats final : public systems::ServingObserver {
+ public:
+  void on_arrival(const workload::Request&, TimeNs) override {}
+  void on_request_done(const systems::RequestRecord&) override {}
+  void on_token_gaps(TimeNs, std::int64_t) override {}
+  void on_preemption(std::uint64_t, int, TimeNs) override {}
+  void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
+  void on_kv_transfer(const systems::KvTransferRecord& record) override;
+  void on_migration(const systems::MigrationRecord& record) override;
+
+  // {count, bytes, mean_time_s}; mean is null without transfers.
+  nlohmann::json transfer_summary() const;
+  // {count, bytes, mean_downtime_s}; mean is null without migrations.
+  nlohmann::json migration_summary() const;
+
+ private:
+  struct Tally {
+    std::int64_t count = 0;
+    double bytes = 0;
+    double seconds = 0;
+    nlohmann::json to_json(const char* mean_key) const;
+  };
+  Tally transfers_;
+  Tally migrations_;
+};
+
+}  // namespace xpusim::report
