@@ -62,7 +62,10 @@ int list_command(const std::string& family) {
   if (want("scenario")) any = true, print_section("top-level keys", scenario::top_level_schema());
   if (want("hardware")) {
     any = true;
-    print_section("device parameters (hardware: {preset: NAME, ...overrides})", hw::device_schema());
+    print_section(
+        "device parameters (hardware, and decode_hardware for a disaggregated decode pool: "
+        "{preset: NAME, ...overrides})",
+        hw::device_schema());
     print_presets("hardware", "hardware");
   }
   if (want("model")) {

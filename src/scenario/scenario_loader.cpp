@@ -257,8 +257,9 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
 
   // Top-level scalars share the generic reader; the sections are skipped as extra keys.
   const ParamSchema top = top_level_schema();
-  const Params top_params = ld.plain("", top, {"hardware", "model", "execution", "cluster",
-                                               "instance", "batching", "workload", "slo"});
+  const Params top_params = ld.plain("", top, {"hardware", "decode_hardware", "model",
+                                               "execution", "cluster", "instance", "batching",
+                                               "workload", "slo"});
   // (read_params_map on the root with an empty prefix; unknown keys were reported above)
   Params device_params, model_params;
   // A missing section was reported above; reading it would only add noise.
@@ -268,6 +269,13 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
                           ld.read_with_preset("model", "models", model::model_schema(), model_params);
   if (have_device) ld.convert("hardware", [&] { spec.device = hw::device_spec_from_params(device_params); });
   if (have_model) ld.convert("model", [&] { spec.model = model::model_spec_from_params(model_params); });
+  // Splitwise-style heterogeneous pools: decode instances on other hardware (optional).
+  Params decode_device_params;
+  if (!ld.section("decode_hardware").IsNull() &&
+      ld.read_with_preset("decode_hardware", "hardware", hw::device_schema(), decode_device_params))
+    ld.convert("decode_hardware", [&] {
+      spec.decode_device = hw::device_spec_from_params(decode_device_params);
+    });
 
   ld.read_selection(ld.section("execution"), "execution", "model", "roofline", catalogs.execution, spec.execution);
   const Params cluster = ld.plain("cluster", cluster_schema(), {"router", "migration"});
@@ -295,6 +303,10 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
   spec.kv_link_bw_bytes_per_s = cluster.real("kv_link_gbps") * 1e9;
   spec.kv_link_latency_s = cluster.real("kv_link_latency_us") * 1e-6;
   spec.kv_transfer_per_layer = cluster.string("kv_transfer") == "per_layer";
+  if (spec.decode_device && !spec.disaggregated())
+    ld.diag.error(ld.doc.locate(ld.section("decode_hardware"), "decode_hardware"), "decode_hardware",
+                  "applies to decode instances only; set cluster.prefill_instances and "
+                  "cluster.decode_instances, or remove it");
   check_disaggregation(ld, spec);
   check_migration(ld, spec);
   spec.instance = systems::InstanceConfig::from(instance);
@@ -306,6 +318,7 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
                    {"cluster.migration", spec.migration.params},
                    {"instance", instance},            {"batching", spec.batching.params},
                    {"workload", spec.workload.params}, {"slo", slo}};
+  if (spec.decode_device) spec.resolved.insert(spec.resolved.begin() + 2, {"decode_hardware", decode_device_params});
   return spec;
 }
 

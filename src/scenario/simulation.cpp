@@ -71,7 +71,14 @@ class ProgressLine {
 struct Run {
   const ScenarioSpec& spec;
   Simulator sim;
-  std::unique_ptr<model::ExecutionModel> exec;
+  // What instances of one hardware kind share: the device, its execution model and KV sizing.
+  struct Pool {
+    hw::DeviceSpec device;
+    std::unique_ptr<model::ExecutionModel> exec;
+    systems::KvSizing sizing;
+  };
+  Pool main_pool;    // every instance, or the prefill pool under disaggregation
+  Pool decode_pool;  // decode instances on decode_hardware (exec null when not used)
   std::optional<report::AtomicFile> requests_csv;
   std::optional<report::AtomicFile> timeline_file;
   std::unique_ptr<report::ServingMetrics> metrics;
@@ -84,21 +91,12 @@ struct Run {
   std::unique_ptr<systems::Cluster> cluster;                    // colocated
   std::unique_ptr<systems::DisaggregatedCluster> disaggregated;  // prefill/decode pools
   std::unique_ptr<systems::MigrationCoordinator> migration;       // uses cluster's instances
-  systems::KvSizing sizing;
   const Catalogs& catalogs;
   int device_id = 0;
 
   Run(const ScenarioSpec& s, const Catalogs& cat, const RunOptions& options) : spec(s), catalogs(cat) {
-    const model::Placement placement{spec.device, spec.tensor_parallel, spec.tp_link_bw_bytes_per_s,
-                                     spec.tp_link_latency_s};
-    exec = catalogs.execution.find(spec.execution.name)
-               ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
-    const std::int64_t kv_blocks = systems::derive_kv_blocks(spec.instance, spec.model, placement);
-    sizing = systems::KvSizing{kv_blocks, spec.instance.block_size};
-    sizing.block_bytes = spec.model.kv_bytes_per_token() * spec.instance.block_size;
-    sizing.host_bw_bytes_per_s = spec.tensor_parallel * spec.device.pcie_bw_bytes_per_s;
-    if (sizing.host_bw_bytes_per_s > 0)
-      sizing.swap_blocks = static_cast<std::int64_t>(spec.instance.swap_space_bytes / sizing.block_bytes);
+    main_pool = make_pool(spec.device);
+    if (spec.decode_device) decode_pool = make_pool(*spec.decode_device);
     workload::SourceContext ctx{spec.seed, spec.path.parent_path()};
     auto source = catalogs.sources.find(spec.workload.name)->make(spec.workload.params, ctx);
     if (!options.out_dir.empty()) {
@@ -121,25 +119,44 @@ struct Run {
       build_colocated(std::move(source), std::move(router));
     }
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
-                 spec.tensor_parallel, spec.device.name, kv_blocks, spec.instance.block_size);
+                 spec.tensor_parallel, spec.device.name, main_pool.sizing.blocks,
+                 spec.instance.block_size);
+  }
+
+  Pool make_pool(const hw::DeviceSpec& device) const {
+    Pool pool;
+    pool.device = device;
+    const model::Placement placement{device, spec.tensor_parallel, spec.tp_link_bw_bytes_per_s,
+                                     spec.tp_link_latency_s};
+    pool.exec = catalogs.execution.find(spec.execution.name)
+                    ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
+    const std::int64_t kv_blocks = systems::derive_kv_blocks(spec.instance, spec.model, placement);
+    systems::KvSizing& sizing = pool.sizing;
+    sizing = systems::KvSizing{kv_blocks, spec.instance.block_size};
+    sizing.block_bytes = spec.model.kv_bytes_per_token() * spec.instance.block_size;
+    sizing.host_bw_bytes_per_s = spec.tensor_parallel * device.pcie_bw_bytes_per_s;
+    if (sizing.host_bw_bytes_per_s > 0)
+      sizing.swap_blocks = static_cast<std::int64_t>(spec.instance.swap_space_bytes / sizing.block_bytes);
+    return pool;
   }
 
   // Devices named `name`.gpuN; the first device's topology node is written to `first_node`
   // when the wiring hands KV over (disaggregation).
   std::unique_ptr<systems::ServingInstance> make_instance(int index, const std::string& name,
+                                                          const Pool& pool,
                                                           systems::ServingInstance::Wiring extra,
                                                           int host = -1, int* first_node = nullptr) {
     std::vector<std::unique_ptr<hw::Device>> devices;
     for (int g = 0; g < spec.tensor_parallel; ++g) {
-      auto d = std::make_unique<hw::Device>(device_id++, name + ".gpu" + std::to_string(g), spec.device);
+      auto d = std::make_unique<hw::Device>(device_id++, name + ".gpu" + std::to_string(g), pool.device);
       energy.attach(*d);
       if (timeline) timeline->attach(*d);
       if (host >= 0) {
         // Each TP rank ships its KV shard over its own PCIe path to the NIC, so the
         // device-host hop is modelled as one link of TP x PCIe (or unlimited without PCIe);
         // the NIC (kv_link_gbps) is the usual bottleneck.
-        const double bw = spec.device.pcie_bw_bytes_per_s > 0
-                              ? spec.tensor_parallel * spec.device.pcie_bw_bytes_per_s
+        const double bw = pool.device.pcie_bw_bytes_per_s > 0
+                              ? spec.tensor_parallel * pool.device.pcie_bw_bytes_per_s
                               : 1e18;
         const int node = topology.add_node(d->name());
         topology.add_link(node, host, bw, 0);
@@ -148,7 +165,8 @@ struct Run {
       devices.push_back(std::move(d));
     }
     extra.policy = catalogs.batching.find(spec.batching.name)->make(spec.batching.params);
-    return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices), sizing);
+    return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices),
+                                                      pool.sizing);
   }
 
   // A host node for one instance, linked to the one switch every host hangs off (made with
@@ -177,7 +195,8 @@ struct Run {
       const std::string name = "inst" + std::to_string(i);
       int node = -1;
       const int host = migrate ? add_host(name) : -1;
-      cluster->add_instance(make_instance(i, name, {sim, *exec, nullptr, observers}, host, &node));
+      cluster->add_instance(
+          make_instance(i, name, main_pool, {sim, *main_pool.exec, nullptr, observers}, host, &node));
       nodes.push_back(node);
     }
     if (!migrate) return;
@@ -200,11 +219,12 @@ struct Run {
       const std::string name = prefill ? "prefill" + std::to_string(i)
                                        : "decode" + std::to_string(i - spec.prefill_instances);
       const int host = add_host(name);
-      systems::ServingInstance::Wiring w{sim, *exec, nullptr, observers};
+      const Pool& pool = !prefill && decode_pool.exec ? decode_pool : main_pool;
+      systems::ServingInstance::Wiring w{sim, *pool.exec, nullptr, observers};
       w.role = prefill ? systems::InstanceRole::PrefillOnly : systems::InstanceRole::DecodeOnly;
       w.handoff = disaggregated.get();
       int node = -1;
-      auto inst = make_instance(i, name, std::move(w), host, &node);
+      auto inst = make_instance(i, name, pool, std::move(w), host, &node);
       if (prefill) disaggregated->add_prefill(std::move(inst), node);
       else disaggregated->add_decode(std::move(inst), node);
     }

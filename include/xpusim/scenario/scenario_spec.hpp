@@ -2,6 +2,7 @@
 // A validated scenario: typed specs with every default filled in.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,7 @@ struct ScenarioSpec {
   std::uint64_t seed = 1;
   double horizon_s = 0;  // 0 = run until every request is done
   hw::DeviceSpec device;
+  std::optional<hw::DeviceSpec> decode_device;  // decode pool's device when it differs (disaggregation)
   model::ModelSpec model;
   Selection execution;
   int instances = 1;
