@@ -54,6 +54,35 @@ TEST(Sarathi, PreemptsNewestForDecodeBlocksAndStopsAdmitting) {
   EXPECT_EQ(plan.prefill_token_budget, 510);
 }
 
+TEST(Sarathi, DynamicChunkingShrinksTheBudgetAsThePromptProgresses) {
+  SarathiBatching::Config c;
+  c.dynamic = true;
+  c.low_chunk_size = 128;
+  c.high_chunk_size = 2048;
+  c.schedule_max_tokens = 8192;
+  c.schedule_stages = 4;  // 2048, 1408, 768, 128 every 2048 tokens of progress
+  SarathiBatching s(c);
+  EXPECT_EQ(s.chunk_for(0), 2048);
+  EXPECT_EQ(s.chunk_for(2047), 2048);
+  EXPECT_EQ(s.chunk_for(2048), 1408);
+  EXPECT_EQ(s.chunk_for(4096), 768);
+  EXPECT_EQ(s.chunk_for(6144), 128);
+  EXPECT_EQ(s.chunk_for(1 << 30), 128);  // past the schedule: the last stage
+  struct ProgressView : FakeBatchView {
+    std::int64_t progress = 0;
+    std::int64_t oldest_prefill_progress() const override { return progress; }
+  } v;
+  v.running = {{4, false, false}, {200, false, true, 8000}};
+  v.pending_prefill = 8000;
+  v.progress = 4500;
+  IterationPlan plan;
+  s.plan_iteration(v, plan);
+  EXPECT_EQ(plan.prefill_token_budget, 768 - 1);  // stage 2 budget minus the one decode
+  c.dynamic = false;
+  SarathiBatching(c).plan_iteration(v, plan);
+  EXPECT_EQ(plan.prefill_token_budget, 512 - 1);  // static chunk_size
+}
+
 TEST(Orca, ReservesForTheLongestSequenceAndBatchesPrefillsWithDecodes) {
   OrcaBatching::Config c;
   c.max_seq_len = 2048;

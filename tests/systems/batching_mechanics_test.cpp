@@ -48,6 +48,24 @@ TEST(BatchingMechanics, SarathiChunksAPromptAcrossIterations) {
             4 * exec.base + 1000 * exec.per_prefill_token);
 }
 
+TEST(BatchingMechanics, SarathiDynamicChunksFollowThePromptsProgress) {
+  Simulator sim;
+  ShapeLog exec;
+  RecordingObserver obs;
+  policy::SarathiBatching::Config c;
+  c.dynamic = true;
+  c.high_chunk_size = 1024;
+  c.low_chunk_size = 256;
+  c.schedule_max_tokens = 2048;
+  c.schedule_stages = 2;  // 1024 for the first 1024 prompt tokens, then 256
+  auto inst = with_policy(sim, exec, obs, 1000, std::make_unique<policy::SarathiBatching>(c));
+  inst->enqueue(request(0, 0, 2000, 1), 0);
+  sim.run();
+  std::vector<std::int64_t> chunks;
+  for (const auto& s : exec.shapes) chunks.push_back(s.prefill_tokens);
+  EXPECT_EQ(chunks, (std::vector<std::int64_t>{1024, 256, 256, 256, 208}));
+}
+
 TEST(BatchingMechanics, LayeredPrefillTakesOneIterationPerGroupWhileDecodesContinue) {
   Simulator sim;
   ShapeLog exec;

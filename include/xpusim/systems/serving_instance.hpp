@@ -97,6 +97,9 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::size_t decoding_count() const override { return static_cast<std::size_t>(n_decoding_); }
   std::int64_t decode_blocks_needed() const override;
   std::int64_t pending_prefill_tokens() const override { return pending_prefill_tokens_; }
+  std::int64_t oldest_prefill_progress() const override {
+    return prefilling_.empty() ? 0 : seqs_[prefilling_.front()].prefilled;
+  }
   std::size_t waiting_count() const override { return waiting_.size(); }
   policy::WaitingInfo waiting(std::size_t index) const override;
   policy::RunningInfo newest_running(std::size_t index) const override;

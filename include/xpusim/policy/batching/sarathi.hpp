@@ -2,6 +2,8 @@
 // Sarathi-Serve: chunked prefill under a per-iteration token budget. Every iteration runs all
 // decodes first (one token each), then continues partial prefills, then admits new requests
 // while the budget, KV blocks and the sequence cap allow (refs/policies.md F.3, from the code).
+#include <vector>
+
 #include "xpusim/core/params.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
 
@@ -12,15 +14,26 @@ class SarathiBatching final : public BatchingPolicy {
   struct Config {
     std::int64_t chunk_size = 512;  // token budget per iteration (decodes + prefill chunks)
     std::int64_t max_num_seqs = 128;
+    // Dynamic chunking: the budget falls from high to low chunk size in `stages` steps as the
+    // prompt being prefilled progresses through `schedule_max_tokens` tokens.
+    bool dynamic = false;
+    std::int64_t low_chunk_size = 128;
+    std::int64_t high_chunk_size = 2048;
+    std::int64_t schedule_max_tokens = 131072;
+    std::int64_t schedule_stages = 16;
   };
-  explicit SarathiBatching(Config config) : config_(config) {}
+  explicit SarathiBatching(Config config);
   static ParamSchema schema();
   static Config config_from(const Params& params);
 
   void plan_iteration(const BatchView& view, IterationPlan& plan) override;
+  // The token budget for a prompt that has `processed` tokens done (chunk_size when static).
+  std::int64_t chunk_for(std::int64_t processed) const;
 
  private:
   Config config_;
+  std::vector<std::int64_t> stage_chunks_;  // dynamic chunking: budget per stage
+  std::int64_t tokens_per_stage_ = 1;
 };
 
 }  // namespace xpusim::policy
