@@ -56,6 +56,12 @@ void EventQueue::push_early(const Key& key) {
     put(key);
     return;
   }
+  // A front that keeps receiving keys may never drain, so its consumed prefix would grow
+  // without bound: drop it once it is at least half of the vector (amortised O(1) per pop).
+  if (front_ >= 32 && 2 * front_ >= f.size()) {
+    f.erase(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(front_));
+    front_ = 0;
+  }
   const auto pos = std::upper_bound(f.begin() + static_cast<std::ptrdiff_t>(front_), f.end(), key.utime,
                                     [](std::uint64_t t, const Key& k) { return t < k.utime; });
   f.insert(pos, key);
