@@ -106,6 +106,13 @@ class EventQueue {
     return Event{from_utime(k.utime), k.handler, k.tag, k.payload};
   }
   std::size_t size_live() const { return live_; }
+  // Keys the queue has room for across its buckets (diagnostics: must stay proportional to
+  // the number of pending events, not to the number ever scheduled).
+  std::size_t key_capacity() const {
+    std::size_t n = 0;
+    for (const auto& b : buckets_) n += b.capacity();
+    return n;
+  }
   void reserve(std::size_t n);
 
  private:
