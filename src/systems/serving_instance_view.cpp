@@ -1,0 +1,68 @@
+#include "xpusim/systems/serving_instance.hpp"
+
+#include <vector>
+
+#include "xpusim/core/error.hpp"
+
+// What batching policies see of an instance (policy::BatchView), and the invariant walk that
+// checks the instance's incremental bookkeeping against its sequences.
+namespace xpusim::systems {
+
+// ---- policy::BatchView ------------------------------------------------------------------
+
+std::int64_t ServingInstance::decode_blocks_needed() const {
+  return full_at_residue_[static_cast<std::size_t>(decode_step_ % block_size_)];
+}
+
+policy::WaitingInfo ServingInstance::waiting(std::size_t i) const {
+  return waiting_info(seqs_[waiting_.at(i)]);
+}
+
+policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
+  XPUSIM_CHECK(i < running_count_, "newest_running index out of range");
+  // Policies walk from the newest; continue from the last position instead of restarting.
+  if (cursor_seq_ == Sequence::kNone || i < cursor_index_) {
+    cursor_seq_ = running_tail_;
+    cursor_index_ = 0;
+  }
+  while (cursor_index_ < i) {
+    cursor_seq_ = seqs_[cursor_seq_].prev;
+    ++cursor_index_;
+  }
+  const Sequence& q = seqs_[cursor_seq_];
+  const bool decoding = q.state == SeqState::Decoding;
+  return {blocks_held(q), decoding && needs_block_now(q), !decoding,
+          decoding ? 0 : q.prefill_len - q.prefilled};
+}
+
+void ServingInstance::check_invariants() const {
+  std::int64_t blocks = 0, decoding = 0, kv_sum = 0;
+  std::vector<std::int64_t> full_by_residue(full_at_residue_.size(), 0);
+  std::size_t count = 0;
+  for (std::uint32_t s = running_head_; s != Sequence::kNone; s = seqs_[s].next) {
+    const Sequence& q = seqs_[s];
+    XPUSIM_CHECK(q.state == SeqState::Decoding || q.state == SeqState::Prefilling,
+                 "running list holds a sequence that is not running");
+    blocks += blocks_held(q);
+    ++count;
+    if (q.state == SeqState::Decoding) {
+      ++decoding;
+      kv_sum += kv_tokens(q);
+      if (grows(q)) ++full_by_residue[block_residue(q)];
+    }
+  }
+  XPUSIM_CHECK(blocks + handoff_blocks_ + migration_reserved_blocks_ == kv_.allocated(),
+               "KV blocks held != blocks allocated");
+  std::int64_t swapped = 0;
+  for (const std::uint32_t s : swapped_)
+    if (!seqs_[s].remote_kv) swapped += seqs_[s].blocks;
+  XPUSIM_CHECK(swapped == swap_used_blocks_ && swap_used_blocks_ <= swap_capacity_blocks_,
+               "swapped blocks out of sync with swap space");
+  XPUSIM_CHECK(kv_.allocated() + kv_.free() == kv_.total(), "KV blocks not conserved");
+  XPUSIM_CHECK(count == running_count_, "running count out of sync");
+  XPUSIM_CHECK(decoding == n_decoding_ && kv_sum == kv_sum_decoding_ &&
+                   full_by_residue == full_at_residue_,
+               "decode aggregates out of sync");
+}
+
+}  // namespace xpusim::systems
