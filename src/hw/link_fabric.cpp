@@ -5,24 +5,13 @@
 #include <limits>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/hw/fluid_timing.hpp"
 
 namespace xpusim::hw {
 namespace {
 
 constexpr std::uint32_t kTagLatency = 0;
 constexpr std::uint32_t kTagDone = 1;
-
-std::uint64_t pack(std::uint32_t index, std::uint32_t generation) {
-  return (static_cast<std::uint64_t>(generation) << 32) | index;
-}
-
-// Whole nanoseconds until `remaining_ns` of work is done; the slack absorbs floating-point
-// residue so hand-computed whole-nanosecond durations are hit exactly (as MemoryDomain).
-TimeNs whole_ns(double remaining_ns) {
-  if (remaining_ns <= 0) return 0;
-  const double slack = 1e-9 * std::max(1.0, remaining_ns);
-  return static_cast<TimeNs>(std::max(0.0, std::ceil(remaining_ns - slack)));
-}
 
 }  // namespace
 
@@ -63,7 +52,7 @@ void LinkFabric::start(int from, int to, double bytes, TransferListener& listene
   t.flowing = false;
   ++active_count_;
   const TimeNs latency = seconds_to_ns(topology_.route_latency_s(route));
-  t.done_event = sim_.schedule_at(sim_.now() + latency, *this, kTagLatency, pack(index, t.generation));
+  t.done_event = sim_.schedule_at(sim_.now() + latency, *this, kTagLatency, pack_slot(index, t.generation));
 }
 
 void LinkFabric::on_event(std::uint32_t tag, std::uint64_t payload) {
@@ -125,7 +114,7 @@ void LinkFabric::reschedule() {
     t.rate = rate;
     sim_.cancel(t.done_event);
     const TimeNs delay = whole_ns(t.remaining_bytes / rate * 1e9);
-    t.done_event = sim_.schedule_at(now + delay, *this, kTagDone, pack(i, t.generation));
+    t.done_event = sim_.schedule_at(now + delay, *this, kTagDone, pack_slot(i, t.generation));
   }
 }
 

@@ -4,24 +4,9 @@
 #include <cmath>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/hw/fluid_timing.hpp"
 
 namespace xpusim::hw {
-namespace {
-
-std::uint64_t pack(std::uint32_t index, std::uint32_t generation) {
-  return (static_cast<std::uint64_t>(generation) << 32) | index;
-}
-
-// Whole nanoseconds until an operation with `remaining_ns` of (slowed) work left completes.
-// The relative slack absorbs floating-point residue (2000.0000000001 ns is 2000 ns), so a
-// duration computed by hand in whole nanoseconds is hit exactly.
-TimeNs whole_ns(double remaining_ns) {
-  if (remaining_ns <= 0) return 0;
-  const double slack = 1e-9 * std::max(1.0, remaining_ns);
-  return static_cast<TimeNs>(std::max(0.0, std::ceil(remaining_ns - slack)));
-}
-
-}  // namespace
 
 MemoryDomain::MemoryDomain(Simulator& sim, double bandwidth_bytes_per_s)
     : sim_(sim), bandwidth_(bandwidth_bytes_per_s), last_update_(sim.now()) {
@@ -123,7 +108,7 @@ void MemoryDomain::reschedule() {
     if (slowdown_ == previous && sim_.pending(op.done_event)) continue;
     sim_.cancel(op.done_event);
     const TimeNs delay = whole_ns(op.remaining * op.standalone_ns * slowdown_);
-    op.done_event = sim_.schedule_at(now + delay, *this, 0, pack(i, op.generation));
+    op.done_event = sim_.schedule_at(now + delay, *this, 0, pack_slot(i, op.generation));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/report/distribution_json.hpp"
 #include "xpusim/report/sample_summary.hpp"
 
 namespace xpusim::report {
@@ -87,18 +88,7 @@ double LogHistogram::quantile(double q) const {
 }
 
 nlohmann::json LogHistogram::to_json(double divisor) const {
-  nlohmann::json j = nlohmann::json::object();
-  if (total_ == 0) {
-    for (const char* key : {"mean", "p50", "p90", "p99", "max"}) j[key] = nullptr;
-  } else {
-    j["mean"] = mean() / divisor;
-    j["p50"] = quantile(0.50) / divisor;
-    j["p90"] = quantile(0.90) / divisor;
-    j["p99"] = quantile(0.99) / divisor;
-    j["max"] = max() / divisor;
-  }
-  j["count"] = total_;
-  return j;
+  return distribution_json(*this, total_, divisor);
 }
 
 }  // namespace xpusim::report

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/report/distribution_json.hpp"
 
 namespace xpusim::report {
 
@@ -42,18 +43,7 @@ double SampleSummary::quantile(double q) const {
 }
 
 nlohmann::json SampleSummary::to_json(double divisor) const {
-  nlohmann::json j = nlohmann::json::object();
-  if (values_.empty()) {
-    for (const char* key : {"mean", "p50", "p90", "p99", "max"}) j[key] = nullptr;
-  } else {
-    j["mean"] = mean() / divisor;
-    j["p50"] = quantile(0.50) / divisor;
-    j["p90"] = quantile(0.90) / divisor;
-    j["p99"] = quantile(0.99) / divisor;
-    j["max"] = max() / divisor;
-  }
-  j["count"] = values_.size();
-  return j;
+  return distribution_json(*this, values_.size(), divisor);
 }
 
 }  // namespace xpusim::report
