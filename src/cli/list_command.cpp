@@ -1,4 +1,5 @@
 // `xpusim list`: generated from the same declarations the loader validates against.
+#include "xpusim/build_paths.hpp"
 #include <algorithm>
 #include <filesystem>
 #include <iomanip>

@@ -7,21 +7,21 @@
 #include "xpusim/core/error.hpp"
 #include "xpusim/report/summary_table.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
-#include "xpusim/scenario/simulation.hpp"
+#include "xpusim/scenario/system_kinds.hpp"
 
 namespace xpusim::cli {
 
 int run_command(const RunArgs& args) {
   try {
     const scenario::Catalogs catalogs = scenario::build_catalogs();
-    const scenario::ScenarioSpec spec = scenario::load_scenario(args.scenario, args.overrides, catalogs);
+    const auto loaded = scenario::load_any_scenario(args.scenario, args.overrides, catalogs);
     scenario::RunOptions options;
-    options.out_dir = args.out_dir.empty() ? std::filesystem::path("results") / spec.name
+    options.out_dir = args.out_dir.empty() ? std::filesystem::path("results") / loaded->name()
                                            : std::filesystem::path(args.out_dir);
     options.timeline = args.timeline;
     options.progress = !args.quiet && isatty(STDERR_FILENO);
-    spdlog::info("running {} (seed {}) -> {}", spec.path.string(), spec.seed, options.out_dir.string());
-    const scenario::RunResult result = scenario::run_scenario(spec, catalogs, options);
+    spdlog::info("running {} (seed {}) -> {}", args.scenario, loaded->seed(), options.out_dir.string());
+    const scenario::RunResult result = loaded->run(options);
     if (!args.quiet) std::cout << report::format_summary_table(result.summary);
     spdlog::info("{} events; results in {}", result.events, options.out_dir.string());
     return kExitOk;
@@ -43,7 +43,7 @@ int validate_command(const std::vector<std::string>& files,
   int failed = 0;
   for (const auto& file : files) {
     try {
-      const scenario::ScenarioSpec spec = scenario::load_scenario(file, overrides, catalogs);
+      scenario::load_any_scenario(file, overrides, catalogs);
       std::cout << file << ": ok\n";
     } catch (const scenario::ScenarioError& e) {
       ++failed;

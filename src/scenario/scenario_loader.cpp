@@ -1,7 +1,5 @@
 #include "xpusim/scenario/scenario_loader.hpp"
 
-#include <cstdlib>
-#include <sstream>
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
@@ -12,7 +10,9 @@ namespace fs = std::filesystem;
 
 ParamSchema top_level_schema() {
   ParamSchema s;
-  s.string("name", "", "scenario name (default: the file name without extension)")
+  s.string("system", "serving",
+           "kind of simulated system; each kind reads its own sections (docs/scenarios.md)")
+      .string("name", "", "scenario name (default: the file name without extension)")
       .integer("seed", 1, "", "seed every random stream is derived from", {.min = 0})
       .real("horizon_s", 0.0, "s", "stop simulated time here; 0 runs until every request is done",
             {.min = 0, .max = 9e9});
@@ -54,152 +54,9 @@ ParamSchema slo_schema() {
   return s;
 }
 
-std::vector<fs::path> preset_roots(const fs::path& scenario_path) {
-  std::vector<fs::path> roots;
-  if (const char* env = std::getenv("XPUSIM_PRESET_PATH")) {
-    std::stringstream ss(env);
-    for (std::string dir; std::getline(ss, dir, ':');)
-      if (!dir.empty()) roots.emplace_back(dir);
-  }
-  const fs::path dir = scenario_path.parent_path().empty() ? fs::path(".") : scenario_path.parent_path();
-  roots.push_back(dir);
-  roots.push_back(dir / "..");
-  roots.push_back(dir / ".." / "configs");
-  roots.emplace_back(fs::path(XPUSIM_SOURCE_DIR) / "configs");
-  return roots;
-}
-
 namespace {
 
-// Loading state shared by the section readers.
-struct Loader {
-  const YamlDocument& doc;
-  const Catalogs& catalogs;
-  Diagnostics& diag;
-  ScenarioSpec& spec;
-
-  // yaml-cpp's lookup of a missing key yields an "invalid" node on which most calls throw;
-  // a null node says "absent" safely.
-  static YAML::Node child(const YAML::Node& parent, const std::string& key) {
-    if (!parent.IsMap()) return YAML::Node();
-    const YAML::Node n = parent[key];
-    return n ? n : YAML::Node();
-  }
-  YAML::Node section(const std::string& key) const { return child(doc.root(), key); }
-
-  // A section that may name a preset file (`preset: NAME`) whose keys the section overrides.
-  bool read_with_preset(const std::string& key, const std::string& preset_dir,
-                        const ParamSchema& schema, Params& out) {
-    const YAML::Node node = section(key);
-    LocatedMap merged;
-    if (node.IsMap() && node["preset"]) {
-      const Location at = doc.locate(node["preset"], key + ".preset");
-      if (!node["preset"].IsScalar()) {
-        diag.error(at, key + ".preset", "expected a preset name or a path to a .yaml file");
-        return false;
-      }
-      const std::string name = node["preset"].Scalar();
-      fs::path file;
-      const bool is_path = name.find('/') != std::string::npos || name.ends_with(".yaml");
-      std::string tried;
-      for (const auto& root : preset_roots(doc.path())) {
-        const fs::path candidate = is_path ? doc.path().parent_path() / name
-                                           : root / preset_dir / (name + ".yaml");
-        tried += (tried.empty() ? "" : ", ") + candidate.lexically_normal().string();
-        if (fs::is_regular_file(candidate)) {
-          file = candidate;
-          break;
-        }
-        if (is_path) break;
-      }
-      if (file.empty()) {
-        diag.error(at, key + ".preset", "no preset '" + name + "' (looked for " + tried + ")");
-        return false;
-      }
-      try {
-        const YamlDocument preset = YamlDocument::load(file);
-        merged = read_params_map(preset, preset.root(), "", schema, {}, diag);
-      } catch (const ScenarioError& e) {
-        for (const auto& m : e.messages()) diag.error(at, key + ".preset", m);
-        return false;
-      }
-      if (!merged.values.count("name")) {
-        if (schema.find("name")) merged.values["name"] = file.stem().string();
-      }
-    }
-    const LocatedMap inline_map = read_params_map(doc, node, key, schema, {"preset"}, diag);
-    for (const auto& [k, v] : inline_map.values) {
-      merged.values[k] = v;
-      merged.where[k] = inline_map.where.at(k);
-    }
-    merged.self = inline_map.self;
-    return resolve_located(schema, merged, key, out, diag);
-  }
-
-  // A section whose `selector` key names a catalog entry; the other keys are its parameters.
-  template <typename CatalogT>
-  bool read_selection(const YAML::Node& node, const std::string& prefix,
-                      const std::string& selector, const std::string& default_name,
-                      const CatalogT& catalog, Selection& out) {
-    const Location self = doc.locate(node, prefix);
-    if (node.IsDefined() && !node.IsNull() && !node.IsMap()) {
-      diag.error(self, prefix, "expected a map with key '" + selector + "'");
-      return false;
-    }
-    std::string name = default_name;
-    Location at = self;
-    if (node.IsMap() && node[selector]) {
-      if (!node[selector].IsScalar()) {
-        diag.error(doc.locate(node[selector], prefix + "." + selector), prefix + "." + selector,
-                   "expected a name, " + catalog.expected());
-        return false;
-      }
-      name = node[selector].Scalar();
-      at = doc.locate(node[selector], prefix + "." + selector);
-    }
-    if (name.empty()) {
-      diag.error(self, prefix + "." + selector, "missing; expected " + catalog.expected());
-      return false;
-    }
-    const auto* entry = catalog.find(name);
-    if (!entry) {
-      diag.error(at, prefix + "." + selector,
-                 "unknown " + catalog.family() + " '" + name + "' (expected " + catalog.expected() + ")");
-      return false;
-    }
-    const LocatedMap given = read_params_map(doc, node, prefix, entry->schema, {selector}, diag);
-    out.name = name;
-    if (!resolve_located(entry->schema, given, prefix, out.params, diag)) return false;
-    out.params.set(selector, name);  // so the resolved scenario names its choice
-    return true;
-  }
-
-  Params plain(const std::string& key, const ParamSchema& schema,
-               const std::set<std::string>& nested = {}) {
-    Params p;
-    const YAML::Node node = key.empty() ? doc.root() : section(key);
-    const LocatedMap given = read_params_map(doc, node, key, schema, nested, diag);
-    resolve_located(schema, given, key, p, diag);
-    return p;
-  }
-
-  void require(const std::string& key, const std::string& what) {
-    if (section(key).IsNull()) diag.error(Location{doc.path().string()}, key, "missing section (" + what + ")");
-  }
-
-  // Cross-field checks of specs; ParamError names the key within the section.
-  template <typename Fn>
-  void convert(const std::string& section_key, Fn&& fn) {
-    try {
-      fn();
-    } catch (const ParamError& e) {
-      const YAML::Node node = section(section_key);
-      diag.error(doc.locate(node, section_key), section_key + "." + e.key(), e.what());
-    } catch (const Error& e) {
-      diag.error(doc.locate(section(section_key), section_key), section_key, e.what());
-    }
-  }
-};
+using Loader = SectionReader;
 
 // Disaggregation needs both pools; `instances`, if given, must agree with them; the decode
 // side takes prefilled KV through the swapped queue, which only the vllm policy schedules.
@@ -248,16 +105,21 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
   YamlDocument doc = YamlDocument::load(path);
   Diagnostics diag;
   for (const auto& o : overrides) doc.apply_override(o, diag);
+  return load_serving_spec(doc, diag, catalogs);
+}
+
+ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& catalogs) {
+  const fs::path& path = doc.path();
   ScenarioSpec spec;
   spec.path = path;
-  Loader ld{doc, catalogs, diag, spec};
+  Loader ld{doc, diag};
   ld.require("hardware", "the device each instance runs on, e.g. {preset: h100-sxm}");
   ld.require("model", "the model served, e.g. {preset: llama-3-8b}");
   ld.require("workload", "what arrives, e.g. {source: synthetic, rate_per_s: 4}");
 
   // Top-level scalars share the generic reader; the sections are skipped as extra keys.
   const ParamSchema top = top_level_schema();
-  const Params top_params = ld.plain("", top, {"hardware", "decode_hardware", "model",
+  Params top_params = ld.plain("", top, {"hardware", "decode_hardware", "model",
                                                "execution", "cluster", "instance", "batching",
                                                "workload", "slo"});
   // (read_params_map on the root with an empty prefix; unknown keys were reported above)

@@ -1,5 +1,6 @@
 #pragma once
 // Runs the real xpusim binary and captures its exit code, stdout and stderr.
+#include "xpusim/build_paths.hpp"
 #include <sys/wait.h>
 
 #include <cstdio>

@@ -1,4 +1,5 @@
 // `xpusim trace stats` through the real binary: hand-computed figures, real traces, bad input.
+#include "xpusim/build_paths.hpp"
 #include <gtest/gtest.h>
 #include <unistd.h>
 

@@ -2,6 +2,7 @@
 // Test-only reader for the flat `key: value` preset files in configs/ (comments with '#'),
 // so tests check the shipped presets without the scenario layer's YAML parser. It knows
 // integers, reals and bare or quoted strings: enough for flat presets, nothing more.
+#include "xpusim/build_paths.hpp"
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>

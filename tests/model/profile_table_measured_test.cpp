@@ -1,5 +1,6 @@
 // The profile-table model on real measured timings (Vidur's H100 Llama-2-7B profile, see
 // /work/shared/profiles/README.md). Skipped with a message when the profiles are absent.
+#include "xpusim/build_paths.hpp"
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -1,6 +1,7 @@
 // Checks the roofline's default factors against measured GEMM timings (Vidur profiles, see
 // /work/shared/profiles/README.md) and prints the comparison table quoted in
 // docs/execution-model.md. The factors were fitted by scripts/calibrate_roofline.py.
+#include "xpusim/build_paths.hpp"
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -1,4 +1,5 @@
 // BurstGPT traces: exact replay, failed-row handling, filters, header variants and bad rows.
+#include "xpusim/build_paths.hpp"
 #include <gtest/gtest.h>
 
 #include "test_files.hpp"

@@ -1,4 +1,5 @@
 // Mooncake JSON-lines traces: exact replay with prefix hashes, strict parsing, the real trace.
+#include "xpusim/build_paths.hpp"
 #include <gtest/gtest.h>
 
 #include "test_files.hpp"

@@ -1,3 +1,4 @@
+#include "xpusim/build_paths.hpp"
 #include "xpusim/workload/trace_source.hpp"
 
 #include <gtest/gtest.h>

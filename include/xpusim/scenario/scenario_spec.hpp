@@ -10,15 +10,11 @@
 #include "xpusim/core/params.hpp"
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
+#include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/instance_config.hpp"
 
 namespace xpusim::scenario {
 
-// A catalog entry chosen by name, with its resolved parameters.
-struct Selection {
-  std::string name;
-  Params params;
-};
 
 struct ScenarioSpec {
   std::filesystem::path path;

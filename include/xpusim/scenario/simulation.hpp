@@ -6,20 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "xpusim/scenario/catalogs.hpp"
+#include "xpusim/scenario/loaded_scenario.hpp"
 #include "xpusim/scenario/scenario_spec.hpp"
 
 namespace xpusim::scenario {
-
-struct RunOptions {
-  std::filesystem::path out_dir;  // empty: write no files
-  bool timeline = false;          // also write timeline.json (Chrome/Perfetto trace events)
-  bool progress = false;          // progress line on stderr
-};
-
-struct RunResult {
-  nlohmann::json summary;     // what summary.json holds
-  std::uint64_t events = 0;   // simulator events processed
-};
 
 // Throws xpusim::Error for problems found while building or running (e.g. a model that does not
 // fit, a malformed trace row). Output files appear only when the run completed: each is written

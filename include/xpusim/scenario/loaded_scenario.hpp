@@ -1,0 +1,34 @@
+#pragma once
+// A validated scenario of any system kind (serving, SoC flows, MoE, in-network aggregation…),
+// ready to run. `xpusim run`, `xpusim sweep` and the tests drive every kind through this.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace xpusim::scenario {
+
+struct RunOptions {
+  std::filesystem::path out_dir;  // empty: write no files
+  bool timeline = false;          // also write timeline.json (Chrome/Perfetto trace events)
+  bool progress = false;          // progress line on stderr
+};
+
+struct RunResult {
+  nlohmann::json summary;     // what summary.json holds
+  std::uint64_t events = 0;   // simulator events processed
+};
+
+class LoadedScenario {
+ public:
+  virtual ~LoadedScenario() = default;
+  virtual const std::string& name() const = 0;
+  virtual std::uint64_t seed() const = 0;
+  // Throws xpusim::Error for problems found while building or running. Output files appear
+  // only when the run completed: each is written to a temporary name and renamed at the end,
+  // summary.json last.
+  virtual RunResult run(const RunOptions& options) const = 0;
+};
+
+}  // namespace xpusim::scenario

@@ -1,0 +1,90 @@
+#pragma once
+// Reads the sections of a scenario document into declared parameters, collecting every problem
+// in Diagnostics. Shared by the loaders of every system kind (serving, SoC, MoE, INA…), so
+// presets, catalog selections and error locations behave the same everywhere.
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "xpusim/core/error.hpp"
+#include "xpusim/core/params.hpp"
+#include "xpusim/scenario/diagnostics.hpp"
+#include "xpusim/scenario/yaml_document.hpp"
+
+namespace xpusim::scenario {
+
+// Directories searched for `preset: NAME` (in order): $XPUSIM_PRESET_PATH entries, the
+// scenario's directory, its parent, its parent's configs/, and the source tree's configs/.
+std::vector<std::filesystem::path> preset_roots(const std::filesystem::path& scenario_path);
+
+// A catalog entry chosen by name, with its resolved parameters.
+struct Selection {
+  std::string name;
+  Params params;
+};
+
+struct SectionReader {
+  const YamlDocument& doc;
+  Diagnostics& diag;
+
+  // yaml-cpp's lookup of a missing key yields an "invalid" node on which most calls throw;
+  // a null node says "absent" safely.
+  static YAML::Node child(const YAML::Node& parent, const std::string& key);
+  YAML::Node section(const std::string& key) const { return child(doc.root(), key); }
+
+  // A section that may name a preset file (`preset: NAME`, looked up in `preset_dir` under
+  // each preset root) whose keys the section overrides.
+  bool read_with_preset(const std::string& key, const std::string& preset_dir,
+                        const ParamSchema& schema, Params& out);
+
+  // A map whose `selector` key names a catalog entry; the other keys are its parameters.
+  // An absent map selects `default_name` (empty: the selector is required).
+  template <typename CatalogT>
+  bool read_selection(const YAML::Node& node, const std::string& prefix,
+                      const std::string& selector, const std::string& default_name,
+                      const CatalogT& catalog, Selection& out) {
+    std::string name;
+    if (!selected_name(node, prefix, selector, default_name, catalog.expected(), name)) return false;
+    const auto* entry = catalog.find(name);
+    if (!entry) {
+      diag.error(selector_location(node, prefix, selector), prefix + "." + selector,
+                 "unknown " + catalog.family() + " '" + name + "' (expected " + catalog.expected() + ")");
+      return false;
+    }
+    const LocatedMap given = read_params_map(doc, node, prefix, entry->schema, {selector}, diag);
+    out.name = name;
+    if (!resolve_located(entry->schema, given, prefix, out.params, diag)) return false;
+    out.params.set(selector, name);  // so the resolved scenario names its choice
+    return true;
+  }
+
+  // A section of plain parameters (`key` empty: the document's top level); keys in `nested`
+  // are left for the caller.
+  Params plain(const std::string& key, const ParamSchema& schema,
+               const std::set<std::string>& nested = {});
+
+  // Reports a missing required section.
+  void require(const std::string& key, const std::string& what);
+
+  // Runs a conversion of resolved parameters to a spec; its ParamError names the key within
+  // `section_key`, any other xpusim::Error the section itself.
+  template <typename Fn>
+  void convert(const std::string& section_key, Fn&& fn) {
+    try {
+      fn();
+    } catch (const ParamError& e) {
+      diag.error(doc.locate(section(section_key), section_key), section_key + "." + e.key(), e.what());
+    } catch (const Error& e) {
+      diag.error(doc.locate(section(section_key), section_key), section_key, e.what());
+    }
+  }
+
+ private:
+  bool selected_name(const YAML::Node& node, const std::string& prefix, const std::string& selector,
+                     const std::string& default_name, const std::string& expected, std::string& name);
+  Location selector_location(const YAML::Node& node, const std::string& prefix,
+                             const std::string& selector) const;
+};
+
+}  // namespace xpusim::scenario

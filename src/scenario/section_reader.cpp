@@ -1,0 +1,123 @@
+#include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/build_paths.hpp"
+
+#include <cstdlib>
+#include <sstream>
+
+namespace xpusim::scenario {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> preset_roots(const fs::path& scenario_path) {
+  std::vector<fs::path> roots;
+  if (const char* env = std::getenv("XPUSIM_PRESET_PATH")) {
+    std::stringstream ss(env);
+    for (std::string dir; std::getline(ss, dir, ':');)
+      if (!dir.empty()) roots.emplace_back(dir);
+  }
+  const fs::path dir = scenario_path.parent_path().empty() ? fs::path(".") : scenario_path.parent_path();
+  roots.push_back(dir);
+  roots.push_back(dir / "..");
+  roots.push_back(dir / ".." / "configs");
+  roots.emplace_back(fs::path(XPUSIM_SOURCE_DIR) / "configs");
+  return roots;
+}
+
+YAML::Node SectionReader::child(const YAML::Node& parent, const std::string& key) {
+  if (!parent.IsMap()) return YAML::Node();
+  const YAML::Node n = parent[key];
+  return n ? n : YAML::Node();
+}
+
+bool SectionReader::read_with_preset(const std::string& key, const std::string& preset_dir,
+                                     const ParamSchema& schema, Params& out) {
+  const YAML::Node node = section(key);
+  LocatedMap merged;
+  if (node.IsMap() && node["preset"]) {
+    const Location at = doc.locate(node["preset"], key + ".preset");
+    if (!node["preset"].IsScalar()) {
+      diag.error(at, key + ".preset", "expected a preset name or a path to a .yaml file");
+      return false;
+    }
+    const std::string name = node["preset"].Scalar();
+    fs::path file;
+    const bool is_path = name.find('/') != std::string::npos || name.ends_with(".yaml");
+    std::string tried;
+    for (const auto& root : preset_roots(doc.path())) {
+      const fs::path candidate = is_path ? doc.path().parent_path() / name
+                                         : root / preset_dir / (name + ".yaml");
+      tried += (tried.empty() ? "" : ", ") + candidate.lexically_normal().string();
+      if (fs::is_regular_file(candidate)) {
+        file = candidate;
+        break;
+      }
+      if (is_path) break;
+    }
+    if (file.empty()) {
+      diag.error(at, key + ".preset", "no preset '" + name + "' (looked for " + tried + ")");
+      return false;
+    }
+    try {
+      const YamlDocument preset = YamlDocument::load(file);
+      merged = read_params_map(preset, preset.root(), "", schema, {}, diag);
+    } catch (const ScenarioError& e) {
+      for (const auto& m : e.messages()) diag.error(at, key + ".preset", m);
+      return false;
+    }
+    if (!merged.values.count("name")) {
+      if (schema.find("name")) merged.values["name"] = file.stem().string();
+    }
+  }
+  const LocatedMap inline_map = read_params_map(doc, node, key, schema, {"preset"}, diag);
+  for (const auto& [k, v] : inline_map.values) {
+    merged.values[k] = v;
+    merged.where[k] = inline_map.where.at(k);
+  }
+  merged.self = inline_map.self;
+  return resolve_located(schema, merged, key, out, diag);
+}
+
+bool SectionReader::selected_name(const YAML::Node& node, const std::string& prefix,
+                                  const std::string& selector, const std::string& default_name,
+                                  const std::string& expected, std::string& name) {
+  const Location self = doc.locate(node, prefix);
+  if (node.IsDefined() && !node.IsNull() && !node.IsMap()) {
+    diag.error(self, prefix, "expected a map with key '" + selector + "'");
+    return false;
+  }
+  name = default_name;
+  if (node.IsMap() && node[selector]) {
+    if (!node[selector].IsScalar()) {
+      diag.error(doc.locate(node[selector], prefix + "." + selector), prefix + "." + selector,
+                 "expected a name, " + expected);
+      return false;
+    }
+    name = node[selector].Scalar();
+  }
+  if (name.empty()) {
+    diag.error(self, prefix + "." + selector, "missing; expected " + expected);
+    return false;
+  }
+  return true;
+}
+
+Location SectionReader::selector_location(const YAML::Node& node, const std::string& prefix,
+                                          const std::string& selector) const {
+  if (node.IsMap() && node[selector]) return doc.locate(node[selector], prefix + "." + selector);
+  return doc.locate(node, prefix);
+}
+
+Params SectionReader::plain(const std::string& key, const ParamSchema& schema,
+                            const std::set<std::string>& nested) {
+  Params p;
+  const YAML::Node node = key.empty() ? doc.root() : section(key);
+  const LocatedMap given = read_params_map(doc, node, key, schema, nested, diag);
+  resolve_located(schema, given, key, p, diag);
+  return p;
+}
+
+void SectionReader::require(const std::string& key, const std::string& what) {
+  if (section(key).IsNull()) diag.error(Location{doc.path().string()}, key, "missing section (" + what + ")");
+}
+
+}  // namespace xpusim::scenario
