@@ -1,0 +1,31 @@
+#include "xpusim/policy/switch_memory/esa.hpp"
+
+namespace xpusim::policy {
+
+bool Esa::outranks(const SwitchMemoryView& view, std::int32_t a, std::int32_t b) const {
+  if (a == b) return false;  // a job never preempts itself: its chunks are equally urgent
+  switch (config_.priority) {
+    case Priority::LeastRemaining:
+      return view.remaining_bytes(a) < view.remaining_bytes(b);
+    case Priority::EarliestArrival:
+      return view.arrival_ns(a) < view.arrival_ns(b);
+  }
+  return false;
+}
+
+SlotDecision Esa::place(const SwitchMemoryView& view, const ChunkKey& chunk) {
+  const std::int64_t slot = hashed_slot(chunk, view.slot_count());
+  const SlotHolder holder = view.slot(slot);
+  switch (holder.state) {
+    case SlotState::Free:
+      return {SlotAction::Claim, slot};
+    case SlotState::Complete:
+      return {SlotAction::Preempt, slot};
+    case SlotState::Aggregating:
+      if (outranks(view, chunk.job, holder.job)) return {SlotAction::Preempt, slot};
+      return {SlotAction::Fallback, -1};
+  }
+  return {SlotAction::Fallback, -1};
+}
+
+}  // namespace xpusim::policy
