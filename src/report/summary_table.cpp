@@ -51,7 +51,7 @@ void write_throughput(std::ostream& os, const json& s) {
 
 void write_latencies(std::ostream& os, const json& s) {
   const std::pair<const char*, const char*> rows[] = {
-      {"TTFT", "ttft_s"}, {"TBT", "tbt_s"}, {"TPOT", "tpot_s"}, {"E2E", "e2e_s"}};
+      {"TTFT", "ttft_s"}, {"TBT", "tbt_s"}, {"TPOT", "tpot_s"}, {"E2E", "e2e_s"}, {"JCT", "jct_s"}};
   bool header = false;
   for (const auto& [label, key] : rows) {
     const json* m = find(s, key);

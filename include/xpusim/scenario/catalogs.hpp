@@ -9,6 +9,7 @@
 #include "xpusim/policy/batching/batching_policy.hpp"
 #include "xpusim/policy/migration/migration_policy.hpp"
 #include "xpusim/policy/routing/router.hpp"
+#include "xpusim/policy/switch_memory/switch_memory_policy.hpp"
 #include "xpusim/workload/request_source.hpp"
 
 namespace xpusim::scenario {
@@ -24,6 +25,7 @@ struct Catalogs {
   policy::RouterCatalog routers{"router"};
   policy::MigrationCatalog migration{"migration policy"};
   ExecutionCatalog execution{"execution model"};
+  policy::SwitchMemoryCatalog switch_memory{"switch-memory policy"};
 };
 
 Catalogs build_catalogs();

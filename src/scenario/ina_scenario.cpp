@@ -1,0 +1,139 @@
+#include "xpusim/scenario/ina_scenario.hpp"
+
+#include <filesystem>
+#include <vector>
+
+#include "xpusim/core/error.hpp"
+#include "xpusim/core/simulator.hpp"
+#include "xpusim/hw/switch_spec.hpp"
+#include "xpusim/report/atomic_file.hpp"
+#include "xpusim/report/ina_metrics.hpp"
+#include "xpusim/scenario/scenario_loader.hpp"
+#include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/systems/ina_fabric.hpp"
+#include "xpusim/workload/training_job.hpp"
+
+namespace xpusim::scenario {
+
+namespace fs = std::filesystem;
+
+ParamSchema ina_metrics_schema() {
+  ParamSchema s;
+  s.real("utilization_bin_ms", 1.0, "ms", "width of one row of switch_memory.csv",
+         {.min = 0, .min_exclusive = true});
+  return s;
+}
+
+namespace {
+
+struct InaSpec {
+  std::string name;
+  std::uint64_t seed = 1;
+  double horizon_s = 0;
+  hw::SwitchSpec sw;
+  Selection policy;
+  std::vector<workload::TrainingJob> jobs;
+  workload::TrainingTransport transport;
+  TimeNs bin_ns = 0;
+  std::vector<std::pair<std::string, Params>> resolved;
+};
+
+nlohmann::json resolved_json(const InaSpec& spec) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [section, params] : spec.resolved) {
+    nlohmann::json obj = nlohmann::json::object();
+    for (const auto& [k, v] : params.values())
+      obj[k] = std::visit([](const auto& x) { return nlohmann::json(x); }, v);
+    out[section] = obj;
+  }
+  return out;
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  report::AtomicFile f(path);
+  f.stream() << text;
+  f.commit();
+}
+
+class InaScenario final : public LoadedScenario {
+ public:
+  InaScenario(InaSpec spec, const Catalogs& catalogs) : spec_(std::move(spec)), catalogs_(catalogs) {}
+  const std::string& name() const override { return spec_.name; }
+  std::uint64_t seed() const override { return spec_.seed; }
+  RunResult run(const RunOptions& options) const override;
+
+ private:
+  InaSpec spec_;
+  const Catalogs& catalogs_;
+};
+
+RunResult InaScenario::run(const RunOptions& options) const {
+  if (!options.out_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(options.out_dir, ec);
+    if (ec) throw Error("cannot create output directory " + options.out_dir.string() + ": " + ec.message());
+  }
+  Simulator sim;
+  auto policy = catalogs_.switch_memory.find(spec_.policy.name)->make(spec_.policy.params);
+  report::InaMetrics metrics(spec_.sw.aggregator_slots(), spec_.sw.packet_wire_bytes(), spec_.bin_ns);
+  systems::InaFabric fabric({sim, *policy, metrics}, spec_.sw, spec_.transport, spec_.jobs, spec_.seed);
+  fabric.start();
+  sim.run(spec_.horizon_s > 0 ? seconds_to_ns(spec_.horizon_s) : kTimeNever);
+  const TimeNs end = sim.now();
+  fabric.report_unfinished();
+  metrics.finish(end);
+
+  RunResult result;
+  result.events = sim.events_processed();
+  nlohmann::json summary = metrics.summary();
+  summary["simulated_s"] = ns_to_seconds(end);
+  summary["events"] = result.events;
+  summary["seed"] = spec_.seed;
+  summary["scenario"] = resolved_json(spec_);
+  result.summary = summary;
+  if (!options.out_dir.empty()) {
+    // All files are complete before any is renamed into place; summary.json last.
+    report::AtomicFile jobs(options.out_dir / "jobs.csv");
+    metrics.write_jobs_csv(jobs.stream());
+    report::AtomicFile memory(options.out_dir / "switch_memory.csv");
+    metrics.write_memory_csv(memory.stream());
+    jobs.commit();
+    memory.commit();
+    write_file(options.out_dir / "summary.json", summary.dump(2) + "\n");
+  }
+  return result;
+}
+
+}  // namespace
+
+std::unique_ptr<LoadedScenario> load_ina_scenario(const YamlDocument& doc, Diagnostics& diag,
+                                                  const Catalogs& catalogs) {
+  SectionReader ld{doc, diag};
+  InaSpec spec;
+  ld.require("switch", "the programmable switch, e.g. {preset: tofino, aggregator_memory_kb: 64}");
+  const Params top = ld.plain("", top_level_schema(), {"switch", "switch_memory", "workload", "metrics"});
+  Params switch_params;
+  if (!ld.section("switch").IsNull() &&
+      ld.read_with_preset("switch", "hardware", hw::switch_schema(), switch_params))
+    ld.convert("switch", [&] { spec.sw = hw::switch_spec_from_params(switch_params); });
+  ld.read_selection(ld.section("switch_memory"), "switch_memory", "policy", "atp", catalogs.switch_memory,
+                    spec.policy);
+  const Params workload = ld.plain("workload", workload::training_workload_schema());
+  const Params metrics = ld.plain("metrics", ina_metrics_schema());
+  diag.throw_if_any();
+
+  spec.name = top.string("name").empty() ? doc.path().stem().string() : top.string("name");
+  spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
+  spec.horizon_s = top.real("horizon_s");
+  ld.convert("workload", [&] {
+    spec.jobs = workload::generate_training_jobs(workload, spec.seed);
+    spec.transport = workload::training_transport_from_params(workload);
+  });
+  spec.bin_ns = duration_ns_ceil(metrics.real("utilization_bin_ms") * 1e-3);
+  diag.throw_if_any();
+  spec.resolved = {{"scenario", top},       {"switch", switch_params}, {"switch_memory", spec.policy.params},
+                   {"workload", workload}, {"metrics", metrics}};
+  return std::make_unique<InaScenario>(std::move(spec), catalogs);
+}
+
+}  // namespace xpusim::scenario
