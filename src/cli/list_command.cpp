@@ -7,9 +7,12 @@
 
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/hw/device_spec.hpp"
+#include "xpusim/hw/switch_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
+#include "xpusim/scenario/ina_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/systems/instance_config.hpp"
+#include "xpusim/workload/training_job.hpp"
 
 namespace xpusim::cli {
 
@@ -83,10 +86,20 @@ int list_command(const std::string& family) {
   if (want("batching")) any = true, print_catalog("batching policies", "batching.policy", c.batching);
   if (want("workload")) any = true, print_catalog("workload sources", "workload.source", c.sources);
   if (want("slo")) any = true, print_section("slo", scenario::slo_schema());
+  // The `ina` system kind (in-network aggregation, docs/ina.md).
+  if (want("switch"))
+    any = true, print_section("switch parameters (system: ina; switch: {preset: NAME, ...overrides})",
+                              hw::switch_schema());
+  if (want("switch_memory"))
+    any = true, print_catalog("switch-memory policies (system: ina)", "switch_memory.policy", c.switch_memory);
+  if (want("ina_workload"))
+    any = true, print_section("training jobs (system: ina; workload)", workload::training_workload_schema());
+  if (want("ina_metrics"))
+    any = true, print_section("ina metrics (system: ina; metrics)", scenario::ina_metrics_schema());
   if (!any) {
     std::cerr << "error: unknown family '" << family
               << "' (expected one of: scenario, hardware, model, execution, cluster, router, migration, "
-                 "instance, batching, workload, slo)\n";
+                 "instance, batching, workload, slo, switch, switch_memory, ina_workload, ina_metrics)\n";
     return kExitInput;
   }
   return kExitOk;
