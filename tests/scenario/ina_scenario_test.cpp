@@ -97,7 +97,7 @@ TEST(InaScenario, BadInputNamesFileLineKeyAndExpectation) {
   EXPECT_NE(e[0].find("key 'switch.aggregator_memory_kb'"), std::string::npos) << e[0];
   e = errors_of("system: ina\nswitch: {preset: tofino}\nworkload: {gradient_mb_min: 3, gradient_mb_max: 2, wrkers: 3}\n");
   ASSERT_EQ(e.size(), 1u);  // the unknown key; range checks wait until the section reads cleanly
-  EXPECT_NE(e[0].find("i.yaml:3:64: key 'workload.wrkers': unknown key"), std::string::npos) << e[0];
+  EXPECT_NE(e[0].find("i.yaml:3:52: key 'workload.wrkers': unknown key"), std::string::npos) << e[0];
   e = errors_of("system: ina\nswitch: {preset: tofino}\nworkload: {gradient_mb_min: 3, gradient_mb_max: 2}\n");
   ASSERT_EQ(e.size(), 1u);
   EXPECT_NE(e[0].find("key 'workload.gradient_mb_max'"), std::string::npos) << e[0];
