@@ -5,6 +5,7 @@
 #include "xpusim/core/error.hpp"
 #include "xpusim/report/distribution_json.hpp"
 #include "xpusim/report/sample_summary.hpp"
+#include "xpusim/report/text_format.hpp"
 
 namespace xpusim::report {
 
@@ -105,28 +106,33 @@ void InaMetrics::write_jobs_csv(std::ostream& out) const {
          "packets_per_iteration,worker_packets,in_switch_packets,fallback_packets,"
          "evicted_partials,evicted_contributions,retransmissions\n";
   for (const auto& j : jobs_) {
-    out << j.job << ',' << static_cast<double>(j.arrival_ns) / 1e9 << ',';
-    if (j.finish_ns >= 0)
-      out << static_cast<double>(j.finish_ns) / 1e9 << ',' << static_cast<double>(j.finish_ns - j.arrival_ns) / 1e9;
-    else
+    out << j.job << ',';
+    write_ns_as_seconds(out, j.arrival_ns);
+    out << ',';
+    if (j.finish_ns >= 0) {
+      write_ns_as_seconds(out, j.finish_ns);
       out << ',';
+      write_ns_as_seconds(out, j.finish_ns - j.arrival_ns);
+    } else {
+      out << ',';
+    }
     out << ',' << j.workers << ',' << j.iterations << ',' << j.iterations_done << ','
-        << j.gradient_bytes << ',' << j.packets_per_iteration << ',' << j.contributions << ','
-        << j.in_switch_contributions << ',' << j.fallback_packets << ',' << j.evicted_partials << ','
-        << j.evicted_contributions << ',' << j.retransmissions << '\n';
+        << format_fixed(j.gradient_bytes, 0) << ',' << j.packets_per_iteration << ',' << j.contributions
+        << ',' << j.in_switch_contributions << ',' << j.fallback_packets << ',' << j.evicted_partials
+        << ',' << j.evicted_contributions << ',' << j.retransmissions << '\n';
   }
 }
 
 void InaMetrics::write_memory_csv(std::ostream& out) const {
   out << "time_s,occupied_slots,aggregating_slots,utilization\n";
-  const auto bin = static_cast<double>(bin_ns_);
   for (std::size_t b = 0; b < bin_occupied_.size(); ++b) {
     // The last bin may be cut short by the end of the run.
     const TimeNs start = static_cast<TimeNs>(b) * bin_ns_;
-    const double width = static_cast<double>(std::min(end_ns_, start + bin_ns_) - start);
-    const double w = width > 0 ? width : bin;
-    out << static_cast<double>(start) / 1e9 << ',' << bin_occupied_[b] / w << ','
-        << bin_aggregating_[b] / w << ',' << bin_occupied_[b] / w / static_cast<double>(slots_) << '\n';
+    const TimeNs width = std::min(end_ns_, start + bin_ns_) - start;
+    const double w = static_cast<double>(width > 0 ? width : bin_ns_);
+    write_ns_as_seconds(out, start);
+    out << ',' << format_fixed(bin_occupied_[b] / w, 3) << ',' << format_fixed(bin_aggregating_[b] / w, 3)
+        << ',' << format_fixed(bin_occupied_[b] / w / static_cast<double>(slots_), 6) << '\n';
   }
 }
 

@@ -103,11 +103,28 @@ void write_utilization(std::ostream& os, const json& s) {
      << "%\n";
 }
 
+// In-network aggregation (system: ina): jobs, switch memory and where the traffic went.
+void write_ina(std::ostream& os, const json& s) {
+  const json* jobs = find(s, "jobs");
+  const json* mem = find(s, "switch_memory");
+  const json* traffic = find(s, "traffic");
+  if (jobs == nullptr || mem == nullptr || traffic == nullptr) return;
+  os << "jobs         total " << field(*jobs, "total", 0) << "   completed " << field(*jobs, "completed", 0)
+     << "   unfinished " << field(*jobs, "unfinished", 0) << '\n';
+  os << "switch       " << field(*mem, "slots", 0) << " slots   mean utilization "
+     << field(*mem, "mean_utilization", 1, 100.0) << "%   peak " << field(*mem, "peak_occupied_slots", 0)
+     << " slots\n";
+  os << "traffic      " << field(*traffic, "in_switch_fraction", 1, 100.0) << "% aggregated in switch   "
+     << field(*traffic, "fallback_packets", 0) << " packets + " << field(*traffic, "evicted_partials", 0)
+     << " evicted partials to parameter servers\n";
+}
+
 }  // namespace
 
 std::string format_summary_table(const nlohmann::json& summary) {
   std::ostringstream os;
   write_requests(os, summary);
+  write_ina(os, summary);
   write_throughput(os, summary);
   write_latencies(os, summary);
   write_goodput(os, summary);
