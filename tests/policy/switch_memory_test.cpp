@@ -98,6 +98,11 @@ TEST(Esa, TakesSlotsWhoseAggregateOnlyAwaitsItsAck) {
   const std::int64_t c = chunk_hashing_to(1, 10, 64);
   sw.hold(10, SlotState::Complete, 0, 3);  // even a higher-priority job's finished aggregate
   EXPECT_EQ(p.place(sw, {1, c}), (SlotDecision{SlotAction::Preempt, 10}));
+  // The ablation treats it as held: the lower-priority job 1 falls back.
+  Esa held({.window_packets = 16, .priority = Esa::Priority::LeastRemaining, .take_complete_slots = false});
+  EXPECT_EQ(held.place(sw, {1, c}).action, SlotAction::Fallback);
+  sw.hold(10, SlotState::Complete, 1, 3);
+  EXPECT_EQ(held.place(sw, {0, chunk_hashing_to(0, 10, 64)}), (SlotDecision{SlotAction::Preempt, 10}));
 }
 
 TEST(Esa, PreemptsAPartialAggregateOnlyForStrictlyHigherPriority) {

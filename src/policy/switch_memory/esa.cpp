@@ -20,7 +20,8 @@ SlotDecision Esa::place(const SwitchMemoryView& view, const ChunkKey& chunk) {
     case SlotState::Free:
       return {SlotAction::Claim, slot};
     case SlotState::Complete:
-      return {SlotAction::Preempt, slot};
+      if (config_.take_complete_slots) return {SlotAction::Preempt, slot};
+      [[fallthrough]];
     case SlotState::Aggregating:
       if (outranks(view, chunk.job, holder.job)) return {SlotAction::Preempt, slot};
       return {SlotAction::Fallback, -1};

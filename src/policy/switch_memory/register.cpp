@@ -40,7 +40,10 @@ void register_switch_memory_policies(SwitchMemoryCatalog& c) {
   esa.integer("window_packets", 128, "", kWindowHelp, {.min = 1, .max = 1 << 24})
       .choice("priority", "least_remaining", {"least_remaining", "earliest_arrival"},
               "which job wins a contended slot: least remaining gradient bytes first, or "
-              "earliest arrival first");
+              "earliest arrival first")
+      .boolean("take_complete_slots", true,
+               "take a slot whose aggregate has left and only waits for its acknowledgement "
+               "(false: treat it as held, preempting only by priority; an ablation)");
   c.add("esa",
         "ESA: ATP's shared hashed pool with preemption: a chunk takes a slot whose aggregate only "
         "waits for its acknowledgement, or one held by a lower-priority job (whose partial "
@@ -48,6 +51,7 @@ void register_switch_memory_policies(SwitchMemoryCatalog& c) {
         esa, [](const Params& p) {
           Esa::Config cfg;
           cfg.window_packets = p.integer("window_packets");
+          cfg.take_complete_slots = p.boolean("take_complete_slots");
           cfg.priority = p.string("priority") == "least_remaining" ? Esa::Priority::LeastRemaining
                                                                   : Esa::Priority::EarliestArrival;
           return std::make_unique<Esa>(cfg);

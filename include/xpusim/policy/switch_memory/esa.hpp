@@ -15,6 +15,7 @@ class Esa final : public SwitchMemoryPolicy {
   struct Config {
     std::int64_t window_packets = 128;
     Priority priority = Priority::LeastRemaining;
+    bool take_complete_slots = true;  // false: a Complete slot counts as held (ablation)
   };
   explicit Esa(Config config) : config_(config) {}
 
