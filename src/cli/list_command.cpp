@@ -92,8 +92,12 @@ int list_command(const std::string& family) {
                               hw::switch_schema());
   if (want("switch_memory"))
     any = true, print_catalog("switch-memory policies (system: ina)", "switch_memory.policy", c.switch_memory);
-  if (want("ina_workload"))
-    any = true, print_section("training jobs (system: ina; workload)", workload::training_workload_schema());
+  if (want("ina_workload")) {
+    any = true;
+    print_section("training jobs (system: ina; workload)", workload::training_workload_schema());
+    print_section("one listed job (system: ina; workload.jobs: [{...}, ...] instead of the generator keys)",
+                  workload::training_job_schema());
+  }
   if (want("ina_metrics"))
     any = true, print_section("ina metrics (system: ina; metrics)", scenario::ina_metrics_schema());
   if (!any) {

@@ -1,6 +1,9 @@
 #include "xpusim/scenario/ina_scenario.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
+#include <map>
 #include <vector>
 
 #include "xpusim/core/error.hpp"
@@ -55,6 +58,40 @@ void write_file(const fs::path& path, const std::string& text) {
   f.commit();
 }
 
+// An explicit job list (`workload.jobs`), one map per job; the generator keys must then be
+// absent. Returns the resolved entries (empty when there is no list).
+std::vector<Params> read_job_list(SectionReader& ld) {
+  const YAML::Node list = SectionReader::child(ld.section("workload"), "jobs");
+  std::vector<Params> out;
+  if (list.IsNull()) return out;
+  if (!list.IsSequence() || list.size() == 0 || list.size() > 4096) {
+    ld.diag.error(ld.doc.locate(list, "workload.jobs"), "workload.jobs",
+                  "expected a list of 1 to 4096 jobs, e.g. [{gradient_mb: 2, iterations: 10}]");
+    return out;
+  }
+  for (const auto& key : workload::training_generator_keys()) {
+    const YAML::Node given = SectionReader::child(ld.section("workload"), key);
+    if (!given.IsNull())
+      ld.diag.error(ld.doc.locate(given, "workload." + key), "workload." + key,
+                    "not used when workload.jobs lists the jobs; set it per job or remove it");
+  }
+  const ParamSchema schema = workload::training_job_schema();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string prefix = "workload.jobs[" + std::to_string(i) + "]";
+    const LocatedMap given = read_params_map(ld.doc, list[i], prefix, schema, {}, ld.diag);
+    Params p;
+    if (resolve_located(schema, given, prefix, p, ld.diag)) out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// The workload's resolved parameters without the generator keys (when jobs are listed).
+Params transport_only(const Params& workload) {
+  std::map<std::string, ParamValue> kept = workload.values();
+  for (const auto& key : workload::training_generator_keys()) kept.erase(key);
+  return Params(std::move(kept));
+}
+
 class InaScenario final : public LoadedScenario {
  public:
   InaScenario(InaSpec spec, const Catalogs& catalogs) : spec_(std::move(spec)), catalogs_(catalogs) {}
@@ -73,6 +110,9 @@ RunResult InaScenario::run(const RunOptions& options) const {
     fs::create_directories(options.out_dir, ec);
     if (ec) throw Error("cannot create output directory " + options.out_dir.string() + ": " + ec.message());
   }
+  if (options.timeline)
+    spdlog::warn("{}: system 'ina' writes no timeline.json (jobs.csv and switch_memory.csv instead)",
+                 spec_.name);
   Simulator sim;
   auto policy = catalogs_.switch_memory.find(spec_.policy.name)->make(spec_.policy.params);
   report::InaMetrics metrics(spec_.sw.aggregator_slots(), spec_.sw.packet_wire_bytes(), spec_.bin_ns);
@@ -118,7 +158,8 @@ std::unique_ptr<LoadedScenario> load_ina_scenario(const YamlDocument& doc, Diagn
     ld.convert("switch", [&] { spec.sw = hw::switch_spec_from_params(switch_params); });
   ld.read_selection(ld.section("switch_memory"), "switch_memory", "policy", "atp", catalogs.switch_memory,
                     spec.policy);
-  const Params workload = ld.plain("workload", workload::training_workload_schema());
+  const Params workload = ld.plain("workload", workload::training_workload_schema(), {"jobs"});
+  const std::vector<Params> job_list = read_job_list(ld);
   const Params metrics = ld.plain("metrics", ina_metrics_schema());
   diag.throw_if_any();
 
@@ -126,13 +167,20 @@ std::unique_ptr<LoadedScenario> load_ina_scenario(const YamlDocument& doc, Diagn
   spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
   spec.horizon_s = top.real("horizon_s");
   ld.convert("workload", [&] {
-    spec.jobs = workload::generate_training_jobs(workload, spec.seed);
-    spec.transport = workload::training_transport_from_params(workload);
+    if (job_list.empty()) {
+      spec.jobs = workload::generate_training_jobs(workload, spec.seed);
+      return;
+    }
+    for (std::size_t i = 0; i < job_list.size(); ++i)
+      spec.jobs.push_back(workload::training_job_from_params(job_list[i], static_cast<std::int32_t>(i)));
   });
+  spec.transport = workload::training_transport_from_params(workload);
   spec.bin_ns = duration_ns_ceil(metrics.real("utilization_bin_ms") * 1e-3);
   diag.throw_if_any();
   spec.resolved = {{"scenario", top},       {"switch", switch_params}, {"switch_memory", spec.policy.params},
-                   {"workload", workload}, {"metrics", metrics}};
+                   {"workload", job_list.empty() ? workload : transport_only(workload)}, {"metrics", metrics}};
+  for (std::size_t i = 0; i < job_list.size(); ++i)
+    spec.resolved.emplace_back("workload.jobs[" + std::to_string(i) + "]", job_list[i]);
   return std::make_unique<InaScenario>(std::move(spec), catalogs);
 }
 

@@ -32,6 +32,35 @@ ParamSchema training_workload_schema() {
   return s;
 }
 
+const std::vector<std::string>& training_generator_keys() {
+  static const std::vector<std::string> keys = {
+      "count",          "arrival",        "mean_interarrival_s", "workers",   "gradient_mb_min",
+      "gradient_mb_max", "iterations_min", "iterations_max",      "compute_ms"};
+  return keys;
+}
+
+ParamSchema training_job_schema() {
+  ParamSchema s;
+  s.real("arrival_s", 0.0, "s", "when the job arrives", {.min = 0, .max = 9e9})
+      .integer("workers", 8, "", "workers (data-parallel replicas)", {.min = 1, .max = 1024})
+      .real("gradient_mb", std::nullopt, "MB", "gradient per worker per iteration (1 MB = 1e6 bytes)",
+            {.min = 0, .min_exclusive = true})
+      .integer("iterations", 10, "", "iterations", {.min = 1, .max = 1 << 20})
+      .real("compute_ms", 5.0, "ms", "forward + backward time of one iteration", {.min = 0});
+  return s;
+}
+
+TrainingJob training_job_from_params(const Params& p, std::int32_t id) {
+  TrainingJob j;
+  j.id = id;
+  j.arrival_ns = seconds_to_ns(p.real("arrival_s"));
+  j.workers = static_cast<std::int32_t>(p.integer("workers"));
+  j.gradient_bytes = p.real("gradient_mb") * 1e6;
+  j.iterations = static_cast<std::int32_t>(p.integer("iterations"));
+  j.compute_ns = seconds_to_ns(p.real("compute_ms") * 1e-3);
+  return j;
+}
+
 TrainingTransport training_transport_from_params(const Params& p) {
   TrainingTransport t;
   t.compute_jitter = p.real("compute_jitter");

@@ -106,5 +106,32 @@ TEST(InaScenario, BadInputNamesFileLineKeyAndExpectation) {
   EXPECT_NE(e[0].find("key 'switch': missing section"), std::string::npos) << e[0];
 }
 
+TEST(InaScenario, ExplicitJobListRunsThoseJobs) {
+  const Catalogs catalogs = build_catalogs();
+  Diagnostics diag;
+  const auto doc = YamlDocument::parse(
+      "system: ina\nswitch: {preset: tofino, aggregator_memory_kb: 16}\nswitch_memory: {policy: esa}\n"
+      "workload:\n  compute_jitter: 0\n  jobs:\n"
+      "    - {gradient_mb: 0.1, iterations: 2, workers: 4, compute_ms: 1}\n"
+      "    - {gradient_mb: 0.2, iterations: 3, workers: 2, compute_ms: 1, arrival_s: 0.001}\n",
+      "l.yaml");
+  const auto s = load_any_scenario(doc, diag, catalogs)->run({}).summary;
+  EXPECT_EQ(s["jobs"]["completed"], 2);
+  // 0.1 MB = 391 packets of 256 B x 4 workers x 2 iterations, 0.2 MB = 782 x 2 x 3.
+  EXPECT_EQ(s["traffic"]["worker_packets"], 391 * 4 * 2 + 782 * 2 * 3);
+  EXPECT_EQ(s["scenario"]["workload.jobs[1]"]["arrival_s"], 0.001);
+  EXPECT_FALSE(s["scenario"]["workload"].contains("count"));
+}
+
+TEST(InaScenario, JobListRejectsGeneratorKeysAndBadEntries) {
+  auto e = errors_of("system: ina\nswitch: {preset: tofino}\nworkload:\n  count: 3\n  jobs:\n"
+                     "    - {gradient_mb: 1}\n    - {iterations: 2}\n");
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_NE(e[0].find("i.yaml:4:10: key 'workload.count': not used when workload.jobs lists the jobs"),
+            std::string::npos)
+      << e[0];
+  EXPECT_NE(e[1].find("key 'workload.jobs[1].gradient_mb'"), std::string::npos) << e[1];
+}
+
 }  // namespace
 }  // namespace xpusim::scenario

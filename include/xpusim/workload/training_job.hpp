@@ -28,6 +28,12 @@ struct TrainingTransport {
 
 // The `workload` section of an `ina` scenario (a generator of `count` jobs).
 ParamSchema training_workload_schema();
+// The keys of that section that describe the generated jobs (not the transport); a scenario
+// that lists its jobs explicitly must not give them.
+const std::vector<std::string>& training_generator_keys();
+// One entry of an explicit job list (`workload.jobs: [{gradient_mb: 2, ...}, ...]`).
+ParamSchema training_job_schema();
+TrainingJob training_job_from_params(const Params& params, std::int32_t id);
 
 // Draws the jobs from a resolved `workload` section (stream "workload.training_jobs"), sorted
 // by arrival then id. Throws xpusim::ParamError for inconsistent ranges.
