@@ -23,8 +23,7 @@ ParamSchema switch_schema() {
                {.min = 0, .max = 9000})
       .real("port_gbps", std::nullopt, "Gb/s", "line rate of one port, per direction",
             {.min = 0, .min_exclusive = true})
-      .real("pipeline_latency_ns", 500.0, "ns", "ingress-to-egress time of one packet",
-            {.min = 0})
+      .real("pipeline_latency_ns", 500.0, "ns", "ingress-to-egress time of one packet", {.min = 0})
       .real("link_latency_us", 1.0, "us", "propagation + NIC latency of each host link, one way",
             {.min = 0});
   return s;

@@ -52,8 +52,9 @@ void InaMetrics::on_slots_changed(TimeNs now, std::int64_t occupied, std::int64_
 void InaMetrics::finish(TimeNs end_ns) {
   integrate_to(std::max(end_ns, last_ns_));
   end_ns_ = std::max(end_ns, last_ns_);
-  std::sort(jobs_.begin(), jobs_.end(),
-            [](const systems::InaJobRecord& a, const systems::InaJobRecord& b) { return a.job < b.job; });
+  std::sort(
+      jobs_.begin(), jobs_.end(),
+      [](const systems::InaJobRecord& a, const systems::InaJobRecord& b) { return a.job < b.job; });
 }
 
 nlohmann::json InaMetrics::summary() const {
@@ -117,9 +118,9 @@ void InaMetrics::write_jobs_csv(std::ostream& out) const {
       out << ',';
     }
     out << ',' << j.workers << ',' << j.iterations << ',' << j.iterations_done << ','
-        << format_fixed(j.gradient_bytes, 0) << ',' << j.packets_per_iteration << ',' << j.contributions
-        << ',' << j.in_switch_contributions << ',' << j.fallback_packets << ',' << j.evicted_partials
-        << ',' << j.evicted_contributions << ',' << j.retransmissions << '\n';
+        << format_fixed(j.gradient_bytes, 0) << ',' << j.packets_per_iteration << ','
+        << j.contributions << ',' << j.in_switch_contributions << ',' << j.fallback_packets << ','
+        << j.evicted_partials << ',' << j.evicted_contributions << ',' << j.retransmissions << '\n';
   }
 }
 
@@ -131,8 +132,9 @@ void InaMetrics::write_memory_csv(std::ostream& out) const {
     const TimeNs width = std::min(end_ns_, start + bin_ns_) - start;
     const double w = static_cast<double>(width > 0 ? width : bin_ns_);
     write_ns_as_seconds(out, start);
-    out << ',' << format_fixed(bin_occupied_[b] / w, 3) << ',' << format_fixed(bin_aggregating_[b] / w, 3)
-        << ',' << format_fixed(bin_occupied_[b] / w / static_cast<double>(slots_), 6) << '\n';
+    out << ',' << format_fixed(bin_occupied_[b] / w, 3) << ','
+        << format_fixed(bin_aggregating_[b] / w, 3) << ','
+        << format_fixed(bin_occupied_[b] / w / static_cast<double>(slots_), 6) << '\n';
   }
 }
 

@@ -94,7 +94,8 @@ Params transport_only(const Params& workload) {
 
 class InaScenario final : public LoadedScenario {
  public:
-  InaScenario(InaSpec spec, const Catalogs& catalogs) : spec_(std::move(spec)), catalogs_(catalogs) {}
+  InaScenario(InaSpec spec, const Catalogs& catalogs)
+      : spec_(std::move(spec)), catalogs_(catalogs) {}
   const std::string& name() const override { return spec_.name; }
   std::uint64_t seed() const override { return spec_.seed; }
   RunResult run(const RunOptions& options) const override;
@@ -108,15 +109,20 @@ RunResult InaScenario::run(const RunOptions& options) const {
   if (!options.out_dir.empty()) {
     std::error_code ec;
     fs::create_directories(options.out_dir, ec);
-    if (ec) throw Error("cannot create output directory " + options.out_dir.string() + ": " + ec.message());
+    if (ec)
+      throw Error("cannot create output directory " + options.out_dir.string() + ": " +
+                  ec.message());
   }
   if (options.timeline)
-    spdlog::warn("{}: system 'ina' writes no timeline.json (jobs.csv and switch_memory.csv instead)",
-                 spec_.name);
+    spdlog::warn(
+        "{}: system 'ina' writes no timeline.json (jobs.csv and switch_memory.csv instead)",
+        spec_.name);
   Simulator sim;
   auto policy = catalogs_.switch_memory.find(spec_.policy.name)->make(spec_.policy.params);
-  report::InaMetrics metrics(spec_.sw.aggregator_slots(), spec_.sw.packet_wire_bytes(), spec_.bin_ns);
-  systems::InaFabric fabric({sim, *policy, metrics}, spec_.sw, spec_.transport, spec_.jobs, spec_.seed);
+  report::InaMetrics metrics(spec_.sw.aggregator_slots(), spec_.sw.packet_wire_bytes(),
+                             spec_.bin_ns);
+  systems::InaFabric fabric({sim, *policy, metrics}, spec_.sw, spec_.transport, spec_.jobs,
+                            spec_.seed);
   fabric.start();
   sim.run(spec_.horizon_s > 0 ? seconds_to_ns(spec_.horizon_s) : kTimeNever);
   const TimeNs end = sim.now();
@@ -151,13 +157,14 @@ std::unique_ptr<LoadedScenario> load_ina_scenario(const YamlDocument& doc, Diagn
   SectionReader ld{doc, diag};
   InaSpec spec;
   ld.require("switch", "the programmable switch, e.g. {preset: tofino, aggregator_memory_kb: 64}");
-  const Params top = ld.plain("", top_level_schema(), {"switch", "switch_memory", "workload", "metrics"});
+  const Params top =
+      ld.plain("", top_level_schema(), {"switch", "switch_memory", "workload", "metrics"});
   Params switch_params;
   if (!ld.section("switch").IsNull() &&
       ld.read_with_preset("switch", "hardware", hw::switch_schema(), switch_params))
     ld.convert("switch", [&] { spec.sw = hw::switch_spec_from_params(switch_params); });
-  ld.read_selection(ld.section("switch_memory"), "switch_memory", "policy", "atp", catalogs.switch_memory,
-                    spec.policy);
+  ld.read_selection(ld.section("switch_memory"), "switch_memory", "policy", "atp",
+                    catalogs.switch_memory, spec.policy);
   const Params workload = ld.plain("workload", workload::training_workload_schema(), {"jobs"});
   const std::vector<Params> job_list = read_job_list(ld);
   const Params metrics = ld.plain("metrics", ina_metrics_schema());
@@ -172,13 +179,17 @@ std::unique_ptr<LoadedScenario> load_ina_scenario(const YamlDocument& doc, Diagn
       return;
     }
     for (std::size_t i = 0; i < job_list.size(); ++i)
-      spec.jobs.push_back(workload::training_job_from_params(job_list[i], static_cast<std::int32_t>(i)));
+      spec.jobs.push_back(
+          workload::training_job_from_params(job_list[i], static_cast<std::int32_t>(i)));
   });
   spec.transport = workload::training_transport_from_params(workload);
   spec.bin_ns = duration_ns_ceil(metrics.real("utilization_bin_ms") * 1e-3);
   diag.throw_if_any();
-  spec.resolved = {{"scenario", top},       {"switch", switch_params}, {"switch_memory", spec.policy.params},
-                   {"workload", job_list.empty() ? workload : transport_only(workload)}, {"metrics", metrics}};
+  spec.resolved = {{"scenario", top},
+                   {"switch", switch_params},
+                   {"switch_memory", spec.policy.params},
+                   {"workload", job_list.empty() ? workload : transport_only(workload)},
+                   {"metrics", metrics}};
   for (std::size_t i = 0; i < job_list.size(); ++i)
     spec.resolved.emplace_back("workload.jobs[" + std::to_string(i) + "]", job_list[i]);
   return std::make_unique<InaScenario>(std::move(spec), catalogs);

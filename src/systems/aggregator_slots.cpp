@@ -38,7 +38,8 @@ std::int32_t AggregatorSlots::add(std::int64_t slot, std::int64_t value) {
 
 void AggregatorSlots::mark_complete(std::int64_t slot) {
   Slot& s = at(slot);
-  XPUSIM_CHECK(s.holder.state == SlotState::Aggregating, "completed a slot that is not aggregating");
+  XPUSIM_CHECK(s.holder.state == SlotState::Aggregating,
+               "completed a slot that is not aggregating");
   s.holder.state = SlotState::Complete;
   --aggregating_;
 }

@@ -1,10 +1,11 @@
 // The job side of the INA fabric: arrivals, iterations, worker windows and results.
 // The switch and parameter-server side is in ina_fabric_switch.cpp.
+#include "xpusim/systems/ina_fabric.hpp"
+
 #include <algorithm>
 #include <cmath>
 
 #include "xpusim/core/error.hpp"
-#include "xpusim/systems/ina_fabric.hpp"
 
 namespace xpusim::systems {
 
@@ -21,7 +22,8 @@ std::int64_t chunk_of(std::uint64_t p) { return static_cast<std::int64_t>(p & 0x
 
 }  // namespace
 
-InaFabric::InaFabric(Wiring w, const hw::SwitchSpec& sw, const workload::TrainingTransport& transport,
+InaFabric::InaFabric(Wiring w, const hw::SwitchSpec& sw,
+                     const workload::TrainingTransport& transport,
                      std::vector<workload::TrainingJob> jobs, std::uint64_t seed)
     : sim_(w.sim),
       policy_(w.policy),
@@ -31,18 +33,21 @@ InaFabric::InaFabric(Wiring w, const hw::SwitchSpec& sw, const workload::Trainin
       slots_(sw.aggregator_slots()),
       loss_rng_(seed, "ina.loss"),
       jitter_rng_(seed, "ina.compute_jitter") {
-  packet_ns_ = duration_ns_ceil(static_cast<double>(sw.packet_wire_bytes()) / sw.port_bw_bytes_per_s);
+  packet_ns_ =
+      duration_ns_ceil(static_cast<double>(sw.packet_wire_bytes()) / sw.port_bw_bytes_per_s);
   link_ns_ = seconds_to_ns(sw.link_latency_s);
   pipeline_ns_ = seconds_to_ns(sw.pipeline_latency_s);
   jobs_.reserve(jobs.size());
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     Job j;
     j.spec = jobs[i];
-    XPUSIM_CHECK(j.spec.id == static_cast<std::int32_t>(i), "training jobs must be numbered 0, 1, 2, ...");
+    XPUSIM_CHECK(j.spec.id == static_cast<std::int32_t>(i),
+                 "training jobs must be numbered 0, 1, 2, ...");
     XPUSIM_CHECK(i < (1u << 16) && j.spec.workers >= 1 && j.spec.workers < (1 << 16),
                  "job or worker index beyond the event payload");
     j.packets = std::max<std::int64_t>(
-        1, static_cast<std::int64_t>(std::ceil(j.spec.gradient_bytes / static_cast<double>(sw.payload_bytes()))));
+        1, static_cast<std::int64_t>(
+               std::ceil(j.spec.gradient_bytes / static_cast<double>(sw.payload_bytes()))));
     if (j.packets >= (std::int64_t{1} << 31))
       throw Error("job " + std::to_string(i) + ": gradient of " + std::to_string(j.packets) +
                   " packets per iteration is beyond the simulator's 2^31 limit");
@@ -56,23 +61,24 @@ InaFabric::InaFabric(Wiring w, const hw::SwitchSpec& sw, const workload::Trainin
   }
 }
 
-std::int64_t InaFabric::gradient_value(std::int32_t job, std::int32_t worker, std::int32_t iteration,
-                                       std::int64_t chunk) {
-  std::uint64_t state = (static_cast<std::uint64_t>(job) << 48) ^ (static_cast<std::uint64_t>(worker) << 32) ^
-                        (static_cast<std::uint64_t>(iteration) << 40) ^ static_cast<std::uint64_t>(chunk);
+std::int64_t InaFabric::gradient_value(std::int32_t job, std::int32_t worker,
+                                       std::int32_t iteration, std::int64_t chunk) {
+  std::uint64_t state =
+      (static_cast<std::uint64_t>(job) << 48) ^ (static_cast<std::uint64_t>(worker) << 32) ^
+      (static_cast<std::uint64_t>(iteration) << 40) ^ static_cast<std::uint64_t>(chunk);
   // 41-bit signed values: a sum over 2^16 workers cannot overflow.
   return static_cast<std::int64_t>(splitmix64(state) >> 23) - (std::int64_t{1} << 40);
 }
 
 void InaFabric::start() {
-  for (const Job& j : jobs_) sim_.schedule_at(j.spec.arrival_ns, *this, kArrive, pack(j.spec.id, 0, 0));
+  for (const Job& j : jobs_)
+    sim_.schedule_at(j.spec.arrival_ns, *this, kArrive, pack(j.spec.id, 0, 0));
 }
 
 void InaFabric::on_event(std::uint32_t tag, std::uint64_t payload) {
   Job& job = jobs_[static_cast<std::size_t>(job_of(payload))];
   switch (tag) {
     case kArrive:
-      job.active = true;
       start_iteration(job);
       break;
     case kComputeDone:
@@ -95,11 +101,15 @@ void InaFabric::on_event(std::uint32_t tag, std::uint64_t payload) {
 
 double InaFabric::remaining_bytes(std::int32_t id) const {
   const Job& j = jobs_[static_cast<std::size_t>(id)];
-  const std::int64_t later = static_cast<std::int64_t>(j.spec.iterations - j.iteration - 1) * j.packets;
-  return static_cast<double>(later + j.packets - j.acked) * static_cast<double>(switch_.payload_bytes());
+  const std::int64_t later =
+      static_cast<std::int64_t>(j.spec.iterations - j.iteration - 1) * j.packets;
+  return static_cast<double>(later + j.packets - j.acked) *
+         static_cast<double>(switch_.payload_bytes());
 }
 
-TimeNs InaFabric::arrival_ns(std::int32_t id) const { return jobs_[static_cast<std::size_t>(id)].spec.arrival_ns; }
+TimeNs InaFabric::arrival_ns(std::int32_t id) const {
+  return jobs_[static_cast<std::size_t>(id)].spec.arrival_ns;
+}
 
 void InaFabric::start_iteration(Job& job) {
   job.chunks.assign(static_cast<std::size_t>(job.packets), Chunk{});
@@ -110,7 +120,8 @@ void InaFabric::start_iteration(Job& job) {
   job.window = std::max<std::int64_t>(1, policy_.window_packets(*this, job.spec.id));
   for (std::int32_t w = 0; w < job.spec.workers; ++w) {
     const double stretch = 1.0 + transport_.compute_jitter * jitter_rng_.uniform01();
-    const TimeNs compute = static_cast<TimeNs>(std::llround(static_cast<double>(job.spec.compute_ns) * stretch));
+    const TimeNs compute =
+        static_cast<TimeNs>(std::llround(static_cast<double>(job.spec.compute_ns) * stretch));
     sim_.schedule_after(compute, *this, kComputeDone, pack(job.spec.id, w, 0));
   }
 }
@@ -124,7 +135,8 @@ void InaFabric::pump(Job& job, std::int32_t w) {
   const std::int64_t limit = std::min(job.packets, job.acked_low + job.window);
   for (; worker.next < limit; ++worker.next) {
     const std::int64_t c = worker.next;
-    job.chunks[static_cast<std::size_t>(c)].expected_sum += gradient_value(job.spec.id, w, job.iteration, c);
+    job.chunks[static_cast<std::size_t>(c)].expected_sum +=
+        gradient_value(job.spec.id, w, job.iteration, c);
     worker.port_free_ns = std::max(worker.port_free_ns, sim_.now()) + packet_ns_;
     TimeNs at_switch = worker.port_free_ns + link_ns_ + pipeline_ns_;
     while (transport_.loss_rate > 0 && loss_rng_.uniform01() < transport_.loss_rate) {
@@ -140,7 +152,8 @@ void InaFabric::on_result(Job& job, std::int64_t c) {
   XPUSIM_CHECK(!chunk.done, "a chunk's result reached the workers twice");
   chunk.done = true;
   // Always on: a lost or double-counted contribution changes the exact integer sum.
-  XPUSIM_CHECK(chunk.final_sum == chunk.expected_sum, "an aggregate differs from the sum the workers sent");
+  XPUSIM_CHECK(chunk.final_sum == chunk.expected_sum,
+               "an aggregate differs from the sum the workers sent");
   job.record.contributions += job.spec.workers;
   if (chunk.in_switch) job.record.in_switch_contributions += job.spec.workers;
   observer_.on_chunk_aggregated({job.spec.id, job.iteration, c, chunk.final_sum, chunk.expected_sum,
@@ -158,7 +171,6 @@ void InaFabric::on_result(Job& job, std::int64_t c) {
     start_iteration(job);
     return;
   }
-  job.active = false;
   job.chunks.clear();
   job.chunks.shrink_to_fit();
   job.record.finish_ns = sim_.now();

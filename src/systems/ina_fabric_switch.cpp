@@ -59,7 +59,8 @@ void InaFabric::evict(std::int64_t slot) {
   if (h.state == SlotState::Aggregating) {
     Job& victim = jobs_[static_cast<std::size_t>(h.job)];
     const std::int64_t c = h.chunk - static_cast<std::int64_t>(victim.iteration) * victim.packets;
-    XPUSIM_CHECK(c >= 0 && c < victim.packets, "an aggregating slot holds a chunk of a past iteration");
+    XPUSIM_CHECK(c >= 0 && c < victim.packets,
+                 "an aggregating slot holds a chunk of a past iteration");
     Chunk& chunk = victim.chunks[static_cast<std::size_t>(c)];
     chunk.site = Site::Server;
     chunk.slot = -1;
@@ -101,7 +102,8 @@ void InaFabric::to_server(Job& job, std::int64_t c, std::int64_t sum, std::int32
   chunk.server_ready_ns = std::max(chunk.server_ready_ns, job.server_port_free_ns + link_ns_);
   chunk.server_sum += sum;
   chunk.server_count += count;
-  XPUSIM_CHECK(chunk.server_count <= job.spec.workers, "a chunk got more contributions than workers");
+  XPUSIM_CHECK(chunk.server_count <= job.spec.workers,
+               "a chunk got more contributions than workers");
   if (chunk.server_count < job.spec.workers) return;
   chunk.final_sum = chunk.server_sum;
   const TimeNs ack_at = chunk.server_ready_ns + packet_ns_ + link_ns_ + pipeline_ns_;
@@ -112,13 +114,16 @@ void InaFabric::to_server(Job& job, std::int64_t c, std::int64_t sum, std::int32
 // (ESA may have handed it on) and is multicast to the workers.
 void InaFabric::on_ack(Job& job, std::int64_t c) {
   const Chunk& chunk = job.chunks[static_cast<std::size_t>(c)];
-  if (chunk.in_switch && slots_.holds(chunk.slot, job.spec.id, global_chunk(job, c), SlotState::Complete)) {
+  if (chunk.in_switch &&
+      slots_.holds(chunk.slot, job.spec.id, global_chunk(job, c), SlotState::Complete)) {
     slots_.release(chunk.slot);
     slots_changed();
   }
   sim_.schedule_after(packet_ns_ + link_ns_, *this, kResultAtWorkers, pack_chunk(job.spec.id, c));
 }
 
-void InaFabric::slots_changed() { observer_.on_slots_changed(sim_.now(), slots_.occupied(), slots_.aggregating()); }
+void InaFabric::slots_changed() {
+  observer_.on_slots_changed(sim_.now(), slots_.occupied(), slots_.aggregating());
+}
 
 }  // namespace xpusim::systems

@@ -11,7 +11,8 @@ ParamSchema training_workload_schema() {
               "all jobs arrive at time 0, or as a Poisson process")
       .real("mean_interarrival_s", 0.01, "s", "mean gap between arrivals (poisson)",
             {.min = 0, .min_exclusive = true})
-      .integer("workers", 8, "", "workers per job (data-parallel replicas)", {.min = 1, .max = 1024})
+      .integer("workers", 8, "", "workers per job (data-parallel replicas)",
+               {.min = 1, .max = 1024})
       .real("gradient_mb_min", 4.0, "MB",
             "smallest gradient per worker per iteration (1 MB = 1e6 bytes); each job draws "
             "uniformly in [min, max]",
@@ -27,14 +28,15 @@ ParamSchema training_workload_schema() {
             {.min = 0, .max = 10})
       .real("loss_rate", 0.0, "", "probability a worker's packet is lost on its uplink",
             {.min = 0, .max = 0.5})
-      .real("retransmit_timeout_us", 200.0, "us", "a lost packet is resent this long after it was sent",
+      .real("retransmit_timeout_us", 200.0, "us",
+            "a lost packet is resent this long after it was sent",
             {.min = 0, .min_exclusive = true});
   return s;
 }
 
 const std::vector<std::string>& training_generator_keys() {
   static const std::vector<std::string> keys = {
-      "count",          "arrival",        "mean_interarrival_s", "workers",   "gradient_mb_min",
+      "count",           "arrival",        "mean_interarrival_s", "workers",   "gradient_mb_min",
       "gradient_mb_max", "iterations_min", "iterations_max",      "compute_ms"};
   return keys;
 }
@@ -43,7 +45,8 @@ ParamSchema training_job_schema() {
   ParamSchema s;
   s.real("arrival_s", 0.0, "s", "when the job arrives", {.min = 0, .max = 9e9})
       .integer("workers", 8, "", "workers (data-parallel replicas)", {.min = 1, .max = 1024})
-      .real("gradient_mb", std::nullopt, "MB", "gradient per worker per iteration (1 MB = 1e6 bytes)",
+      .real("gradient_mb", std::nullopt, "MB",
+            "gradient per worker per iteration (1 MB = 1e6 bytes)",
             {.min = 0, .min_exclusive = true})
       .integer("iterations", 10, "", "iterations", {.min = 1, .max = 1 << 20})
       .real("compute_ms", 5.0, "ms", "forward + backward time of one iteration", {.min = 0});
@@ -73,11 +76,13 @@ std::vector<TrainingJob> generate_training_jobs(const Params& p, std::uint64_t s
   const double mb_min = p.real("gradient_mb_min"), mb_max = p.real("gradient_mb_max");
   if (mb_max < mb_min)
     throw ParamError("gradient_mb_max", "gradient_mb_max (" + format_value(mb_max) +
-                                            ") is below gradient_mb_min (" + format_value(mb_min) + ")");
+                                            ") is below gradient_mb_min (" + format_value(mb_min) +
+                                            ")");
   const std::int64_t it_min = p.integer("iterations_min"), it_max = p.integer("iterations_max");
   if (it_max < it_min)
     throw ParamError("iterations_max", "iterations_max (" + std::to_string(it_max) +
-                                           ") is below iterations_min (" + std::to_string(it_min) + ")");
+                                           ") is below iterations_min (" + std::to_string(it_min) +
+                                           ")");
   RngStream rng(seed, "workload.training_jobs");
   const bool poisson = p.string("arrival") == "poisson";
   const double gap_rate = 1.0 / p.real("mean_interarrival_s");

@@ -9,8 +9,8 @@ namespace {
 
 // The Tofino preset: 100G ports, 64 x 4-byte slots (SwitchML P4), 1 MiB -> 4096 slots.
 TEST(SwitchPreset, TofinoLoadsWithSlotsFromMemoryAndWidth) {
-  const SwitchSpec s =
-      switch_spec_from_params(resolve_params(switch_schema(), testing::read_named_preset("configs/hardware", "tofino")));
+  const SwitchSpec s = switch_spec_from_params(
+      resolve_params(switch_schema(), testing::read_named_preset("configs/hardware", "tofino")));
   EXPECT_EQ(s.name, "tofino");
   EXPECT_DOUBLE_EQ(s.port_bw_bytes_per_s, 100e9 / 8);
   EXPECT_EQ(s.payload_bytes(), 256);

@@ -37,13 +37,15 @@ std::int64_t chunk_hashing_to(std::int32_t job, std::int64_t slot, std::int64_t 
 
 TEST(SwitchMemoryHash, SpreadsOverThePoolAndDependsOnJob) {
   std::vector<int> hits(16, 0);
-  for (std::int64_t c = 0; c < 16000; ++c) ++hits[static_cast<std::size_t>(hashed_slot({3, c}, 16))];
+  for (std::int64_t c = 0; c < 16000; ++c)
+    ++hits[static_cast<std::size_t>(hashed_slot({3, c}, 16))];
   for (int h : hits) {
     EXPECT_GT(h, 800);  // 1000 expected per slot
     EXPECT_LT(h, 1200);
   }
   int same = 0;
-  for (std::int64_t c = 0; c < 1000; ++c) same += hashed_slot({1, c}, 1024) == hashed_slot({2, c}, 1024);
+  for (std::int64_t c = 0; c < 1000; ++c)
+    same += hashed_slot({1, c}, 1024) == hashed_slot({2, c}, 1024);
   EXPECT_LT(same, 10);  // about 1 in 1024 by chance
 }
 
@@ -99,10 +101,13 @@ TEST(Esa, TakesSlotsWhoseAggregateOnlyAwaitsItsAck) {
   sw.hold(10, SlotState::Complete, 0, 3);  // even a higher-priority job's finished aggregate
   EXPECT_EQ(p.place(sw, {1, c}), (SlotDecision{SlotAction::Preempt, 10}));
   // The ablation treats it as held: the lower-priority job 1 falls back.
-  Esa held({.window_packets = 16, .priority = Esa::Priority::LeastRemaining, .take_complete_slots = false});
+  Esa held({.window_packets = 16,
+            .priority = Esa::Priority::LeastRemaining,
+            .take_complete_slots = false});
   EXPECT_EQ(held.place(sw, {1, c}).action, SlotAction::Fallback);
   sw.hold(10, SlotState::Complete, 1, 3);
-  EXPECT_EQ(held.place(sw, {0, chunk_hashing_to(0, 10, 64)}), (SlotDecision{SlotAction::Preempt, 10}));
+  EXPECT_EQ(held.place(sw, {0, chunk_hashing_to(0, 10, 64)}),
+            (SlotDecision{SlotAction::Preempt, 10}));
 }
 
 TEST(Esa, PreemptsAPartialAggregateOnlyForStrictlyHigherPriority) {

@@ -65,7 +65,9 @@ TEST(InaMetrics, JctOverCompletedJobsAndTrafficOverAll) {
   std::getline(lines, first);
   std::getline(lines, second);
   std::getline(lines, third);
-  EXPECT_EQ(first.rfind("0,0.000000000,0.000003000,0.000003000,2,3,3,2560,10,60,40,14,3,6,0", 0), 0u) << first;
+  EXPECT_EQ(first.rfind("0,0.000000000,0.000003000,0.000003000,2,3,3,2560,10,60,40,14,3,6,0", 0),
+            0u)
+      << first;
   EXPECT_EQ(second.rfind("1,0.000000100,0.000001100,0.000001000,", 0), 0u) << second;
   EXPECT_EQ(third.rfind("2,0.000000050,,,2,3,1,", 0), 0u) << third;
 }

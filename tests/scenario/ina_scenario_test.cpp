@@ -39,8 +39,10 @@ TEST(InaScenario, EsaLowersAverageJctVersusAtpAndStaticPools) {
 TEST(InaScenario, EsaAggregatesMoreInTheSwitchThanAtp) {
   const auto esa = run_ina({"switch_memory.policy=esa"});
   const auto atp = run_ina({"switch_memory.policy=atp"});
-  EXPECT_GT(esa["traffic"]["in_switch_fraction"].get<double>(), atp["traffic"]["in_switch_fraction"].get<double>());
-  EXPECT_LT(esa["traffic"]["fallback_bytes"].get<double>(), atp["traffic"]["fallback_bytes"].get<double>());
+  EXPECT_GT(esa["traffic"]["in_switch_fraction"].get<double>(),
+            atp["traffic"]["in_switch_fraction"].get<double>());
+  EXPECT_LT(esa["traffic"]["fallback_bytes"].get<double>(),
+            atp["traffic"]["fallback_bytes"].get<double>());
   EXPECT_GT(esa["traffic"]["evicted_partials"].get<std::int64_t>(), 0);
   EXPECT_EQ(atp["traffic"]["evicted_partials"].get<std::int64_t>(), 0);
 }
@@ -53,7 +55,8 @@ std::string slurp(const fs::path& p) {
 }
 
 TEST(InaScenario, SameSeedGivesByteIdenticalOutputs) {
-  const fs::path a = fs::temp_directory_path() / "xpusim_ina_a", b = fs::temp_directory_path() / "xpusim_ina_b";
+  const fs::path a = fs::temp_directory_path() / "xpusim_ina_a",
+                 b = fs::temp_directory_path() / "xpusim_ina_b";
   fs::remove_all(a);
   fs::remove_all(b);
   run_ina({}, a);
@@ -88,17 +91,23 @@ std::vector<std::string> errors_of(const std::string& text) {
 TEST(InaScenario, BadInputNamesFileLineKeyAndExpectation) {
   auto e = errors_of("system: ina\nswitch: {preset: tofino}\nswitch_memory: {policy: lru}\n");
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_NE(e[0].find("i.yaml:3:25: key 'switch_memory.policy': unknown switch-memory policy 'lru'"),
-            std::string::npos)
+  EXPECT_NE(
+      e[0].find("i.yaml:3:25: key 'switch_memory.policy': unknown switch-memory policy 'lru'"),
+      std::string::npos)
       << e[0];
   EXPECT_NE(e[0].find("esa"), std::string::npos);
   e = errors_of("system: ina\nswitch: {preset: tofino, aggregator_memory_kb: 0.1}\n");
   ASSERT_EQ(e.size(), 1u);
   EXPECT_NE(e[0].find("key 'switch.aggregator_memory_kb'"), std::string::npos) << e[0];
-  e = errors_of("system: ina\nswitch: {preset: tofino}\nworkload: {gradient_mb_min: 3, gradient_mb_max: 2, wrkers: 3}\n");
+  e = errors_of(
+      "system: ina\nswitch: {preset: tofino}\nworkload: {gradient_mb_min: 3, gradient_mb_max: 2, "
+      "wrkers: 3}\n");
   ASSERT_EQ(e.size(), 1u);  // the unknown key; range checks wait until the section reads cleanly
-  EXPECT_NE(e[0].find("i.yaml:3:52: key 'workload.wrkers': unknown key"), std::string::npos) << e[0];
-  e = errors_of("system: ina\nswitch: {preset: tofino}\nworkload: {gradient_mb_min: 3, gradient_mb_max: 2}\n");
+  EXPECT_NE(e[0].find("i.yaml:3:52: key 'workload.wrkers': unknown key"), std::string::npos)
+      << e[0];
+  e = errors_of(
+      "system: ina\nswitch: {preset: tofino}\nworkload: {gradient_mb_min: 3, gradient_mb_max: "
+      "2}\n");
   ASSERT_EQ(e.size(), 1u);
   EXPECT_NE(e[0].find("key 'workload.gradient_mb_max'"), std::string::npos) << e[0];
   e = errors_of("system: ina\n");
@@ -110,7 +119,8 @@ TEST(InaScenario, ExplicitJobListRunsThoseJobs) {
   const Catalogs catalogs = build_catalogs();
   Diagnostics diag;
   const auto doc = YamlDocument::parse(
-      "system: ina\nswitch: {preset: tofino, aggregator_memory_kb: 16}\nswitch_memory: {policy: esa}\n"
+      "system: ina\nswitch: {preset: tofino, aggregator_memory_kb: 16}\nswitch_memory: {policy: "
+      "esa}\n"
       "workload:\n  compute_jitter: 0\n  jobs:\n"
       "    - {gradient_mb: 0.1, iterations: 2, workers: 4, compute_ms: 1}\n"
       "    - {gradient_mb: 0.2, iterations: 3, workers: 2, compute_ms: 1, arrival_s: 0.001}\n",
@@ -124,11 +134,13 @@ TEST(InaScenario, ExplicitJobListRunsThoseJobs) {
 }
 
 TEST(InaScenario, JobListRejectsGeneratorKeysAndBadEntries) {
-  auto e = errors_of("system: ina\nswitch: {preset: tofino}\nworkload:\n  count: 3\n  jobs:\n"
-                     "    - {gradient_mb: 1}\n    - {iterations: 2}\n");
+  auto e = errors_of(
+      "system: ina\nswitch: {preset: tofino}\nworkload:\n  count: 3\n  jobs:\n"
+      "    - {gradient_mb: 1}\n    - {iterations: 2}\n");
   ASSERT_EQ(e.size(), 2u);
-  EXPECT_NE(e[0].find("i.yaml:4:10: key 'workload.count': not used when workload.jobs lists the jobs"),
-            std::string::npos)
+  EXPECT_NE(
+      e[0].find("i.yaml:4:10: key 'workload.count': not used when workload.jobs lists the jobs"),
+      std::string::npos)
       << e[0];
   EXPECT_NE(e[1].find("key 'workload.jobs[1].gradient_mb'"), std::string::npos) << e[1];
 }

@@ -56,8 +56,9 @@ hw::SwitchSpec small_switch(std::int64_t slots) {
   return s;
 }
 
-std::vector<workload::TrainingJob> jobs_of(std::initializer_list<std::pair<double, std::int32_t>> sizes,
-                                          std::int32_t workers, TimeNs compute_ns) {
+std::vector<workload::TrainingJob> jobs_of(
+    std::initializer_list<std::pair<double, std::int32_t>> sizes, std::int32_t workers,
+    TimeNs compute_ns) {
   std::vector<workload::TrainingJob> jobs;
   for (const auto& [bytes, iterations] : sizes) {
     workload::TrainingJob j;
@@ -76,8 +77,9 @@ struct Outcome {
   std::int64_t final_occupied = 0;
 };
 
-void run(policy::SwitchMemoryPolicy& policy, const hw::SwitchSpec& sw, workload::TrainingTransport t,
-         const std::vector<workload::TrainingJob>& jobs, Recorder& rec, TimeNs until = kTimeNever) {
+void run(policy::SwitchMemoryPolicy& policy, const hw::SwitchSpec& sw,
+         workload::TrainingTransport t, const std::vector<workload::TrainingJob>& jobs,
+         Recorder& rec, TimeNs until = kTimeNever) {
   Simulator sim;
   InaFabric fabric({sim, policy, rec}, sw, t, jobs, 7);
   fabric.start();
@@ -99,10 +101,13 @@ void expect_exact_sums(const Recorder& rec, const std::vector<workload::Training
     for (std::int32_t it = 0; it < j.iterations; ++it)
       for (std::int64_t c = 0; c < packets; ++c) {
         std::int64_t sum = 0;
-        for (std::int32_t w = 0; w < j.workers; ++w) sum += InaFabric::gradient_value(j.id, w, it, c);
+        for (std::int32_t w = 0; w < j.workers; ++w)
+          sum += InaFabric::gradient_value(j.id, w, it, c);
         const auto found = rec.chunks.find(std::make_tuple(j.id, it, c));
-        ASSERT_NE(found, rec.chunks.end()) << "job " << j.id << " iteration " << it << " chunk " << c;
-        ASSERT_EQ(found->second.sum, sum) << "job " << j.id << " iteration " << it << " chunk " << c;
+        ASSERT_NE(found, rec.chunks.end())
+            << "job " << j.id << " iteration " << it << " chunk " << c;
+        ASSERT_EQ(found->second.sum, sum)
+            << "job " << j.id << " iteration " << it << " chunk " << c;
       }
   }
   EXPECT_EQ(rec.chunks.size(), expected_chunks);
@@ -139,7 +144,8 @@ TEST(InaFabric, AtpCollisionsFallBackAndSumsStayExact) {
   Recorder rec(8);
   run(atp, sw, {.compute_jitter = 1.0}, jobs, rec);
   std::int64_t fallback = 0, evicted = 0;
-  for (const auto& [id, r] : rec.finished) fallback += r.fallback_packets, evicted += r.evicted_partials;
+  for (const auto& [id, r] : rec.finished)
+    fallback += r.fallback_packets, evicted += r.evicted_partials;
   EXPECT_GT(fallback, 0);
   EXPECT_EQ(evicted, 0);  // ATP never preempts
   expect_exact_sums(rec, jobs);
@@ -150,7 +156,8 @@ TEST(InaFabric, LostPacketsAreRetransmittedAndCountedOnce) {
   const auto jobs = jobs_of({{32e3, 3}, {48e3, 2}}, 4, 10'000);
   policy::Esa esa({.window_packets = 8, .priority = policy::Esa::Priority::LeastRemaining});
   Recorder lossy(16), clean(16);
-  run(esa, sw, {.compute_jitter = 0.2, .loss_rate = 0.05, .retransmit_timeout_ns = 50'000}, jobs, lossy);
+  run(esa, sw, {.compute_jitter = 0.2, .loss_rate = 0.05, .retransmit_timeout_ns = 50'000}, jobs,
+      lossy);
   std::int64_t retransmissions = 0;
   for (const auto& [id, r] : lossy.finished) retransmissions += r.retransmissions;
   EXPECT_GT(retransmissions, 0);

@@ -48,7 +48,8 @@ TEST(TrainingJobs, SimultaneousArrivalsStartAtZero) {
 
 TEST(TrainingJobs, InvertedRangesNameTheKey) {
   try {
-    generate_training_jobs(workload({{"iterations_min", std::int64_t{5}}, {"iterations_max", std::int64_t{4}}}), 1);
+    generate_training_jobs(
+        workload({{"iterations_min", std::int64_t{5}}, {"iterations_max", std::int64_t{4}}}), 1);
     FAIL();
   } catch (const ParamError& e) {
     EXPECT_EQ(e.key(), "iterations_max");

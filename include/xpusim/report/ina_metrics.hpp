@@ -3,10 +3,9 @@
 // aggregator-memory utilization over time, the share of traffic aggregated in the switch and
 // the traffic that fell back to parameter servers. Writes jobs.csv and switch_memory.csv.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "xpusim/core/time.hpp"
 #include "xpusim/systems/ina_records.hpp"
@@ -41,7 +40,7 @@ class InaMetrics final : public systems::InaObserver {
   std::int64_t occupied_ = 0;
   std::int64_t aggregating_ = 0;
   std::int64_t peak_occupied_ = 0;
-  double occupied_slot_ns_ = 0;     // integral of occupied slots over time
+  double occupied_slot_ns_ = 0;  // integral of occupied slots over time
   double aggregating_slot_ns_ = 0;
   std::vector<double> bin_occupied_;  // per bin: integral of occupied slots (slot x ns)
   std::vector<double> bin_aggregating_;

@@ -27,7 +27,8 @@ class AggregatorSlots {
   // Any -> Free; the sum is cleared.
   void release(std::int64_t slot);
   // Whether `slot` still holds (job, chunk) in `state`.
-  bool holds(std::int64_t slot, std::int32_t job, std::int64_t chunk, policy::SlotState state) const;
+  bool holds(std::int64_t slot, std::int32_t job, std::int64_t chunk,
+             policy::SlotState state) const;
 
  private:
   struct Slot {

@@ -41,7 +41,13 @@ class InaFabric final : public EventHandler, private policy::SwitchMemoryView {
                                      std::int64_t chunk);
 
  private:
-  enum Tag : std::uint32_t { kArrive, kComputeDone, kPacketAtSwitch, kAckAtSwitch, kResultAtWorkers };
+  enum Tag : std::uint32_t {
+    kArrive,
+    kComputeDone,
+    kPacketAtSwitch,
+    kAckAtSwitch,
+    kResultAtWorkers
+  };
   enum class Site : std::uint8_t { Unplaced, Switch, Server };
 
   struct Chunk {
@@ -67,7 +73,6 @@ class InaFabric final : public EventHandler, private policy::SwitchMemoryView {
     std::int64_t acked_low = 0;  // results of chunks [0, acked_low) have reached the workers
     std::int64_t acked = 0;
     std::int64_t window = 1;
-    bool active = false;
     std::vector<Chunk> chunks;
     std::vector<Worker> workers;
     TimeNs server_port_free_ns = 0;
@@ -103,7 +108,7 @@ class InaFabric final : public EventHandler, private policy::SwitchMemoryView {
   std::vector<Job> jobs_;
   RngStream loss_rng_;
   RngStream jitter_rng_;
-  TimeNs packet_ns_ = 0;   // serialization of one packet at line rate
+  TimeNs packet_ns_ = 0;  // serialization of one packet at line rate
   TimeNs link_ns_ = 0;
   TimeNs pipeline_ns_ = 0;
   std::int64_t finished_ = 0;

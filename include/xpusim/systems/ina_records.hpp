@@ -14,14 +14,14 @@ struct InaJobRecord {
   std::int32_t workers = 0;
   std::int32_t iterations = 0;
   std::int32_t iterations_done = 0;
-  std::int64_t packets_per_iteration = 0;  // chunks per worker per iteration
-  double gradient_bytes = 0;               // per worker per iteration
-  std::int64_t contributions = 0;          // worker packets whose chunk completed
+  std::int64_t packets_per_iteration = 0;    // chunks per worker per iteration
+  double gradient_bytes = 0;                 // per worker per iteration
+  std::int64_t contributions = 0;            // worker packets whose chunk completed
   std::int64_t in_switch_contributions = 0;  // ... in a chunk aggregated wholly in the switch
-  std::int64_t fallback_packets = 0;       // worker packets the switch forwarded to the server
-  std::int64_t evicted_partials = 0;       // partial aggregates preempted out of the switch
-  std::int64_t evicted_contributions = 0;  // worker packets inside those partials
-  std::int64_t retransmissions = 0;        // lost worker packets sent again
+  std::int64_t fallback_packets = 0;         // worker packets the switch forwarded to the server
+  std::int64_t evicted_partials = 0;         // partial aggregates preempted out of the switch
+  std::int64_t evicted_contributions = 0;    // worker packets inside those partials
+  std::int64_t retransmissions = 0;          // lost worker packets sent again
 };
 
 // A chunk's aggregate as delivered to the workers, with the exact sum of the values the workers

@@ -21,8 +21,8 @@ struct TrainingJob {
 
 // Transport-level settings every job shares.
 struct TrainingTransport {
-  double compute_jitter = 0;       // each worker's compute time is drawn in [t, t x (1 + jitter))
-  double loss_rate = 0;            // probability that a worker's packet is lost on its uplink
+  double compute_jitter = 0;         // each worker's compute time is drawn in [t, t x (1 + jitter))
+  double loss_rate = 0;              // probability that a worker's packet is lost on its uplink
   TimeNs retransmit_timeout_ns = 0;  // a lost packet is resent this long after it was sent
 };
 

@@ -25,8 +25,8 @@ void register_switch_memory_policies(SwitchMemoryCatalog& c) {
         "SwitchML: each job owns a fixed pool of slots, chunk i uses slot i mod pool, "
         "self-clocked (window = pool); jobs without a pool use their parameter server",
         pool, [](const Params& p) {
-          return std::make_unique<StaticPool>(StaticPool::Config{
-              p.integer("partitions"), p.integer("fallback_window_packets")});
+          return std::make_unique<StaticPool>(
+              StaticPool::Config{p.integer("partitions"), p.integer("fallback_window_packets")});
         });
 
   ParamSchema atp;
@@ -53,7 +53,7 @@ void register_switch_memory_policies(SwitchMemoryCatalog& c) {
           cfg.window_packets = p.integer("window_packets");
           cfg.take_complete_slots = p.boolean("take_complete_slots");
           cfg.priority = p.string("priority") == "least_remaining" ? Esa::Priority::LeastRemaining
-                                                                  : Esa::Priority::EarliestArrival;
+                                                                   : Esa::Priority::EarliestArrival;
           return std::make_unique<Esa>(cfg);
         });
 }

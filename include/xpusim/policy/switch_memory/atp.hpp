@@ -12,7 +12,9 @@ class Atp final : public SwitchMemoryPolicy {
 
   void on_iteration_start(const SwitchMemoryView&, std::int32_t) override {}
   void on_job_end(std::int32_t) override {}
-  std::int64_t window_packets(const SwitchMemoryView&, std::int32_t) const override { return window_; }
+  std::int64_t window_packets(const SwitchMemoryView&, std::int32_t) const override {
+    return window_;
+  }
   SlotDecision place(const SwitchMemoryView& view, const ChunkKey& chunk) override;
   bool release_on_ack() const override { return true; }
 

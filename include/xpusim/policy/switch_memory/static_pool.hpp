@@ -13,7 +13,7 @@ namespace xpusim::policy {
 class StaticPool final : public SwitchMemoryPolicy {
  public:
   struct Config {
-    std::int64_t partitions = 4;  // pools the memory is cut into
+    std::int64_t partitions = 4;                // pools the memory is cut into
     std::int64_t fallback_window_packets = 64;  // window of a job without a pool
   };
   explicit StaticPool(Config config) : config_(config) {}
@@ -31,7 +31,7 @@ class StaticPool final : public SwitchMemoryPolicy {
   std::int64_t pool_size(const SwitchMemoryView& view) const;
 
   Config config_;
-  std::vector<std::int32_t> owner_;       // per pool: job, or -1
+  std::vector<std::int32_t> owner_;            // per pool: job, or -1
   std::map<std::int32_t, std::int64_t> pool_;  // job -> pool
 };
 

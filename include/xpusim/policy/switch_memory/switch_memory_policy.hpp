@@ -15,8 +15,8 @@ enum class SlotState : std::uint8_t { Free, Aggregating, Complete };
 struct SlotHolder {
   SlotState state = SlotState::Free;
   std::int32_t job = -1;
-  std::int64_t chunk = -1;          // the job's chunk sequence number
-  std::int32_t contributions = 0;   // worker packets summed so far
+  std::int64_t chunk = -1;         // the job's chunk sequence number
+  std::int32_t contributions = 0;  // worker packets summed so far
 };
 
 // One gradient chunk of one job: `chunk` counts over the job's whole run (iteration x
