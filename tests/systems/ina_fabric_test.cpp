@@ -72,11 +72,6 @@ std::vector<workload::TrainingJob> jobs_of(
   return jobs;
 }
 
-struct Outcome {
-  Recorder rec;
-  std::int64_t final_occupied = 0;
-};
-
 void run(policy::SwitchMemoryPolicy& policy, const hw::SwitchSpec& sw,
          workload::TrainingTransport t, const std::vector<workload::TrainingJob>& jobs,
          Recorder& rec, TimeNs until = kTimeNever) {
