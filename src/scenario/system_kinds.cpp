@@ -2,6 +2,7 @@
 
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/simulation.hpp"
+#include "xpusim/scenario/soc_scenario.hpp"
 
 namespace xpusim::scenario {
 
@@ -30,6 +31,7 @@ const std::vector<SystemKind>& system_kinds() {
        [](const YamlDocument& doc, Diagnostics& diag, const Catalogs& catalogs) {
          return std::make_unique<ServingScenario>(load_serving_spec(doc, diag, catalogs), catalogs);
        }},
+      {"soc", "agent flows (reactive, proactive) on one CPU + iGPU + NPU SoC with shared DDR", load_soc_scenario},
   };
   return kinds;
 }
