@@ -7,9 +7,11 @@
 
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/hw/device_spec.hpp"
+#include "xpusim/hw/soc_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/systems/instance_config.hpp"
+#include "xpusim/workload/agent_flow.hpp"
 
 namespace xpusim::cli {
 
@@ -83,10 +85,18 @@ int list_command(const std::string& family) {
   if (want("batching")) any = true, print_catalog("batching policies", "batching.policy", c.batching);
   if (want("workload")) any = true, print_catalog("workload sources", "workload.source", c.sources);
   if (want("slo")) any = true, print_section("slo", scenario::slo_schema());
+  if (want("soc")) {
+    any = true;
+    print_section("system: soc -- SoC parameters (soc: {preset: NAME, ...overrides}; presets "
+                  "intel-core-ultra-7-258v, snapdragon-x-elite in configs/hardware/)",
+                  hw::soc_schema());
+    print_catalog("system: soc -- flow-scheduling policies", "flow_scheduling.policy", c.flow_scheduling);
+    print_section("system: soc -- agent workload (workload)", workload::agent_workload_schema());
+  }
   if (!any) {
     std::cerr << "error: unknown family '" << family
               << "' (expected one of: scenario, hardware, model, execution, cluster, router, migration, "
-                 "instance, batching, workload, slo)\n";
+                 "instance, batching, workload, slo, soc)\n";
     return kExitInput;
   }
   return kExitOk;
