@@ -10,6 +10,7 @@
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/energy_meter.hpp"
 #include "xpusim/report/flow_metrics.hpp"
+#include "xpusim/report/timeline_writer.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/soc_runtime.hpp"
@@ -60,10 +61,20 @@ RunResult SocScenario::run(const RunOptions& options) const {
   for (auto e : {hw::EngineKind::Cpu, hw::EngineKind::Igpu, hw::EngineKind::Npu}) energy.attach(soc.device(e));
   report::FlowMetrics metrics;
   soc.add_observer(metrics);
+  // Timeline: one track per engine showing each operator group (class, stage, kind of work).
+  std::optional<report::AtomicFile> timeline_file;
+  std::optional<report::TimelineWriter> timeline;
+  if (options.timeline && !options.out_dir.empty()) {
+    std::filesystem::create_directories(options.out_dir);
+    timeline_file.emplace(options.out_dir / "timeline.json");
+    timeline.emplace(timeline_file->stream(), report::TimelineOptions{.max_request_tracks = 0, .iterations = false});
+    for (auto e : {hw::EngineKind::Cpu, hw::EngineKind::Igpu, hw::EngineKind::Npu}) timeline->attach(soc.device(e));
+  }
   soc.start();
   sim.run(s_.horizon_s > 0 ? seconds_to_ns(s_.horizon_s) : kTimeNever);
   const TimeNs end = s_.horizon_s > 0 ? seconds_to_ns(s_.horizon_s) : sim.now();
   energy.finish(end);
+  if (timeline) timeline->finish(end);
 
   RunResult result;
   result.events = sim.events_processed();
@@ -91,6 +102,7 @@ RunResult SocScenario::run(const RunOptions& options) const {
     summary.stream() << j.dump(2) << '\n';
     turns.commit();
     devices.commit();
+    if (timeline_file) timeline_file->commit();
     summary.commit();  // last: its presence means the run completed
   }
   return result;

@@ -17,6 +17,21 @@ constexpr int kIgpu = static_cast<int>(hw::EngineKind::Igpu);
 // A policy that opens iterations forever without running any would spin here.
 constexpr int kMaxDecideRounds = 10000;
 
+// Device-state labels (timelines): class, stage and kind of work of the group, built once.
+const std::string& group_label(FlowClass cls, Stage stage, hw::WorkKind work) {
+  static const auto labels = [] {
+    std::array<std::string, 2 * 2 * hw::kWorkKinds> out;
+    for (int c = 0; c < 2; ++c)
+      for (int s = 0; s < 2; ++s)
+        for (int w = 0; w < hw::kWorkKinds; ++w)
+          out[(c * 2 + s) * hw::kWorkKinds + w] =
+              std::string(workload::flow_class_name(static_cast<FlowClass>(c))) + " " +
+              policy::stage_name(static_cast<Stage>(s)) + " " + hw::work_name(static_cast<hw::WorkKind>(w));
+    return out;
+  }();
+  return labels[(static_cast<int>(cls) * 2 + static_cast<int>(stage)) * hw::kWorkKinds + static_cast<int>(work)];
+}
+
 }  // namespace
 
 SocRuntime::SocRuntime(Simulator& sim, const hw::SocSpec& soc, const model::ModelSpec& model,
@@ -188,7 +203,7 @@ void SocRuntime::run(const policy::RunGroup& r) {
     engine_task_[e] = t.id;
     t.on[e] = true;
     ddr_.start(e, *w, *this, static_cast<std::uint64_t>(e));
-    devices_[e]->set_busy(sim_.now(), 1.0, hw::work_name(group.kind));
+    devices_[e]->set_busy(sim_.now(), 1.0, group_label(t.cls, t.stage, group.kind));
     shares += p.share;
   }
   XPUSIM_CHECK(!r.parts.empty() && std::abs(shares - 1.0) < 1e-9, "engine shares do not sum to 1");
