@@ -16,7 +16,7 @@ POLICY = "flow_scheduling.policy"
 LOAD = "workload.proactive_rate_per_s"
 PANELS = [
     ("reactive.ttft_s.mean", "reactive TTFT, mean (s)", True),
-    ("reactive.e2e_s.mean", "reactive end-to-end latency per turn, mean (s)", True),
+    ("reactive.e2e_s.mean", "reactive end-to-end latency, mean (s)", True),
     ("proactive.tokens_per_s", "proactive throughput (output tokens/s)", False),
     ("igpu_busy_fraction", "iGPU busy fraction", False),
 ]
@@ -26,7 +26,8 @@ STYLE = {"igpu_only": ("tab:red", "o"), "static_partition": ("tab:orange", "s"),
 def main(results_csv: str, out_png: str) -> None:
     df = pd.read_csv(results_csv)
     df = df[df["status"] == "ok"]
-    fig, axes = plt.subplots(1, len(PANELS), figsize=(4.2 * len(PANELS), 3.8))
+    fig, grid = plt.subplots(2, 2, figsize=(10, 7.5))
+    axes = grid.flatten()
     for ax, (column, label, log) in zip(axes, PANELS):
         for policy, (color, marker) in STYLE.items():
             sub = df[df[POLICY] == policy].groupby(LOAD)[column]
@@ -39,7 +40,7 @@ def main(results_csv: str, out_png: str) -> None:
             ax.set_yscale("log")
         ax.grid(True, alpha=0.3)
     axes[0].legend()
-    fig.suptitle("Agent flows on an Intel Core Ultra 7 258V model, Llama-3-8B INT4 (3 seeds, 300 s)")
+    fig.suptitle("Agent flows on a Core Ultra 7 258V model, Llama-3-8B INT4 (3 seeds, 300 s)")
     fig.tight_layout()
     fig.savefig(out_png, dpi=120)
 
