@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "xpusim/scenario/system_kinds.hpp"
@@ -43,6 +44,36 @@ TEST(SocScenario, AgentXpuCutsReactiveLatencyAndRaisesProactiveThroughputOverBot
   const auto isolated = run_shipped(with_policy("agent_xpu", "0"));
   EXPECT_LT(agent["reactive"]["e2e_s"]["mean"].get<double>(),
             1.15 * isolated["reactive"]["e2e_s"]["mean"].get<double>());
+}
+
+// Controlled iGPU usage (Agent.xpu v2): capping proactive iGPU time lowers the iGPU busy
+// fraction and the energy, without hurting reactive latency.
+TEST(SocScenario, ProactiveIgpuCapLowersIgpuUseAndEnergyNotReactiveLatency) {
+  auto run_with_cap = [](const std::string& cap) {
+    return run_shipped({"workload.proactive_rate_per_s=0.3", "flow_scheduling.proactive_igpu_cap=" + cap});
+  };
+  const auto free = run_with_cap("1"), capped = run_with_cap("0.3");
+  EXPECT_LT(capped["igpu_busy_fraction"].get<double>(), 0.7 * free["igpu_busy_fraction"].get<double>());
+  EXPECT_LT(capped["energy"]["total_j"].get<double>(), free["energy"]["total_j"].get<double>());
+  EXPECT_LT(capped["reactive"]["e2e_s"]["mean"].get<double>(), 1.1 * free["reactive"]["e2e_s"]["mean"].get<double>());
+}
+
+TEST(SocScenario, TimelineHasOneTrackPerEngine) {
+  const fs::path dir = fs::temp_directory_path() / "xpusim_soc_timeline";
+  fs::remove_all(dir);
+  run_shipped({"horizon_s=10"}, {.out_dir = dir, .timeline = true});
+  std::stringstream text;
+  text << std::ifstream(dir / "timeline.json").rdbuf();
+  const auto j = nlohmann::json::parse(text.str());
+  int groups = 0;
+  std::set<std::string> tracks;
+  for (const auto& e : j["traceEvents"]) {
+    if (e["ph"] == "M" && e["name"] == "thread_name") tracks.insert(e["args"]["name"].get<std::string>());
+    if (e["ph"] == "X") ++groups;
+  }
+  EXPECT_EQ(tracks, (std::set<std::string>{"soc.cpu", "soc.igpu", "soc.npu"}));
+  EXPECT_GT(groups, 100);
+  fs::remove_all(dir);
 }
 
 TEST(SocScenario, SameSeedGivesByteIdenticalOutputs) {
