@@ -10,6 +10,7 @@
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/energy_meter.hpp"
 #include "xpusim/report/flow_metrics.hpp"
+#include "xpusim/report/text_format.hpp"
 #include "xpusim/report/timeline_writer.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_reader.hpp"
@@ -127,6 +128,13 @@ std::unique_ptr<LoadedScenario> load_soc_scenario(const YamlDocument& doc, Diagn
   ld.read_selection(ld.section("flow_scheduling"), "flow_scheduling", "policy", "agent_xpu",
                     catalogs.flow_scheduling, s.policy);
   const Params workload = ld.plain("workload", workload::agent_workload_schema());
+  diag.throw_if_any();
+  // The weights live in the shared DDR; KV growth is not bounded (docs/soc.md).
+  if (s.model.weight_bytes() > s.soc.ddr_bytes)
+    diag.error(doc.locate(ld.section("model"), "model"), "model",
+               "weights of '" + s.model.name + "' (" + report::format_fixed(s.model.weight_bytes() / 1e9, 1) +
+                   " GB) do not fit the SoC's shared DDR (" + report::format_fixed(s.soc.ddr_bytes / 1e9, 1) +
+                   " GB); use a smaller model or narrower dtype (e.g. dtype: int4)");
   diag.throw_if_any();
 
   s.name = top.string("name").empty() ? doc.path().stem().string() : top.string("name");

@@ -137,6 +137,8 @@ TEST(SocScenario, BadInputIsReportedWithLocationAndKey) {
   EXPECT_TRUE(has(e, "key 'workload.trace_path'")) << e.at(0);
   e = errors_of("system: soc\nsoc: {preset: intel-core-ultra-7-258v, npu_slowdown_by_igpu: 0.5}\nmodel: {preset: llama-3-8b}\n");
   EXPECT_TRUE(has(e, "s.yaml:2:62: key 'soc.npu_slowdown_by_igpu'")) << e.at(0);
+  e = errors_of("system: soc\nsoc: {preset: intel-core-ultra-7-258v}\nmodel: {preset: llama-2-70b}\n");
+  EXPECT_TRUE(has(e, "s.yaml:3:8: key 'model': weights of 'llama-2-70b'")) << (e.empty() ? "" : e.at(0));
 }
 
 }  // namespace
