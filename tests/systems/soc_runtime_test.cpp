@@ -145,6 +145,11 @@ TEST(SocRuntime, StageElasticityUsesBothEnginesWhereTheBaselineUsesOnlyTheIgpu) 
     return t;
   };
   EXPECT_LT(last(a), last(b));
+  // Tensor partitioning keeps both engines busy on the same groups.
+  policy::StaticPartitionScheduler split(0.0);
+  const auto c = run(split, flows);
+  EXPECT_GT(c.npu_busy, 0);
+  EXPECT_GT(c.igpu_busy, 0);
 }
 
 }  // namespace
