@@ -104,6 +104,7 @@ void SocRuntime::on_event(std::uint32_t tag, std::uint64_t payload) {
 
 void SocRuntime::turn_ready(FlowState& f) {
   XPUSIM_CHECK(f.phase == Phase::NotArrived || f.phase == Phase::Waiting, "turn ready twice");
+  if (f.phase == Phase::NotArrived) active_.push_back(static_cast<int>(&f - flows_.data()));
   const workload::AgentTurn& t = f.spec.turns[f.turn];
   f.phase = Phase::Ready;
   f.stage = Stage::Prefill;
@@ -115,10 +116,10 @@ void SocRuntime::turn_ready(FlowState& f) {
 
 void SocRuntime::refresh_view() {
   ready_view_.clear();
-  for (std::size_t i = 0; i < flows_.size(); ++i) {
+  for (int i : active_) {
     const FlowState& f = flows_[i];
     if (f.phase != Phase::Ready) continue;
-    ready_view_.push_back({static_cast<int>(i), f.spec.cls, f.stage,
+    ready_view_.push_back({i, f.spec.cls, f.stage,
                            f.stage == Stage::Prefill ? f.prompt_left : f.output_left, f.turn_ready_ns});
   }
   std::stable_sort(ready_view_.begin(), ready_view_.end(), [](const auto& a, const auto& b) {
@@ -263,6 +264,7 @@ void SocRuntime::turn_done(FlowState& f) {
   ++turns_completed_;
   if (++f.turn == static_cast<int>(f.spec.turns.size())) {
     f.phase = Phase::Done;
+    active_.erase(std::find(active_.begin(), active_.end(), rec.flow));
     return;
   }
   f.phase = Phase::Waiting;
