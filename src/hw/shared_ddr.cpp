@@ -22,7 +22,8 @@ SharedDdr::SharedDdr(Simulator& sim, const Factors& slowdown)
     for (double k : row) XPUSIM_CHECK(k >= 1.0, "DDR contention factor below 1");
 }
 
-void SharedDdr::start(int engine, const EngineWork& work, OpListener& listener, std::uint64_t cookie) {
+void SharedDdr::start(int engine, const EngineWork& work, OpListener& listener,
+                      std::uint64_t cookie) {
   XPUSIM_CHECK(engine >= 0 && engine < kEngineKinds, "unknown SoC engine");
   XPUSIM_CHECK(work.compute_ns >= 0 && work.memory_ns >= 0 && work.fixed_ns >= 0,
                "operation with a negative time");

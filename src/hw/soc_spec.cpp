@@ -11,7 +11,9 @@ const Bounds kFraction{.min = 0, .max = 1};
 constexpr std::array<EngineKind, kEngineKinds> kEngines{EngineKind::Cpu, EngineKind::Igpu,
                                                         EngineKind::Npu};
 
-std::string key(EngineKind e, const std::string& field) { return std::string(engine_name(e)) + "_" + field; }
+std::string key(EngineKind e, const std::string& field) {
+  return std::string(engine_name(e)) + "_" + field;
+}
 
 void declare_engine(ParamSchema& s, EngineKind e) {
   const std::string n = engine_name(e);
@@ -28,9 +30,10 @@ void declare_engine(ParamSchema& s, EngineKind e) {
                 "(dynamic shape); 0 = cannot run it",
             kFraction)
       .real(key(e, "memory_efficiency"), std::nullopt, "",
-            n + ": fraction of DDR peak bandwidth it reaches alone", {.min = 0, .max = 1, .min_exclusive = true})
-      .real(key(e, "dispatch_us"), 0.0, "us", n + ": fixed cost per operator group (launch, submission)",
-            kNonNegative)
+            n + ": fraction of DDR peak bandwidth it reaches alone",
+            {.min = 0, .max = 1, .min_exclusive = true})
+      .real(key(e, "dispatch_us"), 0.0, "us",
+            n + ": fixed cost per operator group (launch, submission)", kNonNegative)
       .real(key(e, "idle_power_w"), std::nullopt, "W", n + ": power while idle", kNonNegative)
       .real(key(e, "busy_power_w"), std::nullopt, "W", n + ": power while running work", kPositive);
 }
@@ -62,7 +65,8 @@ const char* work_name(WorkKind kind) {
 }
 
 double EngineSpec::peak_ops(DType weight_dtype) const {
-  const bool narrow = weight_dtype == DType::Int8 || weight_dtype == DType::Int4 || weight_dtype == DType::Fp8;
+  const bool narrow =
+      weight_dtype == DType::Int8 || weight_dtype == DType::Int4 || weight_dtype == DType::Fp8;
   return narrow && peak_int8_ops > 0 ? peak_int8_ops : peak_fp16_flops;
 }
 
@@ -92,8 +96,10 @@ SocSpec soc_spec_from_params(const Params& p) {
     es.peak_fp16_flops = p.real(key(e, "peak_fp16_tflops")) * 1e12;
     es.peak_int8_ops = p.real(key(e, "peak_int8_tops")) * 1e12;
     es.efficiency[static_cast<int>(WorkKind::Dense)] = p.real(key(e, "dense_efficiency"));
-    es.efficiency[static_cast<int>(WorkKind::PrefillAttention)] = p.real(key(e, "prefill_attention_efficiency"));
-    es.efficiency[static_cast<int>(WorkKind::DecodeAttention)] = p.real(key(e, "decode_attention_efficiency"));
+    es.efficiency[static_cast<int>(WorkKind::PrefillAttention)] =
+        p.real(key(e, "prefill_attention_efficiency"));
+    es.efficiency[static_cast<int>(WorkKind::DecodeAttention)] =
+        p.real(key(e, "decode_attention_efficiency"));
     es.memory_efficiency = p.real(key(e, "memory_efficiency"));
     es.dispatch_ns = seconds_to_ns(p.real(key(e, "dispatch_us")) * 1e-6);
     DeviceSpec& d = es.device;
@@ -107,10 +113,12 @@ SocSpec soc_spec_from_params(const Params& p) {
     d.idle_power_w = p.real(key(e, "idle_power_w"));
     d.max_power_w = p.real(key(e, "busy_power_w"));
     if (d.idle_power_w > d.max_power_w)
-      throw ParamError(key(e, "idle_power_w"), key(e, "idle_power_w") + " exceeds " + key(e, "busy_power_w"));
+      throw ParamError(key(e, "idle_power_w"),
+                       key(e, "idle_power_w") + " exceeds " + key(e, "busy_power_w"));
     if (!es.supports(WorkKind::Dense))
-      throw ParamError(key(e, "dense_efficiency"),
-                       "every engine must run dense GEMMs (an engine that cannot is not an engine)");
+      throw ParamError(
+          key(e, "dense_efficiency"),
+          "every engine must run dense GEMMs (an engine that cannot is not an engine)");
   }
   for (EngineKind v : kEngines)
     for (EngineKind a : kEngines)

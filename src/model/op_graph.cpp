@@ -1,8 +1,7 @@
 #include "xpusim/model/op_graph.hpp"
 
-#include <iterator>
-
 #include <boost/graph/topological_sort.hpp>
+#include <iterator>
 
 #include "xpusim/model/operator_costs.hpp"
 
@@ -67,22 +66,25 @@ OpGraph OpGraph::iteration(const ModelSpec& model, const BatchShape& batch) {
 
   std::vector<Graph::vertex_descriptor> reversed;
   boost::topological_sort(out.graph_, std::back_inserter(reversed));
-  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it) out.order_.push_back(out.graph_[*it]);
+  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
+    out.order_.push_back(out.graph_[*it]);
   return out;
 }
 
 std::optional<hw::EngineWork> engine_work(const hw::SocSpec& soc, hw::EngineKind engine,
-                                          const OpGroup& group, hw::DType weight_dtype, double share) {
+                                          const OpGroup& group, hw::DType weight_dtype,
+                                          double share) {
   const hw::EngineSpec& e = soc.engine(engine);
   if (!e.supports(group.kind)) return std::nullopt;
   const double peak = e.peak_ops(weight_dtype);
   const double dense_rate = peak * e.efficiency[static_cast<int>(hw::WorkKind::Dense)];
-  const double attention_rate = peak * e.efficiency[static_cast<int>(group.kind == hw::WorkKind::Dense
-                                                                         ? hw::WorkKind::PrefillAttention
-                                                                         : group.kind)];
+  const double attention_rate =
+      peak * e.efficiency[static_cast<int>(
+                 group.kind == hw::WorkKind::Dense ? hw::WorkKind::PrefillAttention : group.kind)];
   hw::EngineWork w;
   w.compute_ns = share * group.gemm_flops / dense_rate * 1e9;
-  if (group.attention_flops > 0) w.compute_ns += share * group.attention_flops / attention_rate * 1e9;
+  if (group.attention_flops > 0)
+    w.compute_ns += share * group.attention_flops / attention_rate * 1e9;
   w.memory_ns = share * group.bytes / (soc.ddr_bw_bytes_per_s * e.memory_efficiency) * 1e9;
   w.fixed_ns = static_cast<double>(e.dispatch_ns);
   return w;

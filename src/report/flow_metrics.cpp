@@ -33,10 +33,9 @@ nlohmann::json FlowMetrics::summary(double elapsed_s) const {
 
 void FlowMetrics::write_turns_csv(std::ostream& out) const {
   out << "flow,class,turn,prompt_tokens,output_tokens,ready_s,ttft_s,e2e_s\n";
-  for (const auto& r : records_)
-  {
-    out << r.flow << ',' << workload::flow_class_name(r.cls) << ',' << r.turn << ',' << r.prompt_tokens
-        << ',' << r.output_tokens << ',';
+  for (const auto& r : records_) {
+    out << r.flow << ',' << workload::flow_class_name(r.cls) << ',' << r.turn << ','
+        << r.prompt_tokens << ',' << r.output_tokens << ',';
     write_ns_as_seconds(out, r.ready_ns);
     out << ',';
     write_ns_as_seconds(out, r.first_token_ns - r.ready_ns);

@@ -44,7 +44,8 @@ nlohmann::json resolved_json(const SocSpecs& s) {
 
 class SocScenario final : public LoadedScenario {
  public:
-  SocScenario(SocSpecs specs, const Catalogs& catalogs) : s_(std::move(specs)), catalogs_(catalogs) {}
+  SocScenario(SocSpecs specs, const Catalogs& catalogs)
+      : s_(std::move(specs)), catalogs_(catalogs) {}
   const std::string& name() const override { return s_.name; }
   std::uint64_t seed() const override { return s_.seed; }
   RunResult run(const RunOptions& options) const override;
@@ -59,7 +60,8 @@ RunResult SocScenario::run(const RunOptions& options) const {
   auto scheduler = catalogs_.flow_scheduling.find(s_.policy.name)->make(s_.policy.params);
   systems::SocRuntime soc(sim, s_.soc, s_.model, *scheduler, s_.flows);
   report::EnergyMeter energy;
-  for (auto e : {hw::EngineKind::Cpu, hw::EngineKind::Igpu, hw::EngineKind::Npu}) energy.attach(soc.device(e));
+  for (auto e : {hw::EngineKind::Cpu, hw::EngineKind::Igpu, hw::EngineKind::Npu})
+    energy.attach(soc.device(e));
   report::FlowMetrics metrics;
   soc.add_observer(metrics);
   // Timeline: one track per engine showing each operator group (class, stage, kind of work).
@@ -68,8 +70,10 @@ RunResult SocScenario::run(const RunOptions& options) const {
   if (options.timeline && !options.out_dir.empty()) {
     std::filesystem::create_directories(options.out_dir);
     timeline_file.emplace(options.out_dir / "timeline.json");
-    timeline.emplace(timeline_file->stream(), report::TimelineOptions{.max_request_tracks = 0, .iterations = false});
-    for (auto e : {hw::EngineKind::Cpu, hw::EngineKind::Igpu, hw::EngineKind::Npu}) timeline->attach(soc.device(e));
+    timeline.emplace(timeline_file->stream(),
+                     report::TimelineOptions{.max_request_tracks = 0, .iterations = false});
+    for (auto e : {hw::EngineKind::Cpu, hw::EngineKind::Igpu, hw::EngineKind::Npu})
+      timeline->attach(soc.device(e));
   }
   soc.start();
   sim.run(s_.horizon_s > 0 ? seconds_to_ns(s_.horizon_s) : kTimeNever);
@@ -116,15 +120,18 @@ std::unique_ptr<LoadedScenario> load_soc_scenario(const YamlDocument& doc, Diagn
   SectionReader ld{doc, diag};
   ld.require("soc", "the SoC the flows run on, e.g. {preset: intel-core-ultra-7-258v}");
   ld.require("model", "the model every flow uses, e.g. {preset: llama-3-8b, dtype: int4}");
-  const Params top = ld.plain("", top_level_schema(), {"soc", "model", "flow_scheduling", "workload"});
+  const Params top =
+      ld.plain("", top_level_schema(), {"soc", "model", "flow_scheduling", "workload"});
   SocSpecs s;
   Params soc_params, model_params;
   const bool have_soc = !ld.section("soc").IsNull() &&
                         ld.read_with_preset("soc", "hardware", hw::soc_schema(), soc_params);
-  const bool have_model = !ld.section("model").IsNull() &&
-                          ld.read_with_preset("model", "models", model::model_schema(), model_params);
+  const bool have_model =
+      !ld.section("model").IsNull() &&
+      ld.read_with_preset("model", "models", model::model_schema(), model_params);
   if (have_soc) ld.convert("soc", [&] { s.soc = hw::soc_spec_from_params(soc_params); });
-  if (have_model) ld.convert("model", [&] { s.model = model::model_spec_from_params(model_params); });
+  if (have_model)
+    ld.convert("model", [&] { s.model = model::model_spec_from_params(model_params); });
   ld.read_selection(ld.section("flow_scheduling"), "flow_scheduling", "policy", "agent_xpu",
                     catalogs.flow_scheduling, s.policy);
   const Params workload = ld.plain("workload", workload::agent_workload_schema());
@@ -132,18 +139,25 @@ std::unique_ptr<LoadedScenario> load_soc_scenario(const YamlDocument& doc, Diagn
   // The weights live in the shared DDR; KV growth is not bounded (docs/soc.md).
   if (s.model.weight_bytes() > s.soc.ddr_bytes)
     diag.error(doc.locate(ld.section("model"), "model"), "model",
-               "weights of '" + s.model.name + "' (" + report::format_fixed(s.model.weight_bytes() / 1e9, 1) +
-                   " GB) do not fit the SoC's shared DDR (" + report::format_fixed(s.soc.ddr_bytes / 1e9, 1) +
+               "weights of '" + s.model.name + "' (" +
+                   report::format_fixed(s.model.weight_bytes() / 1e9, 1) +
+                   " GB) do not fit the SoC's shared DDR (" +
+                   report::format_fixed(s.soc.ddr_bytes / 1e9, 1) +
                    " GB); use a smaller model or narrower dtype (e.g. dtype: int4)");
   diag.throw_if_any();
 
   s.name = top.string("name").empty() ? doc.path().stem().string() : top.string("name");
   s.seed = static_cast<std::uint64_t>(top.integer("seed"));
   s.horizon_s = top.real("horizon_s");
-  ld.convert("workload", [&] { s.flows = workload::load_agent_flows(workload, s.seed, doc.path().parent_path()); });
+  ld.convert("workload", [&] {
+    s.flows = workload::load_agent_flows(workload, s.seed, doc.path().parent_path());
+  });
   diag.throw_if_any();
-  s.resolved = {{"scenario", top},       {"soc", soc_params},       {"model", model_params},
-                {"flow_scheduling", s.policy.params}, {"workload", workload}};
+  s.resolved = {{"scenario", top},
+                {"soc", soc_params},
+                {"model", model_params},
+                {"flow_scheduling", s.policy.params},
+                {"workload", workload}};
   return std::make_unique<SocScenario>(std::move(s), catalogs);
 }
 

@@ -26,10 +26,12 @@ const std::string& group_label(FlowClass cls, Stage stage, hw::WorkKind work) {
         for (int w = 0; w < hw::kWorkKinds; ++w)
           out[(c * 2 + s) * hw::kWorkKinds + w] =
               std::string(workload::flow_class_name(static_cast<FlowClass>(c))) + " " +
-              policy::stage_name(static_cast<Stage>(s)) + " " + hw::work_name(static_cast<hw::WorkKind>(w));
+              policy::stage_name(static_cast<Stage>(s)) + " " +
+              hw::work_name(static_cast<hw::WorkKind>(w));
     return out;
   }();
-  return labels[(static_cast<int>(cls) * 2 + static_cast<int>(stage)) * hw::kWorkKinds + static_cast<int>(work)];
+  return labels[(static_cast<int>(cls) * 2 + static_cast<int>(stage)) * hw::kWorkKinds +
+                static_cast<int>(work)];
 }
 
 }  // namespace
@@ -38,8 +40,9 @@ SocRuntime::SocRuntime(Simulator& sim, const hw::SocSpec& soc, const model::Mode
                        policy::FlowScheduler& scheduler, std::vector<workload::AgentFlow> flows)
     : sim_(sim), soc_(soc), model_(model), scheduler_(scheduler), ddr_(sim, soc.slowdown) {
   for (int e = 0; e < hw::kEngineKinds; ++e)
-    devices_[e] = std::make_unique<hw::Device>(e, std::string("soc.") + hw::engine_name(static_cast<hw::EngineKind>(e)),
-                                               soc.engines[e].device);
+    devices_[e] = std::make_unique<hw::Device>(
+        e, std::string("soc.") + hw::engine_name(static_cast<hw::EngineKind>(e)),
+        soc.engines[e].device);
   flows_.reserve(flows.size());
   for (auto& f : flows) {
     XPUSIM_CHECK(!f.turns.empty(), "agent flow without turns");
@@ -52,13 +55,16 @@ void SocRuntime::start() {
     sim_.schedule_at(seconds_to_ns(flows_[i].spec.arrival_s), *this, kTurnReady, i);
 }
 
-bool SocRuntime::engine_busy(hw::EngineKind engine) const { return ddr_.busy(static_cast<int>(engine)); }
+bool SocRuntime::engine_busy(hw::EngineKind engine) const {
+  return ddr_.busy(static_cast<int>(engine));
+}
 
 double SocRuntime::contention(hw::EngineKind victim, hw::EngineKind aggressor) const {
   return soc_.slowdown[static_cast<int>(victim)][static_cast<int>(aggressor)];
 }
 
-model::BatchShape SocRuntime::shape_of(Stage stage, const std::vector<int>& flows, std::int64_t tokens) const {
+model::BatchShape SocRuntime::shape_of(Stage stage, const std::vector<int>& flows,
+                                       std::int64_t tokens) const {
   model::BatchShape b;
   if (stage == Stage::Prefill) {
     XPUSIM_CHECK(flows.size() == 1 && tokens > 0, "a prefill iteration is one flow's chunk");
@@ -78,7 +84,8 @@ model::BatchShape SocRuntime::shape_of(Stage stage, const std::vector<int>& flow
 }
 
 std::optional<hw::EngineWork> SocRuntime::predict(Stage stage, const std::vector<int>& flows,
-                                                  std::int64_t tokens, hw::EngineKind engine) const {
+                                                  std::int64_t tokens,
+                                                  hw::EngineKind engine) const {
   if (flows.empty()) return std::nullopt;
   const model::OpGraph g = model::OpGraph::iteration(model_, shape_of(stage, flows, tokens));
   hw::EngineWork sum;
@@ -120,7 +127,8 @@ void SocRuntime::refresh_view() {
     const FlowState& f = flows_[i];
     if (f.phase != Phase::Ready) continue;
     ready_view_.push_back({i, f.spec.cls, f.stage,
-                           f.stage == Stage::Prefill ? f.prompt_left : f.output_left, f.turn_ready_ns});
+                           f.stage == Stage::Prefill ? f.prompt_left : f.output_left,
+                           f.turn_ready_ns});
   }
   std::stable_sort(ready_view_.begin(), ready_view_.end(), [](const auto& a, const auto& b) {
     return a.turn_ready_ns != b.turn_ready_ns ? a.turn_ready_ns < b.turn_ready_ns : a.id < b.id;
@@ -138,7 +146,8 @@ void SocRuntime::refresh_view() {
     s.running_on = t.on;
     s.turn_ready_ns = t.turn_ready_ns;
     for (int e = 0; e < hw::kEngineKinds; ++e)
-      s.next_group_work[e] = model::engine_work(soc_, static_cast<hw::EngineKind>(e), t.groups[t.next], model_.dtype);
+      s.next_group_work[e] =
+          model::engine_work(soc_, static_cast<hw::EngineKind>(e), t.groups[t.next], model_.dtype);
     task_view_.push_back(s);
   }
 }
@@ -176,16 +185,20 @@ void SocRuntime::open(const policy::OpenTask& o) {
   t.prefill_tokens = o.prefill_tokens;
   t.turn_ready_ns = kTimeNever;
   for (int id : o.flows) {
-    XPUSIM_CHECK(id >= 0 && static_cast<std::size_t>(id) < flows_.size(), "policy named an unknown flow");
+    XPUSIM_CHECK(id >= 0 && static_cast<std::size_t>(id) < flows_.size(),
+                 "policy named an unknown flow");
     FlowState& f = flows_[id];
-    XPUSIM_CHECK(f.phase == Phase::Ready && f.stage == o.stage, "policy opened an iteration of a flow not ready for it");
+    XPUSIM_CHECK(f.phase == Phase::Ready && f.stage == o.stage,
+                 "policy opened an iteration of a flow not ready for it");
     if (o.stage == Stage::Prefill)
-      XPUSIM_CHECK(o.prefill_tokens >= 1 && o.prefill_tokens <= f.prompt_left, "prefill chunk outside the prompt left");
+      XPUSIM_CHECK(o.prefill_tokens >= 1 && o.prefill_tokens <= f.prompt_left,
+                   "prefill chunk outside the prompt left");
     f.phase = Phase::InTask;
     if (f.spec.cls == FlowClass::Reactive) t.cls = FlowClass::Reactive;
     t.turn_ready_ns = std::min(t.turn_ready_ns, f.turn_ready_ns);
   }
-  t.groups = model::OpGraph::iteration(model_, shape_of(o.stage, o.flows, o.prefill_tokens)).order();
+  t.groups =
+      model::OpGraph::iteration(model_, shape_of(o.stage, o.flows, o.prefill_tokens)).order();
   tasks_.emplace(t.id, std::move(t));
 }
 
@@ -225,7 +238,8 @@ void SocRuntime::on_op_done(std::uint64_t cookie, TimeNs now) {
 
 void SocRuntime::finish_group(Task& t) {
   ++groups_run_;
-  if (t.on[kIgpu] && t.cls == FlowClass::Proactive) proactive_igpu_busy_ns_ += sim_.now() - t.group_start_ns;
+  if (t.on[kIgpu] && t.cls == FlowClass::Proactive)
+    proactive_igpu_busy_ns_ += sim_.now() - t.group_start_ns;
   t.running = false;
   t.on = {};
   if (++t.next == static_cast<int>(t.groups.size())) finish_iteration(t);
@@ -258,8 +272,14 @@ void SocRuntime::emit_tokens(const FlowState& f, std::int64_t n) {
 
 void SocRuntime::turn_done(FlowState& f) {
   const workload::AgentTurn& t = f.spec.turns[f.turn];
-  const TurnRecord rec{static_cast<int>(&f - flows_.data()), f.spec.cls, f.turn, t.prompt_tokens,
-                       t.output_tokens, f.turn_ready_ns, f.first_token_ns, sim_.now()};
+  const TurnRecord rec{static_cast<int>(&f - flows_.data()),
+                       f.spec.cls,
+                       f.turn,
+                       t.prompt_tokens,
+                       t.output_tokens,
+                       f.turn_ready_ns,
+                       f.first_token_ns,
+                       sim_.now()};
   for (FlowObserver* o : observers_) o->on_turn_done(rec);
   ++turns_completed_;
   if (++f.turn == static_cast<int>(f.spec.turns.size())) {

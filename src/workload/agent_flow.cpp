@@ -26,25 +26,39 @@ std::int64_t jittered(RngStream& rng, double mean, double jitter) {
 
 }  // namespace
 
-const char* flow_class_name(FlowClass c) { return c == FlowClass::Reactive ? "reactive" : "proactive"; }
+const char* flow_class_name(FlowClass c) {
+  return c == FlowClass::Reactive ? "reactive" : "proactive";
+}
 
 ParamSchema agent_workload_schema() {
   ParamSchema s;
   s.choice("source", "synthetic", {"synthetic", "trace"},
            "synthetic flows from the keys below, or a recorded agent trace (trace_path)")
       .string("trace_path", "", "agent trace CSV (docs/soc.md), relative to the scenario file")
-      .real("duration_s", 120.0, "s", "synthetic: flows arrive in [0, duration_s)", {.min = 0, .min_exclusive = true})
-      .real("reactive_rate_per_s", 0.05, "1/s", "synthetic: Poisson arrival rate of reactive flows", kNonNegative)
-      .real("proactive_rate_per_s", 0.2, "1/s", "synthetic: Poisson arrival rate of proactive flows", kNonNegative)
-      .integer("reactive_turns", 2, "", "synthetic: turns per reactive flow", {.min = 1, .max = 10000})
-      .integer("proactive_turns", 2, "", "synthetic: turns per proactive flow", {.min = 1, .max = 10000})
-      .real("reactive_prompt_tokens", 256, "tokens", "synthetic: mean new prompt tokens per reactive turn", kTokens)
-      .real("reactive_output_tokens", 64, "tokens", "synthetic: mean output tokens per reactive turn", kTokens)
-      .real("proactive_prompt_tokens", 512, "tokens", "synthetic: mean new prompt tokens per proactive turn", kTokens)
-      .real("proactive_output_tokens", 64, "tokens", "synthetic: mean output tokens per proactive turn", kTokens)
-      .real("length_jitter", 0.5, "", "synthetic: lengths uniform in mean x [1 - j, 1 + j]", {.min = 0, .max = 0.99})
-      .real("think_time_s", 5.0, "s", "synthetic: mean user think time before a reactive turn (exponential)", kNonNegative)
-      .real("tool_wait_s", 2.0, "s", "synthetic: mean tool-call time before a proactive turn (exponential)", kNonNegative);
+      .real("duration_s", 120.0, "s", "synthetic: flows arrive in [0, duration_s)",
+            {.min = 0, .min_exclusive = true})
+      .real("reactive_rate_per_s", 0.05, "1/s", "synthetic: Poisson arrival rate of reactive flows",
+            kNonNegative)
+      .real("proactive_rate_per_s", 0.2, "1/s",
+            "synthetic: Poisson arrival rate of proactive flows", kNonNegative)
+      .integer("reactive_turns", 2, "", "synthetic: turns per reactive flow",
+               {.min = 1, .max = 10000})
+      .integer("proactive_turns", 2, "", "synthetic: turns per proactive flow",
+               {.min = 1, .max = 10000})
+      .real("reactive_prompt_tokens", 256, "tokens",
+            "synthetic: mean new prompt tokens per reactive turn", kTokens)
+      .real("reactive_output_tokens", 64, "tokens",
+            "synthetic: mean output tokens per reactive turn", kTokens)
+      .real("proactive_prompt_tokens", 512, "tokens",
+            "synthetic: mean new prompt tokens per proactive turn", kTokens)
+      .real("proactive_output_tokens", 64, "tokens",
+            "synthetic: mean output tokens per proactive turn", kTokens)
+      .real("length_jitter", 0.5, "", "synthetic: lengths uniform in mean x [1 - j, 1 + j]",
+            {.min = 0, .max = 0.99})
+      .real("think_time_s", 5.0, "s",
+            "synthetic: mean user think time before a reactive turn (exponential)", kNonNegative)
+      .real("tool_wait_s", 2.0, "s",
+            "synthetic: mean tool-call time before a proactive turn (exponential)", kNonNegative);
   return s;
 }
 
@@ -60,7 +74,8 @@ std::vector<AgentFlow> generate_agent_flows(const Params& p, std::uint64_t seed)
     // One stream per class, so changing one class's load never moves the other's flows.
     RngStream arrivals(seed, "agent_workload." + c + ".arrivals");
     RngStream lengths(seed, "agent_workload." + c + ".lengths");
-    const double mean_gap = cls == FlowClass::Reactive ? p.real("think_time_s") : p.real("tool_wait_s");
+    const double mean_gap =
+        cls == FlowClass::Reactive ? p.real("think_time_s") : p.real("tool_wait_s");
     for (double t = arrivals.exponential(shape.rate_per_s); t < duration;
          t += arrivals.exponential(shape.rate_per_s)) {
       AgentFlow f;
@@ -89,10 +104,16 @@ std::vector<AgentFlow> generate_agent_flows(const Params& p, std::uint64_t seed)
 
 std::vector<AgentFlow> read_agent_trace(const std::filesystem::path& path) {
   CsvReader csv(path);
-  static const char* kHeader[] = {"flow_id", "class", "arrival_s", "prompt_tokens",
+  static const char* kHeader[] = {"flow_id",       "class",   "arrival_s",  "prompt_tokens",
                                   "output_tokens", "think_s", "tool_wait_s"};
-  if (!csv.next_line()) csv.fail("empty file; expected the header " + std::string("flow_id,class,arrival_s,prompt_tokens,output_tokens,think_s,tool_wait_s"));
-  if (csv.field_count() != 7) csv.fail("expected 7 header columns: flow_id,class,arrival_s,prompt_tokens,output_tokens,think_s,tool_wait_s");
+  if (!csv.next_line())
+    csv.fail(
+        "empty file; expected the header " +
+        std::string("flow_id,class,arrival_s,prompt_tokens,output_tokens,think_s,tool_wait_s"));
+  if (csv.field_count() != 7)
+    csv.fail(
+        "expected 7 header columns: "
+        "flow_id,class,arrival_s,prompt_tokens,output_tokens,think_s,tool_wait_s");
   for (std::size_t i = 0; i < 7; ++i)
     if (csv.field(i) != kHeader[i])
       csv.fail("header column " + std::to_string(i + 1) + " is '" + std::string(csv.field(i)) +
@@ -101,7 +122,8 @@ std::vector<AgentFlow> read_agent_trace(const std::filesystem::path& path) {
   std::int64_t current = -1;
   std::vector<std::int64_t> seen;
   while (csv.next_line()) {
-    if (csv.field_count() != 7) csv.fail("expected 7 fields, got " + std::to_string(csv.field_count()));
+    if (csv.field_count() != 7)
+      csv.fail("expected 7 fields, got " + std::to_string(csv.field_count()));
     const std::int64_t id = csv.integer(0, "flow_id", 0, INT32_MAX);
     const std::string_view cls = csv.field(1);
     if (cls != "reactive" && cls != "proactive")
@@ -114,7 +136,8 @@ std::vector<AgentFlow> read_agent_trace(const std::filesystem::path& path) {
     turn.tool_wait_s = csv.real(6, "tool_wait_s", 0);
     if (id != current) {
       if (std::find(seen.begin(), seen.end(), id) != seen.end())
-        csv.fail("flow " + std::to_string(id) + " appears again after other flows; a flow's rows must be consecutive");
+        csv.fail("flow " + std::to_string(id) +
+                 " appears again after other flows; a flow's rows must be consecutive");
       seen.push_back(id);
       current = id;
       AgentFlow f;
@@ -128,8 +151,9 @@ std::vector<AgentFlow> read_agent_trace(const std::filesystem::path& path) {
     }
     flows.back().turns.push_back(turn);
   }
-  std::stable_sort(flows.begin(), flows.end(),
-                   [](const AgentFlow& a, const AgentFlow& b) { return a.arrival_s < b.arrival_s; });
+  std::stable_sort(flows.begin(), flows.end(), [](const AgentFlow& a, const AgentFlow& b) {
+    return a.arrival_s < b.arrival_s;
+  });
   for (std::size_t i = 0; i < flows.size(); ++i) flows[i].id = static_cast<int>(i);
   return flows;
 }
@@ -138,7 +162,8 @@ std::vector<AgentFlow> load_agent_flows(const Params& params, std::uint64_t seed
                                         const std::filesystem::path& base_dir) {
   if (params.string("source") == "synthetic") return generate_agent_flows(params, seed);
   const std::string& trace = params.string("trace_path");
-  if (trace.empty()) throw ParamError("trace_path", "source 'trace' needs trace_path (an agent trace CSV)");
+  if (trace.empty())
+    throw ParamError("trace_path", "source 'trace' needs trace_path (an agent trace CSV)");
   std::filesystem::path p(trace);
   if (p.is_relative()) p = base_dir / p;
   return read_agent_trace(p);

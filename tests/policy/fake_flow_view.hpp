@@ -6,7 +6,9 @@
 
 namespace xpusim::policy::testing {
 
-inline hw::EngineWork memory_bound(double ms) { return {.compute_ns = 0, .memory_ns = ms * 1e6, .fixed_ns = 0}; }
+inline hw::EngineWork memory_bound(double ms) {
+  return {.compute_ns = 0, .memory_ns = ms * 1e6, .fixed_ns = 0};
+}
 inline hw::EngineWork compute_bound(double ms, double memory_share) {
   return {.compute_ns = ms * 1e6, .memory_ns = memory_share * ms * 1e6, .fixed_ns = 0};
 }
@@ -26,8 +28,8 @@ class FakeFlowView final : public FlowView {
   bool engine_busy(hw::EngineKind e) const override { return busy[static_cast<int>(e)]; }
   const std::vector<ReadyFlow>& ready() const override { return ready_flows; }
   const std::vector<TaskState>& tasks() const override { return task_list; }
-  std::optional<hw::EngineWork> predict(Stage stage, const std::vector<int>& flows, std::int64_t tokens,
-                                        hw::EngineKind engine) const override {
+  std::optional<hw::EngineWork> predict(Stage stage, const std::vector<int>& flows,
+                                        std::int64_t tokens, hw::EngineKind engine) const override {
     if (stage == Stage::Decode) {
       if (engine == hw::EngineKind::Npu) return std::nullopt;
       return memory_bound(decode_base_ms + decode_per_flow_ms * (double(flows.size()) - 1));
@@ -41,7 +43,8 @@ class FakeFlowView final : public FlowView {
   }
   TimeNs proactive_igpu_busy_ns() const override { return proactive_igpu_ns; }
 
-  ReadyFlow& add_ready(int id, FlowClass cls, Stage stage, std::int64_t tokens, TimeNs turn_ready = 0) {
+  ReadyFlow& add_ready(int id, FlowClass cls, Stage stage, std::int64_t tokens,
+                       TimeNs turn_ready = 0) {
     ready_flows.push_back({id, cls, stage, tokens, turn_ready});
     return ready_flows.back();
   }

@@ -14,7 +14,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-nlohmann::json run_shipped(const std::vector<std::string>& overrides, const RunOptions& options = {}) {
+nlohmann::json run_shipped(const std::vector<std::string>& overrides,
+                           const RunOptions& options = {}) {
   const Catalogs catalogs = build_catalogs();
   return load_any_scenario("configs/soc_agent_xpu.yaml", overrides, catalogs)->run(options).summary;
 }
@@ -32,11 +33,14 @@ TEST(SocScenario, AgentXpuCutsReactiveLatencyAndRaisesProactiveThroughputOverBot
   const auto agent = run_shipped(with_policy("agent_xpu", "0.3"));
   for (const std::string baseline : {"igpu_only", "static_partition"}) {
     const auto base = run_shipped(with_policy(baseline, "0.3"));
-    const double e2e_agent = agent["reactive"]["e2e_s"]["mean"], e2e_base = base["reactive"]["e2e_s"]["mean"];
-    const double ttft_agent = agent["reactive"]["ttft_s"]["mean"], ttft_base = base["reactive"]["ttft_s"]["mean"];
+    const double e2e_agent = agent["reactive"]["e2e_s"]["mean"],
+                 e2e_base = base["reactive"]["e2e_s"]["mean"];
+    const double ttft_agent = agent["reactive"]["ttft_s"]["mean"],
+                 ttft_base = base["reactive"]["ttft_s"]["mean"];
     EXPECT_LT(e2e_agent, 0.5 * e2e_base) << baseline;
     EXPECT_LT(ttft_agent, 0.09 * ttft_base) << baseline;  // >= 91% lower
-    const double tput_agent = agent["proactive"]["tokens_per_s"], tput_base = base["proactive"]["tokens_per_s"];
+    const double tput_agent = agent["proactive"]["tokens_per_s"],
+                 tput_base = base["proactive"]["tokens_per_s"];
     EXPECT_GT(tput_agent, 1.2 * tput_base) << baseline;
   }
   // Agent.xpu keeps reactive latency near its isolated value: with no proactive load at all it
@@ -50,12 +54,15 @@ TEST(SocScenario, AgentXpuCutsReactiveLatencyAndRaisesProactiveThroughputOverBot
 // fraction and the energy, without hurting reactive latency.
 TEST(SocScenario, ProactiveIgpuCapLowersIgpuUseAndEnergyNotReactiveLatency) {
   auto run_with_cap = [](const std::string& cap) {
-    return run_shipped({"workload.proactive_rate_per_s=0.3", "flow_scheduling.proactive_igpu_cap=" + cap});
+    return run_shipped(
+        {"workload.proactive_rate_per_s=0.3", "flow_scheduling.proactive_igpu_cap=" + cap});
   };
   const auto free = run_with_cap("1"), capped = run_with_cap("0.3");
-  EXPECT_LT(capped["igpu_busy_fraction"].get<double>(), 0.7 * free["igpu_busy_fraction"].get<double>());
+  EXPECT_LT(capped["igpu_busy_fraction"].get<double>(),
+            0.7 * free["igpu_busy_fraction"].get<double>());
   EXPECT_LT(capped["energy"]["total_j"].get<double>(), free["energy"]["total_j"].get<double>());
-  EXPECT_LT(capped["reactive"]["e2e_s"]["mean"].get<double>(), 1.1 * free["reactive"]["e2e_s"]["mean"].get<double>());
+  EXPECT_LT(capped["reactive"]["e2e_s"]["mean"].get<double>(),
+            1.1 * free["reactive"]["e2e_s"]["mean"].get<double>());
 }
 
 TEST(SocScenario, TimelineHasOneTrackPerEngine) {
@@ -68,7 +75,8 @@ TEST(SocScenario, TimelineHasOneTrackPerEngine) {
   int groups = 0;
   std::set<std::string> tracks;
   for (const auto& e : j["traceEvents"]) {
-    if (e["ph"] == "M" && e["name"] == "thread_name") tracks.insert(e["args"]["name"].get<std::string>());
+    if (e["ph"] == "M" && e["name"] == "thread_name")
+      tracks.insert(e["args"]["name"].get<std::string>());
     if (e["ph"] == "X") ++groups;
   }
   EXPECT_EQ(tracks, (std::set<std::string>{"soc.cpu", "soc.igpu", "soc.npu"}));
@@ -77,7 +85,8 @@ TEST(SocScenario, TimelineHasOneTrackPerEngine) {
 }
 
 TEST(SocScenario, SameSeedGivesByteIdenticalOutputs) {
-  const fs::path a = fs::temp_directory_path() / "xpusim_soc_a", b = fs::temp_directory_path() / "xpusim_soc_b";
+  const fs::path a = fs::temp_directory_path() / "xpusim_soc_a",
+                 b = fs::temp_directory_path() / "xpusim_soc_b";
   fs::remove_all(a);
   fs::remove_all(b);
   run_shipped({"horizon_s=60"}, {.out_dir = a});
@@ -125,20 +134,27 @@ bool has(const std::vector<std::string>& messages, const std::string& text) {
 }
 
 TEST(SocScenario, BadInputIsReportedWithLocationAndKey) {
-  const std::string ok = "system: soc\nsoc: {preset: intel-core-ultra-7-258v}\nmodel: {preset: llama-3-8b}\n";
+  const std::string ok =
+      "system: soc\nsoc: {preset: intel-core-ultra-7-258v}\nmodel: {preset: llama-3-8b}\n";
   EXPECT_TRUE(errors_of(ok).empty());
   auto e = errors_of(ok + "flow_scheduling: {policy: fifo}\n");
-  EXPECT_TRUE(has(e, "s.yaml:4:27: key 'flow_scheduling.policy': unknown flow-scheduling policy 'fifo'")) << e.at(0);
+  EXPECT_TRUE(
+      has(e, "s.yaml:4:27: key 'flow_scheduling.policy': unknown flow-scheduling policy 'fifo'"))
+      << e.at(0);
   e = errors_of(ok + "workload: {proactive_rate: 2}\n");
   EXPECT_TRUE(has(e, "key 'workload.proactive_rate': unknown key")) << e.at(0);
   e = errors_of("system: soc\nmodel: {preset: llama-3-8b}\n");
   EXPECT_TRUE(has(e, "key 'soc': missing section")) << e.at(0);
   e = errors_of(ok + "workload: {source: trace}\n");
   EXPECT_TRUE(has(e, "key 'workload.trace_path'")) << e.at(0);
-  e = errors_of("system: soc\nsoc: {preset: intel-core-ultra-7-258v, npu_slowdown_by_igpu: 0.5}\nmodel: {preset: llama-3-8b}\n");
+  e = errors_of(
+      "system: soc\nsoc: {preset: intel-core-ultra-7-258v, npu_slowdown_by_igpu: 0.5}\nmodel: "
+      "{preset: llama-3-8b}\n");
   EXPECT_TRUE(has(e, "s.yaml:2:62: key 'soc.npu_slowdown_by_igpu'")) << e.at(0);
-  e = errors_of("system: soc\nsoc: {preset: intel-core-ultra-7-258v}\nmodel: {preset: llama-2-70b}\n");
-  EXPECT_TRUE(has(e, "s.yaml:3:8: key 'model': weights of 'llama-2-70b'")) << (e.empty() ? "" : e.at(0));
+  e = errors_of(
+      "system: soc\nsoc: {preset: intel-core-ultra-7-258v}\nmodel: {preset: llama-2-70b}\n");
+  EXPECT_TRUE(has(e, "s.yaml:3:8: key 'model': weights of 'llama-2-70b'"))
+      << (e.empty() ? "" : e.at(0));
 }
 
 }  // namespace

@@ -22,13 +22,14 @@ hw::SocSpec lunar_lake() {
 }
 
 model::ModelSpec llama_int4() {
-  model::ModelSpec m = model::model_spec_from_params(
-      resolve_params(model::model_schema(), testing::read_named_preset("configs/models", "llama-3-8b")));
+  model::ModelSpec m = model::model_spec_from_params(resolve_params(
+      model::model_schema(), testing::read_named_preset("configs/models", "llama-3-8b")));
   m.dtype = hw::DType::Int4;
   return m;
 }
 
-AgentFlow flow(FlowClass cls, double arrival_s, std::int64_t prompt, std::int64_t output, int turns = 1) {
+AgentFlow flow(FlowClass cls, double arrival_s, std::int64_t prompt, std::int64_t output,
+               int turns = 1) {
   AgentFlow f;
   f.cls = cls;
   f.arrival_s = arrival_s;
@@ -39,10 +40,13 @@ AgentFlow flow(FlowClass cls, double arrival_s, std::int64_t prompt, std::int64_
 struct Records : FlowObserver {
   std::vector<TurnRecord> turns;
   std::array<std::int64_t, 2> tokens{};
-  void on_tokens(FlowClass cls, std::int64_t n, TimeNs) override { tokens[static_cast<int>(cls)] += n; }
+  void on_tokens(FlowClass cls, std::int64_t n, TimeNs) override {
+    tokens[static_cast<int>(cls)] += n;
+  }
   void on_turn_done(const TurnRecord& r) override { turns.push_back(r); }
   const TurnRecord& of(int flow) const {
-    return *std::find_if(turns.begin(), turns.end(), [&](const TurnRecord& r) { return r.flow == flow; });
+    return *std::find_if(turns.begin(), turns.end(),
+                         [&](const TurnRecord& r) { return r.flow == flow; });
   }
 };
 
@@ -83,7 +87,9 @@ TimeNs longest_npu_group(std::int64_t tokens) {
   const model::OpGraph g = model::OpGraph::iteration(llama_int4(), b);
   double longest = 0;
   for (const auto& group : g.order())
-    longest = std::max(longest, model::engine_work(lunar_lake(), hw::EngineKind::Npu, group, hw::DType::Int4)->standalone_ns());
+    longest = std::max(longest,
+                       model::engine_work(lunar_lake(), hw::EngineKind::Npu, group, hw::DType::Int4)
+                           ->standalone_ns());
   return static_cast<TimeNs>(std::ceil(longest));
 }
 
@@ -95,7 +101,8 @@ TEST(SocRuntime, ReactiveArrivalDuringProactivePrefillWaitsAtMostOneGroup) {
   const auto alone = run(agent, {flow(FlowClass::Reactive, 0.3, 256, 4)});
   const TimeNs ttft_alone = alone.records.of(0).first_token_ns - alone.records.of(0).ready_ns;
   // The proactive prefill (2048 tokens: 4 chunks of ~0.3 s) is in flight at 0.3 s.
-  const auto mixed = run(agent, {flow(FlowClass::Proactive, 0.0, 2048, 4), flow(FlowClass::Reactive, 0.3, 256, 4)});
+  const auto mixed = run(
+      agent, {flow(FlowClass::Proactive, 0.0, 2048, 4), flow(FlowClass::Reactive, 0.3, 256, 4)});
   const TurnRecord& r = mixed.records.of(1);
   const TimeNs ttft = r.first_token_ns - r.ready_ns;
   EXPECT_GE(ttft, ttft_alone);
@@ -105,18 +112,21 @@ TEST(SocRuntime, ReactiveArrivalDuringProactivePrefillWaitsAtMostOneGroup) {
 
   // The FCFS baseline makes it wait for the whole proactive prefill: many groups.
   policy::IgpuOnlyScheduler fcfs;
-  const auto base = run(fcfs, {flow(FlowClass::Proactive, 0.0, 2048, 4), flow(FlowClass::Reactive, 0.3, 256, 4)});
+  const auto base =
+      run(fcfs, {flow(FlowClass::Proactive, 0.0, 2048, 4), flow(FlowClass::Reactive, 0.3, 256, 4)});
   const TurnRecord& b = base.records.of(1);
   EXPECT_GT(b.first_token_ns - b.ready_ns, ttft + 10 * longest_npu_group(512));
 }
 
 TEST(SocRuntime, EveryTurnCompletesAndEveryOutputTokenIsCounted) {
-  std::vector<AgentFlow> flows{flow(FlowClass::Proactive, 0.0, 700, 20, 3), flow(FlowClass::Reactive, 0.2, 150, 9, 2),
+  std::vector<AgentFlow> flows{flow(FlowClass::Proactive, 0.0, 700, 20, 3),
+                               flow(FlowClass::Reactive, 0.2, 150, 9, 2),
                                flow(FlowClass::Proactive, 0.4, 300, 1, 2)};
   policy::AgentXpuScheduler agent(policy::AgentXpuConfig{});
   policy::IgpuOnlyScheduler fcfs;
   policy::StaticPartitionScheduler split(0.0);
-  for (policy::FlowScheduler* p : std::initializer_list<policy::FlowScheduler*>{&agent, &fcfs, &split}) {
+  for (policy::FlowScheduler* p :
+       std::initializer_list<policy::FlowScheduler*>{&agent, &fcfs, &split}) {
     const auto out = run(*p, flows);
     EXPECT_EQ(out.records.turns.size(), 7u);
     EXPECT_EQ(out.records.tokens[0], 2 * 9);

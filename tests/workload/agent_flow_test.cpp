@@ -18,10 +18,12 @@ Params workload(std::map<std::string, ParamValue> given) {
 }
 
 TEST(AgentFlows, SyntheticFlowsFollowTheirClassShapes) {
-  const auto flows = generate_agent_flows(
-      workload({{"duration_s", 2000.0}, {"reactive_rate_per_s", 0.05}, {"proactive_rate_per_s", 0.2},
-                {"reactive_turns", std::int64_t{3}}, {"length_jitter", 0.0}}),
-      7);
+  const auto flows = generate_agent_flows(workload({{"duration_s", 2000.0},
+                                                    {"reactive_rate_per_s", 0.05},
+                                                    {"proactive_rate_per_s", 0.2},
+                                                    {"reactive_turns", std::int64_t{3}},
+                                                    {"length_jitter", 0.0}}),
+                                          7);
   int reactive = 0, proactive = 0;
   double last = 0;
   for (std::size_t i = 0; i < flows.size(); ++i) {
@@ -52,7 +54,8 @@ TEST(AgentFlows, SyntheticFlowsFollowTheirClassShapes) {
 TEST(AgentFlows, OneClassesLoadNeverMovesTheOthersFlows) {
   auto arrivals = [](double proactive_rate) {
     std::vector<double> out;
-    for (const auto& f : generate_agent_flows(workload({{"proactive_rate_per_s", proactive_rate}}), 3))
+    for (const auto& f :
+         generate_agent_flows(workload({{"proactive_rate_per_s", proactive_rate}}), 3))
       if (f.cls == FlowClass::Reactive) out.push_back(f.arrival_s);
     return out;
   };
@@ -63,7 +66,8 @@ TEST(AgentFlows, OneClassesLoadNeverMovesTheOthersFlows) {
 TEST(AgentFlows, ShippedSampleTraceReads) {
   const auto flows = read_agent_trace(fs::path(XPUSIM_SOURCE_DIR) / "traces/sample_agent.csv");
   ASSERT_GE(flows.size(), 3u);
-  for (std::size_t i = 1; i < flows.size(); ++i) EXPECT_LE(flows[i - 1].arrival_s, flows[i].arrival_s);
+  for (std::size_t i = 1; i < flows.size(); ++i)
+    EXPECT_LE(flows[i - 1].arrival_s, flows[i].arrival_s);
   EXPECT_EQ(flows[0].cls, FlowClass::Reactive);
   EXPECT_GE(flows[0].turns.size(), 2u);
 }
@@ -71,7 +75,8 @@ TEST(AgentFlows, ShippedSampleTraceReads) {
 TEST(AgentFlows, BadTraceRowsNameFileAndLine) {
   const fs::path dir = fs::temp_directory_path() / "xpusim_agent_trace_test";
   fs::create_directories(dir);
-  const std::string header = "flow_id,class,arrival_s,prompt_tokens,output_tokens,think_s,tool_wait_s\n";
+  const std::string header =
+      "flow_id,class,arrival_s,prompt_tokens,output_tokens,think_s,tool_wait_s\n";
   auto expect_error = [&](const std::string& body, const std::string& what) {
     std::ofstream(dir / "t.csv") << header << body;
     try {
@@ -83,7 +88,8 @@ TEST(AgentFlows, BadTraceRowsNameFileAndLine) {
   };
   expect_error("0,reactive,0,10,5,0,0\n0,chatty,0,10,5,0,0\n", "t.csv:3: class 'chatty'");
   expect_error("0,reactive,0,10,0,0,0\n", "t.csv:2");
-  expect_error("0,reactive,0,10,5,0,0\n1,proactive,1,10,5,0,0\n0,reactive,0,10,5,0,0\n", "consecutive");
+  expect_error("0,reactive,0,10,5,0,0\n1,proactive,1,10,5,0,0\n0,reactive,0,10,5,0,0\n",
+               "consecutive");
   expect_error("0,reactive,0,10,5,0,0\n0,reactive,4,10,5,0,0\n", "arrival_s differs");
   fs::remove_all(dir);
 }

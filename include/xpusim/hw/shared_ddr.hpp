@@ -21,14 +21,17 @@ struct EngineWork {
   double compute_ns = 0;
   double memory_ns = 0;
   double fixed_ns = 0;  // dispatch overhead; never stretched
-  double standalone_ns() const { return fixed_ns + (compute_ns > memory_ns ? compute_ns : memory_ns); }
+  double standalone_ns() const {
+    return fixed_ns + (compute_ns > memory_ns ? compute_ns : memory_ns);
+  }
   // Share of the standalone time the operation is bound by memory, in [0, 1].
   double pressure() const;
 };
 
 class SharedDdr final : public EventHandler {
  public:
-  using Factors = std::array<std::array<double, kEngineKinds>, kEngineKinds>;  // [victim][aggressor]
+  using Factors =
+      std::array<std::array<double, kEngineKinds>, kEngineKinds>;  // [victim][aggressor]
   SharedDdr(Simulator& sim, const Factors& slowdown);
 
   // Starts `work` on `engine` (which must be idle); the listener hears `cookie` when it is done.

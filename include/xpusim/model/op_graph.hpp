@@ -4,10 +4,9 @@
 // FFN group, then the LM head — each with its FLOPs and bytes and the kind of work that decides
 // which SoC engines may run it and how fast. Engines run one group at a time, so a flow can be
 // preempted at any group boundary. A chunked prefill is the graph of one chunk.
+#include <boost/graph/adjacency_list.hpp>
 #include <optional>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
 
 #include "xpusim/hw/shared_ddr.hpp"
 #include "xpusim/hw/soc_spec.hpp"

@@ -4,10 +4,9 @@
 // second of simulated time) and turn counts per class. turns.csv has one row per finished turn.
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "xpusim/report/sample_summary.hpp"
 #include "xpusim/systems/flow_records.hpp"

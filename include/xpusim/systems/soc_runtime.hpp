@@ -96,7 +96,7 @@ class SocRuntime final : public EventHandler, public hw::OpListener, public poli
   hw::SharedDdr ddr_;
   std::array<std::unique_ptr<hw::Device>, hw::kEngineKinds> devices_;
   std::vector<FlowState> flows_;
-  std::vector<int> active_;  // flows that have arrived and are not done (the view walks these)
+  std::vector<int> active_;    // flows that have arrived and are not done (the view walks these)
   std::map<int, Task> tasks_;  // by id: deterministic order
   std::array<int, hw::kEngineKinds> engine_task_{-1, -1, -1};
   std::vector<FlowObserver*> observers_;

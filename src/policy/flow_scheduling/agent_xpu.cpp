@@ -34,16 +34,19 @@ const ReadyFlow* first_ready(const FlowView& view, FlowClass cls, Stage stage) {
 
 ParamSchema AgentXpuScheduler::schema() {
   ParamSchema s;
-  s.integer("prefill_chunk_tokens", 256, "tokens",
-            "prefill chunk (static NPU shape); bounds how long a reactive arrival waits for the NPU",
-            {.min = 1, .max = 1 << 20})
+  s.integer(
+       "prefill_chunk_tokens", 256, "tokens",
+       "prefill chunk (static NPU shape); bounds how long a reactive arrival waits for the NPU",
+       {.min = 1, .max = 1 << 20})
       .real("slack_margin", 0.25, "",
             "proactive work may lengthen reactive work by at most this fraction (piggybacked "
             "decode batch vs reactive-only batch; DDR-contention stretch of a reactive group)",
             {.min = 0, .max = 100})
-      .integer("max_decode_batch", 8, "flows", "most flows in one decode iteration", {.min = 1, .max = 4096})
+      .integer("max_decode_batch", 8, "flows", "most flows in one decode iteration",
+               {.min = 1, .max = 4096})
       .real("proactive_igpu_cap", 1.0, "",
-            "most iGPU time proactive-only iterations may use, as a fraction of elapsed time (1 = no cap)",
+            "most iGPU time proactive-only iterations may use, as a fraction of elapsed time (1 = "
+            "no cap)",
             {.min = 0, .max = 1, .min_exclusive = true});
   return s;
 }
@@ -66,8 +69,8 @@ bool AgentXpuScheduler::fits_beside_reactive(const FlowView& view, EngineKind en
     if (!t.running || t.cls != FlowClass::Reactive) continue;
     for (int r = 0; r < hw::kEngineKinds; ++r) {
       if (!t.running_on[r] || r == static_cast<int>(engine) || !t.next_group_work[r]) continue;
-      const double stretch = contention_stretch(*t.next_group_work[r],
-                                                view.contention(static_cast<EngineKind>(r), engine), pressure);
+      const double stretch = contention_stretch(
+          *t.next_group_work[r], view.contention(static_cast<EngineKind>(r), engine), pressure);
       if (stretch > 1.0 + config_.slack_margin) return false;
     }
   }
@@ -90,16 +93,19 @@ void AgentXpuScheduler::schedule_npu(const FlowView& view, FlowDecision& d) cons
   };
   // Reactive first: this is where a reactive arrival preempts proactive prefill, at the
   // boundary of the proactive group that was running.
-  if (const TaskState* t = first_paused(view, [](const TaskState& x) { return is(x, FlowClass::Reactive, Stage::Prefill); })) {
+  if (const TaskState* t = first_paused(
+          view, [](const TaskState& x) { return is(x, FlowClass::Reactive, Stage::Prefill); })) {
     place(*t);
     return;
   }
   if (const ReadyFlow* f = first_ready(view, FlowClass::Reactive, Stage::Prefill)) {
     if (!any_open(view, FlowClass::Reactive, Stage::Prefill))
-      d.open.push_back({Stage::Prefill, {f->id}, std::min(f->tokens_left, config_.prefill_chunk_tokens)});
+      d.open.push_back(
+          {Stage::Prefill, {f->id}, std::min(f->tokens_left, config_.prefill_chunk_tokens)});
     return;
   }
-  if (const TaskState* t = first_paused(view, [](const TaskState& x) { return is(x, FlowClass::Proactive, Stage::Prefill); })) {
+  if (const TaskState* t = first_paused(
+          view, [](const TaskState& x) { return is(x, FlowClass::Proactive, Stage::Prefill); })) {
     const auto& w = t->next_group_work[kNpu];
     if (w && fits_beside_reactive(view, EngineKind::Npu, w->pressure()))
       d.run.push_back({t->id, {{EngineKind::Npu, 1.0}}});
@@ -107,7 +113,8 @@ void AgentXpuScheduler::schedule_npu(const FlowView& view, FlowDecision& d) cons
   }
   if (any_open(view, FlowClass::Proactive, Stage::Prefill)) return;
   if (const ReadyFlow* f = first_ready(view, FlowClass::Proactive, Stage::Prefill))
-    d.open.push_back({Stage::Prefill, {f->id}, std::min(f->tokens_left, config_.prefill_chunk_tokens)});
+    d.open.push_back(
+        {Stage::Prefill, {f->id}, std::min(f->tokens_left, config_.prefill_chunk_tokens)});
 }
 
 std::vector<int> AgentXpuScheduler::reactive_batch(const FlowView& view) const {
@@ -139,13 +146,15 @@ bool AgentXpuScheduler::igpu_cap_allows(const FlowView& view, FlowDecision& d) c
   const double busy = static_cast<double>(view.proactive_igpu_busy_ns());
   if (busy <= config_.proactive_igpu_cap * static_cast<double>(view.now())) return true;
   // Ask again when the proactive share has fallen back to the cap.
-  d.wake_at = std::min<TimeNs>(d.wake_at, static_cast<TimeNs>(std::ceil(busy / config_.proactive_igpu_cap)));
+  d.wake_at = std::min<TimeNs>(d.wake_at,
+                               static_cast<TimeNs>(std::ceil(busy / config_.proactive_igpu_cap)));
   return false;
 }
 
 void AgentXpuScheduler::schedule_igpu(const FlowView& view, FlowDecision& d) const {
   if (view.engine_busy(EngineKind::Igpu) || claimed(d, EngineKind::Igpu)) return;
-  if (const TaskState* t = first_paused(view, [](const TaskState& x) { return is(x, FlowClass::Reactive, Stage::Decode); })) {
+  if (const TaskState* t = first_paused(
+          view, [](const TaskState& x) { return is(x, FlowClass::Reactive, Stage::Decode); })) {
     d.run.push_back({t->id, {{EngineKind::Igpu, 1.0}}});
     return;
   }
@@ -154,7 +163,8 @@ void AgentXpuScheduler::schedule_igpu(const FlowView& view, FlowDecision& d) con
     return;
   }
   if (!igpu_cap_allows(view, d)) return;
-  if (const TaskState* t = first_paused(view, [](const TaskState& x) { return is(x, FlowClass::Proactive, Stage::Decode); })) {
+  if (const TaskState* t = first_paused(
+          view, [](const TaskState& x) { return is(x, FlowClass::Proactive, Stage::Decode); })) {
     const auto& w = t->next_group_work[kIgpu];
     if (w && fits_beside_reactive(view, EngineKind::Igpu, w->pressure()))
       d.run.push_back({t->id, {{EngineKind::Igpu, 1.0}}});

@@ -6,7 +6,8 @@
 namespace xpusim::policy {
 
 void register_flow_schedulers(FlowSchedulingCatalog& c) {
-  c.add("igpu_only", "everything on the iGPU, one turn at a time in arrival order (industrial baseline)",
+  c.add("igpu_only",
+        "everything on the iGPU, one turn at a time in arrival order (industrial baseline)",
         ParamSchema{}, [](const Params&) { return std::make_unique<IgpuOnlyScheduler>(); });
   c.add("static_partition",
         "every operator group split between NPU and iGPU by a fixed ratio; one turn at a time, "

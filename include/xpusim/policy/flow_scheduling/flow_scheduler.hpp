@@ -40,7 +40,7 @@ struct TaskState {
   int next_group = 0;
   int groups = 0;
   bool running = false;
-  TimeNs turn_ready_ns = 0;     // earliest member's turn arrival
+  TimeNs turn_ready_ns = 0;  // earliest member's turn arrival
   // The next group (the one in flight while running) alone on each engine; nullopt = cannot.
   EngineTimes next_group_work;
   std::array<bool, hw::kEngineKinds> running_on{};  // engines its group in flight occupies
@@ -58,7 +58,8 @@ class FlowView {
   // One whole iteration of `flows` alone on `engine` (prefill: `tokens` of the single flow's
   // prompt); nullopt when the engine cannot run every group of it. Work summed over groups.
   virtual std::optional<hw::EngineWork> predict(Stage stage, const std::vector<int>& flows,
-                                                std::int64_t tokens, hw::EngineKind engine) const = 0;
+                                                std::int64_t tokens,
+                                                hw::EngineKind engine) const = 0;
   // The SoC's DDR contention factor slowdown[victim][aggressor] (see hw::SharedDdr).
   virtual double contention(hw::EngineKind victim, hw::EngineKind aggressor) const = 0;
   // iGPU time spent on groups of proactive-only iterations so far.
@@ -68,7 +69,7 @@ class FlowView {
 // Open a new iteration (paused before its first group; the runtime asks again at once).
 struct OpenTask {
   Stage stage = Stage::Prefill;
-  std::vector<int> flows;       // prefill: exactly one flow
+  std::vector<int> flows;           // prefill: exactly one flow
   std::int64_t prefill_tokens = 0;  // prefill: chunk length, 1..tokens_left
 };
 
