@@ -8,11 +8,13 @@
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/hw/switch_spec.hpp"
+#include "xpusim/hw/soc_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/scenario/ina_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/systems/instance_config.hpp"
 #include "xpusim/workload/training_job.hpp"
+#include "xpusim/workload/agent_flow.hpp"
 
 namespace xpusim::cli {
 
@@ -61,7 +63,11 @@ void print_presets(const std::string& title, const std::string& dir) {
 
 int list_command(const std::string& family) {
   const scenario::Catalogs c = scenario::build_catalogs();
-  const auto want = [&](const std::string& f) { return family.empty() || family == f; };
+  std::vector<std::string> known;  // every family name, for the unknown-family message
+  const auto want = [&](const std::string& f) {
+    known.push_back(f);
+    return family.empty() || family == f;
+  };
   bool any = false;
   if (want("scenario")) any = true, print_section("top-level keys", scenario::top_level_schema());
   if (want("hardware")) {
@@ -100,10 +106,18 @@ int list_command(const std::string& family) {
   }
   if (want("ina_metrics"))
     any = true, print_section("ina metrics (system: ina; metrics)", scenario::ina_metrics_schema());
+  if (want("soc")) {
+    any = true;
+    print_section("system: soc -- SoC parameters (soc: {preset: NAME, ...overrides}; presets "
+                  "intel-core-ultra-7-258v, snapdragon-x-elite in configs/hardware/)",
+                  hw::soc_schema());
+    print_catalog("system: soc -- flow-scheduling policies", "flow_scheduling.policy", c.flow_scheduling);
+    print_section("system: soc -- agent workload (workload)", workload::agent_workload_schema());
+  }
   if (!any) {
-    std::cerr << "error: unknown family '" << family
-              << "' (expected one of: scenario, hardware, model, execution, cluster, router, migration, "
-                 "instance, batching, workload, slo, switch, switch_memory, ina_workload, ina_metrics)\n";
+    std::string names;
+    for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
+    std::cerr << "error: unknown family '" << family << "' (expected one of: " << names << ")\n";
     return kExitInput;
   }
   return kExitOk;

@@ -39,7 +39,8 @@ double DeviceSpec::peak_flops(DType dtype) const {
 ParamSchema device_schema() {
   ParamSchema s;
   s.string("name", "", "device name (a preset's file name when left empty)")
-      .choice("kind", "gpu", {"gpu"}, "device kind (gpu; SoC kinds cpu, igpu, npu are not modelled yet)")
+      .choice("kind", "gpu", {"gpu", "cpu", "igpu", "npu"},
+              "device kind (gpu; cpu, igpu, npu are the engines of an SoC, see docs/soc.md)")
       .real("peak_fp32_tflops", std::nullopt, "TFLOP/s", "dense FP32 peak (no TF32)", kPositive)
       .real("peak_bf16_tflops", std::nullopt, "TFLOP/s", "dense BF16/FP16 tensor peak", kPositive)
       .real("peak_fp8_tflops", 0.0, "TFLOP/s", "dense FP8 tensor peak; 0 = unsupported",

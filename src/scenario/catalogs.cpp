@@ -12,6 +12,7 @@ Catalogs build_catalogs() {
   policy::register_routers(c.routers);
   policy::register_migration_policies(c.migration);
   policy::register_switch_memory_policies(c.switch_memory);
+  policy::register_flow_schedulers(c.flow_scheduling);
   c.execution.add("roofline",
                   "per-operator max(FLOPs / (peak x MFU), bytes / (bandwidth x efficiency)) + "
                   "tensor-parallel all-reduce + fixed overheads",

@@ -3,6 +3,7 @@
 #include "xpusim/scenario/ina_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/simulation.hpp"
+#include "xpusim/scenario/soc_scenario.hpp"
 
 namespace xpusim::scenario {
 
@@ -33,6 +34,7 @@ const std::vector<SystemKind>& system_kinds() {
        }},
       {"ina", "in-network aggregation: training jobs share a programmable switch's aggregator memory",
        load_ina_scenario},
+      {"soc", "agent flows (reactive, proactive) on one CPU + iGPU + NPU SoC with shared DDR", load_soc_scenario},
   };
   return kinds;
 }

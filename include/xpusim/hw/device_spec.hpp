@@ -17,7 +17,7 @@ std::vector<std::string> dtype_names();  // every name parse_dtype accepts, in a
 
 struct DeviceSpec {
   std::string name;            // e.g. "h100-sxm"
-  std::string kind = "gpu";    // device kind (gpu now; cpu, igpu, npu, switch later)
+  std::string kind = "gpu";    // device kind: gpu, or an SoC engine (cpu, igpu, npu)
   double peak_fp32_flops = 0;  // dense FLOP/s
   double peak_bf16_flops = 0;  // dense FLOP/s (fp16 assumed equal)
   double peak_fp8_flops = 0;   // dense FLOP/s; 0 when unsupported

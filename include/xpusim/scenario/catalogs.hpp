@@ -7,6 +7,7 @@
 #include "xpusim/core/catalog.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
+#include "xpusim/policy/flow_scheduling/flow_scheduler.hpp"
 #include "xpusim/policy/migration/migration_policy.hpp"
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/policy/switch_memory/switch_memory_policy.hpp"
@@ -26,6 +27,7 @@ struct Catalogs {
   policy::MigrationCatalog migration{"migration policy"};
   ExecutionCatalog execution{"execution model"};
   policy::SwitchMemoryCatalog switch_memory{"switch-memory policy"};
+  policy::FlowSchedulingCatalog flow_scheduling{"flow-scheduling policy"};
 };
 
 Catalogs build_catalogs();

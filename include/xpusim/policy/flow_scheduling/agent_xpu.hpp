@@ -1,0 +1,41 @@
+#pragma once
+// Agent.xpu (arXiv 2506.24045), structural reconstruction (refs A.2; thresholds are modelling
+// choices, docs/soc.md): prefill chunks bound to the NPU and decode to the iGPU (stage
+// elasticity; a group the preferred engine cannot run goes to the other); reactive work first on
+// every engine, so a reactive arrival preempts proactive work at the next operator-group
+// boundary; proactive decode tokens piggybacked into reactive decode batches while the batch
+// stays within the slack margin; proactive work backfilled beside reactive work only when the
+// predicted DDR-contention stretch of the reactive group stays within the slack margin;
+// proactive decode otherwise batched for throughput; optional cap on the iGPU time proactive
+// work may use.
+#include "xpusim/policy/flow_scheduling/flow_scheduler.hpp"
+
+namespace xpusim::policy {
+
+struct AgentXpuConfig {
+  std::int64_t prefill_chunk_tokens = 256;
+  double slack_margin = 0.25;
+  int max_decode_batch = 8;
+  double proactive_igpu_cap = 1.0;  // fraction of elapsed time; 1 = no cap
+};
+
+class AgentXpuScheduler final : public FlowScheduler {
+ public:
+  explicit AgentXpuScheduler(AgentXpuConfig config) : config_(config) {}
+  static ParamSchema schema();
+  static AgentXpuConfig config_from(const Params& p);
+  FlowDecision decide(const FlowView& view) override;
+
+ private:
+  void schedule_npu(const FlowView& view, FlowDecision& out) const;
+  void schedule_igpu(const FlowView& view, FlowDecision& out) const;
+  // Open decode batch: the reactive decode-ready flows plus proactive ones within the slack.
+  std::vector<int> reactive_batch(const FlowView& view) const;
+  // May proactive work of `pressure` start on `engine` beside the running reactive work?
+  bool fits_beside_reactive(const FlowView& view, hw::EngineKind engine, double pressure) const;
+  bool igpu_cap_allows(const FlowView& view, FlowDecision& out) const;
+
+  AgentXpuConfig config_;
+};
+
+}  // namespace xpusim::policy

@@ -1,0 +1,116 @@
+#pragma once
+// An SoC running agent flows: CPU, iGPU and NPU engines over one shared DDR bus (asymmetric
+// contention, hw::SharedDdr). Flows advance by iterations — a prefill chunk of one flow, or one
+// decode step of a batch of flows — each executed as its operator-group graph (model::OpGraph),
+// one group at a time; a group may be split across engines (tensor partitioning). The
+// flow-scheduling policy is asked what runs next at every group boundary, turn arrival and
+// requested wake-up, so preemption happens at group boundaries and never inside a group.
+#include <array>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "xpusim/core/simulator.hpp"
+#include "xpusim/hw/device.hpp"
+#include "xpusim/hw/shared_ddr.hpp"
+#include "xpusim/hw/soc_spec.hpp"
+#include "xpusim/model/model_spec.hpp"
+#include "xpusim/model/op_graph.hpp"
+#include "xpusim/policy/flow_scheduling/flow_scheduler.hpp"
+#include "xpusim/systems/flow_records.hpp"
+#include "xpusim/workload/agent_flow.hpp"
+
+namespace xpusim::systems {
+
+class SocRuntime final : public EventHandler, public hw::OpListener, public policy::FlowView {
+ public:
+  SocRuntime(Simulator& sim, const hw::SocSpec& soc, const model::ModelSpec& model,
+             policy::FlowScheduler& scheduler, std::vector<workload::AgentFlow> flows);
+
+  void add_observer(FlowObserver& observer) { observers_.push_back(&observer); }
+  hw::Device& device(hw::EngineKind engine) { return *devices_[static_cast<int>(engine)]; }
+  // Schedules every flow's arrival; call once before Simulator::run.
+  void start();
+
+  std::int64_t turns_completed() const { return turns_completed_; }
+  std::int64_t turns_started() const { return turns_started_; }
+  std::int64_t groups_run() const { return groups_run_; }
+
+  // policy::FlowView
+  TimeNs now() const override { return sim_.now(); }
+  bool engine_busy(hw::EngineKind engine) const override;
+  const std::vector<policy::ReadyFlow>& ready() const override { return ready_view_; }
+  const std::vector<policy::TaskState>& tasks() const override { return task_view_; }
+  std::optional<hw::EngineWork> predict(policy::Stage stage, const std::vector<int>& flows,
+                                        std::int64_t tokens, hw::EngineKind engine) const override;
+  double contention(hw::EngineKind victim, hw::EngineKind aggressor) const override;
+  TimeNs proactive_igpu_busy_ns() const override { return proactive_igpu_busy_ns_; }
+
+  void on_event(std::uint32_t tag, std::uint64_t payload) override;
+  void on_op_done(std::uint64_t cookie, TimeNs now) override;
+
+ private:
+  enum class Phase { NotArrived, Ready, InTask, Waiting, Done };
+  struct FlowState {
+    workload::AgentFlow spec;
+    Phase phase = Phase::NotArrived;
+    policy::Stage stage = policy::Stage::Prefill;
+    int turn = 0;
+    std::int64_t prompt_left = 0;
+    std::int64_t output_left = 0;
+    std::int64_t context = 0;  // tokens in its KV cache
+    TimeNs turn_ready_ns = 0;
+    TimeNs first_token_ns = 0;
+  };
+  struct Task {
+    int id = 0;
+    policy::Stage stage = policy::Stage::Prefill;
+    std::vector<int> flows;
+    std::int64_t prefill_tokens = 0;
+    workload::FlowClass cls = workload::FlowClass::Proactive;
+    TimeNs turn_ready_ns = 0;
+    std::vector<model::OpGroup> groups;
+    int next = 0;
+    bool running = false;
+    int parts_left = 0;
+    std::array<bool, hw::kEngineKinds> on{};
+    TimeNs group_start_ns = 0;
+  };
+
+  model::BatchShape shape_of(policy::Stage stage, const std::vector<int>& flows,
+                             std::int64_t tokens) const;
+  void decide();
+  void refresh_view();
+  void open(const policy::OpenTask& o);
+  void run(const policy::RunGroup& r);
+  void finish_group(Task& task);
+  void finish_iteration(Task& task);
+  void emit_tokens(const FlowState& f, std::int64_t n);
+  void turn_ready(FlowState& f);
+  void turn_done(FlowState& f);
+
+  Simulator& sim_;
+  hw::SocSpec soc_;
+  model::ModelSpec model_;
+  policy::FlowScheduler& scheduler_;
+  hw::SharedDdr ddr_;
+  std::array<std::unique_ptr<hw::Device>, hw::kEngineKinds> devices_;
+  std::vector<FlowState> flows_;
+  std::vector<int> active_;    // flows that have arrived and are not done (the view walks these)
+  std::map<int, Task> tasks_;  // by id: deterministic order
+  std::array<int, hw::kEngineKinds> engine_task_{-1, -1, -1};
+  std::vector<FlowObserver*> observers_;
+  std::vector<policy::ReadyFlow> ready_view_;
+  std::vector<policy::TaskState> task_view_;
+  EventId wake_event_;
+  TimeNs wake_at_ = kTimeNever;
+  int next_task_id_ = 0;
+  bool deciding_ = false;
+  bool again_ = false;
+  TimeNs proactive_igpu_busy_ns_ = 0;
+  std::int64_t turns_completed_ = 0;
+  std::int64_t turns_started_ = 0;
+  std::int64_t groups_run_ = 0;
+};
+
+}  // namespace xpusim::systems

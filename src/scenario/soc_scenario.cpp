@@ -1,0 +1,164 @@
+#include "xpusim/scenario/soc_scenario.hpp"
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "xpusim/core/simulator.hpp"
+#include "xpusim/hw/soc_spec.hpp"
+#include "xpusim/model/model_spec.hpp"
+#include "xpusim/report/atomic_file.hpp"
+#include "xpusim/report/energy_meter.hpp"
+#include "xpusim/report/flow_metrics.hpp"
+#include "xpusim/report/text_format.hpp"
+#include "xpusim/report/timeline_writer.hpp"
+#include "xpusim/scenario/scenario_loader.hpp"
+#include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/systems/soc_runtime.hpp"
+#include "xpusim/workload/agent_flow.hpp"
+
+namespace xpusim::scenario {
+namespace {
+
+struct SocSpecs {
+  std::string name;
+  std::uint64_t seed = 1;
+  double horizon_s = 0;
+  hw::SocSpec soc;
+  model::ModelSpec model;
+  Selection policy;
+  std::vector<workload::AgentFlow> flows;
+  std::vector<std::pair<std::string, Params>> resolved;  // section -> parameters, for summary.json
+};
+
+nlohmann::json resolved_json(const SocSpecs& s) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [section, params] : s.resolved) {
+    nlohmann::json obj = nlohmann::json::object();
+    for (const auto& [k, v] : params.values())
+      obj[k] = std::visit([](const auto& x) { return nlohmann::json(x); }, v);
+    out[section] = obj;
+  }
+  return out;
+}
+
+class SocScenario final : public LoadedScenario {
+ public:
+  SocScenario(SocSpecs specs, const Catalogs& catalogs)
+      : s_(std::move(specs)), catalogs_(catalogs) {}
+  const std::string& name() const override { return s_.name; }
+  std::uint64_t seed() const override { return s_.seed; }
+  RunResult run(const RunOptions& options) const override;
+
+ private:
+  SocSpecs s_;
+  const Catalogs& catalogs_;
+};
+
+RunResult SocScenario::run(const RunOptions& options) const {
+  Simulator sim;
+  auto scheduler = catalogs_.flow_scheduling.find(s_.policy.name)->make(s_.policy.params);
+  systems::SocRuntime soc(sim, s_.soc, s_.model, *scheduler, s_.flows);
+  report::EnergyMeter energy;
+  for (auto e : {hw::EngineKind::Cpu, hw::EngineKind::Igpu, hw::EngineKind::Npu})
+    energy.attach(soc.device(e));
+  report::FlowMetrics metrics;
+  soc.add_observer(metrics);
+  // Timeline: one track per engine showing each operator group (class, stage, kind of work).
+  std::optional<report::AtomicFile> timeline_file;
+  std::optional<report::TimelineWriter> timeline;
+  if (options.timeline && !options.out_dir.empty()) {
+    std::filesystem::create_directories(options.out_dir);
+    timeline_file.emplace(options.out_dir / "timeline.json");
+    timeline.emplace(timeline_file->stream(),
+                     report::TimelineOptions{.max_request_tracks = 0, .iterations = false});
+    for (auto e : {hw::EngineKind::Cpu, hw::EngineKind::Igpu, hw::EngineKind::Npu})
+      timeline->attach(soc.device(e));
+  }
+  soc.start();
+  sim.run(s_.horizon_s > 0 ? seconds_to_ns(s_.horizon_s) : kTimeNever);
+  const TimeNs end = s_.horizon_s > 0 ? seconds_to_ns(s_.horizon_s) : sim.now();
+  energy.finish(end);
+  if (timeline) timeline->finish(end);
+
+  RunResult result;
+  result.events = sim.events_processed();
+  nlohmann::json& j = result.summary;
+  j = metrics.summary(ns_to_seconds(end));
+  const nlohmann::json e = energy.summary(metrics.output_tokens());
+  for (auto it = e.begin(); it != e.end(); ++it) j[it.key()] = it.value();
+  j["igpu_busy_fraction"] = energy.busy_fraction(soc.device(hw::EngineKind::Igpu).id());
+  j["turns"] = {{"started", soc.turns_started()},
+                {"completed", soc.turns_completed()},
+                {"unfinished", soc.turns_started() - soc.turns_completed()}};
+  j["flows"] = s_.flows.size();
+  j["operator_groups_run"] = soc.groups_run();
+  j["simulated_s"] = ns_to_seconds(end);
+  j["events"] = result.events;
+  j["seed"] = s_.seed;
+  j["scenario"] = resolved_json(s_);
+  if (!options.out_dir.empty()) {
+    std::filesystem::create_directories(options.out_dir);
+    report::AtomicFile turns(options.out_dir / "turns.csv");
+    metrics.write_turns_csv(turns.stream());
+    report::AtomicFile devices(options.out_dir / "devices.csv");
+    energy.write_devices_csv(devices.stream());
+    report::AtomicFile summary(options.out_dir / "summary.json");
+    summary.stream() << j.dump(2) << '\n';
+    turns.commit();
+    devices.commit();
+    if (timeline_file) timeline_file->commit();
+    summary.commit();  // last: its presence means the run completed
+  }
+  return result;
+}
+
+}  // namespace
+
+std::unique_ptr<LoadedScenario> load_soc_scenario(const YamlDocument& doc, Diagnostics& diag,
+                                                  const Catalogs& catalogs) {
+  SectionReader ld{doc, diag};
+  ld.require("soc", "the SoC the flows run on, e.g. {preset: intel-core-ultra-7-258v}");
+  ld.require("model", "the model every flow uses, e.g. {preset: llama-3-8b, dtype: int4}");
+  const Params top =
+      ld.plain("", top_level_schema(), {"soc", "model", "flow_scheduling", "workload"});
+  SocSpecs s;
+  Params soc_params, model_params;
+  const bool have_soc = !ld.section("soc").IsNull() &&
+                        ld.read_with_preset("soc", "hardware", hw::soc_schema(), soc_params);
+  const bool have_model =
+      !ld.section("model").IsNull() &&
+      ld.read_with_preset("model", "models", model::model_schema(), model_params);
+  if (have_soc) ld.convert("soc", [&] { s.soc = hw::soc_spec_from_params(soc_params); });
+  if (have_model)
+    ld.convert("model", [&] { s.model = model::model_spec_from_params(model_params); });
+  ld.read_selection(ld.section("flow_scheduling"), "flow_scheduling", "policy", "agent_xpu",
+                    catalogs.flow_scheduling, s.policy);
+  const Params workload = ld.plain("workload", workload::agent_workload_schema());
+  diag.throw_if_any();
+  // The weights live in the shared DDR; KV growth is not bounded (docs/soc.md).
+  if (s.model.weight_bytes() > s.soc.ddr_bytes)
+    diag.error(doc.locate(ld.section("model"), "model"), "model",
+               "weights of '" + s.model.name + "' (" +
+                   report::format_fixed(s.model.weight_bytes() / 1e9, 1) +
+                   " GB) do not fit the SoC's shared DDR (" +
+                   report::format_fixed(s.soc.ddr_bytes / 1e9, 1) +
+                   " GB); use a smaller model or narrower dtype (e.g. dtype: int4)");
+  diag.throw_if_any();
+
+  s.name = top.string("name").empty() ? doc.path().stem().string() : top.string("name");
+  s.seed = static_cast<std::uint64_t>(top.integer("seed"));
+  s.horizon_s = top.real("horizon_s");
+  ld.convert("workload", [&] {
+    s.flows = workload::load_agent_flows(workload, s.seed, doc.path().parent_path());
+  });
+  diag.throw_if_any();
+  s.resolved = {{"scenario", top},
+                {"soc", soc_params},
+                {"model", model_params},
+                {"flow_scheduling", s.policy.params},
+                {"workload", workload}};
+  return std::make_unique<SocScenario>(std::move(s), catalogs);
+}
+
+}  // namespace xpusim::scenario
