@@ -3,6 +3,8 @@
 
 Usage: serving_batching.py RESULTS_CSV OUTPUT_PNG
 Each line is the mean over seeds; the band spans the seeds' minimum to maximum.
+Also prints, per policy, Sarathi-Serve's capacity measure: the highest swept load whose P99 TBT
+(mean over seeds) stays within the TBT SLO of the base scenario (docs/reproductions.md quotes it).
 """
 import sys
 
@@ -44,6 +46,19 @@ def main(results_csv, output_png):
     fig.suptitle(f"Llama-3-8B on one A100, prompt-heavy load (mean of {seeds} seeds, band = min..max)")
     fig.tight_layout()
     fig.savefig(output_png, dpi=120)
+    print_capacity(df)
+
+
+def print_capacity(df):
+    slo = df["goodput.slo_tpot_s"].iloc[0]
+    print(f"capacity = highest load (req/s) with mean P99 TBT <= {slo} s:")
+    for policy, group in df.groupby(POLICY, sort=True):
+        p99 = group.groupby(LOAD)["tbt_s.p99"].mean().sort_index()
+        within = p99[p99 <= slo]
+        # Below the first swept load the capacity is unknown, not zero.
+        top = f"{within.index.max():g}" if len(within) else f"< {p99.index.min():g}"
+        note = " (every swept load)" if len(within) == len(p99) else ""
+        print(f"  {policy:10s} {top}{note}")
 
 
 if __name__ == "__main__":
