@@ -62,6 +62,14 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("dirs", merge_dirs, "shard output directories")->required();
   merge_cmd->add_option("-o,--out", merge_out, "merged output directory")->required();
 
+  RegressArgs regress;
+  CLI::App* regress_cmd = app.add_subcommand(
+      "regress", "check key metrics of regression cases against committed expectations");
+  regress_cmd->add_option("paths", regress.paths, "case files or directories (default: tests/regression)");
+  regress_cmd->add_flag("--update", regress.update, "rewrite the expectations with this build's values");
+  regress_cmd->add_option("--set", regress.overrides, "override a key in every case: dotted.key=value")
+      ->take_all()->allow_extra_args(false);
+
   CLI11_PARSE(app, argc, argv);
 
   auto logger = spdlog::stderr_color_st("xpusim");
@@ -76,6 +84,7 @@ int main(int argc, char** argv) {
   if (*val_cmd) return validate_command(files, validate_overrides);
   if (*list_cmd) return list_command(family);
   if (*trace_cmd) return trace_command(trace);
+  if (*regress_cmd) return regress_command(regress);
   if (*merge_cmd) return sweep_merge_command(merge_dirs, merge_out);
   if (*sweep_cmd) {
     if (sweep.file.empty()) {

@@ -47,4 +47,14 @@ int sweep_command(const SweepArgs& args);
 // `xpusim sweep merge DIR... -o OUT`: joins the output directories of shards of one sweep.
 int sweep_merge_command(const std::vector<std::string>& dirs, const std::string& out_dir);
 
+// `xpusim regress [PATH...] [--update] [--set k=v]`: runs regression cases (files, or the
+// *.yaml of directories; default tests/regression) and compares key metrics with their committed
+// expectations; exit 1 when any moved out of tolerance. --update rewrites the expectations.
+struct RegressArgs {
+  std::vector<std::string> paths;
+  std::vector<std::string> overrides;  // applied to every case after its own `set:`
+  bool update = false;
+};
+int regress_command(const RegressArgs& args);
+
 }  // namespace xpusim::cli
