@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("-j,--jobs", sweep.jobs, "points run in parallel (default: one per core)")
       ->check(CLI::NonNegativeNumber);
   sweep_cmd->add_option("--shard", sweep.shard, "run only points with index % N == I (I/N, 0-based)");
-  sweep_cmd->add_option("--set", sweep.overrides, "override a key in every point: dotted.key=value")
+  sweep_cmd->add_option("--set", sweep.overrides, "override a key in every point (its own axis values win): dotted.key=value")
       ->take_all()->allow_extra_args(false);
   sweep_cmd->add_flag("--reduced", sweep.reduced, "also apply the sweep file's `reduced:` overrides");
   sweep_cmd->add_flag("--mpi", sweep.mpi, "share the points among the ranks of an MPI job");
