@@ -141,7 +141,8 @@ void read_points(const YamlDocument& doc, const YAML::Node& node, RawSweep& raw,
   }
 }
 
-RawSweep read_raw(const YamlDocument& doc, std::filesystem::path& base, Diagnostics& diag) {
+RawSweep read_raw(const YamlDocument& doc, std::filesystem::path& base, bool check_base,
+                  Diagnostics& diag) {
   RawSweep raw;
   const YAML::Node& root = doc.root();
   for (auto it = root.begin(); it != root.end(); ++it) {
@@ -158,6 +159,9 @@ RawSweep read_raw(const YamlDocument& doc, std::filesystem::path& base, Diagnost
                                   : "expected a scenario file path");
   else
     base = doc.path().parent_path() / base_node.Scalar();
+  if (check_base && !base.empty() && !std::filesystem::is_regular_file(base))
+    diag.error(doc.locate(base_node, "base"), "base",
+               "no such scenario file '" + base.string() + "' (the path is relative to the sweep file)");
   const YAML::Node axes = SectionReader::child(root, "axes");
   const YAML::Node points = SectionReader::child(root, "points");
   if (axes.IsNull() && points.IsNull())
@@ -204,7 +208,7 @@ SweepSpec parse_sweep_spec(const std::string& text, const std::filesystem::path&
   Diagnostics diag;
   SweepSpec spec;
   spec.file = as_path;
-  const RawSweep raw = read_raw(doc, spec.base, diag);
+  const RawSweep raw = read_raw(doc, spec.base, options.check_base_exists, diag);
   diag.throw_if_any();
 
   for (const auto& [k, v] : raw.set) spec.common_overrides.push_back(k + "=" + v);
@@ -249,7 +253,9 @@ SweepSpec load_sweep_spec(const std::filesystem::path& file, const SweepLoadOpti
   if (!in) throw ScenarioError({file.string() + ": cannot read file (missing or unreadable)"});
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_sweep_spec(text.str(), file, options);
+  SweepLoadOptions checked = options;
+  checked.check_base_exists = true;
+  return parse_sweep_spec(text.str(), file, checked);
 }
 
 std::vector<SweepPoint> shard_points(const std::vector<SweepPoint>& points, std::size_t shard,

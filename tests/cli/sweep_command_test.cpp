@@ -186,6 +186,11 @@ TEST_F(SweepCli, BadSweepFileAndBadShardAreInputAndUsageErrors) {
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_NE(o.err.find("bad.yaml:2:13: key 'axes.a.b': expected a non-empty list"), std::string::npos)
       << o.err;
+  std::ofstream(f) << "# a sweep\nbase: no_such.yaml\npoints: [{a.b: 1}]\n";
+  const auto missing = xpusim("sweep " + f.string());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("bad.yaml:2:7: key 'base': no such scenario file"), std::string::npos)
+      << missing.err;
   EXPECT_EQ(xpusim("sweep " + grid().string() + " --shard 2/2").exit_code, 2);
   EXPECT_EQ(xpusim("sweep").exit_code, 2);
 }

@@ -39,10 +39,11 @@ struct SweepSpec {
 struct SweepLoadOptions {
   std::vector<std::string> extra_overrides;  // command-line `--set`, applied after `set:`
   bool reduced = false;                      // also apply the file's `reduced:` overrides
+  bool check_base_exists = false;            // report a missing base file at `base:`
 };
 
 // Parses and expands a sweep file. Every problem is reported with its file:line:col;
-// throws ScenarioError when any was found.
+// throws ScenarioError when any was found. load_sweep_spec also checks that the base exists.
 SweepSpec load_sweep_spec(const std::filesystem::path& file, const SweepLoadOptions& options);
 SweepSpec parse_sweep_spec(const std::string& text, const std::filesystem::path& as_path,
                            const SweepLoadOptions& options);
