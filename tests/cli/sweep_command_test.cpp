@@ -16,19 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::run_xpusim;
+using testing::csv_rows;
 using testing::slurp;
-
-std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells;
-    std::istringstream l(line);
-    for (std::string c; std::getline(l, c, ',');) cells.push_back(c);
-    rows.push_back(cells);
-  }
-  return rows;
-}
 
 class SweepCli : public ::testing::Test {
  protected:
