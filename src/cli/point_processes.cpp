@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
 
@@ -36,6 +37,37 @@ std::string error_lines(const std::filesystem::path& log) {
       }
   }
   return errors.empty() ? last : errors;
+}
+
+// Set by the SIGINT handler while points run. A signal handler can only reach a flag like this,
+// so it is the one file-local static here.
+volatile std::sig_atomic_t g_interrupt_requested = 0;
+extern "C" void on_sigint(int) { g_interrupt_requested = 1; }
+
+// Catches Ctrl-C for the sweep's lifetime (the children, in the same process group, get it too
+// and stop), so the sweep can still write results.csv for what finished. Restores the old action.
+class SigintGuard {
+ public:
+  SigintGuard() {
+    g_interrupt_requested = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: waitpid returns EINTR
+    sigaction(SIGINT, &sa, &old_);
+  }
+  ~SigintGuard() { sigaction(SIGINT, &old_, nullptr); }
+  SigintGuard(const SigintGuard&) = delete;
+  SigintGuard& operator=(const SigintGuard&) = delete;
+
+ private:
+  struct sigaction old_ {};
+};
+
+// A child stopped by Ctrl-C: killed by SIGINT, or exiting 130 (128 + SIGINT) from a handler.
+bool interrupted(int status) {
+  return (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) ||
+         (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT);
 }
 
 }  // namespace
@@ -93,9 +125,17 @@ void run_point_processes(const std::filesystem::path& base,
                          const std::filesystem::path& points_dir, int jobs,
                          const std::function<void(const scenario::SweepPoint&, bool)>& on_done) {
   const auto exe = self_executable();
+  const SigintGuard guard;
   std::map<int, std::size_t> running;  // pid -> position in `points`
   std::size_t next = 0;
+  const auto stop_starting = [&] {
+    if (next >= points.size()) return;
+    std::cerr << "interrupted: " << points.size() - next
+              << " points not started; run the same command again to resume\n";
+    next = points.size();
+  };
   while (next < points.size() || !running.empty()) {
+    if (g_interrupt_requested) stop_starting();
     while (next < points.size() && static_cast<int>(running.size()) < std::max(jobs, 1)) {
       running[spawn_point(exe, base, points[next], points_dir / points[next].id)] = next;
       ++next;
@@ -110,6 +150,8 @@ void run_point_processes(const std::filesystem::path& base,
     if (it == running.end()) continue;  // not one of ours
     const scenario::SweepPoint& p = points[it->second];
     running.erase(it);
+    // Ctrl-C reaches the whole process group: stop starting points, let the running ones end.
+    if (interrupted(status)) stop_starting();
     on_done(p, settle_point(points_dir / p.id, status));
   }
 }

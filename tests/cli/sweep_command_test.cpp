@@ -2,7 +2,12 @@
 // merge and MPI ranks all produce the same results.csv.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <algorithm>
 #include <cstring>
@@ -123,6 +128,53 @@ set: {horizon_s: 0}
   rows = csv_rows(slurp(dir / "a" / "results.csv"));
   for (std::size_t r = 1; r < rows.size(); ++r) EXPECT_EQ(rows[r][1], "ok");
   EXPECT_FALSE(fs::exists(dir / "a" / "points" / rows[2][0] / "error.txt"));
+}
+
+TEST_F(SweepCli, CtrlCStopsStartingPointsAndStillWritesResults) {
+  const auto f = sweep("quickstart.yaml", R"(points:
+  - {workload.num_requests: 300001, workload.rate_per_s: 20}
+  - {workload.num_requests: 300002, workload.rate_per_s: 20}
+  - {workload.num_requests: 20}
+  - {workload.num_requests: 30}
+set: {horizon_s: 0}
+)");
+  const fs::path out = dir / "a", log = dir / "sweep.log";
+  // Its own process group with Ctrl-C's default action, as in a terminal.
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setpgid(0, 0);
+    signal(SIGINT, SIG_DFL);
+    freopen(log.c_str(), "w", stderr);
+    execl(XPUSIM_BINARY, XPUSIM_BINARY, "sweep", f.c_str(), "-j", "2", "-o", out.c_str(), nullptr);
+    _exit(127);
+  }
+  setpgid(pid, pid);
+  const auto started = [&] {
+    int n = 0;
+    if (fs::exists(out / "points"))
+      for (const auto& e : fs::directory_iterator(out / "points")) n += fs::exists(e.path() / "run.log");
+    return n;
+  };
+  for (int i = 0; i < 200 && started() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(started(), 2);
+  kill(-pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << slurp(log);
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_NE(slurp(log).find("interrupted: 2 points not started"), std::string::npos) << slurp(log);
+  const auto rows = csv_rows(slurp(out / "results.csv"));
+  ASSERT_EQ(rows.size(), 5u);
+  // The running points stopped (how `run` reports Ctrl-C is its own business) ...
+  for (int r : {1, 2}) {
+    EXPECT_EQ(rows[r][1], "failed");
+    EXPECT_NE(rows[r][2], "not run");
+    EXPECT_FALSE(fs::exists(out / "points" / rows[r][0] / "summary.json"));
+  }
+  // ... and the others never started.
+  EXPECT_EQ(rows[3][2], "not run");
+  EXPECT_EQ(rows[4][2], "not run");
 }
 
 TEST_F(SweepCli, ShardsMergedGiveTheSameResultsAsOneRun) {

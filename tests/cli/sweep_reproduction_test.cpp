@@ -47,6 +47,16 @@ TEST(SweepReproduction, SarathiKeepsTailTbtFlatWhereVllmAndOrcaStall) {
   EXPECT_LT(tbt("sarathi", 5.0), 1.5 * tbt("sarathi", 1.0));
   // The price: at the highest load a chunked prompt reaches its first token later.
   EXPECT_GT(ttft("sarathi", 5.0), ttft("vllm", 5.0));
+
+  // The figure script draws these results (when the Debian pandas/matplotlib are installed).
+  if (std::system("/usr/bin/python3 -c 'import pandas, matplotlib' >/dev/null 2>&1") == 0) {
+    const fs::path png = dir / "sb.png";
+    const auto fig = std::system(("/usr/bin/python3 scripts/figures/serving_batching.py " +
+                                  (dir / "sb" / "results.csv").string() + " " + png.string() +
+                                  " >/dev/null").c_str());
+    EXPECT_EQ(fig, 0);
+    EXPECT_EQ(testing::slurp(png).substr(0, 4), "\x89PNG");
+  }
   fs::remove_all(dir);
 }
 

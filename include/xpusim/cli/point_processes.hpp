@@ -25,7 +25,8 @@ int spawn_point(const std::filesystem::path& exe, const std::filesystem::path& b
 bool settle_point(const std::filesystem::path& dir, int status);
 
 // Runs `points` (each in points_dir/<id>), `jobs` at a time; calls on_done(point, ok) as each
-// finishes, in completion order.
+// finishes, in completion order. When a point ends by Ctrl-C (SIGINT, or exit code 130), starts
+// no further points: the sweep ends with those not run, and a re-run resumes.
 void run_point_processes(const std::filesystem::path& base,
                          const std::vector<scenario::SweepPoint>& points,
                          const std::filesystem::path& points_dir, int jobs,
