@@ -47,7 +47,8 @@ void report_done(const Points& todo, long long i, const std::filesystem::path& o
 }
 
 // Rank 0: serves requests for work and keeps one point of its own running, polling both.
-void coordinate(const std::filesystem::path& base, const Points& todo, const std::filesystem::path& out, int ranks, bool quiet) {
+void coordinate(const std::filesystem::path& base, const Points& todo,
+                const std::filesystem::path& out, int ranks, bool quiet) {
   const auto exe = self_executable();
   const auto dir = [&](std::size_t i) { return out / "points" / todo[i].id; };
   std::size_t next = 0, done = 0;
@@ -61,7 +62,8 @@ void coordinate(const std::filesystem::path& base, const Points& todo, const std
     MPI_Iprobe(MPI_ANY_SOURCE, kTagRequest, MPI_COMM_WORLD, &flag, &st);
     if (flag) {
       long long finished = -1;
-      MPI_Recv(&finished, 1, MPI_LONG_LONG, st.MPI_SOURCE, kTagRequest, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      MPI_Recv(&finished, 1, MPI_LONG_LONG, st.MPI_SOURCE, kTagRequest, MPI_COMM_WORLD,
+               MPI_STATUS_IGNORE);
       if (finished >= 0) report_done(todo, finished, out, quiet, done);
       long long give = next < todo.size() ? static_cast<long long>(next++) : -1;
       if (give < 0) --workers;

@@ -110,8 +110,8 @@ bool settle_point(const std::filesystem::path& dir, int status) {
   if (exited_ok && scenario::point_complete(dir)) return true;
   std::string why = error_lines(dir / "run.log");
   if (WIFSIGNALED(status))
-    why = "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) +
-          ")" + (why.empty() ? "" : ": " + why);
+    why = "killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+          strsignal(WTERMSIG(status)) + ")" + (why.empty() ? "" : ": " + why);
   else if (why.empty())
     why = "exited with code " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1);
   report::AtomicFile err(dir / scenario::kPointErrorFile);

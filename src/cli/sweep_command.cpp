@@ -33,7 +33,8 @@ int sweep_command(const SweepArgs& args) {
     scenario::SweepSpec spec = scenario::load_sweep_spec(args.file, load);
     std::size_t shard = 0, shards = 1;
     if (!args.shard.empty() && !scenario::parse_shard(args.shard, shard, shards)) {
-      std::cerr << "error: --shard '" << args.shard << "': expected I/N with 0 <= I < N, e.g. 0/4\n";
+      std::cerr << "error: --shard '" << args.shard
+                << "': expected I/N with 0 <= I < N, e.g. 0/4\n";
       return kExitUsage;
     }
     const std::filesystem::path out =
@@ -49,18 +50,22 @@ int sweep_command(const SweepArgs& args) {
     for (const auto& p : mine)
       if (!scenario::point_complete(out / "points" / p.id)) todo.push_back(p);
     if (!args.quiet)
-      std::cerr << spec.points.size() << " points" << (shards > 1 ? " (shard " + args.shard + ": " + std::to_string(mine.size()) + ")" : "")
+      std::cerr << spec.points.size() << " points"
+                << (shards > 1 ? " (shard " + args.shard + ": " + std::to_string(mine.size()) + ")"
+                               : "")
                 << ", " << mine.size() - todo.size() << " already complete, running " << todo.size()
                 << " with -j " << (args.jobs > 0 ? args.jobs : default_jobs()) << "\n";
     std::size_t done = 0;
-    run_point_processes(spec.base, todo, out / "points", args.jobs > 0 ? args.jobs : default_jobs(),
-                        [&](const scenario::SweepPoint& p, bool ok) {
-                          ++done;
-                          if (args.quiet && ok) return;
-                          std::cerr << "[" << done << "/" << todo.size() << "] " << p.id << ": "
-                                    << (ok ? "ok" : "FAILED: " + scenario::read_point_outcome(out / "points" / p.id).error)
-                                    << "\n";
-                        });
+    run_point_processes(
+        spec.base, todo, out / "points", args.jobs > 0 ? args.jobs : default_jobs(),
+        [&](const scenario::SweepPoint& p, bool ok) {
+          ++done;
+          if (args.quiet && ok) return;
+          std::cerr << "[" << done << "/" << todo.size() << "] " << p.id << ": "
+                    << (ok ? "ok"
+                           : "FAILED: " + scenario::read_point_outcome(out / "points" / p.id).error)
+                    << "\n";
+        });
     return write_results(out, spec.param_keys, mine, args.quiet);
   } catch (const scenario::ScenarioError& e) {
     for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";

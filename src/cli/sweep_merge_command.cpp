@@ -38,8 +38,8 @@ int sweep_merge_command(const std::vector<std::string>& dir_names, const std::st
     const scenario::SweepSpec spec = read_manifest(dirs.front());
     for (std::size_t i = 1; i < dirs.size(); ++i)
       if (!same_points(spec, read_manifest(dirs[i])))
-        throw Error(dirs[i].string() + ": not a shard of the same sweep as " + dirs.front().string() +
-                    " (its points or parameters differ)");
+        throw Error(dirs[i].string() + ": not a shard of the same sweep as " +
+                    dirs.front().string() + " (its points or parameters differ)");
     const std::filesystem::path out(out_dir);
     std::filesystem::create_directories(out / "points");
     for (const auto& p : spec.points) {

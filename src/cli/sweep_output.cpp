@@ -45,8 +45,8 @@ int write_results(const std::filesystem::path& out, const std::vector<std::strin
   csv.commit();
   if (!quiet || failed > 0)
     std::cerr << points.size() - failed << " of " << points.size() << " points ok"
-              << (failed > 0 ? ", " + std::to_string(failed) + " failed" : std::string()) << "; results in "
-              << (out / "results.csv").string() << "\n";
+              << (failed > 0 ? ", " + std::to_string(failed) + " failed" : std::string())
+              << "; results in " << (out / "results.csv").string() << "\n";
   return failed == 0 ? kExitOk : kExitInput;
 }
 

@@ -44,7 +44,8 @@ Expectation read_expectation(const YamlDocument& doc, const std::string& metric,
   e.metric = metric;
   const std::string where = "expect." + metric;
   if (!node.IsMap()) {
-    diag.error(doc.locate(node, where), where, "expected {value: V, rel_tol: R and/or abs_tol: A, reason: WHY}");
+    diag.error(doc.locate(node, where), where,
+               "expected {value: V, rel_tol: R and/or abs_tol: A, reason: WHY}");
     return e;
   }
   for (auto it = node.begin(); it != node.end(); ++it)
@@ -52,25 +53,33 @@ Expectation read_expectation(const YamlDocument& doc, const std::string& metric,
       diag.error(doc.locate(it->first, where), where + "." + it->first.Scalar(),
                  "unknown key (expected one of: " + known(kExpectKeys) + ")");
   const auto child = [&](const char* k) { return SectionReader::child(node, k); };
-  if (child("value").IsNull()) diag.error(doc.locate(node, where), where + ".value", "missing required key (a number)");
-  else read_number(doc, child("value"), where + ".value", e.value, diag);
-  if (!child("rel_tol").IsNull()) read_number(doc, child("rel_tol"), where + ".rel_tol", e.rel_tol, diag);
-  if (!child("abs_tol").IsNull()) read_number(doc, child("abs_tol"), where + ".abs_tol", e.abs_tol, diag);
+  if (child("value").IsNull())
+    diag.error(doc.locate(node, where), where + ".value", "missing required key (a number)");
+  else
+    read_number(doc, child("value"), where + ".value", e.value, diag);
+  if (!child("rel_tol").IsNull())
+    read_number(doc, child("rel_tol"), where + ".rel_tol", e.rel_tol, diag);
+  if (!child("abs_tol").IsNull())
+    read_number(doc, child("abs_tol"), where + ".abs_tol", e.abs_tol, diag);
   if (e.rel_tol < 0 || e.abs_tol < 0)
     diag.error(doc.locate(node, where), where, "tolerances must be >= 0");
   if (child("rel_tol").IsNull() && child("abs_tol").IsNull())
-    diag.error(doc.locate(node, where), where,
-               "give rel_tol and/or abs_tol (0 for an exact match), so the tolerance is a decision");
+    diag.error(
+        doc.locate(node, where), where,
+        "give rel_tol and/or abs_tol (0 for an exact match), so the tolerance is a decision");
   if (!child("reason").IsScalar() || child("reason").Scalar().empty())
-    diag.error(doc.locate(node, where), where + ".reason", "missing: one line saying why this tolerance");
-  else e.reason = child("reason").Scalar();
+    diag.error(doc.locate(node, where), where + ".reason",
+               "missing: one line saying why this tolerance");
+  else
+    e.reason = child("reason").Scalar();
   return e;
 }
 
 // Summary keys may themselves contain dots (device names "inst0.gpu0"), so at each level every
 // prefix of the remaining dotted key that ends at a dot is tried, longest first.
 std::optional<double> metric_of(const nlohmann::json& node, const std::string& rest) {
-  if (rest.empty()) return node.is_number() ? std::optional<double>(node.get<double>()) : std::nullopt;
+  if (rest.empty())
+    return node.is_number() ? std::optional<double>(node.get<double>()) : std::nullopt;
   if (!node.is_object()) return std::nullopt;
   for (std::size_t cut = rest.size();;) {
     const std::string head = rest.substr(0, cut);
@@ -101,7 +110,8 @@ std::string quoted(const std::string& s) {
 
 }  // namespace
 
-RegressionCase parse_regression_case(const std::string& text, const std::filesystem::path& as_path) {
+RegressionCase parse_regression_case(const std::string& text,
+                                     const std::filesystem::path& as_path) {
   const YamlDocument doc = YamlDocument::parse(text, as_path);
   Diagnostics diag;
   RegressionCase c;
@@ -111,13 +121,17 @@ RegressionCase parse_regression_case(const std::string& text, const std::filesys
     if (std::find(kCaseKeys.begin(), kCaseKeys.end(), it->first.Scalar()) == kCaseKeys.end())
       diag.error(doc.locate(it->first, it->first.Scalar()), it->first.Scalar(),
                  "unknown key (expected one of: " + known(kCaseKeys) + ")");
-  if (const auto d = SectionReader::child(root, "description"); d.IsScalar()) c.description = d.Scalar();
+  if (const auto d = SectionReader::child(root, "description"); d.IsScalar())
+    c.description = d.Scalar();
   const auto scenario = SectionReader::child(root, "scenario");
   if (!scenario.IsScalar() || scenario.Scalar().empty())
-    diag.error(doc.locate(scenario, "scenario"), "scenario", "missing: the scenario file, relative to this case");
-  else c.scenario = scenario.Scalar();
+    diag.error(doc.locate(scenario, "scenario"), "scenario",
+               "missing: the scenario file, relative to this case");
+  else
+    c.scenario = scenario.Scalar();
   if (const auto set = SectionReader::child(root, "set"); !set.IsNull()) {
-    if (!set.IsMap()) diag.error(doc.locate(set, "set"), "set", "expected a map of dotted.key: value");
+    if (!set.IsMap())
+      diag.error(doc.locate(set, "set"), "set", "expected a map of dotted.key: value");
     else
       for (auto it = set.begin(); it != set.end(); ++it) {
         YAML::Emitter out;
@@ -129,7 +143,8 @@ RegressionCase parse_regression_case(const std::string& text, const std::filesys
   }
   const auto expect = SectionReader::child(root, "expect");
   if (!expect.IsMap() || expect.size() == 0)
-    diag.error(doc.locate(expect, "expect"), "expect", "expected a map of metric: {value, rel_tol/abs_tol, reason}");
+    diag.error(doc.locate(expect, "expect"), "expect",
+               "expected a map of metric: {value, rel_tol/abs_tol, reason}");
   else
     for (auto it = expect.begin(); it != expect.end(); ++it)
       c.expect.push_back(read_expectation(doc, it->first.Scalar(), it->second, diag));
@@ -173,7 +188,8 @@ std::string describe_checks(const std::vector<MetricCheck>& checks, bool only_fa
   for (const auto& m : checks) {
     if (only_failed && m.ok) continue;
     const Expectation& e = m.expected;
-    os << "  " << (m.ok ? "ok  " : "FAIL") << " " << e.metric << ": expected " << number_text(e.value);
+    os << "  " << (m.ok ? "ok  " : "FAIL") << " " << e.metric << ": expected "
+       << number_text(e.value);
     if (e.rel_tol > 0) os << " ± " << number_text(e.rel_tol * 100) << "%";
     if (e.abs_tol > 0 || e.rel_tol == 0) os << " ± " << number_text(e.abs_tol);
     os << ", got ";
@@ -183,7 +199,8 @@ std::string describe_checks(const std::vector<MetricCheck>& checks, bool only_fa
       os << number_text(*m.actual);
       if (e.value != 0) {
         char rel[32];
-        std::snprintf(rel, sizeof rel, " (%+.2f%%)", (*m.actual - e.value) / std::fabs(e.value) * 100);
+        std::snprintf(rel, sizeof rel, " (%+.2f%%)",
+                      (*m.actual - e.value) / std::fabs(e.value) * 100);
         os << rel;
       }
     }
@@ -194,7 +211,8 @@ std::string describe_checks(const std::vector<MetricCheck>& checks, bool only_fa
 
 std::string updated_case_text(const RegressionCase& c, const nlohmann::json& summary) {
   std::ostringstream os;
-  os << "# Regression case: `xpusim regress` checks it; `xpusim regress --update` rewrote the values.\n";
+  os << "# Regression case: `xpusim regress` checks it; `xpusim regress --update` rewrote the "
+        "values.\n";
   if (!c.description.empty()) os << "description: " << quoted(c.description) << "\n";
   os << "scenario: " << quoted(c.scenario) << "\n";
   if (!c.overrides.empty()) {

@@ -53,7 +53,8 @@ PointOutcome read_point_outcome(const std::filesystem::path& point_dir) {
   }
   if (std::filesystem::is_regular_file(point_dir / kPointErrorFile)) {
     o.error = read_text(point_dir / kPointErrorFile);
-    while (!o.error.empty() && (o.error.back() == '\n' || o.error.back() == ' ')) o.error.pop_back();
+    while (!o.error.empty() && (o.error.back() == '\n' || o.error.back() == ' '))
+      o.error.pop_back();
     if (o.error.empty()) o.error = "failed (no message)";
   } else {
     o.error = "not run";
@@ -105,8 +106,10 @@ std::string results_csv(const std::vector<std::string>& param_keys,
       csv << "," << csv_field(value);
     }
     std::string seed;
-    if (p.seed) seed = std::to_string(*p.seed);
-    else if (o.ok && o.summary.contains("seed")) seed = scalar_text(o.summary["seed"]);
+    if (p.seed)
+      seed = std::to_string(*p.seed);
+    else if (o.ok && o.summary.contains("seed"))
+      seed = scalar_text(o.summary["seed"]);
     csv << "," << seed;
     for (const auto& k : metric_keys) {
       const auto it = metrics[i].find(k);

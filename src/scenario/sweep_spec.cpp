@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/scenario/section_reader.hpp"
@@ -15,8 +15,8 @@ namespace xpusim::scenario {
 
 namespace {
 
-const std::vector<std::string> kSweepKeys = {"base", "description", "axes", "points",
-                                             "seeds", "set", "reduced"};
+const std::vector<std::string> kSweepKeys = {"base",  "description", "axes",   "points",
+                                             "seeds", "set",         "reduced"};
 
 // A value as YAML text that `--set key=TEXT` parses back to the same node.
 std::string yaml_text(const YAML::Node& node) {
@@ -56,8 +56,8 @@ std::string point_id(const SweepPoint& p, const std::filesystem::path& base) {
   std::string slug;
   for (const auto& [key, value] : p.params) {
     const auto dot = key.rfind('.');
-    slug += (slug.empty() ? "" : "_") + slug_of(key.substr(dot == std::string::npos ? 0 : dot + 1)) +
-            "-" + slug_of(value);
+    slug += (slug.empty() ? "" : "_") +
+            slug_of(key.substr(dot == std::string::npos ? 0 : dot + 1)) + "-" + slug_of(value);
   }
   if (p.seed) slug += (slug.empty() ? "" : "_") + std::string("seed-") + std::to_string(*p.seed);
   if (slug.size() > 64) slug.resize(64);
@@ -123,21 +123,25 @@ void read_seeds(const YamlDocument& doc, const YAML::Node& node, RawSweep& raw, 
     decl.name = "seed";
     decl.type = ParamType::Int;
     if (!convert_scalar(s, decl, v, why) || std::get<std::int64_t>(v) < 0) {
-      diag.error(doc.locate(s, "seeds"), "seeds", "expected an integer >= 0, got '" + yaml_text(s) + "'");
+      diag.error(doc.locate(s, "seeds"), "seeds",
+                 "expected an integer >= 0, got '" + yaml_text(s) + "'");
       continue;
     }
     raw.seeds.push_back(static_cast<std::uint64_t>(std::get<std::int64_t>(v)));
   }
 }
 
-void read_points(const YamlDocument& doc, const YAML::Node& node, RawSweep& raw, Diagnostics& diag) {
+void read_points(const YamlDocument& doc, const YAML::Node& node, RawSweep& raw,
+                 Diagnostics& diag) {
   if (!node.IsSequence() || node.size() == 0) {
-    diag.error(doc.locate(node, "points"), "points", "expected a non-empty list of maps {dotted.key: value}");
+    diag.error(doc.locate(node, "points"), "points",
+               "expected a non-empty list of maps {dotted.key: value}");
     return;
   }
   for (const auto& p : node) {
     std::vector<std::pair<std::string, std::string>> assignments;
-    if (read_assignments(doc, p, "points", assignments, diag)) raw.points.push_back(std::move(assignments));
+    if (read_assignments(doc, p, "points", assignments, diag))
+      raw.points.push_back(std::move(assignments));
   }
 }
 
@@ -150,22 +154,26 @@ RawSweep read_raw(const YamlDocument& doc, std::filesystem::path& base, bool che
     if (std::find(kSweepKeys.begin(), kSweepKeys.end(), key) != kSweepKeys.end()) continue;
     std::string known;
     for (const auto& k : kSweepKeys) known += (known.empty() ? "" : ", ") + k;
-    diag.error(doc.locate(it->first, key), key, "unknown sweep key (expected one of: " + known + ")");
+    diag.error(doc.locate(it->first, key), key,
+               "unknown sweep key (expected one of: " + known + ")");
   }
   const YAML::Node base_node = SectionReader::child(root, "base");
   if (base_node.IsNull() || !base_node.IsScalar() || base_node.Scalar().empty())
     diag.error(doc.locate(base_node, "base"), "base",
-               base_node.IsNull() ? "missing required key (the base scenario file, relative to this sweep file)"
-                                  : "expected a scenario file path");
+               base_node.IsNull()
+                   ? "missing required key (the base scenario file, relative to this sweep file)"
+                   : "expected a scenario file path");
   else
     base = doc.path().parent_path() / base_node.Scalar();
   if (check_base && !base.empty() && !std::filesystem::is_regular_file(base))
-    diag.error(doc.locate(base_node, "base"), "base",
-               "no such scenario file '" + base.string() + "' (the path is relative to the sweep file)");
+    diag.error(
+        doc.locate(base_node, "base"), "base",
+        "no such scenario file '" + base.string() + "' (the path is relative to the sweep file)");
   const YAML::Node axes = SectionReader::child(root, "axes");
   const YAML::Node points = SectionReader::child(root, "points");
   if (axes.IsNull() && points.IsNull())
-    diag.error(doc.locate(root, ""), "axes", "a sweep needs 'axes' (a grid), 'points' (a list) or both");
+    diag.error(doc.locate(root, ""), "axes",
+               "a sweep needs 'axes' (a grid), 'points' (a list) or both");
   if (!axes.IsNull()) read_axes(doc, axes, raw, diag);
   if (!points.IsNull()) read_points(doc, points, raw, diag);
   if (const YAML::Node seeds = SectionReader::child(root, "seeds"); !seeds.IsNull())
@@ -225,8 +233,9 @@ SweepSpec parse_sweep_spec(const std::string& text, const std::filesystem::path&
 
   std::map<std::string, std::size_t> seen;
   const std::vector<std::optional<std::uint64_t>> seeds =
-      raw.seeds.empty() ? std::vector<std::optional<std::uint64_t>>{std::nullopt}
-                        : std::vector<std::optional<std::uint64_t>>(raw.seeds.begin(), raw.seeds.end());
+      raw.seeds.empty()
+          ? std::vector<std::optional<std::uint64_t>>{std::nullopt}
+          : std::vector<std::optional<std::uint64_t>>(raw.seeds.begin(), raw.seeds.end());
   for (const auto& combo : combinations(raw)) {
     for (const auto& seed : seeds) {
       SweepPoint p;
@@ -271,7 +280,8 @@ bool parse_shard(const std::string& text, std::size_t& shard, std::size_t& shard
   if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) return false;
   const std::string a = text.substr(0, slash), b = text.substr(slash + 1);
   const auto digits = [](const std::string& s) {
-    return s.size() <= 9 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return s.size() <= 9 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
   if (!digits(a) || !digits(b)) return false;
   shard = std::stoul(a);

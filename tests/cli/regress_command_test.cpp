@@ -16,9 +16,9 @@ using testing::slurp;
 
 class Regress : public ::testing::Test {
  protected:
-  fs::path dir = fs::temp_directory_path() /
-                 ("xpusim_regress_" + std::to_string(::getpid()) + "_" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::path dir =
+      fs::temp_directory_path() / ("xpusim_regress_" + std::to_string(::getpid()) + "_" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
   void SetUp() override { fs::create_directories(dir); }
   void TearDown() override { fs::remove_all(dir); }
 };
@@ -34,7 +34,8 @@ TEST_F(Regress, CommittedCasesAreWithinTolerance) {
 // its budget accounting would do) stalls decodes behind whole prompts again: the case must fail
 // on the tail TBT, saying expected vs got.
 TEST_F(Regress, CatchesABrokenSarathiBudget) {
-  const auto o = run_xpusim("regress tests/regression/batching_sarathi.yaml --set batching.chunk_size=8192", dir);
+  const auto o = run_xpusim(
+      "regress tests/regression/batching_sarathi.yaml --set batching.chunk_size=8192", dir);
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
   EXPECT_NE(o.out.find("FAIL tests/regression/batching_sarathi.yaml"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("FAIL tbt_s.p99: expected "), std::string::npos) << o.out;
@@ -52,7 +53,8 @@ TEST_F(Regress, UpdateRewritesTheExpectationsThenTheyPass) {
   EXPECT_EQ(run_xpusim("regress " + c.string(), dir).exit_code, 1);
   const auto u = run_xpusim("regress --update " + c.string(), dir);
   ASSERT_EQ(u.exit_code, 0) << u.out << u.err;
-  EXPECT_NE(u.out.find("FAIL requests.completed: expected 39 ± 0, got 40"), std::string::npos) << u.out;
+  EXPECT_NE(u.out.find("FAIL requests.completed: expected 39 ± 0, got 40"), std::string::npos)
+      << u.out;
   const std::string text = slurp(c);
   EXPECT_NE(text.find("requests.completed: {value: 40, abs_tol: 0"), std::string::npos) << text;
   EXPECT_NE(text.find("reason: \"tail sample\""), std::string::npos) << text;
@@ -65,7 +67,8 @@ TEST_F(Regress, BadCaseFileIsAnInputError) {
   std::ofstream(c) << "scenario: q.yaml\nexpect: {a: {value: 1, rel_tol: 0.1}}\n";
   const auto o = run_xpusim("regress " + c.string(), dir);
   EXPECT_EQ(o.exit_code, 1);
-  EXPECT_NE(o.err.find("bad.yaml:2:13: key 'expect.a.reason': missing"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("bad.yaml:2:13: key 'expect.a.reason': missing"), std::string::npos)
+      << o.err;
 }
 
 }  // namespace

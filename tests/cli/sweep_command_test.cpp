@@ -1,18 +1,17 @@
 // End-to-end tests of `xpusim sweep`: parallel grid, resume, failed and killed points, shards,
 // merge and MPI ranks all produce the same results.csv.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <thread>
-
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "cli_test_support.hpp"
 
@@ -20,15 +19,15 @@ namespace xpusim::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::run_xpusim;
 using testing::csv_rows;
+using testing::run_xpusim;
 using testing::slurp;
 
 class SweepCli : public ::testing::Test {
  protected:
-  fs::path dir = fs::temp_directory_path() /
-                 ("xpusim_sweep_" + std::to_string(::getpid()) + "_" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::path dir =
+      fs::temp_directory_path() / ("xpusim_sweep_" + std::to_string(::getpid()) + "_" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
   void SetUp() override { fs::create_directories(dir); }
   void TearDown() override { fs::remove_all(dir); }
 
@@ -70,7 +69,8 @@ TEST_F(SweepCli, GridRunsInParallelJoinsResultsAndResumes) {
     const auto s = nlohmann::json::parse(slurp(dir / "a" / "points" / rows[r][0] / "summary.json"));
     EXPECT_EQ(s["scenario"]["batching"]["policy"].get<std::string>(), rows[r][3]);
     EXPECT_EQ(std::to_string(s["seed"].get<int>()), rows[r][5]);
-    EXPECT_EQ(std::to_string(s["requests"]["completed"].get<int>()), rows[r][col("requests.completed")]);
+    EXPECT_EQ(std::to_string(s["requests"]["completed"].get<int>()),
+              rows[r][col("requests.completed")]);
   }
   EXPECT_EQ(rows[1][3], "vllm");
   EXPECT_EQ(rows[8][3], "orca");
@@ -97,7 +97,8 @@ set: {workload.num_requests: 20}
   EXPECT_EQ(rows[1][1], "ok");
   EXPECT_EQ(rows[3][1], "ok");
   EXPECT_EQ(rows[2][1], "failed");
-  EXPECT_NE(csv.find("key 'batching.policy': unknown batching policy 'warp'"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("key 'batching.policy': unknown batching policy 'warp'"), std::string::npos)
+      << csv;
 }
 
 TEST_F(SweepCli, KilledPointLeavesNoResultAndIsRunAgain) {
@@ -110,8 +111,8 @@ TEST_F(SweepCli, KilledPointLeavesNoResultAndIsRunAgain) {
 set: {horizon_s: 0}
 )");
   const std::string args = "sweep " + f.string() + " -j 3 -o " + (dir / "a").string();
-  const int status = std::system(("ulimit -t 1; " + std::string(XPUSIM_BINARY) + " -q " + args +
-                                  " >/dev/null 2>&1").c_str());
+  const int status = std::system(
+      ("ulimit -t 1; " + std::string(XPUSIM_BINARY) + " -q " + args + " >/dev/null 2>&1").c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 1);
   auto rows = csv_rows(slurp(dir / "a" / "results.csv"));
@@ -153,10 +154,12 @@ set: {horizon_s: 0}
   const auto started = [&] {
     int n = 0;
     if (fs::exists(out / "points"))
-      for (const auto& e : fs::directory_iterator(out / "points")) n += fs::exists(e.path() / "run.log");
+      for (const auto& e : fs::directory_iterator(out / "points"))
+        n += fs::exists(e.path() / "run.log");
     return n;
   };
-  for (int i = 0; i < 200 && started() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 200 && started() < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_EQ(started(), 2);
   kill(-pid, SIGINT);
   int status = 0;
@@ -201,7 +204,9 @@ TEST_F(SweepCli, MergeRefusesDirectoriesOfDifferentSweeps) {
   const auto f = grid().string();
   ASSERT_EQ(xpusim("-q sweep " + f + " --shard 0/2 -o " + (dir / "s0").string()).exit_code, 0);
   ASSERT_EQ(xpusim("-q sweep " + f + " --set workload.num_requests=10 --shard 1/2 -o " +
-                   (dir / "s1").string()).exit_code, 0);
+                   (dir / "s1").string())
+                .exit_code,
+            0);
   const auto o = xpusim("sweep merge " + (dir / "s0").string() + " " + (dir / "s1").string() +
                         " -o " + (dir / "m").string());
   EXPECT_EQ(o.exit_code, 1);
@@ -212,9 +217,10 @@ TEST_F(SweepCli, MpiRanksShareThePoints) {
   if (std::strlen(XPUSIM_MPIEXEC) == 0) GTEST_SKIP() << "built without MPI (CMake found no MPI)";
   const auto f = grid().string();
   ASSERT_EQ(xpusim("-q sweep " + f + " -o " + (dir / "all").string()).exit_code, 0);
-  const std::string cmd = std::string(XPUSIM_MPIEXEC) + " -n 2 --oversubscribe --allow-run-as-root " +
-                          XPUSIM_BINARY + " -q sweep " + f + " --mpi -o " + (dir / "mpi").string() +
-                          " >" + (dir / "mpi.log").string() + " 2>&1 </dev/null";
+  const std::string cmd = std::string(XPUSIM_MPIEXEC) +
+                          " -n 2 --oversubscribe --allow-run-as-root " + XPUSIM_BINARY +
+                          " -q sweep " + f + " --mpi -o " + (dir / "mpi").string() + " >" +
+                          (dir / "mpi.log").string() + " 2>&1 </dev/null";
   const int status = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp(dir / "mpi.log");
   EXPECT_EQ(slurp(dir / "mpi" / "results.csv"), slurp(dir / "all" / "results.csv"));
@@ -225,7 +231,8 @@ TEST_F(SweepCli, BadSweepFileAndBadShardAreInputAndUsageErrors) {
   std::ofstream(f) << "base: q.yaml\naxes: {a.b: 3}\n";
   const auto o = xpusim("sweep " + f.string());
   EXPECT_EQ(o.exit_code, 1);
-  EXPECT_NE(o.err.find("bad.yaml:2:13: key 'axes.a.b': expected a non-empty list"), std::string::npos)
+  EXPECT_NE(o.err.find("bad.yaml:2:13: key 'axes.a.b': expected a non-empty list"),
+            std::string::npos)
       << o.err;
   std::ofstream(f) << "# a sweep\nbase: no_such.yaml\npoints: [{a.b: 1}]\n";
   const auto missing = xpusim("sweep " + f.string());

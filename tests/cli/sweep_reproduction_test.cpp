@@ -14,21 +14,25 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(SweepReproduction, SarathiKeepsTailTbtFlatWhereVllmAndOrcaStall) {
-  const fs::path dir = fs::temp_directory_path() / ("xpusim_sweep_repro_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("xpusim_sweep_repro_" + std::to_string(::getpid()));
   const auto o = testing::run_xpusim(
-      "-q sweep configs/sweeps/serving_batching.yaml --reduced -j 2 -o " + (dir / "sb").string(), dir);
+      "-q sweep configs/sweeps/serving_batching.yaml --reduced -j 2 -o " + (dir / "sb").string(),
+      dir);
   ASSERT_EQ(o.exit_code, 0) << o.err;
   const auto rows = testing::csv_rows(testing::slurp(dir / "sb" / "results.csv"));
   ASSERT_EQ(rows.size(), 1u + 3 * 5 * 3);  // 3 policies x 5 loads x 3 seeds
   std::map<std::string, std::size_t> col;
   for (std::size_t i = 0; i < rows[0].size(); ++i) col[rows[0][i]] = i;
-  for (const char* k : {"batching.policy", "workload.rate_per_s", "seed", "tbt_s.p99", "ttft_s.p99"})
+  for (const char* k :
+       {"batching.policy", "workload.rate_per_s", "seed", "tbt_s.p99", "ttft_s.p99"})
     ASSERT_TRUE(col.count(k)) << k;
   // Mean over seeds per (policy, load).
   std::map<std::pair<std::string, double>, std::pair<double, double>> sum;  // -> (tbt, ttft)
   for (std::size_t r = 1; r < rows.size(); ++r) {
     ASSERT_EQ(rows[r][col["status"]], "ok");
-    auto& s = sum[{rows[r][col["batching.policy"]], std::stod(rows[r][col["workload.rate_per_s"]])}];
+    auto& s =
+        sum[{rows[r][col["batching.policy"]], std::stod(rows[r][col["workload.rate_per_s"]])}];
     s.first += std::stod(rows[r][col["tbt_s.p99"]]) / 3;
     s.second += std::stod(rows[r][col["ttft_s.p99"]]) / 3;
   }
@@ -51,9 +55,10 @@ TEST(SweepReproduction, SarathiKeepsTailTbtFlatWhereVllmAndOrcaStall) {
   // The figure script draws these results (when the Debian pandas/matplotlib are installed).
   if (std::system("/usr/bin/python3 -c 'import pandas, matplotlib' >/dev/null 2>&1") == 0) {
     const fs::path png = dir / "sb.png";
-    const auto fig = std::system(("/usr/bin/python3 scripts/figures/serving_batching.py " +
-                                  (dir / "sb" / "results.csv").string() + " " + png.string() +
-                                  " >/dev/null").c_str());
+    const auto fig =
+        std::system(("/usr/bin/python3 scripts/figures/serving_batching.py " +
+                     (dir / "sb" / "results.csv").string() + " " + png.string() + " >/dev/null")
+                        .c_str());
     EXPECT_EQ(fig, 0);
     EXPECT_EQ(testing::slurp(png).substr(0, 4), "\x89PNG");
   }

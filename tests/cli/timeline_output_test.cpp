@@ -1,10 +1,10 @@
 // `xpusim run --timeline` writes Chrome trace-event JSON that tools can load: every event well
 // formed, one named track per device and one per request, spans inside the run.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "cli_test_support.hpp"
@@ -15,10 +15,13 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(TimelineOutput, IsTraceEventJsonWithOneTrackPerDeviceAndPerRequest) {
-  const fs::path dir = fs::temp_directory_path() / ("xpusim_timeline_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("xpusim_timeline_" + std::to_string(::getpid()));
   const auto o = testing::run_xpusim(
       "-q run configs/quickstart.yaml --set workload.num_requests=12 --set cluster.instances=2 "
-      "--timeline -o " + (dir / "r").string(), dir);
+      "--timeline -o " +
+          (dir / "r").string(),
+      dir);
   ASSERT_EQ(o.exit_code, 0) << o.err;
   const auto doc = nlohmann::json::parse(testing::slurp(dir / "r" / "timeline.json"));
   const auto summary = nlohmann::json::parse(testing::slurp(dir / "r" / "summary.json"));
@@ -31,7 +34,8 @@ TEST(TimelineOutput, IsTraceEventJsonWithOneTrackPerDeviceAndPerRequest) {
   const double end_us = summary["makespan_s"].get<double>() * 1e6;
   for (const auto& e : doc["traceEvents"]) {
     // Fields every trace-event consumer needs.
-    ASSERT_TRUE(e.contains("ph") && e.contains("pid") && e.contains("tid") && e.contains("name")) << e;
+    ASSERT_TRUE(e.contains("ph") && e.contains("pid") && e.contains("tid") && e.contains("name"))
+        << e;
     const std::string ph = e["ph"];
     const int pid = e["pid"];
     const std::int64_t tid = e["tid"];

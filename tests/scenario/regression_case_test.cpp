@@ -19,7 +19,8 @@ expect:
 TEST(RegressionCase, ParsesScenarioOverridesAndExpectations) {
   const RegressionCase c = parse_regression_case(kCase, "tests/regression/a.yaml");
   EXPECT_EQ(c.scenario_path(), std::filesystem::path("tests/regression/../../configs/q.yaml"));
-  EXPECT_EQ(c.overrides, (std::vector<std::string>{"batching.policy=sarathi", "workload.num_requests=30"}));
+  EXPECT_EQ(c.overrides,
+            (std::vector<std::string>{"batching.policy=sarathi", "workload.num_requests=30"}));
   ASSERT_EQ(c.expect.size(), 3u);
   EXPECT_EQ(c.expect[0].metric, "tbt_s.p99");
   EXPECT_DOUBLE_EQ(c.expect[0].rel_tol, 0.02);
@@ -28,14 +29,17 @@ TEST(RegressionCase, ParsesScenarioOverridesAndExpectations) {
 
 TEST(RegressionCase, EveryExpectationNeedsAToleranceAndAReason) {
   try {
-    parse_regression_case("scenario: q.yaml\nexpect:\n  a: {value: 1}\n  b: {value: x, rel_tol: 0, reason: r}\n",
-                          "c.yaml");
+    parse_regression_case(
+        "scenario: q.yaml\nexpect:\n  a: {value: 1}\n  b: {value: x, rel_tol: 0, reason: r}\n",
+        "c.yaml");
     FAIL() << "accepted an expectation without tolerance or reason";
   } catch (const ScenarioError& e) {
     ASSERT_EQ(e.messages().size(), 3u);
-    EXPECT_EQ(e.messages()[0], "c.yaml:3:6: key 'expect.a': give rel_tol and/or abs_tol (0 for an exact match), "
-                               "so the tolerance is a decision");
-    EXPECT_EQ(e.messages()[1], "c.yaml:3:6: key 'expect.a.reason': missing: one line saying why this tolerance");
+    EXPECT_EQ(e.messages()[0],
+              "c.yaml:3:6: key 'expect.a': give rel_tol and/or abs_tol (0 for an exact match), "
+              "so the tolerance is a decision");
+    EXPECT_EQ(e.messages()[1],
+              "c.yaml:3:6: key 'expect.a.reason': missing: one line saying why this tolerance");
     EXPECT_EQ(e.messages()[2], "c.yaml:4:14: key 'expect.b.value': expected a number, got 'x'");
   }
 }
@@ -60,10 +64,15 @@ TEST(RegressionCase, ToleranceIsTheLargerOfRelativeAndAbsolute) {
   EXPECT_FALSE(checks[0].ok);
   EXPECT_FALSE(checks[0].actual.has_value());
   const std::string report = describe_checks(checks, true);
-  EXPECT_NE(report.find("FAIL tbt_s.p99: expected 0.05 ± 2%, got no such number in the summary  [tolerance: tail sample]"),
-            std::string::npos) << report;
-  EXPECT_NE(report.find("FAIL requests.completed: expected 30 ± 0, got 29 (-3.33%)  [tolerance: exact count]"),
-            std::string::npos) << report;
+  EXPECT_NE(report.find("FAIL tbt_s.p99: expected 0.05 ± 2%, got no such number in the summary  "
+                        "[tolerance: tail sample]"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(
+      report.find(
+          "FAIL requests.completed: expected 30 ± 0, got 29 (-3.33%)  [tolerance: exact count]"),
+      std::string::npos)
+      << report;
 }
 
 TEST(RegressionCase, UpdateRewritesValuesAndKeepsEverythingElse) {

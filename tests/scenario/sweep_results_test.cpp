@@ -24,7 +24,8 @@ TEST(SweepResults, FlattenKeepsEveryScalarButScenarioAndSeed) {
                                                    {"none", ""}}));
 }
 
-SweepPoint point(std::size_t i, std::string id, std::vector<std::pair<std::string, std::string>> params,
+SweepPoint point(std::size_t i, std::string id,
+                 std::vector<std::pair<std::string, std::string>> params,
                  std::optional<std::uint64_t> seed) {
   SweepPoint p;
   p.index = i;
@@ -45,8 +46,7 @@ TEST(SweepResults, CsvHasFixedColumnsThenSortedUnionOfMetrics) {
   outcomes[1].ok = true;
   outcomes[1].summary = nlohmann::json::parse(R"({"seed": 9, "c": 3})");
   outcomes[2].error = "key 'x': bad, \"very\" bad";
-  const std::string csv =
-      results_csv({"batching.policy", "workload.rate_per_s"}, points, outcomes);
+  const std::string csv = results_csv({"batching.policy", "workload.rate_per_s"}, points, outcomes);
   EXPECT_EQ(csv,
             "point,status,error,batching.policy,workload.rate_per_s,seed,a,b.x,c\n"
             "p0,ok,,vllm,,1,2,1.5,\n"
@@ -55,7 +55,8 @@ TEST(SweepResults, CsvHasFixedColumnsThenSortedUnionOfMetrics) {
 }
 
 TEST(SweepResults, OutcomeComesFromThePointDirectory) {
-  const fs::path dir = fs::temp_directory_path() / ("xpusim_sweep_results_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("xpusim_sweep_results_" + std::to_string(::getpid()));
   fs::create_directories(dir / "ok");
   fs::create_directories(dir / "failed");
   fs::create_directories(dir / "killed");

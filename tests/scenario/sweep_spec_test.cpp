@@ -96,9 +96,11 @@ seeds: [1, -2]
 colour: red
 )");
   ASSERT_EQ(e.size(), 3u);
-  EXPECT_EQ(e[0], "sweeps/s.yaml:5:1: key 'colour': unknown sweep key (expected one of: base, "
-                  "description, axes, points, seeds, set, reduced)");
-  EXPECT_EQ(e[1], "sweeps/s.yaml:3:20: key 'axes.batching.policy': expected a non-empty list of values");
+  EXPECT_EQ(e[0],
+            "sweeps/s.yaml:5:1: key 'colour': unknown sweep key (expected one of: base, "
+            "description, axes, points, seeds, set, reduced)");
+  EXPECT_EQ(e[1],
+            "sweeps/s.yaml:3:20: key 'axes.batching.policy': expected a non-empty list of values");
   EXPECT_EQ(e[2], "sweeps/s.yaml:4:12: key 'seeds': expected an integer >= 0, got '-2'");
   const auto missing = errors_of("seeds: [1]\n");
   ASSERT_EQ(missing.size(), 2u);

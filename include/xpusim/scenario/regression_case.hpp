@@ -4,11 +4,10 @@
 // `xpusim regress` runs the cases; `--update` rewrites the expected values after a deliberate
 // change (CHANGELOG.md says why the numbers moved).
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "xpusim/scenario/diagnostics.hpp"
 

@@ -3,10 +3,9 @@
 // point's parameters into one results.csv (one row per point, stable columns).
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "xpusim/scenario/sweep_spec.hpp"
 

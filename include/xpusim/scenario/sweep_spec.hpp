@@ -5,12 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "xpusim/scenario/diagnostics.hpp"
 
@@ -29,9 +28,9 @@ struct SweepPoint {
 };
 
 struct SweepSpec {
-  std::filesystem::path file;              // the sweep YAML
-  std::filesystem::path base;              // the base scenario, resolved against `file`
-  std::vector<std::string> param_keys;     // every point parameter, in column order
+  std::filesystem::path file;                 // the sweep YAML
+  std::filesystem::path base;                 // the base scenario, resolved against `file`
+  std::vector<std::string> param_keys;        // every point parameter, in column order
   std::vector<std::string> common_overrides;  // applied to every point, before its own
   std::vector<SweepPoint> points;
 };
