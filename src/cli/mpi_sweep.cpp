@@ -21,7 +21,7 @@ namespace xpusim::cli {
 bool mpi_available() { return false; }
 
 int mpi_sweep(const scenario::SweepSpec&, const std::vector<scenario::SweepPoint>&,
-              const std::filesystem::path&, bool) {
+              const std::filesystem::path&, const std::string&, bool) {
   std::cerr << "error: --mpi: this xpusim was built without MPI (install libopenmpi-dev and "
                "rebuild); use --shard I/N with a job array instead\n";
   return kExitUsage;
@@ -112,7 +112,7 @@ void work(const std::filesystem::path& base, const Points& todo, const std::file
 bool mpi_available() { return true; }
 
 int mpi_sweep(const scenario::SweepSpec& spec, const Points& points,
-              const std::filesystem::path& out, bool quiet) {
+              const std::filesystem::path& out, const std::string& shard, bool quiet) {
   MPI_Init(nullptr, nullptr);
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -121,7 +121,7 @@ int mpi_sweep(const scenario::SweepSpec& spec, const Points& points,
   // Rank 0 decides what is left to do before anyone starts, so all ranks agree on `todo`.
   if (rank == 0) {
     std::filesystem::create_directories(out / "points");
-    write_manifest(out, spec, "");
+    write_manifest(out, spec, shard);
   }
   std::vector<char> left(points.size(), 1);
   if (rank == 0)

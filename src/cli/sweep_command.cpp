@@ -42,7 +42,7 @@ int sweep_command(const SweepArgs& args) {
                              : std::filesystem::path(args.out_dir);
     const auto mine = scenario::shard_points(spec.points, shard, shards);
 
-    if (args.mpi) return mpi_sweep(spec, mine, out, args.quiet);
+    if (args.mpi) return mpi_sweep(spec, mine, out, args.shard, args.quiet);
 
     std::filesystem::create_directories(out / "points");
     write_manifest(out, spec, args.shard);
