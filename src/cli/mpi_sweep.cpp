@@ -18,8 +18,6 @@ namespace xpusim::cli {
 
 #ifndef XPUSIM_HAVE_MPI
 
-bool mpi_available() { return false; }
-
 int mpi_sweep(const scenario::SweepSpec&, const std::vector<scenario::SweepPoint>&,
               const std::filesystem::path&, const std::string&, bool) {
   std::cerr << "error: --mpi: this xpusim was built without MPI (install libopenmpi-dev and "
@@ -108,8 +106,6 @@ void work(const std::filesystem::path& base, const Points& todo, const std::file
 }
 
 }  // namespace
-
-bool mpi_available() { return true; }
 
 int mpi_sweep(const scenario::SweepSpec& spec, const Points& points,
               const std::filesystem::path& out, const std::string& shard, bool quiet) {

@@ -11,9 +11,6 @@
 
 namespace xpusim::cli {
 
-// True when this binary was built with MPI (Open MPI found by CMake).
-bool mpi_available();
-
 // Runs `points` of `spec` (shard `shard` of it, "" for all) across the ranks of MPI_COMM_WORLD.
 // Returns the exit code (rank 0: 0 when every point is ok; other ranks: 0). Without MPI support,
 // prints why and returns 2.
