@@ -1,8 +1,10 @@
 # Thin wrapper over CMake presets; every target installs missing system packages first.
 JOBS ?= $(shell nproc)
 XPUSIM := build/release/xpusim
+# The Debian python (pandas and matplotlib come from system packages, not a virtualenv).
+PYTHON ?= /usr/bin/python3
 
-.PHONY: deps build run test test-asan bench clean
+.PHONY: deps build run test test-asan bench clean figures regress
 deps:
 	@./scripts/install-deps.sh
 
@@ -25,6 +27,25 @@ bench: deps
 	@cmake --preset bench >/dev/null
 	@cmake --build --preset bench -j $(JOBS)
 	@./scripts/run-bench.sh build/bench
+
+# Runs every reproduction sweep (configs/sweeps/NAME.yaml) at its reduced size into
+# results/sweeps/NAME/ and redraws docs/figures/NAME.png with scripts/figures/NAME.py; then the
+# timeline picture. A sweep with a failed point stops here: a figure with holes would mislead.
+figures: build
+	@./scripts/install-deps.sh figures
+	@set -e; for sweep in configs/sweeps/*.yaml; do \
+	  name=$$(basename $$sweep .yaml); \
+	  echo "figures: $$name"; \
+	  $(XPUSIM) -q sweep $$sweep --reduced -j $(JOBS) -o results/sweeps/$$name; \
+	  $(PYTHON) scripts/figures/$$name.py results/sweeps/$$name/results.csv docs/figures/$$name.png; \
+	done
+	@$(XPUSIM) -q run configs/quickstart.yaml --set workload.num_requests=12 --set cluster.instances=2 \
+	  --timeline -o results/timeline
+	@$(PYTHON) scripts/figures/timeline.py results/timeline/timeline.json docs/figures/timeline.png
+
+# Checks the committed expectations in tests/regression/ (ctest runs the same check).
+regress: build
+	$(XPUSIM) regress tests/regression
 
 clean:
 	rm -rf build

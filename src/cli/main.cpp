@@ -1,4 +1,4 @@
-// xpusim command line: run | validate | list | trace.
+// xpusim command line: run | validate | list | trace | sweep | regress.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -44,6 +44,32 @@ int main(int argc, char** argv) {
   stats_cmd->add_option("--format", trace.format,
                         "azure, xpusim, burstgpt or mooncake (default: inferred from the file)");
 
+  SweepArgs sweep;
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep", "run a sweep (grid of dotted keys x values x seeds) and join results.csv");
+  sweep_cmd->add_option("file", sweep.file, "sweep YAML file");
+  sweep_cmd->add_option("-o,--out", sweep.out_dir, "output directory (default: results/sweeps/<name>)");
+  sweep_cmd->add_option("-j,--jobs", sweep.jobs, "points run in parallel (default: one per core)")
+      ->check(CLI::NonNegativeNumber);
+  sweep_cmd->add_option("--shard", sweep.shard, "run only points with index % N == I (I/N, 0-based)");
+  sweep_cmd->add_option("--set", sweep.overrides, "override a key in every point (its own axis values win): dotted.key=value")
+      ->take_all()->allow_extra_args(false);
+  sweep_cmd->add_flag("--reduced", sweep.reduced, "also apply the sweep file's `reduced:` overrides");
+  sweep_cmd->add_flag("--mpi", sweep.mpi, "share the points among the ranks of an MPI job");
+  std::vector<std::string> merge_dirs;
+  std::string merge_out;
+  CLI::App* merge_cmd = sweep_cmd->add_subcommand("merge", "join shard output directories of one sweep");
+  merge_cmd->add_option("dirs", merge_dirs, "shard output directories")->required();
+  merge_cmd->add_option("-o,--out", merge_out, "merged output directory")->required();
+
+  RegressArgs regress;
+  CLI::App* regress_cmd = app.add_subcommand(
+      "regress", "check key metrics of regression cases against committed expectations");
+  regress_cmd->add_option("paths", regress.paths, "case files or directories (default: tests/regression)");
+  regress_cmd->add_flag("--update", regress.update, "rewrite the expectations with this build's values");
+  regress_cmd->add_option("--set", regress.overrides, "override a key in every case: dotted.key=value")
+      ->take_all()->allow_extra_args(false);
+
   CLI11_PARSE(app, argc, argv);
 
   auto logger = spdlog::stderr_color_st("xpusim");
@@ -58,5 +84,15 @@ int main(int argc, char** argv) {
   if (*val_cmd) return validate_command(files, validate_overrides);
   if (*list_cmd) return list_command(family);
   if (*trace_cmd) return trace_command(trace);
+  if (*regress_cmd) return regress_command(regress);
+  if (*merge_cmd) return sweep_merge_command(merge_dirs, merge_out);
+  if (*sweep_cmd) {
+    if (sweep.file.empty()) {
+      std::cerr << "error: sweep: a sweep file is required (or: sweep merge DIR... -o OUT)\n";
+      return kExitUsage;
+    }
+    sweep.quiet = quiet;
+    return sweep_command(sweep);
+  }
   return kExitUsage;
 }

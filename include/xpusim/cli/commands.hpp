@@ -30,4 +30,31 @@ struct TraceArgs {
 };
 int trace_command(const TraceArgs& args);
 
+// `xpusim sweep FILE`: runs every point of a sweep (or one shard of them) and writes
+// OUT/results.csv; exit 1 when any point failed (its error is in the CSV).
+struct SweepArgs {
+  std::string file;
+  std::string out_dir;                 // default results/sweeps/<file stem>
+  int jobs = 0;                        // parallel points; 0: one per core
+  std::string shard;                   // "I/N": only points with index % N == I
+  std::vector<std::string> overrides;  // applied to every point after the file's `set:`
+  bool reduced = false;                // also apply the file's `reduced:` overrides
+  bool mpi = false;                    // ranks of an MPI job share the points
+  bool quiet = false;
+};
+int sweep_command(const SweepArgs& args);
+
+// `xpusim sweep merge DIR... -o OUT`: joins the output directories of shards of one sweep.
+int sweep_merge_command(const std::vector<std::string>& dirs, const std::string& out_dir);
+
+// `xpusim regress [PATH...] [--update] [--set k=v]`: runs regression cases (files, or the
+// *.yaml of directories; default tests/regression) and compares key metrics with their committed
+// expectations; exit 1 when any moved out of tolerance. --update rewrites the expectations.
+struct RegressArgs {
+  std::vector<std::string> paths;
+  std::vector<std::string> overrides;  // applied to every case after its own `set:`
+  bool update = false;
+};
+int regress_command(const RegressArgs& args);
+
 }  // namespace xpusim::cli

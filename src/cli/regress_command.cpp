@@ -1,0 +1,95 @@
+// `xpusim regress`: runs the regression cases and compares key metrics with their committed
+// expectations (old vs new on failure); `--update` rewrites the expectations.
+#include <iostream>
+
+#include "xpusim/cli/commands.hpp"
+#include "xpusim/core/error.hpp"
+#include "xpusim/report/atomic_file.hpp"
+#include "xpusim/scenario/regression_case.hpp"
+#include "xpusim/scenario/system_kinds.hpp"
+
+namespace xpusim::cli {
+
+namespace {
+
+std::vector<std::filesystem::path> case_files(const std::vector<std::string>& paths) {
+  std::vector<std::filesystem::path> out;
+  for (const auto& p : paths.empty() ? std::vector<std::string>{"tests/regression"} : paths) {
+    if (std::filesystem::is_directory(p)) {
+      const auto files = scenario::regression_case_files(p);
+      if (files.empty()) throw Error(p + ": no regression cases (*.yaml) here");
+      out.insert(out.end(), files.begin(), files.end());
+    } else {
+      out.emplace_back(p);
+    }
+  }
+  return out;
+}
+
+// Runs one case; returns true when every metric is within tolerance (or was updated).
+bool regress_case(const std::filesystem::path& file, const RegressArgs& args,
+                  const scenario::Catalogs& catalogs) {
+  const scenario::RegressionCase c = scenario::load_regression_case(file);
+  std::vector<std::string> overrides = c.overrides;
+  overrides.insert(overrides.end(), args.overrides.begin(), args.overrides.end());
+  const auto loaded = scenario::load_any_scenario(c.scenario_path(), overrides, catalogs);
+  const nlohmann::json summary = loaded->run({}).summary;
+  const auto checks = scenario::check_summary(c, summary);
+  bool ok = true;
+  for (const auto& m : checks) ok = ok && m.ok;
+  if (args.update) {
+    if (!ok) {
+      report::AtomicFile f(file);
+      f.stream() << scenario::updated_case_text(c, summary);
+      f.commit();
+      std::cout << "updated " << file.string() << " (old vs new):\n"
+                << scenario::describe_checks(checks, true);
+    } else {
+      std::cout << "unchanged " << file.string() << "\n";
+    }
+    return true;
+  }
+  std::cout << (ok ? "ok   " : "FAIL ") << file.string() << "\n";
+  if (!ok) std::cout << scenario::describe_checks(checks, true);
+  return ok;
+}
+
+}  // namespace
+
+int regress_command(const RegressArgs& args) {
+  try {
+    const scenario::Catalogs catalogs = scenario::build_catalogs();
+    const auto files = case_files(args.paths);
+    std::size_t failed = 0;
+    for (const auto& f : files) {
+      try {
+        if (!regress_case(f, args, catalogs)) ++failed;
+      } catch (const scenario::ScenarioError& e) {
+        ++failed;
+        std::cout << "FAIL " << f.string() << "\n";
+        for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";
+      } catch (const Error& e) {
+        ++failed;
+        std::cout << "FAIL " << f.string() << "\n";
+        std::cerr << "error: " << f.string() << ": " << e.what() << "\n";
+      }
+    }
+    if (failed > 0)
+      std::cout << failed << " of " << files.size() << " regression cases failed; if the change "
+                << "is deliberate, run `xpusim regress --update` and say why in CHANGELOG.md\n";
+    else if (!args.update)
+      std::cout << files.size() << " regression cases within tolerance\n";
+    return failed == 0 ? kExitOk : kExitInput;
+  } catch (const Error& e) {
+    std::cerr << "error: regress: " << e.what() << "\n";
+    return kExitInput;
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "error: regress: " << e.what() << "\n";
+    return kExitInput;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error (please report): " << e.what() << "\n";
+    return kExitInternal;
+  }
+}
+
+}  // namespace xpusim::cli

@@ -1,0 +1,85 @@
+// `xpusim sweep`: expands a sweep file into points, runs those not yet complete in child
+// processes (or across MPI ranks), and joins every point's summary into results.csv.
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "xpusim/cli/commands.hpp"
+#include "xpusim/cli/mpi_sweep.hpp"
+#include "xpusim/cli/point_processes.hpp"
+#include "xpusim/cli/sweep_output.hpp"
+#include "xpusim/core/error.hpp"
+#include "xpusim/scenario/sweep_results.hpp"
+
+namespace xpusim::cli {
+
+namespace {
+
+int default_jobs() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(n);
+}
+
+}  // namespace
+
+int sweep_command(const SweepArgs& args) {
+  try {
+    scenario::SweepLoadOptions load;
+    load.extra_overrides = args.overrides;
+    load.reduced = args.reduced;
+    scenario::SweepSpec spec = scenario::load_sweep_spec(args.file, load);
+    std::size_t shard = 0, shards = 1;
+    if (!args.shard.empty() && !scenario::parse_shard(args.shard, shard, shards)) {
+      std::cerr << "error: --shard '" << args.shard
+                << "': expected I/N with 0 <= I < N, e.g. 0/4\n";
+      return kExitUsage;
+    }
+    const std::filesystem::path out =
+        args.out_dir.empty() ? std::filesystem::path("results/sweeps") / spec.file.stem()
+                             : std::filesystem::path(args.out_dir);
+    const auto mine = scenario::shard_points(spec.points, shard, shards);
+
+    if (args.mpi) return mpi_sweep(spec, mine, out, args.shard, args.quiet);
+
+    std::filesystem::create_directories(out / "points");
+    write_manifest(out, spec, args.shard);
+    std::vector<scenario::SweepPoint> todo;
+    for (const auto& p : mine)
+      if (!scenario::point_complete(out / "points" / p.id)) todo.push_back(p);
+    if (!args.quiet)
+      std::cerr << spec.points.size() << " points"
+                << (shards > 1 ? " (shard " + args.shard + ": " + std::to_string(mine.size()) + ")"
+                               : "")
+                << ", " << mine.size() - todo.size() << " already complete, running " << todo.size()
+                << " with -j " << (args.jobs > 0 ? args.jobs : default_jobs()) << "\n";
+    std::size_t done = 0;
+    run_point_processes(
+        spec.base, todo, out / "points", args.jobs > 0 ? args.jobs : default_jobs(),
+        [&](const scenario::SweepPoint& p, bool ok) {
+          ++done;
+          if (args.quiet && ok) return;
+          std::cerr << "[" << done << "/" << todo.size() << "] " << p.id << ": "
+                    << (ok ? "ok"
+                           : "FAILED: " + scenario::read_point_outcome(out / "points" / p.id).error)
+                    << "\n";
+        });
+    return write_results(out, spec.param_keys, mine, args.quiet);
+  } catch (const scenario::ScenarioError& e) {
+    for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";
+    return kExitInput;
+  } catch (const Error& e) {
+    std::cerr << "error: " << args.file << ": " << e.what() << "\n";
+    return kExitInput;
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitInput;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error (please report): " << e.what() << "\n";
+    return kExitInternal;
+  }
+}
+
+}  // namespace xpusim::cli
