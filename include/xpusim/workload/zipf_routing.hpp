@@ -1,0 +1,53 @@
+#pragma once
+// Synthetic MoE routing: expert popularity follows a Zipf law over a per-layer ranking (the hot
+// set); the ranking drifts between micro-batches by random transpositions, and neighbouring
+// layers share their ranking to a configurable degree. Counts are drawn per expert (binomial,
+// normal approximation) from each token's probability of choosing the expert among its top-k.
+#include <cstdint>
+#include <vector>
+
+#include "xpusim/core/params.hpp"
+#include "xpusim/core/rng.hpp"
+#include "xpusim/workload/routing_source.hpp"
+
+namespace xpusim::workload {
+
+struct ZipfRoutingConfig {
+  int layers = 1;
+  int experts = 8;
+  int top_k = 2;
+  std::int64_t tokens = 4096;  // tokens per micro-batch (each picks top_k experts)
+  double skew = 1.0;           // Zipf exponent s: weight of rank r is 1 / (r + 1)^s
+  double drift = 0.0;          // expected fraction of ranks that change per micro-batch
+  double layer_correlation = 0.5;  // 1: every layer has layer 0's ranking; 0: independent
+};
+
+ParamSchema zipf_routing_schema();  // the keys under routing: when source is zipf
+
+// Probability that one token picks each expert when it picks `top_k` distinct experts with
+// weights `w`: k * w / sum(w), capped at 1 with the excess spread over the others (water
+// filling), so the probabilities sum to k and each is at most 1.
+std::vector<double> top_k_inclusion(const std::vector<double>& w, int top_k);
+
+class ZipfRouting final : public RoutingSource {
+ public:
+  ZipfRouting(const ZipfRoutingConfig& config, RngStream rng);
+  int layers() const override { return config_.layers; }
+  int experts() const override { return config_.experts; }
+  void next(ExpertLoads& out) override;
+  // The current ranking of a layer: rank_to_expert[r] is the expert at popularity rank r.
+  const std::vector<int>& ranking(int layer) const { return rank_to_expert_[layer]; }
+
+ private:
+  void drift_rankings();
+  void random_swaps(std::vector<int>& ranking, double count);
+  std::int64_t draw_count(double p);
+
+  ZipfRoutingConfig config_;
+  RngStream rng_;
+  std::vector<double> inclusion_;  // by rank
+  std::vector<std::vector<int>> rank_to_expert_;
+  bool first_ = true;
+};
+
+}  // namespace xpusim::workload

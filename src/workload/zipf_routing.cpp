@@ -1,0 +1,123 @@
+#include "xpusim/workload/zipf_routing.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::workload {
+
+ParamSchema zipf_routing_schema() {
+  ParamSchema s;
+  s.real("skew", 1.0, "", "Zipf exponent of expert popularity (0 = uniform)", {.min = 0, .max = 10})
+      .real("drift", 0.1, "",
+            "fraction of popularity ranks reshuffled before each micro-batch (0 = fixed hot set, "
+            "1 = a new ranking every micro-batch)",
+            {.min = 0, .max = 1})
+      .real("layer_correlation", 0.5, "",
+            "how much neighbouring layers share their hot experts and their drift (1 = identical "
+            "rankings, 0 = independent)",
+            {.min = 0, .max = 1});
+  return s;
+}
+
+std::vector<double> top_k_inclusion(const std::vector<double>& w, int top_k) {
+  const std::size_t n = w.size();
+  std::vector<double> p(n, 0.0);
+  std::vector<bool> capped(n, false);
+  double budget = top_k;
+  // Water filling: cap the largest at 1 and rescale the rest until none exceeds 1.
+  for (std::size_t round = 0; round <= n; ++round) {
+    double free_weight = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (!capped[i]) free_weight += w[i];
+    bool changed = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (capped[i]) continue;
+      p[i] = free_weight > 0 ? budget * w[i] / free_weight : 0.0;
+      if (p[i] > 1.0) {
+        capped[i] = true, p[i] = 1.0, budget -= 1.0, changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  return p;
+}
+
+ZipfRouting::ZipfRouting(const ZipfRoutingConfig& config, RngStream rng)
+    : config_(config), rng_(rng) {
+  if (config_.top_k < 1 || config_.top_k > config_.experts)
+    throw Error("routing: top_k must be between 1 and the number of experts");
+  std::vector<double> w(config_.experts);
+  for (int r = 0; r < config_.experts; ++r) w[r] = 1.0 / std::pow(r + 1.0, config_.skew);
+  inclusion_ = top_k_inclusion(w, config_.top_k);
+  // Layer 0 gets a random ranking; each next layer is the previous one with a share of its
+  // ranks reshuffled, (1 - correlation) of them.
+  rank_to_expert_.resize(config_.layers);
+  std::vector<int> ranking(config_.experts);
+  std::iota(ranking.begin(), ranking.end(), 0);
+  for (int i = config_.experts - 1; i > 0; --i) std::swap(ranking[i], ranking[rng_.uniform_int(0, i)]);
+  for (int l = 0; l < config_.layers; ++l) {
+    if (l > 0) random_swaps(ranking, (1.0 - config_.layer_correlation) * config_.experts);
+    rank_to_expert_[l] = ranking;
+  }
+}
+
+// Reshuffles about `count` randomly chosen ranks among themselves (a fractional count is
+// rounded up with probability equal to its fraction).
+void ZipfRouting::random_swaps(std::vector<int>& ranking, double count) {
+  const int n = static_cast<int>(ranking.size());
+  int m = static_cast<int>(std::floor(count));
+  if (rng_.uniform01() < count - m) ++m;
+  m = std::min(m, n);
+  if (m < 2) return;
+  // Choose m distinct positions (partial Fisher–Yates), then shuffle their contents.
+  std::vector<int> pos(n);
+  std::iota(pos.begin(), pos.end(), 0);
+  for (int i = 0; i < m; ++i) std::swap(pos[i], pos[rng_.uniform_int(i, n - 1)]);
+  std::vector<int> vals(m);
+  for (int i = 0; i < m; ++i) vals[i] = ranking[pos[i]];
+  for (int i = m - 1; i > 0; --i) std::swap(vals[i], vals[rng_.uniform_int(0, i)]);
+  for (int i = 0; i < m; ++i) ranking[pos[i]] = vals[i];
+}
+
+// Layer 0 drifts on its own. Every other layer applies the same relabelling of experts with
+// probability layer_correlation, and an independent reshuffle otherwise, so layers that share
+// hot experts keep sharing them while the hot set moves.
+void ZipfRouting::drift_rankings() {
+  const int e = config_.experts;
+  const double count = config_.drift * e;
+  std::vector<int> before = rank_to_expert_[0];
+  random_swaps(rank_to_expert_[0], count);
+  std::vector<int> relabel(e);  // expert -> expert now holding its old rank in layer 0
+  for (int r = 0; r < e; ++r) relabel[before[r]] = rank_to_expert_[0][r];
+  for (int l = 1; l < config_.layers; ++l) {
+    if (rng_.uniform01() < config_.layer_correlation) {
+      for (int& x : rank_to_expert_[l]) x = relabel[x];
+    } else {
+      random_swaps(rank_to_expert_[l], count);
+    }
+  }
+}
+
+std::int64_t ZipfRouting::draw_count(double p) {
+  const double n = static_cast<double>(config_.tokens);
+  if (p <= 0) return 0;
+  if (p >= 1) return config_.tokens;
+  const double mean = n * p;
+  const double sd = std::sqrt(n * p * (1 - p));
+  const double x = std::round(rng_.normal(mean, sd));
+  return static_cast<std::int64_t>(std::clamp(x, 0.0, n));
+}
+
+void ZipfRouting::next(ExpertLoads& out) {
+  if (!first_) drift_rankings();
+  first_ = false;
+  out.assign(config_.layers, std::vector<std::int64_t>(config_.experts, 0));
+  for (int l = 0; l < config_.layers; ++l)
+    for (int r = 0; r < config_.experts; ++r)
+      out[l][rank_to_expert_[l][r]] = draw_count(inclusion_[r]);
+}
+
+}  // namespace xpusim::workload
