@@ -1,5 +1,6 @@
 #include "xpusim/scenario/system_kinds.hpp"
 
+#include "xpusim/scenario/moe_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/simulation.hpp"
 
@@ -30,6 +31,8 @@ const std::vector<SystemKind>& system_kinds() {
        [](const YamlDocument& doc, Diagnostics& diag, const Catalogs& catalogs) {
          return std::make_unique<ServingScenario>(load_serving_spec(doc, diag, catalogs), catalogs);
        }},
+      {"moe", "MoE layers under expert parallelism: training steps or serving iterations, expert placement and replication",
+       load_moe_scenario},
   };
   return kinds;
 }

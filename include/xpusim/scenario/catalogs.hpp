@@ -7,6 +7,7 @@
 #include "xpusim/core/catalog.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
+#include "xpusim/policy/expert_placement/expert_placement_policy.hpp"
 #include "xpusim/policy/migration/migration_policy.hpp"
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/workload/request_source.hpp"
@@ -24,6 +25,7 @@ struct Catalogs {
   policy::RouterCatalog routers{"router"};
   policy::MigrationCatalog migration{"migration policy"};
   ExecutionCatalog execution{"execution model"};
+  policy::ExpertPlacementCatalog expert_placement{"expert placement policy"};
 };
 
 Catalogs build_catalogs();

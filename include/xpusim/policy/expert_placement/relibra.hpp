@@ -1,10 +1,11 @@
 #pragma once
-// ReLibra (B.2 in refs/policies.md; structure from the abstract, details [sim-ref]): per global
-// batch, reorder experts across nodes so each node's batch load is balanced (no replication
-// across nodes); per micro-batch, replicate that micro-batch's hot experts within their node
-// and pack the node's replicas onto its GPUs, from the micro-batch's loads (exact under routing
-// replay). New per-GPU sets are matched to the GPUs already holding most of them, so only
-// changed experts are copied.
+// ReLibra (B.2 in refs/policies.md; structure from the abstract, details [sim-ref], docs/moe.md).
+// Per global batch: reorder experts across nodes so each node's batch load is balanced (EPLB's
+// balanced packing at node level, no cross-node replicas), and pack each node's experts onto
+// its GPUs as their home copies. Per micro-batch: the spare slots of each node are refilled
+// with replicas of that micro-batch's hot experts (loads exact under routing replay), each
+// replica on the least-loaded GPU of the node that does not hold the expert yet. Home copies
+// never move within a batch, so a micro-batch copies at most the spare slots, over NVLink.
 #include "xpusim/policy/expert_placement/expert_placement_policy.hpp"
 
 namespace xpusim::policy {
@@ -15,13 +16,9 @@ class RelibraPlacement final : public ExpertPlacementPolicy {
   std::optional<ExpertLayout> place_micro_batch(const PlacementView& view) override;
 };
 
-// Replication and packing within each node: expert e stays on node node_of[e]; the node's
-// slots are filled by EPLB-style greedy replication and packing on `loads` (at most one replica
-// of an expert per GPU, docs/moe.md), and the resulting
-// per-GPU sets are matched to the GPUs of `current` that already hold most of them.
-ExpertLayout replicate_within_nodes(const EpShape& shape, std::span<const double> loads,
-                                    const std::vector<int>& node_of, const ExpertLayout& current);
-// The node holding each expert in `layout` (its first replica's).
-std::vector<int> nodes_of_experts(const EpShape& shape, const ExpertLayout& layout);
+// Home copies: the first `home_per_gpu` slots of each GPU. Exposed for tests.
+int home_slots_per_gpu(const EpShape& shape);
+// Keeps the home slots of `layout` and refills every spare slot from `loads`.
+ExpertLayout refill_spare_slots(const EpShape& shape, std::span<const double> loads, ExpertLayout layout);
 
 }  // namespace xpusim::policy
