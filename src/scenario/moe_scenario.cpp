@@ -150,6 +150,8 @@ class MoeScenario final : public LoadedScenario {
     z.tokens = static_cast<std::int64_t>(spec_.run.tokens_per_micro_batch);
     z.skew = spec_.routing.real("skew");
     z.drift = spec_.routing.real("drift");
+    z.micro_batch_shift = spec_.routing.real("micro_batch_shift");
+    z.micro_batches = spec_.run.micro_batches;
     z.layer_correlation = spec_.routing.real("layer_correlation");
     return std::make_unique<workload::ZipfRouting>(z, RngStream(spec_.seed, "moe.routing"));
   }

@@ -11,9 +11,13 @@ namespace xpusim::workload {
 ParamSchema zipf_routing_schema() {
   ParamSchema s;
   s.real("skew", 1.0, "", "Zipf exponent of expert popularity (0 = uniform)", {.min = 0, .max = 10})
-      .real("drift", 0.1, "",
-            "fraction of popularity ranks reshuffled before each micro-batch (0 = fixed hot set, "
-            "1 = a new ranking every micro-batch)",
+      .real("drift", 0.05, "",
+            "fraction of popularity ranks reshuffled from one global batch to the next (0 = fixed "
+            "hot set, 1 = a new ranking every batch)",
+            {.min = 0, .max = 1})
+      .real("micro_batch_shift", 0.2, "",
+            "fraction of popularity ranks each micro-batch reshuffles from its batch's ranking (hot "
+            "experts that differ between micro-batches of one batch)",
             {.min = 0, .max = 1})
       .real("layer_correlation", 0.5, "",
             "how much neighbouring layers share their hot experts and their drift (1 = identical "
@@ -62,6 +66,7 @@ ZipfRouting::ZipfRouting(const ZipfRoutingConfig& config, RngStream rng)
     if (l > 0) random_swaps(ranking, (1.0 - config_.layer_correlation) * config_.experts);
     rank_to_expert_[l] = ranking;
   }
+  batch_ranking_ = rank_to_expert_;
 }
 
 // Reshuffles about `count` randomly chosen ranks among themselves (a fractional count is
@@ -82,21 +87,20 @@ void ZipfRouting::random_swaps(std::vector<int>& ranking, double count) {
   for (int i = 0; i < m; ++i) ranking[pos[i]] = vals[i];
 }
 
-// Layer 0 drifts on its own. Every other layer applies the same relabelling of experts with
-// probability layer_correlation, and an independent reshuffle otherwise, so layers that share
-// hot experts keep sharing them while the hot set moves.
-void ZipfRouting::drift_rankings() {
+// Layer 0 reshuffles on its own. Every other layer applies the same relabelling of experts
+// with probability layer_correlation, and an independent reshuffle otherwise, so layers that
+// share hot experts keep sharing them while the hot set moves.
+void ZipfRouting::reshuffle(std::vector<std::vector<int>>& rankings, double count) {
   const int e = config_.experts;
-  const double count = config_.drift * e;
-  std::vector<int> before = rank_to_expert_[0];
-  random_swaps(rank_to_expert_[0], count);
+  std::vector<int> before = rankings[0];
+  random_swaps(rankings[0], count);
   std::vector<int> relabel(e);  // expert -> expert now holding its old rank in layer 0
-  for (int r = 0; r < e; ++r) relabel[before[r]] = rank_to_expert_[0][r];
+  for (int r = 0; r < e; ++r) relabel[before[r]] = rankings[0][r];
   for (int l = 1; l < config_.layers; ++l) {
     if (rng_.uniform01() < config_.layer_correlation) {
-      for (int& x : rank_to_expert_[l]) x = relabel[x];
+      for (int& x : rankings[l]) x = relabel[x];
     } else {
-      random_swaps(rank_to_expert_[l], count);
+      random_swaps(rankings[l], count);
     }
   }
 }
@@ -112,8 +116,11 @@ std::int64_t ZipfRouting::draw_count(double p) {
 }
 
 void ZipfRouting::next(ExpertLoads& out) {
-  if (!first_) drift_rankings();
-  first_ = false;
+  const int per_batch = std::max(1, config_.micro_batches);
+  if (drawn_ > 0 && drawn_ % per_batch == 0) reshuffle(batch_ranking_, config_.drift * config_.experts);
+  ++drawn_;
+  rank_to_expert_ = batch_ranking_;
+  reshuffle(rank_to_expert_, config_.micro_batch_shift * config_.experts);
   out.assign(config_.layers, std::vector<std::int64_t>(config_.experts, 0));
   for (int l = 0; l < config_.layers; ++l)
     for (int r = 0; r < config_.experts; ++r)
