@@ -8,6 +8,7 @@
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
+#include "xpusim/scenario/moe_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/systems/instance_config.hpp"
 
@@ -83,10 +84,17 @@ int list_command(const std::string& family) {
   if (want("batching")) any = true, print_catalog("batching policies", "batching.policy", c.batching);
   if (want("workload")) any = true, print_catalog("workload sources", "workload.source", c.sources);
   if (want("slo")) any = true, print_section("slo", scenario::slo_schema());
+  if (want("moe")) {
+    any = true;
+    print_section("moe cluster (system: moe; cluster:)", scenario::moe_cluster_schema());
+    print_section("moe run (system: moe; run:)", scenario::moe_run_schema());
+    print_section("moe routing (system: moe; routing:)", scenario::moe_routing_schema());
+    print_catalog("expert placement policies (system: moe)", "placement.policy", c.expert_placement);
+  }
   if (!any) {
     std::cerr << "error: unknown family '" << family
               << "' (expected one of: scenario, hardware, model, execution, cluster, router, migration, "
-                 "instance, batching, workload, slo)\n";
+                 "instance, batching, workload, slo, moe)\n";
     return kExitInput;
   }
   return kExitOk;
