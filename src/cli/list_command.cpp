@@ -8,6 +8,7 @@
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
+#include "xpusim/scenario/moe_offload_scenario.hpp"
 #include "xpusim/scenario/moe_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/systems/instance_config.hpp"
@@ -91,10 +92,18 @@ int list_command(const std::string& family) {
     print_section("moe routing (system: moe; routing:)", scenario::moe_routing_schema());
     print_catalog("expert placement policies (system: moe)", "placement.policy", c.expert_placement);
   }
+  if (want("moe_offload")) {
+    any = true;
+    print_section("moe_offload run (system: moe_offload; run:)", scenario::offload_run_schema());
+    print_section("moe_offload cache (cache:)", scenario::offload_cache_schema());
+    print_section("moe_offload cpu (cpu:)", scenario::offload_cpu_schema());
+    print_catalog("expert offload policies (system: moe_offload; routing: as for moe)", "offload.policy",
+                  c.expert_offload);
+  }
   if (!any) {
     std::cerr << "error: unknown family '" << family
               << "' (expected one of: scenario, hardware, model, execution, cluster, router, migration, "
-                 "instance, batching, workload, slo, moe)\n";
+                 "instance, batching, workload, slo, moe, moe_offload)\n";
     return kExitInput;
   }
   return kExitOk;

@@ -12,6 +12,7 @@ Catalogs build_catalogs() {
   policy::register_routers(c.routers);
   policy::register_migration_policies(c.migration);
   policy::register_expert_placement_policies(c.expert_placement);
+  policy::register_expert_offload_policies(c.expert_offload);
   c.execution.add("roofline",
                   "per-operator max(FLOPs / (peak x MFU), bytes / (bandwidth x efficiency)) + "
                   "tensor-parallel all-reduce + fixed overheads",

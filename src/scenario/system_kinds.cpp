@@ -1,5 +1,6 @@
 #include "xpusim/scenario/system_kinds.hpp"
 
+#include "xpusim/scenario/moe_offload_scenario.hpp"
 #include "xpusim/scenario/moe_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/simulation.hpp"
@@ -33,6 +34,8 @@ const std::vector<SystemKind>& system_kinds() {
        }},
       {"moe", "MoE layers under expert parallelism: training steps or serving iterations, expert placement and replication",
        load_moe_scenario},
+      {"moe_offload", "MoE inference with experts offloaded to host memory behind a GPU expert cache: PCIe fetch vs CPU compute",
+       load_moe_offload_scenario},
   };
   return kinds;
 }

@@ -109,6 +109,11 @@ std::int64_t ZipfRouting::draw_count(double p) {
   const double n = static_cast<double>(config_.tokens);
   if (p <= 0) return 0;
   if (p >= 1) return config_.tokens;
+  if (config_.tokens <= 64) {  // small batches (decode): exact Bernoulli trials
+    std::int64_t k = 0;
+    for (std::int64_t i = 0; i < config_.tokens; ++i) k += rng_.uniform01() < p ? 1 : 0;
+    return k;
+  }
   const double mean = n * p;
   const double sd = std::sqrt(n * p * (1 - p));
   const double x = std::round(rng_.normal(mean, sd));

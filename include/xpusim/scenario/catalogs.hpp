@@ -7,6 +7,7 @@
 #include "xpusim/core/catalog.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
+#include "xpusim/policy/expert_offload/expert_offload_policy.hpp"
 #include "xpusim/policy/expert_placement/expert_placement_policy.hpp"
 #include "xpusim/policy/migration/migration_policy.hpp"
 #include "xpusim/policy/routing/router.hpp"
@@ -26,6 +27,7 @@ struct Catalogs {
   policy::MigrationCatalog migration{"migration policy"};
   ExecutionCatalog execution{"execution model"};
   policy::ExpertPlacementCatalog expert_placement{"expert placement policy"};
+  policy::ExpertOffloadCatalog expert_offload{"expert offload policy"};
 };
 
 Catalogs build_catalogs();

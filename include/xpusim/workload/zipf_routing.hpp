@@ -3,7 +3,7 @@
 // set). Each global batch has a ranking that drifts from the previous batch's by reshuffling a
 // share of its ranks; each micro-batch deviates from its batch's ranking by reshuffling another
 // share; neighbouring layers share their ranking (and its changes) to a configurable degree. Counts are drawn per expert (binomial,
-// normal approximation) from each token's probability of choosing the expert among its top-k.
+// normal approximation; exact trials up to 64 tokens) from each token's probability of choosing the expert among its top-k.
 #include <cstdint>
 #include <vector>
 
