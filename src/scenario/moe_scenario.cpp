@@ -4,12 +4,11 @@
 
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
-#include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/moe_metrics.hpp"
+#include "xpusim/scenario/moe_common.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/expert_parallel_runner.hpp"
-#include "xpusim/workload/routing_trace.hpp"
 #include "xpusim/workload/zipf_routing.hpp"
 
 namespace xpusim::scenario {
@@ -68,10 +67,6 @@ ParamSchema moe_routing_schema() {
 
 namespace {
 
-nlohmann::json to_json(const ParamValue& v) {
-  return std::visit([](const auto& x) { return nlohmann::json(x); }, v);
-}
-
 struct MoeSpec {
   fs::path path;
   std::string name;
@@ -87,12 +82,6 @@ struct MoeSpec {
   Selection placement;
   std::vector<std::pair<std::string, Params>> resolved;
 };
-
-void write_file(const fs::path& path, const std::string& text) {
-  report::AtomicFile f(path);
-  f.stream() << text;
-  f.commit();
-}
 
 class MoeScenario final : public LoadedScenario {
  public:
@@ -115,45 +104,24 @@ class MoeScenario final : public LoadedScenario {
     summary["simulated_s"] = ns_to_seconds(end);
     summary["events"] = result.events;
     summary["seed"] = spec_.seed;
-    nlohmann::json scenario = nlohmann::json::object();
-    for (const auto& [section, params] : spec_.resolved) {
-      nlohmann::json obj = nlohmann::json::object();
-      for (const auto& [k, v] : params.values()) obj[k] = to_json(v);
-      scenario[section] = obj;
-    }
-    summary["scenario"] = scenario;
+    summary["scenario"] = resolved_sections_json(spec_.resolved);
     result.summary = summary;
     if (!options.out_dir.empty()) {
-      std::error_code ec;
-      fs::create_directories(options.out_dir, ec);
-      if (ec) throw Error("cannot create output directory " + options.out_dir.string() + ": " + ec.message());
       std::ostringstream steps, layers;
       metrics.write_steps_csv(steps);
       metrics.write_layers_csv(layers);
-      write_file(options.out_dir / "steps.csv", steps.str());
-      write_file(options.out_dir / "layers.csv", layers.str());
-      write_file(options.out_dir / "summary.json", summary.dump(2) + "\n");
+      write_outputs(options.out_dir, {{"steps.csv", steps.str()},
+                                      {"layers.csv", layers.str()},
+                                      {"summary.json", summary.dump(2) + "\n"}});
     }
     return result;
   }
 
  private:
   std::unique_ptr<workload::RoutingSource> make_routing() const {
-    const int layers = spec_.model.moe_layers(), experts = spec_.model.num_experts;
-    if (spec_.routing.string("source") == "trace") {
-      fs::path p = spec_.routing.string("path");
-      if (p.is_relative()) p = spec_.path.parent_path() / p;
-      return std::make_unique<workload::RoutingTrace>(p, layers, experts);
-    }
-    workload::ZipfRoutingConfig z;
-    z.layers = layers, z.experts = experts, z.top_k = spec_.model.experts_top_k;
-    z.tokens = static_cast<std::int64_t>(spec_.run.tokens_per_micro_batch);
-    z.skew = spec_.routing.real("skew");
-    z.drift = spec_.routing.real("drift");
-    z.micro_batch_shift = spec_.routing.real("micro_batch_shift");
-    z.micro_batches = spec_.run.micro_batches;
-    z.layer_correlation = spec_.routing.real("layer_correlation");
-    return std::make_unique<workload::ZipfRouting>(z, RngStream(spec_.seed, "moe.routing"));
+    return make_moe_routing(spec_.routing, spec_.model,
+                            static_cast<std::int64_t>(spec_.run.tokens_per_micro_batch),
+                            spec_.run.micro_batches, spec_.seed, spec_.path);
   }
 
   MoeSpec spec_;

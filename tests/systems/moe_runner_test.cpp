@@ -2,7 +2,10 @@
 
 #include <numeric>
 
+#include "xpusim/policy/expert_offload/fetch_on_demand.hpp"
+#include "xpusim/policy/expert_offload/hybrimoe.hpp"
 #include "xpusim/policy/expert_placement/eplb.hpp"
+#include "xpusim/systems/offload_runner.hpp"
 #include "xpusim/policy/expert_placement/static_placement.hpp"
 #include "xpusim/systems/expert_parallel_runner.hpp"
 #include "xpusim/workload/zipf_routing.hpp"
@@ -146,6 +149,44 @@ TEST(ExpertParallelRunner, ReplayedLoadsBalanceBetterThanHistory) {
     return imb / n;
   };
   EXPECT_LT(run(true), run(false));
+}
+
+struct IterationRecorder final : OffloadObserver {
+  std::vector<OffloadIterationRecord> its;
+  void on_iteration(const OffloadIterationRecord& r) override { its.push_back(r); }
+};
+
+TEST(OffloadRunner, CacheStaysWithinCapacityAndMissesCostFetches) {
+  const OffloadCostModel cost(small_moe(), gpu(), CpuSpec{}, 32e9, 0, false, 512);
+  auto run = [&](policy::ExpertOffloadPolicy& p, int capacity, IterationRecorder& rec) {
+    workload::ZipfRoutingConfig z = Fixture::zipf(0.8);
+    z.tokens = 1;
+    z.micro_batch_shift = 0.5;
+    workload::ZipfRouting routing(z, RngStream(2));
+    OffloadRunConfig c;
+    c.iterations = 20, c.capacity = capacity, c.top_k = 2;
+    OffloadRunner r(c, cost, routing, p, rec);
+    const TimeNs end = r.run();
+    for (int l = 0; l < 3; ++l) {
+      int resident = 0;
+      for (int e = 0; e < 8; ++e) resident += r.resident(l, e) ? 1 : 0;
+      EXPECT_LE(resident, capacity);
+    }
+    return end;
+  };
+  policy::FetchOnDemand small, large;
+  IterationRecorder a, b;
+  const TimeNs t_small = run(small, 2, a), t_large = run(large, 8, b);
+  std::int64_t fetched_small = 0, fetched_large = 0;
+  for (const auto& r : a.its) fetched_small += r.fetched;
+  for (const auto& r : b.its) fetched_large += r.fetched;
+  EXPECT_GT(fetched_small, 0);
+  EXPECT_EQ(fetched_large, 0);  // everything resident
+  EXPECT_GT(t_small, t_large);
+  // HybriMoE on the same small cache sends some misses to the CPU and finishes sooner.
+  policy::HybriMoe hy({0.5, 0, 0, false});
+  IterationRecorder h;
+  EXPECT_LT(run(hy, 2, h), t_small);
 }
 
 }  // namespace
