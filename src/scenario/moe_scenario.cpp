@@ -155,6 +155,21 @@ void check_policy(SectionReader& ld, const MoeSpec& spec, const Catalogs& catalo
   }
 }
 
+// The `run:` section as the runner's configuration.
+systems::MoeRunConfig run_config(const Params& run, double horizon_s) {
+  systems::MoeRunConfig c;
+  c.training = run.string("mode") == "training";
+  c.steps = static_cast<int>(run.integer("steps"));
+  c.micro_batches = c.training ? static_cast<int>(run.integer("micro_batches")) : 1;
+  c.tokens_per_micro_batch = static_cast<double>(run.integer("tokens_per_micro_batch"));
+  c.routing_replay = run.boolean("routing_replay");
+  c.history_weight = run.real("history_weight");
+  c.rebalance_every = static_cast<int>(run.integer("rebalance_every"));
+  c.overlap_micro_batch_moves = run.boolean("overlap_micro_batch_moves");
+  c.horizon_s = horizon_s;
+  return c;
+}
+
 MoeSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& catalogs) {
   MoeSpec spec;
   spec.path = doc.path();
@@ -200,15 +215,7 @@ MoeSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& ca
   spec.links.nvlink_latency_s = cluster.real("nvlink_latency_us") * 1e-6;
   spec.links.network_bw_bytes_per_s = cluster.real("network_gbps") * 1e9;
   spec.links.network_latency_s = cluster.real("network_latency_us") * 1e-6;
-  spec.run.training = run.string("mode") == "training";
-  spec.run.steps = static_cast<int>(run.integer("steps"));
-  spec.run.micro_batches = spec.run.training ? static_cast<int>(run.integer("micro_batches")) : 1;
-  spec.run.tokens_per_micro_batch = static_cast<double>(run.integer("tokens_per_micro_batch"));
-  spec.run.routing_replay = run.boolean("routing_replay");
-  spec.run.history_weight = run.real("history_weight");
-  spec.run.rebalance_every = static_cast<int>(run.integer("rebalance_every"));
-  spec.run.overlap_micro_batch_moves = run.boolean("overlap_micro_batch_moves");
-  spec.run.horizon_s = spec.horizon_s;
+  spec.run = run_config(run, spec.horizon_s);
   spec.seq_len = static_cast<int>(run.integer("seq_len"));
   diag.throw_if_any();
   check_policy(ld, spec, catalogs);

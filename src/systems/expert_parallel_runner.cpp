@@ -70,8 +70,10 @@ double ExpertParallelRunner::place_batch(const std::vector<workload::ExpertLoads
 double ExpertParallelRunner::place_micro_batch(const workload::ExpertLoads& loads, double& bytes) {
   double seconds = 0;
   for (int l = 0; l < routing_.layers(); ++l) {
-    const std::vector<double> plan =
-        config_.routing_replay || last_micro_.empty() ? to_double(loads[l]) : to_double(last_micro_[l]);
+    // Without replay: the latest micro-batch's loads, or before any, the history average.
+    const std::vector<double> plan = config_.routing_replay ? to_double(loads[l])
+                                     : last_micro_.empty()  ? predicted_[l]
+                                                            : to_double(last_micro_[l]);
     std::optional<policy::ExpertLayout> next = policy_.place_micro_batch({shape_, plan, layouts_[l]});
     if (!next) continue;
     const AllToAll moves = cost_.weight_moves(layouts_[l], *next);

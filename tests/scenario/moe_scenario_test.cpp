@@ -142,6 +142,18 @@ TEST(MoeOffloadScenario, HybriMoeBeatsFetchOnDemandMostWithSmallCaches) {
   EXPECT_NEAR(offload_speed("hybrimoe", 16, "prefill") / offload_speed("fetch_on_demand", 16, "prefill"), 1.0, 0.02);
 }
 
+TEST(MoeOffloadScenario, SameSeedSameBytes) {
+  const auto a = std::filesystem::temp_directory_path() / "xpusim-moe-off-a";
+  const auto b = std::filesystem::temp_directory_path() / "xpusim-moe-off-b";
+  run(kOffload, {"run.iterations=16"}, a);
+  run(kOffload, {"run.iterations=16"}, b);
+  for (const char* f : {"summary.json", "iterations.csv"}) EXPECT_EQ(slurp(a / f), slurp(b / f)) << f;
+  const auto cut = run(kOffload, {"horizon_s=0.05"});
+  EXPECT_LT(cut["iterations"].get<int>(), 64);
+  std::filesystem::remove_all(a);
+  std::filesystem::remove_all(b);
+}
+
 TEST(MoeOffloadScenario, CacheLargerThanTheExpertsIsAnError) {
   const std::string e = load_error("system: moe_offload\nhardware: {preset: l4}\nmodel: {preset: mixtral-8x7b}\n"
                                    "cache: {experts_per_layer: 9}\n");
