@@ -27,12 +27,14 @@ nlohmann::json MoeMetrics::summary() const {
   double time_s = 0, ideal_s = 0, tokens = 0, move_s = 0, move_bytes = 0;
   for (const auto& s : steps_) {
     time_s += ns_to_seconds(s.time_ns), ideal_s += ns_to_seconds(s.ideal_ns);
-    tokens += s.tokens, move_s += ns_to_seconds(s.weight_move_ns), move_bytes += s.weight_move_bytes;
+    tokens += s.tokens, move_s += ns_to_seconds(s.weight_move_ns),
+        move_bytes += s.weight_move_bytes;
   }
   nlohmann::json j;
   j["steps"] = steps_.size();
   j["step_time_s"] = step_time_ns_.to_json(1e9);
-  j["ideal_step_time_s"] = steps_.empty() ? nlohmann::json(nullptr) : nlohmann::json(ideal_s / steps_.size());
+  j["ideal_step_time_s"] =
+      steps_.empty() ? nlohmann::json(nullptr) : nlohmann::json(ideal_s / steps_.size());
   j["throughput"] = {{"tokens_per_s", time_s > 0 ? tokens / time_s : 0.0},
                      {"ideal_tokens_per_s", ideal_s > 0 ? tokens / ideal_s : 0.0},
                      {"fraction_of_ideal", time_s > 0 ? ideal_s / time_s : 0.0}};

@@ -23,15 +23,17 @@ nlohmann::json OffloadMetrics::summary() const {
   j["iterations"] = its_.size();
   j["iteration_time_s"] = time_ns_.to_json(1e9);
   j["throughput"] = {{"tokens_per_s", share(t.tokens, time_s)}};
-  j["experts"] = {{"activated", t.activated},
-                  {"cache_hit_rate", share(static_cast<double>(t.hits), static_cast<double>(t.activated))},
-                  {"fetched_on_demand", t.fetched},
-                  {"prefetched", t.prefetched},
-                  {"on_cpu", t.on_cpu},
-                  {"cpu_share", share(static_cast<double>(t.on_cpu), static_cast<double>(t.activated))},
-                  {"substituted", t.substituted}};
-  j["quality_loss"] = {{"substituted_assignment_share",
-                        share(static_cast<double>(t.substituted_pairs), static_cast<double>(t.routed_pairs))}};
+  j["experts"] = {
+      {"activated", t.activated},
+      {"cache_hit_rate", share(static_cast<double>(t.hits), static_cast<double>(t.activated))},
+      {"fetched_on_demand", t.fetched},
+      {"prefetched", t.prefetched},
+      {"on_cpu", t.on_cpu},
+      {"cpu_share", share(static_cast<double>(t.on_cpu), static_cast<double>(t.activated))},
+      {"substituted", t.substituted}};
+  j["quality_loss"] = {
+      {"substituted_assignment_share",
+       share(static_cast<double>(t.substituted_pairs), static_cast<double>(t.routed_pairs))}};
   j["tokens"] = t.tokens;
   return j;
 }
@@ -40,8 +42,9 @@ void OffloadMetrics::write_iterations_csv(std::ostream& out) const {
   out << "iteration,time_s,tokens,activated,hits,fetched,prefetched,on_cpu,substituted\n";
   out << std::setprecision(9);
   for (const auto& r : its_)
-    out << r.iteration << ',' << ns_to_seconds(r.time_ns) << ',' << r.tokens << ',' << r.activated << ','
-        << r.hits << ',' << r.fetched << ',' << r.prefetched << ',' << r.on_cpu << ',' << r.substituted << '\n';
+    out << r.iteration << ',' << ns_to_seconds(r.time_ns) << ',' << r.tokens << ',' << r.activated
+        << ',' << r.hits << ',' << r.fetched << ',' << r.prefetched << ',' << r.on_cpu << ','
+        << r.substituted << '\n';
 }
 
 }  // namespace xpusim::report

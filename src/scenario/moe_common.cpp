@@ -10,9 +10,11 @@ namespace xpusim::scenario {
 
 namespace fs = std::filesystem;
 
-std::unique_ptr<workload::RoutingSource> make_moe_routing(const Params& routing, const model::ModelSpec& model,
+std::unique_ptr<workload::RoutingSource> make_moe_routing(const Params& routing,
+                                                          const model::ModelSpec& model,
                                                           std::int64_t tokens, int micro_batches,
-                                                          std::uint64_t seed, const fs::path& scenario_path) {
+                                                          std::uint64_t seed,
+                                                          const fs::path& scenario_path) {
   const int layers = model.moe_layers(), experts = model.num_experts;
   if (routing.string("source") == "trace") {
     fs::path p = routing.string("path");
@@ -40,7 +42,8 @@ nlohmann::json resolved_sections_json(const std::vector<std::pair<std::string, P
   return out;
 }
 
-void write_outputs(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+void write_outputs(const fs::path& dir,
+                   const std::vector<std::pair<std::string, std::string>>& files) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error("cannot create output directory " + dir.string() + ": " + ec.message());

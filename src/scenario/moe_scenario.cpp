@@ -18,15 +18,18 @@ namespace fs = std::filesystem;
 ParamSchema moe_cluster_schema() {
   ParamSchema s;
   s.integer("nodes", 1, "", "nodes of the expert-parallel group", {.min = 1, .max = 1024})
-      .integer("gpus_per_node", 8, "", "GPUs per node (NVLink inside a node)", {.min = 1, .max = 256})
+      .integer("gpus_per_node", 8, "", "GPUs per node (NVLink inside a node)",
+               {.min = 1, .max = 256})
       .integer("redundant_experts", 0, "",
                "extra expert slots per MoE layer beyond one per expert; experts + redundant must "
                "be a multiple of the GPU count",
                {.min = 0, .max = 100000})
-      .real("nvlink_gbps", 0.0, "GB/s", "per-GPU NVLink bandwidth per direction; 0 = the device's scale-up link",
+      .real("nvlink_gbps", 0.0, "GB/s",
+            "per-GPU NVLink bandwidth per direction; 0 = the device's scale-up link", {.min = 0})
+      .real("nvlink_latency_us", 3.0, "us", "latency added to a collective inside a node",
             {.min = 0})
-      .real("nvlink_latency_us", 3.0, "us", "latency added to a collective inside a node", {.min = 0})
-      .real("network_gbps", 50.0, "GB/s", "per-GPU network (NIC) bandwidth per direction", {.min = 1e-6})
+      .real("network_gbps", 50.0, "GB/s", "per-GPU network (NIC) bandwidth per direction",
+            {.min = 1e-6})
       .real("network_latency_us", 10.0, "us", "latency added to a collective that crosses nodes",
             {.min = 0});
   return s;
@@ -34,22 +37,28 @@ ParamSchema moe_cluster_schema() {
 
 ParamSchema moe_run_schema() {
   ParamSchema s;
-  s.choice("mode", "training", {"training", "serving"},
-           "training: micro-batches with forward and backward; serving: forward-only decode iterations")
-      .integer("steps", 10, "", "training steps, or serving iterations", {.min = 1, .max = 100000000})
-      .integer("micro_batches", 4, "", "micro-batches per training step (serving: 1)", {.min = 1, .max = 4096})
+  s.choice(
+       "mode", "training", {"training", "serving"},
+       "training: micro-batches with forward and backward; serving: forward-only decode iterations")
+      .integer("steps", 10, "", "training steps, or serving iterations",
+               {.min = 1, .max = 100000000})
+      .integer("micro_batches", 4, "", "micro-batches per training step (serving: 1)",
+               {.min = 1, .max = 4096})
       .integer("tokens_per_micro_batch", 8192, "",
                "tokens of one micro-batch (serving: decode sequences per iteration) over the whole "
                "expert-parallel group",
                {.min = 1, .max = 100000000})
-      .integer("seq_len", 4096, "", "training sequence length; serving: cached context per sequence",
+      .integer("seq_len", 4096, "",
+               "training sequence length; serving: cached context per sequence",
                {.min = 1, .max = 10000000})
-      .boolean("routing_replay", false,
-               "placement sees the coming batch's and micro-batch's exact loads (RL routing replay) "
-               "instead of a moving average of history")
+      .boolean(
+          "routing_replay", false,
+          "placement sees the coming batch's and micro-batch's exact loads (RL routing replay) "
+          "instead of a moving average of history")
       .real("history_weight", 0.5, "", "weight of the newest batch in the moving average of loads",
             {.min = 0, .max = 1, .min_exclusive = true})
-      .integer("rebalance_every", 1, "", "global batches between batch-level placements", {.min = 1, .max = 1000000})
+      .integer("rebalance_every", 1, "", "global batches between batch-level placements",
+               {.min = 1, .max = 1000000})
       .boolean("overlap_micro_batch_moves", true,
                "per-micro-batch weight copies run during the previous micro-batch (only the excess "
                "is exposed)");
@@ -61,7 +70,8 @@ ParamSchema moe_routing_schema() {
   s.choice("source", "zipf", {"zipf", "trace"},
            "zipf: synthetic skewed, drifting routing; trace: replay a routing trace file")
       .extend(workload::zipf_routing_schema())
-      .string("path", "", "routing trace (CSV, docs/moe.md), relative to the scenario file; source trace only");
+      .string("path", "",
+              "routing trace (CSV, docs/moe.md), relative to the scenario file; source trace only");
   return s;
 }
 
@@ -85,17 +95,20 @@ struct MoeSpec {
 
 class MoeScenario final : public LoadedScenario {
  public:
-  MoeScenario(MoeSpec spec, const Catalogs& catalogs) : spec_(std::move(spec)), catalogs_(catalogs) {}
+  MoeScenario(MoeSpec spec, const Catalogs& catalogs)
+      : spec_(std::move(spec)), catalogs_(catalogs) {}
   const std::string& name() const override { return spec_.name; }
   std::uint64_t seed() const override { return spec_.seed; }
 
   RunResult run(const RunOptions& options) const override {
     const auto routing = make_routing();
-    auto placement = catalogs_.expert_placement.find(spec_.placement.name)->make(spec_.placement.params);
+    auto placement =
+        catalogs_.expert_placement.find(spec_.placement.name)->make(spec_.placement.params);
     const systems::MoeCostModel cost(spec_.model, spec_.device, spec_.shape, spec_.links,
                                      spec_.run.training, spec_.seq_len);
     report::MoeMetrics metrics(routing->layers());
-    systems::ExpertParallelRunner runner(spec_.run, spec_.shape, cost, *routing, *placement, metrics);
+    systems::ExpertParallelRunner runner(spec_.run, spec_.shape, cost, *routing, *placement,
+                                         metrics);
     const TimeNs end = runner.run();
 
     RunResult result;
@@ -135,9 +148,9 @@ void check_shape(SectionReader& ld, MoeSpec& spec, const Params& cluster) {
   if (slots % gpus != 0)
     ld.diag.error(at, "cluster.redundant_experts",
                   std::to_string(spec.model.num_experts) + " experts + " +
-                      std::to_string(cluster.integer("redundant_experts")) + " redundant = " +
-                      std::to_string(slots) + " slots do not split evenly over " + std::to_string(gpus) +
-                      " GPUs");
+                      std::to_string(cluster.integer("redundant_experts")) +
+                      " redundant = " + std::to_string(slots) + " slots do not split evenly over " +
+                      std::to_string(gpus) + " GPUs");
   spec.shape.slots_per_gpu = std::max(1, slots / gpus);
 }
 
@@ -151,7 +164,8 @@ void check_policy(SectionReader& ld, const MoeSpec& spec, const Catalogs& catalo
     const policy::ExpertLayout empty{std::vector<int>(spec.shape.slots(), -1)};
     policy->place_batch({spec.shape, uniform, empty});
   } catch (const Error& e) {
-    ld.diag.error(ld.doc.locate(ld.section("placement"), "placement"), "placement.policy", e.what());
+    ld.diag.error(ld.doc.locate(ld.section("placement"), "placement"), "placement.policy",
+                  e.what());
   }
 }
 
@@ -179,17 +193,21 @@ MoeSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& ca
   const Params top = ld.plain("", top_level_schema(),
                               {"hardware", "model", "cluster", "run", "routing", "placement"});
   Params device_params, model_params;
-  const bool have_device = !ld.section("hardware").IsNull() &&
-                           ld.read_with_preset("hardware", "hardware", hw::device_schema(), device_params);
-  const bool have_model = !ld.section("model").IsNull() &&
-                          ld.read_with_preset("model", "models", model::model_schema(), model_params);
-  if (have_device) ld.convert("hardware", [&] { spec.device = hw::device_spec_from_params(device_params); });
-  if (have_model) ld.convert("model", [&] { spec.model = model::model_spec_from_params(model_params); });
+  const bool have_device =
+      !ld.section("hardware").IsNull() &&
+      ld.read_with_preset("hardware", "hardware", hw::device_schema(), device_params);
+  const bool have_model =
+      !ld.section("model").IsNull() &&
+      ld.read_with_preset("model", "models", model::model_schema(), model_params);
+  if (have_device)
+    ld.convert("hardware", [&] { spec.device = hw::device_spec_from_params(device_params); });
+  if (have_model)
+    ld.convert("model", [&] { spec.model = model::model_spec_from_params(model_params); });
   const Params cluster = ld.plain("cluster", moe_cluster_schema());
   const Params run = ld.plain("run", moe_run_schema());
   spec.routing = ld.plain("routing", moe_routing_schema());
-  ld.read_selection(ld.section("placement"), "placement", "policy", "static", catalogs.expert_placement,
-                    spec.placement);
+  ld.read_selection(ld.section("placement"), "placement", "policy", "static",
+                    catalogs.expert_placement, spec.placement);
   diag.throw_if_any();
 
   if (!spec.model.is_moe())
@@ -220,8 +238,12 @@ MoeSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& ca
   diag.throw_if_any();
   check_policy(ld, spec, catalogs);
   diag.throw_if_any();
-  spec.resolved = {{"scenario", top},     {"hardware", device_params}, {"model", model_params},
-                   {"cluster", cluster},  {"run", run},                {"routing", spec.routing},
+  spec.resolved = {{"scenario", top},
+                   {"hardware", device_params},
+                   {"model", model_params},
+                   {"cluster", cluster},
+                   {"run", run},
+                   {"routing", spec.routing},
                    {"placement", spec.placement.params}};
   return spec;
 }

@@ -16,8 +16,10 @@ std::vector<double> to_double(const std::vector<std::int64_t>& v) { return {v.be
 }  // namespace
 
 ExpertParallelRunner::ExpertParallelRunner(MoeRunConfig config, policy::EpShape shape,
-                                           const MoeCostModel& cost, workload::RoutingSource& routing,
-                                           policy::ExpertPlacementPolicy& policy, MoeObserver& observer)
+                                           const MoeCostModel& cost,
+                                           workload::RoutingSource& routing,
+                                           policy::ExpertPlacementPolicy& policy,
+                                           MoeObserver& observer)
     : config_(config),
       shape_(shape),
       cost_(cost),
@@ -47,14 +49,16 @@ TimeNs ExpertParallelRunner::run() {
 }
 
 // Batch-level placement of every layer; returns the copy time, which nothing hides.
-double ExpertParallelRunner::place_batch(const std::vector<workload::ExpertLoads>& micro, double& bytes) {
+double ExpertParallelRunner::place_batch(const std::vector<workload::ExpertLoads>& micro,
+                                         double& bytes) {
   double seconds = 0;
   for (int l = 0; l < routing_.layers(); ++l) {
     std::vector<double> plan = predicted_[l];
     if (config_.routing_replay) {
       std::fill(plan.begin(), plan.end(), 0.0);
       for (const auto& mb : micro)
-        for (int e = 0; e < shape_.experts; ++e) plan[e] += static_cast<double>(mb[l][e]) / micro.size();
+        for (int e = 0; e < shape_.experts; ++e)
+          plan[e] += static_cast<double>(mb[l][e]) / micro.size();
     }
     policy::ExpertLayout next = policy_.place_batch({shape_, plan, layouts_[l]});
     const AllToAll moves = cost_.weight_moves(layouts_[l], next);
@@ -74,7 +78,8 @@ double ExpertParallelRunner::place_micro_batch(const workload::ExpertLoads& load
     const std::vector<double> plan = config_.routing_replay ? to_double(loads[l])
                                      : last_micro_.empty()  ? predicted_[l]
                                                             : to_double(last_micro_[l]);
-    std::optional<policy::ExpertLayout> next = policy_.place_micro_batch({shape_, plan, layouts_[l]});
+    std::optional<policy::ExpertLayout> next =
+        policy_.place_micro_batch({shape_, plan, layouts_[l]});
     if (!next) continue;
     const AllToAll moves = cost_.weight_moves(layouts_[l], *next);
     seconds += moves.seconds * move_factor_;

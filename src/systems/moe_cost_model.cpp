@@ -48,7 +48,8 @@ double MoeCostModel::expert_seconds(double tokens, int active_experts) const {
   return roofline_.op_seconds(model::Op::UpGate, w, training_);
 }
 
-AllToAll MoeCostModel::port_time(const std::vector<double>& nvl_in, const std::vector<double>& nvl_out,
+AllToAll MoeCostModel::port_time(const std::vector<double>& nvl_in,
+                                 const std::vector<double>& nvl_out,
                                  const std::vector<double>& net_in,
                                  const std::vector<double>& net_out) const {
   AllToAll out;
@@ -56,8 +57,9 @@ AllToAll MoeCostModel::port_time(const std::vector<double>& nvl_in, const std::v
   for (int g = 0; g < shape_.gpus; ++g) {
     const double nvl = std::max(nvl_in[g], nvl_out[g]);
     const double net = std::max(net_in[g], net_out[g]);
-    const double t = std::max(links_.nvlink_bw_bytes_per_s > 0 ? nvl / links_.nvlink_bw_bytes_per_s : 0.0,
-                              links_.network_bw_bytes_per_s > 0 ? net / links_.network_bw_bytes_per_s : 0.0);
+    const double t =
+        std::max(links_.nvlink_bw_bytes_per_s > 0 ? nvl / links_.nvlink_bw_bytes_per_s : 0.0,
+                 links_.network_bw_bytes_per_s > 0 ? net / links_.network_bw_bytes_per_s : 0.0);
     slowest = std::max(slowest, t);
     out.bytes += nvl_in[g] + net_in[g];
     any_net += net_in[g];
@@ -75,14 +77,17 @@ AllToAll MoeCostModel::all_to_all(const std::vector<double>& gpu_tokens) const {
     const double per_source = gpu_tokens[g] / n * hidden_bytes_;
     for (int i = 0; i < n; ++i) {
       if (i == g) continue;
-      if (shape_.node_of_gpu(i) == shape_.node_of_gpu(g)) nvl_in[g] += per_source, nvl_out[i] += per_source;
-      else net_in[g] += per_source, net_out[i] += per_source;
+      if (shape_.node_of_gpu(i) == shape_.node_of_gpu(g))
+        nvl_in[g] += per_source, nvl_out[i] += per_source;
+      else
+        net_in[g] += per_source, net_out[i] += per_source;
     }
   }
   return port_time(nvl_in, nvl_out, net_in, net_out);
 }
 
-AllToAll MoeCostModel::weight_moves(const policy::ExpertLayout& from, const policy::ExpertLayout& to) const {
+AllToAll MoeCostModel::weight_moves(const policy::ExpertLayout& from,
+                                    const policy::ExpertLayout& to) const {
   const int n = shape_.gpus;
   std::vector<double> nvl_in(n, 0), nvl_out(n, 0), net_in(n, 0), net_out(n, 0);
   for (int g = 0; g < n; ++g) {
@@ -97,8 +102,10 @@ AllToAll MoeCostModel::weight_moves(const policy::ExpertLayout& from, const poli
       for (int h = 0; h < n && src < 0; ++h)
         if (from.holds(shape_, h, e)) src = h;
       XPUSIM_CHECK(src >= 0, "weight_moves: expert held nowhere");
-      if (same_node) nvl_in[g] += expert_bytes_, nvl_out[src] += expert_bytes_;
-      else net_in[g] += expert_bytes_, net_out[src] += expert_bytes_;
+      if (same_node)
+        nvl_in[g] += expert_bytes_, nvl_out[src] += expert_bytes_;
+      else
+        net_in[g] += expert_bytes_, net_out[src] += expert_bytes_;
     }
   }
   return port_time(nvl_in, nvl_out, net_in, net_out);

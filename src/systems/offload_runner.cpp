@@ -25,7 +25,8 @@ double OffloadCostModel::gpu_seconds(std::int64_t tokens) const {
 
 double OffloadCostModel::cpu_seconds(std::int64_t tokens) const {
   if (tokens <= 0) return 0.0;
-  return std::max(tokens * flops_per_token_ / cpu_.flops, expert_bytes_ / cpu_.memory_bw_bytes_per_s);
+  return std::max(tokens * flops_per_token_ / cpu_.flops,
+                  expert_bytes_ / cpu_.memory_bw_bytes_per_s);
 }
 
 double OffloadCostModel::fetch_seconds() const { return expert_bytes_ / pcie_bw_ + pcie_latency_; }
@@ -77,8 +78,8 @@ void OffloadRunner::insert(int layer, int expert, double ready_at, const std::ve
 double OffloadRunner::run_layer(int layer, const std::vector<std::int64_t>& tokens, double start,
                                 OffloadIterationRecord& rec) {
   const int n = routing_.experts();
-  const policy::OffloadLayerView view{layer, routing_.layers(), config_.top_k, config_.prefill, tokens,
-                                      cached_[layer], config_.capacity, cost_};
+  const policy::OffloadLayerView view{layer,  routing_.layers(), config_.top_k,    config_.prefill,
+                                      tokens, cached_[layer],    config_.capacity, cost_};
   const policy::OffloadDecision d = policy_.schedule(view);
   const double t0 = start + cost_.dense_seconds(config_.tokens_per_iteration);
   std::vector<bool> keep(n, false);
@@ -114,7 +115,8 @@ double OffloadRunner::run_layer(int layer, const std::vector<std::int64_t>& toke
     gpu += cost_.gpu_seconds(tokens[e]);
   }
   for (int e = 0; e < n; ++e)
-    if (tokens[e] > 0 && d.run[e] == policy::ExpertRun::Substitute) gpu += cost_.gpu_seconds(tokens[e]);
+    if (tokens[e] > 0 && d.run[e] == policy::ExpertRun::Substitute)
+      gpu += cost_.gpu_seconds(tokens[e]);
   if (d.cache_fetched)
     for (int e : fetched) insert(layer, e, 0.0, keep);
   // Prefetches for the next layer share the host link behind this layer's demand fetches.

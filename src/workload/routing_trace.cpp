@@ -51,27 +51,30 @@ RoutingTrace::RoutingTrace(const std::filesystem::path& path, int layers, int ex
     }
     const auto f = parse_row(line, where);
     if (f.size() != static_cast<std::size_t>(experts + 2))
-      throw Error(where + ": expected " + std::to_string(experts + 2) + " columns (micro_batch, layer and " +
-                  std::to_string(experts) + " expert counts), got " + std::to_string(f.size()));
+      throw Error(where + ": expected " + std::to_string(experts + 2) +
+                  " columns (micro_batch, layer and " + std::to_string(experts) +
+                  " expert counts), got " + std::to_string(f.size()));
     const auto mb = static_cast<std::size_t>(f[0]);
     const auto layer = static_cast<std::size_t>(f[1]);
-    const bool starts_next = batches_.empty() || batches_.back().size() == static_cast<std::size_t>(layers);
+    const bool starts_next =
+        batches_.empty() || batches_.back().size() == static_cast<std::size_t>(layers);
     if (starts_next) {
       if (mb != batches_.size() || layer != 0)
         throw Error(where + ": expected micro_batch " + std::to_string(batches_.size()) +
                     " layer 0 (rows go in order, every layer of a micro-batch)");
       batches_.emplace_back();
     } else if (mb + 1 != batches_.size() || layer != batches_.back().size()) {
-      throw Error(where + ": expected micro_batch " + std::to_string(batches_.size() - 1) + " layer " +
-                  std::to_string(batches_.back().size()));
+      throw Error(where + ": expected micro_batch " + std::to_string(batches_.size() - 1) +
+                  " layer " + std::to_string(batches_.back().size()));
     }
     batches_.back().emplace_back(f.begin() + 2, f.end());
   }
   if (!header) throw Error(path.string() + ": empty routing trace (no header)");
   if (batches_.empty()) throw Error(path.string() + ": routing trace has no rows");
   if (batches_.back().size() != static_cast<std::size_t>(layers))
-    throw Error(path.string() + ": the last micro-batch has " + std::to_string(batches_.back().size()) +
-                " layers, expected " + std::to_string(layers));
+    throw Error(path.string() + ": the last micro-batch has " +
+                std::to_string(batches_.back().size()) + " layers, expected " +
+                std::to_string(layers));
 }
 
 void RoutingTrace::next(ExpertLoads& out) {

@@ -15,10 +15,11 @@ ParamSchema zipf_routing_schema() {
             "fraction of popularity ranks reshuffled from one global batch to the next (0 = fixed "
             "hot set, 1 = a new ranking every batch)",
             {.min = 0, .max = 1})
-      .real("micro_batch_shift", 0.2, "",
-            "fraction of popularity ranks each micro-batch reshuffles from its batch's ranking (hot "
-            "experts that differ between micro-batches of one batch)",
-            {.min = 0, .max = 1})
+      .real(
+          "micro_batch_shift", 0.2, "",
+          "fraction of popularity ranks each micro-batch reshuffles from its batch's ranking (hot "
+          "experts that differ between micro-batches of one batch)",
+          {.min = 0, .max = 1})
       .real("layer_correlation", 0.5, "",
             "how much neighbouring layers share their hot experts and their drift (1 = identical "
             "rankings, 0 = independent)",
@@ -61,7 +62,8 @@ ZipfRouting::ZipfRouting(const ZipfRoutingConfig& config, RngStream rng)
   rank_to_expert_.resize(config_.layers);
   std::vector<int> ranking(config_.experts);
   std::iota(ranking.begin(), ranking.end(), 0);
-  for (int i = config_.experts - 1; i > 0; --i) std::swap(ranking[i], ranking[rng_.uniform_int(0, i)]);
+  for (int i = config_.experts - 1; i > 0; --i)
+    std::swap(ranking[i], ranking[rng_.uniform_int(0, i)]);
   for (int l = 0; l < config_.layers; ++l) {
     if (l > 0) random_swaps(ranking, (1.0 - config_.layer_correlation) * config_.experts);
     rank_to_expert_[l] = ranking;
@@ -122,7 +124,8 @@ std::int64_t ZipfRouting::draw_count(double p) {
 
 void ZipfRouting::next(ExpertLoads& out) {
   const int per_batch = std::max(1, config_.micro_batches);
-  if (drawn_ > 0 && drawn_ % per_batch == 0) reshuffle(batch_ranking_, config_.drift * config_.experts);
+  if (drawn_ > 0 && drawn_ % per_batch == 0)
+    reshuffle(batch_ranking_, config_.drift * config_.experts);
   ++drawn_;
   rank_to_expert_ = batch_ranking_;
   reshuffle(rank_to_expert_, config_.micro_batch_shift * config_.experts);

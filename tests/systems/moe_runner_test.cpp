@@ -5,9 +5,9 @@
 #include "xpusim/policy/expert_offload/fetch_on_demand.hpp"
 #include "xpusim/policy/expert_offload/hybrimoe.hpp"
 #include "xpusim/policy/expert_placement/eplb.hpp"
-#include "xpusim/systems/offload_runner.hpp"
 #include "xpusim/policy/expert_placement/static_placement.hpp"
 #include "xpusim/systems/expert_parallel_runner.hpp"
+#include "xpusim/systems/offload_runner.hpp"
 #include "xpusim/workload/zipf_routing.hpp"
 
 namespace xpusim::systems {

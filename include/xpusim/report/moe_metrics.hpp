@@ -2,10 +2,9 @@
 // Metrics of an expert-parallel run, fed by the runner's records: step time and throughput
 // against an ideally balanced run, per-layer load imbalance (max/mean GPU tokens), all-to-all
 // volume and time, weight movement. Writes steps.csv and layers.csv (docs/outputs.md).
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "xpusim/report/sample_summary.hpp"
 #include "xpusim/systems/moe_records.hpp"

@@ -2,10 +2,9 @@
 // Metrics of an offloaded-MoE run, fed by the runner's per-iteration records: tokens/s,
 // iteration time, expert-cache hit rate, demand fetches and prefetches, CPU share and, for
 // substitution policies, the share of token-expert assignments a buddy computed (quality loss).
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "xpusim/report/sample_summary.hpp"
 #include "xpusim/systems/offload_runner.hpp"

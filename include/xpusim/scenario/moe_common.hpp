@@ -4,11 +4,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "xpusim/core/params.hpp"
 #include "xpusim/model/model_spec.hpp"
@@ -18,15 +17,15 @@ namespace xpusim::scenario {
 
 // The `routing:` section (moe_routing_schema) -> a source for `model`'s MoE layers; a trace
 // path is relative to the scenario file. `tokens` per micro-batch, `micro_batches` per batch.
-std::unique_ptr<workload::RoutingSource> make_moe_routing(const Params& routing, const model::ModelSpec& model,
-                                                          std::int64_t tokens, int micro_batches,
-                                                          std::uint64_t seed,
-                                                          const std::filesystem::path& scenario_path);
+std::unique_ptr<workload::RoutingSource> make_moe_routing(
+    const Params& routing, const model::ModelSpec& model, std::int64_t tokens, int micro_batches,
+    std::uint64_t seed, const std::filesystem::path& scenario_path);
 
 nlohmann::json resolved_sections_json(const std::vector<std::pair<std::string, Params>>& sections);
 
 // Creates `dir` (throws xpusim::Error naming it) and writes `files` (name, text) atomically,
 // in order; callers put summary.json last.
-void write_outputs(const std::filesystem::path& dir, const std::vector<std::pair<std::string, std::string>>& files);
+void write_outputs(const std::filesystem::path& dir,
+                   const std::vector<std::pair<std::string, std::string>>& files);
 
 }  // namespace xpusim::scenario

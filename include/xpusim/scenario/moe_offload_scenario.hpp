@@ -11,7 +11,8 @@
 
 namespace xpusim::scenario {
 
-std::unique_ptr<LoadedScenario> load_moe_offload_scenario(const YamlDocument& doc, Diagnostics& diag,
+std::unique_ptr<LoadedScenario> load_moe_offload_scenario(const YamlDocument& doc,
+                                                          Diagnostics& diag,
                                                           const Catalogs& catalogs);
 
 // The fixed sections' schemas, for `xpusim list` and docs.

@@ -17,14 +17,14 @@ namespace xpusim::systems {
 
 struct MoeRunConfig {
   bool training = true;
-  int steps = 10;              // training steps, or serving iterations
-  int micro_batches = 1;       // per step (training); serving uses 1
+  int steps = 10;         // training steps, or serving iterations
+  int micro_batches = 1;  // per step (training); serving uses 1
   double tokens_per_micro_batch = 0;
-  bool routing_replay = false;  // placement sees the coming loads exactly
-  double history_weight = 0.5;  // weight of the newest batch in the load moving average
-  int rebalance_every = 1;      // global batches between batch-level placements
+  bool routing_replay = false;            // placement sees the coming loads exactly
+  double history_weight = 0.5;            // weight of the newest batch in the load moving average
+  int rebalance_every = 1;                // global batches between batch-level placements
   bool overlap_micro_batch_moves = true;  // per-micro-batch copies hide behind the previous one
-  double horizon_s = 0;         // stop starting steps once simulated time reaches this; 0 = none
+  double horizon_s = 0;  // stop starting steps once simulated time reaches this; 0 = none
 };
 
 class ExpertParallelRunner {
@@ -54,10 +54,10 @@ class ExpertParallelRunner {
   workload::RoutingSource& routing_;
   policy::ExpertPlacementPolicy& policy_;
   MoeObserver& observer_;
-  std::vector<policy::ExpertLayout> layouts_;    // per MoE layer, in place now
-  std::vector<std::vector<double>> predicted_;   // per layer, moving average of loads
-  workload::ExpertLoads last_micro_;             // the latest micro-batch's actual loads
-  double move_factor_;                           // copies per moved replica (weights, gradients)
+  std::vector<policy::ExpertLayout> layouts_;   // per MoE layer, in place now
+  std::vector<std::vector<double>> predicted_;  // per layer, moving average of loads
+  workload::ExpertLoads last_micro_;            // the latest micro-batch's actual loads
+  double move_factor_;                          // copies per moved replica (weights, gradients)
   TimeNs now_ = 0;
   int steps_done_ = 0;
   std::uint64_t layer_passes_ = 0;

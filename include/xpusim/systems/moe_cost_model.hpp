@@ -12,7 +12,7 @@
 namespace xpusim::systems {
 
 struct EpLinks {
-  double nvlink_bw_bytes_per_s = 0;   // per GPU, per direction
+  double nvlink_bw_bytes_per_s = 0;  // per GPU, per direction
   double nvlink_latency_s = 0;
   double network_bw_bytes_per_s = 0;  // per GPU NIC, per direction
   double network_latency_s = 0;
@@ -51,8 +51,8 @@ class MoeCostModel {
   EpLinks links_;
   bool training_;
   int seq_len_;
-  double hidden_bytes_;        // one token's activation
-  double expert_bytes_;        // one expert's weights
+  double hidden_bytes_;  // one token's activation
+  double expert_bytes_;  // one expert's weights
   double expert_flops_per_token_;
 };
 

@@ -14,9 +14,9 @@
 namespace xpusim::systems {
 
 struct CpuSpec {
-  double flops = 1e12;                // achieved bf16 FLOP/s of the expert kernel
+  double flops = 1e12;  // achieved bf16 FLOP/s of the expert kernel
   double memory_bw_bytes_per_s = 200e9;
-  double launch_s = 100e-6;           // once per layer that uses the CPU
+  double launch_s = 100e-6;  // once per layer that uses the CPU
 };
 
 // The simulated hardware's times, which the policy also plans with.
@@ -40,13 +40,13 @@ struct OffloadIterationRecord {
   int iteration = 0;
   TimeNs time_ns = 0;
   double tokens = 0;
-  std::int64_t activated = 0;      // (layer, expert) pairs with tokens
-  std::int64_t hits = 0;           // activated and resident (and ready)
-  std::int64_t fetched = 0;        // fetched on demand
+  std::int64_t activated = 0;  // (layer, expert) pairs with tokens
+  std::int64_t hits = 0;       // activated and resident (and ready)
+  std::int64_t fetched = 0;    // fetched on demand
   std::int64_t prefetched = 0;
   std::int64_t on_cpu = 0;
-  std::int64_t substituted = 0;    // computed by a buddy instead
-  std::int64_t routed_pairs = 0;   // token-expert assignments
+  std::int64_t substituted = 0;   // computed by a buddy instead
+  std::int64_t routed_pairs = 0;  // token-expert assignments
   std::int64_t substituted_pairs = 0;
 };
 
@@ -60,15 +60,16 @@ struct OffloadRunConfig {
   bool prefill = false;
   int iterations = 10;
   double tokens_per_iteration = 1;
-  int capacity = 1;         // experts per layer in the GPU cache
+  int capacity = 1;  // experts per layer in the GPU cache
   int top_k = 1;
-  double horizon_s = 0;     // stop starting iterations once simulated time reaches this
+  double horizon_s = 0;  // stop starting iterations once simulated time reaches this
 };
 
 class OffloadRunner {
  public:
-  OffloadRunner(OffloadRunConfig config, const OffloadCostModel& cost, workload::RoutingSource& routing,
-                policy::ExpertOffloadPolicy& policy, OffloadObserver& observer);
+  OffloadRunner(OffloadRunConfig config, const OffloadCostModel& cost,
+                workload::RoutingSource& routing, policy::ExpertOffloadPolicy& policy,
+                OffloadObserver& observer);
   TimeNs run();
   int iterations_done() const { return done_; }
   std::uint64_t layer_passes() const { return layer_passes_; }
@@ -84,9 +85,9 @@ class OffloadRunner {
   workload::RoutingSource& routing_;
   policy::ExpertOffloadPolicy& policy_;
   OffloadObserver& observer_;
-  std::vector<std::vector<bool>> cached_;     // [layer][expert]
-  std::vector<std::vector<double>> ready_at_; // [layer][expert] time the copy lands (s)
-  double pcie_free_ = 0;                      // the host link is busy until then (s)
+  std::vector<std::vector<bool>> cached_;      // [layer][expert]
+  std::vector<std::vector<double>> ready_at_;  // [layer][expert] time the copy lands (s)
+  double pcie_free_ = 0;                       // the host link is busy until then (s)
   double now_ = 0;
   int done_ = 0;
   std::uint64_t layer_passes_ = 0;

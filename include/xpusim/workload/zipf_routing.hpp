@@ -2,8 +2,9 @@
 // Synthetic MoE routing: expert popularity follows a Zipf law over a per-layer ranking (the hot
 // set). Each global batch has a ranking that drifts from the previous batch's by reshuffling a
 // share of its ranks; each micro-batch deviates from its batch's ranking by reshuffling another
-// share; neighbouring layers share their ranking (and its changes) to a configurable degree. Counts are drawn per expert (binomial,
-// normal approximation; exact trials up to 64 tokens) from each token's probability of choosing the expert among its top-k.
+// share; neighbouring layers share their ranking (and its changes) to a configurable degree. Counts
+// are drawn per expert (binomial, normal approximation; exact trials up to 64 tokens) from each
+// token's probability of choosing the expert among its top-k.
 #include <cstdint>
 #include <vector>
 
@@ -17,11 +18,11 @@ struct ZipfRoutingConfig {
   int layers = 1;
   int experts = 8;
   int top_k = 2;
-  std::int64_t tokens = 4096;  // tokens per micro-batch (each picks top_k experts)
-  double skew = 1.0;           // Zipf exponent s: weight of rank r is 1 / (r + 1)^s
-  double drift = 0.0;          // fraction of ranks reshuffled from one global batch to the next
+  std::int64_t tokens = 4096;      // tokens per micro-batch (each picks top_k experts)
+  double skew = 1.0;               // Zipf exponent s: weight of rank r is 1 / (r + 1)^s
+  double drift = 0.0;              // fraction of ranks reshuffled from one global batch to the next
   double micro_batch_shift = 0.0;  // fraction of ranks a micro-batch reshuffles from its batch's
-  int micro_batches = 1;       // micro-batches per global batch
+  int micro_batches = 1;           // micro-batches per global batch
   double layer_correlation = 0.5;  // 1: every layer has layer 0's ranking; 0: independent
 };
 
@@ -50,7 +51,7 @@ class ZipfRouting final : public RoutingSource {
 
   ZipfRoutingConfig config_;
   RngStream rng_;
-  std::vector<double> inclusion_;  // by rank
+  std::vector<double> inclusion_;                 // by rank
   std::vector<std::vector<int>> rank_to_expert_;  // the current micro-batch's
   std::vector<std::vector<int>> batch_ranking_;   // the current global batch's
   std::int64_t drawn_ = 0;

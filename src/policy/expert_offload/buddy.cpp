@@ -6,7 +6,8 @@ ParamSchema BuddyMoe::schema() {
   ParamSchema s;
   s.integer("buddies", 2, "", "buddy candidates per expert (e+1, e-1, e+2, ... mod experts)",
             {.min = 1, .max = 1024})
-      .integer("max_tokens", 4, "", "substitute a missing expert only if it has at most this many tokens",
+      .integer("max_tokens", 4, "",
+               "substitute a missing expert only if it has at most this many tokens",
                {.min = 0, .max = 100000000});
   return s;
 }

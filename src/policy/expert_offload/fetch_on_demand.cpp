@@ -18,7 +18,8 @@ OffloadDecision FetchOnDemand::schedule(const OffloadLayerView& view) {
   return d;
 }
 
-int FetchOnDemand::victim(int layer, const std::vector<bool>& cached, const std::vector<bool>& keep) {
+int FetchOnDemand::victim(int layer, const std::vector<bool>& cached,
+                          const std::vector<bool>& keep) {
   if (last_use_.size() <= static_cast<std::size_t>(layer)) last_use_.resize(layer + 1);
   last_use_[layer].resize(cached.size(), -1.0);
   return lowest_ranked_resident(cached, keep, last_use_[layer]);

@@ -37,11 +37,12 @@ void hybrid_schedule(const OffloadLayerView& view, OffloadDecision& d) {
   std::deque<int> sorted(cached.begin(), cached.end());
   sorted.insert(sorted.end(), missing.begin(), missing.end());
   double tg = 0, tc = 0, tm = 0;  // GPU, CPU and PCIe busy-until times
-  bool cpu_empty = true;  // the code's GPU intercept is 0, so only the CPU has one
+  bool cpu_empty = true;          // the code's GPU intercept is 0, so only the CPU has one
   while (!sorted.empty()) {
     const int f = sorted.front(), l = sorted.back();
     double g = view.times.gpu_seconds(n[f]);
-    const double c = view.times.cpu_seconds(n[l]) + (cpu_empty ? view.times.cpu_start_seconds() : 0.0);
+    const double c =
+        view.times.cpu_seconds(n[l]) + (cpu_empty ? view.times.cpu_start_seconds() : 0.0);
     const bool f_missing = !view.cached[f];
     const double m = f_missing ? view.times.fetch_seconds() : 0.0;
     if (f_missing && tm + m > tg) g += tm + m - tg;  // the GPU waits for the PCIe copy
@@ -91,7 +92,8 @@ OffloadDecision HybriMoe::schedule(const OffloadLayerView& view) {
     std::vector<int> order(n);
     for (std::size_t e = 0; e < n; ++e) order[e] = static_cast<int>(e);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return next[a] > next[b]; });
-    for (int i = 0; i < config_.prefetch && i < static_cast<int>(n); ++i) d.prefetch_next.push_back(order[i]);
+    for (int i = 0; i < config_.prefetch && i < static_cast<int>(n); ++i)
+      d.prefetch_next.push_back(order[i]);
   }
   return d;
 }
@@ -109,12 +111,15 @@ void HybriMoe::on_layer_done(const OffloadLayerView& view) {
   const int p = config_.score_top_p > 0 ? config_.score_top_p : 2 * view.top_k;
   std::vector<int> order(view.tokens.size());
   for (std::size_t e = 0; e < order.size(); ++e) order[e] = static_cast<int>(e);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return view.tokens[a] > view.tokens[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return view.tokens[a] > view.tokens[b]; });
   std::vector<bool> top(order.size(), false);
-  for (int i = 0; i < p && i < static_cast<int>(order.size()); ++i) top[order[i]] = view.tokens[order[i]] > 0;
+  for (int i = 0; i < p && i < static_cast<int>(order.size()); ++i)
+    top[order[i]] = view.tokens[order[i]] > 0;
   for (std::size_t e = 0; e < s.size(); ++e) {
     const double routed = total > 0 ? view.tokens[e] / total : 0.0;
-    s[e] = top[e] ? config_.alpha * routed + (1 - config_.alpha) * s[e] : (1 - config_.alpha) * s[e];
+    s[e] =
+        top[e] ? config_.alpha * routed + (1 - config_.alpha) * s[e] : (1 - config_.alpha) * s[e];
   }
 }
 

@@ -19,7 +19,8 @@ EplbConfig EplbPlacement::config_from(const Params& p) {
   return {p.string("mode"), static_cast<int>(p.integer("groups"))};
 }
 
-ExpertLayout eplb_layout(const EplbConfig& config, const EpShape& shape, std::span<const double> loads) {
+ExpertLayout eplb_layout(const EplbConfig& config, const EpShape& shape,
+                         std::span<const double> loads) {
   const std::vector<double> w(loads.begin(), loads.end());
   const int groups = config.groups > 0 ? config.groups : shape.nodes;
   const bool fits = shape.experts % groups == 0 && groups % shape.nodes == 0;
@@ -27,8 +28,8 @@ ExpertLayout eplb_layout(const EplbConfig& config, const EpShape& shape, std::sp
     return {eplb::rebalance_hierarchical(w, shape.slots(), 1, 1, shape.gpus)};
   if (!fits)
     throw Error("eplb: hierarchical mode needs the " + std::to_string(shape.experts) +
-                " experts to split into " + std::to_string(groups) + " groups and the groups over " +
-                std::to_string(shape.nodes) + " nodes");
+                " experts to split into " + std::to_string(groups) +
+                " groups and the groups over " + std::to_string(shape.nodes) + " nodes");
   return {eplb::rebalance_hierarchical(w, shape.slots(), groups, shape.nodes, shape.gpus)};
 }
 

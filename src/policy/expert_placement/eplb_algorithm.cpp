@@ -83,7 +83,8 @@ std::vector<int> rebalance_hierarchical(const std::vector<double>& weight, int r
     const Replication rep = replicate_experts(w, phy_per_node);
     // Step 3: the node's replicas onto its GPUs, each replica carrying its share of the load.
     std::vector<double> phy_tokens(phy_per_node);
-    for (int p = 0; p < phy_per_node; ++p) phy_tokens[p] = w[rep.phy2log[p]] / rep.logcnt[rep.phy2log[p]];
+    for (int p = 0; p < phy_per_node; ++p)
+      phy_tokens[p] = w[rep.phy2log[p]] / rep.logcnt[rep.phy2log[p]];
     const Packing pk = balanced_packing(phy_tokens, gpus / nodes);
     for (int p = 0; p < phy_per_node; ++p) {
       const int pphy = pk.pack[p] * per_gpu + pk.rank[p];

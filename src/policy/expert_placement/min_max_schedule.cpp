@@ -121,8 +121,10 @@ TokenSchedule min_max_schedule(const EpShape& shape, const ExpertLayout& layout,
   std::int64_t lo = (total + shape.gpus - 1) / shape.gpus, hi = std::max<std::int64_t>(total, lo);
   while (lo < hi) {
     const std::int64_t mid = lo + (hi - lo) / 2;
-    if (feasible(shape, h, loads, total, mid, nullptr)) hi = mid;
-    else lo = mid + 1;
+    if (feasible(shape, h, loads, total, mid, nullptr))
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   TokenSchedule out;
   const bool ok = feasible(shape, h, loads, total, lo, &out);

@@ -70,7 +70,8 @@ void reorder_by_swaps(const std::vector<double>& w, std::vector<std::vector<int>
       for (std::size_t j = 0; j < sets[lo].size(); ++j) {
         const double d = w[sets[hi][i]] - w[sets[lo][j]];
         const double new_max = std::max(lh - d, ll + d);
-        if (d > 0 && new_max < best_max) best_max = new_max, bi = static_cast<int>(i), bj = static_cast<int>(j);
+        if (d > 0 && new_max < best_max)
+          best_max = new_max, bi = static_cast<int>(i), bj = static_cast<int>(j);
       }
     if (bi < 0 || lh - best_max <= min_gain) break;
     std::swap(sets[hi][bi], sets[lo][bj]);
@@ -79,11 +80,13 @@ void reorder_by_swaps(const std::vector<double>& w, std::vector<std::vector<int>
 
 }  // namespace
 
-ExpertLayout refill_spare_slots(const EpShape& shape, std::span<const double> loads, ExpertLayout layout) {
+ExpertLayout refill_spare_slots(const EpShape& shape, std::span<const double> loads,
+                                ExpertLayout layout) {
   const int home = home_slots_per_gpu(shape);
   const int gpn = shape.gpus_per_node();
   for (int g = 0; g < shape.gpus; ++g)
-    for (int s = home; s < shape.slots_per_gpu; ++s) layout.phy2log[g * shape.slots_per_gpu + s] = -1;
+    for (int s = home; s < shape.slots_per_gpu; ++s)
+      layout.phy2log[g * shape.slots_per_gpu + s] = -1;
   for (int node = 0; node < shape.nodes; ++node) {
     std::vector<int> experts;
     for (int g = node * gpn; g < (node + 1) * gpn; ++g)
@@ -109,7 +112,8 @@ ExpertLayout refill_spare_slots(const EpShape& shape, std::span<const double> lo
         double target_load = 0;
         for (int g = node * gpn; g < (node + 1) * gpn; ++g) {
           bool free = false;
-          for (int s = home; s < shape.slots_per_gpu; ++s) free |= layout.phy2log[g * shape.slots_per_gpu + s] < 0;
+          for (int s = home; s < shape.slots_per_gpu; ++s)
+            free |= layout.phy2log[g * shape.slots_per_gpu + s] < 0;
           if (!free || layout.holds(shape, g, e)) continue;
           const double l = gpu_load(g);
           if (target < 0 || l < target_load) target = g, target_load = l;
@@ -133,8 +137,9 @@ ExpertLayout RelibraPlacement::place_batch(const PlacementView& view) {
   const EpShape& s = view.shape;
   const int gpn = s.gpus_per_node();
   if (s.experts % s.gpus != 0)
-    throw Error("relibra: the " + std::to_string(s.experts) + " experts must split evenly over the " +
-                std::to_string(s.gpus) + " GPUs (home copies)");
+    throw Error("relibra: the " + std::to_string(s.experts) +
+                " experts must split evenly over the " + std::to_string(s.gpus) +
+                " GPUs (home copies)");
   const std::vector<double> w(view.loads.begin(), view.loads.end());
   // Reordering across nodes on the batch's loads, then each node's experts onto its GPUs.
   const int home = home_slots_per_gpu(s);
@@ -159,7 +164,8 @@ ExpertLayout RelibraPlacement::place_batch(const PlacementView& view) {
     for (int e : node_sets[p]) wn.push_back(w[e]);
     const eplb::Packing gp = eplb::balanced_packing(wn, gpn);
     std::vector<std::vector<int>> gpu_sets(gpn), held(gpn);
-    for (std::size_t i = 0; i < node_sets[p].size(); ++i) gpu_sets[gp.pack[i]].push_back(node_sets[p][i]);
+    for (std::size_t i = 0; i < node_sets[p].size(); ++i)
+      gpu_sets[gp.pack[i]].push_back(node_sets[p][i]);
     for (int j = 0; j < gpn; ++j) held[j] = held_by_gpu[node * gpn + j];
     const std::vector<int> gpu_of_set = match_by_overlap(gpu_sets, held);
     for (int i = 0; i < gpn; ++i) {

@@ -12,9 +12,9 @@
 namespace xpusim::policy {
 
 struct HybriMoeConfig {
-  double alpha = 0.5;     // weight of the newest routing score in S
-  int score_top_p = 0;    // experts whose S takes the new score; 0 = 2 x top_k (the model code)
-  int prefetch = 0;       // next-layer experts prefetched per layer (code default 0 = off)
+  double alpha = 0.5;   // weight of the newest routing score in S
+  int score_top_p = 0;  // experts whose S takes the new score; 0 = 2 x top_k (the model code)
+  int prefetch = 0;     // next-layer experts prefetched per layer (code default 0 = off)
   bool hss_in_prefill = false;  // apply the CPU/GPU split in prefill too (paper; not the code)
 };
 

@@ -24,6 +24,7 @@ class EplbPlacement final : public ExpertPlacementPolicy {
 
 // EPLB's layout for one layer under `config` (shared with MicroMoE, which places the same way).
 // Throws xpusim::Error when the shape does not fit the chosen mode.
-ExpertLayout eplb_layout(const EplbConfig& config, const EpShape& shape, std::span<const double> loads);
+ExpertLayout eplb_layout(const EplbConfig& config, const EpShape& shape,
+                         std::span<const double> loads);
 
 }  // namespace xpusim::policy

@@ -19,6 +19,7 @@ class RelibraPlacement final : public ExpertPlacementPolicy {
 // Home copies: the first `home_per_gpu` slots of each GPU. Exposed for tests.
 int home_slots_per_gpu(const EpShape& shape);
 // Keeps the home slots of `layout` and refills every spare slot from `loads`.
-ExpertLayout refill_spare_slots(const EpShape& shape, std::span<const double> loads, ExpertLayout layout);
+ExpertLayout refill_spare_slots(const EpShape& shape, std::span<const double> loads,
+                                ExpertLayout layout);
 
 }  // namespace xpusim::policy
