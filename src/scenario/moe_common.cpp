@@ -31,6 +31,17 @@ std::unique_ptr<workload::RoutingSource> make_moe_routing(const Params& routing,
   return std::make_unique<workload::ZipfRouting>(z, RngStream(seed, "moe.routing"));
 }
 
+void check_moe_routing(const Params& routing, const model::ModelSpec& model,
+                       const fs::path& scenario_path, const YAML::Node& section,
+                       const YamlDocument& doc, Diagnostics& diag) {
+  if (routing.string("source") != "trace" || routing.string("path").empty()) return;
+  try {
+    make_moe_routing(routing, model, 1, 1, 0, scenario_path);
+  } catch (const Error& e) {
+    diag.error(doc.locate(section, "routing"), "routing.path", e.what());
+  }
+}
+
 nlohmann::json resolved_sections_json(const std::vector<std::pair<std::string, Params>>& sections) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [section, params] : sections) {

@@ -142,6 +142,8 @@ OffloadSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs
   if (spec.routing.string("source") == "trace" && spec.routing.string("path").empty())
     diag.error(doc.locate(ld.section("routing"), "routing"), "routing.path",
                "required when source is trace");
+  if (spec.model.is_moe())
+    check_moe_routing(spec.routing, spec.model, spec.path, ld.section("routing"), doc, diag);
   if (cache.integer("experts_per_layer") > spec.model.num_experts)
     diag.error(doc.locate(ld.section("cache"), "cache"), "cache.experts_per_layer",
                "is " + std::to_string(cache.integer("experts_per_layer")) +

@@ -216,6 +216,8 @@ MoeSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& ca
   if (spec.routing.string("source") == "trace" && spec.routing.string("path").empty())
     diag.error(doc.locate(ld.section("routing"), "routing"), "routing.path",
                "required when source is trace");
+  if (spec.model.is_moe())
+    check_moe_routing(spec.routing, spec.model, spec.path, ld.section("routing"), doc, diag);
   diag.throw_if_any();
 
   spec.name = top.string("name").empty() ? spec.path.stem().string() : top.string("name");

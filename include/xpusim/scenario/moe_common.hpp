@@ -11,6 +11,8 @@
 
 #include "xpusim/core/params.hpp"
 #include "xpusim/model/model_spec.hpp"
+#include "xpusim/scenario/diagnostics.hpp"
+#include "xpusim/scenario/yaml_document.hpp"
 #include "xpusim/workload/routing_source.hpp"
 
 namespace xpusim::scenario {
@@ -20,6 +22,12 @@ namespace xpusim::scenario {
 std::unique_ptr<workload::RoutingSource> make_moe_routing(
     const Params& routing, const model::ModelSpec& model, std::int64_t tokens, int micro_batches,
     std::uint64_t seed, const std::filesystem::path& scenario_path);
+
+// Reads a `source: trace` routing file once at load time so `xpusim validate` reports a bad
+// file (its own file:line message) under the routing.path key; nothing for `source: zipf`.
+void check_moe_routing(const Params& routing, const model::ModelSpec& model,
+                       const std::filesystem::path& scenario_path, const YAML::Node& section,
+                       const YamlDocument& doc, Diagnostics& diag);
 
 nlohmann::json resolved_sections_json(const std::vector<std::pair<std::string, Params>>& sections);
 
