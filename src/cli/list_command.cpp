@@ -11,6 +11,8 @@
 #include "xpusim/hw/soc_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/scenario/ina_scenario.hpp"
+#include "xpusim/scenario/moe_offload_scenario.hpp"
+#include "xpusim/scenario/moe_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/systems/instance_config.hpp"
 #include "xpusim/workload/training_job.hpp"
@@ -113,6 +115,21 @@ int list_command(const std::string& family) {
                   hw::soc_schema());
     print_catalog("system: soc -- flow-scheduling policies", "flow_scheduling.policy", c.flow_scheduling);
     print_section("system: soc -- agent workload (workload)", workload::agent_workload_schema());
+  }
+  if (want("moe")) {
+    any = true;
+    print_section("moe cluster (system: moe; cluster:)", scenario::moe_cluster_schema());
+    print_section("moe run (system: moe; run:)", scenario::moe_run_schema());
+    print_section("moe routing (system: moe; routing:)", scenario::moe_routing_schema());
+    print_catalog("expert placement policies (system: moe)", "placement.policy", c.expert_placement);
+  }
+  if (want("moe_offload")) {
+    any = true;
+    print_section("moe_offload run (system: moe_offload; run:)", scenario::offload_run_schema());
+    print_section("moe_offload cache (cache:)", scenario::offload_cache_schema());
+    print_section("moe_offload cpu (cpu:)", scenario::offload_cpu_schema());
+    print_catalog("expert offload policies (system: moe_offload; routing: as for moe)", "offload.policy",
+                  c.expert_offload);
   }
   if (!any) {
     std::string names;

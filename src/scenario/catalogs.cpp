@@ -13,6 +13,8 @@ Catalogs build_catalogs() {
   policy::register_migration_policies(c.migration);
   policy::register_switch_memory_policies(c.switch_memory);
   policy::register_flow_schedulers(c.flow_scheduling);
+  policy::register_expert_placement_policies(c.expert_placement);
+  policy::register_expert_offload_policies(c.expert_offload);
   c.execution.add("roofline",
                   "per-operator max(FLOPs / (peak x MFU), bytes / (bandwidth x efficiency)) + "
                   "tensor-parallel all-reduce + fixed overheads",

@@ -1,6 +1,8 @@
 #include "xpusim/scenario/system_kinds.hpp"
 
 #include "xpusim/scenario/ina_scenario.hpp"
+#include "xpusim/scenario/moe_offload_scenario.hpp"
+#include "xpusim/scenario/moe_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/simulation.hpp"
 #include "xpusim/scenario/soc_scenario.hpp"
@@ -35,6 +37,10 @@ const std::vector<SystemKind>& system_kinds() {
       {"ina", "in-network aggregation: training jobs share a programmable switch's aggregator memory",
        load_ina_scenario},
       {"soc", "agent flows (reactive, proactive) on one CPU + iGPU + NPU SoC with shared DDR", load_soc_scenario},
+      {"moe", "MoE layers under expert parallelism: training steps or serving iterations, expert placement and replication",
+       load_moe_scenario},
+      {"moe_offload", "MoE inference with experts offloaded to host memory behind a GPU expert cache: PCIe fetch vs CPU compute",
+       load_moe_offload_scenario},
   };
   return kinds;
 }

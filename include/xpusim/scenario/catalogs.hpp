@@ -8,6 +8,8 @@
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
 #include "xpusim/policy/flow_scheduling/flow_scheduler.hpp"
+#include "xpusim/policy/expert_offload/expert_offload_policy.hpp"
+#include "xpusim/policy/expert_placement/expert_placement_policy.hpp"
 #include "xpusim/policy/migration/migration_policy.hpp"
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/policy/switch_memory/switch_memory_policy.hpp"
@@ -28,6 +30,8 @@ struct Catalogs {
   ExecutionCatalog execution{"execution model"};
   policy::SwitchMemoryCatalog switch_memory{"switch-memory policy"};
   policy::FlowSchedulingCatalog flow_scheduling{"flow-scheduling policy"};
+  policy::ExpertPlacementCatalog expert_placement{"expert placement policy"};
+  policy::ExpertOffloadCatalog expert_offload{"expert offload policy"};
 };
 
 Catalogs build_catalogs();

@@ -1,0 +1,39 @@
+#pragma once
+// Pieces the two MoE kinds (moe, moe_offload) share: the routing section, the resolved
+// scenario in summary.json, output files.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "xpusim/core/params.hpp"
+#include "xpusim/model/model_spec.hpp"
+#include "xpusim/scenario/diagnostics.hpp"
+#include "xpusim/scenario/yaml_document.hpp"
+#include "xpusim/workload/routing_source.hpp"
+
+namespace xpusim::scenario {
+
+// The `routing:` section (moe_routing_schema) -> a source for `model`'s MoE layers; a trace
+// path is relative to the scenario file. `tokens` per micro-batch, `micro_batches` per batch.
+std::unique_ptr<workload::RoutingSource> make_moe_routing(
+    const Params& routing, const model::ModelSpec& model, std::int64_t tokens, int micro_batches,
+    std::uint64_t seed, const std::filesystem::path& scenario_path);
+
+// Reads a `source: trace` routing file once at load time so `xpusim validate` reports a bad
+// file (its own file:line message) under the routing.path key; nothing for `source: zipf`.
+void check_moe_routing(const Params& routing, const model::ModelSpec& model,
+                       const std::filesystem::path& scenario_path, const YAML::Node& section,
+                       const YamlDocument& doc, Diagnostics& diag);
+
+nlohmann::json resolved_sections_json(const std::vector<std::pair<std::string, Params>>& sections);
+
+// Creates `dir` (throws xpusim::Error naming it) and writes `files` (name, text) atomically,
+// in order; callers put summary.json last.
+void write_outputs(const std::filesystem::path& dir,
+                   const std::vector<std::pair<std::string, std::string>>& files);
+
+}  // namespace xpusim::scenario

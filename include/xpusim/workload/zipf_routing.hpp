@@ -1,0 +1,60 @@
+#pragma once
+// Synthetic MoE routing: expert popularity follows a Zipf law over a per-layer ranking (the hot
+// set). Each global batch has a ranking that drifts from the previous batch's by reshuffling a
+// share of its ranks; each micro-batch deviates from its batch's ranking by reshuffling another
+// share; neighbouring layers share their ranking (and its changes) to a configurable degree. Counts
+// are drawn per expert (binomial, normal approximation; exact trials up to 64 tokens) from each
+// token's probability of choosing the expert among its top-k.
+#include <cstdint>
+#include <vector>
+
+#include "xpusim/core/params.hpp"
+#include "xpusim/core/rng.hpp"
+#include "xpusim/workload/routing_source.hpp"
+
+namespace xpusim::workload {
+
+struct ZipfRoutingConfig {
+  int layers = 1;
+  int experts = 8;
+  int top_k = 2;
+  std::int64_t tokens = 4096;      // tokens per micro-batch (each picks top_k experts)
+  double skew = 1.0;               // Zipf exponent s: weight of rank r is 1 / (r + 1)^s
+  double drift = 0.0;              // fraction of ranks reshuffled from one global batch to the next
+  double micro_batch_shift = 0.0;  // fraction of ranks a micro-batch reshuffles from its batch's
+  int micro_batches = 1;           // micro-batches per global batch
+  double layer_correlation = 0.5;  // 1: every layer has layer 0's ranking; 0: independent
+};
+
+ParamSchema zipf_routing_schema();  // the keys under routing: when source is zipf
+
+// Probability that one token picks each expert when it picks `top_k` distinct experts with
+// weights `w`: k * w / sum(w), capped at 1 with the excess spread over the others (water
+// filling), so the probabilities sum to k and each is at most 1.
+std::vector<double> top_k_inclusion(const std::vector<double>& w, int top_k);
+
+class ZipfRouting final : public RoutingSource {
+ public:
+  ZipfRouting(const ZipfRoutingConfig& config, RngStream rng);
+  int layers() const override { return config_.layers; }
+  int experts() const override { return config_.experts; }
+  void next(ExpertLoads& out) override;
+  // The current ranking of a layer: rank_to_expert[r] is the expert at popularity rank r.
+  const std::vector<int>& ranking(int layer) const { return rank_to_expert_[layer]; }
+
+ private:
+  // Reshuffles `count` ranks of layer 0 and, per other layer, the same relabelling with
+  // probability layer_correlation or its own reshuffle otherwise.
+  void reshuffle(std::vector<std::vector<int>>& rankings, double count);
+  void random_swaps(std::vector<int>& ranking, double count);
+  std::int64_t draw_count(double p);
+
+  ZipfRoutingConfig config_;
+  RngStream rng_;
+  std::vector<double> inclusion_;                 // by rank
+  std::vector<std::vector<int>> rank_to_expert_;  // the current micro-batch's
+  std::vector<std::vector<int>> batch_ranking_;   // the current global batch's
+  std::int64_t drawn_ = 0;
+};
+
+}  // namespace xpusim::workload

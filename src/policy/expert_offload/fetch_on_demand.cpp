@@ -1,0 +1,36 @@
+#include "xpusim/policy/expert_offload/fetch_on_demand.hpp"
+
+namespace xpusim::policy {
+
+OffloadDecision FetchOnDemand::schedule(const OffloadLayerView& view) {
+  OffloadDecision d;
+  const std::size_t n = view.tokens.size();
+  d.run.assign(n, ExpertRun::Gpu);
+  d.substitute.assign(n, -1);
+  // Resident experts first (they can start at once), then fetched ones in fetch order.
+  for (std::size_t e = 0; e < n; ++e)
+    if (view.tokens[e] > 0 && view.cached[e]) d.gpu_order.push_back(static_cast<int>(e));
+  for (std::size_t e = 0; e < n; ++e)
+    if (view.tokens[e] > 0 && !view.cached[e]) {
+      d.run[e] = ExpertRun::FetchThenGpu;
+      d.gpu_order.push_back(static_cast<int>(e));
+    }
+  return d;
+}
+
+int FetchOnDemand::victim(int layer, const std::vector<bool>& cached,
+                          const std::vector<bool>& keep) {
+  if (last_use_.size() <= static_cast<std::size_t>(layer)) last_use_.resize(layer + 1);
+  last_use_[layer].resize(cached.size(), -1.0);
+  return lowest_ranked_resident(cached, keep, last_use_[layer]);
+}
+
+void FetchOnDemand::on_layer_done(const OffloadLayerView& view) {
+  if (last_use_.size() <= static_cast<std::size_t>(view.layer)) last_use_.resize(view.layer + 1);
+  last_use_[view.layer].resize(view.tokens.size(), -1.0);
+  clock_ += 1;
+  for (std::size_t e = 0; e < view.tokens.size(); ++e)
+    if (view.tokens[e] > 0) last_use_[view.layer][e] = clock_;
+}
+
+}  // namespace xpusim::policy

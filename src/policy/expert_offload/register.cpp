@@ -1,0 +1,24 @@
+// The registry lines of the expert-offload family: one per policy, by the name the YAML uses.
+#include "xpusim/policy/expert_offload/buddy.hpp"
+#include "xpusim/policy/expert_offload/fetch_on_demand.hpp"
+#include "xpusim/policy/expert_offload/hybrimoe.hpp"
+
+namespace xpusim::policy {
+
+void register_expert_offload_policies(ExpertOffloadCatalog& c) {
+  c.add("fetch_on_demand",
+        "every activated expert on the GPU; a missing one fetched over PCIe first; LRU cache",
+        ParamSchema{}, [](const Params&) { return std::make_unique<FetchOnDemand>(); });
+  c.add("hybrimoe",
+        "HybriMoE as coded: greedy CPU/GPU split of a layer's experts in decode, score-based (MRS) "
+        "cache, optional next-layer prefetch",
+        HybriMoe::schema(),
+        [](const Params& p) { return std::make_unique<HybriMoe>(HybriMoe::config_from(p)); });
+  c.add("buddy",
+        "BuddyMoE: a missing lightly used expert is computed by a cached buddy (counted as "
+        "quality loss) instead of fetched; LRU cache",
+        BuddyMoe::schema(),
+        [](const Params& p) { return std::make_unique<BuddyMoe>(BuddyMoe::config_from(p)); });
+}
+
+}  // namespace xpusim::policy

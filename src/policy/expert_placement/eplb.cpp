@@ -1,0 +1,40 @@
+#include "xpusim/policy/expert_placement/eplb.hpp"
+
+#include "xpusim/core/error.hpp"
+#include "xpusim/policy/expert_placement/eplb_algorithm.hpp"
+
+namespace xpusim::policy {
+
+ParamSchema EplbPlacement::schema() {
+  ParamSchema s;
+  s.choice("mode", "auto", {"auto", "hierarchical", "global"},
+           "hierarchical: groups to nodes, replicas within nodes; global: replicas anywhere; auto: "
+           "hierarchical when groups divide over nodes (the reference's rule)")
+      .integer("groups", 0, "", "expert groups for the hierarchical mode; 0 = one per node",
+               {.min = 0, .max = 4096});
+  return s;
+}
+
+EplbConfig EplbPlacement::config_from(const Params& p) {
+  return {p.string("mode"), static_cast<int>(p.integer("groups"))};
+}
+
+ExpertLayout eplb_layout(const EplbConfig& config, const EpShape& shape,
+                         std::span<const double> loads) {
+  const std::vector<double> w(loads.begin(), loads.end());
+  const int groups = config.groups > 0 ? config.groups : shape.nodes;
+  const bool fits = shape.experts % groups == 0 && groups % shape.nodes == 0;
+  if (config.mode == "global" || (config.mode == "auto" && !fits))
+    return {eplb::rebalance_hierarchical(w, shape.slots(), 1, 1, shape.gpus)};
+  if (!fits)
+    throw Error("eplb: hierarchical mode needs the " + std::to_string(shape.experts) +
+                " experts to split into " + std::to_string(groups) +
+                " groups and the groups over " + std::to_string(shape.nodes) + " nodes");
+  return {eplb::rebalance_hierarchical(w, shape.slots(), groups, shape.nodes, shape.gpus)};
+}
+
+ExpertLayout EplbPlacement::place_batch(const PlacementView& view) {
+  return eplb_layout(config_, view.shape, view.loads);
+}
+
+}  // namespace xpusim::policy

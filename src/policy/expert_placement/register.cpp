@@ -1,0 +1,30 @@
+// The registry lines of the expert-placement family: one per policy, by the name the YAML uses.
+#include "xpusim/policy/expert_placement/eplb.hpp"
+#include "xpusim/policy/expert_placement/micromoe.hpp"
+#include "xpusim/policy/expert_placement/relibra.hpp"
+#include "xpusim/policy/expert_placement/static_placement.hpp"
+
+namespace xpusim::policy {
+
+void register_expert_placement_policies(ExpertPlacementCatalog& c) {
+  c.add("static", "expert e on GPU e mod gpus, one copy, never moved (no balancing)", ParamSchema{},
+        [](const Params&) { return std::make_unique<StaticPlacement>(); });
+  c.add("eplb",
+        "DeepSeek EPLB: per global batch, replicate the heaviest experts and pack replicas onto "
+        "nodes and GPUs; tokens split evenly over replicas",
+        EplbPlacement::schema(), [](const Params& p) {
+          return std::make_unique<EplbPlacement>(EplbPlacement::config_from(p));
+        });
+  c.add("relibra",
+        "ReLibra: per global batch, balance experts across nodes; per micro-batch, replicate hot "
+        "experts within their node from the micro-batch's loads",
+        ParamSchema{}, [](const Params&) { return std::make_unique<RelibraPlacement>(); });
+  c.add("micromoe",
+        "MicroMoE: EPLB replica placement per global batch, and per micro-batch an exact "
+        "min-max schedule of each expert's tokens over the GPUs holding it",
+        EplbPlacement::schema(), [](const Params& p) {
+          return std::make_unique<MicroMoePlacement>(EplbPlacement::config_from(p));
+        });
+}
+
+}  // namespace xpusim::policy

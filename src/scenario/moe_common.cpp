@@ -1,0 +1,68 @@
+#include "xpusim/scenario/moe_common.hpp"
+
+#include "xpusim/core/error.hpp"
+#include "xpusim/core/rng.hpp"
+#include "xpusim/report/atomic_file.hpp"
+#include "xpusim/workload/routing_trace.hpp"
+#include "xpusim/workload/zipf_routing.hpp"
+
+namespace xpusim::scenario {
+
+namespace fs = std::filesystem;
+
+std::unique_ptr<workload::RoutingSource> make_moe_routing(const Params& routing,
+                                                          const model::ModelSpec& model,
+                                                          std::int64_t tokens, int micro_batches,
+                                                          std::uint64_t seed,
+                                                          const fs::path& scenario_path) {
+  const int layers = model.moe_layers(), experts = model.num_experts;
+  if (routing.string("source") == "trace") {
+    fs::path p = routing.string("path");
+    if (p.is_relative()) p = scenario_path.parent_path() / p;
+    return std::make_unique<workload::RoutingTrace>(p, layers, experts);
+  }
+  workload::ZipfRoutingConfig z;
+  z.layers = layers, z.experts = experts, z.top_k = model.experts_top_k, z.tokens = tokens;
+  z.skew = routing.real("skew");
+  z.drift = routing.real("drift");
+  z.micro_batch_shift = routing.real("micro_batch_shift");
+  z.layer_correlation = routing.real("layer_correlation");
+  z.micro_batches = micro_batches;
+  return std::make_unique<workload::ZipfRouting>(z, RngStream(seed, "moe.routing"));
+}
+
+void check_moe_routing(const Params& routing, const model::ModelSpec& model,
+                       const fs::path& scenario_path, const YAML::Node& section,
+                       const YamlDocument& doc, Diagnostics& diag) {
+  if (routing.string("source") != "trace" || routing.string("path").empty()) return;
+  try {
+    make_moe_routing(routing, model, 1, 1, 0, scenario_path);
+  } catch (const Error& e) {
+    diag.error(doc.locate(section, "routing"), "routing.path", e.what());
+  }
+}
+
+nlohmann::json resolved_sections_json(const std::vector<std::pair<std::string, Params>>& sections) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [section, params] : sections) {
+    nlohmann::json obj = nlohmann::json::object();
+    for (const auto& [k, v] : params.values())
+      obj[k] = std::visit([](const auto& x) { return nlohmann::json(x); }, v);
+    out[section] = obj;
+  }
+  return out;
+}
+
+void write_outputs(const fs::path& dir,
+                   const std::vector<std::pair<std::string, std::string>>& files) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error("cannot create output directory " + dir.string() + ": " + ec.message());
+  for (const auto& [name, text] : files) {
+    report::AtomicFile f(dir / name);
+    f.stream() << text;
+    f.commit();
+  }
+}
+
+}  // namespace xpusim::scenario

@@ -1,0 +1,185 @@
+#include "xpusim/scenario/moe_offload_scenario.hpp"
+
+#include <sstream>
+
+#include "xpusim/hw/device_spec.hpp"
+#include "xpusim/model/model_spec.hpp"
+#include "xpusim/report/offload_metrics.hpp"
+#include "xpusim/scenario/moe_common.hpp"
+#include "xpusim/scenario/moe_scenario.hpp"
+#include "xpusim/scenario/scenario_loader.hpp"
+#include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/systems/offload_runner.hpp"
+
+namespace xpusim::scenario {
+
+namespace fs = std::filesystem;
+
+ParamSchema offload_run_schema() {
+  ParamSchema s;
+  s.choice(
+       "phase", "decode", {"decode", "prefill"},
+       "decode: iterations of one new token per sequence; prefill: iterations over whole prompts")
+      .integer("iterations", 64, "", "iterations to run", {.min = 1, .max = 100000000})
+      .integer("tokens_per_iteration", 1, "",
+               "decode: sequences per iteration; prefill: prompt tokens",
+               {.min = 1, .max = 100000000})
+      .integer("seq_len", 1024, "", "cached context per sequence (attention cost)",
+               {.min = 1, .max = 10000000});
+  return s;
+}
+
+ParamSchema offload_cache_schema() {
+  ParamSchema s;
+  s.integer("experts_per_layer", 16, "", "experts each MoE layer keeps resident in GPU memory",
+            {.min = 0, .max = 100000})
+      .real("pcie_gbps", 0.0, "GB/s",
+            "host-to-GPU bandwidth for expert fetches; 0 = the device's PCIe", {.min = 0})
+      .real("pcie_latency_us", 10.0, "us", "latency added to each expert fetch", {.min = 0});
+  return s;
+}
+
+ParamSchema offload_cpu_schema() {
+  ParamSchema s;
+  s.real("tflops", 1.0, "TFLOP/s",
+         "achieved bf16 throughput of the CPU expert kernel (AMX/AVX-512)", {.min = 1e-6})
+      .real("memory_bw_gbps", 200.0, "GB/s", "achieved host DRAM bandwidth reading expert weights",
+            {.min = 1e-6})
+      .real("launch_us", 100.0, "us", "fixed cost once per layer that runs experts on the CPU",
+            {.min = 0});
+  return s;
+}
+
+namespace {
+
+struct OffloadSpec {
+  fs::path path;
+  std::string name;
+  std::uint64_t seed = 1;
+  hw::DeviceSpec device;
+  model::ModelSpec model;
+  systems::CpuSpec cpu;
+  systems::OffloadRunConfig run;
+  int seq_len = 1024;
+  double pcie_bw = 0, pcie_latency = 0;
+  Params routing;
+  Selection policy;
+  std::vector<std::pair<std::string, Params>> resolved;
+};
+
+class OffloadScenario final : public LoadedScenario {
+ public:
+  OffloadScenario(OffloadSpec spec, const Catalogs& catalogs)
+      : spec_(std::move(spec)), catalogs_(catalogs) {}
+  const std::string& name() const override { return spec_.name; }
+  std::uint64_t seed() const override { return spec_.seed; }
+
+  RunResult run(const RunOptions& options) const override {
+    std::unique_ptr<workload::RoutingSource> routing = make_routing();
+    auto policy = catalogs_.expert_offload.find(spec_.policy.name)->make(spec_.policy.params);
+    const systems::OffloadCostModel cost(spec_.model, spec_.device, spec_.cpu, spec_.pcie_bw,
+                                         spec_.pcie_latency, spec_.run.prefill, spec_.seq_len);
+    report::OffloadMetrics metrics;
+    systems::OffloadRunner runner(spec_.run, cost, *routing, *policy, metrics);
+    const TimeNs end = runner.run();
+    RunResult result;
+    result.events = runner.layer_passes();
+    nlohmann::json summary = metrics.summary();
+    summary["simulated_s"] = ns_to_seconds(end);
+    summary["events"] = result.events;
+    summary["seed"] = spec_.seed;
+    summary["scenario"] = resolved_sections_json(spec_.resolved);
+    result.summary = summary;
+    if (!options.out_dir.empty()) {
+      std::ostringstream its;
+      metrics.write_iterations_csv(its);
+      write_outputs(options.out_dir,
+                    {{"iterations.csv", its.str()}, {"summary.json", summary.dump(2) + "\n"}});
+    }
+    return result;
+  }
+
+ private:
+  std::unique_ptr<workload::RoutingSource> make_routing() const {
+    return make_moe_routing(spec_.routing, spec_.model,
+                            static_cast<std::int64_t>(spec_.run.tokens_per_iteration), 1,
+                            spec_.seed, spec_.path);
+  }
+
+  OffloadSpec spec_;
+  const Catalogs& catalogs_;
+};
+
+OffloadSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& catalogs) {
+  OffloadSpec spec;
+  spec.path = doc.path();
+  SectionReader ld{doc, diag};
+  ld.require("hardware", "the GPU, e.g. {preset: l4}");
+  ld.require("model", "an MoE model, e.g. {preset: mixtral-8x7b}");
+  const Params top = ld.plain("", top_level_schema(),
+                              {"hardware", "model", "cpu", "cache", "run", "routing", "offload"});
+  Params device_params, model_params;
+  const bool have_device =
+      !ld.section("hardware").IsNull() &&
+      ld.read_with_preset("hardware", "hardware", hw::device_schema(), device_params);
+  const bool have_model =
+      !ld.section("model").IsNull() &&
+      ld.read_with_preset("model", "models", model::model_schema(), model_params);
+  if (have_device)
+    ld.convert("hardware", [&] { spec.device = hw::device_spec_from_params(device_params); });
+  if (have_model)
+    ld.convert("model", [&] { spec.model = model::model_spec_from_params(model_params); });
+  const Params cpu = ld.plain("cpu", offload_cpu_schema());
+  const Params cache = ld.plain("cache", offload_cache_schema());
+  const Params run = ld.plain("run", offload_run_schema());
+  spec.routing = ld.plain("routing", moe_routing_schema());
+  ld.read_selection(ld.section("offload"), "offload", "policy", "fetch_on_demand",
+                    catalogs.expert_offload, spec.policy);
+  diag.throw_if_any();
+  if (!spec.model.is_moe())
+    diag.error(doc.locate(ld.section("model"), "model"), "model.num_experts",
+               "the moe_offload system needs an MoE model (num_experts > 0)");
+  if (spec.routing.string("source") == "trace" && spec.routing.string("path").empty())
+    diag.error(doc.locate(ld.section("routing"), "routing"), "routing.path",
+               "required when source is trace");
+  if (spec.model.is_moe())
+    check_moe_routing(spec.routing, spec.model, spec.path, ld.section("routing"), doc, diag);
+  if (cache.integer("experts_per_layer") > spec.model.num_experts)
+    diag.error(doc.locate(ld.section("cache"), "cache"), "cache.experts_per_layer",
+               "is " + std::to_string(cache.integer("experts_per_layer")) +
+                   " but the model has only " + std::to_string(spec.model.num_experts) +
+                   " experts per layer");
+  spec.pcie_bw =
+      cache.real("pcie_gbps") > 0 ? cache.real("pcie_gbps") * 1e9 : spec.device.pcie_bw_bytes_per_s;
+  if (spec.pcie_bw <= 0)
+    diag.error(doc.locate(ld.section("cache"), "cache"), "cache.pcie_gbps",
+               "the device has no PCIe bandwidth; give pcie_gbps > 0");
+  diag.throw_if_any();
+  spec.name = top.string("name").empty() ? spec.path.stem().string() : top.string("name");
+  spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
+  spec.pcie_latency = cache.real("pcie_latency_us") * 1e-6;
+  spec.cpu = {cpu.real("tflops") * 1e12, cpu.real("memory_bw_gbps") * 1e9,
+              cpu.real("launch_us") * 1e-6};
+  spec.run.prefill = run.string("phase") == "prefill";
+  spec.run.iterations = static_cast<int>(run.integer("iterations"));
+  spec.run.tokens_per_iteration = static_cast<double>(run.integer("tokens_per_iteration"));
+  spec.run.capacity = static_cast<int>(cache.integer("experts_per_layer"));
+  spec.run.top_k = spec.model.experts_top_k;
+  spec.run.horizon_s = top.real("horizon_s");
+  spec.seq_len = static_cast<int>(run.integer("seq_len"));
+  spec.resolved = {{"scenario", top},         {"hardware", device_params},
+                   {"model", model_params},   {"cpu", cpu},
+                   {"cache", cache},          {"run", run},
+                   {"routing", spec.routing}, {"offload", spec.policy.params}};
+  return spec;
+}
+
+}  // namespace
+
+std::unique_ptr<LoadedScenario> load_moe_offload_scenario(const YamlDocument& doc,
+                                                          Diagnostics& diag,
+                                                          const Catalogs& catalogs) {
+  return std::make_unique<OffloadScenario>(load_spec(doc, diag, catalogs), catalogs);
+}
+
+}  // namespace xpusim::scenario

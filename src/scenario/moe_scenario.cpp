@@ -1,0 +1,260 @@
+#include "xpusim/scenario/moe_scenario.hpp"
+
+#include <sstream>
+
+#include "xpusim/hw/device_spec.hpp"
+#include "xpusim/model/model_spec.hpp"
+#include "xpusim/report/moe_metrics.hpp"
+#include "xpusim/scenario/moe_common.hpp"
+#include "xpusim/scenario/scenario_loader.hpp"
+#include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/systems/expert_parallel_runner.hpp"
+#include "xpusim/workload/zipf_routing.hpp"
+
+namespace xpusim::scenario {
+
+namespace fs = std::filesystem;
+
+ParamSchema moe_cluster_schema() {
+  ParamSchema s;
+  s.integer("nodes", 1, "", "nodes of the expert-parallel group", {.min = 1, .max = 1024})
+      .integer("gpus_per_node", 8, "", "GPUs per node (NVLink inside a node)",
+               {.min = 1, .max = 256})
+      .integer("redundant_experts", 0, "",
+               "extra expert slots per MoE layer beyond one per expert; experts + redundant must "
+               "be a multiple of the GPU count",
+               {.min = 0, .max = 100000})
+      .real("nvlink_gbps", 0.0, "GB/s",
+            "per-GPU NVLink bandwidth per direction; 0 = the device's scale-up link", {.min = 0})
+      .real("nvlink_latency_us", 3.0, "us", "latency added to a collective inside a node",
+            {.min = 0})
+      .real("network_gbps", 50.0, "GB/s", "per-GPU network (NIC) bandwidth per direction",
+            {.min = 1e-6})
+      .real("network_latency_us", 10.0, "us", "latency added to a collective that crosses nodes",
+            {.min = 0});
+  return s;
+}
+
+ParamSchema moe_run_schema() {
+  ParamSchema s;
+  s.choice(
+       "mode", "training", {"training", "serving"},
+       "training: micro-batches with forward and backward; serving: forward-only decode iterations")
+      .integer("steps", 10, "", "training steps, or serving iterations",
+               {.min = 1, .max = 100000000})
+      .integer("micro_batches", 4, "", "micro-batches per training step (serving: 1)",
+               {.min = 1, .max = 4096})
+      .integer("tokens_per_micro_batch", 8192, "",
+               "tokens of one micro-batch (serving: decode sequences per iteration) over the whole "
+               "expert-parallel group",
+               {.min = 1, .max = 100000000})
+      .integer("seq_len", 4096, "",
+               "training sequence length; serving: cached context per sequence",
+               {.min = 1, .max = 10000000})
+      .boolean(
+          "routing_replay", false,
+          "placement sees the coming batch's and micro-batch's exact loads (RL routing replay) "
+          "instead of a moving average of history")
+      .real("history_weight", 0.5, "", "weight of the newest batch in the moving average of loads",
+            {.min = 0, .max = 1, .min_exclusive = true})
+      .integer("rebalance_every", 1, "", "global batches between batch-level placements",
+               {.min = 1, .max = 1000000})
+      .boolean("overlap_micro_batch_moves", true,
+               "per-micro-batch weight copies run during the previous micro-batch (only the excess "
+               "is exposed)");
+  return s;
+}
+
+ParamSchema moe_routing_schema() {
+  ParamSchema s;
+  s.choice("source", "zipf", {"zipf", "trace"},
+           "zipf: synthetic skewed, drifting routing; trace: replay a routing trace file")
+      .extend(workload::zipf_routing_schema())
+      .string("path", "",
+              "routing trace (CSV, docs/moe.md), relative to the scenario file; source trace only");
+  return s;
+}
+
+namespace {
+
+struct MoeSpec {
+  fs::path path;
+  std::string name;
+  std::uint64_t seed = 1;
+  double horizon_s = 0;
+  hw::DeviceSpec device;
+  model::ModelSpec model;
+  policy::EpShape shape;
+  systems::EpLinks links;
+  systems::MoeRunConfig run;
+  int seq_len = 4096;
+  Params routing;
+  Selection placement;
+  std::vector<std::pair<std::string, Params>> resolved;
+};
+
+class MoeScenario final : public LoadedScenario {
+ public:
+  MoeScenario(MoeSpec spec, const Catalogs& catalogs)
+      : spec_(std::move(spec)), catalogs_(catalogs) {}
+  const std::string& name() const override { return spec_.name; }
+  std::uint64_t seed() const override { return spec_.seed; }
+
+  RunResult run(const RunOptions& options) const override {
+    const auto routing = make_routing();
+    auto placement =
+        catalogs_.expert_placement.find(spec_.placement.name)->make(spec_.placement.params);
+    const systems::MoeCostModel cost(spec_.model, spec_.device, spec_.shape, spec_.links,
+                                     spec_.run.training, spec_.seq_len);
+    report::MoeMetrics metrics(routing->layers());
+    systems::ExpertParallelRunner runner(spec_.run, spec_.shape, cost, *routing, *placement,
+                                         metrics);
+    const TimeNs end = runner.run();
+
+    RunResult result;
+    result.events = runner.layer_passes();
+    nlohmann::json summary = metrics.summary();
+    summary["simulated_s"] = ns_to_seconds(end);
+    summary["events"] = result.events;
+    summary["seed"] = spec_.seed;
+    summary["scenario"] = resolved_sections_json(spec_.resolved);
+    result.summary = summary;
+    if (!options.out_dir.empty()) {
+      std::ostringstream steps, layers;
+      metrics.write_steps_csv(steps);
+      metrics.write_layers_csv(layers);
+      write_outputs(options.out_dir, {{"steps.csv", steps.str()},
+                                      {"layers.csv", layers.str()},
+                                      {"summary.json", summary.dump(2) + "\n"}});
+    }
+    return result;
+  }
+
+ private:
+  std::unique_ptr<workload::RoutingSource> make_routing() const {
+    return make_moe_routing(spec_.routing, spec_.model,
+                            static_cast<std::int64_t>(spec_.run.tokens_per_micro_batch),
+                            spec_.run.micro_batches, spec_.seed, spec_.path);
+  }
+
+  MoeSpec spec_;
+  const Catalogs& catalogs_;
+};
+
+void check_shape(SectionReader& ld, MoeSpec& spec, const Params& cluster) {
+  const Location at = ld.doc.locate(ld.section("cluster"), "cluster");
+  const int gpus = spec.shape.gpus;
+  const int slots = spec.model.num_experts + static_cast<int>(cluster.integer("redundant_experts"));
+  if (slots % gpus != 0)
+    ld.diag.error(at, "cluster.redundant_experts",
+                  std::to_string(spec.model.num_experts) + " experts + " +
+                      std::to_string(cluster.integer("redundant_experts")) +
+                      " redundant = " + std::to_string(slots) + " slots do not split evenly over " +
+                      std::to_string(gpus) + " GPUs");
+  spec.shape.slots_per_gpu = std::max(1, slots / gpus);
+}
+
+// Runs the chosen policy once on uniform loads so a shape it cannot place is reported at load.
+void check_policy(SectionReader& ld, const MoeSpec& spec, const Catalogs& catalogs) {
+  const auto* entry = catalogs.expert_placement.find(spec.placement.name);
+  if (!entry) return;
+  try {
+    auto policy = entry->make(spec.placement.params);
+    const std::vector<double> uniform(spec.shape.experts, 1.0);
+    const policy::ExpertLayout empty{std::vector<int>(spec.shape.slots(), -1)};
+    policy->place_batch({spec.shape, uniform, empty});
+  } catch (const Error& e) {
+    ld.diag.error(ld.doc.locate(ld.section("placement"), "placement"), "placement.policy",
+                  e.what());
+  }
+}
+
+// The `run:` section as the runner's configuration.
+systems::MoeRunConfig run_config(const Params& run, double horizon_s) {
+  systems::MoeRunConfig c;
+  c.training = run.string("mode") == "training";
+  c.steps = static_cast<int>(run.integer("steps"));
+  c.micro_batches = c.training ? static_cast<int>(run.integer("micro_batches")) : 1;
+  c.tokens_per_micro_batch = static_cast<double>(run.integer("tokens_per_micro_batch"));
+  c.routing_replay = run.boolean("routing_replay");
+  c.history_weight = run.real("history_weight");
+  c.rebalance_every = static_cast<int>(run.integer("rebalance_every"));
+  c.overlap_micro_batch_moves = run.boolean("overlap_micro_batch_moves");
+  c.horizon_s = horizon_s;
+  return c;
+}
+
+MoeSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& catalogs) {
+  MoeSpec spec;
+  spec.path = doc.path();
+  SectionReader ld{doc, diag};
+  ld.require("hardware", "the GPU of the expert-parallel group, e.g. {preset: h100-sxm}");
+  ld.require("model", "an MoE model, e.g. {preset: mixtral-8x7b}");
+  const Params top = ld.plain("", top_level_schema(),
+                              {"hardware", "model", "cluster", "run", "routing", "placement"});
+  Params device_params, model_params;
+  const bool have_device =
+      !ld.section("hardware").IsNull() &&
+      ld.read_with_preset("hardware", "hardware", hw::device_schema(), device_params);
+  const bool have_model =
+      !ld.section("model").IsNull() &&
+      ld.read_with_preset("model", "models", model::model_schema(), model_params);
+  if (have_device)
+    ld.convert("hardware", [&] { spec.device = hw::device_spec_from_params(device_params); });
+  if (have_model)
+    ld.convert("model", [&] { spec.model = model::model_spec_from_params(model_params); });
+  const Params cluster = ld.plain("cluster", moe_cluster_schema());
+  const Params run = ld.plain("run", moe_run_schema());
+  spec.routing = ld.plain("routing", moe_routing_schema());
+  ld.read_selection(ld.section("placement"), "placement", "policy", "static",
+                    catalogs.expert_placement, spec.placement);
+  diag.throw_if_any();
+
+  if (!spec.model.is_moe())
+    diag.error(doc.locate(ld.section("model"), "model"), "model.num_experts",
+               "the moe system needs an MoE model (num_experts > 0)");
+  if (spec.routing.string("source") == "trace" && spec.routing.string("path").empty())
+    diag.error(doc.locate(ld.section("routing"), "routing"), "routing.path",
+               "required when source is trace");
+  if (spec.model.is_moe())
+    check_moe_routing(spec.routing, spec.model, spec.path, ld.section("routing"), doc, diag);
+  diag.throw_if_any();
+
+  spec.name = top.string("name").empty() ? spec.path.stem().string() : top.string("name");
+  spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
+  spec.horizon_s = top.real("horizon_s");
+  spec.shape.experts = spec.model.num_experts;
+  spec.shape.nodes = static_cast<int>(cluster.integer("nodes"));
+  spec.shape.gpus = spec.shape.nodes * static_cast<int>(cluster.integer("gpus_per_node"));
+  check_shape(ld, spec, cluster);
+  const double nvlink = cluster.real("nvlink_gbps") * 1e9;
+  spec.links.nvlink_bw_bytes_per_s = nvlink > 0 ? nvlink : spec.device.scaleup_bw_bytes_per_s;
+  if (spec.links.nvlink_bw_bytes_per_s <= 0 && cluster.integer("gpus_per_node") > 1)
+    diag.error(doc.locate(ld.section("cluster"), "cluster"), "cluster.nvlink_gbps",
+               "the device has no scale-up link; give nvlink_gbps > 0");
+  spec.links.nvlink_latency_s = cluster.real("nvlink_latency_us") * 1e-6;
+  spec.links.network_bw_bytes_per_s = cluster.real("network_gbps") * 1e9;
+  spec.links.network_latency_s = cluster.real("network_latency_us") * 1e-6;
+  spec.run = run_config(run, spec.horizon_s);
+  spec.seq_len = static_cast<int>(run.integer("seq_len"));
+  diag.throw_if_any();
+  check_policy(ld, spec, catalogs);
+  diag.throw_if_any();
+  spec.resolved = {{"scenario", top},
+                   {"hardware", device_params},
+                   {"model", model_params},
+                   {"cluster", cluster},
+                   {"run", run},
+                   {"routing", spec.routing},
+                   {"placement", spec.placement.params}};
+  return spec;
+}
+
+}  // namespace
+
+std::unique_ptr<LoadedScenario> load_moe_scenario(const YamlDocument& doc, Diagnostics& diag,
+                                                  const Catalogs& catalogs) {
+  return std::make_unique<MoeScenario>(load_spec(doc, diag, catalogs), catalogs);
+}
+
+}  // namespace xpusim::scenario

@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include "xpusim/policy/expert_offload/buddy.hpp"
+#include "xpusim/policy/expert_offload/fetch_on_demand.hpp"
+#include "xpusim/policy/expert_offload/hybrimoe.hpp"
+
+namespace xpusim::policy {
+namespace {
+
+// HybriMoE's own cost constants (experts.py, ms): GPU 0.5 per expert, CPU 1.0 per token plus
+// 0.79 to start, PCIe 0.41791 per expert.
+struct CodeTimes final : OffloadTimes {
+  double gpu_seconds(std::int64_t) const override { return 0.5; }
+  double cpu_seconds(std::int64_t n) const override { return 1.0 * n; }
+  double fetch_seconds() const override { return 0.41791; }
+  double cpu_start_seconds() const override { return 0.79; }
+};
+
+TEST(HybriMoe, HybridScheduleSplitsAsCoded) {
+  // Experts 0..5; 0 and 1 cached. Tokens: 0:3, 1:1, 2:4, 3:1, 4:2, 5:0.
+  const std::vector<std::int64_t> tokens{3, 1, 4, 1, 2, 0};
+  const std::vector<bool> cached{true, true, false, false, false, false};
+  CodeTimes t;
+  const OffloadLayerView v{0, 2, 2, false, tokens, cached, 2, t};
+  OffloadDecision d;
+  d.run.assign(6, ExpertRun::Gpu);
+  hybrid_schedule(v, d);
+  // sorted = [0 (3), 1 (1)] ++ [2 (4), 4 (2), 3 (1)]
+  // 1: f=0 tg 0.5 vs l=3 tc 1.79 -> GPU (Tg 0.5)
+  // 2: f=1 tg 0.5 (1.0) vs 1.79 -> GPU (Tg 1.0)
+  // 3: f=2 missing: tm 0.418 < Tg -> tg 0.5 (1.5) vs 1.79 -> GPU (Tg 1.5, Tm 0.418)
+  // 4: f=4 missing: tg 0.5 (2.0) vs l=3: 1.79 -> CPU (Tc 1.79)
+  // 5: f=4: 2.0 vs l=4 on CPU: 1.79 + 2 = 3.79 -> GPU
+  EXPECT_EQ(d.gpu_order, (std::vector<int>{0, 1, 2, 4}));
+  EXPECT_EQ(d.run[2], ExpertRun::FetchThenGpu);
+  EXPECT_EQ(d.run[4], ExpertRun::FetchThenGpu);
+  EXPECT_EQ(d.run[3], ExpertRun::Cpu);
+  EXPECT_EQ(d.run[0], ExpertRun::Gpu);
+}
+
+TEST(HybriMoe, ScoreCacheEvictsTheLowestMinusRecentScore) {
+  HybriMoe h({0.5, 1, 0, false});
+  CodeTimes t;
+  const std::vector<bool> cached{true, true, true, false};
+  std::vector<std::int64_t> tokens{0, 6, 2, 0};  // top-1 by score: expert 1
+  const OffloadLayerView v{0, 1, 1, false, tokens, cached, 3, t};
+  h.on_layer_done(v);
+  EXPECT_DOUBLE_EQ(h.score(0, 1), 0.5 * 0.75);
+  EXPECT_DOUBLE_EQ(h.score(0, 2), 0.0);  // not in the top p: decays from 0
+  tokens = {4, 0, 0, 0};
+  h.on_layer_done(v);
+  EXPECT_DOUBLE_EQ(h.score(0, 0), 0.5);
+  EXPECT_DOUBLE_EQ(h.score(0, 1), 0.5 * 0.375);
+  // Resident: 0 (0.5), 1 (0.1875), 2 (0): expert 2 goes; with 2 kept, expert 1.
+  EXPECT_EQ(h.victim(0, cached, {false, false, false, false}), 2);
+  EXPECT_EQ(h.victim(0, cached, {false, false, true, false}), 1);
+}
+
+TEST(HybriMoe, PrefillRunsEverythingOnTheGpuAndStreams) {
+  HybriMoe h({0.5, 0, 0, false});
+  CodeTimes t;
+  const std::vector<std::int64_t> tokens{300, 100, 50};
+  const std::vector<bool> cached{true, false, false};
+  const auto d = h.schedule({0, 2, 2, true, tokens, cached, 1, t});
+  EXPECT_EQ(d.gpu_order, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(d.run[1], ExpertRun::FetchThenGpu);
+  EXPECT_FALSE(d.cache_fetched);
+}
+
+TEST(HybriMoe, PrefetchesTheNextLayersHighestScores) {
+  HybriMoe h({0.5, 1, 2, false});
+  CodeTimes t;
+  const std::vector<bool> cached(4, false);
+  const std::vector<std::int64_t> next_tokens{0, 1, 9, 5};
+  h.on_layer_done({1, 3, 1, false, next_tokens, cached, 2, t});  // layer 1 learns 2 then 3 hot
+  h.on_layer_done({1, 3, 1, false, std::vector<std::int64_t>{0, 0, 0, 7}, cached, 2, t});
+  const std::vector<std::int64_t> tokens{1, 0, 0, 0};
+  const auto d = h.schedule({0, 3, 1, false, tokens, cached, 2, t});
+  EXPECT_EQ(d.prefetch_next, (std::vector<int>{3, 2}));
+}
+
+TEST(FetchOnDemand, FetchesMissesAndEvictsLeastRecentlyUsed) {
+  FetchOnDemand f;
+  CodeTimes t;
+  const std::vector<bool> cached{true, true, false};
+  const std::vector<std::int64_t> tokens{1, 0, 1};
+  const auto d = f.schedule({0, 1, 1, false, tokens, cached, 2, t});
+  EXPECT_EQ(d.gpu_order, (std::vector<int>{0, 2}));
+  EXPECT_EQ(d.run[2], ExpertRun::FetchThenGpu);
+  f.on_layer_done({0, 1, 1, false, std::vector<std::int64_t>{0, 1, 0}, cached, 2, t});
+  f.on_layer_done({0, 1, 1, false, std::vector<std::int64_t>{1, 0, 0}, cached, 2, t});
+  EXPECT_EQ(f.victim(0, cached, {false, false, false}), 1);  // 1 used before 0
+}
+
+TEST(BuddyMoe, SubstitutesACachedBuddyForALightMiss) {
+  BuddyMoe b({2, 4});
+  CodeTimes t;
+  const std::vector<bool> cached{false, true, false, false, false};
+  // Expert 0 (1 token) misses; buddies 1, 4: 1 is cached. Expert 3 (9 tokens) is too heavy.
+  // Expert 2 misses with buddies 3, 1: 1 is cached -> substituted.
+  const std::vector<std::int64_t> tokens{1, 0, 2, 9, 0};
+  const auto d = b.schedule({0, 1, 2, false, tokens, cached, 1, t});
+  EXPECT_EQ(d.run[0], ExpertRun::Substitute);
+  EXPECT_EQ(d.substitute[0], 1);
+  EXPECT_EQ(d.run[2], ExpertRun::Substitute);
+  EXPECT_EQ(d.run[3], ExpertRun::FetchThenGpu);
+  EXPECT_EQ(d.gpu_order, (std::vector<int>{3}));
+  const std::vector<bool> none(5, false);
+  const auto d2 = b.schedule({0, 1, 2, false, tokens, none, 1, t});
+  EXPECT_EQ(d2.run[0], ExpertRun::FetchThenGpu);  // no buddy resident: fetch
+}
+
+}  // namespace
+}  // namespace xpusim::policy
