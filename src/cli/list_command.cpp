@@ -82,11 +82,13 @@ int list_command(const std::string& family) {
   if (want("instance")) any = true, print_section("instance", systems::InstanceConfig::schema());
   if (want("batching")) any = true, print_catalog("batching policies", "batching.policy", c.batching);
   if (want("workload")) any = true, print_catalog("workload sources", "workload.source", c.sources);
+  if (want("fairness")) any = true, print_catalog("fairness policies", "fairness.policy", c.fairness);
+  if (want("tenants")) any = true, print_section("tenants", scenario::tenants_schema());
   if (want("slo")) any = true, print_section("slo", scenario::slo_schema());
   if (!any) {
     std::cerr << "error: unknown family '" << family
               << "' (expected one of: scenario, hardware, model, execution, cluster, router, migration, "
-                 "instance, batching, workload, slo)\n";
+                 "instance, batching, fairness, tenants, workload, slo)\n";
     return kExitInput;
   }
   return kExitOk;

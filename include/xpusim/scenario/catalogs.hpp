@@ -7,6 +7,7 @@
 #include "xpusim/core/catalog.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
+#include "xpusim/policy/fairness/fairness_policy.hpp"
 #include "xpusim/policy/migration/migration_policy.hpp"
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/workload/request_source.hpp"
@@ -23,6 +24,7 @@ struct Catalogs {
   policy::BatchingCatalog batching{"batching policy"};
   policy::RouterCatalog routers{"router"};
   policy::MigrationCatalog migration{"migration policy"};
+  policy::FairnessCatalog fairness{"fairness policy"};
   ExecutionCatalog execution{"execution model"};
 };
 
