@@ -79,6 +79,18 @@ void TenantServiceMetrics::close_window() {
     t.idle_in_window = t.waiting <= 0;
   }
   ++windows_;
+  // VTC's "absolute difference in service": accumulated service, max - min over the tenants
+  // that have sent anything so far.
+  double lo = 0;
+  double hi = 0;
+  bool any = false;
+  for (const Tenant& t : tenants_) {
+    if (t.arrived == 0) continue;
+    lo = any ? std::min(lo, t.service) : t.service;
+    hi = any ? std::max(hi, t.service) : t.service;
+    any = true;
+  }
+  max_cumulative_gap_ = std::max(max_cumulative_gap_, hi - lo);
   if (served.size() >= 2) {
     const auto [lo, hi] = std::minmax_element(served.begin(), served.end());
     max_gap_ = std::max(max_gap_, *hi - *lo);
@@ -162,6 +174,7 @@ nlohmann::json TenantServiceMetrics::summary(TimeNs end_ns) {
                                          ? nlohmann::json(jain_sum_ / static_cast<double>(windows_compared_))
                                          : nlohmann::json(nullptr);
   fairness["jain_index"] = jain_index(served);
+  fairness["max_cumulative_gap"] = max_cumulative_gap_;
   return nlohmann::json{{"fairness", fairness}, {"tenants", tenants}};
 }
 

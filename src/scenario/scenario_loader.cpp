@@ -61,7 +61,7 @@ ParamSchema tenants_schema() {
            "weighted fairness policies and the service metrics")
       .real("input_price", 1.0, "", "service metrics: weight of one prompt token", {.min = 0})
       .real("output_price", 2.0, "", "service metrics: weight of one output token", {.min = 0})
-      .real("window_s", 10.0, "s",
+      .real("window_s", 60.0, "s",
             "service metrics: window over which backlogged tenants' service is compared",
             {.min = 1e-3, .max = 1e9});
   return s;

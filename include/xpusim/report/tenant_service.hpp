@@ -20,7 +20,7 @@ struct ServicePricing {
   policy::TenantWeights weights;
   double input_weight = 1;   // per prompt token
   double output_weight = 2;  // per output token
-  double window_s = 10;      // sampling window
+  double window_s = 60;      // sampling window (VTC plots use 60 s)
 };
 
 // Jain's fairness index (sum x)^2 / (n sum x^2) of `x`; 1 when all are equal or x is empty.
@@ -78,6 +78,7 @@ class TenantServiceMetrics final : public systems::ServingObserver {
   std::int64_t windows_ = 0;
   std::int64_t windows_compared_ = 0;  // with >= 2 tenants backlogged throughout
   double max_gap_ = 0;
+  double max_cumulative_gap_ = 0;
   double gap_sum_ = 0;
   double jain_sum_ = 0;
 };

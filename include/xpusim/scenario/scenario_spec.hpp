@@ -45,7 +45,7 @@ struct ScenarioSpec {
   policy::TenantWeights tenant_weights;
   double service_input_price = 1;
   double service_output_price = 2;
-  double service_window_s = 10;
+  double service_window_s = 60;
   Selection workload;
   double slo_ttft_s = 0;
   double slo_tpot_s = 0;
