@@ -42,7 +42,7 @@ def main(results_csv, out_png):
         ax.set_xticklabels([f"{1 / s:g}x speed" for s in scales])
         ax.set_xlabel("trace replay speed (load)")
         ax.set_ylabel(label)
-    axes[0].legend()
+    axes[0].legend(loc="lower left", fontsize="small")
     fig.tight_layout()
     fig.savefig(out_png, dpi=120)
 
