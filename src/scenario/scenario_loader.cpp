@@ -2,6 +2,8 @@
 
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/workload/synthetic_source.hpp"
+#include "xpusim/workload/tenant_mix_source.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 
 namespace xpusim::scenario {
@@ -170,6 +172,14 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   if (!ld.section("workload").IsNull())
     ld.read_selection(ld.section("workload"), "workload", "source", "", catalogs.sources, spec.workload);
   const Params slo = ld.plain("slo", slo_schema());
+  // Cross-parameter rules of the generated sources are checked now, so `validate` reports them
+  // with the section's location instead of the run failing later.
+  if (spec.workload.name == "tenant_mix")
+    ld.convert("workload", [&] { workload::TenantMixSource::config_from(spec.workload.params); });
+  if (spec.workload.name == "synthetic")
+    ld.convert("workload", [&] {
+      workload::SyntheticSource::config_from(spec.workload.params, {0, path.parent_path()});
+    });
   diag.throw_if_any();
 
   spec.name = top_params.string("name").empty() ? path.stem().string() : top_params.string("name");

@@ -25,7 +25,7 @@ TenantWeights parse_tenant_weights(const std::string& text, const std::string& k
     const double v = std::strtod(item.c_str() + first, &end);
     if (end == item.c_str() + first || item.find_first_not_of(" \t", static_cast<std::size_t>(end - item.c_str())) != std::string::npos ||
         !(v > 0) || v > 1e9)
-      throw ParamError(key, "'" + item + "' is not a positive number (expected a comma-separated "
+      throw ParamError(key, "'" + item.substr(first) + "' is not a positive number (expected a comma-separated "
                             "list of weights > 0, one per tenant index)");
     w.weights.push_back(v);
     start = comma + 1;
