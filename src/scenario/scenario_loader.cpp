@@ -169,14 +169,15 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
     if (tenants.has("weights"))
       spec.tenant_weights = policy::parse_tenant_weights(tenants.string("weights"), "weights");
   });
-  if (!ld.section("workload").IsNull())
-    ld.read_selection(ld.section("workload"), "workload", "source", "", catalogs.sources, spec.workload);
+  const bool have_workload =
+      !ld.section("workload").IsNull() &&
+      ld.read_selection(ld.section("workload"), "workload", "source", "", catalogs.sources, spec.workload);
   const Params slo = ld.plain("slo", slo_schema());
   // Cross-parameter rules of the generated sources are checked now, so `validate` reports them
   // with the section's location instead of the run failing later.
-  if (spec.workload.name == "tenant_mix")
+  if (have_workload && spec.workload.name == "tenant_mix")
     ld.convert("workload", [&] { workload::TenantMixSource::config_from(spec.workload.params); });
-  if (spec.workload.name == "synthetic")
+  if (have_workload && spec.workload.name == "synthetic")
     ld.convert("workload", [&] {
       workload::SyntheticSource::config_from(spec.workload.params, {0, path.parent_path()});
     });

@@ -140,6 +140,19 @@ void WaitingQueue::on_output_tokens(std::int32_t tenant, std::int64_t count, Tim
   if (!single()) invalidate();
 }
 
+bool WaitingQueue::consistent() const {
+  std::size_t counted = 0;
+  for (const std::size_t c : counts_) counted += c;
+  if (counted != size_) return false;
+  if (single()) return all_.size() == size_;
+  std::size_t queued = 0;
+  for (std::size_t t = 0; t < by_tenant_.size(); ++t) {
+    if (by_tenant_[t].size() != (t < counts_.size() ? counts_[t] : 0)) return false;
+    queued += by_tenant_[t].size();
+  }
+  return queued == size_;
+}
+
 void WaitingQueue::on_finished(const policy::FairRequest& r, TimeNs now) {
   policy_->on_finished(r, now);
   if (!single()) invalidate();

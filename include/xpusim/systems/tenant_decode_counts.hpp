@@ -29,6 +29,11 @@ class TenantDecodeCounts {
     active_.pop_back();
     slot_[t] = -1;
   }
+  std::int64_t total() const {
+    std::int64_t n = 0;
+    for (const std::int32_t t : active_) n += count_[static_cast<std::size_t>(t)];
+    return n;
+  }
   // Calls fn(tenant, decoding sequences) for every tenant with at least one.
   template <typename Fn>
   void for_each(Fn&& fn) const {

@@ -36,6 +36,8 @@ class WaitingQueue final : public policy::FairnessView {
   // Counter updates that may reorder admission.
   void on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs now);
   void on_finished(const policy::FairRequest& request, TimeNs now);
+  // Per-tenant counts and queues agree with the size (invariant walk).
+  bool consistent() const;
 
   // policy::FairnessView
   std::size_t waiting_of(std::int32_t tenant) const override;
