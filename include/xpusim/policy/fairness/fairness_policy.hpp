@@ -9,6 +9,7 @@
 
 #include "xpusim/core/catalog.hpp"
 #include "xpusim/core/time.hpp"
+#include "xpusim/policy/fairness/tenant_weights.hpp"
 
 namespace xpusim::policy {
 
@@ -30,19 +31,6 @@ class FairnessView {
   // The k-th waiting request of `tenant` (0 = its head); k < waiting_of(tenant).
   virtual const FairRequest& waiting_request(std::int32_t tenant, std::size_t k) const = 0;
 };
-
-// Per-tenant weights and token prices shared by weighted policies and the service metrics.
-struct TenantWeights {
-  std::vector<double> weights;  // by tenant index; missing entries weigh 1
-  double weight(std::int32_t tenant) const {
-    return tenant >= 0 && static_cast<std::size_t>(tenant) < weights.size()
-               ? weights[static_cast<std::size_t>(tenant)]
-               : 1.0;
-  }
-};
-
-// Parses "1,2,0.5" into weights (each > 0); throws ParamError naming `key` otherwise.
-TenantWeights parse_tenant_weights(const std::string& text, const std::string& key);
 
 class FairnessPolicy {
  public:
