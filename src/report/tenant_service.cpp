@@ -120,7 +120,8 @@ void TenantServiceMetrics::on_request_done(const systems::RequestRecord& r) {
   ++t.completed;
   t.input_tokens += r.prompt_tokens;
   t.output_tokens += r.output_tokens;
-  if (r.first_token_ns >= 0) t.ttft_s.add(static_cast<double>(r.first_token_ns - r.arrival_ns) / 1e9);
+  if (r.first_token_ns >= 0)
+    t.ttft_s.add(static_cast<double>(r.first_token_ns - r.arrival_ns) / 1e9);
 }
 
 void TenantServiceMetrics::on_admitted(std::int32_t tenant, std::int64_t input_tokens,
@@ -129,12 +130,14 @@ void TenantServiceMetrics::on_admitted(std::int32_t tenant, std::int64_t input_t
   Tenant& t = at(tenant);
   set_waiting(t, -1);
   if (first_time)
-    t.service += pricing_.input_weight * static_cast<double>(input_tokens) / pricing_.weights.weight(tenant);
+    t.service +=
+        pricing_.input_weight * static_cast<double>(input_tokens) / pricing_.weights.weight(tenant);
 }
 
 void TenantServiceMetrics::on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs now) {
   advance(now);
-  at(tenant).service += pricing_.output_weight * static_cast<double>(count) / pricing_.weights.weight(tenant);
+  at(tenant).service +=
+      pricing_.output_weight * static_cast<double>(count) / pricing_.weights.weight(tenant);
 }
 
 void TenantServiceMetrics::on_requeued(std::int32_t tenant, TimeNs now) {
@@ -157,8 +160,9 @@ nlohmann::json TenantServiceMetrics::summary(TimeNs end_ns) {
     j["rejected"] = t.rejected;
     j["service"] = t.service;
     j["ttft_s"] = t.ttft_s.to_json();
-    j["output_tokens_per_s"] = span_s > 0 ? nlohmann::json(static_cast<double>(t.output_tokens) / span_s)
-                                          : nlohmann::json(nullptr);
+    j["output_tokens_per_s"] = span_s > 0
+                                   ? nlohmann::json(static_cast<double>(t.output_tokens) / span_s)
+                                   : nlohmann::json(nullptr);
     j["requests_per_s"] = span_s > 0 ? nlohmann::json(static_cast<double>(t.completed) / span_s)
                                      : nlohmann::json(nullptr);
     tenants[i < names_.size() ? names_[i] : std::to_string(i)] = j;
@@ -166,13 +170,14 @@ nlohmann::json TenantServiceMetrics::summary(TimeNs end_ns) {
   fairness["window_s"] = pricing_.window_s;
   fairness["windows"] = windows_;
   fairness["windows_compared"] = windows_compared_;
-  fairness["max_service_gap"] = windows_compared_ > 0 ? nlohmann::json(max_gap_) : nlohmann::json(nullptr);
-  fairness["mean_service_gap"] = windows_compared_ > 0
-                                     ? nlohmann::json(gap_sum_ / static_cast<double>(windows_compared_))
-                                     : nlohmann::json(nullptr);
-  fairness["jain_backlogged_mean"] = windows_compared_ > 0
-                                         ? nlohmann::json(jain_sum_ / static_cast<double>(windows_compared_))
-                                         : nlohmann::json(nullptr);
+  fairness["max_service_gap"] =
+      windows_compared_ > 0 ? nlohmann::json(max_gap_) : nlohmann::json(nullptr);
+  fairness["mean_service_gap"] =
+      windows_compared_ > 0 ? nlohmann::json(gap_sum_ / static_cast<double>(windows_compared_))
+                            : nlohmann::json(nullptr);
+  fairness["jain_backlogged_mean"] =
+      windows_compared_ > 0 ? nlohmann::json(jain_sum_ / static_cast<double>(windows_compared_))
+                            : nlohmann::json(nullptr);
   fairness["jain_index"] = jain_index(served);
   fairness["max_cumulative_gap"] = max_cumulative_gap_;
   return nlohmann::json{{"fairness", fairness}, {"tenants", tenants}};

@@ -148,8 +148,8 @@ void ServingInstance::try_start(TimeNs now) {
   model::IterationCost cost = exec_.estimate(shape);
   // vLLM runs the iteration's swaps before the model step and waits for them.
   if (iter_swap_bytes_ > 0) {
-    const TimeNs stall = duration_ns_ceil(iter_swap_bytes_ / host_bw_ +
-                                          static_cast<double>(iter_swap_transfers_) * swap_transfer_overhead_s_);
+    const double transfers_s = static_cast<double>(iter_swap_transfers_) * swap_transfer_overhead_s_;
+    const TimeNs stall = duration_ns_ceil(iter_swap_bytes_ / host_bw_ + transfers_s);
     cost.time_ns += stall;
     observer_.on_swap_stall(index_, stall, iter_swap_bytes_, iter_swap_transfers_);
   }
@@ -188,7 +188,8 @@ void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now
     q.prefill_len = std::int64_t{q.request.prompt_tokens} + q.generated;
     q.prefilled = 0;
     observer_.on_requeued(q.request.tenant, now);
-    waiting_.push_front(s, WaitingQueue::describe(q.request, true));  // newest first, so the oldest victim ends at the head (vLLM v0)
+    // Newest first, so the oldest victim ends at the head (vLLM v0).
+    waiting_.push_front(s, WaitingQueue::describe(q.request, true));
   }
 }
 

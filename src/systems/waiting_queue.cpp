@@ -37,8 +37,10 @@ std::deque<WaitingQueue::Entry>& WaitingQueue::tenant_queue(std::int32_t tenant)
 
 void WaitingQueue::push_back(std::uint32_t seq, const policy::FairRequest& r) {
   const std::size_t before = waiting_of(r.tenant);
-  if (single()) all_.push_back({seq, r});
-  else tenant_queue(r.tenant).push_back({seq, r});
+  if (single())
+    all_.push_back({seq, r});
+  else
+    tenant_queue(r.tenant).push_back({seq, r});
   ++size_;
   count(r.tenant, +1);
   invalidate();
@@ -47,8 +49,10 @@ void WaitingQueue::push_back(std::uint32_t seq, const policy::FairRequest& r) {
 
 void WaitingQueue::push_front(std::uint32_t seq, const policy::FairRequest& r) {
   const std::size_t before = waiting_of(r.tenant);
-  if (single()) all_.push_front({seq, r});
-  else tenant_queue(r.tenant).push_front({seq, r});
+  if (single())
+    all_.push_front({seq, r});
+  else
+    tenant_queue(r.tenant).push_front({seq, r});
   ++size_;
   count(r.tenant, +1);
   invalidate();

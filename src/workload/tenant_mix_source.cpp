@@ -25,7 +25,8 @@ double parse_number(const std::string& item, const std::string& key, const std::
   char* end = nullptr;
   const double v = first == std::string::npos ? NAN : std::strtod(item.c_str() + first, &end);
   if (first == std::string::npos || end == item.c_str() + first ||
-      item.find_first_not_of(" \t", static_cast<std::size_t>(end - item.c_str())) != std::string::npos ||
+      item.find_first_not_of(" \t", static_cast<std::size_t>(end - item.c_str())) !=
+          std::string::npos ||
       !std::isfinite(v) || v < 0)
     throw ParamError(key, "'" + item + "' is not a number >= 0 (expected " + what + ")");
   return v;
@@ -38,7 +39,8 @@ std::vector<T> per_tenant(const std::string& text, std::size_t tenants, const st
   const auto items = split(text, ',');
   if (items.size() != 1 && items.size() != tenants)
     throw ParamError(key, "has " + std::to_string(items.size()) + " entries but rates_per_s has " +
-                              std::to_string(tenants) + " tenants (expected one entry, or one per tenant)");
+                              std::to_string(tenants) +
+                              " tenants (expected one entry, or one per tenant)");
   std::vector<T> out;
   for (std::size_t t = 0; t < tenants; ++t) out.push_back(parse(items[items.size() == 1 ? 0 : t]));
   return out;
@@ -72,8 +74,10 @@ ParamSchema TenantMixSource::schema() {
               "output length per tenant: N or A-B (uniform); one entry applies to all")
       .string("on_off_s", "0",
               "per tenant: period of an on/off pattern (on first, then off, ...); 0 = always on")
-      .real("ttft_slo_s", 0.0, "s", "time-to-first-token SLO of every request (0: none)", {.min = 0})
-      .real("tpot_slo_s", 0.0, "s", "time-per-output-token SLO of every request (0: none)", {.min = 0});
+      .real("ttft_slo_s", 0.0, "s", "time-to-first-token SLO of every request (0: none)",
+            {.min = 0})
+      .real("tpot_slo_s", 0.0, "s", "time-per-output-token SLO of every request (0: none)",
+            {.min = 0});
   return s;
 }
 
@@ -91,13 +95,16 @@ TenantMixSource::Config TenantMixSource::config_from(const Params& p) {
     c.rates.push_back(std::move(rates));
   }
   const std::size_t tenants = c.rates.front().size();
-  c.prompt = per_tenant<Range>(p.string("prompt_tokens"), tenants, "prompt_tokens",
-                               [](const std::string& s) { return parse_range(s, "prompt_tokens"); });
-  c.output = per_tenant<Range>(p.string("output_tokens"), tenants, "output_tokens",
-                               [](const std::string& s) { return parse_range(s, "output_tokens"); });
-  c.on_off_s = per_tenant<double>(p.string("on_off_s"), tenants, "on_off_s", [](const std::string& s) {
-    return parse_number(s, "on_off_s", "a period in seconds, 0 = always on");
-  });
+  c.prompt =
+      per_tenant<Range>(p.string("prompt_tokens"), tenants, "prompt_tokens",
+                        [](const std::string& s) { return parse_range(s, "prompt_tokens"); });
+  c.output =
+      per_tenant<Range>(p.string("output_tokens"), tenants, "output_tokens",
+                        [](const std::string& s) { return parse_range(s, "output_tokens"); });
+  c.on_off_s =
+      per_tenant<double>(p.string("on_off_s"), tenants, "on_off_s", [](const std::string& s) {
+        return parse_number(s, "on_off_s", "a period in seconds, 0 = always on");
+      });
   c.ttft_slo_s = p.real("ttft_slo_s");
   c.tpot_slo_s = p.real("tpot_slo_s");
   return c;
@@ -108,7 +115,8 @@ TenantMixSource::TenantMixSource(Config config, std::uint64_t seed)
       arrival_rng_(seed, "workload.tenant_mix.arrivals"),
       prompt_rng_(seed, "workload.tenant_mix.prompt_tokens"),
       output_rng_(seed, "workload.tenant_mix.output_tokens") {
-  XPUSIM_CHECK(!config_.rates.empty() && !config_.rates.front().empty(), "tenant mix needs tenants");
+  XPUSIM_CHECK(!config_.rates.empty() && !config_.rates.front().empty(),
+               "tenant mix needs tenants");
   const std::size_t n = config_.rates.front().size();
   for (std::size_t t = 0; t < n; ++t) {
     std::string name(1, 't');
@@ -126,7 +134,8 @@ TenantMixSource::TenantMixSource(Config config, std::uint64_t seed)
 }
 
 double TenantMixSource::phase_start(std::size_t phase) const {
-  return config_.duration_s * static_cast<double>(phase) / static_cast<double>(config_.rates.size());
+  return config_.duration_s * static_cast<double>(phase) /
+         static_cast<double>(config_.rates.size());
 }
 
 double TenantMixSource::next_arrival(std::size_t t) {

@@ -15,9 +15,9 @@ using testing::slurp;
 
 class FairnessCli : public ::testing::Test {
  protected:
-  fs::path dir = fs::temp_directory_path() /
-                 ("xpusim_fair_cli_" + std::to_string(::getpid()) + "_" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::path dir =
+      fs::temp_directory_path() / ("xpusim_fair_cli_" + std::to_string(::getpid()) + "_" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
   void SetUp() override { fs::create_directories(dir); }
   void TearDown() override { fs::remove_all(dir); }
 };
@@ -27,13 +27,20 @@ TEST_F(FairnessCli, NoisyEquinoxRunsAreByteIdenticalAndTheSeedMatters) {
       " --set fairness.policy=equinox --set fairness.predictor=noisy_oracle --set horizon_s=60"
       " --set workload.prompt_tokens=16-512 --set workload.output_tokens=16-512";
   for (const char* out : {"a", "b"})
-    ASSERT_EQ(run_xpusim("-q run configs/fairness_on_off.yaml --out " + (dir / out).string() + args, dir).exit_code, 0);
+    ASSERT_EQ(
+        run_xpusim("-q run configs/fairness_on_off.yaml --out " + (dir / out).string() + args, dir)
+            .exit_code,
+        0);
   for (const char* f : {"summary.json", "requests.csv", "tenant_service.csv"}) {
     const std::string a = slurp(dir / "a" / f), b = slurp(dir / "b" / f);
     EXPECT_FALSE(a.empty()) << f;
     EXPECT_EQ(a, b) << f << " differs between identical runs";
   }
-  ASSERT_EQ(run_xpusim("-q run configs/fairness_on_off.yaml --set seed=9 --out " + (dir / "c").string() + args, dir).exit_code, 0);
+  ASSERT_EQ(run_xpusim("-q run configs/fairness_on_off.yaml --set seed=9 --out " +
+                           (dir / "c").string() + args,
+                       dir)
+                .exit_code,
+            0);
   EXPECT_NE(slurp(dir / "a" / "tenant_service.csv"), slurp(dir / "c" / "tenant_service.csv"));
 }
 
@@ -46,13 +53,20 @@ workload: {source: tenant_mix, rates_per_s: "1, 2; 3", duration_s: 10}
 )";
   const auto r = run_xpusim("validate " + (dir / "bad.yaml").string(), dir);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("bad.yaml:3:25: key 'fairness.alpha': unknown key"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("key 'tenants.weights': 'x' is not a positive number"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("key 'workload.rates_per_s': every phase must list the same number of tenants"),
-            std::string::npos) << r.err;
-  const auto u = run_xpusim("validate " + (dir / "bad.yaml").string() + " --set fairness.policy=lottery", dir);
-  EXPECT_NE(u.err.find("unknown fairness policy 'lottery' (expected one of: equinox fcfs rpm_limit vtc)"),
-            std::string::npos) << u.err;
+  EXPECT_NE(r.err.find("bad.yaml:3:25: key 'fairness.alpha': unknown key"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("key 'tenants.weights': 'x' is not a positive number"), std::string::npos)
+      << r.err;
+  EXPECT_NE(
+      r.err.find("key 'workload.rates_per_s': every phase must list the same number of tenants"),
+      std::string::npos)
+      << r.err;
+  const auto u =
+      run_xpusim("validate " + (dir / "bad.yaml").string() + " --set fairness.policy=lottery", dir);
+  EXPECT_NE(
+      u.err.find("unknown fairness policy 'lottery' (expected one of: equinox fcfs rpm_limit vtc)"),
+      std::string::npos)
+      << u.err;
 }
 
 }  // namespace

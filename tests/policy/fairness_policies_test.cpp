@@ -38,10 +38,12 @@ TEST(RpmLimit, RejectsArrivalsBeyondTheLimitWithinTheSlidingMinute) {
   EXPECT_TRUE(rpm.accept(t1, v, at(20))) << "limits are per tenant";
   EXPECT_FALSE(rpm.accept(t0, v, at(60))) << "an accept exactly 60 s old still counts";
   EXPECT_TRUE(rpm.accept(t0, v, at(60.5)));
-  EXPECT_FALSE(rpm.accept(t0, v, at(61))) << "rejections do not count, the 10 s and 60.5 s accepts do";
+  EXPECT_FALSE(rpm.accept(t0, v, at(61)))
+      << "rejections do not count, the 10 s and 60.5 s accepts do";
 }
 
-EquinoxFairness::Config equinox_config(double alpha, const std::string& predictor, double cv = 0.5) {
+EquinoxFairness::Config equinox_config(double alpha, const std::string& predictor,
+                                       double cv = 0.5) {
   EquinoxFairness::Config c;
   c.alpha = alpha;
   c.predictor.kind = predictor;

@@ -12,7 +12,8 @@ struct FakeFairnessView : FairnessView {
   std::uint64_t next_id = 0;
 
   std::size_t waiting_of(std::int32_t t) const override {
-    return static_cast<std::size_t>(t) < queues.size() ? queues[static_cast<std::size_t>(t)].size() : 0;
+    return static_cast<std::size_t>(t) < queues.size() ? queues[static_cast<std::size_t>(t)].size()
+                                                       : 0;
   }
   const FairRequest& waiting_request(std::int32_t t, std::size_t k) const override {
     return queues.at(static_cast<std::size_t>(t)).at(k);
@@ -21,7 +22,8 @@ struct FakeFairnessView : FairnessView {
   FairRequest arrive(FairnessPolicy& p, std::int32_t tenant, std::int64_t in, std::int64_t out,
                      TimeNs at = 0) {
     FairRequest r{next_id++, tenant, in, out, at, false};
-    if (static_cast<std::size_t>(tenant) >= queues.size()) queues.resize(static_cast<std::size_t>(tenant) + 1);
+    if (static_cast<std::size_t>(tenant) >= queues.size())
+      queues.resize(static_cast<std::size_t>(tenant) + 1);
     const std::size_t before = waiting_of(tenant);
     queues[static_cast<std::size_t>(tenant)].push_back(r);
     p.on_enqueued(r, before, *this);

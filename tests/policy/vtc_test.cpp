@@ -1,4 +1,6 @@
 // VTC alone on hand-made queues: the artifact's counter rules, and its fairness bound.
+#include "xpusim/policy/fairness/vtc.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 #include "fake_fairness_view.hpp"
 #include "xpusim/core/rng.hpp"
 #include "xpusim/policy/fairness/fcfs.hpp"
-#include "xpusim/policy/fairness/vtc.hpp"
 
 namespace xpusim::policy {
 namespace {
@@ -95,7 +96,8 @@ double max_service_gap(FairnessPolicy& policy, const std::vector<double>& share,
   auto arrive_one = [&](TimeNs t) {
     double u = rng.uniform01();
     std::int32_t tenant = 0;
-    while (tenant + 1 < tenants && u >= share[static_cast<std::size_t>(tenant)]) u -= share[static_cast<std::size_t>(tenant++)];
+    while (tenant + 1 < tenants && u >= share[static_cast<std::size_t>(tenant)])
+      u -= share[static_cast<std::size_t>(tenant++)];
     v.arrive(policy, tenant, rng.uniform_int(1, 256), rng.uniform_int(1, 256), t);
   };
   for (int i = 0; i < 400; ++i) arrive_one(0);
@@ -133,10 +135,12 @@ double max_service_gap(FairnessPolicy& policy, const std::vector<double>& share,
       policy.on_output_tokens(t, n, now);
       service[static_cast<std::size_t>(t)] += 2.0 * static_cast<double>(n);
     }
-    running.erase(std::remove_if(running.begin(), running.end(), [](const Running& r) { return r.left <= 0; }),
+    running.erase(std::remove_if(running.begin(), running.end(),
+                                 [](const Running& r) { return r.left <= 0; }),
                   running.end());
     while (static_cast<std::int64_t>(v.queues.size()) < tenants || [&] {
-      for (const auto& q : v.queues) if (q.size() < 50) return true;
+      for (const auto& q : v.queues)
+        if (q.size() < 50) return true;
       return false;
     }())
       arrive_one(now);  // keep every tenant backlogged

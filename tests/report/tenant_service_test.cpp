@@ -1,8 +1,8 @@
+#include "xpusim/report/tenant_service.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
-
-#include "xpusim/report/tenant_service.hpp"
 
 namespace xpusim::report {
 namespace {
@@ -58,7 +58,8 @@ TEST(TenantServiceMetrics, WindowGapComparesTenantsBackloggedThroughout) {
   EXPECT_EQ(j["tenants"]["c"]["arrived"], 1);
   EXPECT_NE(csv.str().find("20.000000000,b,110.000,70.000,1,2\n"), std::string::npos) << csv.str();
   EXPECT_NE(csv.str().find("20.000000000,c,1000.000,0.000,0,0\n"), std::string::npos) << csv.str();
-  EXPECT_NE(csv.str().find("10.000000000,c,1000.000,1000.000,0,0\n"), std::string::npos) << csv.str();
+  EXPECT_NE(csv.str().find("10.000000000,c,1000.000,1000.000,0,0\n"), std::string::npos)
+      << csv.str();
   EXPECT_NE(csv.str().find("10.000000000,a,200.000,200.000,0,2\n"), std::string::npos) << csv.str();
 }
 

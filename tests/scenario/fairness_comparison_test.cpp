@@ -17,7 +17,9 @@ nlohmann::json run(const std::string& config, const std::string& policy,
 }
 
 double gap(const nlohmann::json& s) { return s["fairness"]["max_cumulative_gap"].get<double>(); }
-double output_rate(const nlohmann::json& s) { return s["throughput"]["output_tokens_per_s"].get<double>(); }
+double output_rate(const nlohmann::json& s) {
+  return s["throughput"]["output_tokens_per_s"].get<double>();
+}
 
 // VTC's bound: 2 max(w_p * L_input, w_q * M), M = 10000 KV tokens, w_q = 2: 40000.
 constexpr double kVtcBound = 2 * 2 * 10000.0;
@@ -79,8 +81,10 @@ TEST(FairnessComparison, TraceWeightsShareServiceUnderVtc) {
     }
     return t3 / raw;
   };
-  EXPECT_GT(t3_share(vtc), 1.5 * t3_share(fcfs)) << "vtc " << t3_share(vtc) << " fcfs " << t3_share(fcfs);
-  EXPECT_GT(vtc["fairness"]["jain_index"].get<double>(), fcfs["fairness"]["jain_index"].get<double>());
+  EXPECT_GT(t3_share(vtc), 1.5 * t3_share(fcfs))
+      << "vtc " << t3_share(vtc) << " fcfs " << t3_share(fcfs);
+  EXPECT_GT(vtc["fairness"]["jain_index"].get<double>(),
+            fcfs["fairness"]["jain_index"].get<double>());
 }
 
 }  // namespace

@@ -48,17 +48,20 @@ std::unique_ptr<ServingInstance> fair_instance(Simulator& sim, const model::Exec
   devices.push_back(std::make_unique<hw::Device>(0, "inst0.gpu0", test_gpu()));
   ServingInstance::Wiring w{sim, exec, std::make_unique<policy::VllmBatching>(cfg), obs};
   w.fairness = std::move(fairness);
-  return std::make_unique<ServingInstance>(0, std::move(w), std::move(devices), KvSizing{blocks, 16});
+  return std::make_unique<ServingInstance>(0, std::move(w), std::move(devices),
+                                           KvSizing{blocks, 16});
 }
 
-workload::Request tenant_request(std::uint64_t id, TimeNs at, std::int32_t tenant, int in, int out) {
+workload::Request tenant_request(std::uint64_t id, TimeNs at, std::int32_t tenant, int in,
+                                 int out) {
   workload::Request r = request(id, at, in, out);
   r.tenant = tenant;
   return r;
 }
 
 std::unique_ptr<policy::FairnessPolicy> vtc() {
-  return std::make_unique<policy::VtcFairness>(policy::VtcFairness::Config{}, policy::TenantWeights{});
+  return std::make_unique<policy::VtcFairness>(policy::VtcFairness::Config{},
+                                               policy::TenantWeights{});
 }
 
 // One request at a time: t0 queues five, t1 one after them. FCFS serves t1 last; VTC lifts
@@ -105,7 +108,8 @@ TEST(FairAdmission, SingleTenantPerTenantQueuesMatchTheSingleQueueExactly) {
     sim.run();
     EXPECT_GT(obs.preemptions, 0);
     std::vector<std::tuple<std::uint64_t, TimeNs, TimeNs, std::int32_t>> out;
-    for (const auto& r : obs.done) out.emplace_back(r.id, r.first_token_ns, r.finish_ns, r.preemptions);
+    for (const auto& r : obs.done)
+      out.emplace_back(r.id, r.first_token_ns, r.finish_ns, r.preemptions);
     return out;
   };
   const auto fcfs = run(nullptr);
@@ -120,9 +124,10 @@ TEST(FairAdmission, RandomisedConservationWithPerTenantQueues) {
     Simulator sim;
     LinearExec exec;
     ServiceObserver obs;
-    auto policy = seed % 2 ? vtc()
-                           : std::make_unique<policy::EquinoxFairness>(
-                                 policy::EquinoxFairness::Config{}, policy::TenantWeights{{1, 2, 3}}, seed);
+    auto policy =
+        seed % 2 ? vtc()
+                 : std::make_unique<policy::EquinoxFairness>(
+                       policy::EquinoxFairness::Config{}, policy::TenantWeights{{1, 2, 3}}, seed);
     auto inst = fair_instance(sim, exec, obs, 100, std::move(policy), {16, 2048, 0.0});
     RngStream rng(seed);
     std::vector<workload::Request> reqs;
@@ -149,8 +154,9 @@ TEST(FairAdmission, RateLimitRejectsAtArrival) {
   Simulator sim;
   LinearExec exec;
   ServiceObserver obs;
-  auto inst = fair_instance(sim, exec, obs, 1000, std::make_unique<policy::RpmLimitFairness>(
-                                                      policy::RpmLimitFairness::Config{3, 60}));
+  auto inst = fair_instance(
+      sim, exec, obs, 1000,
+      std::make_unique<policy::RpmLimitFairness>(policy::RpmLimitFairness::Config{3, 60}));
   std::vector<workload::Request> reqs;
   for (int i = 0; i < 5; ++i) reqs.push_back(tenant_request(i, i * 1'000'000, 0, 10, 2));
   reqs.push_back(tenant_request(5, 6'000'000, 1, 10, 2));

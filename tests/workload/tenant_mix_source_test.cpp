@@ -42,8 +42,10 @@ TEST(TenantMixSource, UniformArrivalsAtEachTenantsRate) {
 }
 
 TEST(TenantMixSource, OnOffTenantIsSilentInItsOddPeriods) {
-  TenantMixSource src(config_of({{"rates_per_s", std::string("2,2")}, {"duration_s", 240.0},
-                                 {"on_off_s", std::string("60,0")}}), 3);
+  TenantMixSource src(config_of({{"rates_per_s", std::string("2,2")},
+                                 {"duration_s", 240.0},
+                                 {"on_off_s", std::string("60,0")}}),
+                      3);
   std::int64_t off_arrivals = 0, t0 = 0, t1 = 0;
   for (const auto& r : drain(src)) {
     const double s = ns_to_seconds(r.arrival_ns);
@@ -61,9 +63,11 @@ TEST(TenantMixSource, OnOffTenantIsSilentInItsOddPeriods) {
 
 // VTC's distribution shift: three equal phases with their own rates.
 TEST(TenantMixSource, PhasesChangeTheRates) {
-  TenantMixSource src(config_of({{"rates_per_s", std::string("0,2; 1,0; 3,3")}, {"duration_s", 30.0},
+  TenantMixSource src(config_of({{"rates_per_s", std::string("0,2; 1,0; 3,3")},
+                                 {"duration_s", 30.0},
                                  {"arrival", std::string("poisson")},
-                                 {"prompt_tokens", std::string("10-20, 5")}}), 4);
+                                 {"prompt_tokens", std::string("10-20, 5")}}),
+                      4);
   std::int64_t count[3][2] = {};
   for (const auto& r : drain(src)) {
     const auto phase = static_cast<int>(ns_to_seconds(r.arrival_ns) / 10);
@@ -99,7 +103,8 @@ TEST(TenantMixSource, MalformedListsNameTheKey) {
             "prompt_tokens");
   EXPECT_EQ(key_of({{"rates_per_s", std::string("1")}, {"output_tokens", std::string("9-3")}}),
             "output_tokens");
-  EXPECT_EQ(key_of({{"rates_per_s", std::string("1")}, {"on_off_s", std::string("-1")}}), "on_off_s");
+  EXPECT_EQ(key_of({{"rates_per_s", std::string("1")}, {"on_off_s", std::string("-1")}}),
+            "on_off_s");
 }
 
 TEST(TraceSource, SessionHashAssignsEachSessionOneTenant) {
@@ -117,7 +122,8 @@ TEST(TraceSource, SessionHashAssignsEachSessionOneTenant) {
   std::map<std::int64_t, std::int32_t> tenant_of_session;
   std::set<std::int32_t> used;
   for (const auto& r : drain(src)) {
-    const auto [it, fresh] = tenant_of_session.emplace(static_cast<std::int64_t>(r.session), r.tenant);
+    const auto [it, fresh] =
+        tenant_of_session.emplace(static_cast<std::int64_t>(r.session), r.tenant);
     EXPECT_EQ(it->second, r.tenant) << "session " << r.session;
     used.insert(r.tenant);
   }

@@ -4,11 +4,10 @@
 // the tenant's weight — VTC's linear cost), sampled in fixed windows; the service gap between
 // tenants backlogged throughout a window; Jain's index; per-tenant TTFT and throughput.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "xpusim/policy/fairness/fairness_policy.hpp"
 #include "xpusim/report/sample_summary.hpp"
@@ -38,7 +37,8 @@ class TenantServiceMetrics final : public systems::ServingObserver {
   void on_token_gaps(TimeNs, std::int64_t) override {}
   void on_preemption(std::uint64_t, int, TimeNs) override {}
   void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
-  void on_admitted(std::int32_t tenant, std::int64_t input_tokens, bool first_time, TimeNs now) override;
+  void on_admitted(std::int32_t tenant, std::int64_t input_tokens, bool first_time,
+                   TimeNs now) override;
   void on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs now) override;
   void on_requeued(std::int32_t tenant, TimeNs now) override;
 

@@ -51,13 +51,17 @@ class WaitingQueue final : public policy::FairnessView {
   bool single() const { return by_tenant_.empty(); }
   std::deque<Entry>& tenant_queue(std::int32_t tenant);
   void extend_order(std::size_t needed) const;
-  void invalidate() { order_.clear(); order_seqs_.clear(); order_head_ = 0; }
+  void invalidate() {
+    order_.clear();
+    order_seqs_.clear();
+    order_head_ = 0;
+  }
   Entry take_front();
   void count(std::int32_t tenant, int delta);
 
   std::unique_ptr<policy::FairnessPolicy> policy_;
   bool arrival_order_;
-  std::deque<Entry> all_;                    // arrival-order policies
+  std::deque<Entry> all_;                     // arrival-order policies
   std::vector<std::deque<Entry>> by_tenant_;  // the others (empty vector = single queue)
   std::size_t size_ = 0;
   std::vector<std::size_t> counts_;  // waiting requests by tenant

@@ -7,8 +7,10 @@ namespace xpusim::policy {
 
 ParamSchema EquinoxFairness::schema() {
   ParamSchema s;
-  s.real("alpha", 0.5, "", "weight of the user-fairness counter in the holistic score (1 - alpha: "
-         "resource fairness)", {.min = 0, .max = 1})
+  s.real("alpha", 0.5, "",
+         "weight of the user-fairness counter in the holistic score (1 - alpha: "
+         "resource fairness)",
+         {.min = 0, .max = 1})
       .real("input_weight", 1.0, "", "price of one prompt token in the user counter", {.min = 0})
       .real("output_weight", 2.0, "", "price of one output token in the user counter", {.min = 0})
       .choice("predictor", "oracle", {"oracle", "history_mean", "noisy_oracle"},
@@ -131,7 +133,8 @@ void EquinoxFairness::admission_order(const FairnessView& view, TimeNs, std::siz
     a.resource += c.resource;
     sum_u += c.user;
     sum_r += c.resource;
-    if (++a.next == view.waiting_of(a.tenant)) active.erase(active.begin() + static_cast<std::ptrdiff_t>(best));
+    if (++a.next == view.waiting_of(a.tenant))
+      active.erase(active.begin() + static_cast<std::ptrdiff_t>(best));
   }
 }
 

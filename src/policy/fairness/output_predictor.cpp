@@ -7,9 +7,11 @@
 
 namespace xpusim::policy {
 
-std::unique_ptr<OutputPredictor> make_output_predictor(const PredictorConfig& c, std::uint64_t seed) {
+std::unique_ptr<OutputPredictor> make_output_predictor(const PredictorConfig& c,
+                                                       std::uint64_t seed) {
   if (c.kind == "oracle") return std::make_unique<OraclePredictor>();
-  if (c.kind == "history_mean") return std::make_unique<HistoryMeanPredictor>(c.prior_output_tokens);
+  if (c.kind == "history_mean")
+    return std::make_unique<HistoryMeanPredictor>(c.prior_output_tokens);
   if (c.kind == "noisy_oracle") return std::make_unique<NoisyOraclePredictor>(c.noise_cv, seed);
   throw Error("unknown output predictor '" + c.kind + "'");
 }

@@ -8,10 +8,8 @@
 namespace xpusim::policy {
 
 void register_fairness_policies(FairnessCatalog& c) {
-  c.add("fcfs", "first come, first served across tenants (preempted requests first)",
-        ParamSchema{}, [](const Params&, const FairnessContext&) {
-          return std::make_unique<FcfsFairness>();
-        });
+  c.add("fcfs", "first come, first served across tenants (preempted requests first)", ParamSchema{},
+        [](const Params&, const FairnessContext&) { return std::make_unique<FcfsFairness>(); });
   c.add("rpm_limit",
         "per-tenant requests-per-minute limit at arrival (rejects beyond it), then FCFS",
         RpmLimitFairness::schema(), [](const Params& p, const FairnessContext&) {

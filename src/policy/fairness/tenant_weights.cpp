@@ -16,15 +16,19 @@ TenantWeights parse_tenant_weights(const std::string& text, const std::string& k
     const auto first = item.find_first_not_of(" \t");
     if (first == std::string::npos) {
       if (!text.empty() || comma < text.size())
-        throw ParamError(key, "empty entry in the weight list '" + text + "' (expected e.g. 1,2,0.5)");
+        throw ParamError(key,
+                         "empty entry in the weight list '" + text + "' (expected e.g. 1,2,0.5)");
       break;
     }
     char* end = nullptr;
     const double v = std::strtod(item.c_str() + first, &end);
-    if (end == item.c_str() + first || item.find_first_not_of(" \t", static_cast<std::size_t>(end - item.c_str())) != std::string::npos ||
+    if (end == item.c_str() + first ||
+        item.find_first_not_of(" \t", static_cast<std::size_t>(end - item.c_str())) !=
+            std::string::npos ||
         !(v > 0) || v > 1e9)
-      throw ParamError(key, "'" + item.substr(first) + "' is not a positive number (expected a comma-separated "
-                            "list of weights > 0, one per tenant index)");
+      throw ParamError(key, "'" + item.substr(first) +
+                                "' is not a positive number (expected a comma-separated "
+                                "list of weights > 0, one per tenant index)");
     w.weights.push_back(v);
     start = comma + 1;
   }

@@ -17,7 +17,9 @@ VtcFairness::Config VtcFairness::config_from(const Params& p) {
 }
 
 double VtcFairness::counter(std::int32_t t) const {
-  return t >= 0 && static_cast<std::size_t>(t) < counter_.size() ? counter_[static_cast<std::size_t>(t)] : 0.0;
+  return t >= 0 && static_cast<std::size_t>(t) < counter_.size()
+             ? counter_[static_cast<std::size_t>(t)]
+             : 0.0;
 }
 
 double VtcFairness::admission_charge(const FairRequest& r) const {
@@ -38,7 +40,8 @@ void VtcFairness::on_enqueued(const FairRequest& r, std::size_t waiting_before,
   // Counter lift: max(own, min over the other backlogged tenants).
   double lowest = std::numeric_limits<double>::infinity();
   for (const std::int32_t v : order_)
-    if (v != r.tenant && view.waiting_of(v) > 0) lowest = std::min(lowest, counter_[static_cast<std::size_t>(v)]);
+    if (v != r.tenant && view.waiting_of(v) > 0)
+      lowest = std::min(lowest, counter_[static_cast<std::size_t>(v)]);
   if (lowest < std::numeric_limits<double>::infinity()) counter_[u] = std::max(counter_[u], lowest);
 }
 
@@ -59,7 +62,8 @@ void VtcFairness::admission_order(const FairnessView& view, TimeNs, std::size_t 
     Active& a = active[best];
     order.push_back(a.tenant);
     a.counter += admission_charge(view.waiting_request(a.tenant, a.next));
-    if (++a.next == view.waiting_of(a.tenant)) active.erase(active.begin() + static_cast<std::ptrdiff_t>(best));
+    if (++a.next == view.waiting_of(a.tenant))
+      active.erase(active.begin() + static_cast<std::ptrdiff_t>(best));
   }
 }
 
@@ -72,7 +76,9 @@ double& VtcFairness::slot(std::int32_t tenant) {
   return counter_[u];
 }
 
-void VtcFairness::on_admitted(const FairRequest& r, bool, TimeNs) { slot(r.tenant) += admission_charge(r); }
+void VtcFairness::on_admitted(const FairRequest& r, bool, TimeNs) {
+  slot(r.tenant) += admission_charge(r);
+}
 
 // (A decode-only instance sees tokens of tenants that never queued there.)
 void VtcFairness::on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs) {

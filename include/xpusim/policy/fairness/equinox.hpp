@@ -54,7 +54,7 @@ class EquinoxFairness final : public FairnessPolicy {
   std::vector<double> ufc_;
   std::vector<double> rfc_;
   std::vector<bool> known_;
-  std::vector<std::int32_t> order_;         // first-arrival order (ties go first)
+  std::vector<std::int32_t> order_;            // first-arrival order (ties go first)
   std::map<std::uint64_t, double> predicted_;  // request id -> predicted output tokens
 };
 

@@ -40,7 +40,8 @@ class FairnessPolicy {
   virtual bool arrival_order() const { return false; }
   // A request arrives; false rejects it (admission control, e.g. a rate limit). Called before
   // it joins the view's queues.
-  virtual bool accept(const FairRequest& /*request*/, const FairnessView& /*view*/, TimeNs /*now*/) {
+  virtual bool accept(const FairRequest& /*request*/, const FairnessView& /*view*/,
+                      TimeNs /*now*/) {
     return true;
   }
   // A request joined its tenant's queue, which held `waiting_before` requests (arrival or

@@ -19,7 +19,7 @@ class OutputPredictor {
 };
 
 struct PredictorConfig {
-  std::string kind = "oracle";  // oracle | history_mean | noisy_oracle
+  std::string kind = "oracle";       // oracle | history_mean | noisy_oracle
   double prior_output_tokens = 256;  // history_mean before a tenant's first completion
   double noise_cv = 0.5;             // noisy_oracle: relative error (lognormal, mean 1)
 };

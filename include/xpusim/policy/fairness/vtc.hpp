@@ -19,7 +19,8 @@ class VtcFairness final : public FairnessPolicy {
   };
   static ParamSchema schema();
   static Config config_from(const Params& params);
-  VtcFairness(Config config, TenantWeights weights) : config_(config), weights_(std::move(weights)) {}
+  VtcFairness(Config config, TenantWeights weights)
+      : config_(config), weights_(std::move(weights)) {}
 
   void on_enqueued(const FairRequest& request, std::size_t waiting_before,
                    const FairnessView& view) override;
