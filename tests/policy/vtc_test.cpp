@@ -58,6 +58,16 @@ TEST(Vtc, ReturningTenantIsLiftedToTheSmallestBackloggedCounter) {
   EXPECT_DOUBLE_EQ(vtc.counter(2), 100);
 }
 
+TEST(Vtc, LcfBaselineNeverLifts) {
+  VtcFairness lcf({1, 2, false}, TenantWeights{});
+  FakeFairnessView v;
+  v.arrive(lcf, 0, 100, 1);
+  v.arrive(lcf, 0, 100, 1);
+  v.admit(lcf, 0);  // c0 = 100, t0 still backlogged
+  v.arrive(lcf, 1, 10, 1);
+  EXPECT_DOUBLE_EQ(lcf.counter(1), 0) << "LCF keeps the newcomer's (idle-time) advantage";
+}
+
 TEST(Vtc, AdmissionOrderIsLeastCounterFirstChargingEachAdmissionInTurn) {
   VtcFairness vtc({1, 2}, TenantWeights{});
   FakeFairnessView v;

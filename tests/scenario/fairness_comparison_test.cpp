@@ -56,6 +56,17 @@ TEST(FairnessComparison, OnOffVtcKeepsTheReturningTenantWithinTheBound) {
   EXPECT_LT(gap(vtc), kVtcBound);
 }
 
+// VTC §5.2: least-counter-first without the lift (LCF) lets the returning tenant claim its
+// idle time and starve the other for a while: per-window gaps grow far beyond VTC's.
+TEST(FairnessComparison, OnOffLcfStarvesTheSteadyTenantWhereVtcDoesNot) {
+  const auto vtc = run("configs/fairness_on_off.yaml", "vtc");
+  const auto lcf = run("configs/fairness_on_off.yaml", "vtc", {"fairness.lift=false"});
+  EXPECT_GT(lcf["fairness"]["max_service_gap"].get<double>(),
+            3 * vtc["fairness"]["max_service_gap"].get<double>());
+  EXPECT_LT(lcf["fairness"]["jain_backlogged_mean"].get<double>(),
+            0.9 * vtc["fairness"]["jain_backlogged_mean"].get<double>());
+}
+
 // Equinox's claim of higher fairness than VTC, measured as Jain's index over windows in
 // which both tenants were backlogged (docs/reproductions/fairness.md).
 TEST(FairnessComparison, OverloadEquinoxIsFairerPerWindowThanVtc) {

@@ -8,12 +8,15 @@ namespace xpusim::policy {
 ParamSchema VtcFairness::schema() {
   ParamSchema s;
   s.real("input_weight", 1.0, "", "price of one prompt token in the counter (w_p)", {.min = 0})
-      .real("output_weight", 2.0, "", "price of one output token in the counter (w_q)", {.min = 0});
+      .real("output_weight", 2.0, "", "price of one output token in the counter (w_q)", {.min = 0})
+      .boolean("lift", true,
+               "lift a returning tenant's counter to the least backlogged one; false = the "
+               "artifact's LCF baseline, which lets a returning tenant claim its idle time");
   return s;
 }
 
 VtcFairness::Config VtcFairness::config_from(const Params& p) {
-  return Config{p.real("input_weight"), p.real("output_weight")};
+  return Config{p.real("input_weight"), p.real("output_weight"), p.boolean("lift")};
 }
 
 double VtcFairness::counter(std::int32_t t) const {
@@ -36,7 +39,7 @@ void VtcFairness::on_enqueued(const FairRequest& r, std::size_t waiting_before,
     known_[u] = true;
     order_.push_back(r.tenant);
   }
-  if (waiting_before != 0) return;
+  if (waiting_before != 0 || !config_.lift) return;
   // Counter lift: max(own, min over the other backlogged tenants).
   double lowest = std::numeric_limits<double>::infinity();
   for (const std::int32_t v : order_)

@@ -16,6 +16,7 @@ class VtcFairness final : public FairnessPolicy {
   struct Config {
     double input_weight = 1;   // w_p: price of one prompt token
     double output_weight = 2;  // w_q: price of one output token
+    bool lift = true;          // false: the artifact's LCF baseline (least counter first)
   };
   static ParamSchema schema();
   static Config config_from(const Params& params);
