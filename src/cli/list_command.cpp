@@ -93,6 +93,8 @@ int list_command(const std::string& family) {
   if (want("instance")) any = true, print_section("instance", systems::InstanceConfig::schema());
   if (want("batching")) any = true, print_catalog("batching policies", "batching.policy", c.batching);
   if (want("workload")) any = true, print_catalog("workload sources", "workload.source", c.sources);
+  if (want("fairness")) any = true, print_catalog("fairness policies", "fairness.policy", c.fairness);
+  if (want("tenants")) any = true, print_section("tenants", scenario::tenants_schema());
   if (want("slo")) any = true, print_section("slo", scenario::slo_schema());
   // The `ina` system kind (in-network aggregation, docs/ina.md).
   if (want("switch"))

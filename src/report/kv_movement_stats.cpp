@@ -29,4 +29,18 @@ nlohmann::json KvMovementStats::migration_summary() const {
   return migrations_.to_json("mean_downtime_s");
 }
 
+void KvMovementStats::on_swap_stall(int, TimeNs stall_ns, double bytes, std::int64_t transfers) {
+  ++swaps_.count;
+  swaps_.bytes += bytes;
+  swaps_.seconds += static_cast<double>(stall_ns) / 1e9;
+  swap_transfers_ += transfers;
+}
+
+nlohmann::json KvMovementStats::swap_summary() const {
+  return nlohmann::json{{"iterations", swaps_.count},
+                        {"stall_s", swaps_.seconds},
+                        {"bytes", swaps_.bytes},
+                        {"transfers", swap_transfers_}};
+}
+
 }  // namespace xpusim::report

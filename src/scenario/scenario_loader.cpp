@@ -2,6 +2,8 @@
 
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/workload/synthetic_source.hpp"
+#include "xpusim/workload/tenant_mix_source.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 
 namespace xpusim::scenario {
@@ -51,6 +53,19 @@ ParamSchema slo_schema() {
   ParamSchema s;
   s.real("ttft_s", 0.0, "s", "time-to-first-token SLO for goodput; 0 = none", {.min = 0})
       .real("tpot_s", 0.0, "s", "time-per-output-token SLO for goodput; 0 = none", {.min = 0});
+  return s;
+}
+
+ParamSchema tenants_schema() {
+  ParamSchema s;
+  s.string("weights", "",
+           "comma-separated weight per tenant index (e.g. 1,2); missing tenants weigh 1. Used by "
+           "weighted fairness policies and the service metrics")
+      .real("input_price", 1.0, "", "service metrics: weight of one prompt token", {.min = 0})
+      .real("output_price", 2.0, "", "service metrics: weight of one output token", {.min = 0})
+      .real("window_s", 60.0, "s",
+            "service metrics: window over which backlogged tenants' service is compared",
+            {.min = 1e-3, .max = 1e9});
   return s;
 }
 
@@ -121,7 +136,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   const ParamSchema top = top_level_schema();
   Params top_params = ld.plain("", top, {"hardware", "decode_hardware", "model",
                                                "execution", "cluster", "instance", "batching",
-                                               "workload", "slo"});
+                                               "workload", "slo", "fairness", "tenants"});
   // (read_params_map on the root with an empty prefix; unknown keys were reported above)
   Params device_params, model_params;
   // A missing section was reported above; reading it would only add noise.
@@ -148,9 +163,24 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
                     spec.migration);
   const Params instance = ld.plain("instance", systems::InstanceConfig::schema());
   ld.read_selection(ld.section("batching"), "batching", "policy", "vllm", catalogs.batching, spec.batching);
-  if (!ld.section("workload").IsNull())
-    ld.read_selection(ld.section("workload"), "workload", "source", "", catalogs.sources, spec.workload);
+  ld.read_selection(ld.section("fairness"), "fairness", "policy", "fcfs", catalogs.fairness, spec.fairness);
+  const Params tenants = ld.plain("tenants", tenants_schema());
+  ld.convert("tenants", [&] {
+    if (tenants.has("weights"))
+      spec.tenant_weights = policy::parse_tenant_weights(tenants.string("weights"), "weights");
+  });
+  const bool have_workload =
+      !ld.section("workload").IsNull() &&
+      ld.read_selection(ld.section("workload"), "workload", "source", "", catalogs.sources, spec.workload);
   const Params slo = ld.plain("slo", slo_schema());
+  // Cross-parameter rules of the generated sources are checked now, so `validate` reports them
+  // with the section's location instead of the run failing later.
+  if (have_workload && spec.workload.name == "tenant_mix")
+    ld.convert("workload", [&] { workload::TenantMixSource::config_from(spec.workload.params); });
+  if (have_workload && spec.workload.name == "synthetic")
+    ld.convert("workload", [&] {
+      workload::SyntheticSource::config_from(spec.workload.params, {0, path.parent_path()});
+    });
   diag.throw_if_any();
 
   spec.name = top_params.string("name").empty() ? path.stem().string() : top_params.string("name");
@@ -174,11 +204,17 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   spec.instance = systems::InstanceConfig::from(instance);
   spec.slo_ttft_s = slo.real("ttft_s");
   spec.slo_tpot_s = slo.real("tpot_s");
+  if (tenants.has("input_price")) {
+    spec.service_input_price = tenants.real("input_price");
+    spec.service_output_price = tenants.real("output_price");
+    spec.service_window_s = tenants.real("window_s");
+  }
   spec.resolved = {{"scenario", top_params},          {"hardware", device_params},
                    {"model", model_params},           {"execution", spec.execution.params},
                    {"cluster", cluster},              {"cluster.router", spec.router.params},
                    {"cluster.migration", spec.migration.params},
                    {"instance", instance},            {"batching", spec.batching.params},
+                   {"fairness", spec.fairness.params}, {"tenants", tenants},
                    {"workload", spec.workload.params}, {"slo", slo}};
   if (spec.decode_device) spec.resolved.insert(spec.resolved.begin() + 2, {"decode_hardware", decode_device_params});
   return spec;

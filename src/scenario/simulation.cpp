@@ -13,6 +13,7 @@
 #include "xpusim/report/energy_meter.hpp"
 #include "xpusim/report/kv_movement_stats.hpp"
 #include "xpusim/report/serving_metrics.hpp"
+#include "xpusim/report/tenant_service.hpp"
 #include "xpusim/report/timeline_writer.hpp"
 #include "xpusim/hw/link_fabric.hpp"
 #include "xpusim/hw/topology.hpp"
@@ -81,7 +82,9 @@ struct Run {
   Pool decode_pool;  // decode instances on decode_hardware (exec null when not used)
   std::optional<report::AtomicFile> requests_csv;
   std::optional<report::AtomicFile> timeline_file;
+  std::optional<report::AtomicFile> tenant_csv;
   std::unique_ptr<report::ServingMetrics> metrics;
+  std::unique_ptr<report::TenantServiceMetrics> tenant_service;
   report::EnergyMeter energy;
   std::unique_ptr<report::TimelineWriter> timeline;
   systems::ServingObservers observers;
@@ -101,6 +104,7 @@ struct Run {
     auto source = catalogs.sources.find(spec.workload.name)->make(spec.workload.params, ctx);
     if (!options.out_dir.empty()) {
       requests_csv.emplace(options.out_dir / "requests.csv");
+      tenant_csv.emplace(options.out_dir / "tenant_service.csv");
       if (options.timeline) {
         timeline_file.emplace(options.out_dir / "timeline.json");
         timeline = std::make_unique<report::TimelineWriter>(timeline_file->stream());
@@ -110,6 +114,12 @@ struct Run {
         report::SloTargets{spec.slo_ttft_s, spec.slo_tpot_s}, source->tenants(),
         requests_csv ? &requests_csv->stream() : nullptr);
     observers.add(*metrics);
+    tenant_service = std::make_unique<report::TenantServiceMetrics>(
+        source->tenants(),
+        report::ServicePricing{spec.tenant_weights, spec.service_input_price,
+                               spec.service_output_price, spec.service_window_s},
+        tenant_csv ? &tenant_csv->stream() : nullptr);
+    observers.add(*tenant_service);
     if (timeline) observers.add(*timeline);
     observers.add(kv_movement);
     auto router = catalogs.routers.find(spec.router.name)->make(spec.router.params);
@@ -135,6 +145,8 @@ struct Run {
     sizing = systems::KvSizing{kv_blocks, spec.instance.block_size};
     sizing.block_bytes = spec.model.kv_bytes_per_token() * spec.instance.block_size;
     sizing.host_bw_bytes_per_s = spec.tensor_parallel * device.pcie_bw_bytes_per_s;
+    sizing.swap_block_group = spec.instance.swap_block_group;
+    sizing.swap_transfer_overhead_s = spec.instance.swap_transfer_overhead_s;
     if (sizing.host_bw_bytes_per_s > 0)
       sizing.swap_blocks = static_cast<std::int64_t>(spec.instance.swap_space_bytes / sizing.block_bytes);
     return pool;
@@ -165,6 +177,8 @@ struct Run {
       devices.push_back(std::move(d));
     }
     extra.policy = catalogs.batching.find(spec.batching.name)->make(spec.batching.params);
+    const policy::FairnessContext fair{spec.tenant_weights, spec.seed, index};
+    extra.fairness = catalogs.fairness.find(spec.fairness.name)->make(spec.fairness.params, fair);
     return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices),
                                                       pool.sizing);
   }
@@ -271,6 +285,9 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   for (auto it = energy.begin(); it != energy.end(); ++it) summary[it.key()] = it.value();
   if (run.disaggregated) summary["kv_transfer"] = run.kv_movement.transfer_summary();
   if (run.migration) summary["migration"] = run.kv_movement.migration_summary();
+  summary["context_switch"] = run.kv_movement.swap_summary();
+  const nlohmann::json tenants = run.tenant_service->summary(end);
+  for (auto it = tenants.begin(); it != tenants.end(); ++it) summary[it.key()] = it.value();
   summary["requests"]["unfinished"] = run.arrived() -
                                       summary["requests"]["completed"].get<std::int64_t>() -
                                       summary["requests"]["rejected"].get<std::int64_t>();
@@ -285,6 +302,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
     std::ostringstream devices;
     run.energy.write_devices_csv(devices);
     run.requests_csv->commit();
+    run.tenant_csv->commit();
     if (run.timeline_file) run.timeline_file->commit();
     write_file(options.out_dir / "devices.csv", devices.str());
     write_file(options.out_dir / "summary.json", summary.dump(2) + "\n");

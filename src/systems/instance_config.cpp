@@ -18,7 +18,13 @@ ParamSchema InstanceConfig::schema() {
                {.min = 0})
       .real("swap_space_gb", 4.0, "GB",
             "host memory for KV swapped out by preemption_mode: swap (vLLM's default 4 GiB)",
-            {.min = 0});
+            {.min = 0})
+      .integer("swap_block_group", 1, "blocks",
+               "KV blocks moved by one swap transfer (FastSwitch block groups; 1 = vLLM's "
+               "per-block copies)", {.min = 1, .max = 1 << 20})
+      .real("swap_transfer_overhead_us", 0.0, "us",
+            "fixed setup time of each swap transfer, on top of bytes / PCIe bandwidth",
+            {.min = 0, .max = 1e6});
   return s;
 }
 
@@ -29,6 +35,8 @@ InstanceConfig InstanceConfig::from(const Params& p) {
   c.activation_reserve_bytes = p.real("activation_reserve_gb") * 1e9;
   c.kv_blocks = p.integer("kv_blocks");
   c.swap_space_bytes = p.real("swap_space_gb") * 1e9;
+  c.swap_block_group = p.integer("swap_block_group");
+  c.swap_transfer_overhead_s = p.real("swap_transfer_overhead_us") * 1e-6;
   return c;
 }
 

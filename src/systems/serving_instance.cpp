@@ -26,10 +26,14 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       block_size_(sizing.block_size),
       role_(wiring.role),
       handoff_(wiring.handoff),
+      waiting_(std::move(wiring.fairness)),
       swap_capacity_blocks_(sizing.swap_blocks),
       block_bytes_(sizing.block_bytes),
       host_bw_(sizing.host_bw_bytes_per_s),
+      swap_block_group_(sizing.swap_block_group),
+      swap_transfer_overhead_s_(sizing.swap_transfer_overhead_s),
       full_at_residue_(static_cast<std::size_t>(sizing.block_size), 0) {
+  XPUSIM_CHECK(sizing.swap_block_group >= 1, "swap block groups hold at least one block");
   XPUSIM_CHECK(sizing.blocks > 0 && sizing.block_size > 0, "instance needs KV capacity");
   XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_ != nullptr,
                "a prefill-only instance needs someone to hand prefilled sequences to");
@@ -71,7 +75,9 @@ std::uint32_t ServingInstance::new_sequence(workload::Request request) {
 
 void ServingInstance::enqueue(workload::Request request, TimeNs now) {
   if (!fits(request)) return reject(std::move(request), now);
-  waiting_.push_back(new_sequence(std::move(request)));
+  const policy::FairRequest fair = WaitingQueue::describe(request, false);
+  if (!waiting_.accept(fair, now)) return reject(std::move(request), now);
+  waiting_.push_back(new_sequence(std::move(request)), fair);
   if (!busy_) try_start(now);
 }
 
@@ -106,6 +112,7 @@ void ServingInstance::try_start(TimeNs now) {
   cursor_seq_ = Sequence::kNone;
   policy_->plan_iteration(*this, plan_);
   iter_swap_bytes_ = 0;
+  iter_swap_transfers_ = 0;
   if (plan_.preempt_newest > 0) apply_preemptions(plan_.preempt_newest, plan_.swap_out, now);
   if (plan_.swap_in > 0) swap_in(plan_.swap_in);
   if (plan_.admit > 0) admit(plan_.admit, now);
@@ -124,8 +131,7 @@ void ServingInstance::try_start(TimeNs now) {
     // (Blocks held for KV transfers and migrations come back by themselves: no deadlock.)
     if (running_count_ == 0 && handoff_blocks_ == 0 && migration_reserved_blocks_ == 0 &&
         !waiting_.empty()) {
-      const std::uint32_t s = waiting_.front();
-      waiting_.pop_front();
+      const std::uint32_t s = waiting_.drop_front();
       publish(seqs_[s], RequestOutcome::Rejected, now);
       seqs_[s].state = SeqState::Free;
       ++seqs_[s].epoch;
@@ -141,7 +147,12 @@ void ServingInstance::try_start(TimeNs now) {
   iter_shape_ = shape;
   model::IterationCost cost = exec_.estimate(shape);
   // vLLM runs the iteration's swaps before the model step and waits for them.
-  if (iter_swap_bytes_ > 0) cost.time_ns += duration_ns_ceil(iter_swap_bytes_ / host_bw_);
+  if (iter_swap_bytes_ > 0) {
+    const double transfers_s = static_cast<double>(iter_swap_transfers_) * swap_transfer_overhead_s_;
+    const TimeNs stall = duration_ns_ceil(iter_swap_bytes_ / host_bw_ + transfers_s);
+    cost.time_ns += stall;
+    observer_.on_swap_stall(index_, stall, iter_swap_bytes_, iter_swap_transfers_);
+  }
   const std::string_view label =
       shape.prefill_tokens == 0 ? kLabelDecode : (shape.decode_seqs == 0 ? kLabelPrefill : kLabelMixed);
   for (auto& d : devices_) d->set_busy(now, cost.activity, label);
@@ -169,13 +180,16 @@ void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now
       q.base_kv = kv;
       swap_used_blocks_ += blocks;
       iter_swap_bytes_ += static_cast<double>(blocks) * block_bytes_;
+      iter_swap_transfers_ += swap_transfers(blocks);
       swapped_.push_back(s);
       continue;
     }
     q.state = SeqState::Waiting;
     q.prefill_len = std::int64_t{q.request.prompt_tokens} + q.generated;
     q.prefilled = 0;
-    waiting_.push_front(s);  // newest first, so the oldest victim ends at the head (vLLM v0)
+    observer_.on_requeued(q.request.tenant, now);
+    // Newest first, so the oldest victim ends at the head (vLLM v0).
+    waiting_.push_front(s, WaitingQueue::describe(q.request, true));
   }
 }
 
@@ -191,6 +205,7 @@ void ServingInstance::swap_in(std::size_t count) {
     if (!q.remote_kv) {
       swap_used_blocks_ -= q.blocks;
       iter_swap_bytes_ += static_cast<double>(q.blocks) * block_bytes_;
+      iter_swap_transfers_ += swap_transfers(q.blocks);
     }
     q.remote_kv = false;
     link_running(s);
@@ -211,9 +226,9 @@ void ServingInstance::link_running(std::uint32_t s) {
 void ServingInstance::admit(std::size_t count, TimeNs now) {
   for (std::size_t i = 0; i < count; ++i) {
     XPUSIM_CHECK(!waiting_.empty(), "policy admitted more sequences than are waiting");
-    const std::uint32_t s = waiting_.front();
-    waiting_.pop_front();
+    const std::uint32_t s = waiting_.admit_front(now);
     Sequence& q = seqs_[s];
+    observer_.on_admitted(q.request.tenant, q.request.prompt_tokens, q.first_scheduled_ns < 0, now);
     const policy::WaitingInfo w = waiting_info(q);
     // A reservation is either the prefill (paged: grows block by block) or the whole final
     // length (Orca: never grows); anything between would leave reserved blocks unused.
@@ -273,6 +288,11 @@ void ServingInstance::finish_decode_step(TimeNs now) {
   // token; its gap depends only on when its previous token came (grouped).
   for (const auto& [last, count] : token_groups_) observer_.on_token_gaps(now - last, count);
   token_groups_.clear();
+  // Each decoding sequence emitted one token: charged to its tenant (VTC's per-step update).
+  decoding_tenants_.for_each([&](std::int32_t tenant, std::int64_t n) {
+    waiting_.on_output_tokens(tenant, n, now);
+    observer_.on_output_tokens(tenant, n, now);
+  });
   ++decode_step_;
   kv_sum_decoding_ += n_decoding_;
   last_decode_end_ns_ = now;
@@ -322,6 +342,7 @@ void ServingInstance::start_decoding(std::uint32_t s, std::int64_t kv, TimeNs la
   ++n_decoding_;
   kv_sum_decoding_ += q.base_kv;
   add_token_group(last_token, 1);
+  decoding_tenants_.add(q.request.tenant);
   const std::int64_t finish_step = q.join_step + (q.request.output_tokens - q.generated);
   finish_heap_.push({finish_step, s, q.epoch});
   if (grows(q)) ++full_at_residue_[block_residue(q)];
@@ -353,6 +374,7 @@ void ServingInstance::leave_running(std::uint32_t s, bool keep_kv) {
         break;
       }
     --n_decoding_;
+    decoding_tenants_.remove(q.request.tenant);
     kv_sum_decoding_ -= kv_tokens(q);
     if (grows(q)) --full_at_residue_[block_residue(q)];
   } else if (q.state == SeqState::Prefilling) {
@@ -378,6 +400,7 @@ void ServingInstance::leave_running(std::uint32_t s, bool keep_kv) {
 void ServingInstance::finish(std::uint32_t s, TimeNs now) {
   leave_running(s);
   Sequence& q = seqs_[s];
+  waiting_.on_finished(WaitingQueue::describe(q.request, false), now);
   publish(q, RequestOutcome::Completed, now);
   q.state = SeqState::Free;
   q.request.prefix_hashes = {};

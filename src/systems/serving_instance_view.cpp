@@ -63,6 +63,8 @@ void ServingInstance::check_invariants() const {
   XPUSIM_CHECK(decoding == n_decoding_ && kv_sum == kv_sum_decoding_ &&
                    full_by_residue == full_at_residue_,
                "decode aggregates out of sync");
+  XPUSIM_CHECK(decoding_tenants_.total() == n_decoding_, "per-tenant decoding counts out of sync");
+  XPUSIM_CHECK(waiting_.consistent(), "waiting queue's per-tenant counts out of sync");
 }
 
 }  // namespace xpusim::systems

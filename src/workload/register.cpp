@@ -1,6 +1,7 @@
 // The registry lines of the workload layer: one per request source, by the name the YAML uses.
 #include "xpusim/workload/request_source.hpp"
 #include "xpusim/workload/synthetic_source.hpp"
+#include "xpusim/workload/tenant_mix_source.hpp"
 #include "xpusim/workload/trace_source.hpp"
 
 namespace xpusim::workload {
@@ -12,6 +13,12 @@ void register_request_sources(SourceCatalog& catalog) {
               SyntheticSource::schema(), [](const Params& p, const SourceContext& ctx) {
                 return std::make_unique<SyntheticSource>(SyntheticSource::config_from(p, ctx),
                                                          ctx.seed);
+              });
+  catalog.add("tenant_mix",
+              "tenants with their own rates, lengths and on/off periods, in phases (the VTC "
+              "paper's synthetic fairness cases)",
+              TenantMixSource::schema(), [](const Params& p, const SourceContext& ctx) {
+                return std::make_unique<TenantMixSource>(TenantMixSource::config_from(p), ctx.seed);
               });
   catalog.add(
       "trace",

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/rng.hpp"
 
 namespace xpusim::workload {
 
@@ -32,7 +33,13 @@ ParamSchema TraceSource::schema() {
               "skipped, or replayed with those counts raised to 1")
       .integer("hash_block_tokens", 512, "tokens",
                "prompt tokens each prefix hash stands for (mooncake: 512), for prefix caching",
-               {.min = 1, .max = 1e6});
+               {.min = 1, .max = 1e6})
+      .choice("tenant_by", "column", {"column", "session_hash"},
+              "tenant of each request: the trace's tenant column (xpusim format; others have "
+              "one tenant), or a hash of its session (of its row index when it has none) into "
+              "hash_tenants tenants")
+      .integer("hash_tenants", 8, "", "tenants t0..tN-1 for tenant_by: session_hash",
+               {.min = 1, .max = 1'000'000});
   return s;
 }
 
@@ -51,6 +58,8 @@ TraceSource::Config TraceSource::config_from(const Params& p, const SourceContex
   c.options.log_type_filter = p.string("log_type_filter");
   c.options.skip_failed = p.string("failed_rows") == "skip";
   c.hash_block_tokens = static_cast<std::int32_t>(p.integer("hash_block_tokens"));
+  if (p.string("tenant_by") == "session_hash") c.tenant_by = Config::TenantBy::SessionHash;
+  c.hash_tenants = static_cast<std::int32_t>(p.integer("hash_tenants"));
   // A filter the format cannot apply would be ignored silently, so it is an error instead.
   for (const char* key : {"model_filter", "log_type_filter"})
     if (!p.string(key).empty() && c.format != TraceFormat::BurstGpt)
@@ -65,7 +74,13 @@ TraceSource::TraceSource(Config config)
     : config_(std::move(config)), start_ns_(seconds_to_ns(config_.start_s)) {
   XPUSIM_CHECK(config_.time_scale > 0 && config_.max_requests >= 0, "bad trace source config");
   reader_ = open_trace(config_.format, config_.path, config_.options);
-  if (reader_->has_tenants())
+  if (config_.tenant_by == Config::TenantBy::SessionHash) {
+    for (std::int32_t t = 0; t < config_.hash_tenants; ++t) {
+      std::string name(1, 't');
+      name += std::to_string(t);
+      tenant_names_.push_back(std::move(name));
+    }
+  } else if (reader_->has_tenants())
     collect_tenants();
   else
     tenant_names_.push_back("default");
@@ -117,7 +132,11 @@ Request TraceSource::to_request(TraceRow& row) {
   r.arrival_ns = scaled(row.offset_ns);
   r.prompt_tokens = row.prompt_tokens;
   r.output_tokens = row.output_tokens;
-  if (reader_->has_tenants()) {
+  if (config_.tenant_by == Config::TenantBy::SessionHash) {
+    // SplitMix64 of the session: the same session always lands on the same tenant.
+    std::uint64_t state = row.session != 0 ? row.session : r.id ^ 0x9e3779b97f4a7c15ULL;
+    r.tenant = static_cast<std::int32_t>(splitmix64(state) % static_cast<std::uint64_t>(config_.hash_tenants));
+  } else if (reader_->has_tenants()) {
     const auto it = tenant_index_.find(row.tenant.empty() ? std::string_view("default")
                                                           : std::string_view(row.tenant));
     XPUSIM_CHECK(it != tenant_index_.end(), "tenant missed by the first pass: " + row.tenant);

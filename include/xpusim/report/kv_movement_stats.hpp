@@ -18,6 +18,10 @@ class KvMovementStats final : public systems::ServingObserver {
   void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
   void on_kv_transfer(const systems::KvTransferRecord& record) override;
   void on_migration(const systems::MigrationRecord& record) override;
+  void on_swap_stall(int instance, TimeNs stall_ns, double bytes, std::int64_t transfers) override;
+  // {iterations, stall_s, bytes, transfers}: time iterations waited for KV swaps (context
+  // switches between preempted and resumed requests).
+  nlohmann::json swap_summary() const;
 
   // {count, bytes, mean_time_s}; mean is null without transfers.
   nlohmann::json transfer_summary() const;
@@ -33,6 +37,8 @@ class KvMovementStats final : public systems::ServingObserver {
   };
   Tally transfers_;
   Tally migrations_;
+  Tally swaps_;
+  std::int64_t swap_transfers_ = 0;
 };
 
 }  // namespace xpusim::report

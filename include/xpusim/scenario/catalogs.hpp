@@ -10,6 +10,7 @@
 #include "xpusim/policy/flow_scheduling/flow_scheduler.hpp"
 #include "xpusim/policy/expert_offload/expert_offload_policy.hpp"
 #include "xpusim/policy/expert_placement/expert_placement_policy.hpp"
+#include "xpusim/policy/fairness/fairness_policy.hpp"
 #include "xpusim/policy/migration/migration_policy.hpp"
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/policy/switch_memory/switch_memory_policy.hpp"
@@ -27,6 +28,7 @@ struct Catalogs {
   policy::BatchingCatalog batching{"batching policy"};
   policy::RouterCatalog routers{"router"};
   policy::MigrationCatalog migration{"migration policy"};
+  policy::FairnessCatalog fairness{"fairness policy"};
   ExecutionCatalog execution{"execution model"};
   policy::SwitchMemoryCatalog switch_memory{"switch-memory policy"};
   policy::FlowSchedulingCatalog flow_scheduling{"flow-scheduling policy"};

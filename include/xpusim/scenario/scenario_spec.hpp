@@ -10,6 +10,7 @@
 #include "xpusim/core/params.hpp"
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
+#include "xpusim/policy/fairness/fairness_policy.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/instance_config.hpp"
 
@@ -40,6 +41,11 @@ struct ScenarioSpec {
   Selection migration;  // live migration between colocated instances (docs/serving.md)
   systems::InstanceConfig instance;
   Selection batching;
+  Selection fairness;  // whose waiting request is admitted next (docs/fairness.md)
+  policy::TenantWeights tenant_weights;
+  double service_input_price = 1;
+  double service_output_price = 2;
+  double service_window_s = 60;
   Selection workload;
   double slo_ttft_s = 0;
   double slo_tpot_s = 0;

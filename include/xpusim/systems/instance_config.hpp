@@ -13,6 +13,8 @@ struct InstanceConfig {
   double activation_reserve_bytes = 0;    // per device, kept for activations and workspace
   std::int64_t kv_blocks = 0;             // explicit KV capacity; 0 = derive from memory
   double swap_space_bytes = 0;            // host memory for swapped-out KV, per instance
+  std::int64_t swap_block_group = 1;      // blocks per swap transfer
+  double swap_transfer_overhead_s = 0;    // setup time of each swap transfer
 
   static ParamSchema schema();
   static InstanceConfig from(const Params& params);

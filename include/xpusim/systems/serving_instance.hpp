@@ -19,6 +19,8 @@
 #include "xpusim/systems/kv_handoff.hpp"
 #include "xpusim/systems/sequence.hpp"
 #include "xpusim/systems/serving_records.hpp"
+#include "xpusim/systems/tenant_decode_counts.hpp"
+#include "xpusim/systems/waiting_queue.hpp"
 
 namespace xpusim::systems {
 
@@ -29,6 +31,10 @@ struct KvSizing {
   std::int64_t swap_blocks = 0;   // host swap space, in blocks; 0 = none
   double block_bytes = 0;         // bytes of one block across the instance's devices
   double host_bw_bytes_per_s = 0;  // device<->host bandwidth, all devices together
+  // Swap transfers move contiguous groups of this many blocks, each paying a fixed setup
+  // time (FastSwitch's block-group granularity; docs/fairness.md).
+  std::int64_t swap_block_group = 1;
+  double swap_transfer_overhead_s = 0;
 };
 
 class ServingInstance final : public policy::BatchView, public hw::OpListener {
@@ -40,6 +46,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
     ServingObserver& observer;
     InstanceRole role = InstanceRole::Colocated;
     KvHandoff* handoff = nullptr;  // told of finished prompts; required for PrefillOnly
+    std::unique_ptr<policy::FairnessPolicy> fairness = nullptr;  // admission order; null = fcfs
   };
   ServingInstance(int index, Wiring wiring, std::vector<std::unique_ptr<hw::Device>> devices,
                   KvSizing sizing);
@@ -161,6 +168,9 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void add_token_group(TimeNs last_token, std::int64_t count);
   std::uint32_t new_sequence(workload::Request request);
   void reject(workload::Request&& request, TimeNs now);
+  std::int64_t swap_transfers(std::int64_t blocks) const {
+    return (blocks + swap_block_group_ - 1) / swap_block_group_;
+  }
   void publish(const Sequence& seq, RequestOutcome outcome, TimeNs now);
   std::int64_t blocks_for(std::int64_t tokens) const {
     return (tokens + block_size_ - 1) / block_size_;
@@ -182,7 +192,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
 
   std::vector<Sequence> seqs_;  // pool; freed slots are reused
   std::vector<std::uint32_t> free_seqs_;
-  std::deque<std::uint32_t> waiting_;
+  WaitingQueue waiting_;  // in the fairness policy's admission order
+  TenantDecodeCounts decoding_tenants_;
   std::deque<std::uint32_t> prefilling_;  // admitted, prompt not fully processed (oldest first)
   std::deque<std::uint32_t> swapped_;     // KV on the host, oldest first
   std::int64_t swap_capacity_blocks_;
@@ -190,6 +201,9 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   double block_bytes_;
   double host_bw_;
   double iter_swap_bytes_ = 0;  // KV moved to or from the host before the running iteration
+  std::int64_t iter_swap_transfers_ = 0;  // block-group transfers making up those bytes
+  std::int64_t swap_block_group_;
+  double swap_transfer_overhead_s_;
   std::uint32_t running_head_ = Sequence::kNone;  // oldest admitted
   std::uint32_t running_tail_ = Sequence::kNone;  // newest admitted
   std::size_t running_count_ = 0;

@@ -31,6 +31,18 @@ class ServingObservers final : public ServingObserver {
   void on_migration(const MigrationRecord& record) override {
     for (auto* o : observers_) o->on_migration(record);
   }
+  void on_admitted(std::int32_t tenant, std::int64_t input_tokens, bool first_time, TimeNs now) override {
+    for (auto* o : observers_) o->on_admitted(tenant, input_tokens, first_time, now);
+  }
+  void on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs now) override {
+    for (auto* o : observers_) o->on_output_tokens(tenant, count, now);
+  }
+  void on_requeued(std::int32_t tenant, TimeNs now) override {
+    for (auto* o : observers_) o->on_requeued(tenant, now);
+  }
+  void on_swap_stall(int instance, TimeNs stall_ns, double bytes, std::int64_t transfers) override {
+    for (auto* o : observers_) o->on_swap_stall(instance, stall_ns, bytes, transfers);
+  }
 
  private:
   std::vector<ServingObserver*> observers_;

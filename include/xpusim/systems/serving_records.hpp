@@ -65,6 +65,17 @@ class ServingObserver {
   virtual void on_kv_transfer(const KvTransferRecord& /*record*/) {}
   // A live migration finished (clusters with a migration policy only).
   virtual void on_migration(const MigrationRecord& /*record*/) {}
+  // Tenant service (docs/fairness.md): a waiting request of `tenant` was admitted with its
+  // prompt (`first_time`: not a re-admission after a recompute preemption) ...
+  virtual void on_admitted(std::int32_t /*tenant*/, std::int64_t /*input_tokens*/,
+                           bool /*first_time*/, TimeNs /*now*/) {}
+  // ... `count` of its decoding requests each emitted one token in a decode step ...
+  virtual void on_output_tokens(std::int32_t /*tenant*/, std::int64_t /*count*/, TimeNs /*now*/) {}
+  // ... or a running request of it went back to waiting (recompute preemption).
+  virtual void on_requeued(std::int32_t /*tenant*/, TimeNs /*now*/) {}
+  // An iteration waited `stall_ns` for KV swaps to or from the host (context switches).
+  virtual void on_swap_stall(int /*instance*/, TimeNs /*stall_ns*/, double /*bytes*/,
+                             std::int64_t /*transfers*/) {}
 };
 
 }  // namespace xpusim::systems

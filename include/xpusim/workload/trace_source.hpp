@@ -22,6 +22,10 @@ class TraceSource final : public RequestSource {
     double tpot_slo_s = 0;
     TraceOptions options;                  // burstgpt filters and failed-row handling
     std::int32_t hash_block_tokens = 512;  // prompt tokens per prefix hash entry
+    // Tenant assignment: the trace's tenant column, or a hash of the session (of the request
+    // id when a row has no session) into `hash_tenants` tenants.
+    enum class TenantBy { Column, SessionHash } tenant_by = TenantBy::Column;
+    std::int32_t hash_tenants = 8;
   };
 
   static ParamSchema schema();

@@ -1,0 +1,61 @@
+#pragma once
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "xpusim/core/params.hpp"
+#include "xpusim/policy/fairness/fairness_policy.hpp"
+#include "xpusim/policy/fairness/output_predictor.hpp"
+
+namespace xpusim::policy {
+
+// Equinox holistic fairness (arXiv 2508.16646), structure from the paper, formula from
+// refs/policies.md D.2: per tenant a user-fairness counter (weighted tokens the user is served)
+// and a resource-fairness counter (KV token-steps the tenant occupies), both charged at
+// admission from the predicted output length and corrected to the truth when the request
+// finishes; the tenant with the smallest holistic score
+//   HF(u) = alpha * UFC_u / sum UFC + (1 - alpha) * RFC_u / sum RFC   (sums over backlogged)
+// is served next. Counters are lifted like VTC's when a tenant returns (docs/fairness.md).
+class EquinoxFairness final : public FairnessPolicy {
+ public:
+  struct Config {
+    double alpha = 0.5;  // weight of the user view against the resource view
+    double input_weight = 1;
+    double output_weight = 2;
+    PredictorConfig predictor;
+  };
+  static ParamSchema schema();
+  static Config config_from(const Params& params);
+  EquinoxFairness(Config config, TenantWeights weights, std::uint64_t seed);
+
+  void on_enqueued(const FairRequest& request, std::size_t waiting_before,
+                   const FairnessView& view) override;
+  void admission_order(const FairnessView& view, TimeNs now, std::size_t limit,
+                       std::vector<std::int32_t>& order) const override;
+  void on_admitted(const FairRequest& request, bool first_time, TimeNs now) override;
+  void on_finished(const FairRequest& request, TimeNs now) override;
+
+  double user_counter(std::int32_t tenant) const;
+  double resource_counter(std::int32_t tenant) const;
+
+ private:
+  struct Charge {
+    double user = 0;
+    double resource = 0;
+  };
+  // What serving `request` with `output_tokens` outputs adds to the two counters.
+  Charge charge(const FairRequest& request, double output_tokens) const;
+  Charge predicted_charge(const FairRequest& request) const;
+  void ensure(std::int32_t tenant);
+
+  Config config_;
+  TenantWeights weights_;
+  std::unique_ptr<OutputPredictor> predictor_;
+  std::vector<double> ufc_;
+  std::vector<double> rfc_;
+  std::vector<bool> known_;
+  std::vector<std::int32_t> order_;            // first-arrival order (ties go first)
+  std::map<std::uint64_t, double> predicted_;  // request id -> predicted output tokens
+};
+
+}  // namespace xpusim::policy

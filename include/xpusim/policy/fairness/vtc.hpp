@@ -1,0 +1,48 @@
+#pragma once
+#include <vector>
+
+#include "xpusim/core/params.hpp"
+#include "xpusim/policy/fairness/fairness_policy.hpp"
+
+namespace xpusim::policy {
+
+// Virtual Token Counter (Sheng et al., OSDI'24), as in its artifact's vtc_req_queue.py: a
+// counter per tenant of the service it received (input tokens at admission, output tokens per
+// decode step, each priced and divided by the tenant's weight); the least-counter tenant's
+// head request is admitted next; a tenant whose queue was empty is lifted to the smallest
+// counter among the other backlogged tenants, so idling never banks credit.
+class VtcFairness final : public FairnessPolicy {
+ public:
+  struct Config {
+    double input_weight = 1;   // w_p: price of one prompt token
+    double output_weight = 2;  // w_q: price of one output token
+    bool lift = true;          // false: the artifact's LCF baseline (least counter first)
+  };
+  static ParamSchema schema();
+  static Config config_from(const Params& params);
+  VtcFairness(Config config, TenantWeights weights)
+      : config_(config), weights_(std::move(weights)) {}
+
+  void on_enqueued(const FairRequest& request, std::size_t waiting_before,
+                   const FairnessView& view) override;
+  void admission_order(const FairnessView& view, TimeNs now, std::size_t limit,
+                       std::vector<std::int32_t>& order) const override;
+  void on_admitted(const FairRequest& request, bool first_time, TimeNs now) override;
+  void on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs now) override;
+
+  // The tenant's virtual counter (0 for a tenant never seen).
+  double counter(std::int32_t tenant) const;
+  // What admitting `request` adds to its tenant's counter.
+  double admission_charge(const FairRequest& request) const;
+
+ private:
+  double& slot(std::int32_t tenant);  // the tenant's counter, created at 0
+
+  Config config_;
+  TenantWeights weights_;
+  std::vector<double> counter_;      // by tenant index
+  std::vector<bool> known_;          // by tenant index
+  std::vector<std::int32_t> order_;  // tenants in first-arrival order (argmin ties go first)
+};
+
+}  // namespace xpusim::policy
