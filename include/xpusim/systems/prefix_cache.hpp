@@ -1,0 +1,114 @@
+#pragma once
+// A serving instance's prefix cache: full KV blocks identified by chained keys (a block's key
+// depends on every block before it), reference-counted, found by longest-prefix lookup at
+// admission. Unreferenced cached blocks count as free KV (vLLM's free queue holds them) and are
+// evicted, by the eviction policy's choice, only when an allocation needs their room.
+//   hashed: any unreferenced block may go (vLLM v1 block pool).
+//   radix:  only unreferenced leaves may go; a parent becomes a candidate when its last child
+//           goes (SGLang RadixAttention over block-sized pages).
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
+#include "xpusim/systems/kv_block_pool.hpp"
+#include "xpusim/systems/prefix_cache_records.hpp"
+#include "xpusim/workload/request.hpp"
+
+namespace xpusim::systems {
+
+class PrefixCache final : public policy::BlockTable {
+ public:
+  enum class Structure { Hashed, Radix };
+  struct Config {
+    Structure structure = Structure::Hashed;
+    std::int32_t block_size = 16;    // tokens per KV block
+    std::int32_t id_tokens = 16;     // tokens each Request::prefix_hashes entry stands for
+    std::size_t ghost_capacity = 4096;  // evicted keys remembered for regret feedback
+  };
+  struct Wiring {
+    int instance = 0;
+    std::unique_ptr<policy::EvictionPolicy> policy;
+    PrefixCacheObserver& observer;
+  };
+  PrefixCache(Config config, Wiring wiring);
+
+  // Keys of a request's full prompt blocks that its prefix hashes identify (empty without).
+  std::vector<std::uint64_t> block_keys(const workload::Request& request) const;
+  // How many leading keys are cached, at most `max_blocks`.
+  std::int64_t match(const std::vector<std::uint64_t>& keys, std::int64_t max_blocks) const;
+  // Of the first `n` keys (all cached), how many some request references already: those need
+  // no free block when reused.
+  std::int64_t referenced_among(const std::vector<std::uint64_t>& keys, std::int64_t n) const;
+
+  struct Lookup {
+    std::uint64_t request_id = 0;
+    std::int64_t prompt_tokens = 0;
+    bool readmission = false;
+  };
+  // References the first `n` keys' blocks (cached) for a sequence: appended to `held`, which
+  // must be empty. Unreferenced ones leave the pool's free count. Publishes the lookup.
+  void acquire(const std::vector<std::uint64_t>& keys, std::int64_t n, std::vector<policy::BlockId>& held,
+               KvBlockPool& pool, const Lookup& lookup, TimeNs now);
+  // The sequence has computed blocks [held.size(), upto) itself: they join the cache referenced
+  // by it. A key cached meanwhile by another sequence is shared instead and the sequence's own
+  // copy goes back to the pool.
+  void insert(const std::vector<std::uint64_t>& keys, std::int64_t upto,
+              const workload::Request& request, std::vector<policy::BlockId>& held,
+              KvBlockPool& pool, TimeNs now);
+  // Drops a sequence's references, tail first (so LRU evicts a request's tail before its
+  // prefix); blocks nobody references return to the pool's free count, still cached.
+  void release(std::vector<policy::BlockId>& held, KvBlockPool& pool, TimeNs now);
+  // Evicts until the unreferenced cached blocks fit in `free_blocks` (after an allocation).
+  void evict_to(std::int64_t free_blocks, TimeNs now);
+
+  std::int64_t cached_blocks() const { return static_cast<std::int64_t>(index_.size()); }
+  std::int64_t unreferenced_blocks() const { return unreferenced_; }
+  std::int64_t referenced_blocks() const { return cached_blocks() - unreferenced_; }
+  std::int64_t evictions() const { return evictions_; }
+  const policy::CachedBlock& block(policy::BlockId id) const override { return slots_[id].meta; }
+  std::int32_t refs(policy::BlockId id) const { return slots_[id].refs; }
+  // Checks reference counts against the holders' lists and the candidate set's size.
+  void check_invariants(std::int64_t total_references) const;
+
+ private:
+  struct Slot {
+    policy::CachedBlock meta;
+    std::uint64_t key = 0;
+    policy::BlockId parent = kNoBlock;
+    std::int32_t refs = 0;
+    std::int32_t children = 0;  // cached blocks whose parent this is (radix only)
+    bool candidate = false;
+    bool used = false;
+  };
+  static constexpr policy::BlockId kNoBlock = UINT32_MAX;
+
+  bool eligible(const Slot& s) const {
+    return s.refs == 0 && (config_.structure == Structure::Hashed || s.children == 0);
+  }
+  void make_candidate(policy::BlockId id, TimeNs now);
+  void withdraw(policy::BlockId id);
+  void reference(policy::BlockId id, KvBlockPool& pool);
+  void evict_one(TimeNs now);
+  policy::BlockId new_slot();
+  void remember_evicted(const Slot& s, TimeNs now);
+  void check_regret(std::uint64_t key, TimeNs now);
+
+  Config config_;
+  int instance_;
+  std::unique_ptr<policy::EvictionPolicy> policy_;
+  PrefixCacheObserver& observer_;
+  std::vector<Slot> slots_;
+  std::vector<policy::BlockId> free_slots_;
+  // Lookups only: never iterated, so its order cannot reach an output.
+  std::unordered_map<std::uint64_t, policy::BlockId> index_;
+  std::int64_t unreferenced_ = 0;
+  std::uint64_t release_counter_ = 0;
+  std::int64_t evictions_ = 0;
+  std::unordered_map<std::uint64_t, policy::RegretInfo> ghosts_;  // lookups only
+  std::deque<std::uint64_t> ghost_order_;                       // oldest first
+};
+
+}  // namespace xpusim::systems
