@@ -83,10 +83,13 @@ int list_command(const std::string& family) {
   if (want("batching")) any = true, print_catalog("batching policies", "batching.policy", c.batching);
   if (want("workload")) any = true, print_catalog("workload sources", "workload.source", c.sources);
   if (want("slo")) any = true, print_section("slo", scenario::slo_schema());
+  if (want("prefix_cache")) any = true, print_section("prefix_cache", scenario::prefix_cache_schema());
+  if (want("eviction"))
+    any = true, print_catalog("prefix eviction policies", "prefix_cache.eviction.policy", c.eviction);
   if (!any) {
     std::cerr << "error: unknown family '" << family
               << "' (expected one of: scenario, hardware, model, execution, cluster, router, migration, "
-                 "instance, batching, workload, slo)\n";
+                 "instance, batching, workload, slo, prefix_cache, eviction)\n";
     return kExitInput;
   }
   return kExitOk;

@@ -11,6 +11,7 @@ Catalogs build_catalogs() {
   policy::register_batching_policies(c.batching);
   policy::register_routers(c.routers);
   policy::register_migration_policies(c.migration);
+  policy::register_eviction_policies(c.eviction);
   c.execution.add("roofline",
                   "per-operator max(FLOPs / (peak x MFU), bytes / (bandwidth x efficiency)) + "
                   "tensor-parallel all-reduce + fixed overheads",

@@ -47,6 +47,17 @@ ParamSchema cluster_schema() {
   return s;
 }
 
+ParamSchema prefix_cache_schema() {
+  ParamSchema s;
+  s.boolean("enabled", false,
+            "reuse KV blocks across requests that share a prompt prefix (needs a workload with "
+            "prefix hashes: trace with hash_ids, or the session source)")
+      .choice("structure", "hashed", {"hashed", "radix"},
+              "hashed: any unreferenced cached block may be evicted (vLLM); radix: only "
+              "unreferenced leaves (SGLang)");
+  return s;
+}
+
 ParamSchema slo_schema() {
   ParamSchema s;
   s.real("ttft_s", 0.0, "s", "time-to-first-token SLO for goodput; 0 = none", {.min = 0})
@@ -98,6 +109,22 @@ void check_migration(Loader& ld, const ScenarioSpec& spec) {
   ld.diag.throw_if_any();
 }
 
+// The prefix cache lives in colocated instances and stays with the sequences it serves.
+void check_prefix_cache(Loader& ld, const ScenarioSpec& spec) {
+  if (!spec.prefix_cache) return;
+  const Location at = ld.doc.locate(Loader::child(ld.section("prefix_cache"), "enabled"),
+                                    "prefix_cache.enabled");
+  if (spec.disaggregated())
+    ld.diag.error(at, "prefix_cache.enabled",
+                  "prefix caching is implemented for colocated instances only; remove "
+                  "cluster.prefill_instances or disable the cache");
+  if (spec.migration.name != "none")
+    ld.diag.error(at, "prefix_cache.enabled",
+                  "prefix caching cannot be combined with live migration yet; set "
+                  "cluster.migration.policy to none or disable the cache");
+  ld.diag.throw_if_any();
+}
+
 }  // namespace
 
 ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>& overrides,
@@ -121,7 +148,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   const ParamSchema top = top_level_schema();
   Params top_params = ld.plain("", top, {"hardware", "decode_hardware", "model",
                                                "execution", "cluster", "instance", "batching",
-                                               "workload", "slo"});
+                                               "workload", "slo", "prefix_cache"});
   // (read_params_map on the root with an empty prefix; unknown keys were reported above)
   Params device_params, model_params;
   // A missing section was reported above; reading it would only add noise.
@@ -151,6 +178,9 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   if (!ld.section("workload").IsNull())
     ld.read_selection(ld.section("workload"), "workload", "source", "", catalogs.sources, spec.workload);
   const Params slo = ld.plain("slo", slo_schema());
+  const Params prefix = ld.plain("prefix_cache", prefix_cache_schema(), {"eviction"});
+  ld.read_selection(Loader::child(ld.section("prefix_cache"), "eviction"), "prefix_cache.eviction",
+                    "policy", "lru", catalogs.eviction, spec.eviction);
   diag.throw_if_any();
 
   spec.name = top_params.string("name").empty() ? path.stem().string() : top_params.string("name");
@@ -171,6 +201,9 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
                   "cluster.decode_instances, or remove it");
   check_disaggregation(ld, spec);
   check_migration(ld, spec);
+  spec.prefix_cache = prefix.boolean("enabled");
+  spec.prefix_radix = prefix.string("structure") == "radix";
+  check_prefix_cache(ld, spec);
   spec.instance = systems::InstanceConfig::from(instance);
   spec.slo_ttft_s = slo.real("ttft_s");
   spec.slo_tpot_s = slo.real("tpot_s");
@@ -179,7 +212,8 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
                    {"cluster", cluster},              {"cluster.router", spec.router.params},
                    {"cluster.migration", spec.migration.params},
                    {"instance", instance},            {"batching", spec.batching.params},
-                   {"workload", spec.workload.params}, {"slo", slo}};
+                   {"workload", spec.workload.params}, {"slo", slo},
+                   {"prefix_cache", prefix},          {"prefix_cache.eviction", spec.eviction.params}};
   if (spec.decode_device) spec.resolved.insert(spec.resolved.begin() + 2, {"decode_hardware", decode_device_params});
   return spec;
 }

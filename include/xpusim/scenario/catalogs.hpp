@@ -8,6 +8,7 @@
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
 #include "xpusim/policy/migration/migration_policy.hpp"
+#include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/workload/request_source.hpp"
 
@@ -23,6 +24,7 @@ struct Catalogs {
   policy::BatchingCatalog batching{"batching policy"};
   policy::RouterCatalog routers{"router"};
   policy::MigrationCatalog migration{"migration policy"};
+  policy::EvictionCatalog eviction{"prefix eviction policy"};
   ExecutionCatalog execution{"execution model"};
 };
 

@@ -23,5 +23,6 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
 ParamSchema top_level_schema();
 ParamSchema cluster_schema();
 ParamSchema slo_schema();
+ParamSchema prefix_cache_schema();
 
 }  // namespace xpusim::scenario

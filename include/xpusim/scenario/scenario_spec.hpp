@@ -41,6 +41,10 @@ struct ScenarioSpec {
   systems::InstanceConfig instance;
   Selection batching;
   Selection workload;
+  // Prefix caching (docs/prefix-cache.md); off by default.
+  bool prefix_cache = false;
+  bool prefix_radix = false;  // radix structure (leaf-only eviction) instead of hashed
+  Selection eviction;
   double slo_ttft_s = 0;
   double slo_tpot_s = 0;
   // Every section's resolved parameters, in scenario order, for summary.json.

@@ -41,7 +41,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
     ServingObserver& observer;
     InstanceRole role = InstanceRole::Colocated;
     KvHandoff* handoff = nullptr;  // told of finished prompts; required for PrefillOnly
-    std::unique_ptr<PrefixCache> prefix_cache;  // null: no prefix caching (colocated only)
+    std::unique_ptr<PrefixCache> prefix_cache = nullptr;  // null: no prefix caching (colocated only)
   };
   ServingInstance(int index, Wiring wiring, std::vector<std::unique_ptr<hw::Device>> devices,
                   KvSizing sizing);
