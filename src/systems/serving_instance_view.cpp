@@ -31,7 +31,11 @@ policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
   }
   const Sequence& q = seqs_[cursor_seq_];
   const bool decoding = q.state == SeqState::Decoding;
-  return {blocks_held(q), decoding && needs_block_now(q), !decoding,
+  // Preempting it frees only the blocks no other sequence references.
+  std::int64_t freed = blocks_held(q);
+  if (cache_)
+    for (const std::uint32_t id : q.cached) freed -= cache_->refs(id) > 1 ? 1 : 0;
+  return {freed, decoding && needs_block_now(q), !decoding,
           decoding ? 0 : q.prefill_len - q.prefilled};
 }
 
