@@ -1,7 +1,7 @@
 #include "xpusim/policy/prefix_eviction/sae.hpp"
 
 #include <cmath>
-#include <numeric>
+#include <algorithm>
 
 #include "xpusim/core/error.hpp"
 
@@ -77,17 +77,26 @@ BlockId SaeEviction::victim(const BlockTable& blocks, TimeNs now) {
     }
   }
   XPUSIM_CHECK(found, "SAE asked for a victim without candidates");
+  ++evictions_;
+  const CachedBlock& victim = blocks.block(best_key.second);
+  learn(victim.type, victim.queue, -static_cast<double>(regrets_) / static_cast<double>(evictions_));
   return best_key.second;
 }
 
+// Multiplicative weights on the regret rate: a regret raises its type's and queue's weight by
+// (1 + rate); every eviction lowers its type's and queue's weight by (1 + rate)^-r, r = the
+// overall regret rate so far. A weight is stationary when its own regret rate equals r, so types
+// evicted "too eagerly" gain and the others lose. Clamped so no type becomes unevictable.
+void SaeEviction::learn(workload::TokenType type, std::uint8_t queue, double exponent) {
+  const double step = std::pow(1.0 + config_.learning_rate, exponent);
+  double& tw = type_w_[static_cast<std::size_t>(type)];
+  tw = std::clamp(tw * step, kMinWeight, kMaxWeight);
+  queue_w_[queue] = std::clamp(queue_w_[queue] * step, kMinWeight, kMaxWeight);
+}
+
 void SaeEviction::on_regret(const RegretInfo& info, TimeNs) {
-  const double step = 1.0 + config_.learning_rate;
-  type_w_[static_cast<std::size_t>(info.type)] *= step;
-  queue_w_[info.queue] *= step;
-  const double type_mean = std::accumulate(type_w_.begin(), type_w_.end(), 0.0) / type_w_.size();
-  for (double& w : type_w_) w /= type_mean;
-  const double queue_mean = (queue_w_[0] + queue_w_[1]) / 2;
-  for (double& w : queue_w_) w /= queue_mean;
+  ++regrets_;
+  learn(info.type, info.queue, 1.0);
 }
 
 }  // namespace xpusim::policy

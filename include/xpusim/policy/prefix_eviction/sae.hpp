@@ -15,8 +15,7 @@ namespace xpusim::policy {
 // requests) — each in release order with its own log-normal reuse-gap fit. A block's score is
 //   w_type * w_queue * P(reused within horizon | idle so far) * (1 + position)^-position_decay
 // and the lowest-scoring of the `window` oldest blocks of each queue goes. Type and queue
-// weights grow multiplicatively when a block of that type/queue is wanted after its eviction
-// (regret) and are renormalised to mean 1.
+// weights follow the regret rate (a block wanted after its eviction): see learn().
 class SaeEviction final : public EvictionPolicy {
  public:
   struct Config {
@@ -45,7 +44,12 @@ class SaeEviction final : public EvictionPolicy {
   static constexpr std::uint8_t kSession = 0, kStructural = 1;
 
  private:
+  void learn(workload::TokenType type, std::uint8_t queue, double exponent);
+  static constexpr double kMinWeight = 1.0 / 16, kMaxWeight = 16;
+
   Config config_;
+  std::int64_t evictions_ = 0;
+  std::int64_t regrets_ = 0;
   std::array<std::set<std::pair<std::uint64_t, BlockId>>, 2> queues_;  // (release order, id)
   std::array<ReuseGapFit, 2> fits_;
   std::array<double, workload::kTokenTypes> type_w_;
