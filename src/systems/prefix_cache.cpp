@@ -156,7 +156,8 @@ void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t up
   }
 }
 
-void PrefixCache::release(std::vector<policy::BlockId>& held, KvBlockPool& pool, TimeNs now) {
+void PrefixCache::release(std::vector<policy::BlockId>& held, KvBlockPool& pool, TimeNs now,
+                          bool followup) {
   for (auto it = held.rbegin(); it != held.rend(); ++it) {
     Slot& s = slots_[*it];
     XPUSIM_CHECK(s.refs > 0, "prefix cache block released more often than referenced");
@@ -165,6 +166,7 @@ void PrefixCache::release(std::vector<policy::BlockId>& held, KvBlockPool& pool,
     ++unreferenced_;
     s.meta.released_ns = s.meta.last_access_ns = now;
     s.meta.release_order = ++release_counter_;
+    s.meta.followup = followup;
     if (eligible(s)) make_candidate(*it, now);
   }
   held.clear();

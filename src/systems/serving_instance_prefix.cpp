@@ -12,7 +12,9 @@ void ServingInstance::take_blocks(std::int64_t n, TimeNs now) {
 
 void ServingInstance::release_blocks(Sequence& q, std::int64_t held, TimeNs now) {
   kv_.release(held - static_cast<std::int64_t>(q.cached.size()));
-  if (cache_) cache_->release(q.cached, kv_, now);
+  // A finished turn (not a preemption) of a session that will send another one.
+  const bool followup = q.request.expects_followup && q.generated >= q.request.output_tokens;
+  if (cache_) cache_->release(q.cached, kv_, now, followup);
 }
 
 std::int64_t ServingInstance::cache_hit_blocks(const Sequence& q) const {

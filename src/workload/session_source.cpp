@@ -181,6 +181,7 @@ std::optional<Request> SessionSource::next() {
     const double s_sigma = config_.think_sigma;
     const double gap = think_rng_.lognormal(std::log(config_.think_time_s) - 0.5 * s_sigma * s_sigma, s_sigma);
     pending_.push({turn.arrival_ns + seconds_to_ns(config_.turn_time_s + gap), s.id});
+    r.expects_followup = true;
   } else {
     s.context = {};  // finished: free its memory
   }

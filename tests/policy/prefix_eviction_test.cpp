@@ -75,11 +75,11 @@ TEST(LfuEviction, FewestHitsFirstThenOldestRelease) {
   EXPECT_EQ(lfu.victim(t, 4), hot);
 }
 
-TEST(TtlEviction, PinsSessionBlocksUntilTheTtlThenFallsBackToLru) {
+TEST(TtlEviction, PinsAContinuingTurnsBlocksUntilTheTtlThenFallsBackToLru) {
   TtlEviction ttl({.ttl_s = 10});
   Table t;
   std::uint64_t order = 0;
-  const BlockId turn = t.add({.session = 7}), other = t.add({.session = 0});
+  const BlockId turn = t.add({.session = 7, .followup = true}), other = t.add({.session = 7});
   release(ttl, t, turn, seconds_to_ns(1), order);   // older, but pinned until 11 s
   release(ttl, t, other, seconds_to_ns(2), order);
   EXPECT_EQ(ttl.victim(t, seconds_to_ns(5)), other);
@@ -94,7 +94,7 @@ TEST(TtlEviction, WhenEveryCandidateIsPinnedTheEarliestExpiryYields) {
   TtlEviction ttl({.ttl_s = 10});
   Table t;
   std::uint64_t order = 0;
-  const BlockId a = t.add({.session = 1}), b = t.add({.session = 2});
+  const BlockId a = t.add({.session = 1, .followup = true}), b = t.add({.session = 2, .followup = true});
   release(ttl, t, b, seconds_to_ns(2), order);
   release(ttl, t, a, seconds_to_ns(3), order);
   EXPECT_EQ(ttl.victim(t, seconds_to_ns(4)), b);
@@ -104,7 +104,7 @@ TEST(TtlEviction, LearnsTheTtlFromSessionReuseGaps) {
   TtlEviction ttl({.ttl_s = 0, .quantile = 0.9, .initial_ttl_s = 10, .max_ttl_s = 1000, .min_samples = 4});
   EXPECT_DOUBLE_EQ(ttl.current_ttl_s(), 10.0);
   Table t;
-  const BlockId b = t.add({.session = 3});
+  const BlockId b = t.add({.session = 3, .followup = true});
   // Turns come back 40 s after the previous one ended, every time.
   for (int k = 0; k < 20; ++k) {
     t.blocks[b].released_ns = seconds_to_ns(100.0 * k);

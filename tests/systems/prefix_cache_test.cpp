@@ -142,8 +142,8 @@ TEST(PrefixCache, SharedPrefixIsAllocatedOnceAndReferencedTwice) {
   EXPECT_EQ(cache.unreferenced_blocks(), 1);
 }
 
-// A sessionless request caches block 1; a session's turn extends it with block 2. Under TTL the
-// session block is pinned and the root is not: hashed eviction takes the root and orphans block
+// A session's turn caches blocks 1, 2 and will follow up; another request last releases block 1
+// and will not. Under TTL block 2 is pinned and the root is not: hashed eviction takes the root and orphans block
 // 2 (cached but unreachable); radix may only take the leaf.
 std::int64_t reachable_after_one_eviction(PrefixCache::Structure structure, std::int64_t& cached) {
   CacheRecorder rec;
@@ -153,7 +153,9 @@ std::int64_t reachable_after_one_eviction(PrefixCache::Structure structure, std:
   Holder root = fill(cache, pool, prompt({1}), 0);
   cache.release(root.held, pool, 1);
   Holder turn = fill(cache, pool, prompt({1, 2}, 5), 2);
-  cache.release(turn.held, pool, 3);
+  Holder plain = fill(cache, pool, prompt({1}), 2);  // keeps the root referenced a while
+  cache.release(turn.held, pool, 3, /*followup=*/true);
+  cache.release(plain.held, pool, 4);
   pool.allocate(1);
   cache.evict_to(pool.free(), 4);
   cached = cache.cached_blocks();

@@ -60,7 +60,9 @@ class PrefixCache final : public policy::BlockTable {
               KvBlockPool& pool, TimeNs now);
   // Drops a sequence's references, tail first (so LRU evicts a request's tail before its
   // prefix); blocks nobody references return to the pool's free count, still cached.
-  void release(std::vector<policy::BlockId>& held, KvBlockPool& pool, TimeNs now);
+  // `followup`: the holder finished a turn its session will follow up (Continuum pins those).
+  void release(std::vector<policy::BlockId>& held, KvBlockPool& pool, TimeNs now,
+               bool followup = false);
   // Evicts until the unreferenced cached blocks fit in `free_blocks` (after an allocation).
   void evict_to(std::int64_t free_blocks, TimeNs now);
 

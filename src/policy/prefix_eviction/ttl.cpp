@@ -37,12 +37,12 @@ double TtlEviction::current_ttl_s() const {
 
 void TtlEviction::on_touch(BlockId, CachedBlock& block, TimeNs now) {
   // A session block reused after its turn ended: one observed tool/think gap.
-  if (block.session != 0 && block.released_ns >= 0) gaps_.add(ns_to_seconds(now - block.released_ns));
+  if (block.followup && block.released_ns >= 0) gaps_.add(ns_to_seconds(now - block.released_ns));
 }
 
 void TtlEviction::on_candidate(BlockId id, CachedBlock& block, TimeNs now) {
   block.order = block.release_order;
-  if (block.session == 0) {
+  if (!block.followup) {
     block.queue = kLru;
     lru_.emplace(block.order, id);
     return;

@@ -8,10 +8,11 @@
 
 namespace xpusim::policy {
 
-// Continuum-style time-to-live pinning (docs/prefix-cache.md): a finished turn's blocks (those
-// filled by a request with a session) stay pinned for a TTL, then fall back to LRU. The TTL is a
-// quantile of the session reuse gaps seen so far (turn end to next turn), so it follows the
-// sessions' tool/think time; a fixed ttl_s overrides it.
+// Continuum-style time-to-live pinning (docs/prefix-cache.md): the blocks of a finished turn
+// whose session continues (an agent turn that ended with a tool call) stay pinned for a TTL,
+// then fall back to LRU; every other block is LRU. The TTL is a quantile of the gaps seen so
+// far between such a release and the block's reuse (the tool/think time), so it follows the
+// sessions; a fixed ttl_s overrides it.
 class TtlEviction final : public EvictionPolicy {
  public:
   struct Config {
