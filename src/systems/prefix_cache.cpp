@@ -64,6 +64,7 @@ std::int64_t PrefixCache::referenced_among(const std::vector<std::uint64_t>& key
 void PrefixCache::make_candidate(policy::BlockId id, TimeNs now) {
   Slot& s = slots_[id];
   s.candidate = true;
+  ++candidates_;
   policy_->on_candidate(id, s.meta, now);
 }
 
@@ -71,6 +72,7 @@ void PrefixCache::withdraw(policy::BlockId id) {
   Slot& s = slots_[id];
   if (!s.candidate) return;
   s.candidate = false;
+  --candidates_;
   policy_->on_withdrawn(id, s.meta);
 }
 
@@ -83,6 +85,7 @@ void PrefixCache::reference(policy::BlockId id, KvBlockPool& pool) {
     --unreferenced_;
   }
   ++s.refs;
+  ++references_;
 }
 
 void PrefixCache::acquire(const std::vector<std::uint64_t>& keys, std::int64_t n,
@@ -141,6 +144,7 @@ void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t up
     s.used = true;
     s.key = key;
     s.refs = 1;
+    ++references_;
     s.parent = held.empty() ? kNoBlock : held.back();
     if (config_.structure == Structure::Radix && s.parent != kNoBlock) ++slots_[s.parent].children;
     const std::int64_t last = (i + 1) * config_.block_size - 1;
@@ -161,6 +165,7 @@ void PrefixCache::release(std::vector<policy::BlockId>& held, KvBlockPool& pool,
   for (auto it = held.rbegin(); it != held.rend(); ++it) {
     Slot& s = slots_[*it];
     XPUSIM_CHECK(s.refs > 0, "prefix cache block released more often than referenced");
+    --references_;
     if (--s.refs > 0) continue;
     pool.release(1);
     ++unreferenced_;
@@ -216,6 +221,16 @@ void PrefixCache::check_regret(std::uint64_t key, TimeNs now) {
 }
 
 void PrefixCache::check_invariants(std::int64_t total_references) const {
+  XPUSIM_CHECK(references_ == total_references, "prefix cache references != blocks sequences hold");
+  XPUSIM_CHECK(candidates_ >= 0 && static_cast<std::size_t>(candidates_) == policy_->candidates(),
+               "eviction policy's candidates out of sync with the cache");
+  XPUSIM_CHECK(candidates_ <= unreferenced_ && unreferenced_ <= cached_blocks(),
+               "prefix cache candidates exceed its unreferenced blocks");
+  XPUSIM_CHECK(unreferenced_ == 0 || candidates_ > 0,
+               "unreferenced cached blocks but no eviction candidate");
+}
+
+void PrefixCache::check_blocks() const {
   std::int64_t refs = 0, unreferenced = 0, candidates = 0, used = 0;
   for (const Slot& s : slots_) {
     if (!s.used) continue;
@@ -226,7 +241,7 @@ void PrefixCache::check_invariants(std::int64_t total_references) const {
     XPUSIM_CHECK(s.candidate == eligible(s), "prefix cache candidate flag out of sync");
   }
   XPUSIM_CHECK(used == cached_blocks(), "prefix cache index out of sync with its blocks");
-  XPUSIM_CHECK(refs == total_references, "prefix cache references != blocks sequences hold");
+  XPUSIM_CHECK(refs == references_, "prefix cache reference total out of sync");
   XPUSIM_CHECK(unreferenced == unreferenced_, "prefix cache unreferenced count out of sync");
   XPUSIM_CHECK(static_cast<std::size_t>(candidates) == policy_->candidates(),
                "eviction policy's candidates out of sync with the cache");

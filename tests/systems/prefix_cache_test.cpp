@@ -125,6 +125,7 @@ TEST(PrefixCache, ReferencedBlocksAreNeverEvicted) {
   EXPECT_EQ(cache.match(cache.block_keys(prompt({1, 2, 3})), 3), 3);
   EXPECT_EQ(cache.match(cache.block_keys(prompt({7, 8, 9})), 3), 0);
   cache.check_invariants(static_cast<std::int64_t>(shared.held.size()));
+  cache.check_blocks();
 }
 
 TEST(PrefixCache, SharedPrefixIsAllocatedOnceAndReferencedTwice) {
@@ -197,6 +198,7 @@ TEST(PrefixCache, RadixNeverOrphansABlock) {
   std::int64_t refs = 0;
   for (const Holder& h : live) refs += static_cast<std::int64_t>(h.held.size());
   cache.check_invariants(refs);
+  cache.check_blocks();
 }
 
 TEST(PrefixCache, ALookupOfARecentlyEvictedBlockIsARegret) {
@@ -292,6 +294,7 @@ void random_load(std::unique_ptr<policy::EvictionPolicy> policy, std::uint64_t s
   sim.run();
   EXPECT_EQ(obs.done.size(), reqs.size());
   inst->check_invariants();
+  inst->prefix_cache()->check_blocks();
   EXPECT_EQ(inst->kv().allocated(), 0);  // only unreferenced cached blocks remain, as free
   EXPECT_LE(inst->prefix_cache()->cached_blocks(), inst->kv().total());
   EXPECT_EQ(inst->prefix_cache()->referenced_blocks(), 0);

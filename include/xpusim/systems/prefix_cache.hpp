@@ -72,8 +72,11 @@ class PrefixCache final : public policy::BlockTable {
   std::int64_t evictions() const { return evictions_; }
   const policy::CachedBlock& block(policy::BlockId id) const override { return slots_[id].meta; }
   std::int32_t refs(policy::BlockId id) const { return slots_[id].refs; }
-  // Checks reference counts against the holders' lists and the candidate set's size.
+  // Checks the reference total against the holders' lists and the candidate count against the
+  // policy's, from running counters (cheap enough for every iteration).
   void check_invariants(std::int64_t total_references) const;
+  // Walks every block: flags, counts and index agree (tests; linear in the cache size).
+  void check_blocks() const;
 
  private:
   struct Slot {
@@ -107,6 +110,8 @@ class PrefixCache final : public policy::BlockTable {
   // Lookups only: never iterated, so its order cannot reach an output.
   std::unordered_map<std::uint64_t, policy::BlockId> index_;
   std::int64_t unreferenced_ = 0;
+  std::int64_t references_ = 0;  // sum of refs
+  std::int64_t candidates_ = 0;
   std::uint64_t release_counter_ = 0;
   std::int64_t evictions_ = 0;
   std::unordered_map<std::uint64_t, policy::RegretInfo> ghosts_;  // lookups only
