@@ -3,6 +3,7 @@
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
+#include "xpusim/workload/session_source.hpp"
 
 namespace xpusim::scenario {
 
@@ -178,6 +179,9 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   if (!ld.section("workload").IsNull())
     ld.read_selection(ld.section("workload"), "workload", "source", "", catalogs.sources, spec.workload);
   const Params slo = ld.plain("slo", slo_schema());
+  // Cross-parameter checks of the session source, reported at load like any other key.
+  if (spec.workload.name == "sessions")
+    ld.convert("workload", [&] { (void)workload::SessionSource::config_from(spec.workload.params); });
   const Params prefix = ld.plain("prefix_cache", prefix_cache_schema(), {"eviction"});
   ld.read_selection(Loader::child(ld.section("prefix_cache"), "eviction"), "prefix_cache.eviction",
                     "policy", "lru", catalogs.eviction, spec.eviction);
