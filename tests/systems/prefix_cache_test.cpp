@@ -52,8 +52,6 @@ struct Holder {
 Holder fill(PrefixCache& cache, KvBlockPool& pool, const workload::Request& r, TimeNs now) {
   Holder h{cache.block_keys(r), {}};
   const std::int64_t hit = cache.match(h.keys, static_cast<std::int64_t>(h.keys.size()));
-  const std::int64_t referenced = cache.referenced_among(h.keys, hit);
-  (void)referenced;
   cache.acquire(h.keys, hit, h.held, pool, {r.id, r.prompt_tokens, false}, now);
   pool.allocate(static_cast<std::int64_t>(h.keys.size()) - hit);
   cache.evict_to(pool.free(), now);

@@ -14,8 +14,8 @@ void register_eviction_policies(EvictionCatalog& c) {
   c.add("lfu", "SGLang LFU: fewest hits first, then least recently released", ParamSchema{},
         [](const Params&) { return std::make_unique<LfuEviction>(); });
   c.add("ttl",
-        "Continuum-style: a finished turn's session blocks are pinned for a learned time-to-live, "
-        "then fall back to LRU",
+        "Continuum-style: blocks of a finished turn whose session continues (tool call) are "
+        "pinned for a learned time-to-live, then fall back to LRU",
         TtlEviction::schema(),
         [](const Params& p) { return std::make_unique<TtlEviction>(TtlEviction::config_from(p)); });
   c.add("sae",

@@ -11,7 +11,7 @@ ParamSchema TtlEviction::schema() {
   ParamSchema s;
   s.real("ttl_s", 0.0, "s", "fixed time-to-live of a finished turn's blocks; 0 = learn it",
          {.min = 0, .max = 1e6})
-      .real("quantile", 0.9, "", "learned TTL = this quantile of the session reuse gaps",
+      .real("quantile", 0.9, "", "learned TTL = this quantile of the gaps between a continuing turn's end and reuse",
             {.min = 0.01, .max = 0.99})
       .real("initial_ttl_s", 10.0, "s", "TTL before min_samples reuse gaps were seen",
             {.min = 0, .max = 1e6})
