@@ -6,7 +6,9 @@ namespace xpusim::report {
 
 void PrefixCacheMetrics::on_prefix_lookup(const systems::PrefixLookupRecord& r) {
   saved_tokens_ += r.hit_tokens;
+  promotions_ += r.host_hit_blocks;
   if (r.readmission) return;
+  host_hit_blocks_ += r.host_hit_blocks;
   ++lookups_;
   prompt_tokens_ += r.prompt_tokens;
   hit_tokens_ += r.hit_tokens;
@@ -17,6 +19,7 @@ void PrefixCacheMetrics::on_prefix_lookup(const systems::PrefixLookupRecord& r) 
 
 void PrefixCacheMetrics::on_prefix_eviction(const systems::PrefixEvictionRecord& r) {
   ++evictions_;
+  if (r.demoted) ++demotions_;
   ++evictions_by_type_[static_cast<std::size_t>(r.type)];
 }
 
@@ -51,6 +54,9 @@ nlohmann::json PrefixCacheMetrics::summary() const {
         evictions_by_type_[t];
   j["evictions_by_type"] = by_type;
   j["regrets"] = regrets_;
+  j["host_tier"] = {{"hit_rate_blocks", ratio(host_hit_blocks_, prompt_blocks_)},
+                    {"promotions", promotions_},
+                    {"demotions", demotions_}};
   j["ttft_hit_s"] = ttft_hit_s_.to_json();
   j["ttft_miss_s"] = ttft_miss_s_.to_json();
   return j;

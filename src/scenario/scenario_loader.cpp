@@ -55,7 +55,11 @@ ParamSchema prefix_cache_schema() {
             "prefix hashes: trace with hash_ids, or the session source)")
       .choice("structure", "hashed", {"hashed", "radix"},
               "hashed: any unreferenced cached block may be evicted (vLLM); radix: only "
-              "unreferenced leaves (SGLang)");
+              "unreferenced leaves (SGLang)")
+      .real("host_tier_gb", 0.0, "GB",
+            "second tier in host memory per instance: evicted blocks are kept there (LRU) and "
+            "copied back over PCIe on a hit; 0 = none",
+            {.min = 0, .max = 1e6});
   return s;
 }
 
@@ -207,6 +211,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   check_migration(ld, spec);
   spec.prefix_cache = prefix.boolean("enabled");
   spec.prefix_radix = prefix.string("structure") == "radix";
+  spec.prefix_host_tier_bytes = prefix.real("host_tier_gb") * 1e9;
   check_prefix_cache(ld, spec);
   spec.instance = systems::InstanceConfig::from(instance);
   spec.slo_ttft_s = slo.real("ttft_s");

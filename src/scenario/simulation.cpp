@@ -170,17 +170,23 @@ struct Run {
       devices.push_back(std::move(d));
     }
     extra.policy = catalogs.batching.find(spec.batching.name)->make(spec.batching.params);
-    if (spec.prefix_cache) extra.prefix_cache = make_prefix_cache(index);
+    if (spec.prefix_cache) extra.prefix_cache = make_prefix_cache(index, pool.sizing);
     return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices),
                                                       pool.sizing);
   }
 
-  std::unique_ptr<systems::PrefixCache> make_prefix_cache(int index) {
+  std::unique_ptr<systems::PrefixCache> make_prefix_cache(int index, const systems::KvSizing& sizing) {
     systems::PrefixCache::Config config;
     config.structure = spec.prefix_radix ? systems::PrefixCache::Structure::Radix
                                          : systems::PrefixCache::Structure::Hashed;
     config.block_size = spec.instance.block_size;
     config.id_tokens = prefix_id_tokens > 0 ? prefix_id_tokens : spec.instance.block_size;
+    if (spec.prefix_host_tier_bytes > 0) {
+      if (sizing.host_bw_bytes_per_s <= 0)
+        throw Error("prefix_cache.host_tier_gb needs a host link: the device preset has no PCIe bandwidth");
+      config.host_blocks = std::max<std::int64_t>(
+          1, static_cast<std::int64_t>(spec.prefix_host_tier_bytes / sizing.block_bytes));
+    }
     auto policy = catalogs.eviction.find(spec.eviction.name)->make(spec.eviction.params);
     return std::make_unique<systems::PrefixCache>(
         config, systems::PrefixCache::Wiring{index, std::move(policy), prefix_metrics});

@@ -101,15 +101,17 @@ void PrefixCache::acquire(const std::vector<std::uint64_t>& keys, std::int64_t n
     s.meta.last_access_ns = now;
     held.push_back(id);
   }
-  if (n < static_cast<std::int64_t>(keys.size())) check_regret(keys[static_cast<std::size_t>(n)], now);
+  const std::int64_t found = n + lookup.host_hit_blocks;
+  if (found < static_cast<std::int64_t>(keys.size())) check_regret(keys[static_cast<std::size_t>(found)], now);
   PrefixLookupRecord r;
   r.request_id = lookup.request_id;
   r.instance = instance_;
   r.now = now;
   r.prompt_tokens = lookup.prompt_tokens;
   r.prompt_blocks = static_cast<std::int64_t>(keys.size());
-  r.hit_blocks = n;
-  r.hit_tokens = n * config_.block_size;
+  r.hit_blocks = found;
+  r.hit_tokens = found * config_.block_size;
+  r.host_hit_blocks = lookup.host_hit_blocks;
   r.readmission = lookup.readmission;
   observer_.on_prefix_lookup(r);
 }
@@ -191,7 +193,8 @@ void PrefixCache::evict_one(TimeNs now) {
   --unreferenced_;
   ++evictions_;
   remember_evicted(s, now);
-  observer_.on_prefix_eviction({instance_, now, s.meta.type, now - s.meta.released_ns});
+  if (has_host_tier()) demote(s);
+  observer_.on_prefix_eviction({instance_, now, s.meta.type, now - s.meta.released_ns, has_host_tier()});
   const policy::BlockId parent = s.parent;
   s.used = false;
   free_slots_.push_back(id);
@@ -199,6 +202,37 @@ void PrefixCache::evict_one(TimeNs now) {
     Slot& p = slots_[parent];
     --p.children;
     if (eligible(p)) make_candidate(parent, now);
+  }
+}
+
+std::int64_t PrefixCache::match_host(const std::vector<std::uint64_t>& keys, std::int64_t from,
+                                     std::int64_t max_blocks) const {
+  if (!has_host_tier()) return 0;
+  std::int64_t n = from;
+  const auto limit = std::min<std::int64_t>(max_blocks, static_cast<std::int64_t>(keys.size()));
+  while (n < limit && host_.count(keys[static_cast<std::size_t>(n)]) > 0) ++n;
+  return n - from;
+}
+
+void PrefixCache::take_from_host(const std::vector<std::uint64_t>& keys, std::int64_t from, std::int64_t n) {
+  for (std::int64_t i = from; i < from + n; ++i) {
+    const auto it = host_.find(keys[static_cast<std::size_t>(i)]);
+    XPUSIM_CHECK(it != host_.end(), "promoting a block the host tier does not hold");
+    host_lru_.erase({it->second, it->first});
+    host_.erase(it);
+  }
+}
+
+// The evicted block's KV is copied to host memory (asynchronously: not timed, see
+// docs/prefix-cache.md); the host tier drops its least recently demoted block when full.
+void PrefixCache::demote(const Slot& s) {
+  const auto it = host_.find(s.key);
+  if (it != host_.end()) host_lru_.erase({it->second, it->first});
+  host_[s.key] = ++host_counter_;
+  host_lru_.emplace(host_counter_, s.key);
+  while (static_cast<std::int64_t>(host_.size()) > config_.host_blocks) {
+    host_.erase(host_lru_.begin()->second);
+    host_lru_.erase(host_lru_.begin());
   }
 }
 

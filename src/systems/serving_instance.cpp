@@ -38,6 +38,8 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
                "swap space needs block size in bytes and a host link");
   XPUSIM_CHECK(!cache_ || role_ == InstanceRole::Colocated,
                "prefix caching is implemented for colocated instances only");
+  XPUSIM_CHECK(!cache_ || !cache_->has_host_tier() || (host_bw_ > 0 && block_bytes_ > 0),
+               "a prefix cache host tier needs block size in bytes and a host link");
 }
 
 bool ServingInstance::fits(const workload::Request& r) const {
@@ -51,9 +53,10 @@ policy::WaitingInfo ServingInstance::waiting_info(const Sequence& q) const {
   policy::WaitingInfo w{q.prefill_len, blocks_for(q.prefill_len), final_tokens};
   w.blocks_needed = blocks_for(policy_->reserve_tokens(w));
   if (cache_) {
-    // Cached prompt blocks skip the prefill; those already referenced need no free block.
+    // Cached prompt blocks skip the prefill (host-tier ones are copied back into new blocks);
+    // device blocks already referenced need no free block.
     const std::int64_t hit = cache_hit_blocks(q);
-    w.prefill_tokens -= hit * block_size_;
+    w.prefill_tokens -= (hit + cache_host_blocks(q, hit)) * block_size_;
     w.blocks_needed -= cache_->referenced_among(q.block_keys, hit);
   }
   return w;
@@ -233,13 +236,14 @@ void ServingInstance::admit(std::size_t count, TimeNs now) {
     XPUSIM_CHECK(reserve == blocks_for(q.prefill_len) || reserve * block_size_ >= final_tokens,
                  "batching policy reserved between the prefill and the final length");
     q.prefilled = 0;
-    if (cache_ && !reuse_cached_prefix(q, reserve, now)) {
+    if (!cache_) {
+      take_blocks(reserve, now);
+    } else if (!reuse_cached_prefix(q, reserve, now)) {
       waiting_.push_front(s);  // an earlier admission evicted part of the prefix it counted on
       break;
     }
     q.blocks = reserve;
     q.groups_done = 0;
-    take_blocks(reserve - static_cast<std::int64_t>(q.cached.size()), now);
     q.state = SeqState::Prefilling;
     if (q.first_scheduled_ns < 0) q.first_scheduled_ns = now;
     pending_prefill_tokens_ += q.prefill_len - q.prefilled;

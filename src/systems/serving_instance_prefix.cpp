@@ -22,12 +22,24 @@ std::int64_t ServingInstance::cache_hit_blocks(const Sequence& q) const {
   return cache_->match(q.block_keys, (q.prefill_len - 1) / block_size_);
 }
 
+std::int64_t ServingInstance::cache_host_blocks(const Sequence& q, std::int64_t device_hits) const {
+  return cache_->match_host(q.block_keys, device_hits, (q.prefill_len - 1) / block_size_);
+}
+
 bool ServingInstance::reuse_cached_prefix(Sequence& q, std::int64_t reserve_blocks, TimeNs now) {
   const std::int64_t hit = cache_hit_blocks(q);
   if (reserve_blocks - cache_->referenced_among(q.block_keys, hit) > kv_.free()) return false;
-  const PrefixCache::Lookup lookup{q.request.id, q.prefill_len, q.cache_hit_tokens >= 0};
+  const std::int64_t host = cache_host_blocks(q, hit);
+  const PrefixCache::Lookup lookup{q.request.id, q.prefill_len, q.cache_hit_tokens >= 0, host};
   cache_->acquire(q.block_keys, hit, q.cached, kv_, lookup, now);
-  q.prefilled = hit * block_size_;
+  cache_->take_from_host(q.block_keys, hit, host);
+  take_blocks(reserve_blocks - hit, now);
+  if (host > 0) {
+    // Copied back before the iteration, timed like a swap-in; then cached as if computed.
+    cache_->insert(q.block_keys, hit + host, q.request, q.cached, kv_, now);
+    iter_swap_bytes_ += static_cast<double>(host) * block_bytes_;
+  }
+  q.prefilled = (hit + host) * block_size_;
   if (q.cache_hit_tokens < 0) q.cache_hit_tokens = q.prefilled;
   return true;
 }

@@ -314,3 +314,54 @@ TEST(PrefixCachedInstance, BlocksAreConservedUnderRandomLoadWithTtlAndSae) {
 
 }  // namespace
 }  // namespace xpusim::systems
+
+namespace xpusim::systems {
+namespace {
+
+using namespace testing;
+
+TEST(PrefixCachedInstance, HostTierKeepsEvictedBlocksAndCopiesThemBackOnAHit) {
+  Simulator sim;
+  LinearExec exec;
+  RecordingObserver obs;
+  CacheRecorder rec;
+  std::vector<std::unique_ptr<hw::Device>> devices;
+  devices.push_back(std::make_unique<hw::Device>(0, "inst0.gpu0", test_gpu()));
+  ServingInstance::Wiring w{sim, exec, std::make_unique<policy::VllmBatching>(policy::VllmBatching::Config{}), obs};
+  PrefixCache::Config config;
+  config.host_blocks = 100;
+  w.prefix_cache = std::make_unique<PrefixCache>(config, PrefixCache::Wiring{0, std::make_unique<policy::LruEviction>(), rec});
+  KvSizing sizing{12, 16};
+  sizing.block_bytes = 1e6;
+  sizing.host_bw_bytes_per_s = 1e9;  // 1 ms per block
+  ServingInstance inst(0, std::move(w), std::move(devices), sizing);
+  std::vector<std::uint64_t> a_ids, b_ids;
+  for (std::uint64_t i = 0; i < 10; ++i) {
+    a_ids.push_back(100 + i);
+    b_ids.push_back(200 + i);
+  }
+  workload::Request a = prompt(a_ids), b = prompt(b_ids);
+  a.output_tokens = b.output_tokens = 2;
+  b.id = 1;
+  b.arrival_ns = seconds_to_ns(1);
+  workload::Request again = a;
+  again.id = 2;
+  again.arrival_ns = seconds_to_ns(2);
+  Feeder feed(sim, inst, {a, b, again});
+  sim.run();
+  ASSERT_EQ(obs.done.size(), 3u);
+  // B's admission and its first decode block evicted A's blocks 9..1 (tail first) to the host; A
+  // again finds block 0 on the device and 1-8 on the host (block 9 is recomputed: the last
+  // prompt token always is), copied back at 1 ms per block before its prefill.
+  const RequestRecord& r = obs.done[2];
+  EXPECT_EQ(r.cached_prompt_tokens, 9 * 16);
+  EXPECT_EQ(r.first_token_ns - r.arrival_ns, exec.base + 16 * exec.per_prefill_token + 8'000'000);
+  ASSERT_EQ(rec.lookups.size(), 3u);
+  EXPECT_EQ(rec.lookups[2].host_hit_blocks, 8);
+  EXPECT_TRUE(rec.evictions.front().demoted);
+  inst.check_invariants();
+  inst.prefix_cache()->check_blocks();
+}
+
+}  // namespace
+}  // namespace xpusim::systems

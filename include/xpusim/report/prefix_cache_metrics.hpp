@@ -42,6 +42,9 @@ class PrefixCacheMetrics final : public systems::ServingObserver,
   std::int64_t hit_blocks_ = 0;
   std::int64_t hit_requests_ = 0;
   std::int64_t saved_tokens_ = 0;  // every admission, readmissions included
+  std::int64_t host_hit_blocks_ = 0;  // first admissions
+  std::int64_t promotions_ = 0;       // blocks copied back from the host tier, every admission
+  std::int64_t demotions_ = 0;
   std::int64_t evictions_ = 0;
   std::array<std::int64_t, workload::kTokenTypes> evictions_by_type_{};
   std::int64_t regrets_ = 0;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -27,6 +28,7 @@ class PrefixCache final : public policy::BlockTable {
     std::int32_t block_size = 16;    // tokens per KV block
     std::int32_t id_tokens = 16;     // tokens each Request::prefix_hashes entry stands for
     std::size_t ghost_capacity = 4096;  // evicted keys remembered for regret feedback
+    std::int64_t host_blocks = 0;       // second tier in host memory (LRU), in blocks; 0 = none
   };
   struct Wiring {
     int instance = 0;
@@ -43,10 +45,20 @@ class PrefixCache final : public policy::BlockTable {
   // no free block when reused.
   std::int64_t referenced_among(const std::vector<std::uint64_t>& keys, std::int64_t n) const;
 
+  // After the first `from` keys, how many more are held by the host tier (up to max_blocks in all).
+  std::int64_t match_host(const std::vector<std::uint64_t>& keys, std::int64_t from,
+                          std::int64_t max_blocks) const;
+  // Takes keys [from, from + n) out of the host tier: they are being copied back to the device,
+  // where insert() caches them (so an eviction meanwhile cannot drop them from the host).
+  void take_from_host(const std::vector<std::uint64_t>& keys, std::int64_t from, std::int64_t n);
+  bool has_host_tier() const { return config_.host_blocks > 0; }
+  std::int64_t host_blocks_used() const { return static_cast<std::int64_t>(host_.size()); }
+
   struct Lookup {
     std::uint64_t request_id = 0;
     std::int64_t prompt_tokens = 0;
     bool readmission = false;
+    std::int64_t host_hit_blocks = 0;  // found in the host tier after the device hits
   };
   // References the first `n` keys' blocks (cached) for a sequence: appended to `held`, which
   // must be empty. Unreferenced ones leave the pool's free count. Publishes the lookup.
@@ -100,6 +112,7 @@ class PrefixCache final : public policy::BlockTable {
   policy::BlockId new_slot();
   void remember_evicted(const Slot& s, TimeNs now);
   void check_regret(std::uint64_t key, TimeNs now);
+  void demote(const Slot& s);
 
   Config config_;
   int instance_;
@@ -116,6 +129,10 @@ class PrefixCache final : public policy::BlockTable {
   std::int64_t evictions_ = 0;
   std::unordered_map<std::uint64_t, policy::RegretInfo> ghosts_;  // lookups only
   std::deque<std::uint64_t> ghost_order_;                       // oldest first
+  // Host tier: evicted blocks' keys, least recently demoted first out when full.
+  std::unordered_map<std::uint64_t, std::uint64_t> host_;  // key -> demotion order (lookups only)
+  std::set<std::pair<std::uint64_t, std::uint64_t>> host_lru_;  // (demotion order, key)
+  std::uint64_t host_counter_ = 0;
 };
 
 }  // namespace xpusim::systems

@@ -14,8 +14,9 @@ struct PrefixLookupRecord {
   TimeNs now = 0;
   std::int64_t prompt_tokens = 0;  // tokens the prefill would process without the cache
   std::int64_t prompt_blocks = 0;  // full prompt blocks with an identity (lookup candidates)
-  std::int64_t hit_blocks = 0;
-  std::int64_t hit_tokens = 0;     // prefill tokens skipped
+  std::int64_t hit_blocks = 0;      // device and host tier together
+  std::int64_t hit_tokens = 0;      // prefill tokens skipped
+  std::int64_t host_hit_blocks = 0;  // of which copied back from the host tier
   bool readmission = false;        // a recompute-preempted request coming back
 };
 
@@ -24,6 +25,7 @@ struct PrefixEvictionRecord {
   TimeNs now = 0;
   workload::TokenType type = workload::TokenType::Unknown;
   TimeNs idle_ns = 0;  // since its last reference was dropped
+  bool demoted = false;  // copied to the host tier rather than dropped
 };
 
 class PrefixCacheObserver {

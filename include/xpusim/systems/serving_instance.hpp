@@ -175,8 +175,11 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void release_blocks(Sequence& seq, std::int64_t held, TimeNs now);
   // Cached prompt blocks an admission can reuse (at least one prompt token is always computed).
   std::int64_t cache_hit_blocks(const Sequence& seq) const;
-  // References the cached prefix of a sequence being admitted, skipping its prefill; false (and
-  // nothing changed) when the reservation no longer fits.
+  // Blocks after those that the host tier holds.
+  std::int64_t cache_host_blocks(const Sequence& seq, std::int64_t device_hits) const;
+  // Reserves a sequence's blocks, reusing its cached prefix (device blocks referenced, host-tier
+  // blocks copied back over PCIe before the iteration) and skipping that part of its prefill;
+  // false (and nothing changed) when the reservation no longer fits.
   bool reuse_cached_prefix(Sequence& seq, std::int64_t reserve_blocks, TimeNs now);
   // A prompt has been processed: its full blocks join the cache.
   void cache_prompt(Sequence& seq, TimeNs now);
