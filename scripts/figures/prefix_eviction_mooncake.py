@@ -8,4 +8,6 @@ from prefix_eviction_plot import plot  # noqa: E402
 
 if len(sys.argv) != 3:
     sys.exit("usage: prefix_eviction_mooncake.py RESULTS_CSV OUT_PNG")
-plot(sys.argv[1], sys.argv[2], "workload.time_scale", "Mooncake trace time stretch (x)", "Prefix eviction on the Mooncake conversation trace (first 1200 rows)")
+plot(sys.argv[1], sys.argv[2], "workload.time_scale", "Mooncake trace time stretch (x)",
+     "Prefix eviction on the Mooncake conversation trace (first 1200 rows, 400k-token device cache)",
+     x_key="prefix_cache.host_tier_gb", x_label="host tier (GB)", x_scale=lambda v: v)

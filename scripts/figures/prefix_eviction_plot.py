@@ -1,5 +1,5 @@
 """Shared plotting for the prefix_eviction_* figures: TTFT (mean, p99) and token hit rate
-versus KV cache size, one line per eviction policy, one row per load level."""
+versus cache size, one line per eviction policy, one row per load level."""
 import sys
 
 import matplotlib
@@ -14,7 +14,11 @@ STYLE = {"lru": ("tab:blue", "o"), "lfu": ("tab:orange", "s"), "ttl": ("tab:gree
          "sae": ("tab:red", "D")}
 
 
-def plot(results_csv, out_png, load_key, load_label, title, block_tokens=16):
+def plot(results_csv, out_png, load_key, load_label, title, block_tokens=16, x_key=SIZE,
+         x_label="KV cache size (thousand tokens)", x_scale=None):
+    """x_scale maps the x column to plotted values (default: blocks -> thousand tokens)."""
+    if x_scale is None:
+        x_scale = lambda v: v * block_tokens / 1000  # noqa: E731
     df = pd.read_csv(results_csv)
     df = df[df["status"] == "ok"]
     loads = sorted(df[load_key].unique())
@@ -27,12 +31,12 @@ def plot(results_csv, out_png, load_key, load_label, title, block_tokens=16):
         for c, (col, label, log) in enumerate(panels):
             ax = axes[r][c]
             for policy, g in sub.groupby(POLICY):
-                g = g.sort_values(SIZE)
+                g = g.sort_values(x_key)
                 color, marker = STYLE.get(policy, ("black", "x"))
-                ax.plot(g[SIZE] * block_tokens / 1000, g[col], marker=marker, color=color, label=policy)
+                ax.plot(x_scale(g[x_key]), g[col], marker=marker, color=color, label=policy)
             if log:
                 ax.set_yscale("log")
-            ax.set_xlabel("KV cache size (thousand tokens)")
+            ax.set_xlabel(x_label)
             ax.set_ylabel(label)
             ax.set_title(f"{load_label} = {load}", fontsize=9)
             ax.grid(True, alpha=0.3)
