@@ -91,3 +91,17 @@ TEST(PrefixCacheScenario, BadSettingsAreReportedWithTheirKey) {
 
 }  // namespace
 }  // namespace xpusim::scenario
+
+namespace xpusim::scenario {
+namespace {
+
+TEST(PrefixCacheScenario, SameSeedGivesIdenticalSummariesForEveryPolicy) {
+  for (const char* policy : {"lru", "lfu", "ttl", "sae"}) {
+    const std::vector<std::string> sets = {std::string("prefix_cache.eviction.policy=") + policy,
+                                           "prefix_cache.host_tier_gb=20", "horizon_s=120"};
+    EXPECT_EQ(run(kAgent, sets).dump(), run(kAgent, sets).dump()) << policy;
+  }
+}
+
+}  // namespace
+}  // namespace xpusim::scenario
