@@ -133,6 +133,9 @@ int list_command(const std::string& family) {
     print_catalog("expert offload policies (system: moe_offload; routing: as for moe)", "offload.policy",
                   c.expert_offload);
   }
+  if (want("prefix_cache")) any = true, print_section("prefix_cache", scenario::prefix_cache_schema());
+  if (want("eviction"))
+    any = true, print_catalog("prefix eviction policies", "prefix_cache.eviction.policy", c.eviction);
   if (!any) {
     std::string names;
     for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;

@@ -16,6 +16,7 @@ Catalogs build_catalogs() {
   policy::register_expert_placement_policies(c.expert_placement);
   policy::register_expert_offload_policies(c.expert_offload);
   policy::register_fairness_policies(c.fairness);
+  policy::register_eviction_policies(c.eviction);
   c.execution.add("roofline",
                   "per-operator max(FLOPs / (peak x MFU), bytes / (bandwidth x efficiency)) + "
                   "tensor-parallel all-reduce + fixed overheads",

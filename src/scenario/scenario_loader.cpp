@@ -5,6 +5,7 @@
 #include "xpusim/workload/synthetic_source.hpp"
 #include "xpusim/workload/tenant_mix_source.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
+#include "xpusim/workload/session_source.hpp"
 
 namespace xpusim::scenario {
 
@@ -46,6 +47,21 @@ ParamSchema cluster_schema() {
       .choice("kv_transfer", "whole", {"whole", "per_layer"},
               "send the KV after the prefill (whole) or layer by layer during it, leaving only "
               "the last layer's share (per_layer, Splitwise)");
+  return s;
+}
+
+ParamSchema prefix_cache_schema() {
+  ParamSchema s;
+  s.boolean("enabled", false,
+            "reuse KV blocks across requests that share a prompt prefix (needs a workload with "
+            "prefix hashes: trace with hash_ids, or the session source)")
+      .choice("structure", "hashed", {"hashed", "radix"},
+              "hashed: any unreferenced cached block may be evicted (vLLM); radix: only "
+              "unreferenced leaves (SGLang)")
+      .real("host_tier_gb", 0.0, "GB",
+            "second tier in host memory per instance: evicted blocks are kept there (LRU) and "
+            "copied back over PCIe on a hit; 0 = none",
+            {.min = 0, .max = 1e6});
   return s;
 }
 
@@ -113,6 +129,22 @@ void check_migration(Loader& ld, const ScenarioSpec& spec) {
   ld.diag.throw_if_any();
 }
 
+// The prefix cache lives in colocated instances and stays with the sequences it serves.
+void check_prefix_cache(Loader& ld, const ScenarioSpec& spec) {
+  if (!spec.prefix_cache) return;
+  const Location at = ld.doc.locate(Loader::child(ld.section("prefix_cache"), "enabled"),
+                                    "prefix_cache.enabled");
+  if (spec.disaggregated())
+    ld.diag.error(at, "prefix_cache.enabled",
+                  "prefix caching is implemented for colocated instances only; remove "
+                  "cluster.prefill_instances or disable the cache");
+  if (spec.migration.name != "none")
+    ld.diag.error(at, "prefix_cache.enabled",
+                  "prefix caching cannot be combined with live migration yet; set "
+                  "cluster.migration.policy to none or disable the cache");
+  ld.diag.throw_if_any();
+}
+
 }  // namespace
 
 ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>& overrides,
@@ -136,7 +168,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   const ParamSchema top = top_level_schema();
   Params top_params = ld.plain("", top, {"hardware", "decode_hardware", "model",
                                                "execution", "cluster", "instance", "batching",
-                                               "workload", "slo", "fairness", "tenants"});
+                                               "workload", "slo", "fairness", "tenants", "prefix_cache"});
   // (read_params_map on the root with an empty prefix; unknown keys were reported above)
   Params device_params, model_params;
   // A missing section was reported above; reading it would only add noise.
@@ -181,6 +213,12 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
     ld.convert("workload", [&] {
       workload::SyntheticSource::config_from(spec.workload.params, {0, path.parent_path()});
     });
+  // Cross-parameter checks of the session source, reported at load like any other key.
+  if (spec.workload.name == "sessions")
+    ld.convert("workload", [&] { (void)workload::SessionSource::config_from(spec.workload.params); });
+  const Params prefix = ld.plain("prefix_cache", prefix_cache_schema(), {"eviction"});
+  ld.read_selection(Loader::child(ld.section("prefix_cache"), "eviction"), "prefix_cache.eviction",
+                    "policy", "lru", catalogs.eviction, spec.eviction);
   diag.throw_if_any();
 
   spec.name = top_params.string("name").empty() ? path.stem().string() : top_params.string("name");
@@ -201,6 +239,10 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
                   "cluster.decode_instances, or remove it");
   check_disaggregation(ld, spec);
   check_migration(ld, spec);
+  spec.prefix_cache = prefix.boolean("enabled");
+  spec.prefix_radix = prefix.string("structure") == "radix";
+  spec.prefix_host_tier_bytes = prefix.real("host_tier_gb") * 1e9;
+  check_prefix_cache(ld, spec);
   spec.instance = systems::InstanceConfig::from(instance);
   spec.slo_ttft_s = slo.real("ttft_s");
   spec.slo_tpot_s = slo.real("tpot_s");
@@ -215,7 +257,8 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
                    {"cluster.migration", spec.migration.params},
                    {"instance", instance},            {"batching", spec.batching.params},
                    {"fairness", spec.fairness.params}, {"tenants", tenants},
-                   {"workload", spec.workload.params}, {"slo", slo}};
+                   {"workload", spec.workload.params}, {"slo", slo},
+                   {"prefix_cache", prefix},          {"prefix_cache.eviction", spec.eviction.params}};
   if (spec.decode_device) spec.resolved.insert(spec.resolved.begin() + 2, {"decode_hardware", decode_device_params});
   return spec;
 }

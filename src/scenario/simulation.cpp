@@ -12,6 +12,7 @@
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/energy_meter.hpp"
 #include "xpusim/report/kv_movement_stats.hpp"
+#include "xpusim/report/prefix_cache_metrics.hpp"
 #include "xpusim/report/serving_metrics.hpp"
 #include "xpusim/report/tenant_service.hpp"
 #include "xpusim/report/timeline_writer.hpp"
@@ -89,6 +90,8 @@ struct Run {
   std::unique_ptr<report::TimelineWriter> timeline;
   systems::ServingObservers observers;
   report::KvMovementStats kv_movement;
+  report::PrefixCacheMetrics prefix_metrics;
+  std::int32_t prefix_id_tokens = 0;  // tokens per prefix hash of the workload
   hw::Topology topology;
   std::unique_ptr<hw::LinkFabric> fabric;
   std::unique_ptr<systems::Cluster> cluster;                    // colocated
@@ -102,6 +105,7 @@ struct Run {
     if (spec.decode_device) decode_pool = make_pool(*spec.decode_device);
     workload::SourceContext ctx{spec.seed, spec.path.parent_path()};
     auto source = catalogs.sources.find(spec.workload.name)->make(spec.workload.params, ctx);
+    prefix_id_tokens = source->prefix_block_tokens();
     if (!options.out_dir.empty()) {
       requests_csv.emplace(options.out_dir / "requests.csv");
       tenant_csv.emplace(options.out_dir / "tenant_service.csv");
@@ -122,6 +126,7 @@ struct Run {
     observers.add(*tenant_service);
     if (timeline) observers.add(*timeline);
     observers.add(kv_movement);
+    if (spec.prefix_cache) observers.add(prefix_metrics);
     auto router = catalogs.routers.find(spec.router.name)->make(spec.router.params);
     if (spec.disaggregated()) {
       build_disaggregated(std::move(source), std::move(router));
@@ -179,8 +184,26 @@ struct Run {
     extra.policy = catalogs.batching.find(spec.batching.name)->make(spec.batching.params);
     const policy::FairnessContext fair{spec.tenant_weights, spec.seed, index};
     extra.fairness = catalogs.fairness.find(spec.fairness.name)->make(spec.fairness.params, fair);
+    if (spec.prefix_cache) extra.prefix_cache = make_prefix_cache(index, pool.sizing);
     return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices),
                                                       pool.sizing);
+  }
+
+  std::unique_ptr<systems::PrefixCache> make_prefix_cache(int index, const systems::KvSizing& sizing) {
+    systems::PrefixCache::Config config;
+    config.structure = spec.prefix_radix ? systems::PrefixCache::Structure::Radix
+                                         : systems::PrefixCache::Structure::Hashed;
+    config.block_size = spec.instance.block_size;
+    config.id_tokens = prefix_id_tokens > 0 ? prefix_id_tokens : spec.instance.block_size;
+    if (spec.prefix_host_tier_bytes > 0) {
+      if (sizing.host_bw_bytes_per_s <= 0)
+        throw Error("prefix_cache.host_tier_gb needs a host link: the device preset has no PCIe bandwidth");
+      config.host_blocks = std::max<std::int64_t>(
+          1, static_cast<std::int64_t>(spec.prefix_host_tier_bytes / sizing.block_bytes));
+    }
+    auto policy = catalogs.eviction.find(spec.eviction.name)->make(spec.eviction.params);
+    return std::make_unique<systems::PrefixCache>(
+        config, systems::PrefixCache::Wiring{index, std::move(policy), prefix_metrics});
   }
 
   // A host node for one instance, linked to the one switch every host hangs off (made with
@@ -288,6 +311,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   summary["context_switch"] = run.kv_movement.swap_summary();
   const nlohmann::json tenants = run.tenant_service->summary(end);
   for (auto it = tenants.begin(); it != tenants.end(); ++it) summary[it.key()] = it.value();
+  if (spec.prefix_cache) summary["prefix_cache"] = run.prefix_metrics.summary();
   summary["requests"]["unfinished"] = run.arrived() -
                                       summary["requests"]["completed"].get<std::int64_t>() -
                                       summary["requests"]["rejected"].get<std::int64_t>();

@@ -26,6 +26,7 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       block_size_(sizing.block_size),
       role_(wiring.role),
       handoff_(wiring.handoff),
+      cache_(std::move(wiring.prefix_cache)),
       waiting_(std::move(wiring.fairness)),
       swap_capacity_blocks_(sizing.swap_blocks),
       block_bytes_(sizing.block_bytes),
@@ -39,6 +40,10 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
                "a prefill-only instance needs someone to hand prefilled sequences to");
   XPUSIM_CHECK(sizing.swap_blocks == 0 || (block_bytes_ > 0 && host_bw_ > 0),
                "swap space needs block size in bytes and a host link");
+  XPUSIM_CHECK(!cache_ || role_ == InstanceRole::Colocated,
+               "prefix caching is implemented for colocated instances only");
+  XPUSIM_CHECK(!cache_ || !cache_->has_host_tier() || (host_bw_ > 0 && block_bytes_ > 0),
+               "a prefix cache host tier needs block size in bytes and a host link");
 }
 
 bool ServingInstance::fits(const workload::Request& r) const {
@@ -51,6 +56,13 @@ policy::WaitingInfo ServingInstance::waiting_info(const Sequence& q) const {
   const std::int64_t final_tokens = std::int64_t{q.request.prompt_tokens} + q.request.output_tokens;
   policy::WaitingInfo w{q.prefill_len, blocks_for(q.prefill_len), final_tokens};
   w.blocks_needed = blocks_for(policy_->reserve_tokens(w));
+  if (cache_) {
+    // Cached prompt blocks skip the prefill (host-tier ones are copied back into new blocks);
+    // device blocks already referenced need no free block.
+    const std::int64_t hit = cache_hit_blocks(q);
+    w.prefill_tokens -= (hit + cache_host_blocks(q, hit)) * block_size_;
+    w.blocks_needed -= cache_->referenced_among(q.block_keys, hit);
+  }
   return w;
 }
 
@@ -70,6 +82,7 @@ std::uint32_t ServingInstance::new_sequence(workload::Request request) {
   q.request = std::move(request);
   q.state = SeqState::Waiting;
   q.prefill_len = q.request.prompt_tokens;
+  if (cache_) q.block_keys = cache_->block_keys(q.request);
   return s;
 }
 
@@ -102,6 +115,7 @@ void ServingInstance::publish(const Sequence& q, RequestOutcome outcome, TimeNs 
   r.first_token_ns = q.first_token_ns;
   r.finish_ns = outcome == RequestOutcome::Completed ? now : -1;
   r.preemptions = q.preemptions;
+  r.cached_prompt_tokens = std::max<std::int64_t>(q.cache_hit_tokens, 0);
   r.outcome = outcome;
   observer_.on_request_done(r);
 }
@@ -114,7 +128,7 @@ void ServingInstance::try_start(TimeNs now) {
   iter_swap_bytes_ = 0;
   iter_swap_transfers_ = 0;
   if (plan_.preempt_newest > 0) apply_preemptions(plan_.preempt_newest, plan_.swap_out, now);
-  if (plan_.swap_in > 0) swap_in(plan_.swap_in);
+  if (plan_.swap_in > 0) swap_in(plan_.swap_in, now);
   if (plan_.admit > 0) admit(plan_.admit, now);
 
   model::BatchShape shape;
@@ -193,13 +207,13 @@ void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now
   }
 }
 
-void ServingInstance::swap_in(std::size_t count) {
+void ServingInstance::swap_in(std::size_t count, TimeNs now) {
   for (std::size_t i = 0; i < count; ++i) {
     XPUSIM_CHECK(!swapped_.empty(), "policy swapped in more sequences than are swapped out");
     const std::uint32_t s = swapped_.front();
     swapped_.pop_front();
     Sequence& q = seqs_[s];
-    kv_.allocate(q.blocks);
+    take_blocks(q.blocks, now);
     // KV that came from a prefill instance is already in device memory's reach: the transfer
     // was timed by the fabric, so no PCIe swap-in is charged.
     if (!q.remote_kv) {
@@ -226,28 +240,35 @@ void ServingInstance::link_running(std::uint32_t s) {
 void ServingInstance::admit(std::size_t count, TimeNs now) {
   for (std::size_t i = 0; i < count; ++i) {
     XPUSIM_CHECK(!waiting_.empty(), "policy admitted more sequences than are waiting");
-    const std::uint32_t s = waiting_.admit_front(now);
+    const std::uint32_t s = waiting_.front();
     Sequence& q = seqs_[s];
-    observer_.on_admitted(q.request.tenant, q.request.prompt_tokens, q.first_scheduled_ns < 0, now);
-    const policy::WaitingInfo w = waiting_info(q);
+    const std::int64_t final_tokens = std::int64_t{q.request.prompt_tokens} + q.request.output_tokens;
+    const std::int64_t reserve = blocks_for(
+        policy_->reserve_tokens({q.prefill_len, blocks_for(q.prefill_len), final_tokens}));
     // A reservation is either the prefill (paged: grows block by block) or the whole final
     // length (Orca: never grows); anything between would leave reserved blocks unused.
-    XPUSIM_CHECK(w.blocks_needed == blocks_for(q.prefill_len) ||
-                     w.blocks_needed * block_size_ >= w.max_total_tokens,
+    XPUSIM_CHECK(reserve == blocks_for(q.prefill_len) || reserve * block_size_ >= final_tokens,
                  "batching policy reserved between the prefill and the final length");
-    q.blocks = w.blocks_needed;
+    q.prefilled = 0;
+    if (!cache_) {
+      take_blocks(reserve, now);
+    } else if (!reuse_cached_prefix(q, reserve, now)) {
+      break;  // an earlier admission evicted part of the prefix it counted on; it stays first
+    }
+    waiting_.admit_front(now);
+    observer_.on_admitted(q.request.tenant, q.request.prompt_tokens, q.first_scheduled_ns < 0, now);
+    q.blocks = reserve;
     q.groups_done = 0;
-    kv_.allocate(q.blocks);
     q.state = SeqState::Prefilling;
     if (q.first_scheduled_ns < 0) q.first_scheduled_ns = now;
-    pending_prefill_tokens_ += q.prefill_len;
+    pending_prefill_tokens_ += q.prefill_len - q.prefilled;
     prefilling_.push_back(s);
     link_running(s);
   }
 }
 
 // Every decoding sequence whose held blocks are full gets one more before the step runs.
-void ServingInstance::grow_decode_blocks() { kv_.allocate(decode_blocks_needed()); }
+void ServingInstance::grow_decode_blocks() { take_blocks(decode_blocks_needed(), sim_.now()); }
 
 void ServingInstance::schedule_prefill_chunks(std::int64_t budget, std::int32_t layer_groups,
                                               model::BatchShape& shape) {
@@ -321,6 +342,7 @@ void ServingInstance::finish_prefills(TimeNs now) {
     const std::uint32_t s = prefilling_.front();
     prefilling_.pop_front();
     Sequence& q = seqs_[s];
+    if (cache_) cache_prompt(q, now);
     if (q.first_token_ns < 0) q.first_token_ns = now;
     else observer_.on_token_gaps(now - q.prefill_end_ns, 1);  // resumed after preemption
     ++q.generated;
@@ -385,7 +407,7 @@ void ServingInstance::leave_running(std::uint32_t s, bool keep_kv) {
   }
   ++q.epoch;  // stale heap entries of this sequence are skipped from now on
   if (!keep_kv) {
-    kv_.release(blocks_held(q));
+    release_blocks(q, blocks_held(q), sim_.now());
     q.blocks = 0;
   }
   if (q.prev != Sequence::kNone) seqs_[q.prev].next = q.next;
@@ -404,6 +426,7 @@ void ServingInstance::finish(std::uint32_t s, TimeNs now) {
   publish(q, RequestOutcome::Completed, now);
   q.state = SeqState::Free;
   q.request.prefix_hashes = {};
+  q.block_keys = {};
   free_seqs_.push_back(s);
 }
 

@@ -31,7 +31,11 @@ policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
   }
   const Sequence& q = seqs_[cursor_seq_];
   const bool decoding = q.state == SeqState::Decoding;
-  return {blocks_held(q), decoding && needs_block_now(q), !decoding,
+  // Preempting it frees only the blocks no other sequence references.
+  std::int64_t freed = blocks_held(q);
+  if (cache_)
+    for (const std::uint32_t id : q.cached) freed -= cache_->refs(id) > 1 ? 1 : 0;
+  return {freed, decoding && needs_block_now(q), !decoding,
           decoding ? 0 : q.prefill_len - q.prefilled};
 }
 
@@ -39,11 +43,16 @@ void ServingInstance::check_invariants() const {
   std::int64_t blocks = 0, decoding = 0, kv_sum = 0;
   std::vector<std::int64_t> full_by_residue(full_at_residue_.size(), 0);
   std::size_t count = 0;
+  std::int64_t cache_refs = 0;
   for (std::uint32_t s = running_head_; s != Sequence::kNone; s = seqs_[s].next) {
     const Sequence& q = seqs_[s];
     XPUSIM_CHECK(q.state == SeqState::Decoding || q.state == SeqState::Prefilling,
                  "running list holds a sequence that is not running");
-    blocks += blocks_held(q);
+    // A cached block shared by several sequences is allocated once: count it in the cache.
+    const auto shared = static_cast<std::int64_t>(q.cached.size());
+    XPUSIM_CHECK(shared <= blocks_held(q), "sequence references more cached blocks than it holds");
+    blocks += blocks_held(q) - shared;
+    cache_refs += shared;
     ++count;
     if (q.state == SeqState::Decoding) {
       ++decoding;
@@ -51,6 +60,13 @@ void ServingInstance::check_invariants() const {
       if (grows(q)) ++full_by_residue[block_residue(q)];
     }
   }
+  if (cache_) {
+    cache_->check_invariants(cache_refs);
+    blocks += cache_->referenced_blocks();
+    // Unreferenced cached blocks are free blocks that still hold KV.
+    XPUSIM_CHECK(cache_->unreferenced_blocks() <= kv_.free(), "cached blocks exceed free blocks");
+  }
+  XPUSIM_CHECK(cache_refs == 0 || cache_, "sequences reference cached blocks without a cache");
   XPUSIM_CHECK(blocks + handoff_blocks_ + migration_reserved_blocks_ == kv_.allocated(),
                "KV blocks held != blocks allocated");
   std::int64_t swapped = 0;

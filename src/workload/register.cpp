@@ -1,5 +1,6 @@
 // The registry lines of the workload layer: one per request source, by the name the YAML uses.
 #include "xpusim/workload/request_source.hpp"
+#include "xpusim/workload/session_source.hpp"
 #include "xpusim/workload/synthetic_source.hpp"
 #include "xpusim/workload/tenant_mix_source.hpp"
 #include "xpusim/workload/trace_source.hpp"
@@ -28,6 +29,12 @@ void register_request_sources(SourceCatalog& catalog) {
       TraceSource::schema(), [](const Params& p, const SourceContext& ctx) {
         return std::make_unique<TraceSource>(TraceSource::config_from(p, ctx));
       });
+  catalog.add("sessions",
+              "multi-turn chat or agent sessions sharing system prompts; every turn's prompt is the "
+              "session's context so far, with typed prefix hashes (docs/prefix-cache.md)",
+              SessionSource::schema(), [](const Params& p, const SourceContext& ctx) {
+                return std::make_unique<SessionSource>(SessionSource::config_from(p), ctx.seed);
+              });
 }
 
 }  // namespace xpusim::workload

@@ -161,7 +161,7 @@ TEST(SyntheticSource, ChangingOneComponentLeavesOthersUnchanged) {
 TEST(SourceCatalog, RegistersBothSourcesWithSchemas) {
   SourceCatalog catalog("workload");
   register_request_sources(catalog);
-  EXPECT_EQ(catalog.names(), (std::vector<std::string>{"synthetic", "tenant_mix", "trace"}));
+  EXPECT_EQ(catalog.names(), (std::vector<std::string>{"sessions", "synthetic", "tenant_mix", "trace"}));
   const auto* synthetic = catalog.find("synthetic");
   ASSERT_NE(synthetic, nullptr);
   EXPECT_FALSE(synthetic->help.empty());

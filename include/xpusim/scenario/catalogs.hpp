@@ -12,6 +12,7 @@
 #include "xpusim/policy/expert_placement/expert_placement_policy.hpp"
 #include "xpusim/policy/fairness/fairness_policy.hpp"
 #include "xpusim/policy/migration/migration_policy.hpp"
+#include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/policy/switch_memory/switch_memory_policy.hpp"
 #include "xpusim/workload/request_source.hpp"
@@ -29,6 +30,7 @@ struct Catalogs {
   policy::RouterCatalog routers{"router"};
   policy::MigrationCatalog migration{"migration policy"};
   policy::FairnessCatalog fairness{"fairness policy"};
+  policy::EvictionCatalog eviction{"prefix eviction policy"};
   ExecutionCatalog execution{"execution model"};
   policy::SwitchMemoryCatalog switch_memory{"switch-memory policy"};
   policy::FlowSchedulingCatalog flow_scheduling{"flow-scheduling policy"};

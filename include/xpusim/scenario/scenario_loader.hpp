@@ -24,5 +24,6 @@ ParamSchema top_level_schema();
 ParamSchema cluster_schema();
 ParamSchema slo_schema();
 ParamSchema tenants_schema();
+ParamSchema prefix_cache_schema();
 
 }  // namespace xpusim::scenario

@@ -47,6 +47,11 @@ struct ScenarioSpec {
   double service_output_price = 2;
   double service_window_s = 60;
   Selection workload;
+  // Prefix caching (docs/prefix-cache.md); off by default.
+  bool prefix_cache = false;
+  bool prefix_radix = false;  // radix structure (leaf-only eviction) instead of hashed
+  double prefix_host_tier_bytes = 0;  // per instance; 0 = no host tier
+  Selection eviction;
   double slo_ttft_s = 0;
   double slo_tpot_s = 0;
   // Every section's resolved parameters, in scenario order, for summary.json.

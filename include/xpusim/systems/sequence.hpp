@@ -2,6 +2,7 @@
 // A request's state inside a serving instance. Decode progress is stored relative to the
 // instance's decode-step counter, so an iteration never has to touch every running sequence.
 #include <cstdint>
+#include <vector>
 
 #include "xpusim/core/time.hpp"
 #include "xpusim/workload/request.hpp"
@@ -29,6 +30,12 @@ struct Sequence {
   TimeNs first_scheduled_ns = -1;
   TimeNs first_token_ns = -1;
   std::int32_t preemptions = 0;
+  // Prefix caching (empty / -1 without a cache): keys of its full prompt blocks, the cached
+  // blocks it references (a prefix, from block 0; counted in `blocks` too), and the prompt
+  // tokens its first admission found cached.
+  std::vector<std::uint64_t> block_keys;
+  std::vector<std::uint32_t> cached;
+  std::int64_t cache_hit_tokens = -1;
   bool remote_kv = false;  // Swapped, but its KV arrived from a prefill instance (no PCIe swap-in)
   std::uint32_t prev = kNone;  // running list links (admission order)
   std::uint32_t next = kNone;

@@ -17,6 +17,7 @@
 #include "xpusim/policy/batching/batching_policy.hpp"
 #include "xpusim/systems/kv_block_pool.hpp"
 #include "xpusim/systems/kv_handoff.hpp"
+#include "xpusim/systems/prefix_cache.hpp"
 #include "xpusim/systems/sequence.hpp"
 #include "xpusim/systems/serving_records.hpp"
 #include "xpusim/systems/tenant_decode_counts.hpp"
@@ -47,6 +48,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
     InstanceRole role = InstanceRole::Colocated;
     KvHandoff* handoff = nullptr;  // told of finished prompts; required for PrefillOnly
     std::unique_ptr<policy::FairnessPolicy> fairness = nullptr;  // admission order; null = fcfs
+    std::unique_ptr<PrefixCache> prefix_cache = nullptr;  // null: no prefix caching (colocated only)
   };
   ServingInstance(int index, Wiring wiring, std::vector<std::unique_ptr<hw::Device>> devices,
                   KvSizing sizing);
@@ -93,6 +95,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int64_t swap_used_blocks() const { return swap_used_blocks_; }
   const std::vector<std::unique_ptr<hw::Device>>& devices() const { return devices_; }
   const KvBlockPool& kv() const { return kv_; }
+  const PrefixCache* prefix_cache() const { return cache_.get(); }
   // Checks block conservation and list/aggregate consistency by walking every sequence.
   void check_invariants() const;
 
@@ -131,7 +134,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
 
   void try_start(TimeNs now);
   void apply_preemptions(std::size_t count, bool swap, TimeNs now);
-  void swap_in(std::size_t count);
+  void swap_in(std::size_t count, TimeNs now);
   void link_running(std::uint32_t s);
   void admit(std::size_t count, TimeNs now);
   void grow_decode_blocks();
@@ -175,6 +178,21 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int64_t blocks_for(std::int64_t tokens) const {
     return (tokens + block_size_ - 1) / block_size_;
   }
+  // ---- prefix caching (serving_instance_prefix.cpp) ----
+  // Allocates `n` blocks, evicting unreferenced cached blocks when free ones run short.
+  void take_blocks(std::int64_t n, TimeNs now);
+  // Frees what a sequence holds: its own blocks to the pool, its cached ones to the cache.
+  void release_blocks(Sequence& seq, std::int64_t held, TimeNs now);
+  // Cached prompt blocks an admission can reuse (at least one prompt token is always computed).
+  std::int64_t cache_hit_blocks(const Sequence& seq) const;
+  // Blocks after those that the host tier holds.
+  std::int64_t cache_host_blocks(const Sequence& seq, std::int64_t device_hits) const;
+  // Reserves a sequence's blocks, reusing its cached prefix (device blocks referenced, host-tier
+  // blocks copied back over PCIe before the iteration) and skipping that part of its prefill;
+  // false (and nothing changed) when the reservation no longer fits.
+  bool reuse_cached_prefix(Sequence& seq, std::int64_t reserve_blocks, TimeNs now);
+  // A prompt has been processed: its full blocks join the cache.
+  void cache_prompt(Sequence& seq, TimeNs now);
 
   int index_;
   Simulator& sim_;
@@ -187,6 +205,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int32_t block_size_;
   InstanceRole role_;
   KvHandoff* handoff_;
+  std::unique_ptr<PrefixCache> cache_;
   std::int64_t handoff_blocks_ = 0;  // held by handed-off sequences until their KV is copied
   std::int64_t migration_reserved_blocks_ = 0;  // held for migrations on their way in
 

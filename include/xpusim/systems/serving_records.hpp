@@ -25,6 +25,7 @@ struct RequestRecord {
   TimeNs first_token_ns = -1;
   TimeNs finish_ns = -1;
   std::int32_t preemptions = 0;
+  std::int64_t cached_prompt_tokens = 0;  // prompt tokens its first admission found in the prefix cache
   RequestOutcome outcome = RequestOutcome::Completed;
 };
 

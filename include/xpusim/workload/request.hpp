@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "xpusim/core/time.hpp"
+#include "xpusim/workload/token_type.hpp"
 
 namespace xpusim::workload {
 
@@ -18,6 +19,8 @@ struct Request {
   double ttft_slo_s = 0;           // 0 = none (the scenario-wide SLO applies)
   double tpot_slo_s = 0;
   std::vector<std::uint64_t> prefix_hashes;  // prompt block identities, when the source has them
+  std::vector<TokenType> prefix_types;
+  bool expects_followup = false;  // its session sends another turn after it (agent: a tool call)       // kind of each prefix_hashes entry; empty = unknown
 };
 
 }  // namespace xpusim::workload

@@ -1,0 +1,24 @@
+#pragma once
+#include <set>
+#include <utility>
+
+#include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
+
+namespace xpusim::policy {
+
+// vLLM v1's free-block queue: candidates leave in the order their last reference was dropped
+// (the cache drops a request's blocks tail first, so a request's tail goes before its prefix).
+class LruEviction final : public EvictionPolicy {
+ public:
+  void on_insert(BlockId, CachedBlock&, TimeNs) override {}
+  void on_touch(BlockId, CachedBlock&, TimeNs) override {}
+  void on_candidate(BlockId id, CachedBlock& block, TimeNs now) override;
+  void on_withdrawn(BlockId id, CachedBlock& block) override;
+  BlockId victim(const BlockTable& blocks, TimeNs now) override;
+  std::size_t candidates() const override { return queue_.size(); }
+
+ private:
+  std::set<std::pair<std::uint64_t, BlockId>> queue_;  // (release order, id): head goes first
+};
+
+}  // namespace xpusim::policy

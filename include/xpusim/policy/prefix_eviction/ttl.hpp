@@ -1,0 +1,46 @@
+#pragma once
+#include <set>
+#include <utility>
+
+#include "xpusim/core/params.hpp"
+#include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
+#include "xpusim/policy/prefix_eviction/reuse_gap_fit.hpp"
+
+namespace xpusim::policy {
+
+// Continuum-style time-to-live pinning (docs/prefix-cache.md): the blocks of a finished turn
+// whose session continues (an agent turn that ended with a tool call) stay pinned for a TTL,
+// then fall back to LRU; every other block is LRU. The TTL is a quantile of the gaps seen so
+// far between such a release and the block's reuse (the tool/think time), so it follows the
+// sessions; a fixed ttl_s overrides it.
+class TtlEviction final : public EvictionPolicy {
+ public:
+  struct Config {
+    double ttl_s = 0;           // fixed TTL; 0 = learn it
+    double quantile = 0.9;      // of the learned reuse-gap distribution
+    double initial_ttl_s = 10;  // before min_samples gaps were seen
+    double max_ttl_s = 120;
+    std::int64_t min_samples = 8;
+  };
+  static ParamSchema schema();
+  static Config config_from(const Params& params);
+  explicit TtlEviction(Config config);
+
+  void on_insert(BlockId, CachedBlock&, TimeNs) override {}
+  void on_touch(BlockId id, CachedBlock& block, TimeNs now) override;
+  void on_candidate(BlockId id, CachedBlock& block, TimeNs now) override;
+  void on_withdrawn(BlockId id, CachedBlock& block) override;
+  BlockId victim(const BlockTable& blocks, TimeNs now) override;
+  std::size_t candidates() const override { return lru_.size() + pinned_.size(); }
+  // The TTL a turn ending now would get.
+  double current_ttl_s() const;
+
+ private:
+  Config config_;
+  ReuseGapFit gaps_;
+  std::set<std::pair<std::uint64_t, BlockId>> lru_;  // (release order, id)
+  std::set<std::pair<TimeNs, BlockId>> pinned_;      // (expiry, id)
+  static constexpr std::uint8_t kLru = 0, kPinned = 1;
+};
+
+}  // namespace xpusim::policy

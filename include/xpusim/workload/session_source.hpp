@@ -1,0 +1,93 @@
+#pragma once
+// Multi-turn sessions with prefix reuse: chat (system prompt, then user turns and responses) and
+// agent sessions (system prompt and task, then reasoning + action turns separated by tool
+// outputs). Each turn's prompt is the session's whole context so far plus the new segment, and
+// its prefix hashes identify every hash_block_tokens-token unit of that context: units inside a
+// shared system prompt are shared by every session using it, the rest are the session's own.
+// Every unit carries the kind of text it holds (system, user, tool, response, reasoning).
+//
+// Open loop (docs/prefix-cache.md): turn k+1 arrives turn_time_s + a think/tool gap after turn k
+// arrived, whether or not turn k has finished in the simulation.
+#include <cstdint>
+#include <queue>
+#include <vector>
+
+#include "xpusim/core/params.hpp"
+#include "xpusim/core/rng.hpp"
+#include "xpusim/workload/request_source.hpp"
+
+namespace xpusim::workload {
+
+class SessionSource final : public RequestSource {
+ public:
+  enum class Kind { Chat, Agent };
+  struct Config {
+    Kind kind = Kind::Chat;
+    double session_rate_per_s = 1;
+    std::int64_t num_sessions = 100;
+    double duration_s = 0;  // no session starts after this (0: no limit)
+    std::int64_t turns_min = 2;
+    std::int64_t turns_max = 8;
+    std::int64_t system_prompts = 8;
+    std::int64_t system_prompt_tokens = 1024;
+    double user_tokens = 200;       // chat: each user message; agent: the task
+    double response_tokens = 250;   // chat: the answer; agent: the action (tool call)
+    double reasoning_tokens = 0;    // generated before the response; agent keeps it in context
+    double tool_tokens = 1000;      // agent: each tool output
+    double think_time_s = 10;       // chat: user think time; agent: tool-call duration (mean)
+    double think_sigma = 1.0;       // log-normal sigma of that gap
+    double turn_time_s = 2;         // assumed service time of a turn before the gap starts
+    double length_sigma = 0.6;      // log-normal sigma of every segment length
+    std::int64_t max_context_tokens = 32768;
+    std::int32_t hash_block_tokens = 16;
+  };
+
+  static ParamSchema schema();
+  static Config config_from(const Params& params);
+  SessionSource(const Config& config, std::uint64_t seed);
+
+  std::optional<Request> next() override;
+  const std::vector<std::string>& tenants() const override { return tenant_names_; }
+  std::int32_t prefix_block_tokens() const override { return config_.hash_block_tokens; }
+
+ private:
+  struct Segment {
+    TokenType type;
+    std::int64_t tokens;
+  };
+  struct Session {
+    std::uint64_t id = 0;  // 1-based (0 = no session)
+    std::int64_t system_prompt = 0;
+    std::int64_t turns_left = 0;
+    std::int64_t turn = 0;
+    std::vector<Segment> context;  // the prompt stream so far
+    std::int64_t context_tokens = 0;
+  };
+  struct Pending {  // a session's next turn, ordered by arrival then session id
+    TimeNs arrival_ns;
+    std::uint64_t session;
+    bool operator>(const Pending& o) const {
+      return arrival_ns != o.arrival_ns ? arrival_ns > o.arrival_ns : session > o.session;
+    }
+  };
+
+  void start_session();
+  std::int64_t draw_tokens(double mean);
+  Request make_turn(Session& s, TimeNs arrival);
+  void append(Session& s, TokenType type, std::int64_t tokens);
+  void fill_hashes(const Session& s, Request& r) const;
+
+  Config config_;
+  RngStream session_rng_;
+  RngStream length_rng_;
+  RngStream think_rng_;
+  std::vector<std::string> tenant_names_{"default"};
+  std::vector<Session> sessions_;  // by id - 1; finished ones release their context
+  std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;
+  double next_session_s_ = 0;
+  std::int64_t started_ = 0;
+  bool sessions_done_ = false;
+  std::uint64_t emitted_ = 0;
+};
+
+}  // namespace xpusim::workload

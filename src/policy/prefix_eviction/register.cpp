@@ -1,0 +1,28 @@
+// The registry lines of the prefix-eviction family: one per policy, by the name the YAML uses.
+#include "xpusim/policy/prefix_eviction/lfu.hpp"
+#include "xpusim/policy/prefix_eviction/lru.hpp"
+#include "xpusim/policy/prefix_eviction/sae.hpp"
+#include "xpusim/policy/prefix_eviction/ttl.hpp"
+
+namespace xpusim::policy {
+
+void register_eviction_policies(EvictionCatalog& c) {
+  c.add("lru",
+        "vLLM v1 free-block queue: least recently released first, a request's tail before its "
+        "prefix",
+        ParamSchema{}, [](const Params&) { return std::make_unique<LruEviction>(); });
+  c.add("lfu", "SGLang LFU: fewest hits first, then least recently released", ParamSchema{},
+        [](const Params&) { return std::make_unique<LfuEviction>(); });
+  c.add("ttl",
+        "Continuum-style: blocks of a finished turn whose session continues (tool call) are "
+        "pinned for a learned time-to-live, then fall back to LRU",
+        TtlEviction::schema(),
+        [](const Params& p) { return std::make_unique<TtlEviction>(TtlEviction::config_from(p)); });
+  c.add("sae",
+        "SAECache-style semantic-adaptive: session/structural queues, learned token-type weights, "
+        "log-normal reuse timing, position decay",
+        SaeEviction::schema(),
+        [](const Params& p) { return std::make_unique<SaeEviction>(SaeEviction::config_from(p)); });
+}
+
+}  // namespace xpusim::policy

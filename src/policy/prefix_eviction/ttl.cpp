@@ -1,0 +1,75 @@
+#include "xpusim/policy/prefix_eviction/ttl.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::policy {
+
+ParamSchema TtlEviction::schema() {
+  ParamSchema s;
+  s.real("ttl_s", 0.0, "s", "fixed time-to-live of a finished turn's blocks; 0 = learn it",
+         {.min = 0, .max = 1e6})
+      .real("quantile", 0.9, "", "learned TTL = this quantile of the gaps between a continuing turn's end and reuse",
+            {.min = 0.01, .max = 0.99})
+      .real("initial_ttl_s", 10.0, "s", "TTL before min_samples reuse gaps were seen",
+            {.min = 0, .max = 1e6})
+      .real("max_ttl_s", 120.0, "s", "cap on the learned TTL", {.min = 0, .max = 1e6})
+      .integer("min_samples", 8, "", "reuse gaps needed before the learned TTL is used",
+               {.min = 1});
+  return s;
+}
+
+TtlEviction::Config TtlEviction::config_from(const Params& p) {
+  return Config{p.real("ttl_s"), p.real("quantile"), p.real("initial_ttl_s"), p.real("max_ttl_s"),
+                p.integer("min_samples")};
+}
+
+TtlEviction::TtlEviction(Config config)
+    : config_(config), gaps_(std::log(std::max(config.initial_ttl_s, 1e-3)), 1.0, config.min_samples) {}
+
+double TtlEviction::current_ttl_s() const {
+  if (config_.ttl_s > 0) return config_.ttl_s;
+  if (gaps_.samples() < config_.min_samples) return config_.initial_ttl_s;
+  return std::min(gaps_.quantile(config_.quantile), config_.max_ttl_s);
+}
+
+void TtlEviction::on_touch(BlockId, CachedBlock& block, TimeNs now) {
+  // A session block reused after its turn ended: one observed tool/think gap.
+  if (block.followup && block.released_ns >= 0) gaps_.add(ns_to_seconds(now - block.released_ns));
+}
+
+void TtlEviction::on_candidate(BlockId id, CachedBlock& block, TimeNs now) {
+  block.order = block.release_order;
+  if (!block.followup) {
+    block.queue = kLru;
+    lru_.emplace(block.order, id);
+    return;
+  }
+  block.queue = kPinned;
+  block.pinned_until_ns = now + seconds_to_ns(current_ttl_s());
+  pinned_.emplace(block.pinned_until_ns, id);
+}
+
+void TtlEviction::on_withdrawn(BlockId id, CachedBlock& block) {
+  // A pinned block may have moved to the LRU set when its pin expired (see victim()).
+  if (block.queue == kPinned && pinned_.erase({block.pinned_until_ns, id}) > 0) return;
+  lru_.erase({block.order, id});
+}
+
+BlockId TtlEviction::victim(const BlockTable& blocks, TimeNs now) {
+  // Expired pins fall back to LRU, keeping their place in release order.
+  while (!pinned_.empty() && pinned_.begin()->first <= now) {
+    const BlockId id = pinned_.begin()->second;
+    pinned_.erase(pinned_.begin());
+    lru_.emplace(blocks.block(id).order, id);
+    // (The table is read-only here, so the block's queue flag stays; on_withdrawn copes.)
+  }
+  if (!lru_.empty()) return lru_.begin()->second;
+  // Every candidate is pinned and memory is needed now: the pin that expires first yields.
+  XPUSIM_CHECK(!pinned_.empty(), "TTL asked for a victim without candidates");
+  return pinned_.begin()->second;
+}
+
+}  // namespace xpusim::policy

@@ -1,0 +1,284 @@
+#include "xpusim/systems/prefix_cache.hpp"
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::systems {
+
+namespace {
+
+std::uint64_t splitmix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// h_i = H(h_{i-1}, content_i): equal keys mean equal content and equal prefix.
+std::uint64_t chain(std::uint64_t previous, std::uint64_t content) {
+  return splitmix(previous ^ splitmix(content));
+}
+
+}  // namespace
+
+PrefixCache::PrefixCache(Config config, Wiring wiring)
+    : config_(config),
+      instance_(wiring.instance),
+      policy_(std::move(wiring.policy)),
+      observer_(wiring.observer) {
+  XPUSIM_CHECK(policy_ != nullptr, "prefix cache needs an eviction policy");
+  XPUSIM_CHECK(config_.block_size > 0 && config_.id_tokens > 0, "prefix cache needs block sizes");
+}
+
+std::vector<std::uint64_t> PrefixCache::block_keys(const workload::Request& r) const {
+  std::vector<std::uint64_t> keys;
+  const std::int64_t b = config_.block_size, p = config_.id_tokens;
+  const auto units = static_cast<std::int64_t>(r.prefix_hashes.size());
+  std::uint64_t h = 0x6a09e667f3bcc908ULL;  // the chain's seed (vLLM's NONE_HASH, fixed here)
+  for (std::int64_t i = 0; (i + 1) * b <= r.prompt_tokens; ++i) {
+    // A block is identified by the hash unit holding its last token and the offset in it;
+    // chaining carries every earlier unit, so the whole block content is accounted for.
+    const std::int64_t last = (i + 1) * b - 1;
+    const std::int64_t unit = last / p;
+    if (unit >= units) break;
+    h = chain(h, chain(r.prefix_hashes[static_cast<std::size_t>(unit)],
+                       static_cast<std::uint64_t>(last % p)));
+    keys.push_back(h);
+  }
+  return keys;
+}
+
+std::int64_t PrefixCache::match(const std::vector<std::uint64_t>& keys, std::int64_t max_blocks) const {
+  std::int64_t n = 0;
+  const auto limit = std::min<std::int64_t>(max_blocks, static_cast<std::int64_t>(keys.size()));
+  while (n < limit && index_.count(keys[static_cast<std::size_t>(n)]) > 0) ++n;
+  return n;
+}
+
+std::int64_t PrefixCache::referenced_among(const std::vector<std::uint64_t>& keys, std::int64_t n) const {
+  std::int64_t referenced = 0;
+  for (std::int64_t i = 0; i < n; ++i)
+    referenced += slots_[index_.at(keys[static_cast<std::size_t>(i)])].refs > 0 ? 1 : 0;
+  return referenced;
+}
+
+void PrefixCache::make_candidate(policy::BlockId id, TimeNs now) {
+  Slot& s = slots_[id];
+  s.candidate = true;
+  ++candidates_;
+  policy_->on_candidate(id, s.meta, now);
+}
+
+void PrefixCache::withdraw(policy::BlockId id) {
+  Slot& s = slots_[id];
+  if (!s.candidate) return;
+  s.candidate = false;
+  --candidates_;
+  policy_->on_withdrawn(id, s.meta);
+}
+
+// One more reference; an unreferenced block leaves the free count.
+void PrefixCache::reference(policy::BlockId id, KvBlockPool& pool) {
+  Slot& s = slots_[id];
+  if (s.refs == 0) {
+    withdraw(id);
+    pool.allocate(1);
+    --unreferenced_;
+  }
+  ++s.refs;
+  ++references_;
+}
+
+void PrefixCache::acquire(const std::vector<std::uint64_t>& keys, std::int64_t n,
+                          std::vector<policy::BlockId>& held, KvBlockPool& pool,
+                          const Lookup& lookup, TimeNs now) {
+  XPUSIM_CHECK(held.empty(), "a sequence acquires its cached prefix once per admission");
+  for (std::int64_t i = 0; i < n; ++i) {
+    const policy::BlockId id = index_.at(keys[static_cast<std::size_t>(i)]);
+    reference(id, pool);
+    Slot& s = slots_[id];
+    ++s.meta.hits;
+    policy_->on_touch(id, s.meta, now);
+    s.meta.last_access_ns = now;
+    held.push_back(id);
+  }
+  const std::int64_t found = n + lookup.host_hit_blocks;
+  if (found < static_cast<std::int64_t>(keys.size())) check_regret(keys[static_cast<std::size_t>(found)], now);
+  PrefixLookupRecord r;
+  r.request_id = lookup.request_id;
+  r.instance = instance_;
+  r.now = now;
+  r.prompt_tokens = lookup.prompt_tokens;
+  r.prompt_blocks = static_cast<std::int64_t>(keys.size());
+  r.hit_blocks = found;
+  r.hit_tokens = found * config_.block_size;
+  r.host_hit_blocks = lookup.host_hit_blocks;
+  r.readmission = lookup.readmission;
+  observer_.on_prefix_lookup(r);
+}
+
+policy::BlockId PrefixCache::new_slot() {
+  if (!free_slots_.empty()) {
+    const policy::BlockId id = free_slots_.back();
+    free_slots_.pop_back();
+    return id;
+  }
+  slots_.emplace_back();
+  return static_cast<policy::BlockId>(slots_.size() - 1);
+}
+
+void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t upto,
+                         const workload::Request& request, std::vector<policy::BlockId>& held,
+                         KvBlockPool& pool, TimeNs now) {
+  upto = std::min<std::int64_t>(upto, static_cast<std::int64_t>(keys.size()));
+  for (auto i = static_cast<std::int64_t>(held.size()); i < upto; ++i) {
+    const std::uint64_t key = keys[static_cast<std::size_t>(i)];
+    const auto found = index_.find(key);
+    if (found != index_.end()) {
+      // Computed twice concurrently: share the cached copy, free our own.
+      reference(found->second, pool);
+      pool.release(1);
+      held.push_back(found->second);
+      continue;
+    }
+    const policy::BlockId id = new_slot();
+    Slot& s = slots_[id];
+    s = Slot{};
+    s.used = true;
+    s.key = key;
+    s.refs = 1;
+    ++references_;
+    s.parent = held.empty() ? kNoBlock : held.back();
+    if (config_.structure == Structure::Radix && s.parent != kNoBlock) ++slots_[s.parent].children;
+    const std::int64_t last = (i + 1) * config_.block_size - 1;
+    const auto unit = static_cast<std::size_t>(last / config_.id_tokens);
+    s.meta.type = unit < request.prefix_types.size() ? request.prefix_types[unit]
+                                                     : workload::TokenType::Unknown;
+    s.meta.position = static_cast<std::int32_t>(i);
+    s.meta.session = request.session;
+    s.meta.inserted_ns = s.meta.last_access_ns = now;
+    index_.emplace(key, id);
+    policy_->on_insert(id, s.meta, now);
+    held.push_back(id);
+  }
+}
+
+void PrefixCache::release(std::vector<policy::BlockId>& held, KvBlockPool& pool, TimeNs now,
+                          bool followup) {
+  for (auto it = held.rbegin(); it != held.rend(); ++it) {
+    Slot& s = slots_[*it];
+    XPUSIM_CHECK(s.refs > 0, "prefix cache block released more often than referenced");
+    --references_;
+    if (--s.refs > 0) continue;
+    pool.release(1);
+    ++unreferenced_;
+    s.meta.released_ns = s.meta.last_access_ns = now;
+    s.meta.release_order = ++release_counter_;
+    s.meta.followup = followup;
+    if (eligible(s)) make_candidate(*it, now);
+  }
+  held.clear();
+}
+
+void PrefixCache::evict_to(std::int64_t free_blocks, TimeNs now) {
+  while (unreferenced_ > free_blocks) evict_one(now);
+}
+
+void PrefixCache::evict_one(TimeNs now) {
+  XPUSIM_CHECK(policy_->candidates() > 0, "prefix cache must evict but has no candidate");
+  const policy::BlockId id = policy_->victim(*this, now);
+  Slot& s = slots_[id];
+  XPUSIM_CHECK(s.used && s.candidate && s.refs == 0, "eviction policy chose a block it may not evict");
+  withdraw(id);
+  index_.erase(s.key);
+  --unreferenced_;
+  ++evictions_;
+  remember_evicted(s, now);
+  if (has_host_tier()) demote(s);
+  observer_.on_prefix_eviction({instance_, now, s.meta.type, now - s.meta.released_ns, has_host_tier()});
+  const policy::BlockId parent = s.parent;
+  s.used = false;
+  free_slots_.push_back(id);
+  if (config_.structure == Structure::Radix && parent != kNoBlock) {
+    Slot& p = slots_[parent];
+    --p.children;
+    if (eligible(p)) make_candidate(parent, now);
+  }
+}
+
+std::int64_t PrefixCache::match_host(const std::vector<std::uint64_t>& keys, std::int64_t from,
+                                     std::int64_t max_blocks) const {
+  if (!has_host_tier()) return 0;
+  std::int64_t n = from;
+  const auto limit = std::min<std::int64_t>(max_blocks, static_cast<std::int64_t>(keys.size()));
+  while (n < limit && host_.count(keys[static_cast<std::size_t>(n)]) > 0) ++n;
+  return n - from;
+}
+
+void PrefixCache::take_from_host(const std::vector<std::uint64_t>& keys, std::int64_t from, std::int64_t n) {
+  for (std::int64_t i = from; i < from + n; ++i) {
+    const auto it = host_.find(keys[static_cast<std::size_t>(i)]);
+    XPUSIM_CHECK(it != host_.end(), "promoting a block the host tier does not hold");
+    host_lru_.erase({it->second, it->first});
+    host_.erase(it);
+  }
+}
+
+// The evicted block's KV is copied to host memory (asynchronously: not timed, see
+// docs/prefix-cache.md); the host tier drops its least recently demoted block when full.
+void PrefixCache::demote(const Slot& s) {
+  const auto it = host_.find(s.key);
+  if (it != host_.end()) host_lru_.erase({it->second, it->first});
+  host_[s.key] = ++host_counter_;
+  host_lru_.emplace(host_counter_, s.key);
+  while (static_cast<std::int64_t>(host_.size()) > config_.host_blocks) {
+    host_.erase(host_lru_.begin()->second);
+    host_lru_.erase(host_lru_.begin());
+  }
+}
+
+void PrefixCache::remember_evicted(const Slot& s, TimeNs now) {
+  if (config_.ghost_capacity == 0) return;
+  ghosts_[s.key] = policy::RegretInfo{s.meta.type, s.meta.position, s.meta.session, now, s.meta.queue};
+  ghost_order_.push_back(s.key);
+  while (ghost_order_.size() > config_.ghost_capacity) {
+    ghosts_.erase(ghost_order_.front());  // a key evicted twice is forgotten at its first expiry
+    ghost_order_.pop_front();
+  }
+}
+
+void PrefixCache::check_regret(std::uint64_t key, TimeNs now) {
+  const auto it = ghosts_.find(key);
+  if (it == ghosts_.end()) return;
+  policy_->on_regret(it->second, now);
+  observer_.on_prefix_regret(instance_, now);
+  ghosts_.erase(it);
+}
+
+void PrefixCache::check_invariants(std::int64_t total_references) const {
+  XPUSIM_CHECK(references_ == total_references, "prefix cache references != blocks sequences hold");
+  XPUSIM_CHECK(candidates_ >= 0 && static_cast<std::size_t>(candidates_) == policy_->candidates(),
+               "eviction policy's candidates out of sync with the cache");
+  XPUSIM_CHECK(candidates_ <= unreferenced_ && unreferenced_ <= cached_blocks(),
+               "prefix cache candidates exceed its unreferenced blocks");
+  XPUSIM_CHECK(unreferenced_ == 0 || candidates_ > 0,
+               "unreferenced cached blocks but no eviction candidate");
+}
+
+void PrefixCache::check_blocks() const {
+  std::int64_t refs = 0, unreferenced = 0, candidates = 0, used = 0;
+  for (const Slot& s : slots_) {
+    if (!s.used) continue;
+    ++used;
+    refs += s.refs;
+    if (s.refs == 0) ++unreferenced;
+    if (s.candidate) ++candidates;
+    XPUSIM_CHECK(s.candidate == eligible(s), "prefix cache candidate flag out of sync");
+  }
+  XPUSIM_CHECK(used == cached_blocks(), "prefix cache index out of sync with its blocks");
+  XPUSIM_CHECK(refs == references_, "prefix cache reference total out of sync");
+  XPUSIM_CHECK(unreferenced == unreferenced_, "prefix cache unreferenced count out of sync");
+  XPUSIM_CHECK(static_cast<std::size_t>(candidates) == policy_->candidates(),
+               "eviction policy's candidates out of sync with the cache");
+}
+
+}  // namespace xpusim::systems

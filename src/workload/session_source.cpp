@@ -1,0 +1,191 @@
+#include "xpusim/workload/session_source.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "xpusim/core/error.hpp"
+
+namespace xpusim::workload {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// Identity of hash unit `unit` of a stream owned by `owner` (a system prompt or a session).
+std::uint64_t unit_id(std::uint64_t domain, std::uint64_t owner, std::uint64_t unit) {
+  return mix(mix(domain ^ mix(owner)) ^ unit);
+}
+
+constexpr std::uint64_t kSystemDomain = 0x5157ULL, kSessionDomain = 0x5e55ULL;
+
+}  // namespace
+
+ParamSchema SessionSource::schema() {
+  ParamSchema s;
+  s.choice("kind", "chat", {"chat", "agent"},
+           "chat: user turns and responses (reasoning dropped from later context); agent: a task, "
+           "then reasoning + action turns separated by tool outputs (all kept in context)")
+      .real("session_rate_per_s", std::nullopt, "1/s", "mean rate at which sessions start (Poisson)",
+            {.min = 0, .max = 1e9, .min_exclusive = true})
+      .integer("num_sessions", 100, "", "sessions to generate", {.min = 1})
+      .real("duration_s", 0.0, "s", "no session starts after this (0: no limit)", {.min = 0, .max = 9e9})
+      .integer("turns_min", 2, "", "fewest turns (requests) per session", {.min = 1, .max = 10000})
+      .integer("turns_max", 8, "", "most turns per session (uniform between)", {.min = 1, .max = 10000})
+      .integer("system_prompts", 8, "",
+               "distinct shared system prompts/templates; each session uses one at random",
+               {.min = 1, .max = 1'000'000})
+      .integer("system_prompt_tokens", 1024, "tokens", "length of every system prompt", {.min = 0, .max = 1'000'000})
+      .real("user_tokens", 200.0, "tokens", "mean user message (agent: the task)", {.min = 1, .max = 1e6})
+      .real("response_tokens", 250.0, "tokens", "mean response (agent: the action / tool call)",
+            {.min = 1, .max = 1e6})
+      .real("reasoning_tokens", 0.0, "tokens", "mean reasoning generated before each response (0: none)",
+            {.min = 0, .max = 1e6})
+      .real("tool_tokens", 1000.0, "tokens", "agent: mean tool output fed back each turn", {.min = 1, .max = 1e6})
+      .real("think_time_s", 10.0, "s", "mean gap before the next turn: user think time (chat) or tool "
+            "duration (agent), log-normal", {.min = 0, .max = 1e6, .min_exclusive = true})
+      .real("think_sigma", 1.0, "", "log-normal sigma of that gap", {.min = 0, .max = 5})
+      .real("turn_time_s", 2.0, "s", "assumed service time of a turn before the gap starts (open loop)",
+            {.min = 0, .max = 1e6})
+      .real("length_sigma", 0.6, "", "log-normal sigma of every segment length (mean kept)", {.min = 0, .max = 5})
+      .integer("max_context_tokens", 32768, "tokens", "a session ends when its context reaches this",
+               {.min = 16, .max = 10'000'000})
+      .integer("hash_block_tokens", 16, "tokens", "tokens each prefix hash stands for", {.min = 1, .max = 1'000'000});
+  return s;
+}
+
+SessionSource::Config SessionSource::config_from(const Params& p) {
+  Config c;
+  c.kind = p.string("kind") == "agent" ? Kind::Agent : Kind::Chat;
+  c.session_rate_per_s = p.real("session_rate_per_s");
+  c.num_sessions = p.integer("num_sessions");
+  c.duration_s = p.real("duration_s");
+  c.turns_min = p.integer("turns_min");
+  c.turns_max = p.integer("turns_max");
+  if (c.turns_min > c.turns_max) throw ParamError("turns_min", "turns_min must not exceed turns_max");
+  c.system_prompts = p.integer("system_prompts");
+  c.system_prompt_tokens = p.integer("system_prompt_tokens");
+  c.user_tokens = p.real("user_tokens");
+  c.response_tokens = p.real("response_tokens");
+  c.reasoning_tokens = p.real("reasoning_tokens");
+  c.tool_tokens = p.real("tool_tokens");
+  c.think_time_s = p.real("think_time_s");
+  c.think_sigma = p.real("think_sigma");
+  c.turn_time_s = p.real("turn_time_s");
+  c.length_sigma = p.real("length_sigma");
+  c.max_context_tokens = p.integer("max_context_tokens");
+  c.hash_block_tokens = static_cast<std::int32_t>(p.integer("hash_block_tokens"));
+  return c;
+}
+
+SessionSource::SessionSource(const Config& config, std::uint64_t seed)
+    : config_(config),
+      session_rng_(seed, "workload.sessions.starts"),
+      length_rng_(seed, "workload.sessions.lengths"),
+      think_rng_(seed, "workload.sessions.think") {
+  XPUSIM_CHECK(config.session_rate_per_s > 0 && config.hash_block_tokens > 0, "bad session source config");
+  next_session_s_ = session_rng_.exponential(config_.session_rate_per_s);
+}
+
+std::int64_t SessionSource::draw_tokens(double mean) {
+  if (mean <= 0) return 0;
+  const double s = config_.length_sigma;
+  const double x = length_rng_.lognormal(std::log(mean) - 0.5 * s * s, s);
+  return std::max<std::int64_t>(1, std::llround(x));
+}
+
+void SessionSource::start_session() {
+  Session s;
+  s.id = sessions_.size() + 1;
+  s.system_prompt = session_rng_.uniform_int(0, config_.system_prompts - 1);
+  s.turns_left = session_rng_.uniform_int(config_.turns_min, config_.turns_max);
+  pending_.push({seconds_to_ns(next_session_s_), s.id});
+  sessions_.push_back(std::move(s));
+  ++started_;
+  next_session_s_ += session_rng_.exponential(config_.session_rate_per_s);
+  if (started_ >= config_.num_sessions || (config_.duration_s > 0 && next_session_s_ > config_.duration_s))
+    sessions_done_ = true;
+}
+
+void SessionSource::append(Session& s, TokenType type, std::int64_t tokens) {
+  if (tokens <= 0) return;
+  s.context.push_back({type, tokens});
+  s.context_tokens += tokens;
+}
+
+// One hash per unit of the prompt (the last may be partial). A unit wholly inside the system
+// prompt is shared by every session with that prompt; any other unit belongs to the session.
+void SessionSource::fill_hashes(const Session& s, Request& r) const {
+  const std::int64_t p = config_.hash_block_tokens;
+  const std::int64_t n = (r.prompt_tokens + p - 1) / p;
+  const std::int64_t system_tokens = s.context.empty() || s.context[0].type != TokenType::System
+                                         ? 0 : s.context[0].tokens;
+  r.prefix_hashes.reserve(static_cast<std::size_t>(n));
+  r.prefix_types.reserve(static_cast<std::size_t>(n));
+  std::size_t seg = 0;
+  std::int64_t seg_end = s.context.empty() ? 0 : s.context[0].tokens;
+  for (std::int64_t j = 0; j < n; ++j) {
+    const std::int64_t last = std::min<std::int64_t>((j + 1) * p, r.prompt_tokens) - 1;
+    while (last >= seg_end && seg + 1 < s.context.size()) seg_end += s.context[++seg].tokens;
+    const bool shared = (j + 1) * p <= system_tokens;
+    r.prefix_hashes.push_back(shared ? unit_id(kSystemDomain, static_cast<std::uint64_t>(s.system_prompt),
+                                               static_cast<std::uint64_t>(j))
+                                     : unit_id(kSessionDomain, s.id, static_cast<std::uint64_t>(j)));
+    r.prefix_types.push_back(s.context[seg].type);
+  }
+}
+
+Request SessionSource::make_turn(Session& s, TimeNs arrival) {
+  const bool agent = config_.kind == Kind::Agent;
+  if (s.turn == 0) append(s, TokenType::System, config_.system_prompt_tokens);
+  if (s.turn == 0 || !agent) append(s, TokenType::User, draw_tokens(config_.user_tokens));
+  else append(s, TokenType::Tool, draw_tokens(config_.tool_tokens));
+  // A context past the limit is cut at the limit, and this turn is the session's last.
+  if (s.context_tokens >= config_.max_context_tokens) {
+    s.context.back().tokens -= s.context_tokens - config_.max_context_tokens;
+    s.context_tokens = config_.max_context_tokens;
+    s.turns_left = 1;
+  }
+  const std::int64_t reasoning = draw_tokens(config_.reasoning_tokens);
+  const std::int64_t response = draw_tokens(config_.response_tokens);
+  Request r;
+  r.id = emitted_++;
+  r.arrival_ns = arrival;
+  r.prompt_tokens = static_cast<std::int32_t>(s.context_tokens);
+  r.output_tokens = static_cast<std::int32_t>(reasoning + response);
+  r.session = s.id;
+  fill_hashes(s, r);
+  // What the next turn sees of this one: chat templates drop the reasoning, agents keep it.
+  if (agent) append(s, TokenType::Reasoning, reasoning);
+  append(s, TokenType::Response, response);
+  ++s.turn;
+  --s.turns_left;
+  return r;
+}
+
+std::optional<Request> SessionSource::next() {
+  // A session starting before the earliest pending turn goes first.
+  while (!sessions_done_ &&
+         (pending_.empty() || seconds_to_ns(next_session_s_) <= pending_.top().arrival_ns))
+    start_session();
+  if (pending_.empty()) return std::nullopt;
+  const Pending turn = pending_.top();
+  pending_.pop();
+  Session& s = sessions_[turn.session - 1];
+  Request r = make_turn(s, turn.arrival_ns);
+  if (s.turns_left > 0 && s.context_tokens < config_.max_context_tokens) {
+    const double s_sigma = config_.think_sigma;
+    const double gap = think_rng_.lognormal(std::log(config_.think_time_s) - 0.5 * s_sigma * s_sigma, s_sigma);
+    pending_.push({turn.arrival_ns + seconds_to_ns(config_.turn_time_s + gap), s.id});
+    r.expects_followup = true;
+  } else {
+    s.context = {};  // finished: free its memory
+  }
+  return r;
+}
+
+}  // namespace xpusim::workload
