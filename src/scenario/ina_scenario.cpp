@@ -1,4 +1,5 @@
 #include "xpusim/scenario/ina_scenario.hpp"
+#include "xpusim/scenario/run_outputs.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -40,23 +41,6 @@ struct InaSpec {
   TimeNs bin_ns = 0;
   std::vector<std::pair<std::string, Params>> resolved;
 };
-
-nlohmann::json resolved_json(const InaSpec& spec) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [section, params] : spec.resolved) {
-    nlohmann::json obj = nlohmann::json::object();
-    for (const auto& [k, v] : params.values())
-      obj[k] = std::visit([](const auto& x) { return nlohmann::json(x); }, v);
-    out[section] = obj;
-  }
-  return out;
-}
-
-void write_file(const fs::path& path, const std::string& text) {
-  report::AtomicFile f(path);
-  f.stream() << text;
-  f.commit();
-}
 
 // An explicit job list (`workload.jobs`), one map per job; the generator keys must then be
 // absent. Returns the resolved entries (empty when there is no list).
@@ -106,13 +90,7 @@ class InaScenario final : public LoadedScenario {
 };
 
 RunResult InaScenario::run(const RunOptions& options) const {
-  if (!options.out_dir.empty()) {
-    std::error_code ec;
-    fs::create_directories(options.out_dir, ec);
-    if (ec)
-      throw Error("cannot create output directory " + options.out_dir.string() + ": " +
-                  ec.message());
-  }
+  if (!options.out_dir.empty()) create_output_dir(options.out_dir);
   if (options.timeline)
     spdlog::warn(
         "{}: system 'ina' writes no timeline.json (jobs.csv and switch_memory.csv instead)",
@@ -135,7 +113,7 @@ RunResult InaScenario::run(const RunOptions& options) const {
   summary["simulated_s"] = ns_to_seconds(end);
   summary["events"] = result.events;
   summary["seed"] = spec_.seed;
-  summary["scenario"] = resolved_json(spec_);
+  summary["scenario"] = resolved_sections_json(spec_.resolved);
   result.summary = summary;
   if (!options.out_dir.empty()) {
     // All files are complete before any is renamed into place; summary.json last.
@@ -145,7 +123,7 @@ RunResult InaScenario::run(const RunOptions& options) const {
     metrics.write_memory_csv(memory.stream());
     jobs.commit();
     memory.commit();
-    write_file(options.out_dir / "summary.json", summary.dump(2) + "\n");
+    write_outputs(options.out_dir, {{"summary.json", summary.dump(2) + "\n"}});
   }
   return result;
 }

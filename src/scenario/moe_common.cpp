@@ -42,27 +42,4 @@ void check_moe_routing(const Params& routing, const model::ModelSpec& model,
   }
 }
 
-nlohmann::json resolved_sections_json(const std::vector<std::pair<std::string, Params>>& sections) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [section, params] : sections) {
-    nlohmann::json obj = nlohmann::json::object();
-    for (const auto& [k, v] : params.values())
-      obj[k] = std::visit([](const auto& x) { return nlohmann::json(x); }, v);
-    out[section] = obj;
-  }
-  return out;
-}
-
-void write_outputs(const fs::path& dir,
-                   const std::vector<std::pair<std::string, std::string>>& files) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw Error("cannot create output directory " + dir.string() + ": " + ec.message());
-  for (const auto& [name, text] : files) {
-    report::AtomicFile f(dir / name);
-    f.stream() << text;
-    f.commit();
-  }
-}
-
 }  // namespace xpusim::scenario

@@ -5,6 +5,7 @@
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/report/offload_metrics.hpp"
+#include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/moe_common.hpp"
 #include "xpusim/scenario/moe_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
@@ -118,17 +119,11 @@ OffloadSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs
   ld.require("model", "an MoE model, e.g. {preset: mixtral-8x7b}");
   const Params top = ld.plain("", top_level_schema(),
                               {"hardware", "model", "cpu", "cache", "run", "routing", "offload"});
-  Params device_params, model_params;
-  const bool have_device =
-      !ld.section("hardware").IsNull() &&
-      ld.read_with_preset("hardware", "hardware", hw::device_schema(), device_params);
-  const bool have_model =
-      !ld.section("model").IsNull() &&
-      ld.read_with_preset("model", "models", model::model_schema(), model_params);
-  if (have_device)
-    ld.convert("hardware", [&] { spec.device = hw::device_spec_from_params(device_params); });
-  if (have_model)
-    ld.convert("model", [&] { spec.model = model::model_spec_from_params(model_params); });
+  DeviceAndModel dm = read_device_and_model(ld);
+  spec.device = dm.device;
+  spec.model = dm.model;
+  const Params& device_params = dm.device_params;
+  const Params& model_params = dm.model_params;
   const Params cpu = ld.plain("cpu", offload_cpu_schema());
   const Params cache = ld.plain("cache", offload_cache_schema());
   const Params run = ld.plain("run", offload_run_schema());

@@ -1,4 +1,5 @@
 #include "xpusim/scenario/soc_scenario.hpp"
+#include "xpusim/scenario/run_outputs.hpp"
 
 #include <optional>
 #include <utility>
@@ -31,16 +32,6 @@ struct SocSpecs {
   std::vector<std::pair<std::string, Params>> resolved;  // section -> parameters, for summary.json
 };
 
-nlohmann::json resolved_json(const SocSpecs& s) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [section, params] : s.resolved) {
-    nlohmann::json obj = nlohmann::json::object();
-    for (const auto& [k, v] : params.values())
-      obj[k] = std::visit([](const auto& x) { return nlohmann::json(x); }, v);
-    out[section] = obj;
-  }
-  return out;
-}
 
 class SocScenario final : public LoadedScenario {
  public:
@@ -68,7 +59,7 @@ RunResult SocScenario::run(const RunOptions& options) const {
   std::optional<report::AtomicFile> timeline_file;
   std::optional<report::TimelineWriter> timeline;
   if (options.timeline && !options.out_dir.empty()) {
-    std::filesystem::create_directories(options.out_dir);
+    create_output_dir(options.out_dir);
     timeline_file.emplace(options.out_dir / "timeline.json");
     timeline.emplace(timeline_file->stream(),
                      report::TimelineOptions{.max_request_tracks = 0, .iterations = false});
@@ -96,9 +87,9 @@ RunResult SocScenario::run(const RunOptions& options) const {
   j["simulated_s"] = ns_to_seconds(end);
   j["events"] = result.events;
   j["seed"] = s_.seed;
-  j["scenario"] = resolved_json(s_);
+  j["scenario"] = resolved_sections_json(s_.resolved);
   if (!options.out_dir.empty()) {
-    std::filesystem::create_directories(options.out_dir);
+    create_output_dir(options.out_dir);
     report::AtomicFile turns(options.out_dir / "turns.csv");
     metrics.write_turns_csv(turns.stream());
     report::AtomicFile devices(options.out_dir / "devices.csv");

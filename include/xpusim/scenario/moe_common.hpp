@@ -1,6 +1,5 @@
 #pragma once
-// Pieces the two MoE kinds (moe, moe_offload) share: the routing section, the resolved
-// scenario in summary.json, output files.
+// Pieces the two MoE kinds (moe, moe_offload) share: the routing section.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -12,6 +11,7 @@
 #include "xpusim/core/params.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/scenario/diagnostics.hpp"
+#include "xpusim/scenario/run_outputs.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 #include "xpusim/workload/routing_source.hpp"
 
@@ -28,12 +28,5 @@ std::unique_ptr<workload::RoutingSource> make_moe_routing(
 void check_moe_routing(const Params& routing, const model::ModelSpec& model,
                        const std::filesystem::path& scenario_path, const YAML::Node& section,
                        const YamlDocument& doc, Diagnostics& diag);
-
-nlohmann::json resolved_sections_json(const std::vector<std::pair<std::string, Params>>& sections);
-
-// Creates `dir` (throws xpusim::Error naming it) and writes `files` (name, text) atomically,
-// in order; callers put summary.json last.
-void write_outputs(const std::filesystem::path& dir,
-                   const std::vector<std::pair<std::string, std::string>>& files);
 
 }  // namespace xpusim::scenario

@@ -1,0 +1,22 @@
+#pragma once
+// The `hardware` and `model` sections that several system kinds share, each of which may name
+// a preset (configs/hardware/, configs/models/) whose keys it overrides.
+#include "xpusim/core/params.hpp"
+#include "xpusim/hw/device_spec.hpp"
+#include "xpusim/model/model_spec.hpp"
+#include "xpusim/scenario/section_reader.hpp"
+
+namespace xpusim::scenario {
+
+struct DeviceAndModel {
+  hw::DeviceSpec device;
+  model::ModelSpec model;
+  Params device_params;  // resolved, for summary.json
+  Params model_params;
+};
+
+// Problems go to the reader's Diagnostics; an absent section is left for the caller's
+// `require` (reading it would only add noise).
+DeviceAndModel read_device_and_model(SectionReader& ld);
+
+}  // namespace xpusim::scenario
