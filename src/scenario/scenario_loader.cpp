@@ -83,6 +83,22 @@ void check_disaggregation(Loader& ld, ScenarioSpec& spec) {
   ld.diag.throw_if_any();
 }
 
+// Scenario-size guard: past this many simulated devices a run's setup alone takes minutes and
+// its per-device outputs are unreadable; a typo (an extra zero) is the likelier cause.
+constexpr std::int64_t kMaxDevices = 16384;
+
+void check_size(Loader& ld, const ScenarioSpec& spec) {
+  const std::int64_t devices = std::int64_t{spec.instances} * spec.tensor_parallel;
+  if (devices <= kMaxDevices) return;
+  const YAML::Node cluster = ld.section("cluster");
+  const YAML::Node given = Loader::child(cluster, "instances");
+  ld.diag.error(ld.doc.locate(given.IsNull() ? cluster : given, "cluster.instances"), "cluster.instances",
+                "scenario too large: " + std::to_string(spec.instances) + " instances x " +
+                    std::to_string(spec.tensor_parallel) + " devices = " + std::to_string(devices) +
+                    " devices (the limit is " + std::to_string(kMaxDevices) + ")");
+  ld.diag.throw_if_any();
+}
+
 // Migration moves decoding requests between colocated instances and resumes them through
 // the swapped queue, which only the vllm policy schedules.
 void check_migration(Loader& ld, const ScenarioSpec& spec) {
@@ -170,6 +186,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
                   "applies to decode instances only; set cluster.prefill_instances and "
                   "cluster.decode_instances, or remove it");
   check_disaggregation(ld, spec);
+  check_size(ld, spec);
   check_migration(ld, spec);
   spec.instance = systems::InstanceConfig::from(instance);
   spec.slo_ttft_s = slo.real("ttft_s");
