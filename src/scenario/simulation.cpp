@@ -14,6 +14,7 @@
 #include "xpusim/report/kv_movement_stats.hpp"
 #include "xpusim/report/serving_metrics.hpp"
 #include "xpusim/report/timeline_writer.hpp"
+#include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/hw/link_fabric.hpp"
 #include "xpusim/hw/topology.hpp"
 #include "xpusim/systems/cluster.hpp"
@@ -252,6 +253,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
     if (ec) throw Error("cannot create output directory " + options.out_dir.string() + ": " + ec.message());
   }
   Run run(spec, catalogs, options);
+  run.sim.set_guard(make_run_guard(options.limits));
   std::optional<ProgressLine> progress;
   if (options.progress) {
     progress.emplace(run.sim, spec.horizon_s);
@@ -260,6 +262,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   run.start();
   run.sim.run(spec.horizon_s > 0 ? seconds_to_ns(spec.horizon_s) : kTimeNever);
   progress.reset();
+  throw_if_stopped(run.sim, options.limits);  // uncommitted outputs are removed on the way out
   const TimeNs end = run.sim.now();
   run.energy.finish(end);
   if (run.timeline) run.timeline->finish(end);
