@@ -54,7 +54,14 @@ int main(int argc, char** argv) {
   stats_cmd->add_option("--format", trace.format,
                         "azure, xpusim, burstgpt or mooncake (default: inferred from the file)");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the message (and help for --help); a usage error is always exit code 2,
+    // not CLI11's own per-error codes.
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
 
   auto logger = spdlog::stderr_color_st("xpusim");
   spdlog::set_default_logger(logger);

@@ -103,6 +103,9 @@ YamlDocument YamlDocument::parse(const std::string& text, const std::filesystem:
 }
 
 YamlDocument YamlDocument::load(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ScenarioError({path.string() + ": is a directory (expected a scenario YAML file)"});
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ScenarioError({path.string() + ": cannot read file (missing or unreadable)"});
   std::ostringstream text;
