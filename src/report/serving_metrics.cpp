@@ -95,6 +95,8 @@ void ServingMetrics::on_request_done(const RequestRecord& r) {
       tpot = tpot_ns(r) / 1e9;
       tpot_s_.add(tpot);
     }
+  } else if (r.outcome == RequestOutcome::Lost) {
+    ++lost_;
   } else {
     ++rejected_;
   }
@@ -125,7 +127,9 @@ void ServingMetrics::write_csv_row(const RequestRecord& r, bool slo_met) {
   out << ',';
   if (done) write_ns_as_seconds(out, r.finish_ns - r.arrival_ns);
   out << ',' << r.preemptions << ','
-      << (r.outcome == RequestOutcome::Completed ? "completed" : "rejected") << ','
+      << (r.outcome == RequestOutcome::Completed ? "completed"
+          : r.outcome == RequestOutcome::Lost    ? "lost"
+                                                 : "rejected") << ','
       << (slo_met ? 1 : 0) << '\n';
   const std::string_view row = row_.view();
   csv_->write(row.data(), static_cast<std::streamsize>(row.size()));
@@ -145,10 +149,11 @@ nlohmann::json ServingMetrics::summary(TimeNs makespan_ns) const {
   j["requests"] = {{"arrived", arrived_},
                    {"completed", completed_},
                    {"rejected", rejected_},
+                   {"lost", lost_},
                    {"preempted", preemptions_}};
   j["tokens"] = {{"input", input_tokens_}, {"output", output_tokens_}};
   // Requests still running at the end count against the fraction: they met no SLO in the run.
-  const std::int64_t denominator = std::max(arrived_, completed_ + rejected_);
+  const std::int64_t denominator = std::max(arrived_, completed_ + rejected_ + lost_);
   j["goodput"] = {
       {"slo_ttft_s", slo_or_null(slo_.ttft_s)},
       {"slo_tpot_s", slo_or_null(slo_.tpot_s)},

@@ -2,6 +2,7 @@
 
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/scenario/faults_section.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 
 namespace xpusim::scenario {
@@ -137,7 +138,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   const ParamSchema top = top_level_schema();
   Params top_params = ld.plain("", top, {"hardware", "decode_hardware", "model",
                                                "execution", "cluster", "instance", "batching",
-                                               "workload", "slo"});
+                                               "workload", "slo", "faults"});
   // (read_params_map on the root with an empty prefix; unknown keys were reported above)
   Params device_params, model_params;
   // A missing section was reported above; reading it would only add noise.
@@ -191,12 +192,19 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   spec.instance = systems::InstanceConfig::from(instance);
   spec.slo_ttft_s = slo.real("ttft_s");
   spec.slo_tpot_s = slo.real("tpot_s");
+  Params faults;
+  spec.faults = read_faults(ld, spec.instances, spec.horizon_s, spec.seed, faults);
+  if (spec.faults && (spec.disaggregated() || spec.migration.name != "none"))
+    ld.diag.error(ld.doc.locate(ld.section("faults"), "faults"), "faults",
+                  "instance failures are modelled for colocated clusters without migration only");
+  ld.diag.throw_if_any();
   spec.resolved = {{"scenario", top_params},          {"hardware", device_params},
                    {"model", model_params},           {"execution", spec.execution.params},
                    {"cluster", cluster},              {"cluster.router", spec.router.params},
                    {"cluster.migration", spec.migration.params},
                    {"instance", instance},            {"batching", spec.batching.params},
                    {"workload", spec.workload.params}, {"slo", slo}};
+  if (spec.faults) spec.resolved.push_back({"faults", faults});
   if (spec.decode_device) spec.resolved.insert(spec.resolved.begin() + 2, {"decode_hardware", decode_device_params});
   return spec;
 }

@@ -11,6 +11,7 @@
 #include "xpusim/core/simulator.hpp"
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/energy_meter.hpp"
+#include "xpusim/report/fault_stats.hpp"
 #include "xpusim/report/kv_movement_stats.hpp"
 #include "xpusim/report/serving_metrics.hpp"
 #include "xpusim/report/timeline_writer.hpp"
@@ -19,6 +20,7 @@
 #include "xpusim/hw/topology.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
+#include "xpusim/systems/fault_injector.hpp"
 #include "xpusim/systems/migration_coordinator.hpp"
 #include "xpusim/systems/serving_observers.hpp"
 
@@ -92,6 +94,8 @@ struct Run {
   std::unique_ptr<systems::Cluster> cluster;                    // colocated
   std::unique_ptr<systems::DisaggregatedCluster> disaggregated;  // prefill/decode pools
   std::unique_ptr<systems::MigrationCoordinator> migration;       // uses cluster's instances
+  std::unique_ptr<report::FaultStats> fault_stats;                // with faults only
+  std::unique_ptr<systems::FaultInjector> faults;                 // fails cluster's instances
   const Catalogs& catalogs;
   int device_id = 0;
 
@@ -114,10 +118,15 @@ struct Run {
     if (timeline) observers.add(*timeline);
     observers.add(kv_movement);
     auto router = catalogs.routers.find(spec.router.name)->make(spec.router.params);
+    if (spec.faults) {
+      fault_stats = std::make_unique<report::FaultStats>(static_cast<std::size_t>(spec.instances));
+      observers.add(*fault_stats);
+    }
     if (spec.disaggregated()) {
       build_disaggregated(std::move(source), std::move(router));
     } else {
       build_colocated(std::move(source), std::move(router));
+      if (spec.faults) faults = std::make_unique<systems::FaultInjector>(sim, *cluster, *spec.faults);
     }
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
                  spec.tensor_parallel, spec.device.name, main_pool.sizing.blocks,
@@ -234,6 +243,7 @@ struct Run {
   void start() {
     if (disaggregated) disaggregated->start();
     else cluster->start();
+    if (faults) faults->start();
   }
   std::uint64_t arrived() const { return disaggregated ? disaggregated->arrived() : cluster->arrived(); }
 };
@@ -276,7 +286,9 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   if (run.migration) summary["migration"] = run.kv_movement.migration_summary();
   summary["requests"]["unfinished"] = run.arrived() -
                                       summary["requests"]["completed"].get<std::int64_t>() -
-                                      summary["requests"]["rejected"].get<std::int64_t>();
+                                      summary["requests"]["rejected"].get<std::int64_t>() -
+                                      summary["requests"]["lost"].get<std::int64_t>();
+  if (run.fault_stats) summary["faults"] = run.fault_stats->summary(end);
   summary["simulated_s"] = ns_to_seconds(end);
   summary["events"] = result.events;
   summary["seed"] = spec.seed;

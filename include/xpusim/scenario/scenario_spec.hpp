@@ -11,6 +11,7 @@
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/systems/fault_injector.hpp"
 #include "xpusim/systems/instance_config.hpp"
 
 namespace xpusim::scenario {
@@ -43,6 +44,8 @@ struct ScenarioSpec {
   Selection workload;
   double slo_ttft_s = 0;
   double slo_tpot_s = 0;
+  // Instance failures (docs/faults.md); absent: none.
+  std::optional<systems::FaultConfig> faults;
   // Every section's resolved parameters, in scenario order, for summary.json.
   std::vector<std::pair<std::string, Params>> resolved;
 };

@@ -31,6 +31,12 @@ class ServingObservers final : public ServingObserver {
   void on_migration(const MigrationRecord& record) override {
     for (auto* o : observers_) o->on_migration(record);
   }
+  void on_instance_down(int instance, TimeNs now, std::int64_t requeued, std::int64_t lost) override {
+    for (auto* o : observers_) o->on_instance_down(instance, now, requeued, lost);
+  }
+  void on_instance_up(int instance, TimeNs now) override {
+    for (auto* o : observers_) o->on_instance_up(instance, now);
+  }
 
  private:
   std::vector<ServingObserver*> observers_;

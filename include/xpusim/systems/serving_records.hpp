@@ -8,7 +8,8 @@
 
 namespace xpusim::systems {
 
-enum class RequestOutcome { Completed, Rejected };
+// Lost: dropped because the instance holding it failed (faults with on_failure: lose).
+enum class RequestOutcome { Completed, Rejected, Lost };
 
 // One request's life, published once when it completes or is rejected.
 struct RequestRecord {
@@ -65,6 +66,12 @@ class ServingObserver {
   virtual void on_kv_transfer(const KvTransferRecord& /*record*/) {}
   // A live migration finished (clusters with a migration policy only).
   virtual void on_migration(const MigrationRecord& /*record*/) {}
+  // An instance failed (faults): `requeued` of the requests it held went back to the router,
+  // `lost` were dropped (each also published as a Lost request).
+  virtual void on_instance_down(int /*instance*/, TimeNs /*now*/, std::int64_t /*requeued*/,
+                                std::int64_t /*lost*/) {}
+  // A failed instance is back in service.
+  virtual void on_instance_up(int /*instance*/, TimeNs /*now*/) {}
 };
 
 }  // namespace xpusim::systems
