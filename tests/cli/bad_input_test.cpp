@@ -164,6 +164,14 @@ const std::vector<BadInput>& cases() {
       {"TraceMooncakeNestedLists", trace_of("mooncake"), R"({"timestamp": 1, "input_length": 14, "output_length": 5, "hash_ids": [[[[1]]]]})" "\n", "", 1, "expected a list of unsigned 64-bit integers for \"hash_ids\""},
       {"TraceMooncakeNegativeHash", trace_of("mooncake"), R"({"timestamp": 1, "input_length": 14, "output_length": 5, "hash_ids": [-1]})" "\n", "", 1, "hash_ids element -1 is not valid"},
       {"TraceMooncakeTimestampOverflow", trace_of("mooncake"), R"({"timestamp": 1e30, "input_length": 14, "output_length": 5})" "\n", "", 1, "timestamp 1e30 is out of range"},
+      // --- faults section ---
+      {"FaultOnMissingInstance", kOk + "faults: {schedule: [{instance: 3, at_s: 1, duration_s: 1}]}\n", {}, "", 1, "key 'faults.schedule.0.instance': is 3 but the cluster has 1 instance(s)"},
+      {"FaultZeroDuration", kOk + "faults: {schedule: [{instance: 0, at_s: 1, duration_s: 0}]}\n", {}, "", 1, "key 'faults.schedule.0.duration_s': expected a number in (0, 9e+09]"},
+      {"FaultPastInt64Ns", kOk + "faults: {schedule: [{instance: 0, at_s: 8e9, duration_s: 8e9}]}\n", {}, "", 1, "at_s + duration_s is past the simulable 9.2e9 s"},
+      {"FaultScheduleNotAList", kOk + "faults: {schedule: 5}\n", {}, "", 1, "key 'faults.schedule': expected a list of {instance, at_s, duration_s}"},
+      {"FaultRandomWithoutHorizon", kOk + "faults: {mtbf_s: 100}\n", {}, "", 1, "key 'faults.mtbf_s': random failures never stop by themselves"},
+      {"FaultUnknownPolicy", kOk + "faults: {on_failure: retry}\n", {}, "", 1, "key 'faults.on_failure': expected one of: requeue lose, got retry"},
+      {"FaultWithDisaggregation", kOk + "cluster: {prefill_instances: 1, decode_instances: 1}\nfaults: {schedule: []}\n", {}, "", 1, "key 'faults': instance failures are modelled for colocated clusters without migration only"},
       // --- run guards ---
       {"MaxEventsReached", kOk, {}, "--max-events 50", 4, "run stopped by --max-events: reached 50 events"},
   };
