@@ -106,6 +106,12 @@ YamlDocument YamlDocument::load(const std::filesystem::path& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw ScenarioError({path.string() + ": is a directory (expected a scenario YAML file)"});
+  // A device or pipe (preset: /dev/zero) would be read forever; a scenario is a small file.
+  constexpr std::uintmax_t kMaxBytes = 64u << 20;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw ScenarioError({path.string() + ": not a regular file (expected a scenario YAML file)"});
+  if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > kMaxBytes)
+    throw ScenarioError({path.string() + ": larger than 64 MiB (expected a scenario YAML file)"});
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ScenarioError({path.string() + ": cannot read file (missing or unreadable)"});
   std::ostringstream text;

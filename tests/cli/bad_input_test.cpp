@@ -74,6 +74,9 @@ const std::vector<BadInput>& cases() {
       {"EmptyFile", "", {}, "", 1, "s.yaml: key 'hardware': missing section"},
       {"MissingScenarioFile", "", {}, "!run nope.yaml", 1, "nope.yaml: cannot read file (missing or unreadable)"},
       {"ScenarioIsADirectory", "", {}, "!run .", 1, ".: is a directory (expected a scenario YAML file)"},
+      {"PresetIsADevice", kHw + "model: {preset: /dev/zero}\n" + kLoad, {}, "", 1,
+       "key 'model.preset': no preset '/dev/zero'"},
+      {"ScenarioIsADevice", "", {}, "!run /dev/zero", 1, "/dev/zero: not a regular file (expected a scenario YAML file)"},
       {"PresetNamingAPreset", kHw + "model: {preset: ./m.yaml}\n" + kLoad, {}, "", 1,
        "m.yaml:1:1: key 'preset': unknown key"},
       // --- wrong types, bad numbers ---
