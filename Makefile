@@ -2,7 +2,7 @@
 JOBS ?= $(shell nproc)
 XPUSIM := build/release/xpusim
 
-.PHONY: deps build run test test-asan bench clean
+.PHONY: deps build run test test-asan bench fuzz clean
 deps:
 	@./scripts/install-deps.sh
 
@@ -25,6 +25,11 @@ bench: deps
 	@cmake --preset bench >/dev/null
 	@cmake --build --preset bench -j $(JOBS)
 	@./scripts/run-bench.sh build/bench
+
+# libFuzzer targets (scenario loader, every trace reader), FUZZ_SECONDS each (docs/errors.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@./scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build

@@ -83,6 +83,12 @@ void ServingMetrics::on_request_done(const RequestRecord& r) {
   double ttft = -1, tpot = -1;
   if (r.outcome == RequestOutcome::Completed) {
     XPUSIM_DEBUG_CHECK(r.finish_ns >= r.arrival_ns, "request finishes before it arrives");
+    // Per-request timestamps are ordered: arrival <= first scheduled <= first token <= finish.
+    XPUSIM_DEBUG_CHECK(r.first_scheduled_ns < 0 || r.first_scheduled_ns >= r.arrival_ns,
+                       "request " + std::to_string(r.id) + " scheduled before it arrived");
+    XPUSIM_DEBUG_CHECK(r.first_token_ns < 0 || (r.first_token_ns >= r.first_scheduled_ns &&
+                                                r.first_token_ns <= r.finish_ns),
+                       "request " + std::to_string(r.id) + " has its first token out of order");
     ++completed_;
     input_tokens_ += r.prompt_tokens;
     output_tokens_ += r.output_tokens;

@@ -248,6 +248,19 @@ struct Run {
   std::uint64_t arrived() const { return disaggregated ? disaggregated->arrived() : cluster->arrived(); }
 };
 
+// Request conservation: every request that arrived and is not finished, rejected or lost is
+// held somewhere — waiting, running or swapped on an instance, or parked while every instance
+// is down. (Disaggregated and migrating clusters also hold requests in flight between
+// instances; their own tests check conservation there.)
+void check_request_conservation(const Run& run, std::int64_t unfinished) {
+  if (!run.cluster || run.migration) return;
+  std::int64_t held = static_cast<std::int64_t>(run.cluster->parked());
+  for (const auto& inst : run.cluster->instances()) held += inst->outstanding();
+  XPUSIM_CHECK(held == unfinished, "request conservation: " + std::to_string(unfinished) +
+                                       " unfinished requests but " + std::to_string(held) +
+                                       " held by instances");
+}
+
 void write_file(const fs::path& path, const std::string& text) {
   report::AtomicFile f(path);
   f.stream() << text;
@@ -289,6 +302,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
                                       summary["requests"]["rejected"].get<std::int64_t>() -
                                       summary["requests"]["lost"].get<std::int64_t>();
   if (run.fault_stats) summary["faults"] = run.fault_stats->summary(end);
+  if constexpr (kXpusimInvariants) check_request_conservation(run, summary["requests"]["unfinished"]);
   summary["simulated_s"] = ns_to_seconds(end);
   summary["events"] = result.events;
   summary["seed"] = spec.seed;
