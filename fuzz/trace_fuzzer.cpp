@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto reader = open_trace(parse_trace_format(XPUSIM_FUZZ_FORMAT), path);
     TraceRow row;
-    TimeNs last = 0;
+    xpusim::TimeNs last = 0;
     while (reader->next(row)) {
       // The reader's promises: arrivals never go backwards, token counts are positive.
       if (row.offset_ns < last || row.prompt_tokens < 1 || row.output_tokens < 1) __builtin_trap();

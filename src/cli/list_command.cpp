@@ -8,6 +8,7 @@
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
+#include "xpusim/scenario/faults_section.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/systems/instance_config.hpp"
 
@@ -83,10 +84,15 @@ int list_command(const std::string& family) {
   if (want("batching")) any = true, print_catalog("batching policies", "batching.policy", c.batching);
   if (want("workload")) any = true, print_catalog("workload sources", "workload.source", c.sources);
   if (want("slo")) any = true, print_section("slo", scenario::slo_schema());
+  if (want("faults")) {
+    any = true;
+    print_section("faults (docs/faults.md)", scenario::faults_schema());
+    print_section("faults.schedule[] (one scheduled failure)", scenario::scheduled_fault_schema());
+  }
   if (!any) {
     std::cerr << "error: unknown family '" << family
               << "' (expected one of: scenario, hardware, model, execution, cluster, router, migration, "
-                 "instance, batching, workload, slo)\n";
+                 "instance, batching, workload, slo, faults)\n";
     return kExitInput;
   }
   return kExitOk;

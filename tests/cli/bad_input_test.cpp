@@ -107,6 +107,7 @@ const std::vector<BadInput>& cases() {
       {"BlockSizeZero", kOk + "instance: {block_size: 0}\n", {}, "", 1, "key 'instance.block_size': expected an integer in [1, 4096] (tokens), got 0"},
       {"MemoryUtilisationAboveOne", kOk + "instance: {gpu_memory_utilization: 1.5}\n", {}, "", 1, "key 'instance.gpu_memory_utilization': expected a number in (0, 1], got 1.5"},
       {"DeviceMemoryNegative", "hardware: {preset: h100-sxm, memory_gb: -80}\n" + kModel + kLoad, {}, "", 1, "key 'hardware.memory_gb': expected a number > 0 (GB), got -80"},
+      {"IdlePowerAboveMax", kOk, {}, "--set hardware.max_power_w=10", 1, "key 'hardware.idle_power_w': idle_power_w (75 W) exceeds max_power_w (10 W)"},
       {"ModelZeroLayers", kHw + "model: {preset: llama-3-8b, num_layers: 0}\n" + kLoad, {}, "", 1, "key 'model.num_layers': expected an integer >= 1, got 0"},
       {"ModelDoesNotFit", "hardware: {preset: l4}\nmodel: {preset: llama-2-70b}\n" + kLoad, {}, "", 1, "model 'llama-2-70b' does not fit"},
       {"SectionIsAScalar", "hardware: 5\n" + kModel + kLoad, {}, "", 1, "s.yaml:1:11: key 'hardware': expected a map of parameters"},

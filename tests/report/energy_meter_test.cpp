@@ -90,5 +90,26 @@ TEST_F(EnergyMeterTest, RejectsMisuse) {
   EXPECT_THROW(meter.track(bad), Error);
 }
 
+// Invariant (docs/invariants.md): a device never uses less than idle power x time, however its
+// busy periods fall; with a power model where busy draws less than idle it is broken.
+TEST(EnergyMeterInvariant, EnergyNeverBelowIdlePowerTimesTime) {
+  hw::Device d{0, "inst0.gpu0", spec(100, 400)};
+  EnergyMeter meter;
+  meter.track(d);
+  for (int i = 0; i < 10; ++i) {
+    meter.on_busy(d, (2 * i) * kS, 0.1 * i, "decode");
+    meter.on_idle(d, (2 * i + 1) * kS);
+  }
+  meter.finish(20 * kS);
+  EXPECT_GE(meter.energy_j(0), 100.0 * 20);
+  if constexpr (kXpusimInvariants) {
+    hw::Device broken{1, "inst1.gpu0", spec(100, 50)};  // busy draws less than idle
+    EnergyMeter m2;
+    m2.track(broken);
+    m2.on_busy(broken, 0, 1.0, "decode");
+    EXPECT_THROW(m2.finish(10 * kS), InvariantError);
+  }
+}
+
 }  // namespace
 }  // namespace xpusim::report

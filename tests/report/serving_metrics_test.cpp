@@ -180,3 +180,24 @@ TEST(SummaryTable, ManyDevicesAreSummarised) {
 
 }  // namespace
 }  // namespace xpusim::report
+
+namespace xpusim::report {
+namespace {
+
+// Invariant (docs/invariants.md): arrival <= first scheduled <= first token <= finish.
+TEST(ServingMetricsInvariant, OutOfOrderTimestampsAreAnInvariantViolation) {
+  if constexpr (!kXpusimInvariants) GTEST_SKIP() << "invariant checks are off in this build";
+  ServingMetrics m(SloTargets{}, {"t0"}, nullptr);
+  workload::Request req;
+  m.on_arrival(req, 0);
+  m.on_request_done(completed(0, 10, 5, 0, 1 * kMs, 2 * kMs, 3 * kMs));  // ordered: fine
+  EXPECT_THROW(m.on_request_done(completed(1, 10, 5, 5 * kMs, 4 * kMs, 6 * kMs, 7 * kMs)),
+               InvariantError);  // scheduled before it arrived
+  EXPECT_THROW(m.on_request_done(completed(2, 10, 5, 0, 3 * kMs, 2 * kMs, 7 * kMs)),
+               InvariantError);  // first token before first scheduled
+  EXPECT_THROW(m.on_request_done(completed(3, 10, 5, 0, 1 * kMs, 8 * kMs, 7 * kMs)),
+               InvariantError);  // first token after finish
+}
+
+}  // namespace
+}  // namespace xpusim::report
