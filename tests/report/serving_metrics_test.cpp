@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "xpusim/core/error.hpp"
 #include "xpusim/report/summary_table.hpp"
 
 namespace xpusim::report {
