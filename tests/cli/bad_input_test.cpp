@@ -136,6 +136,7 @@ const std::vector<BadInput>& cases() {
       // --- traces ---
       {"TraceMissing", trace_of("azure"), {}, "", 1, "t.trace: cannot open trace file"},
       {"TraceIsADirectory", with_workload("{source: trace, format: azure, path: .}"), {}, "", 1, "is a directory (expected a trace file)"},
+      {"TraceIsADevice", with_workload("{source: trace, format: xpusim, path: /dev/zero}"), {}, "", 1, "/dev/zero: is a device (expected a trace file or a pipe)"},
       {"TraceEmpty", trace_of("azure"), "", "", 1, "t.trace: empty file (expected the header TIMESTAMP,ContextTokens,GeneratedTokens)"},
       {"TraceHeaderOnly", trace_of("azure"), kAzureHeader, "", 1, "t.trace: no data rows after the header"},
       {"TraceWrongHeader", trace_of("azure"), "TIME,Ctx,Gen\n2024-01-01 00:00:01.0,10,5\n", "", 1, "t.trace:1: header 'TIME,Ctx,Gen' is not an Azure trace header"},
