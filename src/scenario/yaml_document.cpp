@@ -159,6 +159,12 @@ void YamlDocument::apply_override(const std::string& assignment, Diagnostics& di
 
 Location YamlDocument::locate(const YAML::Node& node, const std::string& dotted_key) const {
   if (overridden_.count(dotted_key)) return {"--set " + override_text_.at(dotted_key)};
+  // A key inside a value given by --set (`--set 'cluster={instances: 0}'`): its node's line and
+  // column are positions in the --set text, not in the file.
+  for (std::string k = dotted_key; k.find('.') != std::string::npos;) {
+    k.erase(k.rfind('.'));
+    if (overridden_.count(k)) return {"--set " + override_text_.at(k)};
+  }
   if (!node.IsDefined()) return {path_.string()};  // an absent key has no position
   return {mark_text(path_, node.Mark())};
 }
