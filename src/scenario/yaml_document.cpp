@@ -127,6 +127,14 @@ void YamlDocument::apply_override(const std::string& assignment, Diagnostics& di
     return;
   }
   const std::string key = assignment.substr(0, eq);
+  if (key.front() == '.' || key.back() == '.' || key.find("..") != std::string::npos) {
+    diag.error(at, key, "a dotted key has no empty parts (e.g. workload.rate_per_s=12)");
+    return;
+  }
+  if (first_invalid_utf8(assignment) != std::string::npos) {
+    diag.error(at, "", "not UTF-8 text; overrides must be UTF-8");
+    return;
+  }
   YAML::Node value;
   try {
     value = YAML::Load(assignment.substr(eq + 1));

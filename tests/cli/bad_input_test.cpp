@@ -128,6 +128,8 @@ const std::vector<BadInput>& cases() {
       {"UnknownTraceFormat", with_workload("{source: trace, format: parquet, path: t.trace}"), {}, "", 1, "key 'workload.format': expected one of: azure xpusim burstgpt mooncake, got parquet"},
       // --- command line ---
       {"OverrideMapWithBadValue", kOk, {}, "--set 'cluster={instances: 0}'", 1, "--set cluster={instances: 0}: key 'cluster.instances': expected an integer in [1, 100000], got 0"},
+      {"OverrideWithEmptyKeyPart", kOk, {}, "--set seed.=1", 1, "--set seed.=1: key 'seed.': a dotted key has no empty parts"},
+      {"OverrideNotUtf8", kOk, {}, "--set 'name=caf\xff'", 1, "not UTF-8 text; overrides must be UTF-8"},
       {"OverrideWithoutEquals", kOk, {}, "--set seed", 1, "--set seed: expected KEY=VALUE"},
       {"OverrideThroughAScalar", kOk, {}, "--set hardware.preset.x=1", 1, "--set hardware.preset.x=1: key 'hardware.preset.x': 'preset' is not a map"},
       {"OverrideWithAliasBomb", kOk, {}, "--set 'x=&a [*a]'", 1, "key 'x': value rejected"},
