@@ -88,6 +88,7 @@ int list_command(const std::string& family) {
     any = true;
     print_section("faults (docs/faults.md)", scenario::faults_schema());
     print_section("faults.schedule[] (one scheduled failure)", scenario::scheduled_fault_schema());
+    print_section("faults.links[] (one KV-link failure)", scenario::link_fault_schema());
   }
   if (!any) {
     std::cerr << "error: unknown family '" << family

@@ -21,6 +21,18 @@ void FaultStats::on_instance_up(int instance, TimeNs now) {
   ++recoveries_;
 }
 
+void FaultStats::on_link_down(const std::string& host, TimeNs now) {
+  XPUSIM_CHECK(link_down_since_.emplace(host, now).second, "link down twice");
+  ++link_failures_;
+}
+
+void FaultStats::on_link_up(const std::string& host, TimeNs now) {
+  const auto it = link_down_since_.find(host);
+  XPUSIM_CHECK(it != link_down_since_.end(), "link up twice");
+  link_downtime_ns_ += now - it->second;
+  link_down_since_.erase(it);
+}
+
 nlohmann::json FaultStats::summary(TimeNs end) const {
   TimeNs total = 0;
   nlohmann::json per = nlohmann::json::array();
@@ -36,7 +48,13 @@ nlohmann::json FaultStats::summary(TimeNs end) const {
           {"lost_requests", lost_},
           {"downtime_s", ns_to_seconds(total)},
           {"downtime_s_per_instance", per},
-          {"availability", capacity_s > 0 ? 1.0 - ns_to_seconds(total) / capacity_s : 1.0}};
+          {"availability", capacity_s > 0 ? 1.0 - ns_to_seconds(total) / capacity_s : 1.0},
+          {"link_failures", link_failures_},
+          {"link_downtime_s", ns_to_seconds(link_downtime_ns_ + [&] {
+             TimeNs open = 0;  // links still down at the end count until then
+             for (const auto& [host, since] : link_down_since_) open += end - since;
+             return open;
+           }())}};
 }
 
 }  // namespace xpusim::report

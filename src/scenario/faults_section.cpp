@@ -1,5 +1,7 @@
 #include "xpusim/scenario/faults_section.hpp"
 
+#include <algorithm>
+
 namespace xpusim::scenario {
 
 ParamSchema faults_schema() {
@@ -12,6 +14,17 @@ ParamSchema faults_schema() {
             {.min = 0, .max = 1e9})
       .real("mttr_s", 60.0, "s", "mean time to repair after a random failure (exponential)",
             {.min = 0, .max = 1e9, .min_exclusive = true});
+  return s;
+}
+
+ParamSchema link_fault_schema() {
+  ParamSchema s;
+  s.string("host", std::nullopt,
+           "instance whose link to the KV switch fails: inst<i> (colocated with migration), "
+           "prefill<i> or decode<j> (disaggregated)")
+      .real("at_s", std::nullopt, "s", "simulated time of the failure", {.min = 0, .max = 9e9})
+      .real("duration_s", std::nullopt, "s", "how long it stays down", {.min = 0, .max = 9e9,
+                                                                        .min_exclusive = true});
   return s;
 }
 
@@ -28,7 +41,7 @@ std::optional<systems::FaultConfig> read_faults(SectionReader& ld, int instances
                                                 std::uint64_t seed, Params& resolved) {
   const YAML::Node node = ld.section("faults");
   if (node.IsNull()) return std::nullopt;
-  resolved = ld.plain("faults", faults_schema(), {"schedule"});
+  resolved = ld.plain("faults", faults_schema(), {"schedule", "links"});
   if (!ld.diag.ok()) return std::nullopt;
   systems::FaultConfig config;
   config.seed = seed;
@@ -71,7 +84,54 @@ std::optional<systems::FaultConfig> read_faults(SectionReader& ld, int instances
     config.scheduled.push_back({static_cast<std::size_t>(p.integer("instance")),
                                 seconds_to_ns(p.real("at_s")), duration_ns_ceil(p.real("duration_s"))});
   }
+  const YAML::Node links = SectionReader::child(node, "links");
+  if (!links.IsNull() && !links.IsSequence()) {
+    ld.diag.error(ld.doc.locate(links, "faults.links"), "faults.links",
+                  "expected a list of {host, at_s, duration_s}");
+    return std::nullopt;
+  }
+  const ParamSchema link = link_fault_schema();
+  for (std::size_t k = 0; links.IsSequence() && k < links.size(); ++k) {
+    const std::string prefix = "faults.links." + std::to_string(k);
+    const YAML::Node item = links[k];
+    if (!item.IsMap()) {
+      ld.diag.error(ld.doc.locate(item, prefix), prefix, "expected a map {host, at_s, duration_s}");
+      continue;
+    }
+    Params p;
+    if (!resolve_located(link, read_params_map(ld.doc, item, prefix, link, {}, ld.diag), prefix, p, ld.diag))
+      continue;
+    if (p.real("at_s") + p.real("duration_s") >= 9.2e9) {
+      ld.diag.error(ld.doc.locate(item, prefix), prefix,
+                    "at_s + duration_s is past the simulable 9.2e9 s (int64 nanoseconds)");
+      continue;
+    }
+    systems::LinkFault f;
+    f.host = p.string("host");
+    f.at_ns = seconds_to_ns(p.real("at_s"));
+    f.duration_ns = duration_ns_ceil(p.real("duration_s"));
+    config.links.push_back(std::move(f));
+  }
   return config;
+}
+
+void check_fault_targets(SectionReader& ld, const systems::FaultConfig& faults,
+                         const std::vector<std::string>& fabric_hosts, const std::string& why_none) {
+  const YAML::Node links = SectionReader::child(ld.section("faults"), "links");
+  for (std::size_t k = 0; k < faults.links.size(); ++k) {
+    const std::string key = "faults.links." + std::to_string(k) + ".host";
+    const Location at = ld.doc.locate(SectionReader::child(links.IsSequence() ? links[k] : YAML::Node(), "host"), key);
+    if (fabric_hosts.empty()) {
+      ld.diag.error(at, key, why_none);
+      continue;
+    }
+    if (std::find(fabric_hosts.begin(), fabric_hosts.end(), faults.links[k].host) != fabric_hosts.end())
+      continue;
+    std::string names;
+    for (std::size_t i = 0; i < fabric_hosts.size() && i < 8; ++i) names += (i ? ", " : "") + fabric_hosts[i];
+    if (fabric_hosts.size() > 8) names += ", ...";
+    ld.diag.error(at, key, "no instance '" + faults.links[k].host + "' (expected one of: " + names + ")");
+  }
 }
 
 }  // namespace xpusim::scenario

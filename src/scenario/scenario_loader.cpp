@@ -194,9 +194,24 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   spec.slo_tpot_s = slo.real("tpot_s");
   Params faults;
   spec.faults = read_faults(ld, spec.instances, spec.horizon_s, spec.seed, faults);
-  if (spec.faults && (spec.disaggregated() || spec.migration.name != "none"))
+  if (spec.faults && spec.faults->instance_faults() &&
+      (spec.disaggregated() || spec.migration.name != "none"))
     ld.diag.error(ld.doc.locate(ld.section("faults"), "faults"), "faults",
-                  "instance failures are modelled for colocated clusters without migration only");
+                  "instance failures are modelled for colocated clusters without migration only "
+                  "(link failures, faults.links, for the others)");
+  if (spec.faults && !spec.faults->links.empty()) {
+    // Instances with a link to the KV switch, named as the simulation names them.
+    std::vector<std::string> hosts;
+    if (spec.disaggregated()) {
+      for (int i = 0; i < spec.prefill_instances; ++i) hosts.push_back("prefill" + std::to_string(i));
+      for (int i = 0; i < spec.decode_instances; ++i) hosts.push_back("decode" + std::to_string(i));
+    } else if (spec.migration.name != "none") {
+      for (int i = 0; i < spec.instances; ++i) hosts.push_back("inst" + std::to_string(i));
+    }
+    check_fault_targets(ld, *spec.faults, hosts,
+                        "a colocated cluster without migration has no KV-transfer links; link "
+                        "failures apply to disaggregated clusters and clusters with migration");
+  }
   ld.diag.throw_if_any();
   spec.resolved = {{"scenario", top_params},          {"hardware", device_params},
                    {"model", model_params},           {"execution", spec.execution.params},

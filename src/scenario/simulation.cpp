@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <optional>
 
 #include "xpusim/core/error.hpp"
@@ -96,6 +97,8 @@ struct Run {
   std::unique_ptr<systems::MigrationCoordinator> migration;       // uses cluster's instances
   std::unique_ptr<report::FaultStats> fault_stats;                // with faults only
   std::unique_ptr<systems::FaultInjector> faults;                 // fails cluster's instances
+  std::unique_ptr<systems::LinkFaultInjector> link_faults;        // fails fabric links
+  std::map<std::string, int> host_links;                          // host name -> its switch link
   const Catalogs& catalogs;
   int device_id = 0;
 
@@ -126,7 +129,16 @@ struct Run {
       build_disaggregated(std::move(source), std::move(router));
     } else {
       build_colocated(std::move(source), std::move(router));
-      if (spec.faults) faults = std::make_unique<systems::FaultInjector>(sim, *cluster, *spec.faults);
+      if (spec.faults && spec.faults->instance_faults())
+        faults = std::make_unique<systems::FaultInjector>(sim, *cluster, *spec.faults);
+    }
+    if (spec.faults && !spec.faults->links.empty()) {
+      if (!fabric)
+        throw Error("faults.links: this cluster has no KV-transfer links (a migration policy "
+                    "with interval 0 never migrates)");
+      std::vector<systems::LinkFault> links = spec.faults->links;
+      for (auto& l : links) l.edge = host_links.at(l.host);  // names checked by the loader
+      link_faults = std::make_unique<systems::LinkFaultInjector>(sim, *fabric, std::move(links), observers);
     }
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
                  spec.tensor_parallel, spec.device.name, main_pool.sizing.blocks,
@@ -190,7 +202,8 @@ struct Run {
   int add_host(const std::string& name) {
     ensure_fabric();
     const int host = topology.add_node(name);
-    topology.add_link(host, kv_switch, spec.kv_link_bw_bytes_per_s, spec.kv_link_latency_s);
+    host_links[name] =
+        topology.add_link(host, kv_switch, spec.kv_link_bw_bytes_per_s, spec.kv_link_latency_s);
     return host;
   }
 
@@ -244,6 +257,7 @@ struct Run {
     if (disaggregated) disaggregated->start();
     else cluster->start();
     if (faults) faults->start();
+    if (link_faults) link_faults->start();
   }
   std::uint64_t arrived() const { return disaggregated ? disaggregated->arrived() : cluster->arrived(); }
 };

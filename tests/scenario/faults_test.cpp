@@ -118,3 +118,35 @@ TEST(Faults, RandomFailuresMatchTheirMtbfAndMttr) {
 
 }  // namespace
 }  // namespace xpusim::scenario
+
+namespace xpusim::scenario {
+namespace {
+
+nlohmann::json run_disaggregated(const std::vector<std::string>& sets) {
+  const Catalogs catalogs = build_catalogs();
+  const ScenarioSpec spec = load_scenario("configs/disaggregation.yaml", sets, catalogs);
+  return run_scenario(spec, catalogs, RunOptions{}).summary;
+}
+
+// A KV link failure (faults.links) on the prefill instance's NIC: hand-offs stall for its
+// 10 s and resume; nothing is lost, but the transfers caught by it take seconds instead of
+// milliseconds and the requests behind them finish later.
+TEST(LinkFaults, KvTransfersStallWhileTheLinkIsDownAndNothingIsLost) {
+  const auto healthy = run_disaggregated({});
+  const auto faulty = run_disaggregated({"faults={links: [{host: prefill0, at_s: 20, duration_s: 10}]}"});
+  EXPECT_EQ(faulty["faults"]["link_failures"], 1);
+  EXPECT_DOUBLE_EQ(faulty["faults"]["link_downtime_s"].get<double>(), 10.0);
+  EXPECT_EQ(faulty["faults"]["failures"], 0);  // no instance failed
+  EXPECT_EQ(faulty["requests"]["completed"], healthy["requests"]["completed"]);
+  EXPECT_EQ(faulty["kv_transfer"]["count"], healthy["kv_transfer"]["count"]);
+  EXPECT_DOUBLE_EQ(faulty["kv_transfer"]["bytes"].get<double>(), healthy["kv_transfer"]["bytes"].get<double>());
+  // ~30 requests arrive during the 10 s at 3/s, each waiting up to 10 s for its KV: the mean
+  // transfer time over 300 requests rises by far more than the healthy few milliseconds.
+  EXPECT_GT(faulty["kv_transfer"]["mean_time_s"].get<double>(),
+            10 * healthy["kv_transfer"]["mean_time_s"].get<double>());
+  EXPECT_GT(faulty["e2e_s"]["p99"].get<double>(), healthy["e2e_s"]["p99"].get<double>());
+  EXPECT_FALSE(healthy.contains("faults"));
+}
+
+}  // namespace
+}  // namespace xpusim::scenario

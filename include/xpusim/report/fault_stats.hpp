@@ -2,6 +2,8 @@
 // Failures of serving instances (faults): how many, how long instances were down, and what
 // happened to the requests they held. Fed by the serving observer; summary()["faults"].
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +22,8 @@ class FaultStats final : public systems::ServingObserver {
   void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
   void on_instance_down(int instance, TimeNs now, std::int64_t requeued, std::int64_t lost) override;
   void on_instance_up(int instance, TimeNs now) override;
+  void on_link_down(const std::string& host, TimeNs now) override;
+  void on_link_up(const std::string& host, TimeNs now) override;
 
   // Counts, downtime (an instance still down at `end` counts until then) and availability.
   nlohmann::json summary(TimeNs end) const;
@@ -31,6 +35,9 @@ class FaultStats final : public systems::ServingObserver {
   std::int64_t recoveries_ = 0;
   std::int64_t requeued_ = 0;
   std::int64_t lost_ = 0;
+  std::int64_t link_failures_ = 0;
+  std::map<std::string, TimeNs> link_down_since_;  // links down now
+  TimeNs link_downtime_ns_ = 0;
 };
 
 }  // namespace xpusim::report

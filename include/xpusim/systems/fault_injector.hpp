@@ -7,6 +7,7 @@
 #include "xpusim/core/rng.hpp"
 #include "xpusim/core/simulator.hpp"
 #include "xpusim/systems/cluster.hpp"
+#include "xpusim/systems/link_fault_injector.hpp"
 
 namespace xpusim::systems {
 
@@ -17,6 +18,9 @@ struct FaultConfig {
     TimeNs duration_ns = 0;
   };
   std::vector<Scheduled> scheduled;
+  std::vector<LinkFault> links;  // KV-fabric link failures (edges resolved when built)
+  // Whether any instance can fail (scheduled or random), as opposed to only links.
+  bool instance_faults() const { return !scheduled.empty() || mtbf_s > 0; }
   double mtbf_s = 0;   // mean time between failures of each instance; 0: no random failures
   double mttr_s = 0;   // mean time to repair
   bool requeue = true;  // requests on a failed instance: re-routed (true) or lost

@@ -37,6 +37,12 @@ class ServingObservers final : public ServingObserver {
   void on_instance_up(int instance, TimeNs now) override {
     for (auto* o : observers_) o->on_instance_up(instance, now);
   }
+  void on_link_down(const std::string& host, TimeNs now) override {
+    for (auto* o : observers_) o->on_link_down(host, now);
+  }
+  void on_link_up(const std::string& host, TimeNs now) override {
+    for (auto* o : observers_) o->on_link_up(host, now);
+  }
 
  private:
   std::vector<ServingObserver*> observers_;

@@ -1,4 +1,5 @@
 #pragma once
+#include <string>
 // What serving systems publish. The report layer implements ServingObserver; systems never
 // include report (observer direction, see DESIGN.md).
 #include <cstdint>
@@ -72,6 +73,9 @@ class ServingObserver {
                                 std::int64_t /*lost*/) {}
   // A failed instance is back in service.
   virtual void on_instance_up(int /*instance*/, TimeNs /*now*/) {}
+  // The KV-fabric link of instance `host` failed / was repaired (faults.links).
+  virtual void on_link_down(const std::string& /*host*/, TimeNs /*now*/) {}
+  virtual void on_link_up(const std::string& /*host*/, TimeNs /*now*/) {}
 };
 
 }  // namespace xpusim::systems
