@@ -4,7 +4,7 @@ XPUSIM := build/release/xpusim
 # The Debian python (pandas and matplotlib come from system packages, not a virtualenv).
 PYTHON ?= /usr/bin/python3
 
-.PHONY: deps build run test test-asan bench clean figures regress
+.PHONY: deps build run test test-asan bench fuzz clean figures regress
 deps:
 	@./scripts/install-deps.sh
 
@@ -46,6 +46,11 @@ figures: build
 # Checks the committed expectations in tests/regression/ (ctest runs the same check).
 regress: build
 	$(XPUSIM) regress tests/regression
+
+# libFuzzer targets (scenario loader, every trace reader), FUZZ_SECONDS each (docs/errors.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@./scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build

@@ -13,6 +13,7 @@
 #include "xpusim/scenario/ina_scenario.hpp"
 #include "xpusim/scenario/moe_offload_scenario.hpp"
 #include "xpusim/scenario/moe_scenario.hpp"
+#include "xpusim/scenario/faults_section.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/systems/instance_config.hpp"
 #include "xpusim/workload/training_job.hpp"
@@ -136,6 +137,12 @@ int list_command(const std::string& family) {
   if (want("prefix_cache")) any = true, print_section("prefix_cache", scenario::prefix_cache_schema());
   if (want("eviction"))
     any = true, print_catalog("prefix eviction policies", "prefix_cache.eviction.policy", c.eviction);
+  if (want("faults")) {
+    any = true;
+    print_section("faults (docs/faults.md)", scenario::faults_schema());
+    print_section("faults.schedule[] (one scheduled failure)", scenario::scheduled_fault_schema());
+    print_section("faults.links[] (one KV-link failure)", scenario::link_fault_schema());
+  }
   if (!any) {
     std::string names;
     for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;

@@ -24,6 +24,16 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.overrides, "override a key: dotted.key=value (repeatable)")
       ->take_all()->allow_extra_args(false);
   run_cmd->add_flag("--timeline", run.timeline, "also write timeline.json (Perfetto)");
+  run_cmd->add_option("--max-events", run.max_events,
+                      "stop (exit 4, no outputs) after this many simulator events; 0 = no limit")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--max-wall-s", run.max_wall_s,
+                      "stop (exit 4, no outputs) after this many seconds of wall time; 0 = no limit")
+      ->check(CLI::Range(0.0, 1e9));
+  run_cmd->add_option("--watchdog-events", run.watchdog_events,
+                      "livelock watchdog: stop (exit 4) after this many events at one simulated "
+                      "instant; 0 = off")
+      ->capture_default_str();
 
   std::vector<std::string> files, validate_overrides;
   CLI::App* val_cmd = app.add_subcommand("validate", "check scenario files; report every error");
@@ -70,7 +80,14 @@ int main(int argc, char** argv) {
   regress_cmd->add_option("--set", regress.overrides, "override a key in every case: dotted.key=value")
       ->take_all()->allow_extra_args(false);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the message (and help for --help); a usage error is always exit code 2,
+    // not CLI11's own per-error codes.
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
 
   auto logger = spdlog::stderr_color_st("xpusim");
   spdlog::set_default_logger(logger);

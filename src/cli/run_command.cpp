@@ -1,17 +1,42 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <iostream>
 
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/core/error.hpp"
 #include "xpusim/report/summary_table.hpp"
+#include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/system_kinds.hpp"
 
 namespace xpusim::cli {
 
+namespace {
+
+// The one piece of process-wide state: a signal handler can only reach a global. It holds the
+// number of the first SIGINT/SIGTERM received; the run polls it and stops cleanly.
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_stop_signal(int sig) { g_interrupted = sig; }
+
+// Installed for `run` only. SA_RESETHAND: a second Ctrl-C kills at once (then temporary
+// .tmp.<pid> files may be left; the outputs are still complete or absent).
+void watch_stop_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+}  // namespace
+
 int run_command(const RunArgs& args) {
+  watch_stop_signals();
   try {
     const scenario::Catalogs catalogs = scenario::build_catalogs();
     const auto loaded = scenario::load_any_scenario(args.scenario, args.overrides, catalogs);
@@ -20,11 +45,23 @@ int run_command(const RunArgs& args) {
                                            : std::filesystem::path(args.out_dir);
     options.timeline = args.timeline;
     options.progress = !args.quiet && isatty(STDERR_FILENO);
+    options.limits.max_events = args.max_events;
+    options.limits.max_wall_s = args.max_wall_s;
+    options.limits.stall_events = args.watchdog_events;
+    options.limits.interrupted = &g_interrupted;
     spdlog::info("running {} (seed {}) -> {}", args.scenario, loaded->seed(), options.out_dir.string());
     const scenario::RunResult result = loaded->run(options);
     if (!args.quiet) std::cout << report::format_summary_table(result.summary);
     spdlog::info("{} events; results in {}", result.events, options.out_dir.string());
+    if (g_interrupted != 0) {
+      std::cerr << "interrupted by signal " << g_interrupted << " after the run finished; the "
+                << "outputs in " << options.out_dir.string() << " are complete\n";
+      return kExitSignalBase + g_interrupted;
+    }
     return kExitOk;
+  } catch (const scenario::RunStopped& e) {
+    std::cerr << "error: " << args.scenario << ": " << e.what() << "\n";
+    return e.why() == scenario::RunStopped::Why::Signal ? kExitSignalBase + e.signal() : kExitLimit;
   } catch (const scenario::ScenarioError& e) {
     for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";
     return kExitInput;

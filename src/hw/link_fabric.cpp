@@ -100,15 +100,46 @@ void LinkFabric::advance_to(TimeNs now) {
     if (t.live && t.flowing) t.remaining_bytes = std::max(0.0, t.remaining_bytes - t.rate * dt);
 }
 
+void LinkFabric::set_link_down(int edge, bool down) {
+  XPUSIM_CHECK(edge >= 0 && static_cast<std::size_t>(edge) + 1 < topology_.edge_count(),
+               "no such link");
+  advance_to(sim_.now());  // bytes moved so far at the old rates
+  // The topology may have grown since the fabric was made (links added later).
+  if (link_load_.size() < topology_.edge_count()) link_load_.resize(topology_.edge_count(), 0);
+  link_down_.resize(topology_.edge_count(), 0);
+  link_down_[static_cast<std::size_t>(edge)] = down ? 1 : 0;
+  link_down_[static_cast<std::size_t>(edge) + 1] = down ? 1 : 0;  // full duplex: both ways
+  reschedule();
+}
+
 void LinkFabric::reschedule() {
   const TimeNs now = sim_.now();
+  // With a link down, the transfers stalled on it take no share of their other links: count
+  // only the moving ones (this walk happens only while some link is down).
+  const bool any_down = std::find(link_down_.begin(), link_down_.end(), 1) != link_down_.end();
+  const std::vector<int>* load = &link_load_;
+  if (any_down) {
+    moving_load_.assign(link_load_.size(), 0);
+    for (const Transfer& t : transfers_) {
+      if (!t.live || !t.flowing) continue;
+      if (std::any_of(t.route->begin(), t.route->end(), [&](int e) { return link_down(e); })) continue;
+      for (const int e : *t.route) ++moving_load_[static_cast<std::size_t>(e)];
+    }
+    load = &moving_load_;
+  }
   for (std::uint32_t i = 0; i < transfers_.size(); ++i) {
     Transfer& t = transfers_[i];
     if (!t.live || !t.flowing) continue;
     double rate = std::numeric_limits<double>::infinity();
     for (const int e : *t.route)
-      rate = std::min(rate, topology_.link(e).bandwidth_bytes_per_s /
-                                link_load_[static_cast<std::size_t>(e)]);
+      rate = std::min(rate, link_down(e) ? 0.0
+                                         : topology_.link(e).bandwidth_bytes_per_s /
+                                               (*load)[static_cast<std::size_t>(e)]);
+    if (rate == 0) {  // stalled on a failed link: no completion until it is back
+      t.rate = 0;
+      sim_.cancel(t.done_event);
+      continue;
+    }
     // Same rate as before: the pending completion is still right; leave it.
     if (rate == t.rate && sim_.pending(t.done_event)) continue;
     t.rate = rate;

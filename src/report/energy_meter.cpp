@@ -74,6 +74,12 @@ void EnergyMeter::finish(TimeNs end_ns) {
   }
   end_ns_ = end_ns;
   finished_ = true;
+  // A device never draws less than its idle power (failed and idle devices included).
+  for (const Meter& m : meters_) {
+    const double floor_j = m.device->spec().idle_power_w * (static_cast<double>(end_ns_) / 1e9);
+    XPUSIM_DEBUG_CHECK(energy_of(m) >= floor_j * (1 - 1e-12),
+                       "device " + m.device->name() + " used less than idle power x time");
+  }
 }
 
 double EnergyMeter::energy_of(const Meter& m) const {

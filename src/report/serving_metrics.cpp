@@ -83,6 +83,12 @@ void ServingMetrics::on_request_done(const RequestRecord& r) {
   double ttft = -1, tpot = -1;
   if (r.outcome == RequestOutcome::Completed) {
     XPUSIM_DEBUG_CHECK(r.finish_ns >= r.arrival_ns, "request finishes before it arrives");
+    // Per-request timestamps are ordered: arrival <= first scheduled <= first token <= finish.
+    XPUSIM_DEBUG_CHECK(r.first_scheduled_ns < 0 || r.first_scheduled_ns >= r.arrival_ns,
+                       "request " + std::to_string(r.id) + " scheduled before it arrived");
+    XPUSIM_DEBUG_CHECK(r.first_token_ns < 0 || (r.first_token_ns >= r.first_scheduled_ns &&
+                                                r.first_token_ns <= r.finish_ns),
+                       "request " + std::to_string(r.id) + " has its first token out of order");
     ++completed_;
     input_tokens_ += r.prompt_tokens;
     output_tokens_ += r.output_tokens;
@@ -95,6 +101,8 @@ void ServingMetrics::on_request_done(const RequestRecord& r) {
       tpot = tpot_ns(r) / 1e9;
       tpot_s_.add(tpot);
     }
+  } else if (r.outcome == RequestOutcome::Lost) {
+    ++lost_;
   } else {
     ++rejected_;
   }
@@ -125,7 +133,9 @@ void ServingMetrics::write_csv_row(const RequestRecord& r, bool slo_met) {
   out << ',';
   if (done) write_ns_as_seconds(out, r.finish_ns - r.arrival_ns);
   out << ',' << r.preemptions << ','
-      << (r.outcome == RequestOutcome::Completed ? "completed" : "rejected") << ','
+      << (r.outcome == RequestOutcome::Completed ? "completed"
+          : r.outcome == RequestOutcome::Lost    ? "lost"
+                                                 : "rejected") << ','
       << (slo_met ? 1 : 0) << '\n';
   const std::string_view row = row_.view();
   csv_->write(row.data(), static_cast<std::streamsize>(row.size()));
@@ -145,10 +155,11 @@ nlohmann::json ServingMetrics::summary(TimeNs makespan_ns) const {
   j["requests"] = {{"arrived", arrived_},
                    {"completed", completed_},
                    {"rejected", rejected_},
+                   {"lost", lost_},
                    {"preempted", preemptions_}};
   j["tokens"] = {{"input", input_tokens_}, {"output", output_tokens_}};
   // Requests still running at the end count against the fraction: they met no SLO in the run.
-  const std::int64_t denominator = std::max(arrived_, completed_ + rejected_);
+  const std::int64_t denominator = std::max(arrived_, completed_ + rejected_ + lost_);
   j["goodput"] = {
       {"slo_ttft_s", slo_or_null(slo_.ttft_s)},
       {"slo_tpot_s", slo_or_null(slo_.tpot_s)},

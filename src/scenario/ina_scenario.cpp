@@ -1,4 +1,5 @@
 #include "xpusim/scenario/ina_scenario.hpp"
+#include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/scenario/run_outputs.hpp"
 
 #include <spdlog/spdlog.h>
@@ -102,7 +103,9 @@ RunResult InaScenario::run(const RunOptions& options) const {
   systems::InaFabric fabric({sim, *policy, metrics}, spec_.sw, spec_.transport, spec_.jobs,
                             spec_.seed);
   fabric.start();
+  sim.set_guard(make_run_guard(options.limits));
   sim.run(spec_.horizon_s > 0 ? seconds_to_ns(spec_.horizon_s) : kTimeNever);
+  throw_if_stopped(sim, options.limits);  // uncommitted outputs are removed on the way out
   const TimeNs end = sim.now();
   fabric.report_unfinished();
   metrics.finish(end);

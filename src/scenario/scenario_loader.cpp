@@ -2,8 +2,10 @@
 
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/workload/synthetic_source.hpp"
 #include "xpusim/workload/tenant_mix_source.hpp"
+#include "xpusim/scenario/faults_section.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 #include "xpusim/workload/session_source.hpp"
 
@@ -114,6 +116,22 @@ void check_disaggregation(Loader& ld, ScenarioSpec& spec) {
   ld.diag.throw_if_any();
 }
 
+// Scenario-size guard: past this many simulated devices a run's setup alone takes minutes and
+// its per-device outputs are unreadable; a typo (an extra zero) is the likelier cause.
+constexpr std::int64_t kMaxDevices = 16384;
+
+void check_size(Loader& ld, const ScenarioSpec& spec) {
+  const std::int64_t devices = std::int64_t{spec.instances} * spec.tensor_parallel;
+  if (devices <= kMaxDevices) return;
+  const YAML::Node cluster = ld.section("cluster");
+  const YAML::Node given = Loader::child(cluster, "instances");
+  ld.diag.error(ld.doc.locate(given.IsNull() ? cluster : given, "cluster.instances"), "cluster.instances",
+                "scenario too large: " + std::to_string(spec.instances) + " instances x " +
+                    std::to_string(spec.tensor_parallel) + " devices = " + std::to_string(devices) +
+                    " devices (the limit is " + std::to_string(kMaxDevices) + ")");
+  ld.diag.throw_if_any();
+}
+
 // Migration moves decoding requests between colocated instances and resumes them through
 // the swapped queue, which only the vllm policy schedules.
 void check_migration(Loader& ld, const ScenarioSpec& spec) {
@@ -168,16 +186,14 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   const ParamSchema top = top_level_schema();
   Params top_params = ld.plain("", top, {"hardware", "decode_hardware", "model",
                                                "execution", "cluster", "instance", "batching",
-                                               "workload", "slo", "fairness", "tenants", "prefix_cache"});
+                                               "workload", "slo", "fairness", "tenants", "prefix_cache",
+                                               "faults"});
   // (read_params_map on the root with an empty prefix; unknown keys were reported above)
-  Params device_params, model_params;
-  // A missing section was reported above; reading it would only add noise.
-  const bool have_device = !ld.section("hardware").IsNull() &&
-                           ld.read_with_preset("hardware", "hardware", hw::device_schema(), device_params);
-  const bool have_model = !ld.section("model").IsNull() &&
-                          ld.read_with_preset("model", "models", model::model_schema(), model_params);
-  if (have_device) ld.convert("hardware", [&] { spec.device = hw::device_spec_from_params(device_params); });
-  if (have_model) ld.convert("model", [&] { spec.model = model::model_spec_from_params(model_params); });
+  DeviceAndModel dm = read_device_and_model(ld);
+  spec.device = dm.device;
+  spec.model = dm.model;
+  const Params& device_params = dm.device_params;
+  const Params& model_params = dm.model_params;
   // Splitwise-style heterogeneous pools: decode instances on other hardware (optional).
   Params decode_device_params;
   if (!ld.section("decode_hardware").IsNull() &&
@@ -238,6 +254,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
                   "applies to decode instances only; set cluster.prefill_instances and "
                   "cluster.decode_instances, or remove it");
   check_disaggregation(ld, spec);
+  check_size(ld, spec);
   check_migration(ld, spec);
   spec.prefix_cache = prefix.boolean("enabled");
   spec.prefix_radix = prefix.string("structure") == "radix";
@@ -251,6 +268,31 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
     spec.service_output_price = tenants.real("output_price");
     spec.service_window_s = tenants.real("window_s");
   }
+  Params faults;
+  spec.faults = read_faults(ld, spec.instances, spec.horizon_s, spec.seed, faults);
+  if (spec.faults && spec.faults->instance_faults() &&
+      (spec.disaggregated() || spec.migration.name != "none"))
+    ld.diag.error(ld.doc.locate(ld.section("faults"), "faults"), "faults",
+                  "instance failures are modelled for colocated clusters without migration only "
+                  "(link failures, faults.links, for the others)");
+  if (spec.faults && spec.faults->instance_faults() && spec.prefix_cache)
+    ld.diag.error(ld.doc.locate(ld.section("faults"), "faults"), "faults",
+                  "instance failures are not modelled together with prefix_cache.enabled yet (a "
+                  "failed instance would have to drop its cached blocks); disable one of them");
+  if (spec.faults && !spec.faults->links.empty()) {
+    // Instances with a link to the KV switch, named as the simulation names them.
+    std::vector<std::string> hosts;
+    if (spec.disaggregated()) {
+      for (int i = 0; i < spec.prefill_instances; ++i) hosts.push_back("prefill" + std::to_string(i));
+      for (int i = 0; i < spec.decode_instances; ++i) hosts.push_back("decode" + std::to_string(i));
+    } else if (spec.migration.name != "none") {
+      for (int i = 0; i < spec.instances; ++i) hosts.push_back("inst" + std::to_string(i));
+    }
+    check_fault_targets(ld, *spec.faults, hosts,
+                        "a colocated cluster without migration has no KV-transfer links; link "
+                        "failures apply to disaggregated clusters and clusters with migration");
+  }
+  ld.diag.throw_if_any();
   spec.resolved = {{"scenario", top_params},          {"hardware", device_params},
                    {"model", model_params},           {"execution", spec.execution.params},
                    {"cluster", cluster},              {"cluster.router", spec.router.params},
@@ -259,6 +301,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
                    {"fairness", spec.fairness.params}, {"tenants", tenants},
                    {"workload", spec.workload.params}, {"slo", slo},
                    {"prefix_cache", prefix},          {"prefix_cache.eviction", spec.eviction.params}};
+  if (spec.faults) spec.resolved.push_back({"faults", faults});
   if (spec.decode_device) spec.resolved.insert(spec.resolved.begin() + 2, {"decode_hardware", decode_device_params});
   return spec;
 }

@@ -1,25 +1,30 @@
 #include "xpusim/scenario/simulation.hpp"
+#include "xpusim/scenario/run_outputs.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <optional>
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/core/simulator.hpp"
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/energy_meter.hpp"
+#include "xpusim/report/fault_stats.hpp"
 #include "xpusim/report/kv_movement_stats.hpp"
 #include "xpusim/report/prefix_cache_metrics.hpp"
 #include "xpusim/report/serving_metrics.hpp"
 #include "xpusim/report/tenant_service.hpp"
 #include "xpusim/report/timeline_writer.hpp"
+#include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/hw/link_fabric.hpp"
 #include "xpusim/hw/topology.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
+#include "xpusim/systems/fault_injector.hpp"
 #include "xpusim/systems/migration_coordinator.hpp"
 #include "xpusim/systems/serving_observers.hpp"
 
@@ -28,20 +33,6 @@ namespace xpusim::scenario {
 namespace fs = std::filesystem;
 
 namespace {
-
-nlohmann::json to_json(const ParamValue& v) {
-  return std::visit([](const auto& x) { return nlohmann::json(x); }, v);
-}
-
-nlohmann::json resolved_json(const ScenarioSpec& spec) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [section, params] : spec.resolved) {
-    nlohmann::json obj = nlohmann::json::object();
-    for (const auto& [k, v] : params.values()) obj[k] = to_json(v);
-    out[section] = obj;
-  }
-  return out;
-}
 
 // Progress on stderr at most every half second of wall time (wall time never reaches outputs).
 class ProgressLine {
@@ -97,6 +88,10 @@ struct Run {
   std::unique_ptr<systems::Cluster> cluster;                    // colocated
   std::unique_ptr<systems::DisaggregatedCluster> disaggregated;  // prefill/decode pools
   std::unique_ptr<systems::MigrationCoordinator> migration;       // uses cluster's instances
+  std::unique_ptr<report::FaultStats> fault_stats;                // with faults only
+  std::unique_ptr<systems::FaultInjector> faults;                 // fails cluster's instances
+  std::unique_ptr<systems::LinkFaultInjector> link_faults;        // fails fabric links
+  std::map<std::string, int> host_links;                          // host name -> its switch link
   const Catalogs& catalogs;
   int device_id = 0;
 
@@ -128,10 +123,24 @@ struct Run {
     observers.add(kv_movement);
     if (spec.prefix_cache) observers.add(prefix_metrics);
     auto router = catalogs.routers.find(spec.router.name)->make(spec.router.params);
+    if (spec.faults) {
+      fault_stats = std::make_unique<report::FaultStats>(static_cast<std::size_t>(spec.instances));
+      observers.add(*fault_stats);
+    }
     if (spec.disaggregated()) {
       build_disaggregated(std::move(source), std::move(router));
     } else {
       build_colocated(std::move(source), std::move(router));
+      if (spec.faults && spec.faults->instance_faults())
+        faults = std::make_unique<systems::FaultInjector>(sim, *cluster, *spec.faults);
+    }
+    if (spec.faults && !spec.faults->links.empty()) {
+      if (!fabric)
+        throw Error("faults.links: this cluster has no KV-transfer links (a migration policy "
+                    "with interval 0 never migrates)");
+      std::vector<systems::LinkFault> links = spec.faults->links;
+      for (auto& l : links) l.edge = host_links.at(l.host);  // names checked by the loader
+      link_faults = std::make_unique<systems::LinkFaultInjector>(sim, *fabric, std::move(links), observers);
     }
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
                  spec.tensor_parallel, spec.device.name, main_pool.sizing.blocks,
@@ -217,7 +226,8 @@ struct Run {
   int add_host(const std::string& name) {
     ensure_fabric();
     const int host = topology.add_node(name);
-    topology.add_link(host, kv_switch, spec.kv_link_bw_bytes_per_s, spec.kv_link_latency_s);
+    host_links[name] =
+        topology.add_link(host, kv_switch, spec.kv_link_bw_bytes_per_s, spec.kv_link_latency_s);
     return host;
   }
 
@@ -270,25 +280,31 @@ struct Run {
   void start() {
     if (disaggregated) disaggregated->start();
     else cluster->start();
+    if (faults) faults->start();
+    if (link_faults) link_faults->start();
   }
   std::uint64_t arrived() const { return disaggregated ? disaggregated->arrived() : cluster->arrived(); }
 };
 
-void write_file(const fs::path& path, const std::string& text) {
-  report::AtomicFile f(path);
-  f.stream() << text;
-  f.commit();
+// Request conservation: every request that arrived and is not finished, rejected or lost is
+// held somewhere — waiting, running or swapped on an instance, or parked while every instance
+// is down. (Disaggregated and migrating clusters also hold requests in flight between
+// instances; their own tests check conservation there.)
+void check_request_conservation(const Run& run, std::int64_t unfinished) {
+  if (!run.cluster || run.migration) return;
+  std::int64_t held = static_cast<std::int64_t>(run.cluster->parked());
+  for (const auto& inst : run.cluster->instances()) held += inst->outstanding();
+  XPUSIM_CHECK(held == unfinished, "request conservation: " + std::to_string(unfinished) +
+                                       " unfinished requests but " + std::to_string(held) +
+                                       " held by instances");
 }
 
 }  // namespace
 
 RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const RunOptions& options) {
-  if (!options.out_dir.empty()) {
-    std::error_code ec;
-    fs::create_directories(options.out_dir, ec);
-    if (ec) throw Error("cannot create output directory " + options.out_dir.string() + ": " + ec.message());
-  }
+  if (!options.out_dir.empty()) create_output_dir(options.out_dir);
   Run run(spec, catalogs, options);
+  run.sim.set_guard(make_run_guard(options.limits));
   std::optional<ProgressLine> progress;
   if (options.progress) {
     progress.emplace(run.sim, spec.horizon_s);
@@ -297,6 +313,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   run.start();
   run.sim.run(spec.horizon_s > 0 ? seconds_to_ns(spec.horizon_s) : kTimeNever);
   progress.reset();
+  throw_if_stopped(run.sim, options.limits);  // uncommitted outputs are removed on the way out
   const TimeNs end = run.sim.now();
   run.energy.finish(end);
   if (run.timeline) run.timeline->finish(end);
@@ -314,11 +331,14 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   if (spec.prefix_cache) summary["prefix_cache"] = run.prefix_metrics.summary();
   summary["requests"]["unfinished"] = run.arrived() -
                                       summary["requests"]["completed"].get<std::int64_t>() -
-                                      summary["requests"]["rejected"].get<std::int64_t>();
+                                      summary["requests"]["rejected"].get<std::int64_t>() -
+                                      summary["requests"]["lost"].get<std::int64_t>();
+  if (run.fault_stats) summary["faults"] = run.fault_stats->summary(end);
+  if constexpr (kXpusimInvariants) check_request_conservation(run, summary["requests"]["unfinished"]);
   summary["simulated_s"] = ns_to_seconds(end);
   summary["events"] = result.events;
   summary["seed"] = spec.seed;
-  summary["scenario"] = resolved_json(spec);
+  summary["scenario"] = resolved_sections_json(spec.resolved);
   result.summary = summary;
 
   if (!options.out_dir.empty()) {
@@ -328,8 +348,8 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
     run.requests_csv->commit();
     run.tenant_csv->commit();
     if (run.timeline_file) run.timeline_file->commit();
-    write_file(options.out_dir / "devices.csv", devices.str());
-    write_file(options.out_dir / "summary.json", summary.dump(2) + "\n");
+    write_outputs(options.out_dir,
+                  {{"devices.csv", devices.str()}, {"summary.json", summary.dump(2) + "\n"}});
   }
   return result;
 }

@@ -1,4 +1,5 @@
 #include "xpusim/scenario/soc_scenario.hpp"
+#include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/scenario/run_outputs.hpp"
 
 #include <optional>
@@ -67,7 +68,9 @@ RunResult SocScenario::run(const RunOptions& options) const {
       timeline->attach(soc.device(e));
   }
   soc.start();
+  sim.set_guard(make_run_guard(options.limits));
   sim.run(s_.horizon_s > 0 ? seconds_to_ns(s_.horizon_s) : kTimeNever);
+  throw_if_stopped(sim, options.limits);  // uncommitted outputs are removed on the way out
   const TimeNs end = s_.horizon_s > 0 ? seconds_to_ns(s_.horizon_s) : sim.now();
   energy.finish(end);
   if (timeline) timeline->finish(end);

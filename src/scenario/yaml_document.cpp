@@ -4,7 +4,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <vector>
 #include <sstream>
+
+#include <yaml-cpp/depthguard.h>
+
+#include "xpusim/core/utf8.hpp"
 
 namespace xpusim::scenario {
 
@@ -17,16 +23,49 @@ std::string mark_text(const std::filesystem::path& path, const YAML::Mark& mark)
   return os.str();
 }
 
-// yaml-cpp expands aliases without limit; a "billion laughs" document would take all memory.
+// yaml-cpp expands aliases without limit; a "billion laughs" document would take all memory,
+// and an alias inside its own anchor (`a: &a [*a]`) makes a cyclic graph.
 constexpr std::size_t kMaxNodes = 1'000'000;
-std::size_t count_nodes(const YAML::Node& node, std::size_t budget) {
-  std::size_t n = 1;
-  if (node.IsMap() || node.IsSequence())
-    for (auto it = node.begin(); it != node.end() && n <= budget; ++it) {
-      if (node.IsMap()) n += count_nodes(it->second, budget - n);
-      else n += count_nodes(*it, budget - n);
+
+// Walks the document once, iteratively (a cycle or deep nesting must not exhaust the stack):
+// counts nodes up to kMaxNodes, and rejects map keys that are not scalars or appear twice in one
+// map (yaml-cpp keeps both and silently reads the first).
+void check_structure(const YAML::Node& root, const std::filesystem::path& path) {
+  std::vector<YAML::Node> todo{root};
+  std::size_t seen = 0;
+  while (!todo.empty()) {
+    const YAML::Node node = todo.back();
+    todo.pop_back();
+    if (++seen > kMaxNodes)
+      throw ScenarioError({path.string() + ": YAML expands to more than 1,000,000 nodes "
+                                           "(aliases nested too deep, or an alias inside its own "
+                                           "anchor?)"});
+    if (node.IsSequence()) {
+      for (auto it = node.begin(); it != node.end(); ++it) todo.push_back(*it);
+    } else if (node.IsMap()) {
+      std::map<std::string, YAML::Mark> keys;
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        if (!it->first.IsScalar())
+          throw ScenarioError({mark_text(path, it->first.Mark()) +
+                               ": malformed YAML: a map key must be a plain name, not a " +
+                               (it->first.IsMap() ? "map" : it->first.IsSequence() ? "list" : "null")});
+        const auto [prev, fresh] = keys.emplace(it->first.Scalar(), it->first.Mark());
+        if (!fresh)
+          throw ScenarioError({mark_text(path, it->first.Mark()) + ": key '" + it->first.Scalar() +
+                               "': appears twice in the same map (first at line " +
+                               std::to_string(prev->second.line + 1) + ")"});
+        todo.push_back(it->second);
+      }
     }
-  return n;
+  }
+}
+
+std::string offset_text(const std::filesystem::path& path, const std::string& s, std::size_t at) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < at; ++i) {
+    if (s[i] == '\n') { ++line; col = 1; } else { ++col; }
+  }
+  return path.string() + ":" + std::to_string(line) + ":" + std::to_string(col);
 }
 
 }  // namespace
@@ -34,14 +73,28 @@ std::size_t count_nodes(const YAML::Node& node, std::size_t budget) {
 YamlDocument YamlDocument::parse(const std::string& text, const std::filesystem::path& as_path) {
   YamlDocument doc;
   doc.path_ = as_path;
+  // Scenario files are UTF-8: yaml-cpp would also take UTF-16/32 behind a byte-order mark, and
+  // passes invalid bytes through into names that reach JSON outputs.
+  const std::size_t bad = first_invalid_utf8(text);
+  if (bad != std::string::npos)
+    throw ScenarioError({offset_text(as_path, text, bad) + ": not UTF-8 text (byte 0x" +
+                         [&] {
+                           static const char* hex = "0123456789abcdef";
+                           const auto b = static_cast<unsigned char>(text[bad]);
+                           return std::string{hex[b >> 4], hex[b & 15]};
+                         }() + "); scenario files must be UTF-8"});
+  if (text.find('\0') != std::string::npos)
+    throw ScenarioError({offset_text(as_path, text, text.find('\0')) +
+                         ": a NUL byte; scenario files must be UTF-8 text"});
   try {
     doc.root_ = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw ScenarioError({mark_text(as_path, e.mark) + ": malformed YAML: nested more than " +
+                         std::to_string(e.depth()) + " levels deep"});
   } catch (const YAML::Exception& e) {
     throw ScenarioError({mark_text(as_path, e.mark) + ": malformed YAML: " + e.msg});
   }
-  if (count_nodes(doc.root_, kMaxNodes) > kMaxNodes)
-    throw ScenarioError({as_path.string() + ": YAML expands to more than 1,000,000 nodes "
-                                            "(aliases nested too deep?)"});
+  check_structure(doc.root_, as_path);
   if (doc.root_.IsNull()) doc.root_ = YAML::Node(YAML::NodeType::Map);
   if (!doc.root_.IsMap())
     throw ScenarioError({mark_text(as_path, doc.root_.Mark()) +
@@ -50,6 +103,15 @@ YamlDocument YamlDocument::parse(const std::string& text, const std::filesystem:
 }
 
 YamlDocument YamlDocument::load(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ScenarioError({path.string() + ": is a directory (expected a scenario YAML file)"});
+  // A device or pipe (preset: /dev/zero) would be read forever; a scenario is a small file.
+  constexpr std::uintmax_t kMaxBytes = 64u << 20;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw ScenarioError({path.string() + ": not a regular file (expected a scenario YAML file)"});
+  if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > kMaxBytes)
+    throw ScenarioError({path.string() + ": larger than 64 MiB (expected a scenario YAML file)"});
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ScenarioError({path.string() + ": cannot read file (missing or unreadable)"});
   std::ostringstream text;
@@ -65,11 +127,23 @@ void YamlDocument::apply_override(const std::string& assignment, Diagnostics& di
     return;
   }
   const std::string key = assignment.substr(0, eq);
+  if (key.front() == '.' || key.back() == '.' || key.find("..") != std::string::npos) {
+    diag.error(at, key, "a dotted key has no empty parts (e.g. workload.rate_per_s=12)");
+    return;
+  }
+  if (first_invalid_utf8(assignment) != std::string::npos) {
+    diag.error(at, "", "not UTF-8 text; overrides must be UTF-8");
+    return;
+  }
   YAML::Node value;
   try {
     value = YAML::Load(assignment.substr(eq + 1));
+    check_structure(value, "--set " + assignment);
   } catch (const YAML::Exception& e) {
     diag.error(at, key, "value is not valid YAML: " + e.msg);
+    return;
+  } catch (const ScenarioError& e) {
+    diag.error(at, key, "value rejected: " + std::string(e.what()));
     return;
   }
   std::vector<std::string> parts;
@@ -93,6 +167,12 @@ void YamlDocument::apply_override(const std::string& assignment, Diagnostics& di
 
 Location YamlDocument::locate(const YAML::Node& node, const std::string& dotted_key) const {
   if (overridden_.count(dotted_key)) return {"--set " + override_text_.at(dotted_key)};
+  // A key inside a value given by --set (`--set 'cluster={instances: 0}'`): its node's line and
+  // column are positions in the --set text, not in the file.
+  for (std::string k = dotted_key; k.find('.') != std::string::npos;) {
+    k.erase(k.rfind('.'));
+    if (overridden_.count(k)) return {"--set " + override_text_.at(k)};
+  }
   if (!node.IsDefined()) return {path_.string()};  // an absent key has no position
   return {mark_text(path_, node.Mark())};
 }

@@ -25,6 +25,7 @@ double Cluster::kv_used_fraction(std::size_t i) const {
 
 void Cluster::on_request_arrival(workload::Request&& request, TimeNs now) {
   observer_.on_arrival(request, now);
+  if (down_count_ > 0) return route(std::move(request), now);
   const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant,
                                    &request.prefix_hashes};
   const std::size_t target = router_->choose_instance(*this, route);

@@ -87,6 +87,7 @@ std::uint32_t ServingInstance::new_sequence(workload::Request request) {
 }
 
 void ServingInstance::enqueue(workload::Request request, TimeNs now) {
+  XPUSIM_CHECK(!down_, "request routed to a failed instance");
   if (!fits(request)) return reject(std::move(request), now);
   const policy::FairRequest fair = WaitingQueue::describe(request, false);
   if (!waiting_.accept(fair, now)) return reject(std::move(request), now);
@@ -170,7 +171,7 @@ void ServingInstance::try_start(TimeNs now) {
   const std::string_view label =
       shape.prefill_tokens == 0 ? kLabelDecode : (shape.decode_seqs == 0 ? kLabelPrefill : kLabelMixed);
   for (auto& d : devices_) d->set_busy(now, cost.activity, label);
-  memory_.start(std::max<TimeNs>(cost.time_ns, 1), cost.bytes, *this, 0);
+  iter_op_ = memory_.start(std::max<TimeNs>(cost.time_ns, 1), cost.bytes, *this, 0);
 }
 
 void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now) {

@@ -138,6 +138,14 @@ std::uint32_t WaitingQueue::drop_front() {
   return e.seq;
 }
 
+void WaitingQueue::clear() {
+  all_.clear();
+  for (auto& q : by_tenant_) q.clear();
+  std::fill(counts_.begin(), counts_.end(), 0);
+  size_ = 0;
+  invalidate();
+}
+
 void WaitingQueue::on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs now) {
   now_ = now;
   policy_->on_output_tokens(tenant, count, now);

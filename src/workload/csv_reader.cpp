@@ -41,6 +41,9 @@ CsvReader::CsvReader(const std::filesystem::path& path) : file_name_(path.string
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw Error(file_name_ + ": is a directory (expected a trace file)");
+  // A device (/dev/zero, a terminal) may never end a line; pipes and regular files are fine.
+  if (std::filesystem::is_character_file(path, ec) || std::filesystem::is_block_file(path, ec))
+    throw Error(file_name_ + ": is a device (expected a trace file or a pipe)");
   in_.open(path, std::ios::binary);
   if (!in_) throw Error(file_name_ + ": cannot open trace file (expected a readable file)");
 }

@@ -1,8 +1,16 @@
 #include "xpusim/workload/synthetic_source.hpp"
 
+#include <cstdio>
 #include <limits>
+#include <string>
+
+#include "xpusim/core/error.hpp"
 
 namespace xpusim::workload {
+
+namespace {
+constexpr double kMaxArrivalS = 9.2e9;
+}  // namespace
 
 ParamSchema SyntheticSource::schema() {
   ParamSchema s;
@@ -13,7 +21,8 @@ ParamSchema SyntheticSource::schema() {
             {.min = 0, .max = 1e9, .min_exclusive = true})
       .real("cv", 1.0, "", "coefficient of variation of gamma inter-arrival gaps (shape 1/cv^2)",
             {.min = 0, .max = 100, .min_exclusive = true})
-      .integer("num_requests", 1000, "", "number of requests to generate", {.min = 1})
+      .integer("num_requests", 1000, "", "number of requests to generate",
+               {.min = 1, .max = 1e9})
       .real("duration_s", 0.0, "s", "stop at the first arrival later than this (0: no limit)",
             {.min = 0, .max = 9e9})
       .extend(length_schema("prompt", {.mean = 1024, .cv = 1, .max = 32768}))
@@ -73,6 +82,14 @@ std::optional<Request> SyntheticSource::next() {
   // Time is accumulated in double seconds and rounded once per arrival, so rounding to the
   // nanosecond never accumulates into a drift of the rate.
   clock_s_ += next_gap_s();
+  // Past int64 nanoseconds (~292 years) nothing can be simulated: name the keys that got here.
+  if (!(clock_s_ < kMaxArrivalS)) {
+    char at[32];
+    std::snprintf(at, sizeof at, "%.3g", clock_s_);
+    throw Error("workload: request " + std::to_string(generated_ + 1) + " would arrive at " +
+                at + " s, past the simulable 9.2e9 s (int64 ns); raise "
+                "workload.rate_per_s, lower workload.num_requests or set workload.duration_s");
+  }
   const TimeNs arrival = seconds_to_ns(clock_s_);
   if (duration_ns_ > 0 && arrival > duration_ns_) {
     done_ = true;

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/utf8.hpp"
 #include "xpusim/workload/time_parse.hpp"
 
 namespace xpusim::workload {
@@ -92,6 +93,9 @@ void XpusimTraceReader::read_optional(TraceRow& row) {
   const auto at = [&](Column c) { return static_cast<std::size_t>(index_of_[c]); };
   const auto given = [&](Column c) { return index_of_[c] >= 0 && !field_of(c).empty(); };
   row.tenant.assign(field_of(kTenant));
+  // Tenant names reach summary.json, which must be valid UTF-8.
+  if (first_invalid_utf8(row.tenant) != std::string_view::npos)
+    csv_.fail("tenant is not UTF-8 text (expected a name in UTF-8)");
   row.session = given(kSession) ? csv_.unsigned_integer(at(kSession), "session") : 0;
   row.priority = given(kPriority)
                      ? static_cast<std::int32_t>(csv_.integer(

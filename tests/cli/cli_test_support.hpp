@@ -39,11 +39,14 @@ inline std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
   return rows;
 }
 
-inline Outcome run_xpusim(const std::string& args, const std::filesystem::path& scratch) {
+// Runs in `cwd` when given (relative paths in args are then relative to it).
+inline Outcome run_xpusim(const std::string& args, const std::filesystem::path& scratch,
+                          const std::filesystem::path& cwd = {}) {
   std::filesystem::create_directories(scratch);
   const auto out = scratch / "stdout.txt", err = scratch / "stderr.txt";
-  const std::string cmd = std::string(XPUSIM_BINARY) + " " + args + " >" + out.string() + " 2>" +
-                          err.string() + " </dev/null";
+  const std::string cd = cwd.empty() ? "" : "cd '" + cwd.string() + "' && ";
+  const std::string cmd = cd + std::string(XPUSIM_BINARY) + " " + args + " >" + out.string() +
+                          " 2>" + err.string() + " </dev/null";
   const int status = std::system(cmd.c_str());
   Outcome o;
   o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

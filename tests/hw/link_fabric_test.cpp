@@ -105,3 +105,45 @@ TEST(LinkFabric, ATransferToItselfCompletesAtOnceAndSlotsAreReused) {
 
 }  // namespace
 }  // namespace xpusim::hw
+
+namespace xpusim::hw {
+namespace {
+
+// A failed link (docs/faults.md) stalls the transfers over it and they resume where they were:
+// 1 MB over a 1 GB/s link takes 1 us + 1 ms; down for 5 ms from t = 0.5 ms, it ends 5 ms later.
+// A transfer that does not cross the failed link is not slowed.
+struct Toggle : EventHandler {
+  LinkFabric& fabric;
+  int edge;
+  explicit Toggle(LinkFabric& f, int e) : fabric(f), edge(e) {}
+  void on_event(std::uint32_t down, std::uint64_t) override { fabric.set_link_down(edge, down != 0); }
+};
+
+TEST(LinkFabricFaults, TransferStallsWhileItsLinkIsDownAndResumes) {
+  Simulator sim;
+  Topology t;
+  const int a = t.add_node("a"), b = t.add_node("b"), s = t.add_node("s"), c = t.add_node("c");
+  const int ab = t.add_link(a, s, 1e9, 1e-6);
+  t.add_link(b, s, 1e9, 1e-6);
+  t.add_link(c, s, 1e9, 1e-6);
+  LinkFabric fabric(sim, t);
+  struct Rec : TransferListener {
+    std::map<std::uint64_t, TimeNs> at;
+    void on_transfer_done(std::uint64_t cookie, TimeNs now) override { at[cookie] = now; }
+  } done;
+  Toggle toggle(fabric, ab);
+  fabric.start(a, b, 1e6, done, 1);  // crosses a-s
+  fabric.start(c, b, 1e6, done, 2);  // shares s-b with transfer 1 while both flow
+  sim.schedule_at(500'000, toggle, 1);
+  sim.schedule_at(5'500'000, toggle, 0);
+  sim.run();
+  EXPECT_TRUE(fabric.link_down(ab) == false);
+  // Both flow from 2 us (two hops of 1 us), sharing s-b at 0.5 GB/s: 249,000 bytes each by
+  // 0.5 ms. Then 1 stalls and takes no share: 2 moves its 751,000 left at 1 GB/s.
+  EXPECT_EQ(done.at[2], 500'000 + 751'000);
+  // Transfer 1 resumes at 5.5 ms with 751,000 bytes left and s-b to itself.
+  EXPECT_EQ(done.at[1], 5'500'000 + 751'000);
+}
+
+}  // namespace
+}  // namespace xpusim::hw

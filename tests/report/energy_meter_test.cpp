@@ -90,5 +90,25 @@ TEST_F(EnergyMeterTest, RejectsMisuse) {
   EXPECT_THROW(meter.track(bad), Error);
 }
 
+// Invariant (docs/invariants.md): a device never uses less than idle power x time, however its
+// busy periods fall (checked again in EnergyMeter::finish). It holds because busy power is
+// idle + (max - idle) x activity with activity in [0, 1] and max >= idle, which the meter
+// enforces when it starts tracking a device (and the loader when it reads the hardware).
+TEST(EnergyMeterInvariant, EnergyNeverBelowIdlePowerTimesTime) {
+  hw::Device d{0, "inst0.gpu0", spec(100, 400)};
+  EnergyMeter meter;
+  meter.track(d);
+  for (int i = 0; i < 10; ++i) {
+    meter.on_busy(d, (2 * i) * kS, 0.1 * i, "decode");  // activity 0 .. 0.9
+    meter.on_idle(d, (2 * i + 1) * kS);
+  }
+  meter.finish(20 * kS);
+  EXPECT_GE(meter.energy_j(0), 100.0 * 20);
+  EXPECT_NEAR(meter.energy_j(0), 100.0 * 20 + 300.0 * 4.5, 1e-9);  // sum of activities x 1 s
+  hw::Device broken{1, "inst1.gpu0", spec(100, 50)};  // busy would draw less than idle
+  EnergyMeter m2;
+  EXPECT_ANY_THROW(m2.track(broken));
+}
+
 }  // namespace
 }  // namespace xpusim::report

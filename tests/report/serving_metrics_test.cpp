@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "xpusim/core/error.hpp"
 #include "xpusim/report/summary_table.hpp"
 
 namespace xpusim::report {
@@ -176,6 +177,27 @@ TEST(SummaryTable, ManyDevicesAreSummarised) {
   const std::string t = format_summary_table(s);
   EXPECT_NE(t.find("20 devices: mean 47.5%  min 0.0%  max 95.0%"), std::string::npos) << t;
   EXPECT_EQ(t.find("gpu3"), std::string::npos) << t;
+}
+
+}  // namespace
+}  // namespace xpusim::report
+
+namespace xpusim::report {
+namespace {
+
+// Invariant (docs/invariants.md): arrival <= first scheduled <= first token <= finish.
+TEST(ServingMetricsInvariant, OutOfOrderTimestampsAreAnInvariantViolation) {
+  if constexpr (!kXpusimInvariants) GTEST_SKIP() << "invariant checks are off in this build";
+  ServingMetrics m(SloTargets{}, {"t0"}, nullptr);
+  workload::Request req;
+  m.on_arrival(req, 0);
+  m.on_request_done(completed(0, 10, 5, 0, 1 * kMs, 2 * kMs, 3 * kMs));  // ordered: fine
+  EXPECT_THROW(m.on_request_done(completed(1, 10, 5, 5 * kMs, 4 * kMs, 6 * kMs, 7 * kMs)),
+               InvariantError);  // scheduled before it arrived
+  EXPECT_THROW(m.on_request_done(completed(2, 10, 5, 0, 3 * kMs, 2 * kMs, 7 * kMs)),
+               InvariantError);  // first token before first scheduled
+  EXPECT_THROW(m.on_request_done(completed(3, 10, 5, 0, 1 * kMs, 8 * kMs, 7 * kMs)),
+               InvariantError);  // first token after finish
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #pragma once
 // The subcommands of the xpusim command line. Each returns the process exit code.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,10 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitInput = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitInternal = 3;
+// 4: the run was stopped by --max-events, --max-wall-s or the livelock watchdog (no outputs).
+inline constexpr int kExitLimit = 4;
+// An interrupted run (SIGINT, SIGTERM) exits with 128 + the signal number, as shells do.
+inline constexpr int kExitSignalBase = 128;
 
 struct RunArgs {
   std::string scenario;
@@ -17,6 +22,9 @@ struct RunArgs {
   std::vector<std::string> overrides;
   bool timeline = false;
   bool quiet = false;
+  std::uint64_t max_events = 0;        // 0: none
+  double max_wall_s = 0;               // 0: none
+  std::uint64_t watchdog_events = 50'000'000;  // 0: off
 };
 
 int run_command(const RunArgs& args);

@@ -3,6 +3,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "xpusim/core/error.hpp"
@@ -16,6 +17,9 @@ class EventHandler {
  public:
   virtual ~EventHandler() = default;
   virtual void on_event(std::uint32_t tag, std::uint64_t payload) = 0;
+  // What this handler is, for diagnostics only (the watchdog names a spinning component); never
+  // called on the event loop's hot path. Defaults to the handler's type name.
+  virtual std::string describe() const;
 };
 
 // Names a scheduled event so it can be cancelled; stale ids (event already run) are harmless.

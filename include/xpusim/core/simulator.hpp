@@ -2,11 +2,32 @@
 // The event loop: owns the clock and the pending-event set.
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "xpusim/core/event_queue.hpp"
 #include "xpusim/core/time.hpp"
 
 namespace xpusim {
+
+// Why Simulator::run returned.
+enum class StopReason {
+  Done,         // no event left, or the next one is past `until`
+  Stopped,      // stop() was called (a model decided the run is over)
+  MaxEvents,    // RunGuard::max_events reached
+  Stalled,      // the watchdog saw no progress in simulated time
+  Interrupted,  // RunGuard::should_stop said so (wall-clock limit, SIGINT/SIGTERM)
+};
+
+// Limits a run observes. Checked every `check_every` events, off the per-event path.
+struct RunGuard {
+  std::uint64_t max_events = 0;  // 0: no limit
+  // Livelock watchdog: this many events in a row at one simulated instant stop the run
+  // (rounded up to a multiple of check_every). 0: off.
+  std::uint64_t stall_events = 0;
+  // Polled at each check; returning true stops the run as Interrupted (wall clock, signals).
+  std::function<bool()> should_stop;
+  std::uint64_t check_every = 1 << 16;
+};
 
 class Simulator {
  public:
@@ -26,6 +47,11 @@ class Simulator {
   void run(TimeNs until = kTimeNever);
   void stop() { stopped_ = true; }
   std::uint64_t events_processed() const { return events_processed_; }
+  void set_guard(RunGuard guard);
+  StopReason stop_reason() const { return stop_reason_; }
+  // For MaxEvents and Stalled: what was found (the stalled instant and the handlers that
+  // kept scheduling there, busiest first).
+  const std::string& stop_detail() const { return stop_detail_; }
   std::size_t pending_events() const { return queue_.size_live(); }
   EventQueue& queue() { return queue_; }
   // Calls `hook` every `every_events` events (progress reporting; must not touch model state).
@@ -41,6 +67,18 @@ class Simulator {
   bool stopped_ = false;
   std::function<void()> progress_hook_;
   std::uint64_t progress_every_ = 0;
+  RunGuard guard_;
+  std::uint64_t next_check_ = UINT64_MAX;  // events_processed_ at which to call check()
+  StopReason stop_reason_ = StopReason::Done;
+  std::string stop_detail_;
+  TimeNs stall_time_ = kTimeNever;      // simulated time at the previous check
+  std::uint64_t stall_since_ = 0;       // events_processed_ when the clock last moved (at a check)
+
+  void schedule_next_check();
+  // Progress hook, limits and watchdog; false when the run must stop.
+  bool check();
+  // Runs up to `n` more events at the stalled instant, counting which handlers they go to.
+  std::string diagnose_stall(std::uint64_t n);
 };
 
 }  // namespace xpusim

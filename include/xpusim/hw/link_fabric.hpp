@@ -36,6 +36,15 @@ class LinkFabric final : public EventHandler {
     return e < link_load_.size() ? link_load_[e] : 0;
   }
 
+  // Takes a full-duplex link (the a->b edge id add_link returned, and its reverse) down or
+  // back up (faults, docs/faults.md). While it is down, transfers routed over it stall at rate
+  // 0 and resume where they were when it is back: nothing is lost (the transport retries).
+  void set_link_down(int edge, bool down);
+  bool link_down(int edge) const {
+    const auto e = static_cast<std::size_t>(edge);
+    return e < link_down_.size() && link_down_[e] != 0;
+  }
+
   void on_event(std::uint32_t tag, std::uint64_t payload) override;
 
  private:
@@ -63,6 +72,8 @@ class LinkFabric final : public EventHandler {
   std::vector<Transfer> transfers_;
   std::vector<std::uint32_t> free_;
   std::vector<int> link_load_;
+  std::vector<char> link_down_;  // per directed edge; empty until a link first fails
+  std::vector<int> moving_load_;  // reschedule()'s scratch while a link is down
   std::size_t active_count_ = 0;
   TimeNs last_update_ = 0;
 };

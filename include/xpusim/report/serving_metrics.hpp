@@ -46,6 +46,7 @@ class ServingMetrics : public systems::ServingObserver {
   std::int64_t arrived() const { return arrived_; }
   std::int64_t completed() const { return completed_; }
   std::int64_t rejected() const { return rejected_; }
+  std::int64_t lost() const { return lost_; }  // dropped by instance failures (faults)
   std::int64_t input_tokens() const { return input_tokens_; }    // of completed requests
   std::int64_t output_tokens() const { return output_tokens_; }  // of completed requests
   std::int64_t good_requests() const { return good_; }
@@ -72,6 +73,7 @@ class ServingMetrics : public systems::ServingObserver {
   std::int64_t arrived_ = 0;
   std::int64_t completed_ = 0;
   std::int64_t rejected_ = 0;
+  std::int64_t lost_ = 0;
   std::int64_t preemptions_ = 0;
   std::int64_t input_tokens_ = 0;
   std::int64_t output_tokens_ = 0;

@@ -1,6 +1,7 @@
 #pragma once
 // A validated scenario of any system kind (serving, SoC flows, MoE, in-network aggregation…),
 // ready to run. `xpusim run`, `xpusim sweep` and the tests drive every kind through this.
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -9,10 +10,22 @@
 
 namespace xpusim::scenario {
 
+// Limits on one run (docs/errors.md). A run that hits one throws RunStopped and writes no
+// output file; every system kind applies them through make_run_guard (run_guard.hpp).
+struct RunLimits {
+  std::uint64_t max_events = 0;  // 0: no limit
+  double max_wall_s = 0;         // 0: no limit (wall time only ever stops a run, never shapes it)
+  // Livelock watchdog: events in a row at one simulated instant before the run is stopped.
+  std::uint64_t stall_events = 50'000'000;
+  // Set (to the signal number) by the CLI's SIGINT/SIGTERM handler; null: not watched.
+  const volatile std::sig_atomic_t* interrupted = nullptr;
+};
+
 struct RunOptions {
   std::filesystem::path out_dir;  // empty: write no files
   bool timeline = false;          // also write timeline.json (Chrome/Perfetto trace events)
   bool progress = false;          // progress line on stderr
+  RunLimits limits;
 };
 
 struct RunResult {

@@ -12,6 +12,7 @@
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/policy/fairness/fairness_policy.hpp"
 #include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/systems/fault_injector.hpp"
 #include "xpusim/systems/instance_config.hpp"
 
 namespace xpusim::scenario {
@@ -54,6 +55,8 @@ struct ScenarioSpec {
   Selection eviction;
   double slo_ttft_s = 0;
   double slo_tpot_s = 0;
+  // Instance failures (docs/faults.md); absent: none.
+  std::optional<systems::FaultConfig> faults;
   // Every section's resolved parameters, in scenario order, for summary.json.
   std::vector<std::pair<std::string, Params>> resolved;
 };

@@ -1,6 +1,7 @@
 #pragma once
 // Serving instances behind a router, fed by a request source. Arrivals are pulled from the
 // source one at a time (one pending arrival event), so a trace of any length streams.
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -37,12 +38,25 @@ class Cluster final : public ArrivalSink, public policy::RoutingView {
   // ArrivalSink: routes the request to an instance.
   void on_request_arrival(workload::Request&& request, TimeNs now) override;
 
+  // ---- faults (cluster_faults.cpp, docs/faults.md) ----
+  // Instance `i` fails: its requests are re-routed to the instances still up (requeue) or
+  // published as lost. While every instance is down, arrivals and re-queued requests wait in
+  // the cluster and are routed when one recovers.
+  void fail_instance(std::size_t i, TimeNs now, bool requeue);
+  void recover_instance(std::size_t i, TimeNs now);
+  std::size_t parked() const { return parked_.size(); }
+
  private:
   ArrivalFeed feed_;
   std::unique_ptr<policy::Router> router_;
   ServingObserver& observer_;
   std::vector<std::unique_ptr<ServingInstance>> instances_;
   MigrationCoordinator* migration_ = nullptr;
+  std::size_t down_count_ = 0;
+  std::deque<workload::Request> parked_;  // waiting for any instance to be up
+
+  // Routes to an instance that is up (through a view of those only) or parks the request.
+  void route(workload::Request&& request, TimeNs now);
 };
 
 }  // namespace xpusim::systems

@@ -99,6 +99,15 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   // Checks block conservation and list/aggregate consistency by walking every sequence.
   void check_invariants() const;
 
+  // ---- faults (serving_instance_faults.cpp) ----
+  // Takes the instance down: its running iteration is aborted, its KV (device and swap) is
+  // lost, and every request it held comes back, oldest arrival first, for the cluster to
+  // re-queue or drop. Not for instances in a disaggregated or migrating cluster.
+  std::vector<workload::Request> fail(TimeNs now);
+  // Back in service, empty; it starts work at the next enqueue.
+  void recover(TimeNs now);
+  bool down() const { return down_; }
+
   // policy::BatchView
   std::int64_t total_blocks() const override { return kv_.total(); }
   std::int64_t free_blocks() const override { return kv_.free(); }
@@ -241,8 +250,10 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::vector<std::pair<TimeNs, std::int64_t>> token_groups_;
   TimeNs last_decode_end_ns_ = 0;
 
+  bool down_ = false;  // failed (faults): takes no requests, runs nothing
   // The running iteration.
   bool busy_ = false;
+  hw::OpHandle iter_op_;  // its operation on the memory domain (aborted by a failure)
   bool iter_decodes_ = false;
   std::int32_t iter_layer_groups_ = 1;
   TimeNs iter_start_ns_ = 0;

@@ -43,6 +43,18 @@ class ServingObservers final : public ServingObserver {
   void on_swap_stall(int instance, TimeNs stall_ns, double bytes, std::int64_t transfers) override {
     for (auto* o : observers_) o->on_swap_stall(instance, stall_ns, bytes, transfers);
   }
+  void on_instance_down(int instance, TimeNs now, std::int64_t requeued, std::int64_t lost) override {
+    for (auto* o : observers_) o->on_instance_down(instance, now, requeued, lost);
+  }
+  void on_instance_up(int instance, TimeNs now) override {
+    for (auto* o : observers_) o->on_instance_up(instance, now);
+  }
+  void on_link_down(const std::string& host, TimeNs now) override {
+    for (auto* o : observers_) o->on_link_down(host, now);
+  }
+  void on_link_up(const std::string& host, TimeNs now) override {
+    for (auto* o : observers_) o->on_link_up(host, now);
+  }
 
  private:
   std::vector<ServingObserver*> observers_;

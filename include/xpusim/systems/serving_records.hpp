@@ -1,4 +1,5 @@
 #pragma once
+#include <string>
 // What serving systems publish. The report layer implements ServingObserver; systems never
 // include report (observer direction, see DESIGN.md).
 #include <cstdint>
@@ -8,7 +9,8 @@
 
 namespace xpusim::systems {
 
-enum class RequestOutcome { Completed, Rejected };
+// Lost: dropped because the instance holding it failed (faults with on_failure: lose).
+enum class RequestOutcome { Completed, Rejected, Lost };
 
 // One request's life, published once when it completes or is rejected.
 struct RequestRecord {
@@ -77,6 +79,15 @@ class ServingObserver {
   // An iteration waited `stall_ns` for KV swaps to or from the host (context switches).
   virtual void on_swap_stall(int /*instance*/, TimeNs /*stall_ns*/, double /*bytes*/,
                              std::int64_t /*transfers*/) {}
+  // An instance failed (faults): `requeued` of the requests it held went back to the router,
+  // `lost` were dropped (each also published as a Lost request).
+  virtual void on_instance_down(int /*instance*/, TimeNs /*now*/, std::int64_t /*requeued*/,
+                                std::int64_t /*lost*/) {}
+  // A failed instance is back in service.
+  virtual void on_instance_up(int /*instance*/, TimeNs /*now*/) {}
+  // The KV-fabric link of instance `host` failed / was repaired (faults.links).
+  virtual void on_link_down(const std::string& /*host*/, TimeNs /*now*/) {}
+  virtual void on_link_up(const std::string& /*host*/, TimeNs /*now*/) {}
 };
 
 }  // namespace xpusim::systems

@@ -29,6 +29,14 @@ class TenantDecodeCounts {
     active_.pop_back();
     slot_[t] = -1;
   }
+  // Every tenant back to zero (the instance failed and forgot its requests).
+  void clear() {
+    for (const std::int32_t t : active_) {
+      count_[static_cast<std::size_t>(t)] = 0;
+      slot_[static_cast<std::size_t>(t)] = -1;
+    }
+    active_.clear();
+  }
   std::int64_t total() const {
     std::int64_t n = 0;
     for (const std::int32_t t : active_) n += count_[static_cast<std::size_t>(t)];

@@ -33,6 +33,9 @@ class WaitingQueue final : public policy::FairnessView {
   std::uint32_t admit_front(TimeNs now);
   // Removes the next request without admitting it (it is rejected).
   std::uint32_t drop_front();
+  // Forgets every waiting request (the instance failed; they were handed back). The policy's
+  // counters stay: service already given is not undone.
+  void clear();
   // Counter updates that may reorder admission.
   void on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs now);
   void on_finished(const policy::FairRequest& request, TimeNs now);

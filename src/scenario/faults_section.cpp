@@ -1,0 +1,137 @@
+#include "xpusim/scenario/faults_section.hpp"
+
+#include <algorithm>
+
+namespace xpusim::scenario {
+
+ParamSchema faults_schema() {
+  ParamSchema s;
+  s.choice("on_failure", "requeue", {"requeue", "lose"},
+           "requests held by a failed instance: re-routed to the instances still up (requeue; "
+           "their progress and KV are lost, they restart) or dropped and counted as lost")
+      .real("mtbf_s", 0.0, "s",
+            "mean time between failures of each instance (exponential); 0 = no random failures",
+            {.min = 0, .max = 1e9})
+      .real("mttr_s", 60.0, "s", "mean time to repair after a random failure (exponential)",
+            {.min = 0, .max = 1e9, .min_exclusive = true});
+  return s;
+}
+
+ParamSchema link_fault_schema() {
+  ParamSchema s;
+  s.string("host", std::nullopt,
+           "instance whose link to the KV switch fails: inst<i> (colocated with migration), "
+           "prefill<i> or decode<j> (disaggregated)")
+      .real("at_s", std::nullopt, "s", "simulated time of the failure", {.min = 0, .max = 9e9})
+      .real("duration_s", std::nullopt, "s", "how long it stays down", {.min = 0, .max = 9e9,
+                                                                        .min_exclusive = true});
+  return s;
+}
+
+ParamSchema scheduled_fault_schema() {
+  ParamSchema s;
+  s.integer("instance", std::nullopt, "", "index of the instance that fails (0-based)", {.min = 0})
+      .real("at_s", std::nullopt, "s", "simulated time of the failure", {.min = 0, .max = 9e9})
+      .real("duration_s", std::nullopt, "s", "how long it stays down", {.min = 0, .max = 9e9,
+                                                                        .min_exclusive = true});
+  return s;
+}
+
+std::optional<systems::FaultConfig> read_faults(SectionReader& ld, int instances, double horizon_s,
+                                                std::uint64_t seed, Params& resolved) {
+  const YAML::Node node = ld.section("faults");
+  if (node.IsNull()) return std::nullopt;
+  resolved = ld.plain("faults", faults_schema(), {"schedule", "links"});
+  if (!ld.diag.ok()) return std::nullopt;
+  systems::FaultConfig config;
+  config.seed = seed;
+  config.requeue = resolved.string("on_failure") == "requeue";
+  config.mtbf_s = resolved.real("mtbf_s");
+  config.mttr_s = resolved.real("mttr_s");
+  if (config.mtbf_s > 0 && horizon_s <= 0)
+    ld.diag.error(ld.doc.locate(SectionReader::child(node, "mtbf_s"), "faults.mtbf_s"), "faults.mtbf_s",
+                  "random failures never stop by themselves: set horizon_s > 0 with mtbf_s");
+  const YAML::Node schedule = SectionReader::child(node, "schedule");
+  if (!schedule.IsNull() && !schedule.IsSequence()) {
+    ld.diag.error(ld.doc.locate(schedule, "faults.schedule"), "faults.schedule",
+                  "expected a list of {instance, at_s, duration_s}");
+    return std::nullopt;
+  }
+  const ParamSchema one = scheduled_fault_schema();
+  for (std::size_t k = 0; schedule.IsSequence() && k < schedule.size(); ++k) {
+    const std::string prefix = "faults.schedule." + std::to_string(k);
+    const YAML::Node item = schedule[k];
+    if (!item.IsMap()) {
+      ld.diag.error(ld.doc.locate(item, prefix), prefix, "expected a map {instance, at_s, duration_s}");
+      continue;
+    }
+    Params p;
+    if (!resolve_located(one, read_params_map(ld.doc, item, prefix, one, {}, ld.diag), prefix, p, ld.diag))
+      continue;
+    if (p.integer("instance") >= instances) {
+      ld.diag.error(ld.doc.locate(SectionReader::child(item, "instance"), prefix + ".instance"),
+                    prefix + ".instance",
+                    "is " + std::to_string(p.integer("instance")) + " but the cluster has " +
+                        std::to_string(instances) + " instance(s) (0-based)");
+      continue;
+    }
+    const double end_s = p.real("at_s") + p.real("duration_s");
+    if (end_s >= 9.2e9) {
+      ld.diag.error(ld.doc.locate(item, prefix), prefix,
+                    "at_s + duration_s is past the simulable 9.2e9 s (int64 nanoseconds)");
+      continue;
+    }
+    config.scheduled.push_back({static_cast<std::size_t>(p.integer("instance")),
+                                seconds_to_ns(p.real("at_s")), duration_ns_ceil(p.real("duration_s"))});
+  }
+  const YAML::Node links = SectionReader::child(node, "links");
+  if (!links.IsNull() && !links.IsSequence()) {
+    ld.diag.error(ld.doc.locate(links, "faults.links"), "faults.links",
+                  "expected a list of {host, at_s, duration_s}");
+    return std::nullopt;
+  }
+  const ParamSchema link = link_fault_schema();
+  for (std::size_t k = 0; links.IsSequence() && k < links.size(); ++k) {
+    const std::string prefix = "faults.links." + std::to_string(k);
+    const YAML::Node item = links[k];
+    if (!item.IsMap()) {
+      ld.diag.error(ld.doc.locate(item, prefix), prefix, "expected a map {host, at_s, duration_s}");
+      continue;
+    }
+    Params p;
+    if (!resolve_located(link, read_params_map(ld.doc, item, prefix, link, {}, ld.diag), prefix, p, ld.diag))
+      continue;
+    if (p.real("at_s") + p.real("duration_s") >= 9.2e9) {
+      ld.diag.error(ld.doc.locate(item, prefix), prefix,
+                    "at_s + duration_s is past the simulable 9.2e9 s (int64 nanoseconds)");
+      continue;
+    }
+    systems::LinkFault f;
+    f.host = p.string("host");
+    f.at_ns = seconds_to_ns(p.real("at_s"));
+    f.duration_ns = duration_ns_ceil(p.real("duration_s"));
+    config.links.push_back(std::move(f));
+  }
+  return config;
+}
+
+void check_fault_targets(SectionReader& ld, const systems::FaultConfig& faults,
+                         const std::vector<std::string>& fabric_hosts, const std::string& why_none) {
+  const YAML::Node links = SectionReader::child(ld.section("faults"), "links");
+  for (std::size_t k = 0; k < faults.links.size(); ++k) {
+    const std::string key = "faults.links." + std::to_string(k) + ".host";
+    const Location at = ld.doc.locate(SectionReader::child(links.IsSequence() ? links[k] : YAML::Node(), "host"), key);
+    if (fabric_hosts.empty()) {
+      ld.diag.error(at, key, why_none);
+      continue;
+    }
+    if (std::find(fabric_hosts.begin(), fabric_hosts.end(), faults.links[k].host) != fabric_hosts.end())
+      continue;
+    std::string names;
+    for (std::size_t i = 0; i < fabric_hosts.size() && i < 8; ++i) names += (i ? ", " : "") + fabric_hosts[i];
+    if (fabric_hosts.size() > 8) names += ", ...";
+    ld.diag.error(at, key, "no instance '" + faults.links[k].host + "' (expected one of: " + names + ")");
+  }
+}
+
+}  // namespace xpusim::scenario

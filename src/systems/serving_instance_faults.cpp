@@ -1,0 +1,63 @@
+// Failure and recovery of a serving instance (docs/faults.md).
+#include <algorithm>
+
+#include "xpusim/core/error.hpp"
+#include "xpusim/systems/serving_instance.hpp"
+
+namespace xpusim::systems {
+
+std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
+  XPUSIM_CHECK(!down_, "instance failed twice");
+  XPUSIM_CHECK(handoff_blocks_ == 0 && migration_reserved_blocks_ == 0,
+               "faults are not modelled with KV hand-offs or migrations in flight");
+  if (busy_) {
+    memory_.abort(iter_op_);  // the iteration's work is lost with the device
+    busy_ = false;
+  }
+  for (auto& d : devices_) d->set_idle(now);
+  std::vector<workload::Request> held;
+  for (Sequence& q : seqs_) {
+    if (q.state == SeqState::Free) continue;
+    held.push_back(std::move(q.request));
+  }
+  // The pool's slot order depends on reuse history; arrival order (then id) does not.
+  std::sort(held.begin(), held.end(), [](const workload::Request& a, const workload::Request& b) {
+    return a.arrival_ns != b.arrival_ns ? a.arrival_ns < b.arrival_ns : a.id < b.id;
+  });
+  // Forget every sequence: epochs move on so that no stale heap entry can match a reused slot.
+  free_seqs_.clear();
+  for (std::uint32_t s = static_cast<std::uint32_t>(seqs_.size()); s-- > 0;) {
+    Sequence& q = seqs_[s];
+    const std::uint32_t epoch = q.epoch + 1;
+    q = Sequence{};
+    q.epoch = epoch;
+    free_seqs_.push_back(s);
+  }
+  waiting_.clear();
+  prefilling_.clear();
+  swapped_.clear();
+  running_head_ = running_tail_ = Sequence::kNone;
+  running_count_ = 0;
+  n_decoding_ = 0;
+  decoding_tenants_.clear();
+  kv_sum_decoding_ = 0;
+  pending_prefill_tokens_ = 0;
+  finish_heap_ = StepHeap();
+  std::fill(full_at_residue_.begin(), full_at_residue_.end(), 0);
+  token_groups_.clear();
+  iter_prefills_.clear();
+  cursor_seq_ = Sequence::kNone;
+  cursor_index_ = 0;
+  swap_used_blocks_ = 0;
+  kv_.release(kv_.allocated());
+  down_ = true;
+  if constexpr (kXpusimInvariants) check_invariants();
+  return held;
+}
+
+void ServingInstance::recover(TimeNs /*now*/) {
+  XPUSIM_CHECK(down_, "recovering an instance that is up");
+  down_ = false;
+}
+
+}  // namespace xpusim::systems
