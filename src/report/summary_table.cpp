@@ -43,7 +43,7 @@ void write_requests(std::ostream& os, const json& s) {
 
 void write_throughput(std::ostream& os, const json& s) {
   const json* t = find(s, "throughput");
-  if (t == nullptr) return;
+  if (t == nullptr || find(*t, "requests_per_s") == nullptr) return;  // serving runs only
   os << "throughput   " << field(*t, "requests_per_s", 3) << " req/s   "
      << field(*t, "input_tokens_per_s", 1) << " input tok/s   "
      << field(*t, "output_tokens_per_s", 1) << " output tok/s\n";
@@ -119,12 +119,62 @@ void write_ina(std::ostream& os, const json& s) {
      << " evicted partials to parameter servers\n";
 }
 
+// SoC agent flows (system: soc): latency per turn of each class, proactive throughput.
+void write_flows(std::ostream& os, const json& s) {
+  for (const char* cls : {"reactive", "proactive"}) {
+    const json* c = find(s, cls);
+    if (c == nullptr) continue;
+    const json* ttft = find(*c, "ttft_s");
+    const json* e2e = find(*c, "e2e_s");
+    os << (std::string(cls) + std::string(13 - std::string(cls).size(), ' ')) << field(*c, "turns_completed", 0)
+       << " turns   TTFT mean " << (ttft ? field(*ttft, "mean", 1, 1e3) : "-") << " ms, p99 "
+       << (ttft ? field(*ttft, "p99", 1, 1e3) : "-") << " ms   E2E mean "
+       << (e2e ? field(*e2e, "mean", 1, 1e3) : "-") << " ms   " << field(*c, "tokens_per_s", 2)
+       << " tok/s\n";
+  }
+  if (const json* b = find(s, "igpu_busy_fraction"))
+    os << "iGPU busy    " << num(b, 1, 100.0) << "%\n";
+}
+
+// MoE under expert parallelism (system: moe): step time against an ideally balanced run.
+void write_moe(std::ostream& os, const json& s) {
+  const json* step = find(s, "step_time_s");
+  const json* imb = find(s, "imbalance");
+  if (step == nullptr || imb == nullptr) return;
+  const json* t = find(s, "throughput");
+  os << "steps        " << field(s, "steps", 0) << "   step time mean " << field(*step, "mean", 1, 1e3)
+     << " ms, p99 " << field(*step, "p99", 1, 1e3) << " ms   ideal " << field(s, "ideal_step_time_s", 1, 1e3)
+     << " ms\n";
+  os << "imbalance    max/mean per layer: mean " << field(*imb, "mean", 3) << ", max " << field(*imb, "max", 3)
+     << "   time lost " << field(s, "time_lost_to_imbalance_s", 3) << " s\n";
+  if (t != nullptr)
+    os << "throughput   " << field(*t, "tokens_per_s", 0) << " tok/s   "
+       << field(*t, "fraction_of_ideal", 1, 100.0) << "% of ideal\n";
+}
+
+// MoE with offloaded experts (system: moe_offload): iteration time and where experts ran.
+void write_offload(std::ostream& os, const json& s) {
+  const json* it = find(s, "iteration_time_s");
+  const json* ex = find(s, "experts");
+  if (it == nullptr || ex == nullptr) return;
+  const json* t = find(s, "throughput");
+  os << "iterations   " << field(s, "iterations", 0) << "   time mean " << field(*it, "mean", 2, 1e3)
+     << " ms, p99 " << field(*it, "p99", 2, 1e3) << " ms   " << (t ? field(*t, "tokens_per_s", 1) : "-")
+     << " tok/s\n";
+  os << "experts      cache hit " << field(*ex, "cache_hit_rate", 1, 100.0) << "%   on CPU "
+     << field(*ex, "cpu_share", 1, 100.0) << "%   fetched " << field(*ex, "fetched_on_demand", 0)
+     << "   substituted " << field(*ex, "substituted", 0) << '\n';
+}
+
 }  // namespace
 
 std::string format_summary_table(const nlohmann::json& summary) {
   std::ostringstream os;
   write_requests(os, summary);
   write_ina(os, summary);
+  write_flows(os, summary);
+  write_moe(os, summary);
+  write_offload(os, summary);
   write_throughput(os, summary);
   write_latencies(os, summary);
   write_goodput(os, summary);

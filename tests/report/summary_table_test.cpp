@@ -1,0 +1,38 @@
+#include "xpusim/report/summary_table.hpp"
+
+#include <gtest/gtest.h>
+
+namespace xpusim::report {
+namespace {
+
+using nlohmann::json;
+
+TEST(SummaryTable, ServingRowsOnlyForServingKeys) {
+  // An MoE summary also has `throughput`, but without the serving fields: no request row.
+  const json moe = {{"steps", 8},
+                    {"step_time_s", {{"mean", 0.5}, {"p99", 0.6}}},
+                    {"ideal_step_time_s", 0.4},
+                    {"imbalance", {{"mean", 1.25}, {"max", 1.5}}},
+                    {"time_lost_to_imbalance_s", 0.8},
+                    {"throughput", {{"tokens_per_s", 1000.0}, {"fraction_of_ideal", 0.8}}}};
+  const std::string t = format_summary_table(moe);
+  EXPECT_EQ(t.find("req/s"), std::string::npos) << t;
+  EXPECT_NE(t.find("step time mean 500.0 ms, p99 600.0 ms   ideal 400.0 ms"), std::string::npos) << t;
+  EXPECT_NE(t.find("mean 1.250, max 1.500"), std::string::npos) << t;
+  EXPECT_NE(t.find("1000 tok/s   80.0% of ideal"), std::string::npos) << t;
+}
+
+TEST(SummaryTable, SocRowsPerFlowClass) {
+  const json soc = {
+      {"reactive", {{"turns_completed", 3}, {"ttft_s", {{"mean", 0.1}, {"p99", 0.2}}}, {"e2e_s", {{"mean", 1.5}}}, {"tokens_per_s", 2.5}}},
+      {"proactive", {{"turns_completed", 7}, {"tokens_per_s", 12.0}}},
+      {"igpu_busy_fraction", 0.5}};
+  const std::string t = format_summary_table(soc);
+  EXPECT_NE(t.find("reactive     3 turns   TTFT mean 100.0 ms, p99 200.0 ms   E2E mean 1500.0 ms   2.50 tok/s"),
+            std::string::npos) << t;
+  EXPECT_NE(t.find("proactive    7 turns   TTFT mean - ms"), std::string::npos) << t;
+  EXPECT_NE(t.find("iGPU busy    50.0%"), std::string::npos) << t;
+}
+
+}  // namespace
+}  // namespace xpusim::report
