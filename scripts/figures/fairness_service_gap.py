@@ -21,11 +21,11 @@ VTC_BOUND = 2 * max(1 * 256, 2 * 10000)
 
 
 def point_dir(root, point):
-    for name in (str(point), f"{int(point):04d}", f"{int(point):05d}", f"point_{point}"):
-        d = os.path.join(root, "points", name)
-        if os.path.isdir(d):
-            return d
-    raise SystemExit(f"no directory for point {point} under {root}/points")
+    # `xpusim sweep` names each point's directory after its `point` id (docs/sweeps.md).
+    d = os.path.join(root, "points", str(point))
+    if not os.path.isdir(d):
+        raise SystemExit(f"no directory for point {point} under {root}/points")
+    return d
 
 
 def main(results_csv, out_png):
