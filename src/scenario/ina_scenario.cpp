@@ -113,10 +113,7 @@ RunResult InaScenario::run(const RunOptions& options) const {
   RunResult result;
   result.events = sim.events_processed();
   nlohmann::json summary = metrics.summary();
-  summary["simulated_s"] = ns_to_seconds(end);
-  summary["events"] = result.events;
-  summary["seed"] = spec_.seed;
-  summary["scenario"] = resolved_sections_json(spec_.resolved);
+  add_run_fields(summary, ns_to_seconds(end), result.events, spec_.seed, spec_.resolved);
   result.summary = summary;
   if (!options.out_dir.empty()) {
     // All files are complete before any is renamed into place; summary.json last.

@@ -42,4 +42,16 @@ void check_moe_routing(const Params& routing, const model::ModelSpec& model,
   }
 }
 
+void check_moe_model_and_routing(const model::ModelSpec& model, const Params& routing,
+                                 const fs::path& scenario_path, const std::string& kind,
+                                 SectionReader& ld) {
+  if (!model.is_moe())
+    ld.diag.error(ld.doc.locate(ld.section("model"), "model"), "model.num_experts",
+                  "the " + kind + " system needs an MoE model (num_experts > 0)");
+  if (routing.string("source") == "trace" && routing.string("path").empty())
+    ld.diag.error(ld.doc.locate(ld.section("routing"), "routing"), "routing.path",
+                  "required when source is trace");
+  if (model.is_moe()) check_moe_routing(routing, model, scenario_path, ld.section("routing"), ld.doc, ld.diag);
+}
+
 }  // namespace xpusim::scenario

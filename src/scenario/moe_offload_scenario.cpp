@@ -86,10 +86,7 @@ class OffloadScenario final : public LoadedScenario {
     RunResult result;
     result.events = runner.layer_passes();
     nlohmann::json summary = metrics.summary();
-    summary["simulated_s"] = ns_to_seconds(end);
-    summary["events"] = result.events;
-    summary["seed"] = spec_.seed;
-    summary["scenario"] = resolved_sections_json(spec_.resolved);
+    add_run_fields(summary, ns_to_seconds(end), result.events, spec_.seed, spec_.resolved);
     result.summary = summary;
     if (!options.out_dir.empty()) {
       std::ostringstream its;
@@ -131,14 +128,7 @@ OffloadSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs
   ld.read_selection(ld.section("offload"), "offload", "policy", "fetch_on_demand",
                     catalogs.expert_offload, spec.policy);
   diag.throw_if_any();
-  if (!spec.model.is_moe())
-    diag.error(doc.locate(ld.section("model"), "model"), "model.num_experts",
-               "the moe_offload system needs an MoE model (num_experts > 0)");
-  if (spec.routing.string("source") == "trace" && spec.routing.string("path").empty())
-    diag.error(doc.locate(ld.section("routing"), "routing"), "routing.path",
-               "required when source is trace");
-  if (spec.model.is_moe())
-    check_moe_routing(spec.routing, spec.model, spec.path, ld.section("routing"), doc, diag);
+  check_moe_model_and_routing(spec.model, spec.routing, spec.path, "moe_offload", ld);
   if (cache.integer("experts_per_layer") > spec.model.num_experts)
     diag.error(doc.locate(ld.section("cache"), "cache"), "cache.experts_per_layer",
                "is " + std::to_string(cache.integer("experts_per_layer")) +

@@ -18,6 +18,14 @@ nlohmann::json resolved_sections_json(const std::vector<std::pair<std::string, P
   return out;
 }
 
+void add_run_fields(nlohmann::json& summary, double simulated_s, std::uint64_t events, std::uint64_t seed,
+                    const std::vector<std::pair<std::string, Params>>& resolved) {
+  summary["simulated_s"] = simulated_s;
+  summary["events"] = events;
+  summary["seed"] = seed;
+  summary["scenario"] = resolved_sections_json(resolved);
+}
+
 void create_output_dir(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);

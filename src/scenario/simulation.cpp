@@ -335,10 +335,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
                                       summary["requests"]["lost"].get<std::int64_t>();
   if (run.fault_stats) summary["faults"] = run.fault_stats->summary(end);
   if constexpr (kXpusimInvariants) check_request_conservation(run, summary["requests"]["unfinished"]);
-  summary["simulated_s"] = ns_to_seconds(end);
-  summary["events"] = result.events;
-  summary["seed"] = spec.seed;
-  summary["scenario"] = resolved_sections_json(spec.resolved);
+  add_run_fields(summary, ns_to_seconds(end), result.events, spec.seed, spec.resolved);
   result.summary = summary;
 
   if (!options.out_dir.empty()) {

@@ -87,10 +87,7 @@ RunResult SocScenario::run(const RunOptions& options) const {
                 {"unfinished", soc.turns_started() - soc.turns_completed()}};
   j["flows"] = s_.flows.size();
   j["operator_groups_run"] = soc.groups_run();
-  j["simulated_s"] = ns_to_seconds(end);
-  j["events"] = result.events;
-  j["seed"] = s_.seed;
-  j["scenario"] = resolved_sections_json(s_.resolved);
+  add_run_fields(j, ns_to_seconds(end), result.events, s_.seed, s_.resolved);
   if (!options.out_dir.empty()) {
     create_output_dir(options.out_dir);
     report::AtomicFile turns(options.out_dir / "turns.csv");

@@ -12,6 +12,7 @@
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/scenario/diagnostics.hpp"
 #include "xpusim/scenario/run_outputs.hpp"
+#include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 #include "xpusim/workload/routing_source.hpp"
 
@@ -28,5 +29,12 @@ std::unique_ptr<workload::RoutingSource> make_moe_routing(
 void check_moe_routing(const Params& routing, const model::ModelSpec& model,
                        const std::filesystem::path& scenario_path, const YAML::Node& section,
                        const YamlDocument& doc, Diagnostics& diag);
+
+// The checks both MoE kinds make once their sections are read: an MoE model, and a routing
+// section that fits it (a trace needs its path; the trace itself is read by check_moe_routing).
+// `kind` names the system kind in the message.
+void check_moe_model_and_routing(const model::ModelSpec& model, const Params& routing,
+                                 const std::filesystem::path& scenario_path, const std::string& kind,
+                                 SectionReader& ld);
 
 }  // namespace xpusim::scenario
