@@ -106,7 +106,9 @@ void read_axes(const YamlDocument& doc, const YAML::Node& node, RawSweep& raw, D
       continue;
     }
     std::vector<std::string> values;
-    for (const auto& v : it->second) values.push_back(yaml_text(v));
+    // A copy: `it->second` lives in a temporary proxy that a range-for would outlive.
+    const YAML::Node list = it->second;
+    for (const auto& v : list) values.push_back(yaml_text(v));
     raw.axes.emplace_back(key, std::move(values));
   }
 }
