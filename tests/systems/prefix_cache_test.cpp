@@ -226,17 +226,6 @@ std::unique_ptr<ServingInstance> cached_instance(Simulator& sim, const model::Ex
   return std::make_unique<ServingInstance>(0, std::move(w), std::move(devices), KvSizing{kv_blocks, 16});
 }
 
-struct Feeder : EventHandler {
-  Simulator& sim;
-  ServingInstance& inst;
-  std::vector<workload::Request> reqs;
-  Feeder(Simulator& s, ServingInstance& i, std::vector<workload::Request> r)
-      : sim(s), inst(i), reqs(std::move(r)) {
-    for (std::size_t k = 0; k < reqs.size(); ++k) sim.schedule_at(reqs[k].arrival_ns, *this, 0, k);
-  }
-  void on_event(std::uint32_t, std::uint64_t k) override { inst.enqueue(reqs[k], sim.now()); }
-};
-
 TEST(PrefixCachedInstance, AHitSkipsThePrefillOfTheCachedTokens) {
   Simulator sim;
   LinearExec exec;

@@ -10,18 +10,6 @@ namespace {
 
 using namespace testing;
 
-// Feeds requests to an instance at their arrival times.
-struct Feeder : EventHandler {
-  Simulator& sim;
-  ServingInstance& inst;
-  std::vector<workload::Request> reqs;
-  Feeder(Simulator& s, ServingInstance& i, std::vector<workload::Request> r)
-      : sim(s), inst(i), reqs(std::move(r)) {
-    for (std::size_t k = 0; k < reqs.size(); ++k) sim.schedule_at(reqs[k].arrival_ns, *this, 0, k);
-  }
-  void on_event(std::uint32_t, std::uint64_t k) override { inst.enqueue(reqs[k], sim.now()); }
-};
-
 TEST(ServingInstance, SingleRequestTimesFollowTheExecutionModel) {
   Simulator sim;
   LinearExec exec;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "xpusim/core/simulator.hpp"
 #include "xpusim/hw/device.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/vllm.hpp"
@@ -76,5 +77,17 @@ inline workload::Request request(std::uint64_t id, TimeNs arrival, int prompt, i
   r.output_tokens = output;
   return r;
 }
+
+// Feeds requests to an instance at their arrival times.
+struct Feeder : EventHandler {
+  Simulator& sim;
+  ServingInstance& inst;
+  std::vector<workload::Request> reqs;
+  Feeder(Simulator& s, ServingInstance& i, std::vector<workload::Request> r)
+      : sim(s), inst(i), reqs(std::move(r)) {
+    for (std::size_t k = 0; k < reqs.size(); ++k) sim.schedule_at(reqs[k].arrival_ns, *this, 0, k);
+  }
+  void on_event(std::uint32_t, std::uint64_t k) override { inst.enqueue(reqs[k], sim.now()); }
+};
 
 }  // namespace xpusim::systems::testing
