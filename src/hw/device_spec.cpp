@@ -1,5 +1,7 @@
 #include "xpusim/hw/device_spec.hpp"
 
+#include <algorithm>
+
 #include "xpusim/core/error.hpp"
 
 namespace xpusim::hw {
@@ -30,10 +32,26 @@ double DeviceSpec::peak_flops(DType dtype) const {
       break;
     case DType::Int4:
       peak = 0;
-      break;  // no preset declares native int4 math
+      break;  // no preset declares native int4 math (FP4 is a float format: peak_fp4_flops)
   }
   if (peak <= 0) throw Error("device '" + name + "' has no " + to_string(dtype) + " compute peak");
   return peak;
+}
+
+double DeviceSpec::activity(double compute_util, double memory_util) const {
+  return std::clamp(std::max(compute_power_weight * compute_util, memory_power_weight * memory_util),
+                    0.0, 1.0);
+}
+
+double DeviceSpec::busy_power_w(double activity) const {
+  const double base = held_power_w > 0 ? held_power_w : idle_power_w;
+  return base + (max_power_w - base) * activity;
+}
+
+double DeviceSpec::max_activity() const {
+  if (power_cap_w <= 0 || power_cap_w >= max_power_w) return 1.0;
+  const double base = held_power_w > 0 ? held_power_w : idle_power_w;
+  return std::clamp((power_cap_w - base) / (max_power_w - base), 0.0, 1.0);
 }
 
 ParamSchema device_schema() {
@@ -53,6 +71,33 @@ ParamSchema device_schema() {
       .real("scaleup_bw_gbps", 0.0, "GB/s",
             "per-GPU scale-up link bandwidth per direction (NVLink); 0 = none", kNonNegative)
       .real("pcie_bw_gbps", 0.0, "GB/s", "host link bandwidth per direction; 0 = none",
+            kNonNegative)
+      .real("peak_fp4_tflops", 0.0, "TFLOP/s", "dense FP4 tensor peak; 0 = unsupported",
+            kNonNegative)
+      .integer("scaleup_domain", 0, "",
+               "devices one scale-up fabric joins (8 in an HGX board, 72 in NVL72); 0 = unstated",
+               {.min = 0})
+      .real("scaleout_bw_gbps", 0.0, "GB/s",
+            "per-device scale-out NIC bandwidth per direction (InfiniBand/RoCE); 0 = none",
+            kNonNegative)
+      .real("compute_power_weight", 1.0, "ratio",
+            "dynamic-power weight of compute utilisation (activity = max of the weighted "
+            "utilisations)",
+            kPositive)
+      .real("memory_power_weight", 1.0, "ratio",
+            "dynamic-power weight of memory-bandwidth utilisation (below 1: memory-bound work "
+            "draws less than compute-bound work at the same utilisation)",
+            kPositive)
+      .real("held_power_w", 0.0, "W",
+            "power while a serving engine holds the idle device (context live, clocks up); 0 = "
+            "idle_power_w",
+            kNonNegative)
+      .real("hold_s", 5.0, "s",
+            "time after the last work during which an idle device draws held_power_w before "
+            "falling to idle_power_w",
+            {.min = 0, .max = 1e9})
+      .real("power_cap_w", 0.0, "W",
+            "board power limit (nvidia-smi -pl); compute slows so power stays under it; 0 = none",
             kNonNegative);
   return s;
 }
@@ -71,6 +116,14 @@ DeviceSpec device_spec_from_params(const Params& params) {
   d.max_power_w = params.real("max_power_w");
   d.scaleup_bw_bytes_per_s = params.real("scaleup_bw_gbps") * kGiga;
   d.pcie_bw_bytes_per_s = params.real("pcie_bw_gbps") * kGiga;
+  d.peak_fp4_flops = params.real("peak_fp4_tflops") * kTera;
+  d.scaleup_domain = static_cast<int>(params.integer("scaleup_domain"));
+  d.scaleout_bw_bytes_per_s = params.real("scaleout_bw_gbps") * kGiga;
+  d.compute_power_weight = params.real("compute_power_weight");
+  d.memory_power_weight = params.real("memory_power_weight");
+  d.held_power_w = params.real("held_power_w");
+  d.hold_s = params.real("hold_s");
+  d.power_cap_w = params.real("power_cap_w");
   // Single-field bounds are checked by resolve_params; these rules span fields.
   if (d.idle_power_w > d.max_power_w)
     throw ParamError("idle_power_w", "idle_power_w (" + format_value(d.idle_power_w) +
@@ -80,6 +133,14 @@ DeviceSpec device_spec_from_params(const Params& params) {
     throw ParamError("peak_fp32_tflops",
                      "peak_fp32_tflops exceeds peak_bf16_tflops: 16-bit tensor math is never "
                      "slower than FP32 on the devices modelled (units mixed up?)");
+  if (d.held_power_w > 0 && (d.held_power_w < d.idle_power_w || d.held_power_w > d.max_power_w))
+    throw ParamError("held_power_w", "held_power_w (" + format_value(d.held_power_w) +
+                                         " W) must lie between idle_power_w and max_power_w");
+  const double base = d.held_power_w > 0 ? d.held_power_w : d.idle_power_w;
+  if (d.power_cap_w > 0 && d.power_cap_w <= base)
+    throw ParamError("power_cap_w", "power_cap_w (" + format_value(d.power_cap_w) +
+                                        " W) must exceed the device's idle (or held) power (" +
+                                        format_value(base) + " W)");
   return d;
 }
 

@@ -40,7 +40,8 @@ double ModelSpec::total_params() const {
   const double per_layer_common = attention_params() + norm_params();
   const double moe_ffn =
       double(hidden) * num_experts + (num_experts + num_shared_experts) * expert_params();
-  const double embed_and_head = 2.0 * vocab * hidden + hidden;  // untied, plus final norm
+  // Embedding and LM head (one matrix when tied), plus the final norm.
+  const double embed_and_head = (tied_embeddings ? 1.0 : 2.0) * vocab * hidden + hidden;
   return dense_layers() * (per_layer_common + dense_ffn_params()) +
          moe_layers() * (per_layer_common + moe_ffn) + embed_and_head;
 }
@@ -86,6 +87,8 @@ ParamSchema model_schema() {
       .integer("rope_head_dim", 0, "", "MLA decoupled rope width per head", kNonNegative)
       .integer("q_lora_rank", 0, "", "MLA low-rank query width; 0 = direct projection",
                kNonNegative)
+      .boolean("tied_embeddings", false,
+               "the LM head shares the embedding matrix (counted once in the weights)")
       .choice("dtype", "bf16", dtypes, "weight and activation data type")
       .choice("kv_dtype", "bf16", dtypes, "KV-cache data type");
   return s;
@@ -127,6 +130,7 @@ ModelSpec model_spec_from_params(const Params& p) {
   m.kv_lora_rank = i("kv_lora_rank");
   m.rope_head_dim = i("rope_head_dim");
   m.q_lora_rank = i("q_lora_rank");
+  m.tied_embeddings = p.boolean("tied_embeddings");
   m.dtype = hw::parse_dtype(p.string("dtype"));
   m.kv_dtype = hw::parse_dtype(p.string("kv_dtype"));
   require(m.num_heads % m.num_kv_heads == 0, "num_kv_heads",

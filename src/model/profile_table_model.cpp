@@ -131,7 +131,9 @@ IterationCost ProfileTableModel::estimate(const BatchShape& batch) const {
   cost.comm_ns = s.comm_seconds * 1e9;
   const double compute_util = s.flops / (s.seconds * roofline_.compute_peak_flops());
   const double memory_util = s.bytes / (s.seconds * memory_bw_);
-  cost.activity = std::clamp(std::max(compute_util, memory_util), 0.0, 1.0);
+  // A power cap only clamps the draw here: measured tables carry no clock to lower.
+  cost.activity = std::min(roofline_.device().activity(compute_util, memory_util),
+                           roofline_.device().max_activity());
   return cost;
 }
 

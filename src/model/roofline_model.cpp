@@ -102,7 +102,8 @@ double RooflineModel::allreduce_seconds(double bytes) const {
          placement_.tp_link_latency_s;
 }
 
-double RooflineModel::op_seconds(Op op, const OpWork& work, bool has_prefill) const {
+double RooflineModel::op_seconds(Op op, const OpWork& work, bool has_prefill,
+                                 double compute_slowdown) const {
   if (work.empty()) return 0.0;
   double inv_rate = inv_gemm_decode_;  // Memory ops: bandwidth-bound, compute never binds
   switch (op_class(op)) {
@@ -115,19 +116,20 @@ double RooflineModel::op_seconds(Op op, const OpWork& work, bool has_prefill) co
     case OpClass::Memory:
       break;
   }
-  const double compute = work.flops * inv_rate;
+  const double compute = work.flops * inv_rate * compute_slowdown;
   const double memory = work.bytes * inv_memory_;
   return std::max(compute, memory) + factors_.op_latency_s;
 }
 
-void RooflineModel::add_layers(const LayerTokens& t, double count, bool moe, Totals& s) const {
+void RooflineModel::add_layers(const LayerTokens& t, double count, bool moe, double slowdown,
+                               Totals& s) const {
   if (count <= 0 || t.tokens() <= 0) return;
   OpWorks work;
   costs_.layer(t, moe, work);
   const bool has_prefill = t.prefill_tokens > 0;
   double seconds = 0, flops = 0, bytes = 0;
   for (int i = 0; i < kOpCount; ++i) {
-    seconds += op_seconds(static_cast<Op>(i), work[i], has_prefill);
+    seconds += op_seconds(static_cast<Op>(i), work[i], has_prefill, slowdown);
     flops += work[i].flops;
     bytes += work[i].bytes;
   }
@@ -139,12 +141,12 @@ void RooflineModel::add_layers(const LayerTokens& t, double count, bool moe, Tot
   s.bytes += count * bytes;
 }
 
-void RooflineModel::add_head(const BatchShape& batch, Totals& s) const {
+void RooflineModel::add_head(const BatchShape& batch, double slowdown, Totals& s) const {
   OpWorks work;
   costs_.head(batch, work);
   const bool has_prefill = batch.prefill_tokens > 0;
   for (int i = 0; i < kOpCount; ++i) {
-    s.seconds += op_seconds(static_cast<Op>(i), work[i], has_prefill);
+    s.seconds += op_seconds(static_cast<Op>(i), work[i], has_prefill, slowdown);
     s.flops += work[i].flops;
     s.bytes += work[i].bytes;
   }
@@ -154,9 +156,8 @@ void RooflineModel::add_head(const BatchShape& batch, Totals& s) const {
   s.comm_seconds += comm;
 }
 
-IterationCost RooflineModel::estimate(const BatchShape& batch) const {
-  IterationCost cost;
-  if (batch.empty()) return cost;
+RooflineModel::Totals RooflineModel::iteration_totals(const BatchShape& batch,
+                                                      double slowdown) const {
   // Layered prefill: the prefill tokens go through a fraction of the layers this iteration;
   // the other layers run the decode tokens alone.
   const double with_prefill =
@@ -165,20 +166,38 @@ IterationCost RooflineModel::estimate(const BatchShape& batch) const {
   const LayerTokens decode_only = LayerTokens::of(batch, false);
   const double dense = model_.dense_layers(), moe = model_.moe_layers();
   Totals s;
-  add_layers(all, dense * with_prefill, false, s);
-  add_layers(all, moe * with_prefill, true, s);
-  add_layers(decode_only, dense * (1.0 - with_prefill), false, s);
-  add_layers(decode_only, moe * (1.0 - with_prefill), true, s);
-  add_head(batch, s);
+  add_layers(all, dense * with_prefill, false, slowdown, s);
+  add_layers(all, moe * with_prefill, true, slowdown, s);
+  add_layers(decode_only, dense * (1.0 - with_prefill), false, slowdown, s);
+  add_layers(decode_only, moe * (1.0 - with_prefill), true, slowdown, s);
+  add_head(batch, slowdown, s);
   s.seconds += factors_.per_layer_overhead_s * model_.num_layers + factors_.iteration_overhead_s;
+  return s;
+}
 
+IterationCost RooflineModel::estimate(const BatchShape& batch) const {
+  IterationCost cost;
+  if (batch.empty()) return cost;
+  const hw::DeviceSpec& d = placement_.device;
+  Totals s = iteration_totals(batch, 1.0);
+  const auto activity_of = [&](const Totals& t) {
+    return d.activity(t.flops / (t.seconds * peak_flops_),
+                      t.bytes / (t.seconds * d.memory_bw_bytes_per_s));
+  };
+  double activity = activity_of(s);
+  // Power cap (docs/hardware.md): the clock drops until the draw fits; compute-bound operators
+  // slow by the activity ratio (dynamic power taken as linear in clock), memory-bound ones do
+  // not, and the firmware holds the draw at the cap whatever remains.
+  const double cap = d.max_activity();
+  if (activity > cap) {
+    s = iteration_totals(batch, activity / cap);
+    activity = std::min(activity_of(s), cap);
+  }
   cost.time_ns = duration_ns_ceil(s.seconds);
   cost.flops = s.flops;
   cost.bytes = s.bytes;
   cost.comm_ns = s.comm_seconds * 1e9;
-  const double compute_util = s.flops / (s.seconds * peak_flops_);
-  const double memory_util = s.bytes / (s.seconds * placement_.device.memory_bw_bytes_per_s);
-  cost.activity = std::clamp(std::max(compute_util, memory_util), 0.0, 1.0);
+  cost.activity = activity;
   return cost;
 }
 

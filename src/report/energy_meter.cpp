@@ -46,6 +46,10 @@ void EnergyMeter::close_interval(Meter& m, TimeNs now) {
     const TimeNs dt = now - m.since_ns;
     m.busy_ns += dt;
     m.activity_busy_ns += m.activity * static_cast<double>(dt);
+  } else if (m.worked && m.device->spec().held_power_w > 0) {
+    // The idle interval began when the last work ended: its first hold_s are held.
+    const auto hold_ns = static_cast<double>(duration_ns_ceil(m.device->spec().hold_s));
+    m.held_ns += static_cast<TimeNs>(std::min(static_cast<double>(now - m.since_ns), hold_ns));
   }
   m.since_ns = now;
 }
@@ -55,6 +59,7 @@ void EnergyMeter::on_busy(const hw::Device& device, TimeNs now, double activity,
   Meter& m = meter_for(device, now);
   close_interval(m, now);
   m.busy = true;
+  m.worked = true;
   m.activity = std::clamp(activity, 0.0, 1.0);
 }
 
@@ -84,8 +89,17 @@ void EnergyMeter::finish(TimeNs end_ns) {
 
 double EnergyMeter::energy_of(const Meter& m) const {
   const auto& spec = m.device->spec();
-  return spec.idle_power_w * (static_cast<double>(end_ns_) / 1e9) +
-         (spec.max_power_w - spec.idle_power_w) * (m.activity_busy_ns / 1e9);
+  const double base_j = spec.idle_power_w * (static_cast<double>(end_ns_) / 1e9);
+  if (spec.held_power_w <= 0)
+    return base_j + (spec.max_power_w - spec.idle_power_w) * (m.activity_busy_ns / 1e9);
+  // Held and busy time both sit on the held floor; busy adds the range above it.
+  const double held_floor_s = static_cast<double>(m.held_ns + m.busy_ns) / 1e9;
+  return base_j + (spec.held_power_w - spec.idle_power_w) * held_floor_s +
+         (spec.max_power_w - spec.held_power_w) * (m.activity_busy_ns / 1e9);
+}
+
+double EnergyMeter::held_s(int device_id) const {
+  return static_cast<double>(meter_of(device_id).held_ns) / 1e9;
 }
 
 const EnergyMeter::Meter& EnergyMeter::meter_of(int device_id) const {

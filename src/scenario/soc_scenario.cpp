@@ -1,4 +1,6 @@
 #include "xpusim/scenario/soc_scenario.hpp"
+
+#include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/scenario/run_outputs.hpp"
 
@@ -117,9 +119,7 @@ std::unique_ptr<LoadedScenario> load_soc_scenario(const YamlDocument& doc, Diagn
   Params soc_params, model_params;
   const bool have_soc = !ld.section("soc").IsNull() &&
                         ld.read_with_preset("soc", "hardware", hw::soc_schema(), soc_params);
-  const bool have_model =
-      !ld.section("model").IsNull() &&
-      ld.read_with_preset("model", "models", model::model_schema(), model_params);
+  const bool have_model = read_model_section(ld, model_params);
   if (have_soc) ld.convert("soc", [&] { s.soc = hw::soc_spec_from_params(soc_params); });
   if (have_model)
     ld.convert("model", [&] { s.model = model::model_spec_from_params(model_params); });

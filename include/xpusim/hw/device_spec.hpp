@@ -22,12 +22,29 @@ struct DeviceSpec {
   double peak_bf16_flops = 0;  // dense FLOP/s (fp16 assumed equal)
   double peak_fp8_flops = 0;   // dense FLOP/s; 0 when unsupported
   double peak_int8_ops = 0;    // dense OP/s; 0 when unsupported
+  double peak_fp4_flops = 0;   // dense FP4 FLOP/s; 0 when unsupported (Blackwell)
   double memory_bytes = 0;     // device memory (HBM/GDDR) capacity
   double memory_bw_bytes_per_s = 0;
   double idle_power_w = 0;
   double max_power_w = 0;             // board power at full activity (TDP)
   double scaleup_bw_bytes_per_s = 0;  // per-GPU NVLink-class bandwidth, per direction; 0 = none
   double pcie_bw_bytes_per_s = 0;     // host link, per direction
+  int scaleup_domain = 0;             // devices one scale-up fabric joins (8 HGX, 72 NVL72); 0 = unstated
+  double scaleout_bw_bytes_per_s = 0;  // per-device scale-out NIC bandwidth, per direction; 0 = none
+  // Power model extensions (docs/hardware.md); the defaults reproduce the plain linear model.
+  double compute_power_weight = 1;  // dynamic-power weight of tensor/ALU utilisation
+  double memory_power_weight = 1;   // dynamic-power weight of memory-bandwidth utilisation
+  double held_power_w = 0;          // idle draw while an engine holds the device; 0 = idle_power_w
+  double hold_s = 5;                // how long after work the held draw lasts before cold idle
+  double power_cap_w = 0;           // board power limit; 0 = none (max_power_w applies)
+
+  // Fraction of the dynamic power range work at these utilisations draws, in [0, 1]:
+  // clamp(max(compute_power_weight * u_compute, memory_power_weight * u_memory), 0, 1).
+  double activity(double compute_util, double memory_util) const;
+  // Power (W) of work at `activity`, before any cap: idle (or held) + range * activity.
+  double busy_power_w(double activity) const;
+  // Highest activity the power cap allows (1 without a cap).
+  double max_activity() const;
 
   // Peak for a data type; throws xpusim::Error when the device has none for it.
   double peak_flops(DType dtype) const;

@@ -25,6 +25,7 @@ struct ModelSpec {
   int kv_lora_rank = 0;   // MLA: compressed KV width per token per layer; 0 = standard MHA/GQA
   int rope_head_dim = 0;  // MLA: decoupled rope key width
   int q_lora_rank = 0;    // MLA: low-rank query width (DeepSeek-V3); 0 = direct q projection
+  bool tied_embeddings = false;  // LM head shares the embedding matrix (Gemma)
   hw::DType dtype = hw::DType::Bf16;     // weights and activations
   hw::DType kv_dtype = hw::DType::Bf16;  // KV cache
 

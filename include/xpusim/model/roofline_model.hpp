@@ -37,18 +37,23 @@ class RooflineModel final : public ExecutionModel {
   // Time of one ring all-reduce of `bytes` across the tensor-parallel group (0 when TP = 1).
   double allreduce_seconds(double bytes) const;
   // Time of one operator on one device (0 when it has no work); `has_prefill` picks the GEMM
-  // efficiency. Exposed for calibration and per-operator breakdowns.
-  double op_seconds(Op op, const OpWork& work, bool has_prefill) const;
+  // efficiency; `compute_slowdown` (>= 1) stretches the compute term, as a lowered clock under
+  // a power cap does. Exposed for calibration and per-operator breakdowns.
+  double op_seconds(Op op, const OpWork& work, bool has_prefill,
+                    double compute_slowdown = 1.0) const;
   const OperatorCosts& costs() const { return costs_; }
   const RooflineFactors& factors() const { return factors_; }
   double compute_peak_flops() const { return peak_flops_; }
+  const hw::DeviceSpec& device() const { return placement_.device; }
 
  private:
   struct Totals {
     double seconds = 0, flops = 0, bytes = 0, comm_seconds = 0;
   };
-  void add_layers(const LayerTokens& tokens, double count, bool moe, Totals& totals) const;
-  void add_head(const BatchShape& batch, Totals& totals) const;
+  void add_layers(const LayerTokens& tokens, double count, bool moe, double slowdown,
+                  Totals& totals) const;
+  void add_head(const BatchShape& batch, double slowdown, Totals& totals) const;
+  Totals iteration_totals(const BatchShape& batch, double slowdown) const;
 
   ModelSpec model_;
   Placement placement_;

@@ -16,7 +16,8 @@ namespace xpusim::report {
 
 // Power model: idle_power_w while idle; idle + (max - idle) * activity while busy. A device's
 // energy is idle_w * T + (max_w - idle_w) * sum(activity_i * busy_i), so the only per-change
-// work is one multiply-add.
+// work is one multiply-add. With held_power_w set (docs/hardware.md), idle time up to hold_s
+// after work draws held_power_w, and busy power starts from held_power_w instead of idle.
 class EnergyMeter : public hw::DeviceObserver {
  public:
   // Registers a device, idle from t = 0. The caller also subscribes this meter to the device
@@ -41,6 +42,8 @@ class EnergyMeter : public hw::DeviceObserver {
   double total_energy_j() const;
   double energy_j(int device_id) const;
   double busy_fraction(int device_id) const;
+  // Idle seconds the device spent held (held_power_w), not cold; 0 without a held state.
+  double held_s(int device_id) const;
 
  private:
   struct Meter {
@@ -50,6 +53,8 @@ class EnergyMeter : public hw::DeviceObserver {
     TimeNs since_ns = 0;           // start of the current interval
     TimeNs busy_ns = 0;            // closed busy time
     double activity_busy_ns = 0;   // sum over closed busy intervals of activity * duration
+    TimeNs held_ns = 0;            // closed idle time spent in the held state
+    bool worked = false;           // has been busy at least once (a held state can follow)
   };
   Meter& meter_for(const hw::Device& device, TimeNs now);
   const Meter& meter_of(int device_id) const;

@@ -15,6 +15,11 @@ struct DeviceAndModel {
   Params model_params;
 };
 
+// The `model` section: `preset: NAME` or `hf_config: PATH` (a Hugging Face config.json, see
+// docs/models.md) gives the base values, inline keys override them. False when the section is
+// absent or has errors (reported to the reader's Diagnostics).
+bool read_model_section(SectionReader& ld, Params& out);
+
 // Problems go to the reader's Diagnostics; an absent section is left for the caller's
 // `require` (reading it would only add noise).
 DeviceAndModel read_device_and_model(SectionReader& ld);
