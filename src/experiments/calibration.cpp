@@ -179,7 +179,7 @@ void write_engine_preset(const model::EngineOverhead& e, const CalibrationResult
   out << std::setprecision(6);
   out << "# Written by `xpusim calibrate`: engine overhead fitted to a measured run\n"
       << "# (calibration error " << r.error_before << " before, " << r.error_after
-      << " after; calibration_error + per_request_error, docs/validation.md).\n"
+      << " after; objective in docs/execution-model.md, Engine overheads).\n"
       << "name: " << e.name << "\n"
       << "fixed_us: " << e.fixed_s * 1e6 << "\n"
       << "per_seq_us: " << e.per_seq_s * 1e6 << "\n"

@@ -67,7 +67,7 @@ int regress_command(const RegressArgs& args);
 
 struct CalibrateArgs {
   std::string scenario;                // serving scenario the measurements came from
-  std::string measured;                // per-request CSV (docs/validation.md, "Calibration")
+  std::string measured;                // per-request CSV (docs/execution-model.md)
   std::vector<std::string> overrides;  // --set dotted.key=value
   std::string out;                     // preset file to write ("" = none)
   std::string work_dir;                // replay files ("" = a folder under the temp dir)

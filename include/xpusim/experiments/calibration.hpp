@@ -1,7 +1,7 @@
 #pragma once
 // `xpusim calibrate`: fits a serving engine's overhead and GPU-time factor so that replaying a
 // measured run (same arrivals and lengths) in the simulator reproduces its latency statistics.
-// Method and limits in docs/validation.md ("Calibration").
+// Method and limits in docs/execution-model.md ("Engine overheads", "Calibration").
 #include <filesystem>
 #include <vector>
 
@@ -45,7 +45,7 @@ double median_abs_relative_error(const RunStats& simulated, const RunStats& meas
 struct CalibrationOptions {
   model::EngineOverhead start;  // overlap and per_sampled_token_s stay as given here
   // Also fit per_seq_us. Off by default: on a run whose batch size varies little, a fixed cost
-  // per iteration and a cost per sequence are nearly collinear (docs/validation.md).
+  // per iteration and a cost per sequence are nearly collinear (docs/execution-model.md).
   bool fit_per_seq = false;
   int max_evaluations = 200;  // 20 (80 with per_seq) of them on the coarse grid
   double max_fixed_us = 20000, max_per_seq_us = 500;
