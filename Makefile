@@ -4,7 +4,7 @@ XPUSIM := build/release/xpusim
 # The Debian python (pandas and matplotlib come from system packages, not a virtualenv).
 PYTHON ?= /usr/bin/python3
 
-.PHONY: deps build run test test-asan bench fuzz clean figures regress
+.PHONY: deps build run test test-asan bench fuzz clean figures regress validate
 deps:
 	@./scripts/install-deps.sh
 
@@ -42,6 +42,11 @@ figures: build
 	@$(XPUSIM) -q run configs/quickstart.yaml --set workload.num_requests=12 --set cluster.instances=2 \
 	  --timeline -o results/timeline
 	@$(PYTHON) scripts/figures/timeline.py results/timeline/timeline.json docs/figures/timeline.png
+
+# Replays the real vLLM runs in ../shared/validation/ and rewrites section 4 of
+# docs/validation.md (the test suite checks that it is current).
+validate: build
+	$(PYTHON) scripts/validate_runs.py --xpusim $(XPUSIM) --write docs/validation.md
 
 # Checks the committed expectations in tests/regression/ (ctest runs the same check).
 regress: build

@@ -9,6 +9,7 @@
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/hw/switch_spec.hpp"
 #include "xpusim/hw/soc_spec.hpp"
+#include "xpusim/model/engine_overhead_model.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/scenario/ina_scenario.hpp"
 #include "xpusim/scenario/moe_offload_scenario.hpp"
@@ -87,6 +88,12 @@ int list_command(const std::string& family) {
     print_presets("model", "models");
   }
   if (want("execution")) any = true, print_catalog("execution models", "execution.model", c.execution);
+  if (want("engine")) {
+    any = true;
+    print_section("serving engine overhead (engine: {preset: NAME, ...overrides}; absent = none)",
+                  model::engine_schema());
+    print_presets("engine", "engines");
+  }
   if (want("cluster")) any = true, print_section("cluster", scenario::cluster_schema());
   if (want("router")) any = true, print_catalog("routers", "cluster.router.policy", c.routers);
   if (want("migration"))

@@ -80,6 +80,22 @@ int main(int argc, char** argv) {
   regress_cmd->add_option("--set", regress.overrides, "override a key in every case: dotted.key=value")
       ->take_all()->allow_extra_args(false);
 
+  CalibrateArgs calibrate;
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate", "fit engine overhead and GPU-time factor to a measured run; write a preset");
+  calibrate_cmd->add_option("scenario", calibrate.scenario, "serving scenario of the run")->required();
+  calibrate_cmd->add_option("--measured", calibrate.measured,
+                            "CSV with arrival_s, prompt_tokens, output_tokens, ttft_s, tpot_s, e2e_s")
+      ->required();
+  calibrate_cmd->add_option("--set", calibrate.overrides, "override a scenario key: dotted.key=value")
+      ->take_all()->allow_extra_args(false);
+  calibrate_cmd->add_option("-o,--out", calibrate.out, "engine preset file to write (YAML)");
+  calibrate_cmd->add_option("--work-dir", calibrate.work_dir, "folder for the replay's files");
+  calibrate_cmd->add_flag("--fit-per-seq", calibrate.fit_per_seq,
+                          "also fit per_seq_us (needs a run whose batch size varies widely)");
+  calibrate_cmd->add_option("--max-evals", calibrate.max_evaluations, "simulations the fit may run")
+      ->check(CLI::Range(30, 100000));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -102,6 +118,7 @@ int main(int argc, char** argv) {
   if (*list_cmd) return list_command(family);
   if (*trace_cmd) return trace_command(trace);
   if (*regress_cmd) return regress_command(regress);
+  if (*calibrate_cmd) return calibrate_command(calibrate);
   if (*merge_cmd) return sweep_merge_command(merge_dirs, merge_out);
   if (*sweep_cmd) {
     if (sweep.file.empty()) {

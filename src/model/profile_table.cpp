@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/model/csv_cells.hpp"
 
 namespace xpusim::model {
 namespace {
@@ -32,23 +33,8 @@ constexpr const char* kTp = "num_tensor_parallel_workers";
 constexpr std::array<const char*, 4> kShapeColumns{"n_embd", "n_head", "n_kv_head",
                                                    "n_expanded_embd"};
 
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r\"");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r\"");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> cells;
-  std::size_t start = 0;
-  while (true) {
-    const auto comma = line.find(',', start);
-    cells.push_back(trim(std::string_view(line).substr(start, comma - start)));
-    if (comma == std::string::npos) return cells;
-    start = comma + 1;
-  }
-}
+std::string trim(std::string_view s) { return trim_csv_cell(s); }
+std::vector<std::string> split(const std::string& line) { return split_csv_cells(line); }
 
 // Reads one file; every message starts with FILE:LINE.
 class Reader {

@@ -1,6 +1,7 @@
 #include "xpusim/model/profile_table_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "xpusim/core/error.hpp"
 
@@ -13,6 +14,21 @@ void require_dense(const ModelSpec& m) {
     throw Error("execution model profile_table: model '" + m.name +
                 "' is a mixture of experts, but a profile table has no expert operators; use "
                 "the roofline model");
+}
+
+std::optional<AttentionTable> load_attention(const ModelSpec& m, const Placement& p,
+                                             const ProfileTableConfig& c) {
+  if (c.attention_table.empty()) return std::nullopt;
+  const AttentionTable::Options options{c.attention_table, p.tensor_parallel, c.statistic,
+                                        c.extrapolate};
+  return AttentionTable::load(options, AttentionShape{m.hidden, m.num_heads, m.num_kv_heads});
+}
+
+// The chunk length n that, after `cached` tokens, has `pairs` causal (query, key) pairs:
+// n*c + n(n+1)/2 = pairs, solved for n >= 0.
+double equivalent_chunk(double pairs, double cached) {
+  const double b = cached + 0.5;
+  return -b + std::sqrt(b * b + 2.0 * pairs);
 }
 
 ProfileTable load_table(const ModelSpec& m, const Placement& p, const ProfileTableConfig& c) {
@@ -29,6 +45,10 @@ ParamSchema profile_table_schema() {
   s.string("table", std::nullopt,
            "profile CSV in Vidur's mlp.csv layout (ms per layer); a relative path is resolved "
            "against the scenario file's folder")
+      .string("attention_table", std::string(),
+              "attention CSV in Vidur's attention.csv layout (ms per layer; prefill by chunk x "
+              "cached KV, decode by batch x KV length); empty = attention from the roofline; a "
+              "relative path is resolved against the scenario file's folder")
       .choice("statistic", "median", {"median", "mean", "min"},
               "which per-operator statistic of the table's repeated runs to use")
       .boolean("extrapolate", false,
@@ -42,6 +62,8 @@ ProfileTableConfig profile_table_config_from_params(const Params& p,
                                                     const std::filesystem::path& base_dir) {
   ProfileTableConfig c;
   c.table = base_dir / p.string("table");  // an absolute path replaces base_dir
+  if (!p.string("attention_table").empty())
+    c.attention_table = base_dir / p.string("attention_table");
   c.statistic = profile_statistic_from_string(p.string("statistic"));
   c.extrapolate = p.boolean("extrapolate");
   c.roofline = roofline_factors_from_params(p);
@@ -50,19 +72,41 @@ ProfileTableConfig profile_table_config_from_params(const Params& p,
 
 ProfileTableModel::ProfileTableModel(ModelSpec model, Placement placement,
                                      const ProfileTableConfig& config)
-    : ProfileTableModel(model, placement, load_table(model, placement, config), config.roofline) {}
+    : ProfileTableModel(model, placement, load_table(model, placement, config), config.roofline,
+                        load_attention(model, placement, config)) {}
 
 ProfileTableModel::ProfileTableModel(ModelSpec model, Placement placement, ProfileTable table,
-                                     RooflineFactors factors)
+                                     RooflineFactors factors,
+                                     std::optional<AttentionTable> attention)
     : model_(std::move(model)),
       roofline_(model_, placement, factors),
       table_(std::move(table)),
+      attention_(std::move(attention)),
       memory_bw_(placement.device.memory_bw_bytes_per_s) {
   require_dense(model_);
 }
 
-void ProfileTableModel::add_layers(const LayerTokens& t, double table_layer_s, double count,
-                                   Totals& s) const {
+double ProfileTableModel::attention_seconds(const LayerTokens& t, double prefill_seqs,
+                                           const OpWorks& work) const {
+  const bool has_prefill = t.prefill_tokens > 0;
+  if (!attention_)
+    return roofline_.op_seconds(Op::DecodeAttention, work[int(Op::DecodeAttention)], has_prefill) +
+           roofline_.op_seconds(Op::PrefillAttention, work[int(Op::PrefillAttention)], has_prefill);
+  double seconds = 0;
+  if (t.decode_seqs > 0)
+    seconds += attention_->decode_seconds(t.decode_seqs, t.decode_context / t.decode_seqs);
+  if (has_prefill && prefill_seqs > 0) {
+    // Each prefill sequence as the mean one: mean cached prefix, and the chunk length that
+    // keeps the iteration's causal pairs (so the quadratic work is not lost to averaging).
+    const double cached = t.prefill_cached / prefill_seqs;
+    const double chunk = std::max(1.0, equivalent_chunk(t.prefill_pairs / prefill_seqs, cached));
+    seconds += prefill_seqs * attention_->prefill_seconds(chunk, cached);
+  }
+  return seconds;
+}
+
+void ProfileTableModel::add_layers(const LayerTokens& t, double prefill_seqs,
+                                   double table_layer_s, double count, Totals& s) const {
   if (count <= 0 || t.tokens() <= 0) return;
   // The roofline's operator work gives FLOPs, bytes and the attention time; the table the rest.
   OpWorks work;
@@ -72,10 +116,7 @@ void ProfileTableModel::add_layers(const LayerTokens& t, double table_layer_s, d
     flops += w.flops;
     bytes += w.bytes;
   }
-  const bool has_prefill = t.prefill_tokens > 0;
-  const double attention =
-      roofline_.op_seconds(Op::DecodeAttention, work[int(Op::DecodeAttention)], has_prefill) +
-      roofline_.op_seconds(Op::PrefillAttention, work[int(Op::PrefillAttention)], has_prefill);
+  const double attention = attention_seconds(t, prefill_seqs, work);
   const auto& costs = roofline_.costs();
   const double comm =
       costs.allreduces_per_layer() * roofline_.allreduce_seconds(costs.allreduce_bytes(t.tokens()));
@@ -118,9 +159,10 @@ IterationCost ProfileTableModel::estimate(const BatchShape& batch) const {
   const double layers = model_.num_layers;
   const ProfileTimes at_all = table_.at(all.tokens());
   Totals s;
-  add_layers(all, at_all.layer_s, layers * f, s);
+  const double prefill_seqs = double(batch.prefill_seqs);
+  add_layers(all, prefill_seqs, at_all.layer_s, layers * f, s);
   if (f < 1.0 && decode_only.tokens() > 0)
-    add_layers(decode_only, table_.at(decode_only.tokens()).layer_s, layers * (1.0 - f), s);
+    add_layers(decode_only, 0.0, table_.at(decode_only.tokens()).layer_s, layers * (1.0 - f), s);
   add_head(batch, at_all.embedding_s, s);
   const RooflineFactors& k = roofline_.factors();
   s.seconds += k.per_layer_overhead_s * model_.num_layers + k.iteration_overhead_s;

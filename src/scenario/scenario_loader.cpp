@@ -187,7 +187,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   Params top_params = ld.plain("", top, {"hardware", "decode_hardware", "model",
                                                "execution", "cluster", "instance", "batching",
                                                "workload", "slo", "fairness", "tenants", "prefix_cache",
-                                               "faults"});
+                                               "faults", "engine"});
   // (read_params_map on the root with an empty prefix; unknown keys were reported above)
   DeviceAndModel dm = read_device_and_model(ld);
   spec.device = dm.device;
@@ -203,6 +203,10 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
     });
 
   ld.read_selection(ld.section("execution"), "execution", "model", "roofline", catalogs.execution, spec.execution);
+  Params engine_params;  // engine: {preset: vllm-v1 | FILE.yaml, KEY: override}; absent = none
+  if (!ld.section("engine").IsNull() &&
+      ld.read_with_preset("engine", "engines", model::engine_schema(), engine_params))
+    spec.engine = model::engine_from_params(engine_params);
   const Params cluster = ld.plain("cluster", cluster_schema(), {"router", "migration"});
   const YAML::Node router_node = Loader::child(ld.section("cluster"), "router");
   ld.read_selection(router_node, "cluster.router", "policy", "round_robin", catalogs.routers, spec.router);
@@ -302,6 +306,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
                    {"workload", spec.workload.params}, {"slo", slo},
                    {"prefix_cache", prefix},          {"prefix_cache.eviction", spec.eviction.params}};
   if (spec.faults) spec.resolved.push_back({"faults", faults});
+  if (spec.engine) spec.resolved.insert(spec.resolved.begin() + 4, {"engine", engine_params});
   if (spec.decode_device) spec.resolved.insert(spec.resolved.begin() + 2, {"decode_hardware", decode_device_params});
   return spec;
 }

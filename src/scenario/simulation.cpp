@@ -154,6 +154,8 @@ struct Run {
                                      spec.tp_link_latency_s};
     pool.exec = catalogs.execution.find(spec.execution.name)
                     ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
+    if (spec.engine)
+      pool.exec = std::make_unique<model::EngineOverheadModel>(std::move(pool.exec), *spec.engine);
     const std::int64_t kv_blocks = systems::derive_kv_blocks(spec.instance, spec.model, placement);
     systems::KvSizing& sizing = pool.sizing;
     sizing = systems::KvSizing{kv_blocks, spec.instance.block_size};

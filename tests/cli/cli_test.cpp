@@ -91,8 +91,10 @@ TEST_F(Cli, EveryShippedScenarioRuns) {
     const fs::path p = e.path();
     if (p.extension() != ".yaml") continue;
     const std::string parent = p.parent_path().filename().string();
-    // Presets and sweep files (inputs of `xpusim sweep`) are not scenarios.
-    if (parent == "hardware" || parent == "models" || parent == "sweeps") continue;
+    // Presets (hardware, models, engines) and sweep files (inputs of `xpusim sweep`) are not
+    // scenarios.
+    if (parent == "hardware" || parent == "models" || parent == "engines" || parent == "sweeps")
+      continue;
     ++count;
     const auto v = run_xpusim("validate " + p.string(), dir);
     EXPECT_EQ(v.exit_code, 0) << p << ": " << v.err;

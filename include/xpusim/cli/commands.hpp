@@ -65,4 +65,15 @@ struct RegressArgs {
 };
 int regress_command(const RegressArgs& args);
 
+struct CalibrateArgs {
+  std::string scenario;                // serving scenario the measurements came from
+  std::string measured;                // per-request CSV (docs/execution-model.md)
+  std::vector<std::string> overrides;  // --set dotted.key=value
+  std::string out;                     // preset file to write ("" = none)
+  std::string work_dir;                // replay files ("" = a folder under the temp dir)
+  int max_evaluations = 200;
+  bool fit_per_seq = false;
+};
+int calibrate_command(const CalibrateArgs& args);
+
 }  // namespace xpusim::cli

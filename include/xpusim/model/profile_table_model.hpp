@@ -1,11 +1,14 @@
 #pragma once
 // Execution time from measured operator timings: each layer's non-attention operators and the
-// embedding are interpolated in a profile table (ProfileTable); attention, the final norm, the
-// LM head and tensor-parallel all-reduce, which the table does not measure, come from a
-// RooflineModel of the same placement. The split is documented in docs/execution-model.md.
+// embedding are interpolated in a profile table (ProfileTable), attention in an optional
+// attention table (AttentionTable); attention without such a table, the final norm, the LM
+// head and tensor-parallel all-reduce come from a RooflineModel of the same placement. The
+// split is documented in docs/execution-model.md.
 #include <filesystem>
+#include <optional>
 
 #include "xpusim/core/params.hpp"
+#include "xpusim/model/attention_table.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/model/profile_table.hpp"
 #include "xpusim/model/roofline_model.hpp"
@@ -14,12 +17,14 @@ namespace xpusim::model {
 
 struct ProfileTableConfig {
   std::filesystem::path table;  // already resolved against the scenario's folder
+  // Attention kernel times (Vidur's attention.csv layout); empty = attention from the roofline.
+  std::filesystem::path attention_table;
   ProfileStatistic statistic = ProfileStatistic::Median;
   bool extrapolate = false;
   RooflineFactors roofline;  // for the parts the table does not cover, and the overheads
 };
 
-// table, statistic, extrapolate, then every roofline factor.
+// table, attention_table, statistic, extrapolate, then every roofline factor.
 ParamSchema profile_table_schema();
 // Relative `table` paths are resolved against `base_dir` (the scenario file's folder).
 ProfileTableConfig profile_table_config_from_params(const Params& params,
@@ -33,7 +38,8 @@ class ProfileTableModel final : public ExecutionModel {
   ProfileTableModel(ModelSpec model, Placement placement, const ProfileTableConfig& config);
   // With a table already built (tests, tables from other sources).
   ProfileTableModel(ModelSpec model, Placement placement, ProfileTable table,
-                    RooflineFactors factors);
+                    RooflineFactors factors,
+                    std::optional<AttentionTable> attention = std::nullopt);
 
   // Throws xpusim::Error when the iteration's token count is outside the table's range and the
   // table does not extrapolate.
@@ -42,18 +48,22 @@ class ProfileTableModel final : public ExecutionModel {
 
   const ProfileTable& table() const { return table_; }
   const RooflineModel& roofline() const { return roofline_; }
+  bool has_attention_table() const { return attention_.has_value(); }
 
  private:
   struct Totals {
     double seconds = 0, flops = 0, bytes = 0, comm_seconds = 0;
   };
-  void add_layers(const LayerTokens& tokens, double table_layer_s, double count,
-                  Totals& totals) const;
+  void add_layers(const LayerTokens& tokens, double prefill_seqs, double table_layer_s,
+                  double count, Totals& totals) const;
+  // One layer's attention: from the attention table when there is one, else the roofline.
+  double attention_seconds(const LayerTokens& tokens, double prefill_seqs, const OpWorks& work) const;
   void add_head(const BatchShape& batch, double table_embedding_s, Totals& totals) const;
 
   ModelSpec model_;
   RooflineModel roofline_;
   ProfileTable table_;
+  std::optional<AttentionTable> attention_;
   double memory_bw_;  // bytes/s, for activity
 };
 

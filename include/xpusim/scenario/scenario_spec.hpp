@@ -9,6 +9,7 @@
 
 #include "xpusim/core/params.hpp"
 #include "xpusim/hw/device_spec.hpp"
+#include "xpusim/model/engine_overhead_model.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/policy/fairness/fairness_policy.hpp"
 #include "xpusim/scenario/section_reader.hpp"
@@ -27,6 +28,8 @@ struct ScenarioSpec {
   std::optional<hw::DeviceSpec> decode_device;  // decode pool's device when it differs (disaggregation)
   model::ModelSpec model;
   Selection execution;
+  // Serving engine CPU overhead around the execution model (engine section); absent: none.
+  std::optional<model::EngineOverhead> engine;
   int instances = 1;
   int tensor_parallel = 1;
   double tp_link_bw_bytes_per_s = 0;  // 0 = the device's scale-up bandwidth
