@@ -5,7 +5,7 @@
 // RooflineModel of the same placement. The split is documented in docs/execution-model.md.
 #include <filesystem>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/model/profile_table.hpp"
 #include "xpusim/model/roofline_model.hpp"
@@ -13,17 +13,14 @@
 namespace xpusim::model {
 
 struct ProfileTableConfig {
-  std::filesystem::path table;  // already resolved against the scenario's folder
+  std::filesystem::path table;  // the factory resolves it against the scenario's folder
   ProfileStatistic statistic = ProfileStatistic::Median;
   bool extrapolate = false;
   RooflineFactors roofline;  // for the parts the table does not cover, and the overheads
 };
 
 // table, statistic, extrapolate, then every roofline factor.
-ParamSchema profile_table_schema();
-// Relative `table` paths are resolved against `base_dir` (the scenario file's folder).
-ProfileTableConfig profile_table_config_from_params(const Params& params,
-                                                    const std::filesystem::path& base_dir);
+const ParamBinding<ProfileTableConfig>& profile_table_binding();
 
 class ProfileTableModel final : public ExecutionModel {
  public:
