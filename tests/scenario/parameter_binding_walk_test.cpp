@@ -143,6 +143,14 @@ TEST(ParameterBinding, EveryServingSideKeyReachesItsFieldAndDocumentsTheStructDe
   walk_binding("tenants", tenants_binding());
 }
 
+TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDefault) {
+  const Catalogs c = build_catalogs();
+  EXPECT_EQ(walk_catalog(c.flow_scheduling), 2);
+  EXPECT_EQ(walk_catalog(c.expert_placement), 2);
+  EXPECT_EQ(walk_catalog(c.expert_offload), 2);
+  EXPECT_EQ(walk_catalog(c.switch_memory), 3);
+}
+
 // The walk itself must catch a key bound to the wrong field: two keys on one field.
 TEST(ParameterBinding, TheWalkCatchesTwoKeysOnOneField) {
   struct C {
