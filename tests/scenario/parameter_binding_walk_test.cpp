@@ -28,6 +28,12 @@ const Given kSamples = {
     {"weights", std::string("1,2")},     {"prompt_tokens", std::string("100-200")},
     {"output_tokens", std::string("50")}, {"on_off_s", std::string("10,0")},
 };
+// A second valid value for sampled keys that are required (their sample is the baseline).
+const Given kAlternates = {
+    {"rates_per_s", std::string("3,4")},
+    {"path", std::string("other.csv")},
+    {"table", std::string("other.csv")},
+};
 // Keys whose non-default value needs another key set too (a rule ties them).
 const std::map<std::string, Given> kCompanions = {
     {"model_filter", {{"format", std::string("burstgpt")}}},
@@ -48,6 +54,7 @@ bool same(const ParamValue& a, const ParamValue& b) {
 std::optional<ParamValue> other_value(const ParamDecl& d, const ParamValue& def) {
   if (auto it = kSamples.find(d.name); it != kSamples.end() && !same(it->second, def))
     return it->second;
+  if (auto it = kAlternates.find(d.name); it != kAlternates.end()) return it->second;
   switch (d.type) {
     case ParamType::Int: {
       const auto v = std::get<std::int64_t>(def);
