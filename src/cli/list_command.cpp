@@ -98,7 +98,7 @@ int list_command(const std::string& family) {
   if (want("router")) any = true, print_catalog("routers", "cluster.router.policy", c.routers);
   if (want("migration"))
     any = true, print_catalog("migration policies", "cluster.migration.policy", c.migration);
-  if (want("instance")) any = true, print_section("instance", systems::InstanceConfig::schema());
+  if (want("instance")) any = true, print_section("instance", systems::InstanceConfig::binding().schema());
   if (want("batching")) any = true, print_catalog("batching policies", "batching.policy", c.batching);
   if (want("workload")) any = true, print_catalog("workload sources", "workload.source", c.sources);
   if (want("fairness")) any = true, print_catalog("fairness policies", "fairness.policy", c.fairness);

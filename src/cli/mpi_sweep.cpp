@@ -11,14 +11,14 @@
 
 #include "xpusim/cli/point_processes.hpp"
 #include "xpusim/cli/sweep_output.hpp"
-#include "xpusim/scenario/sweep_results.hpp"
+#include "xpusim/experiments/sweep_results.hpp"
 #endif
 
 namespace xpusim::cli {
 
 #ifndef XPUSIM_HAVE_MPI
 
-int mpi_sweep(const scenario::SweepSpec&, const std::vector<scenario::SweepPoint>&,
+int mpi_sweep(const experiments::SweepSpec&, const std::vector<experiments::SweepPoint>&,
               const std::filesystem::path&, const std::string&, bool) {
   std::cerr << "error: --mpi: this xpusim was built without MPI (install libopenmpi-dev and "
                "rebuild); use --shard I/N with a job array instead\n";
@@ -32,13 +32,13 @@ namespace {
 constexpr int kTagRequest = 1;  // worker -> rank 0: index of the point just finished, or -1
 constexpr int kTagWork = 2;     // rank 0 -> worker: index of the next point, or -1 to stop
 
-using Points = std::vector<scenario::SweepPoint>;
+using Points = std::vector<experiments::SweepPoint>;
 
 void report_done(const Points& todo, long long i, const std::filesystem::path& out, bool quiet,
                  std::size_t& done) {
   ++done;
   const auto& p = todo[static_cast<std::size_t>(i)];
-  const auto outcome = scenario::read_point_outcome(out / "points" / p.id);
+  const auto outcome = experiments::read_point_outcome(out / "points" / p.id);
   if (quiet && outcome.ok) return;
   std::cerr << "[" << done << "/" << todo.size() << "] " << p.id << ": "
             << (outcome.ok ? "ok" : "FAILED: " + outcome.error) << "\n";
@@ -107,7 +107,7 @@ void work(const std::filesystem::path& base, const Points& todo, const std::file
 
 }  // namespace
 
-int mpi_sweep(const scenario::SweepSpec& spec, const Points& points,
+int mpi_sweep(const experiments::SweepSpec& spec, const Points& points,
               const std::filesystem::path& out, const std::string& shard, bool quiet) {
   MPI_Init(nullptr, nullptr);
   int rank = 0, ranks = 1;
@@ -122,7 +122,7 @@ int mpi_sweep(const scenario::SweepSpec& spec, const Points& points,
   std::vector<char> left(points.size(), 1);
   if (rank == 0)
     for (std::size_t i = 0; i < points.size(); ++i)
-      left[i] = scenario::point_complete(out / "points" / points[i].id) ? 0 : 1;
+      left[i] = experiments::point_complete(out / "points" / points[i].id) ? 0 : 1;
   MPI_Bcast(left.data(), static_cast<int>(left.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
   Points todo;
   for (std::size_t i = 0; i < points.size(); ++i)

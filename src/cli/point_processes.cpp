@@ -15,7 +15,7 @@
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/report/atomic_file.hpp"
-#include "xpusim/scenario/sweep_results.hpp"
+#include "xpusim/experiments/sweep_results.hpp"
 
 extern char** environ;
 
@@ -80,9 +80,9 @@ std::filesystem::path self_executable() {
 }
 
 int spawn_point(const std::filesystem::path& exe, const std::filesystem::path& base,
-                const scenario::SweepPoint& point, const std::filesystem::path& dir) {
+                const experiments::SweepPoint& point, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
-  std::filesystem::remove(dir / scenario::kPointErrorFile);
+  std::filesystem::remove(dir / experiments::kPointErrorFile);
   std::vector<std::string> args = {exe.string(), "run", base.string(), "-q", "-o", dir.string()};
   for (const auto& o : point.overrides) {
     args.push_back("--set");
@@ -107,23 +107,23 @@ int spawn_point(const std::filesystem::path& exe, const std::filesystem::path& b
 
 bool settle_point(const std::filesystem::path& dir, int status) {
   const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  if (exited_ok && scenario::point_complete(dir)) return true;
+  if (exited_ok && experiments::point_complete(dir)) return true;
   std::string why = error_lines(dir / "run.log");
   if (WIFSIGNALED(status))
     why = "killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
           strsignal(WTERMSIG(status)) + ")" + (why.empty() ? "" : ": " + why);
   else if (why.empty())
     why = "exited with code " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-  report::AtomicFile err(dir / scenario::kPointErrorFile);
+  report::AtomicFile err(dir / experiments::kPointErrorFile);
   err.stream() << why << "\n";
   err.commit();
   return false;
 }
 
 void run_point_processes(const std::filesystem::path& base,
-                         const std::vector<scenario::SweepPoint>& points,
+                         const std::vector<experiments::SweepPoint>& points,
                          const std::filesystem::path& points_dir, int jobs,
-                         const std::function<void(const scenario::SweepPoint&, bool)>& on_done) {
+                         const std::function<void(const experiments::SweepPoint&, bool)>& on_done) {
   const auto exe = self_executable();
   const SigintGuard guard;
   std::map<int, std::size_t> running;  // pid -> position in `points`
@@ -148,7 +148,7 @@ void run_point_processes(const std::filesystem::path& base,
     }
     const auto it = running.find(pid);
     if (it == running.end()) continue;  // not one of ours
-    const scenario::SweepPoint& p = points[it->second];
+    const experiments::SweepPoint& p = points[it->second];
     running.erase(it);
     // Ctrl-C reaches the whole process group: stop starting points, let the running ones end.
     if (interrupted(status)) stop_starting();

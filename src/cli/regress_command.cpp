@@ -5,7 +5,7 @@
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/core/error.hpp"
 #include "xpusim/report/atomic_file.hpp"
-#include "xpusim/scenario/regression_case.hpp"
+#include "xpusim/experiments/regression_case.hpp"
 #include "xpusim/scenario/system_kinds.hpp"
 
 namespace xpusim::cli {
@@ -16,7 +16,7 @@ std::vector<std::filesystem::path> case_files(const std::vector<std::string>& pa
   std::vector<std::filesystem::path> out;
   for (const auto& p : paths.empty() ? std::vector<std::string>{"tests/regression"} : paths) {
     if (std::filesystem::is_directory(p)) {
-      const auto files = scenario::regression_case_files(p);
+      const auto files = experiments::regression_case_files(p);
       if (files.empty()) throw Error(p + ": no regression cases (*.yaml) here");
       out.insert(out.end(), files.begin(), files.end());
     } else {
@@ -29,28 +29,28 @@ std::vector<std::filesystem::path> case_files(const std::vector<std::string>& pa
 // Runs one case; returns true when every metric is within tolerance (or was updated).
 bool regress_case(const std::filesystem::path& file, const RegressArgs& args,
                   const scenario::Catalogs& catalogs) {
-  const scenario::RegressionCase c = scenario::load_regression_case(file);
+  const experiments::RegressionCase c = experiments::load_regression_case(file);
   std::vector<std::string> overrides = c.overrides;
   overrides.insert(overrides.end(), args.overrides.begin(), args.overrides.end());
   const auto loaded = scenario::load_any_scenario(c.scenario_path(), overrides, catalogs);
   const nlohmann::json summary = loaded->run({}).summary;
-  const auto checks = scenario::check_summary(c, summary);
+  const auto checks = experiments::check_summary(c, summary);
   bool ok = true;
   for (const auto& m : checks) ok = ok && m.ok;
   if (args.update) {
     if (!ok) {
       report::AtomicFile f(file);
-      f.stream() << scenario::updated_case_text(c, summary);
+      f.stream() << experiments::updated_case_text(c, summary);
       f.commit();
       std::cout << "updated " << file.string() << " (old vs new):\n"
-                << scenario::describe_checks(checks, true);
+                << experiments::describe_checks(checks, true);
     } else {
       std::cout << "unchanged " << file.string() << "\n";
     }
     return true;
   }
   std::cout << (ok ? "ok   " : "FAIL ") << file.string() << "\n";
-  if (!ok) std::cout << scenario::describe_checks(checks, true);
+  if (!ok) std::cout << experiments::describe_checks(checks, true);
   return ok;
 }
 

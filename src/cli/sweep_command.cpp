@@ -12,7 +12,7 @@
 #include "xpusim/cli/point_processes.hpp"
 #include "xpusim/cli/sweep_output.hpp"
 #include "xpusim/core/error.hpp"
-#include "xpusim/scenario/sweep_results.hpp"
+#include "xpusim/experiments/sweep_results.hpp"
 
 namespace xpusim::cli {
 
@@ -27,12 +27,12 @@ int default_jobs() {
 
 int sweep_command(const SweepArgs& args) {
   try {
-    scenario::SweepLoadOptions load;
+    experiments::SweepLoadOptions load;
     load.extra_overrides = args.overrides;
     load.reduced = args.reduced;
-    scenario::SweepSpec spec = scenario::load_sweep_spec(args.file, load);
+    experiments::SweepSpec spec = experiments::load_sweep_spec(args.file, load);
     std::size_t shard = 0, shards = 1;
-    if (!args.shard.empty() && !scenario::parse_shard(args.shard, shard, shards)) {
+    if (!args.shard.empty() && !experiments::parse_shard(args.shard, shard, shards)) {
       std::cerr << "error: --shard '" << args.shard
                 << "': expected I/N with 0 <= I < N, e.g. 0/4\n";
       return kExitUsage;
@@ -40,15 +40,15 @@ int sweep_command(const SweepArgs& args) {
     const std::filesystem::path out =
         args.out_dir.empty() ? std::filesystem::path("results/sweeps") / spec.file.stem()
                              : std::filesystem::path(args.out_dir);
-    const auto mine = scenario::shard_points(spec.points, shard, shards);
+    const auto mine = experiments::shard_points(spec.points, shard, shards);
 
     if (args.mpi) return mpi_sweep(spec, mine, out, args.shard, args.quiet);
 
     std::filesystem::create_directories(out / "points");
     write_manifest(out, spec, args.shard);
-    std::vector<scenario::SweepPoint> todo;
+    std::vector<experiments::SweepPoint> todo;
     for (const auto& p : mine)
-      if (!scenario::point_complete(out / "points" / p.id)) todo.push_back(p);
+      if (!experiments::point_complete(out / "points" / p.id)) todo.push_back(p);
     if (!args.quiet)
       std::cerr << spec.points.size() << " points"
                 << (shards > 1 ? " (shard " + args.shard + ": " + std::to_string(mine.size()) + ")"
@@ -58,12 +58,12 @@ int sweep_command(const SweepArgs& args) {
     std::size_t done = 0;
     run_point_processes(
         spec.base, todo, out / "points", args.jobs > 0 ? args.jobs : default_jobs(),
-        [&](const scenario::SweepPoint& p, bool ok) {
+        [&](const experiments::SweepPoint& p, bool ok) {
           ++done;
           if (args.quiet && ok) return;
           std::cerr << "[" << done << "/" << todo.size() << "] " << p.id << ": "
                     << (ok ? "ok"
-                           : "FAILED: " + scenario::read_point_outcome(out / "points" / p.id).error)
+                           : "FAILED: " + experiments::read_point_outcome(out / "points" / p.id).error)
                     << "\n";
         });
     return write_results(out, spec.param_keys, mine, args.quiet);

@@ -5,13 +5,13 @@
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/cli/sweep_output.hpp"
 #include "xpusim/core/error.hpp"
-#include "xpusim/scenario/sweep_results.hpp"
+#include "xpusim/experiments/sweep_results.hpp"
 
 namespace xpusim::cli {
 
 namespace {
 
-bool same_points(const scenario::SweepSpec& a, const scenario::SweepSpec& b) {
+bool same_points(const experiments::SweepSpec& a, const experiments::SweepSpec& b) {
   if (a.points.size() != b.points.size() || a.param_keys != b.param_keys) return false;
   for (std::size_t i = 0; i < a.points.size(); ++i)
     if (a.points[i].id != b.points[i].id) return false;
@@ -24,7 +24,7 @@ const std::filesystem::path* best_source(const std::vector<std::filesystem::path
   const std::filesystem::path* failed = nullptr;
   for (const auto& d : dirs) {
     const auto p = d / "points" / id;
-    if (scenario::point_complete(p)) return &d;
+    if (experiments::point_complete(p)) return &d;
     if (!failed && std::filesystem::is_directory(p)) failed = &d;
   }
   return failed;
@@ -35,7 +35,7 @@ const std::filesystem::path* best_source(const std::vector<std::filesystem::path
 int sweep_merge_command(const std::vector<std::string>& dir_names, const std::string& out_dir) {
   try {
     std::vector<std::filesystem::path> dirs(dir_names.begin(), dir_names.end());
-    const scenario::SweepSpec spec = read_manifest(dirs.front());
+    const experiments::SweepSpec spec = read_manifest(dirs.front());
     for (std::size_t i = 1; i < dirs.size(); ++i)
       if (!same_points(spec, read_manifest(dirs[i])))
         throw Error(dirs[i].string() + ": not a shard of the same sweep as " +

@@ -40,34 +40,28 @@ ProfileTable load_table(const ModelSpec& m, const Placement& p, const ProfileTab
 
 }  // namespace
 
-ParamSchema profile_table_schema() {
-  ParamSchema s;
-  s.string("table", std::nullopt,
-           "profile CSV in Vidur's mlp.csv layout (ms per layer); a relative path is resolved "
-           "against the scenario file's folder")
-      .string("attention_table", std::string(),
-              "attention CSV in Vidur's attention.csv layout (ms per layer; prefill by chunk x "
-              "cached KV, decode by batch x KV length); empty = attention from the roofline; a "
-              "relative path is resolved against the scenario file's folder")
-      .choice("statistic", "median", {"median", "mean", "min"},
-              "which per-operator statistic of the table's repeated runs to use")
-      .boolean("extrapolate", false,
-               "beyond the table's token range, extrapolate linearly from the two outermost "
-               "points instead of failing")
-      .extend(roofline_schema());
-  return s;
-}
-
-ProfileTableConfig profile_table_config_from_params(const Params& p,
-                                                    const std::filesystem::path& base_dir) {
-  ProfileTableConfig c;
-  c.table = base_dir / p.string("table");  // an absolute path replaces base_dir
-  if (!p.string("attention_table").empty())
-    c.attention_table = base_dir / p.string("attention_table");
-  c.statistic = profile_statistic_from_string(p.string("statistic"));
-  c.extrapolate = p.boolean("extrapolate");
-  c.roofline = roofline_factors_from_params(p);
-  return c;
+const ParamBinding<ProfileTableConfig>& profile_table_binding() {
+  using C = ProfileTableConfig;
+  static const auto b =
+      ParamBinding<C>()
+          .string(XPUSIM_KEY(C, table),
+                  "profile CSV in Vidur's mlp.csv layout (ms per layer); a relative path is "
+                  "resolved against the scenario file's folder")
+          .required()
+          .string(XPUSIM_KEY(C, attention_table),
+                  "attention CSV in Vidur's attention.csv layout (ms per layer; prefill by chunk "
+                  "x cached KV, decode by batch x KV length); empty = attention from the roofline; "
+                  "a relative path is resolved against the scenario file's folder")
+          .choice(XPUSIM_KEY(C, statistic),
+                  {{"median", ProfileStatistic::Median},
+                   {"mean", ProfileStatistic::Mean},
+                   {"min", ProfileStatistic::Min}},
+                  "which per-operator statistic of the table's repeated runs to use")
+          .boolean(XPUSIM_KEY(C, extrapolate),
+                   "beyond the table's token range, extrapolate linearly from the two outermost "
+                   "points instead of failing")
+          .group(roofline_binding(), &C::roofline);
+  return b;
 }
 
 ProfileTableModel::ProfileTableModel(ModelSpec model, Placement placement,

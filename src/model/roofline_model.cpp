@@ -36,37 +36,26 @@ double link_bandwidth(const Placement& p) {
 
 }  // namespace
 
-ParamSchema roofline_schema() {
-  const RooflineFactors d;  // the struct's initialisers are the one place defaults live
-  ParamSchema s;
-  s.real("prefill_mfu", d.prefill_mfu, "", "fraction of peak FLOP/s GEMMs reach with prefill",
-         kFraction)
-      .real("decode_mfu", d.decode_mfu, "", "fraction of peak FLOP/s GEMMs reach in decode",
-            kFraction)
-      .real("attention_mfu", d.attention_mfu, "", "fraction of peak FLOP/s of attention", kFraction)
-      .real("memory_efficiency", d.memory_efficiency, "", "fraction of memory bandwidth reached",
-            kFraction)
-      .real("comm_efficiency", d.comm_efficiency, "",
-            "fraction of link bandwidth an all-reduce reaches", kFraction)
-      .real("iteration_overhead_s", d.iteration_overhead_s, "s",
-            "fixed CPU-side cost per iteration (scheduling, sampling)", kNonNegative)
-      .real("per_layer_overhead_s", d.per_layer_overhead_s, "s", "fixed extra cost per layer",
-            kNonNegative)
-      .real("op_latency_s", d.op_latency_s, "s", "fixed cost of every kernel", kNonNegative);
-  return s;
-}
-
-RooflineFactors roofline_factors_from_params(const Params& p) {
-  RooflineFactors f;
-  f.prefill_mfu = p.real("prefill_mfu");
-  f.decode_mfu = p.real("decode_mfu");
-  f.attention_mfu = p.real("attention_mfu");
-  f.memory_efficiency = p.real("memory_efficiency");
-  f.comm_efficiency = p.real("comm_efficiency");
-  f.iteration_overhead_s = p.real("iteration_overhead_s");
-  f.per_layer_overhead_s = p.real("per_layer_overhead_s");
-  f.op_latency_s = p.real("op_latency_s");
-  return f;
+const ParamBinding<RooflineFactors>& roofline_binding() {
+  using F = RooflineFactors;
+  static const auto b =
+      ParamBinding<F>()
+          .real(XPUSIM_KEY(F, prefill_mfu), "", "fraction of peak FLOP/s GEMMs reach with prefill",
+                kFraction)
+          .real(XPUSIM_KEY(F, decode_mfu), "", "fraction of peak FLOP/s GEMMs reach in decode",
+                kFraction)
+          .real(XPUSIM_KEY(F, attention_mfu), "", "fraction of peak FLOP/s of attention",
+                kFraction)
+          .real(XPUSIM_KEY(F, memory_efficiency), "", "fraction of memory bandwidth reached",
+                kFraction)
+          .real(XPUSIM_KEY(F, comm_efficiency), "",
+                "fraction of link bandwidth an all-reduce reaches", kFraction)
+          .real(XPUSIM_KEY(F, iteration_overhead_s), "s",
+                "fixed CPU-side cost per iteration (scheduling, sampling)", kNonNegative)
+          .real(XPUSIM_KEY(F, per_layer_overhead_s), "s", "fixed extra cost per layer",
+                kNonNegative)
+          .real(XPUSIM_KEY(F, op_latency_s), "s", "fixed cost of every kernel", kNonNegative);
+  return b;
 }
 
 RooflineModel::RooflineModel(ModelSpec model, Placement placement, RooflineFactors factors)

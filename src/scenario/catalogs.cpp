@@ -20,20 +20,21 @@ Catalogs build_catalogs() {
   c.execution.add("roofline",
                   "per-operator max(FLOPs / (peak x MFU), bytes / (bandwidth x efficiency)) + "
                   "tensor-parallel all-reduce + fixed overheads",
-                  model::roofline_schema(),
-                  [](const Params& p, const model::ModelSpec& m, const model::Placement& pl,
-                     const std::filesystem::path&) {
-                    return std::make_unique<model::RooflineModel>(
-                        m, pl, model::roofline_factors_from_params(p));
+                  model::roofline_binding(),
+                  [](const model::RooflineFactors& f, const model::ModelSpec& m,
+                     const model::Placement& pl, const std::filesystem::path&) {
+                    return std::make_unique<model::RooflineModel>(m, pl, f);
                   });
   c.execution.add("profile_table",
                   "measured per-operator times (Vidur profile CSV) interpolated in the token "
                   "count; attention, LM head and all-reduce from the roofline",
-                  model::profile_table_schema(),
-                  [](const Params& p, const model::ModelSpec& m, const model::Placement& pl,
-                     const std::filesystem::path& base_dir) {
-                    return std::make_unique<model::ProfileTableModel>(
-                        m, pl, model::profile_table_config_from_params(p, base_dir));
+                  model::profile_table_binding(),
+                  [](model::ProfileTableConfig cfg, const model::ModelSpec& m,
+                     const model::Placement& pl, const std::filesystem::path& base_dir) {
+                    cfg.table = base_dir / cfg.table;  // an absolute path replaces base_dir
+                    if (!cfg.attention_table.empty())
+                      cfg.attention_table = base_dir / cfg.attention_table;
+                    return std::make_unique<model::ProfileTableModel>(m, pl, cfg);
                   });
   return c;
 }

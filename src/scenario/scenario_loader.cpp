@@ -3,11 +3,9 @@
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/scenario/device_model_sections.hpp"
-#include "xpusim/workload/synthetic_source.hpp"
-#include "xpusim/workload/tenant_mix_source.hpp"
 #include "xpusim/scenario/faults_section.hpp"
+#include "xpusim/scenario/serving_sections.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
-#include "xpusim/workload/session_source.hpp"
 
 namespace xpusim::scenario {
 
@@ -24,68 +22,10 @@ ParamSchema top_level_schema() {
   return s;
 }
 
-ParamSchema cluster_schema() {
-  ParamSchema s;
-  s.integer("instances", 1, "", "serving instances behind the router", {.min = 1, .max = 100000})
-      .integer("tensor_parallel", 1, "", "devices per instance (tensor parallelism)",
-               {.min = 1, .max = 64})
-      .real("tp_link_bw_gbps", 0.0, "GB/s",
-            "tensor-parallel all-reduce bandwidth per direction; 0 = the device's scale-up link",
-            {.min = 0})
-      .real("tp_link_latency_us", 0.0, "us", "latency added to each tensor-parallel all-reduce",
-            {.min = 0})
-      .integer("prefill_instances", 0, "",
-               "prefill-only instances (disaggregation); 0 = every instance does both phases",
-               {.min = 0, .max = 100000})
-      .integer("decode_instances", 0, "",
-               "decode-only instances; required with prefill_instances, which then replace "
-               "`instances`",
-               {.min = 0, .max = 100000})
-      .real("kv_link_gbps", 50.0, "GB/s",
-            "KV-transfer bandwidth of each instance's network link to the switch, per direction",
-            {.min = 1e-6})
-      .real("kv_link_latency_us", 2.0, "us", "latency of each instance's link to the switch",
-            {.min = 0})
-      .choice("kv_transfer", "whole", {"whole", "per_layer"},
-              "send the KV after the prefill (whole) or layer by layer during it, leaving only "
-              "the last layer's share (per_layer, Splitwise)");
-  return s;
-}
-
-ParamSchema prefix_cache_schema() {
-  ParamSchema s;
-  s.boolean("enabled", false,
-            "reuse KV blocks across requests that share a prompt prefix (needs a workload with "
-            "prefix hashes: trace with hash_ids, or the session source)")
-      .choice("structure", "hashed", {"hashed", "radix"},
-              "hashed: any unreferenced cached block may be evicted (vLLM); radix: only "
-              "unreferenced leaves (SGLang)")
-      .real("host_tier_gb", 0.0, "GB",
-            "second tier in host memory per instance: evicted blocks are kept there (LRU) and "
-            "copied back over PCIe on a hit; 0 = none",
-            {.min = 0, .max = 1e6});
-  return s;
-}
-
-ParamSchema slo_schema() {
-  ParamSchema s;
-  s.real("ttft_s", 0.0, "s", "time-to-first-token SLO for goodput; 0 = none", {.min = 0})
-      .real("tpot_s", 0.0, "s", "time-per-output-token SLO for goodput; 0 = none", {.min = 0});
-  return s;
-}
-
-ParamSchema tenants_schema() {
-  ParamSchema s;
-  s.string("weights", "",
-           "comma-separated weight per tenant index (e.g. 1,2); missing tenants weigh 1. Used by "
-           "weighted fairness policies and the service metrics")
-      .real("input_price", 1.0, "", "service metrics: weight of one prompt token", {.min = 0})
-      .real("output_price", 2.0, "", "service metrics: weight of one output token", {.min = 0})
-      .real("window_s", 60.0, "s",
-            "service metrics: window over which backlogged tenants' service is compared",
-            {.min = 1e-3, .max = 1e9});
-  return s;
-}
+ParamSchema cluster_schema() { return cluster_binding().schema(); }
+ParamSchema prefix_cache_schema() { return prefix_cache_binding().schema(); }
+ParamSchema slo_schema() { return slo_binding().schema(); }
+ParamSchema tenants_schema() { return tenants_binding().schema(); }
 
 namespace {
 
@@ -213,29 +153,20 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   const YAML::Node migration_node = Loader::child(ld.section("cluster"), "migration");
   ld.read_selection(migration_node, "cluster.migration", "policy", "none", catalogs.migration,
                     spec.migration);
-  const Params instance = ld.plain("instance", systems::InstanceConfig::schema());
+  const Params instance = ld.plain("instance", systems::InstanceConfig::binding().schema());
   ld.read_selection(ld.section("batching"), "batching", "policy", "vllm", catalogs.batching, spec.batching);
   ld.read_selection(ld.section("fairness"), "fairness", "policy", "fcfs", catalogs.fairness, spec.fairness);
   const Params tenants = ld.plain("tenants", tenants_schema());
-  ld.convert("tenants", [&] {
-    if (tenants.has("weights"))
-      spec.tenant_weights = policy::parse_tenant_weights(tenants.string("weights"), "weights");
-  });
+  ld.convert("tenants", [&] { tenants_binding().bind_into(tenants, spec); });
   const bool have_workload =
       !ld.section("workload").IsNull() &&
       ld.read_selection(ld.section("workload"), "workload", "source", "", catalogs.sources, spec.workload);
   const Params slo = ld.plain("slo", slo_schema());
-  // Cross-parameter rules of the generated sources are checked now, so `validate` reports them
-  // with the section's location instead of the run failing later.
-  if (have_workload && spec.workload.name == "tenant_mix")
-    ld.convert("workload", [&] { workload::TenantMixSource::config_from(spec.workload.params); });
-  if (have_workload && spec.workload.name == "synthetic")
-    ld.convert("workload", [&] {
-      workload::SyntheticSource::config_from(spec.workload.params, {0, path.parent_path()});
-    });
-  // Cross-parameter checks of the session source, reported at load like any other key.
-  if (spec.workload.name == "sessions")
-    ld.convert("workload", [&] { (void)workload::SessionSource::config_from(spec.workload.params); });
+  // Cross-parameter rules of the sources are checked now (by binding the parameters), so
+  // `validate` reports them with the section's location instead of the run failing later.
+  if (have_workload)
+    if (const auto* source = catalogs.sources.find(spec.workload.name); source && source->read_back)
+      ld.convert("workload", [&] { (void)source->read_back(spec.workload.params); });
   const Params prefix = ld.plain("prefix_cache", prefix_cache_schema(), {"eviction"});
   ld.read_selection(Loader::child(ld.section("prefix_cache"), "eviction"), "prefix_cache.eviction",
                     "policy", "lru", catalogs.eviction, spec.eviction);
@@ -244,15 +175,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   spec.name = top_params.string("name").empty() ? path.stem().string() : top_params.string("name");
   spec.seed = static_cast<std::uint64_t>(top_params.integer("seed"));
   spec.horizon_s = top_params.real("horizon_s");
-  spec.instances = static_cast<int>(cluster.integer("instances"));
-  spec.tensor_parallel = static_cast<int>(cluster.integer("tensor_parallel"));
-  spec.tp_link_bw_bytes_per_s = cluster.real("tp_link_bw_gbps") * 1e9;
-  spec.tp_link_latency_s = cluster.real("tp_link_latency_us") * 1e-6;
-  spec.prefill_instances = static_cast<int>(cluster.integer("prefill_instances"));
-  spec.decode_instances = static_cast<int>(cluster.integer("decode_instances"));
-  spec.kv_link_bw_bytes_per_s = cluster.real("kv_link_gbps") * 1e9;
-  spec.kv_link_latency_s = cluster.real("kv_link_latency_us") * 1e-6;
-  spec.kv_transfer_per_layer = cluster.string("kv_transfer") == "per_layer";
+  cluster_binding().bind_into(cluster, spec);
   if (spec.decode_device && !spec.disaggregated())
     ld.diag.error(ld.doc.locate(ld.section("decode_hardware"), "decode_hardware"), "decode_hardware",
                   "applies to decode instances only; set cluster.prefill_instances and "
@@ -260,18 +183,10 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   check_disaggregation(ld, spec);
   check_size(ld, spec);
   check_migration(ld, spec);
-  spec.prefix_cache = prefix.boolean("enabled");
-  spec.prefix_radix = prefix.string("structure") == "radix";
-  spec.prefix_host_tier_bytes = prefix.real("host_tier_gb") * 1e9;
+  prefix_cache_binding().bind_into(prefix, spec);
   check_prefix_cache(ld, spec);
-  spec.instance = systems::InstanceConfig::from(instance);
-  spec.slo_ttft_s = slo.real("ttft_s");
-  spec.slo_tpot_s = slo.real("tpot_s");
-  if (tenants.has("input_price")) {
-    spec.service_input_price = tenants.real("input_price");
-    spec.service_output_price = tenants.real("output_price");
-    spec.service_window_s = tenants.real("window_s");
-  }
+  spec.instance = systems::InstanceConfig::binding().bind(instance);
+  slo_binding().bind_into(slo, spec);
   Params faults;
   spec.faults = read_faults(ld, spec.instances, spec.horizon_s, spec.seed, faults);
   if (spec.faults && spec.faults->instance_faults() &&

@@ -7,37 +7,33 @@
 
 namespace xpusim::systems {
 
-ParamSchema InstanceConfig::schema() {
-  ParamSchema s;
-  s.integer("block_size", 16, "tokens", "tokens per paged-KV block", {.min = 1, .max = 4096})
-      .real("gpu_memory_utilization", 0.9, "", "fraction of device memory the server uses",
-            {.min = 0, .max = 1, .min_exclusive = true})
-      .real("activation_reserve_gb", 1.0, "GB",
-            "per-device memory kept for activations and workspace", {.min = 0})
-      .integer("kv_blocks", 0, "blocks", "KV capacity; 0 derives it from device memory",
-               {.min = 0})
-      .real("swap_space_gb", 4.0, "GB",
-            "host memory for KV swapped out by preemption_mode: swap (vLLM's default 4 GiB)",
-            {.min = 0})
-      .integer("swap_block_group", 1, "blocks",
-               "KV blocks moved by one swap transfer (FastSwitch block groups; 1 = vLLM's "
-               "per-block copies)", {.min = 1, .max = 1 << 20})
-      .real("swap_transfer_overhead_us", 0.0, "us",
-            "fixed setup time of each swap transfer, on top of bytes / PCIe bandwidth",
-            {.min = 0, .max = 1e6});
-  return s;
-}
-
-InstanceConfig InstanceConfig::from(const Params& p) {
-  InstanceConfig c;
-  c.block_size = static_cast<std::int32_t>(p.integer("block_size"));
-  c.gpu_memory_utilization = p.real("gpu_memory_utilization");
-  c.activation_reserve_bytes = p.real("activation_reserve_gb") * 1e9;
-  c.kv_blocks = p.integer("kv_blocks");
-  c.swap_space_bytes = p.real("swap_space_gb") * 1e9;
-  c.swap_block_group = p.integer("swap_block_group");
-  c.swap_transfer_overhead_s = p.real("swap_transfer_overhead_us") * 1e-6;
-  return c;
+const ParamBinding<InstanceConfig>& InstanceConfig::binding() {
+  using C = InstanceConfig;
+  static const auto b =
+      ParamBinding<C>()
+          .integer(XPUSIM_KEY(C, block_size), "tokens", "tokens per paged-KV block",
+                   {.min = 1, .max = 4096})
+          .real(XPUSIM_KEY(C, gpu_memory_utilization), "",
+                "fraction of device memory the server uses",
+                {.min = 0, .max = 1, .min_exclusive = true})
+          .real("activation_reserve_gb", &C::activation_reserve_bytes, "GB",
+                "per-device memory kept for activations and workspace", {.min = 0})
+          .scale(1e9)
+          .integer(XPUSIM_KEY(C, kv_blocks), "blocks",
+                   "KV capacity; 0 derives it from device memory", {.min = 0})
+          .real("swap_space_gb", &C::swap_space_bytes, "GB",
+                "host memory for KV swapped out by preemption_mode: swap (vLLM's default 4 GiB)",
+                {.min = 0})
+          .scale(1e9)
+          .integer(XPUSIM_KEY(C, swap_block_group), "blocks",
+                   "KV blocks moved by one swap transfer (FastSwitch block groups; 1 = vLLM's "
+                   "per-block copies)",
+                   {.min = 1, .max = 1 << 20})
+          .real("swap_transfer_overhead_us", &C::swap_transfer_overhead_s, "us",
+                "fixed setup time of each swap transfer, on top of bytes / PCIe bandwidth",
+                {.min = 0, .max = 1e6})
+          .scale(1e-6);
+  return b;
 }
 
 std::int64_t derive_kv_blocks(const InstanceConfig& config, const model::ModelSpec& model,

@@ -13,71 +13,61 @@ namespace {
 
 constexpr double kMaxTokens = std::numeric_limits<std::int32_t>::max();
 
-LengthKind parse_kind(const std::string& name) {
-  if (name == "fixed") return LengthKind::Fixed;
-  if (name == "uniform") return LengthKind::Uniform;
-  if (name == "empirical") return LengthKind::Empirical;
-  return LengthKind::Lognormal;  // the schema's choice list admits nothing else
-}
-
 }  // namespace
 
-ParamSchema length_schema(const std::string& prefix, const LengthDefaults& d) {
+ParamBinding<LengthSpec> length_binding(const std::string& prefix) {
   const std::string what = prefix == "prompt" ? "prompt (input)" : prefix;
-  ParamSchema s;
-  s.choice(prefix + "_dist", "lognormal", {"fixed", "uniform", "lognormal", "empirical"},
+  auto b = ParamBinding<LengthSpec>();
+  b.choice(prefix + "_dist", &LengthSpec::kind,
+           {{"fixed", LengthKind::Fixed},
+            {"uniform", LengthKind::Uniform},
+            {"lognormal", LengthKind::Lognormal},
+            {"empirical", LengthKind::Empirical}},
            what + " length distribution: fixed = " + prefix + "_mean; uniform over [" + prefix +
                "_min, " + prefix + "_max]; lognormal with " + prefix + "_mean and " + prefix +
                "_cv; empirical = resample a column of " + prefix + "_trace")
-      .real(prefix + "_mean", d.mean, "tokens",
+      .real(prefix + "_mean", &LengthSpec::mean, "tokens",
             "mean " + what + " length (fixed: the length itself)",
             {.min = 0, .max = kMaxTokens, .min_exclusive = true})
-      .real(prefix + "_cv", d.cv, "", "lognormal coefficient of variation (stddev / mean)",
-            {.min = 0, .max = 100})
-      .integer(prefix + "_min", 1, "tokens",
+      .real(prefix + "_cv", &LengthSpec::cv, "",
+            "lognormal coefficient of variation (stddev / mean)", {.min = 0, .max = 100})
+      .integer(prefix + "_min", &LengthSpec::min, "tokens",
                "smallest " + what +
                    " length; uniform range start; lognormal and empirical draws are raised to it",
                {.min = 1, .max = kMaxTokens})
-      .integer(prefix + "_max", d.max, "tokens",
+      .integer(prefix + "_max", &LengthSpec::max, "tokens",
                "largest " + what +
                    " length; uniform range end; lognormal and empirical draws are cut to it",
                {.min = 1, .max = kMaxTokens})
-      .string(prefix + "_trace", "",
+      .string(prefix + "_trace", &LengthSpec::trace,
               "trace file an empirical " + what +
                   " length is drawn from (relative to the scenario file)")
-      .choice(prefix + "_trace_format", "azure", {"azure", "xpusim", "burstgpt", "mooncake"},
-              "format of " + prefix + "_trace");
-  return s;
+      .choice(prefix + "_trace_format", &LengthSpec::trace_format, trace_format_choices(),
+              "format of " + prefix + "_trace")
+      .rule([prefix](const LengthSpec& spec) {
+        if (spec.min > spec.max)
+          throw ParamError(prefix + "_max", "key '" + prefix + "_max': " +
+                                                std::to_string(spec.max) + " is below " + prefix +
+                                                "_min = " + std::to_string(spec.min) +
+                                                " (expected max >= min)");
+        if (spec.kind == LengthKind::Fixed && std::llround(spec.mean) < 1)
+          throw ParamError(prefix + "_mean", "key '" + prefix +
+                                                 "_mean': a fixed length rounds to 0 "
+                                                 "tokens (expected a mean >= 0.5)");
+        if (spec.kind == LengthKind::Empirical && spec.trace.empty())
+          throw ParamError(prefix + "_trace", "key '" + prefix +
+                                                  "_trace': missing (expected a trace "
+                                                  "file path when " +
+                                                  prefix + "_dist is empirical)");
+      });
+  return b;
 }
 
-LengthSpec length_spec_from(const Params& p, const std::string& prefix, TraceColumn column,
-                            const std::filesystem::path& base_dir) {
-  LengthSpec spec;
-  spec.kind = parse_kind(p.string(prefix + "_dist"));
-  spec.mean = p.real(prefix + "_mean");
-  spec.cv = p.real(prefix + "_cv");
-  spec.min = static_cast<std::int32_t>(p.integer(prefix + "_min"));
-  spec.max = static_cast<std::int32_t>(p.integer(prefix + "_max"));
-  spec.column = column;
-  spec.trace_format = parse_trace_format(p.string(prefix + "_trace_format"));
-  if (spec.min > spec.max)
-    throw ParamError(prefix + "_max",
-                     "key '" + prefix + "_max': " + std::to_string(spec.max) + " is below " +
-                         prefix + "_min = " + std::to_string(spec.min) + " (expected max >= min)");
-  if (spec.kind == LengthKind::Fixed && std::llround(spec.mean) < 1)
-    throw ParamError(prefix + "_mean", "key '" + prefix +
-                                           "_mean': a fixed length rounds to 0 "
-                                           "tokens (expected a mean >= 0.5)");
-  const std::string& trace = p.string(prefix + "_trace");
-  if (spec.kind == LengthKind::Empirical) {
-    if (trace.empty())
-      throw ParamError(prefix + "_trace", "key '" + prefix +
-                                              "_trace': missing (expected a trace "
-                                              "file path when " +
-                                              prefix + "_dist is empirical)");
-    spec.trace = base_dir / trace;
-  }
-  return spec;
+void resolve_length_trace(LengthSpec& spec, const std::filesystem::path& base_dir) {
+  if (spec.kind == LengthKind::Empirical)
+    spec.trace = base_dir / spec.trace;
+  else
+    spec.trace.clear();
 }
 
 std::unique_ptr<LengthDistribution> make_length_distribution(const LengthSpec& spec) {

@@ -25,62 +25,44 @@ constexpr std::uint64_t kSystemDomain = 0x5157ULL, kSessionDomain = 0x5e55ULL;
 
 }  // namespace
 
-ParamSchema SessionSource::schema() {
-  ParamSchema s;
-  s.choice("kind", "chat", {"chat", "agent"},
+const ParamBinding<SessionSource::Config>& SessionSource::binding() {
+  static const auto b = ParamBinding<Config>()
+      .choice(XPUSIM_KEY(Config, kind), {{"chat", Kind::Chat}, {"agent", Kind::Agent}},
            "chat: user turns and responses (reasoning dropped from later context); agent: a task, "
            "then reasoning + action turns separated by tool outputs (all kept in context)")
-      .real("session_rate_per_s", std::nullopt, "1/s", "mean rate at which sessions start (Poisson)",
+      .real(XPUSIM_KEY(Config, session_rate_per_s), "1/s", "mean rate at which sessions start (Poisson)",
             {.min = 0, .max = 1e9, .min_exclusive = true})
-      .integer("num_sessions", 100, "", "sessions to generate", {.min = 1})
-      .real("duration_s", 0.0, "s", "no session starts after this (0: no limit)", {.min = 0, .max = 9e9})
-      .integer("turns_min", 2, "", "fewest turns (requests) per session", {.min = 1, .max = 10000})
-      .integer("turns_max", 8, "", "most turns per session (uniform between)", {.min = 1, .max = 10000})
-      .integer("system_prompts", 8, "",
+      .required()
+      .integer(XPUSIM_KEY(Config, num_sessions), "", "sessions to generate", {.min = 1})
+      .real(XPUSIM_KEY(Config, duration_s), "s", "no session starts after this (0: no limit)", {.min = 0, .max = 9e9})
+      .integer(XPUSIM_KEY(Config, turns_min), "", "fewest turns (requests) per session", {.min = 1, .max = 10000})
+      .integer(XPUSIM_KEY(Config, turns_max), "", "most turns per session (uniform between)", {.min = 1, .max = 10000})
+      .integer(XPUSIM_KEY(Config, system_prompts), "",
                "distinct shared system prompts/templates; each session uses one at random",
                {.min = 1, .max = 1'000'000})
-      .integer("system_prompt_tokens", 1024, "tokens", "length of every system prompt", {.min = 0, .max = 1'000'000})
-      .real("user_tokens", 200.0, "tokens", "mean user message (agent: the task)", {.min = 1, .max = 1e6})
-      .real("response_tokens", 250.0, "tokens", "mean response (agent: the action / tool call)",
+      .integer(XPUSIM_KEY(Config, system_prompt_tokens), "tokens", "length of every system prompt", {.min = 0, .max = 1'000'000})
+      .real(XPUSIM_KEY(Config, user_tokens), "tokens", "mean user message (agent: the task)", {.min = 1, .max = 1e6})
+      .real(XPUSIM_KEY(Config, response_tokens), "tokens", "mean response (agent: the action / tool call)",
             {.min = 1, .max = 1e6})
-      .real("reasoning_tokens", 0.0, "tokens", "mean reasoning generated before each response (0: none)",
+      .real(XPUSIM_KEY(Config, reasoning_tokens), "tokens", "mean reasoning generated before each response (0: none)",
             {.min = 0, .max = 1e6})
-      .real("tool_tokens", 1000.0, "tokens", "agent: mean tool output fed back each turn", {.min = 1, .max = 1e6})
-      .real("think_time_s", 10.0, "s", "mean gap before the next turn: user think time (chat) or tool "
+      .real(XPUSIM_KEY(Config, tool_tokens), "tokens", "agent: mean tool output fed back each turn", {.min = 1, .max = 1e6})
+      .real(XPUSIM_KEY(Config, think_time_s), "s", "mean gap before the next turn: user think time (chat) or tool "
             "duration (agent), log-normal", {.min = 0, .max = 1e6, .min_exclusive = true})
-      .real("think_sigma", 1.0, "", "log-normal sigma of that gap", {.min = 0, .max = 5})
-      .real("turn_time_s", 2.0, "s", "assumed service time of a turn before the gap starts (open loop)",
+      .real(XPUSIM_KEY(Config, think_sigma), "", "log-normal sigma of that gap", {.min = 0, .max = 5})
+      .real(XPUSIM_KEY(Config, turn_time_s), "s", "assumed service time of a turn before the gap starts (open loop)",
             {.min = 0, .max = 1e6})
-      .real("length_sigma", 0.6, "", "log-normal sigma of every segment length (mean kept)", {.min = 0, .max = 5})
-      .integer("max_context_tokens", 32768, "tokens", "a session ends when its context reaches this",
+      .real(XPUSIM_KEY(Config, length_sigma), "", "log-normal sigma of every segment length (mean kept)", {.min = 0, .max = 5})
+      .integer(XPUSIM_KEY(Config, max_context_tokens), "tokens", "a session ends when its context reaches this",
                {.min = 16, .max = 10'000'000})
-      .integer("hash_block_tokens", 16, "tokens", "tokens each prefix hash stands for", {.min = 1, .max = 1'000'000});
-  return s;
+      .integer(XPUSIM_KEY(Config, hash_block_tokens), "tokens", "tokens each prefix hash stands for", {.min = 1, .max = 1'000'000})
+      .rule([](const Config& c) {
+        if (c.turns_min > c.turns_max)
+          throw ParamError("turns_min", "turns_min must not exceed turns_max");
+      });
+  return b;
 }
 
-SessionSource::Config SessionSource::config_from(const Params& p) {
-  Config c;
-  c.kind = p.string("kind") == "agent" ? Kind::Agent : Kind::Chat;
-  c.session_rate_per_s = p.real("session_rate_per_s");
-  c.num_sessions = p.integer("num_sessions");
-  c.duration_s = p.real("duration_s");
-  c.turns_min = p.integer("turns_min");
-  c.turns_max = p.integer("turns_max");
-  if (c.turns_min > c.turns_max) throw ParamError("turns_min", "turns_min must not exceed turns_max");
-  c.system_prompts = p.integer("system_prompts");
-  c.system_prompt_tokens = p.integer("system_prompt_tokens");
-  c.user_tokens = p.real("user_tokens");
-  c.response_tokens = p.real("response_tokens");
-  c.reasoning_tokens = p.real("reasoning_tokens");
-  c.tool_tokens = p.real("tool_tokens");
-  c.think_time_s = p.real("think_time_s");
-  c.think_sigma = p.real("think_sigma");
-  c.turn_time_s = p.real("turn_time_s");
-  c.length_sigma = p.real("length_sigma");
-  c.max_context_tokens = p.integer("max_context_tokens");
-  c.hash_block_tokens = static_cast<std::int32_t>(p.integer("hash_block_tokens"));
-  return c;
-}
 
 SessionSource::SessionSource(const Config& config, std::uint64_t seed)
     : config_(config),

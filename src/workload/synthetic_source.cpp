@@ -12,44 +12,32 @@ namespace {
 constexpr double kMaxArrivalS = 9.2e9;
 }  // namespace
 
-ParamSchema SyntheticSource::schema() {
-  ParamSchema s;
-  s.choice("arrival", "poisson", {"poisson", "gamma"},
-           "arrival process: poisson (exponential gaps) or gamma (gaps with coefficient of "
-           "variation cv; cv > 1 is burstier than Poisson)")
-      .real("rate_per_s", std::nullopt, "1/s", "mean arrival rate",
-            {.min = 0, .max = 1e9, .min_exclusive = true})
-      .real("cv", 1.0, "", "coefficient of variation of gamma inter-arrival gaps (shape 1/cv^2)",
-            {.min = 0, .max = 100, .min_exclusive = true})
-      .integer("num_requests", 1000, "", "number of requests to generate",
-               {.min = 1, .max = 1e9})
-      .real("duration_s", 0.0, "s", "stop at the first arrival later than this (0: no limit)",
-            {.min = 0, .max = 9e9})
-      .extend(length_schema("prompt", {.mean = 1024, .cv = 1, .max = 32768}))
-      .extend(length_schema("output", {.mean = 256, .cv = 1, .max = 8192}))
-      .integer("tenants", 1, "",
-               "number of tenants t0..tN-1; each request is assigned one uniformly at random",
-               {.min = 1, .max = 1'000'000})
-      .real("ttft_slo_s", 0.0, "s", "time-to-first-token SLO of every request (0: none)",
-            {.min = 0})
-      .real("tpot_slo_s", 0.0, "s", "time-per-output-token SLO of every request (0: none)",
-            {.min = 0});
-  return s;
-}
-
-SyntheticSource::Config SyntheticSource::config_from(const Params& p, const SourceContext& ctx) {
-  Config c;
-  c.arrival = p.string("arrival") == "gamma" ? Arrival::Gamma : Arrival::Poisson;
-  c.rate_per_s = p.real("rate_per_s");
-  c.cv = p.real("cv");
-  c.num_requests = p.integer("num_requests");
-  c.duration_s = p.real("duration_s");
-  c.prompt = length_spec_from(p, "prompt", TraceColumn::Prompt, ctx.base_dir);
-  c.output = length_spec_from(p, "output", TraceColumn::Output, ctx.base_dir);
-  c.tenants = static_cast<std::int32_t>(p.integer("tenants"));
-  c.ttft_slo_s = p.real("ttft_slo_s");
-  c.tpot_slo_s = p.real("tpot_slo_s");
-  return c;
+const ParamBinding<SyntheticSource::Config>& SyntheticSource::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .choice(XPUSIM_KEY(Config, arrival), {{"poisson", Arrival::Poisson}, {"gamma", Arrival::Gamma}},
+                  "arrival process: poisson (exponential gaps) or gamma (gaps with coefficient "
+                  "of variation cv; cv > 1 is burstier than Poisson)")
+          .real(XPUSIM_KEY(Config, rate_per_s), "1/s", "mean arrival rate",
+                {.min = 0, .max = 1e9, .min_exclusive = true})
+          .required()
+          .real(XPUSIM_KEY(Config, cv), "",
+                "coefficient of variation of gamma inter-arrival gaps (shape 1/cv^2)",
+                {.min = 0, .max = 100, .min_exclusive = true})
+          .integer(XPUSIM_KEY(Config, num_requests), "", "number of requests to generate",
+                   {.min = 1, .max = 1e9})
+          .real(XPUSIM_KEY(Config, duration_s), "s",
+                "stop at the first arrival later than this (0: no limit)", {.min = 0, .max = 9e9})
+          .group(length_binding("prompt"), &Config::prompt)
+          .group(length_binding("output"), &Config::output)
+          .integer(XPUSIM_KEY(Config, tenants), "",
+                   "number of tenants t0..tN-1; each request is assigned one uniformly at random",
+                   {.min = 1, .max = 1'000'000})
+          .real(XPUSIM_KEY(Config, ttft_slo_s), "s",
+                "time-to-first-token SLO of every request (0: none)", {.min = 0})
+          .real(XPUSIM_KEY(Config, tpot_slo_s), "s",
+                "time-per-output-token SLO of every request (0: none)", {.min = 0});
+  return b;
 }
 
 SyntheticSource::SyntheticSource(const Config& config, std::uint64_t seed)

@@ -56,36 +56,11 @@ TenantMixSource::Range parse_range(const std::string& item, const std::string& k
   return {static_cast<std::int32_t>(lo), static_cast<std::int32_t>(hi)};
 }
 
-}  // namespace
-
-ParamSchema TenantMixSource::schema() {
-  ParamSchema s;
-  s.string("rates_per_s", std::nullopt,
-           "request rate of each tenant, comma-separated (tenant t0, t1, ...); phases of equal "
-           "length separated by ';', e.g. \"0.5,2; 1,1; 0.5,1.5\" (VTC distribution shift)")
-      .choice("arrival", "uniform", {"uniform", "poisson"},
-              "uniform: evenly spaced at each tenant's rate with a random phase (VTC "
-              "artifact); poisson: exponential gaps")
-      .real("duration_s", std::nullopt, "s", "length of the workload, all phases together",
-            {.min = 0, .max = 9e9, .min_exclusive = true})
-      .string("prompt_tokens", "256",
-              "prompt length per tenant: N or A-B (uniform); one entry applies to all")
-      .string("output_tokens", "256",
-              "output length per tenant: N or A-B (uniform); one entry applies to all")
-      .string("on_off_s", "0",
-              "per tenant: period of an on/off pattern (on first, then off, ...); 0 = always on")
-      .real("ttft_slo_s", 0.0, "s", "time-to-first-token SLO of every request (0: none)",
-            {.min = 0})
-      .real("tpot_slo_s", 0.0, "s", "time-per-output-token SLO of every request (0: none)",
-            {.min = 0});
-  return s;
-}
-
-TenantMixSource::Config TenantMixSource::config_from(const Params& p) {
-  Config c;
-  c.arrival = p.string("arrival") == "poisson" ? Arrival::Poisson : Arrival::Uniform;
-  c.duration_s = p.real("duration_s");
-  for (const std::string& phase : split(p.string("rates_per_s"), ';')) {
+// Parses the per-tenant lists into the derived fields.
+void parse_lists(TenantMixSource::Config& c) {
+  using Range = TenantMixSource::Range;
+  c.rates.clear();
+  for (const std::string& phase : split(c.rates_per_s, ';')) {
     std::vector<double> rates;
     for (const std::string& item : split(phase, ','))
       rates.push_back(parse_number(item, "rates_per_s", "a comma-separated rate per tenant"));
@@ -96,18 +71,47 @@ TenantMixSource::Config TenantMixSource::config_from(const Params& p) {
   }
   const std::size_t tenants = c.rates.front().size();
   c.prompt =
-      per_tenant<Range>(p.string("prompt_tokens"), tenants, "prompt_tokens",
+      per_tenant<Range>(c.prompt_tokens, tenants, "prompt_tokens",
                         [](const std::string& s) { return parse_range(s, "prompt_tokens"); });
   c.output =
-      per_tenant<Range>(p.string("output_tokens"), tenants, "output_tokens",
+      per_tenant<Range>(c.output_tokens, tenants, "output_tokens",
                         [](const std::string& s) { return parse_range(s, "output_tokens"); });
-  c.on_off_s =
-      per_tenant<double>(p.string("on_off_s"), tenants, "on_off_s", [](const std::string& s) {
+  c.on_off_periods_s =
+      per_tenant<double>(c.on_off_s, tenants, "on_off_s", [](const std::string& s) {
         return parse_number(s, "on_off_s", "a period in seconds, 0 = always on");
       });
-  c.ttft_slo_s = p.real("ttft_slo_s");
-  c.tpot_slo_s = p.real("tpot_slo_s");
-  return c;
+}
+
+}  // namespace
+
+const ParamBinding<TenantMixSource::Config>& TenantMixSource::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .string(XPUSIM_KEY(Config, rates_per_s),
+                  "request rate of each tenant, comma-separated (tenant t0, t1, ...); phases of "
+                  "equal length separated by ';', e.g. \"0.5,2; 1,1; 0.5,1.5\" (VTC "
+                  "distribution shift)")
+          .required()
+          .choice(XPUSIM_KEY(Config, arrival),
+                  {{"uniform", Arrival::Uniform}, {"poisson", Arrival::Poisson}},
+                  "uniform: evenly spaced at each tenant's rate with a random phase (VTC "
+                  "artifact); poisson: exponential gaps")
+          .real(XPUSIM_KEY(Config, duration_s), "s", "length of the workload, all phases together",
+                {.min = 0, .max = 9e9, .min_exclusive = true})
+          .required()
+          .string(XPUSIM_KEY(Config, prompt_tokens),
+                  "prompt length per tenant: N or A-B (uniform); one entry applies to all")
+          .string(XPUSIM_KEY(Config, output_tokens),
+                  "output length per tenant: N or A-B (uniform); one entry applies to all")
+          .string(XPUSIM_KEY(Config, on_off_s),
+                  "per tenant: period of an on/off pattern (on first, then off, ...); 0 = always "
+                  "on")
+          .real(XPUSIM_KEY(Config, ttft_slo_s), "s",
+                "time-to-first-token SLO of every request (0: none)", {.min = 0})
+          .real(XPUSIM_KEY(Config, tpot_slo_s), "s",
+                "time-per-output-token SLO of every request (0: none)", {.min = 0})
+          .derive(parse_lists);
+  return b;
 }
 
 TenantMixSource::TenantMixSource(Config config, std::uint64_t seed)
@@ -159,7 +163,7 @@ double TenantMixSource::next_arrival(std::size_t t) {
       continue;
     }
     next_s_[t] = at;
-    const double period = config_.on_off_s[t];
+    const double period = config_.on_off_periods_s[t];
     if (period > 0 && static_cast<std::int64_t>(std::floor(at / period)) % 2 == 1) continue;  // off
     return at;
   }

@@ -7,67 +7,61 @@
 
 namespace xpusim::workload {
 
-ParamSchema TraceSource::schema() {
-  ParamSchema s;
-  s.choice("format", "xpusim", {"azure", "xpusim", "burstgpt", "mooncake"},
-           "trace file format: azure (TIMESTAMP,ContextTokens,GeneratedTokens), xpusim "
-           "(arrival_s,prompt_tokens,output_tokens[,tenant,...]), burstgpt (BurstGPT CSV) or "
-           "mooncake (JSON lines with hash_ids); see docs/traces.md")
-      .string("path", std::nullopt, "trace file, relative to the scenario file")
-      .real("time_scale", 1.0, "",
-            "multiplies arrival offsets: 2 replays at half the rate, 0.5 at twice the rate",
-            {.min = 0, .max = 1e6, .min_exclusive = true})
-      .integer("max_requests", 0, "", "replay at most this many rows (0: all)", {.min = 0})
-      .real("start_s", 0.0, "s",
-            "skip rows whose trace offset is before this; kept arrivals are offset - start_s",
-            {.min = 0, .max = 9e9})
-      .real("ttft_slo_s", 0.0, "s", "TTFT SLO for rows without a ttft_slo_s column (0: none)",
-            {.min = 0})
-      .real("tpot_slo_s", 0.0, "s", "TPOT SLO for rows without a tpot_slo_s column (0: none)",
-            {.min = 0})
-      .string("model_filter", "", "burstgpt only: replay only rows whose Model is this (\"\": all)")
-      .string("log_type_filter", "",
-              "burstgpt only: replay only rows whose Log Type is this (\"\": all)")
-      .choice("failed_rows", "skip", {"skip", "clamp"},
-              "burstgpt only: rows with 0 request or response tokens (failed requests) are "
-              "skipped, or replayed with those counts raised to 1")
-      .integer("hash_block_tokens", 512, "tokens",
-               "prompt tokens each prefix hash stands for (mooncake: 512), for prefix caching",
-               {.min = 1, .max = 1e6})
-      .choice("tenant_by", "column", {"column", "session_hash"},
-              "tenant of each request: the trace's tenant column (xpusim format; others have "
-              "one tenant), or a hash of its session (of its row index when it has none) into "
-              "hash_tenants tenants")
-      .integer("hash_tenants", 8, "", "tenants t0..tN-1 for tenant_by: session_hash",
-               {.min = 1, .max = 1'000'000});
-  return s;
-}
-
-TraceSource::Config TraceSource::config_from(const Params& p, const SourceContext& ctx) {
-  Config c;
-  c.format = parse_trace_format(p.string("format"));
-  if (p.string("path").empty())
-    throw ParamError("path", "key 'path': empty (expected a trace file path)");
-  c.path = ctx.base_dir / p.string("path");
-  c.time_scale = p.real("time_scale");
-  c.max_requests = p.integer("max_requests");
-  c.start_s = p.real("start_s");
-  c.ttft_slo_s = p.real("ttft_slo_s");
-  c.tpot_slo_s = p.real("tpot_slo_s");
-  c.options.model_filter = p.string("model_filter");
-  c.options.log_type_filter = p.string("log_type_filter");
-  c.options.skip_failed = p.string("failed_rows") == "skip";
-  c.hash_block_tokens = static_cast<std::int32_t>(p.integer("hash_block_tokens"));
-  if (p.string("tenant_by") == "session_hash") c.tenant_by = Config::TenantBy::SessionHash;
-  c.hash_tenants = static_cast<std::int32_t>(p.integer("hash_tenants"));
-  // A filter the format cannot apply would be ignored silently, so it is an error instead.
-  for (const char* key : {"model_filter", "log_type_filter"})
-    if (!p.string(key).empty() && c.format != TraceFormat::BurstGpt)
-      throw ParamError(key, std::string("key '") + key +
-                                "': only format burstgpt has this column "
-                                "(expected it unset for format " +
-                                to_string(c.format) + ")");
-  return c;
+const ParamBinding<TraceSource::Config>& TraceSource::binding() {
+  using TenantBy = Config::TenantBy;
+  static const auto b =
+      ParamBinding<Config>()
+          .choice(XPUSIM_KEY(Config, format), trace_format_choices(),
+                  "trace file format: azure (TIMESTAMP,ContextTokens,GeneratedTokens), xpusim "
+                  "(arrival_s,prompt_tokens,output_tokens[,tenant,...]), burstgpt (BurstGPT CSV) "
+                  "or mooncake (JSON lines with hash_ids); see docs/traces.md")
+          .string(XPUSIM_KEY(Config, path), "trace file, relative to the scenario file")
+          .required()
+          .real(XPUSIM_KEY(Config, time_scale), "",
+                "multiplies arrival offsets: 2 replays at half the rate, 0.5 at twice the rate",
+                {.min = 0, .max = 1e6, .min_exclusive = true})
+          .integer(XPUSIM_KEY(Config, max_requests), "", "replay at most this many rows (0: all)",
+                   {.min = 0})
+          .real(XPUSIM_KEY(Config, start_s), "s",
+                "skip rows whose trace offset is before this; kept arrivals are offset - start_s",
+                {.min = 0, .max = 9e9})
+          .real(XPUSIM_KEY(Config, ttft_slo_s), "s",
+                "TTFT SLO for rows without a ttft_slo_s column (0: none)", {.min = 0})
+          .real(XPUSIM_KEY(Config, tpot_slo_s), "s",
+                "TPOT SLO for rows without a tpot_slo_s column (0: none)", {.min = 0})
+          .string("model_filter", [](auto& c) -> auto& { return c.options.model_filter; },
+                  "burstgpt only: replay only rows whose Model is this (\"\": all)")
+          .string("log_type_filter", [](auto& c) -> auto& { return c.options.log_type_filter; },
+                  "burstgpt only: replay only rows whose Log Type is this (\"\": all)")
+          .choice("failed_rows", [](auto& c) -> auto& { return c.options.skip_failed; },
+                  {{"skip", true}, {"clamp", false}},
+                  "burstgpt only: rows with 0 request or response tokens (failed requests) are "
+                  "skipped, or replayed with those counts raised to 1")
+          .integer(XPUSIM_KEY(Config, hash_block_tokens), "tokens",
+                   "prompt tokens each prefix hash stands for (mooncake: 512), for prefix caching",
+                   {.min = 1, .max = 1e6})
+          .choice(XPUSIM_KEY(Config, tenant_by),
+                  {{"column", TenantBy::Column}, {"session_hash", TenantBy::SessionHash}},
+                  "tenant of each request: the trace's tenant column (xpusim format; others have "
+                  "one tenant), or a hash of its session (of its row index when it has none) "
+                  "into hash_tenants tenants")
+          .integer(XPUSIM_KEY(Config, hash_tenants), "",
+                   "tenants t0..tN-1 for tenant_by: session_hash", {.min = 1, .max = 1'000'000})
+          .rule([](const Config& c) {
+            if (c.path.empty())
+              throw ParamError("path", "key 'path': empty (expected a trace file path)");
+            // A filter the format cannot apply would be ignored silently, so it is an error.
+            const std::pair<const char*, const std::string*> filters[] = {
+                {"model_filter", &c.options.model_filter},
+                {"log_type_filter", &c.options.log_type_filter}};
+            for (const auto& [key, value] : filters)
+              if (!value->empty() && c.format != TraceFormat::BurstGpt)
+                throw ParamError(key, std::string("key '") + key +
+                                          "': only format burstgpt has this column "
+                                          "(expected it unset for format " +
+                                          to_string(c.format) + ")");
+          });
+  return b;
 }
 
 TraceSource::TraceSource(Config config)

@@ -18,11 +18,18 @@ using testing::load_model;
 const char* kExampleTable = "profiles/example_h100_llama3_8b.csv";  // relative to configs/
 
 Params params(std::map<std::string, ParamValue> given) {
-  return resolve_params(profile_table_schema(), given);
+  return resolve_params(profile_table_binding().schema(), given);
+}
+
+// As the scenario's factory builds it: bound, the table resolved against the scenario folder.
+ProfileTableConfig config_of(const Params& p, const std::filesystem::path& base_dir) {
+  ProfileTableConfig c = profile_table_binding().bind(p);
+  c.table = base_dir / c.table;
+  return c;
 }
 
 ProfileTableModel example(const std::string& model, int tp, bool extrapolate = false) {
-  const auto config = profile_table_config_from_params(
+  const auto config = config_of(
       params({{"table", std::string(kExampleTable)}, {"extrapolate", extrapolate}}), "configs");
   return ProfileTableModel(load_model(model), Placement{load_device("h100-sxm"), tp, 0, 0}, config);
 }
@@ -46,24 +53,24 @@ BatchShape batch(std::int64_t decode, std::int64_t context_each, std::int64_t pr
 }
 
 TEST(ProfileTableModel, SchemaDeclaresTableKnobsAndEveryRooflineFactor) {
-  const ParamSchema s = profile_table_schema();
+  const ParamSchema s = profile_table_binding().schema();
   ASSERT_NE(s.find("table"), nullptr);
   EXPECT_FALSE(s.find("table")->default_value.has_value());  // required
   ASSERT_NE(s.find("statistic"), nullptr);
   EXPECT_EQ(s.find("statistic")->choices, (std::vector<std::string>{"median", "mean", "min"}));
   ASSERT_NE(s.find("extrapolate"), nullptr);
-  const ParamSchema factors = roofline_schema();
+  const ParamSchema factors = roofline_binding().schema();
   for (const auto& d : factors.decls()) EXPECT_NE(s.find(d.name), nullptr) << d.name;
   EXPECT_THROW(params({}), ParamError);
 }
 
 TEST(ProfileTableModel, RelativeTablePathsResolveAgainstTheScenarioFolder) {
-  const auto rel = profile_table_config_from_params(
+  const auto rel = config_of(
       params({{"table", std::string("p/t.csv")}, {"statistic", std::string("min")}}), "/s/dir");
   EXPECT_EQ(rel.table, std::filesystem::path("/s/dir/p/t.csv"));
   EXPECT_EQ(rel.statistic, ProfileStatistic::Min);
   EXPECT_FALSE(rel.extrapolate);
-  const auto abs = profile_table_config_from_params(
+  const auto abs = config_of(
       params({{"table", std::string("/abs/t.csv")}, {"prefill_mfu", 0.5}}), "/s/dir");
   EXPECT_EQ(abs.table, std::filesystem::path("/abs/t.csv"));
   EXPECT_EQ(abs.roofline.prefill_mfu, 0.5);

@@ -172,13 +172,13 @@ TEST(Roofline, LayeredPrefillRunsPrefillThroughAFractionOfLayers) {
 }
 
 TEST(Roofline, SchemaDefaultsAreTheStructDefaults) {
-  const RooflineFactors f = roofline_factors_from_params(resolve_params(roofline_schema(), {}));
+  const RooflineFactors f = roofline_binding().from({});
   const RooflineFactors d;
   EXPECT_EQ(f.prefill_mfu, d.prefill_mfu);
   EXPECT_EQ(f.decode_mfu, d.decode_mfu);
   EXPECT_EQ(f.memory_efficiency, d.memory_efficiency);
   EXPECT_EQ(f.op_latency_s, d.op_latency_s);
-  EXPECT_THROW(resolve_params(roofline_schema(), {{"prefill_mfu", 1.5}}), ParamError);
+  EXPECT_THROW(roofline_binding().from({{"prefill_mfu", 1.5}}), ParamError);
 }
 
 }  // namespace

@@ -56,11 +56,11 @@ TEST(Sarathi, PreemptsNewestForDecodeBlocksAndStopsAdmitting) {
 
 TEST(Sarathi, DynamicChunkingShrinksTheBudgetAsThePromptProgresses) {
   SarathiBatching::Config c;
-  c.dynamic = true;
+  c.dynamic_chunking = true;
   c.low_chunk_size = 128;
   c.high_chunk_size = 2048;
-  c.schedule_max_tokens = 8192;
-  c.schedule_stages = 4;  // 2048, 1408, 768, 128 every 2048 tokens of progress
+  c.chunk_schedule_max_tokens = 8192;
+  c.chunk_schedule_stages = 4;  // 2048, 1408, 768, 128 every 2048 tokens of progress
   SarathiBatching s(c);
   EXPECT_EQ(s.chunk_for(0), 2048);
   EXPECT_EQ(s.chunk_for(2047), 2048);
@@ -78,7 +78,7 @@ TEST(Sarathi, DynamicChunkingShrinksTheBudgetAsThePromptProgresses) {
   IterationPlan plan;
   s.plan_iteration(v, plan);
   EXPECT_EQ(plan.prefill_token_budget, 768 - 1);  // stage 2 budget minus the one decode
-  c.dynamic = false;
+  c.dynamic_chunking = false;
   SarathiBatching(c).plan_iteration(v, plan);
   EXPECT_EQ(plan.prefill_token_budget, 512 - 1);  // static chunk_size
 }

@@ -84,7 +84,7 @@ TEST(Vllm, SwapModeBringsSwappedBackBeforeAdmittingNewRequests) {
   v.running = {{3, false, false}};
   v.swapped = {5, 5};  // each needs 5 blocks + 1 for its next token
   v.add_waiting(16);
-  VllmBatching swap({256, 8192, 0.0, true});
+  VllmBatching swap({.watermark = 0.0, .preemption_mode = VllmBatching::PreemptionMode::Swap});
   IterationPlan plan;
   swap.plan_iteration(v, plan);
   EXPECT_EQ(plan.admit, 0u);  // nothing new while sequences wait in swap

@@ -53,11 +53,11 @@ TEST(BatchingMechanics, SarathiDynamicChunksFollowThePromptsProgress) {
   ShapeLog exec;
   RecordingObserver obs;
   policy::SarathiBatching::Config c;
-  c.dynamic = true;
+  c.dynamic_chunking = true;
   c.high_chunk_size = 1024;
   c.low_chunk_size = 256;
-  c.schedule_max_tokens = 2048;
-  c.schedule_stages = 2;  // 1024 for the first 1024 prompt tokens, then 256
+  c.chunk_schedule_max_tokens = 2048;
+  c.chunk_schedule_stages = 2;  // 1024 for the first 1024 prompt tokens, then 256
   auto inst = with_policy(sim, exec, obs, 1000, std::make_unique<policy::SarathiBatching>(c));
   inst->enqueue(request(0, 0, 2000, 1), 0);
   sim.run();

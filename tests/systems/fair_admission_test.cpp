@@ -180,7 +180,7 @@ TEST(FairAdmission, SwapStallIsBytesOverBandwidthPlusPerTransferOverhead) {
     sizing.swap_block_group = group;
     sizing.swap_transfer_overhead_s = 1e-3;
     policy::VllmBatching::Config cfg;
-    cfg.swap = true;
+    cfg.preemption_mode = policy::VllmBatching::PreemptionMode::Swap;
     cfg.watermark = 0;
     ServingInstance inst(0, {sim, exec, std::make_unique<policy::VllmBatching>(cfg), obs},
                          std::move(devices), sizing);

@@ -103,7 +103,8 @@ TEST(ServingInstance, SwapPreemptionResumesWithoutRecomputeAndChargesTheTransfer
     devices.push_back(std::make_unique<hw::Device>(0, "inst0.gpu0", test_gpu()));
     KvSizing sizing{40, 16, 1000, 2e6, 1e9};  // 2 MB blocks over 1 GB/s: 2 ms a block
     policy::VllmBatching::Config cfg;
-    cfg.swap = swap;
+    cfg.preemption_mode = swap ? policy::VllmBatching::PreemptionMode::Swap
+                               : policy::VllmBatching::PreemptionMode::Recompute;
     cfg.watermark = 0;
     ServingInstance inst(0, {sim, exec, std::make_unique<policy::VllmBatching>(cfg), obs},
                          std::move(devices), sizing);

@@ -112,20 +112,18 @@ TEST(BurstGptTrace, ColumnsInAnyOrderAndOnlyTheRequiredOnes) {
 }
 
 TEST(BurstGptTrace, FiltersAreBurstGptOnlyParameters) {
-  const auto params =
-      resolve_params(TraceSource::schema(), {{"format", std::string("azure")},
-                                             {"path", std::string("x.csv")},
-                                             {"model_filter", std::string("GPT-4")}});
   try {
-    TraceSource::config_from(params, SourceContext{});
+    TraceSource::binding().from({{"format", std::string("azure")},
+                                 {"path", std::string("x.csv")},
+                                 {"model_filter", std::string("GPT-4")}});
     FAIL() << "model_filter with format azure was accepted";
   } catch (const ParamError& e) {
     EXPECT_EQ(e.key(), "model_filter");
   }
-  const auto ok = resolve_params(TraceSource::schema(), {{"format", std::string("burstgpt")},
-                                                         {"path", std::string("x.csv")},
-                                                         {"failed_rows", std::string("clamp")}});
-  EXPECT_FALSE(TraceSource::config_from(ok, SourceContext{}).options.skip_failed);
+  const auto ok = TraceSource::binding().from({{"format", std::string("burstgpt")},
+                                               {"path", std::string("x.csv")},
+                                               {"failed_rows", std::string("clamp")}});
+  EXPECT_FALSE(ok.options.skip_failed);
 }
 
 TEST(BurstGptTrace, CommittedSampleReplaysWithItsFailedRowsSkipped) {

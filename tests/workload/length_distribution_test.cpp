@@ -125,13 +125,20 @@ TEST(EmpiricalLength, AzureOutputColumnClampedToBounds) {
 }
 
 Params resolve_prompt(std::map<std::string, ParamValue> given) {
-  return resolve_params(length_schema("prompt", {.mean = 1024, .cv = 1, .max = 32768}), given);
+  return resolve_params(length_binding("prompt").schema(), given);
+}
+
+// Bound, then the trace resolved against the scenario folder, as the synthetic source does.
+LengthSpec spec_of(const Params& p, const std::filesystem::path& base_dir) {
+  LengthSpec spec = length_binding("prompt").bind(p);
+  resolve_length_trace(spec, base_dir);
+  return spec;
 }
 
 TEST(LengthSpec, CrossParameterErrorsNameTheKey) {
   auto key_of = [](const Params& p) {
     try {
-      length_spec_from(p, "prompt", TraceColumn::Prompt, "");
+      spec_of(p, "");
     } catch (const ParamError& e) {
       return e.key();
     }
@@ -152,7 +159,7 @@ TEST(LengthSpec, EmpiricalTraceResolvedAgainstBaseDir) {
   const Params p = resolve_prompt({{"prompt_dist", std::string("empirical")},
                                    {"prompt_trace", std::string("lengths.csv")},
                                    {"prompt_trace_format", std::string("xpusim")}});
-  const LengthSpec spec = length_spec_from(p, "prompt", TraceColumn::Prompt, dir.path());
+  const LengthSpec spec = spec_of(p, dir.path());
   auto dist = make_length_distribution(spec);
   RngStream rng(8);
   EXPECT_EQ(dist->sample(rng), 42);
@@ -160,7 +167,7 @@ TEST(LengthSpec, EmpiricalTraceResolvedAgainstBaseDir) {
   const Params missing = resolve_prompt(
       {{"prompt_dist", std::string("empirical")}, {"prompt_trace", std::string("nope.csv")}});
   EXPECT_THROW(make_length_distribution(
-                   length_spec_from(missing, "prompt", TraceColumn::Prompt, dir.path())),
+                   spec_of(missing, dir.path())),
                Error);
 }
 

@@ -61,9 +61,9 @@ TEST(MooncakeTrace, ClampedOutputRowsAreCountedAndBlockSizeIsAParameter) {
   }
   EXPECT_EQ(source.clamped_output_rows(), 2);
   EXPECT_EQ(source.prefix_block_tokens(), 16);
-  const auto params = resolve_params(
-      TraceSource::schema(), {{"format", std::string("mooncake")}, {"path", std::string("x")}});
-  EXPECT_EQ(TraceSource::config_from(params, SourceContext{}).hash_block_tokens, 512);
+  const auto config =
+      TraceSource::binding().from({{"format", std::string("mooncake")}, {"path", std::string("x")}});
+  EXPECT_EQ(config.hash_block_tokens, 512);
 }
 
 std::string replay_error(const std::string& text) {

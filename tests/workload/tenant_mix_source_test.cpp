@@ -12,7 +12,7 @@ namespace xpusim::workload {
 namespace {
 
 TenantMixSource::Config config_of(std::map<std::string, ParamValue> given) {
-  return TenantMixSource::config_from(resolve_params(TenantMixSource::schema(), given));
+  return TenantMixSource::binding().from(given);
 }
 
 std::vector<Request> drain(RequestSource& s) {

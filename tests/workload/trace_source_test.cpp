@@ -132,11 +132,15 @@ TEST(TraceSource, TenantsListOnlyThoseInsideTheWindow) {
 TEST(TraceSource, ConfigFromParamsResolvesPathAgainstBaseDir) {
   testing::TempDir dir;
   dir.write("a.csv", kAzure);
-  const Params p = resolve_params(TraceSource::schema(), {{"format", std::string("azure")},
-                                                          {"path", std::string("a.csv")},
-                                                          {"max_requests", std::int64_t{3}}});
-  TraceSource source(TraceSource::config_from(p, SourceContext{.seed = 0, .base_dir = dir.path()}));
-  EXPECT_EQ(drain(source).size(), 3u);
+  // Built as the scenario builds it: the registry's factory resolves the path.
+  SourceCatalog catalog{"workload source"};
+  register_request_sources(catalog);
+  const auto& trace = *catalog.find("trace");
+  const Params p = resolve_params(trace.schema, {{"format", std::string("azure")},
+                                                 {"path", std::string("a.csv")},
+                                                 {"max_requests", std::int64_t{3}}});
+  const auto source = trace.make(p, SourceContext{.seed = 0, .base_dir = dir.path()});
+  EXPECT_EQ(drain(*source).size(), 3u);
 }
 
 // Counts data lines independently of the reader: non-blank lines after the header.

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "xpusim/scenario/sweep_spec.hpp"
+#include "xpusim/experiments/sweep_spec.hpp"
 
 namespace xpusim::cli {
 
 // Runs `points` of `spec` (shard `shard` of it, "" for all) across the ranks of MPI_COMM_WORLD.
 // Returns the exit code (rank 0: 0 when every point is ok; other ranks: 0). Without MPI support,
 // prints why and returns 2.
-int mpi_sweep(const scenario::SweepSpec& spec, const std::vector<scenario::SweepPoint>& points,
+int mpi_sweep(const experiments::SweepSpec& spec, const std::vector<experiments::SweepPoint>& points,
               const std::filesystem::path& out, const std::string& shard, bool quiet);
 
 }  // namespace xpusim::cli

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "xpusim/scenario/sweep_spec.hpp"
+#include "xpusim/experiments/sweep_spec.hpp"
 
 namespace xpusim::cli {
 
@@ -17,7 +17,7 @@ std::filesystem::path self_executable();
 // Starts `xpusim run BASE -q -o DIR --set ...` for one point, its stdout and stderr going to
 // DIR/run.log. Returns the child's pid; throws xpusim::Error when it cannot start.
 int spawn_point(const std::filesystem::path& exe, const std::filesystem::path& base,
-                const scenario::SweepPoint& point, const std::filesystem::path& dir);
+                const experiments::SweepPoint& point, const std::filesystem::path& dir);
 
 // After the child `pid` running in `dir` ended with wait status `status`: when it did not
 // leave a summary.json, writes DIR/error.txt (the run's error lines, or how it ended) and
@@ -28,8 +28,8 @@ bool settle_point(const std::filesystem::path& dir, int status);
 // finishes, in completion order. When a point ends by Ctrl-C (SIGINT, or exit code 130), starts
 // no further points: the sweep ends with those not run, and a re-run resumes.
 void run_point_processes(const std::filesystem::path& base,
-                         const std::vector<scenario::SweepPoint>& points,
+                         const std::vector<experiments::SweepPoint>& points,
                          const std::filesystem::path& points_dir, int jobs,
-                         const std::function<void(const scenario::SweepPoint&, bool)>& on_done);
+                         const std::function<void(const experiments::SweepPoint&, bool)>& on_done);
 
 }  // namespace xpusim::cli

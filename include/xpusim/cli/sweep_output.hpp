@@ -6,19 +6,19 @@
 #include <string>
 #include <vector>
 
-#include "xpusim/scenario/sweep_spec.hpp"
+#include "xpusim/experiments/sweep_spec.hpp"
 
 namespace xpusim::cli {
 
 // Writes OUT/sweep.json atomically (`shard` "I/N", or empty for the whole sweep).
-void write_manifest(const std::filesystem::path& out, const scenario::SweepSpec& spec,
+void write_manifest(const std::filesystem::path& out, const experiments::SweepSpec& spec,
                     const std::string& shard);
 // Reads DIR/sweep.json; throws xpusim::Error naming the directory when missing or malformed.
-scenario::SweepSpec read_manifest(const std::filesystem::path& dir);
+experiments::SweepSpec read_manifest(const std::filesystem::path& dir);
 
 // Reads each point's outcome from OUT/points/<id> and writes OUT/results.csv atomically;
 // prints a one-line tally unless quiet. Returns 0 when every point is ok, else 1.
 int write_results(const std::filesystem::path& out, const std::vector<std::string>& param_keys,
-                  const std::vector<scenario::SweepPoint>& points, bool quiet);
+                  const std::vector<experiments::SweepPoint>& points, bool quiet);
 
 }  // namespace xpusim::cli

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/core/params.hpp"
 
 namespace xpusim {
@@ -23,6 +24,9 @@ class Catalog {
     std::string help;
     ParamSchema schema;
     Factory make;
+    // For entries added with a binding: the Config's fields after binding `params`, in
+    // declaration order (the schema-walk test checks each key reaches its field).
+    std::function<std::vector<ParamValue>(const Params&)> read_back;
   };
 
   explicit Catalog(std::string family) : family_(std::move(family)) {}
@@ -32,6 +36,18 @@ class Catalog {
     std::string key = name;
     entries_.emplace(std::move(key), Entry{std::move(name), std::move(help), std::move(schema),
                                            std::move(make)});
+  }
+  // An entry whose parameters are bound to `Config`: `make` receives the bound Config.
+  template <typename Config, typename Make>
+  void add(std::string name, std::string help, const ParamBinding<Config>& binding, Make make) {
+    const std::string key = name;
+    add(std::move(name), std::move(help), binding.schema(),
+        [binding, make](const Params& p, Args... args) {
+          return make(binding.bind(p), std::forward<Args>(args)...);
+        });
+    entries_.at(key).read_back = [binding](const Params& p) {
+      return binding.read_all(binding.bind(p));
+    };
   }
   const Entry* find(const std::string& name) const {
     auto it = entries_.find(name);

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/model/attention_table.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/model/profile_table.hpp"
@@ -16,7 +16,7 @@
 namespace xpusim::model {
 
 struct ProfileTableConfig {
-  std::filesystem::path table;  // already resolved against the scenario's folder
+  std::filesystem::path table;  // the factory resolves it against the scenario's folder
   // Attention kernel times (Vidur's attention.csv layout); empty = attention from the roofline.
   std::filesystem::path attention_table;
   ProfileStatistic statistic = ProfileStatistic::Median;
@@ -25,10 +25,7 @@ struct ProfileTableConfig {
 };
 
 // table, attention_table, statistic, extrapolate, then every roofline factor.
-ParamSchema profile_table_schema();
-// Relative `table` paths are resolved against `base_dir` (the scenario file's folder).
-ProfileTableConfig profile_table_config_from_params(const Params& params,
-                                                    const std::filesystem::path& base_dir);
+const ParamBinding<ProfileTableConfig>& profile_table_binding();
 
 class ProfileTableModel final : public ExecutionModel {
  public:

@@ -3,7 +3,7 @@
 // efficiency)) plus a fixed per-kernel latency; operators of one layer are summed, times layers,
 // plus tensor-parallel all-reduce and fixed per-layer and per-iteration overheads (scheduling,
 // launch, sampling). Formulas, sources and the calibration are in docs/execution-model.md.
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/model/operator_costs.hpp"
 
@@ -23,8 +23,8 @@ struct RooflineFactors {
   double op_latency_s = 3.5e-6;     // fixed cost of each kernel (launch, ramp-up, tail)
 };
 
-ParamSchema roofline_schema();
-RooflineFactors roofline_factors_from_params(const Params& params);
+// Every factor bound to its key (the key is the field's name).
+const ParamBinding<RooflineFactors>& roofline_binding();
 
 class RooflineModel final : public ExecutionModel {
  public:

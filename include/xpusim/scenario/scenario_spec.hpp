@@ -38,7 +38,7 @@ struct ScenarioSpec {
   int prefill_instances = 0;
   int decode_instances = 0;
   double kv_link_bw_bytes_per_s = 50e9;  // each instance's NIC to the switch, per direction
-  double kv_link_latency_s = 0;
+  double kv_link_latency_s = 2e-6;
   bool kv_transfer_per_layer = false;
   bool disaggregated() const { return prefill_instances > 0; }
   Selection router;

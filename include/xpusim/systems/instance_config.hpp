@@ -2,7 +2,7 @@
 // How a serving instance is sized: KV block size and how much device memory the KV cache gets.
 #include <cstdint>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/model/execution_model.hpp"
 
 namespace xpusim::systems {
@@ -10,14 +10,14 @@ namespace xpusim::systems {
 struct InstanceConfig {
   std::int32_t block_size = 16;           // tokens per KV block
   double gpu_memory_utilization = 0.9;    // fraction of device memory the server may use
-  double activation_reserve_bytes = 0;    // per device, kept for activations and workspace
+  double activation_reserve_bytes = 1e9;  // per device, kept for activations and workspace
   std::int64_t kv_blocks = 0;             // explicit KV capacity; 0 = derive from memory
-  double swap_space_bytes = 0;            // host memory for swapped-out KV, per instance
+  double swap_space_bytes = 4e9;          // host memory for swapped-out KV, per instance
   std::int64_t swap_block_group = 1;      // blocks per swap transfer
   double swap_transfer_overhead_s = 0;    // setup time of each swap transfer
 
-  static ParamSchema schema();
-  static InstanceConfig from(const Params& params);
+  // The `instance` section: each key bound to its field (GB and us keys scaled to bytes, s).
+  static const ParamBinding<InstanceConfig>& binding();
 };
 
 // KV blocks that fit: (devices x memory x utilisation - weights - reserves) / bytes per block.

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/core/rng.hpp"
 #include "xpusim/workload/trace_reader.hpp"
 
@@ -34,19 +34,12 @@ struct LengthSpec {
   TraceColumn column = TraceColumn::Prompt;
 };
 
-// Defaults of one `<prefix>_*` parameter group.
-struct LengthDefaults {
-  double mean;
-  double cv;
-  std::int64_t max;
-};
-
-// Declares `<prefix>_dist`, `_mean`, `_cv`, `_min`, `_max`, `_trace`, `_trace_format`.
-ParamSchema length_schema(const std::string& prefix, const LengthDefaults& defaults);
-// Reads that group back; throws ParamError (naming the key) on cross-parameter problems such as
-// min > max or an empirical distribution without a trace.
-LengthSpec length_spec_from(const Params& params, const std::string& prefix, TraceColumn column,
-                            const std::filesystem::path& base_dir);
+// Binds `<prefix>_dist`, `_mean`, `_cv`, `_min`, `_max`, `_trace`, `_trace_format` to a
+// LengthSpec (the defaults are the LengthSpec's the owner's Config holds); its rules throw
+// ParamError naming the key for min > max, a fixed length of 0, or empirical without a trace.
+ParamBinding<LengthSpec> length_binding(const std::string& prefix);
+// Resolves an empirical distribution's trace against the scenario's folder (others keep none).
+void resolve_length_trace(LengthSpec& spec, const std::filesystem::path& base_dir);
 // Builds the distribution; an empirical one loads its trace column now (xpusim::Error if bad).
 std::unique_ptr<LengthDistribution> make_length_distribution(const LengthSpec& spec);
 

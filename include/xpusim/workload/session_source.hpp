@@ -12,7 +12,7 @@
 #include <queue>
 #include <vector>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/core/rng.hpp"
 #include "xpusim/workload/request_source.hpp"
 
@@ -42,8 +42,7 @@ class SessionSource final : public RequestSource {
     std::int32_t hash_block_tokens = 16;
   };
 
-  static ParamSchema schema();
-  static Config config_from(const Params& params);
+  static const ParamBinding<Config>& binding();
   SessionSource(const Config& config, std::uint64_t seed);
 
   std::optional<Request> next() override;

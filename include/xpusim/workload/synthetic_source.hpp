@@ -1,7 +1,7 @@
 #pragma once
 #include <memory>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/core/rng.hpp"
 #include "xpusim/workload/length_distribution.hpp"
 #include "xpusim/workload/request_source.hpp"
@@ -20,16 +20,15 @@ class SyntheticSource final : public RequestSource {
     double cv = 1;  // gamma inter-arrival coefficient of variation
     std::int64_t num_requests = 1000;
     double duration_s = 0;  // 0: no limit
-    LengthSpec prompt;
-    LengthSpec output;
+    LengthSpec prompt{.mean = 1024, .cv = 1, .max = 32768, .column = TraceColumn::Prompt};
+    LengthSpec output{.mean = 256, .cv = 1, .max = 8192, .column = TraceColumn::Output};
     std::int32_t tenants = 1;
     double ttft_slo_s = 0;
     double tpot_slo_s = 0;
   };
 
-  static ParamSchema schema();
-  // Throws ParamError for cross-parameter problems (e.g. prompt_min > prompt_max).
-  static Config config_from(const Params& params, const SourceContext& ctx);
+  // Its rules throw ParamError for cross-parameter problems (e.g. prompt_min > prompt_max).
+  static const ParamBinding<Config>& binding();
 
   // Builds the length distributions (an empirical one reads its trace now).
   SyntheticSource(const Config& config, std::uint64_t seed);

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/core/rng.hpp"
 #include "xpusim/workload/request_source.hpp"
 
@@ -20,19 +20,24 @@ class TenantMixSource final : public RequestSource {
     std::int32_t hi = 256;
   };
   struct Config {
+    // As the YAML writes them (bound keys).
+    std::string rates_per_s;  // "r0,r1; r0,r1": phases separated by ';'
     Arrival arrival = Arrival::Uniform;
-    std::vector<std::vector<double>> rates;  // [phase][tenant], requests per second
-    double duration_s = 60;                  // all phases together, split evenly
-    std::vector<Range> prompt;               // per tenant
-    std::vector<Range> output;               // per tenant
-    std::vector<double> on_off_s;            // per tenant; 0 = always on
+    double duration_s = 60;  // all phases together, split evenly
+    std::string prompt_tokens = "256";
+    std::string output_tokens = "256";
+    std::string on_off_s = "0";
     double ttft_slo_s = 0;
     double tpot_slo_s = 0;
+    // Derived from the lists above when bound.
+    std::vector<std::vector<double>> rates;  // [phase][tenant], requests per second
+    std::vector<Range> prompt;               // per tenant
+    std::vector<Range> output;               // per tenant
+    std::vector<double> on_off_periods_s;    // per tenant; 0 = always on
   };
 
-  static ParamSchema schema();
-  // Throws ParamError naming the key for malformed lists or lists of the wrong length.
-  static Config config_from(const Params& params);
+  // Binding throws ParamError naming the key for malformed lists or lists of the wrong length.
+  static const ParamBinding<Config>& binding();
 
   TenantMixSource(Config config, std::uint64_t seed);
   std::optional<Request> next() override;

@@ -3,9 +3,11 @@
 // xpusim::Error naming file and line.
 #include <cstdint>
 #include <filesystem>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "xpusim/core/time.hpp"
@@ -16,6 +18,13 @@ enum class TraceFormat { Azure, Xpusim, BurstGpt, Mooncake };
 
 // The names the YAML and the command line use, in TraceFormat order.
 inline constexpr const char* kTraceFormatNames[] = {"azure", "xpusim", "burstgpt", "mooncake"};
+// Each name with its format, for choice parameters.
+inline std::vector<std::pair<std::string, TraceFormat>> trace_format_choices() {
+  std::vector<std::pair<std::string, TraceFormat>> out;
+  for (std::size_t i = 0; i < std::size(kTraceFormatNames); ++i)
+    out.emplace_back(kTraceFormatNames[i], static_cast<TraceFormat>(i));
+  return out;
+}
 
 // "azure", "xpusim", "burstgpt" or "mooncake"; throws xpusim::Error on anything else.
 TraceFormat parse_trace_format(const std::string& name);

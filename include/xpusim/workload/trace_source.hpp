@@ -2,7 +2,7 @@
 #include <map>
 #include <memory>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/workload/request_source.hpp"
 #include "xpusim/workload/trace_reader.hpp"
 
@@ -14,7 +14,7 @@ class TraceSource final : public RequestSource {
  public:
   struct Config {
     TraceFormat format = TraceFormat::Xpusim;
-    std::filesystem::path path;  // resolved against the context's base_dir
+    std::filesystem::path path;  // the factory resolves it against the context's base_dir
     double time_scale = 1;
     std::int64_t max_requests = 0;  // 0: all
     double start_s = 0;
@@ -28,8 +28,7 @@ class TraceSource final : public RequestSource {
     std::int32_t hash_tenants = 8;
   };
 
-  static ParamSchema schema();
-  static Config config_from(const Params& params, const SourceContext& ctx);
+  static const ParamBinding<Config>& binding();
 
   // Opens the trace and reads up to the first kept row, so a missing file, a bad header or an
   // empty window is reported now rather than mid-run. A trace with tenant names is read through

@@ -4,19 +4,17 @@
 
 namespace xpusim::policy {
 
-ParamSchema LayeredPrefillBatching::schema() {
-  ParamSchema s;
-  s.integer("layer_groups", 4, "", "contiguous layer groups a prefill passes, one per iteration",
-            {.min = 1, .max = 1024})
-      .integer("max_num_seqs", 256, "", "most sequences running at once", {.min = 1})
-      .integer("max_prefill_tokens", 8192, "tokens", "most prompt tokens in flight at once",
-               {.min = 1});
-  return s;
-}
-
-LayeredPrefillBatching::Config LayeredPrefillBatching::config_from(const Params& p) {
-  return Config{static_cast<std::int32_t>(p.integer("layer_groups")), p.integer("max_num_seqs"),
-                p.integer("max_prefill_tokens")};
+const ParamBinding<LayeredPrefillBatching::Config>& LayeredPrefillBatching::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .integer(XPUSIM_KEY(Config, layer_groups), "",
+                   "contiguous layer groups a prefill passes, one per iteration",
+                   {.min = 1, .max = 1024})
+          .integer(XPUSIM_KEY(Config, max_num_seqs), "", "most sequences running at once",
+                   {.min = 1})
+          .integer(XPUSIM_KEY(Config, max_prefill_tokens), "tokens",
+                   "most prompt tokens in flight at once", {.min = 1});
+  return b;
 }
 
 void LayeredPrefillBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {

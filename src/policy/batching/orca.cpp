@@ -7,25 +7,21 @@
 
 namespace xpusim::policy {
 
-ParamSchema OrcaBatching::schema() {
-  ParamSchema s;
-  s.integer("max_num_seqs", 256, "", "most sequences running at once", {.min = 1})
-      .integer("max_num_batched_tokens", 8192, "tokens",
-               "most prompt tokens admitted into one iteration", {.min = 1})
-      .integer("max_seq_len", 4096, "tokens", "KV reserved per request with reservation: max",
-               {.min = 1})
-      .choice("reservation", "max", {"max", "pow2", "oracle"},
-              "KV reserved at admission: max_seq_len (Orca as deployed), the final length "
-              "rounded up to a power of two, or exactly the final length (oracle)");
-  return s;
-}
-
-OrcaBatching::Config OrcaBatching::config_from(const Params& p) {
-  Config c{p.integer("max_num_seqs"), p.integer("max_num_batched_tokens"),
-           p.integer("max_seq_len"), Reservation::Max};
-  const std::string& r = p.string("reservation");
-  c.reservation = r == "pow2" ? Reservation::Pow2 : r == "oracle" ? Reservation::Oracle : Reservation::Max;
-  return c;
+const ParamBinding<OrcaBatching::Config>& OrcaBatching::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .integer(XPUSIM_KEY(Config, max_num_seqs), "", "most sequences running at once",
+                   {.min = 1})
+          .integer(XPUSIM_KEY(Config, max_num_batched_tokens), "tokens",
+                   "most prompt tokens admitted into one iteration", {.min = 1})
+          .integer(XPUSIM_KEY(Config, max_seq_len), "tokens",
+                   "KV reserved per request with reservation: max", {.min = 1})
+          .choice(XPUSIM_KEY(Config, reservation),
+                  {{"max", Reservation::Max}, {"pow2", Reservation::Pow2},
+                   {"oracle", Reservation::Oracle}},
+                  "KV reserved at admission: max_seq_len (Orca as deployed), the final length "
+                  "rounded up to a power of two, or exactly the final length (oracle)");
+  return b;
 }
 
 std::int64_t OrcaBatching::reserve_tokens(const WaitingInfo& w) const {

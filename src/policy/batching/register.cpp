@@ -10,25 +10,26 @@ void register_batching_policies(BatchingCatalog& c) {
   c.add("vllm",
         "vLLM v0: FCFS admission while KV blocks allow, prefill-first iterations, recompute "
         "preemption of the newest sequence when blocks run out",
-        VllmBatching::schema(), [](const Params& p) {
-          return std::make_unique<VllmBatching>(VllmBatching::config_from(p));
+        VllmBatching::binding(), [](VllmBatching::Config cfg) {
+          return std::make_unique<VllmBatching>(cfg);
         });
   c.add("sarathi",
         "Sarathi-Serve: decodes first, then partial prefills, then admissions, within a "
         "per-iteration token budget (chunked prefill)",
-        SarathiBatching::schema(), [](const Params& p) {
-          return std::make_unique<SarathiBatching>(SarathiBatching::config_from(p));
+        SarathiBatching::binding(), [](SarathiBatching::Config cfg) {
+          return std::make_unique<SarathiBatching>(cfg);
         });
   c.add("orca",
         "Orca: iteration-level scheduling, prefills batched with decodes, KV reserved for the "
         "longest possible sequence at admission (no paging)",
-        OrcaBatching::schema(),
-        [](const Params& p) { return std::make_unique<OrcaBatching>(OrcaBatching::config_from(p)); });
+        OrcaBatching::binding(), [](OrcaBatching::Config cfg) {
+          return std::make_unique<OrcaBatching>(cfg);
+        });
   c.add("layered_prefill",
         "layered prefill: a prompt passes one contiguous layer group per iteration while "
         "decodes run the full model",
-        LayeredPrefillBatching::schema(), [](const Params& p) {
-          return std::make_unique<LayeredPrefillBatching>(LayeredPrefillBatching::config_from(p));
+        LayeredPrefillBatching::binding(), [](LayeredPrefillBatching::Config cfg) {
+          return std::make_unique<LayeredPrefillBatching>(cfg);
         });
 }
 

@@ -6,51 +6,46 @@
 
 namespace xpusim::policy {
 
-ParamSchema SarathiBatching::schema() {
-  ParamSchema s;
-  s.integer("chunk_size", 512, "tokens",
-            "token budget of one iteration: decode tokens plus prefill chunk tokens", {.min = 1})
-      .integer("max_num_seqs", 128, "", "most sequences running at once", {.min = 1})
-      .boolean("dynamic_chunking", false,
-               "shrink the budget from high_chunk_size to low_chunk_size as a prompt progresses "
-               "(Sarathi's enable_dynamic_chunking_schedule)")
-      .integer("low_chunk_size", 128, "tokens", "dynamic chunking: budget at the last stage",
-               {.min = 32})
-      .integer("high_chunk_size", 2048, "tokens", "dynamic chunking: budget at the first stage",
-               {.min = 32})
-      .integer("chunk_schedule_max_tokens", 131072, "tokens",
-               "dynamic chunking: prompt progress over which the budget falls", {.min = 1})
-      .integer("chunk_schedule_stages", 16, "", "dynamic chunking: number of budget steps",
-               {.min = 1, .max = 1024});
-  return s;
-}
-
-SarathiBatching::Config SarathiBatching::config_from(const Params& p) {
-  Config c{p.integer("chunk_size"), p.integer("max_num_seqs")};
-  c.dynamic = p.boolean("dynamic_chunking");
-  c.low_chunk_size = p.integer("low_chunk_size");
-  c.high_chunk_size = p.integer("high_chunk_size");
-  c.schedule_max_tokens = p.integer("chunk_schedule_max_tokens");
-  c.schedule_stages = p.integer("chunk_schedule_stages");
-  if (c.dynamic && c.low_chunk_size > c.high_chunk_size)
-    throw ParamError("low_chunk_size", "low_chunk_size must not exceed high_chunk_size");
-  return c;
+const ParamBinding<SarathiBatching::Config>& SarathiBatching::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .integer(XPUSIM_KEY(Config, chunk_size), "tokens",
+                   "token budget of one iteration: decode tokens plus prefill chunk tokens",
+                   {.min = 1})
+          .integer(XPUSIM_KEY(Config, max_num_seqs), "", "most sequences running at once",
+                   {.min = 1})
+          .boolean(XPUSIM_KEY(Config, dynamic_chunking),
+                   "shrink the budget from high_chunk_size to low_chunk_size as a prompt "
+                   "progresses (Sarathi's enable_dynamic_chunking_schedule)")
+          .integer(XPUSIM_KEY(Config, low_chunk_size), "tokens",
+                   "dynamic chunking: budget at the last stage", {.min = 32})
+          .integer(XPUSIM_KEY(Config, high_chunk_size), "tokens",
+                   "dynamic chunking: budget at the first stage", {.min = 32})
+          .integer(XPUSIM_KEY(Config, chunk_schedule_max_tokens), "tokens",
+                   "dynamic chunking: prompt progress over which the budget falls", {.min = 1})
+          .integer(XPUSIM_KEY(Config, chunk_schedule_stages), "",
+                   "dynamic chunking: number of budget steps", {.min = 1, .max = 1024})
+          .rule([](const Config& c) {
+            if (c.dynamic_chunking && c.low_chunk_size > c.high_chunk_size)
+              throw ParamError("low_chunk_size", "low_chunk_size must not exceed high_chunk_size");
+          });
+  return b;
 }
 
 SarathiBatching::SarathiBatching(Config config) : config_(config) {
-  if (!config_.dynamic) return;
+  if (!config_.dynamic_chunking) return;
   // Linearly spaced from high to low, rounded down to multiples of 32 (as Sarathi's schedule).
-  const std::int64_t n = config_.schedule_stages;
+  const std::int64_t n = config_.chunk_schedule_stages;
   for (std::int64_t i = 0; i < n; ++i) {
     const double t = n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
     const double c = config_.high_chunk_size + t * (config_.low_chunk_size - config_.high_chunk_size);
     stage_chunks_.push_back(std::max<std::int64_t>(32, static_cast<std::int64_t>(c) / 32 * 32));
   }
-  tokens_per_stage_ = std::max<std::int64_t>(1, (config_.schedule_max_tokens + n - 1) / n);
+  tokens_per_stage_ = std::max<std::int64_t>(1, (config_.chunk_schedule_max_tokens + n - 1) / n);
 }
 
 std::int64_t SarathiBatching::chunk_for(std::int64_t processed) const {
-  if (!config_.dynamic) return config_.chunk_size;
+  if (!config_.dynamic_chunking) return config_.chunk_size;
   const auto stage = std::min<std::int64_t>(processed / tokens_per_stage_,
                                             static_cast<std::int64_t>(stage_chunks_.size()) - 1);
   return stage_chunks_[static_cast<std::size_t>(stage)];

@@ -7,22 +7,20 @@
 
 namespace xpusim::policy {
 
-ParamSchema VllmBatching::schema() {
-  ParamSchema s;
-  s.integer("max_num_seqs", 256, "", "most sequences running at once", {.min = 1})
-      .integer("max_num_batched_tokens", 8192, "tokens",
-               "most prompt tokens in one prefill iteration", {.min = 1})
-      .real("watermark", 0.01, "", "fraction of KV blocks kept free when admitting",
-            {.min = 0, .max = 0.5})
-      .choice("preemption_mode", "recompute", {"recompute", "swap"},
-              "what preemption does with a victim's KV: drop it and recompute the prefill "
-              "later, or swap it to host memory over PCIe (instance.swap_space_gb)");
-  return s;
-}
-
-VllmBatching::Config VllmBatching::config_from(const Params& p) {
-  return Config{p.integer("max_num_seqs"), p.integer("max_num_batched_tokens"),
-                p.real("watermark"), p.string("preemption_mode") == "swap"};
+const ParamBinding<VllmBatching::Config>& VllmBatching::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .integer(XPUSIM_KEY(Config, max_num_seqs), "", "most sequences running at once",
+                   {.min = 1})
+          .integer(XPUSIM_KEY(Config, max_num_batched_tokens), "tokens",
+                   "most prompt tokens in one prefill iteration", {.min = 1})
+          .real(XPUSIM_KEY(Config, watermark), "", "fraction of KV blocks kept free when admitting",
+                {.min = 0, .max = 0.5})
+          .choice(XPUSIM_KEY(Config, preemption_mode),
+                  {{"recompute", PreemptionMode::Recompute}, {"swap", PreemptionMode::Swap}},
+                  "what preemption does with a victim's KV: drop it and recompute the prefill "
+                  "later, or swap it to host memory over PCIe (instance.swap_space_gb)");
+  return b;
 }
 
 // How many waiting sequences, from the head, can be admitted into one prefill iteration
@@ -51,7 +49,7 @@ std::size_t VllmBatching::swappable(const BatchView& view, std::size_t running) 
 
 void VllmBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {
   plan.reset();
-  plan.swap_out = config_.swap;
+  plan.swap_out = config_.preemption_mode == PreemptionMode::Swap;
   // Prefill first — unless sequences wait in swap, which come back before anything new.
   if (view.swapped_count() == 0) {
     plan.admit = admissible(view);

@@ -2,18 +2,16 @@
 
 namespace xpusim::policy {
 
-ParamSchema BuddyMoe::schema() {
-  ParamSchema s;
-  s.integer("buddies", 2, "", "buddy candidates per expert (e+1, e-1, e+2, ... mod experts)",
-            {.min = 1, .max = 1024})
-      .integer("max_tokens", 4, "",
-               "substitute a missing expert only if it has at most this many tokens",
-               {.min = 0, .max = 100000000});
-  return s;
-}
-
-BuddyConfig BuddyMoe::config_from(const Params& p) {
-  return {static_cast<int>(p.integer("buddies")), p.integer("max_tokens")};
+const ParamBinding<BuddyConfig>& BuddyMoe::binding() {
+  static const auto b =
+      ParamBinding<BuddyConfig>()
+          .integer(XPUSIM_KEY(BuddyConfig, buddies), "",
+                   "buddy candidates per expert (e+1, e-1, e+2, ... mod experts)",
+                   {.min = 1, .max = 1024})
+          .integer(XPUSIM_KEY(BuddyConfig, max_tokens), "",
+                   "substitute a missing expert only if it has at most this many tokens",
+                   {.min = 0, .max = 100000000});
+  return b;
 }
 
 OffloadDecision BuddyMoe::schedule(const OffloadLayerView& view) {

@@ -5,23 +5,23 @@
 
 namespace xpusim::policy {
 
-ParamSchema HybriMoe::schema() {
-  ParamSchema s;
-  s.real("alpha", 0.5, "", "weight of the newest routing score in an expert's cache score S",
-         {.min = 0, .max = 1})
-      .integer("score_top_p", 0, "", "experts whose S takes the new score per gate; 0 = 2 x top_k",
-               {.min = 0, .max = 100000})
-      .integer("prefetch", 0, "", "next-layer experts (highest S) prefetched while a layer runs",
-               {.min = 0, .max = 100000})
-      .boolean("hss_in_prefill", false,
-               "split experts between CPU and GPU in prefill too (the paper); the code sends all "
-               "prefill experts to the GPU");
-  return s;
-}
-
-HybriMoeConfig HybriMoe::config_from(const Params& p) {
-  return {p.real("alpha"), static_cast<int>(p.integer("score_top_p")),
-          static_cast<int>(p.integer("prefetch")), p.boolean("hss_in_prefill")};
+const ParamBinding<HybriMoeConfig>& HybriMoe::binding() {
+  using C = HybriMoeConfig;
+  static const auto b =
+      ParamBinding<C>()
+          .real(XPUSIM_KEY(C, alpha), "",
+                "weight of the newest routing score in an expert's cache score S",
+                {.min = 0, .max = 1})
+          .integer(XPUSIM_KEY(C, score_top_p), "",
+                   "experts whose S takes the new score per gate; 0 = 2 x top_k",
+                   {.min = 0, .max = 100000})
+          .integer(XPUSIM_KEY(C, prefetch), "",
+                   "next-layer experts (highest S) prefetched while a layer runs",
+                   {.min = 0, .max = 100000})
+          .boolean(XPUSIM_KEY(C, hss_in_prefill),
+                   "split experts between CPU and GPU in prefill too (the paper); the code sends "
+                   "all prefill experts to the GPU");
+  return b;
 }
 
 void hybrid_schedule(const OffloadLayerView& view, OffloadDecision& d) {

@@ -12,13 +12,13 @@ void register_expert_offload_policies(ExpertOffloadCatalog& c) {
   c.add("hybrimoe",
         "HybriMoE as coded: greedy CPU/GPU split of a layer's experts in decode, score-based (MRS) "
         "cache, optional next-layer prefetch",
-        HybriMoe::schema(),
-        [](const Params& p) { return std::make_unique<HybriMoe>(HybriMoe::config_from(p)); });
+        HybriMoe::binding(),
+        [](const HybriMoeConfig& cfg) { return std::make_unique<HybriMoe>(cfg); });
   c.add("buddy",
         "BuddyMoE: a missing lightly used expert is computed by a cached buddy (counted as "
         "quality loss) instead of fetched; LRU cache",
-        BuddyMoe::schema(),
-        [](const Params& p) { return std::make_unique<BuddyMoe>(BuddyMoe::config_from(p)); });
+        BuddyMoe::binding(),
+        [](const BuddyConfig& cfg) { return std::make_unique<BuddyMoe>(cfg); });
 }
 
 }  // namespace xpusim::policy

@@ -5,18 +5,18 @@
 
 namespace xpusim::policy {
 
-ParamSchema EplbPlacement::schema() {
-  ParamSchema s;
-  s.choice("mode", "auto", {"auto", "hierarchical", "global"},
-           "hierarchical: groups to nodes, replicas within nodes; global: replicas anywhere; auto: "
-           "hierarchical when groups divide over nodes (the reference's rule)")
-      .integer("groups", 0, "", "expert groups for the hierarchical mode; 0 = one per node",
-               {.min = 0, .max = 4096});
-  return s;
-}
-
-EplbConfig EplbPlacement::config_from(const Params& p) {
-  return {p.string("mode"), static_cast<int>(p.integer("groups"))};
+const ParamBinding<EplbConfig>& EplbPlacement::binding() {
+  static const auto b =
+      ParamBinding<EplbConfig>()
+          .choice(XPUSIM_KEY(EplbConfig, mode),
+                  {{"auto", "auto"}, {"hierarchical", "hierarchical"}, {"global", "global"}},
+                  "hierarchical: groups to nodes, replicas within nodes; global: replicas "
+                  "anywhere; auto: hierarchical when groups divide over nodes (the reference's "
+                  "rule)")
+          .integer(XPUSIM_KEY(EplbConfig, groups), "",
+                   "expert groups for the hierarchical mode; 0 = one per node",
+                   {.min = 0, .max = 4096});
+  return b;
 }
 
 ExpertLayout eplb_layout(const EplbConfig& config, const EpShape& shape,

@@ -12,8 +12,8 @@ void register_expert_placement_policies(ExpertPlacementCatalog& c) {
   c.add("eplb",
         "DeepSeek EPLB: per global batch, replicate the heaviest experts and pack replicas onto "
         "nodes and GPUs; tokens split evenly over replicas",
-        EplbPlacement::schema(), [](const Params& p) {
-          return std::make_unique<EplbPlacement>(EplbPlacement::config_from(p));
+        EplbPlacement::binding(), [](const EplbConfig& cfg) {
+          return std::make_unique<EplbPlacement>(cfg);
         });
   c.add("relibra",
         "ReLibra: per global batch, balance experts across nodes; per micro-batch, replicate hot "
@@ -22,8 +22,8 @@ void register_expert_placement_policies(ExpertPlacementCatalog& c) {
   c.add("micromoe",
         "MicroMoE: EPLB replica placement per global batch, and per micro-batch an exact "
         "min-max schedule of each expert's tokens over the GPUs holding it",
-        EplbPlacement::schema(), [](const Params& p) {
-          return std::make_unique<MicroMoePlacement>(EplbPlacement::config_from(p));
+        EplbPlacement::binding(), [](const EplbConfig& cfg) {
+          return std::make_unique<MicroMoePlacement>(cfg);
         });
 }
 

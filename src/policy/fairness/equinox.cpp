@@ -5,33 +5,30 @@
 
 namespace xpusim::policy {
 
-ParamSchema EquinoxFairness::schema() {
-  ParamSchema s;
-  s.real("alpha", 0.5, "",
-         "weight of the user-fairness counter in the holistic score (1 - alpha: "
-         "resource fairness)",
-         {.min = 0, .max = 1})
-      .real("input_weight", 1.0, "", "price of one prompt token in the user counter", {.min = 0})
-      .real("output_weight", 2.0, "", "price of one output token in the user counter", {.min = 0})
-      .choice("predictor", "oracle", {"oracle", "history_mean", "noisy_oracle"},
-              "output-length predictor: the truth, the tenant's mean so far, or the truth "
-              "with a lognormal error of CV noise_cv")
-      .real("noise_cv", 0.5, "", "noisy_oracle: coefficient of variation of the error factor",
-            {.min = 0, .max = 10})
-      .real("prior_output_tokens", 256.0, "tokens",
-            "history_mean: prediction before a tenant's first request finishes", {.min = 1});
-  return s;
-}
-
-EquinoxFairness::Config EquinoxFairness::config_from(const Params& p) {
-  Config c;
-  c.alpha = p.real("alpha");
-  c.input_weight = p.real("input_weight");
-  c.output_weight = p.real("output_weight");
-  c.predictor.kind = p.string("predictor");
-  c.predictor.noise_cv = p.real("noise_cv");
-  c.predictor.prior_output_tokens = p.real("prior_output_tokens");
-  return c;
+const ParamBinding<EquinoxFairness::Config>& EquinoxFairness::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .real(XPUSIM_KEY(Config, alpha), "",
+                "weight of the user-fairness counter in the holistic score (1 - alpha: "
+                "resource fairness)",
+                {.min = 0, .max = 1})
+          .real(XPUSIM_KEY(Config, input_weight), "",
+                "price of one prompt token in the user counter", {.min = 0})
+          .real(XPUSIM_KEY(Config, output_weight), "",
+                "price of one output token in the user counter", {.min = 0})
+          .choice("predictor", [](auto& c) -> auto& { return c.predictor.kind; },
+                  {{"oracle", "oracle"},
+                   {"history_mean", "history_mean"},
+                   {"noisy_oracle", "noisy_oracle"}},
+                  "output-length predictor: the truth, the tenant's mean so far, or the truth "
+                  "with a lognormal error of CV noise_cv")
+          .real("noise_cv", [](auto& c) -> auto& { return c.predictor.noise_cv; }, "",
+                "noisy_oracle: coefficient of variation of the error factor",
+                {.min = 0, .max = 10})
+          .real("prior_output_tokens",
+                [](auto& c) -> auto& { return c.predictor.prior_output_tokens; }, "tokens",
+                "history_mean: prediction before a tenant's first request finishes", {.min = 1});
+  return b;
 }
 
 EquinoxFairness::EquinoxFairness(Config config, TenantWeights weights, std::uint64_t seed)

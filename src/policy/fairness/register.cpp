@@ -12,21 +12,21 @@ void register_fairness_policies(FairnessCatalog& c) {
         [](const Params&, const FairnessContext&) { return std::make_unique<FcfsFairness>(); });
   c.add("rpm_limit",
         "per-tenant requests-per-minute limit at arrival (rejects beyond it), then FCFS",
-        RpmLimitFairness::schema(), [](const Params& p, const FairnessContext&) {
-          return std::make_unique<RpmLimitFairness>(RpmLimitFairness::config_from(p));
+        RpmLimitFairness::binding(), [](RpmLimitFairness::Config cfg, const FairnessContext&) {
+          return std::make_unique<RpmLimitFairness>(cfg);
         });
   c.add("vtc",
         "virtual token counter: least-served tenant first, counters lifted on return (VTC "
         "artifact)",
-        VtcFairness::schema(), [](const Params& p, const FairnessContext& ctx) {
-          return std::make_unique<VtcFairness>(VtcFairness::config_from(p), ctx.weights);
+        VtcFairness::binding(), [](VtcFairness::Config cfg, const FairnessContext& ctx) {
+          return std::make_unique<VtcFairness>(cfg, ctx.weights);
         });
   c.add("equinox",
         "holistic score of user- and resource-fairness counters charged from predicted "
         "output lengths",
-        EquinoxFairness::schema(), [](const Params& p, const FairnessContext& ctx) {
+        EquinoxFairness::binding(), [](EquinoxFairness::Config cfg, const FairnessContext& ctx) {
           const std::string stream = "fairness.equinox.instance" + std::to_string(ctx.instance);
-          return std::make_unique<EquinoxFairness>(EquinoxFairness::config_from(p), ctx.weights,
+          return std::make_unique<EquinoxFairness>(cfg, ctx.weights,
                                                    derive_seed(ctx.seed, stream));
         });
 }

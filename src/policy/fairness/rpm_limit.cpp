@@ -6,18 +6,17 @@
 
 namespace xpusim::policy {
 
-ParamSchema RpmLimitFairness::schema() {
-  ParamSchema s;
-  s.integer("requests_per_minute", 20, "1/min",
-            "requests a tenant may have accepted per sliding minute; later arrivals are rejected",
-            {.min = 1})
-      .real("window_s", 60.0, "s", "length of the sliding window the limit counts over",
-            {.min = 0, .min_exclusive = true});
-  return s;
-}
-
-RpmLimitFairness::Config RpmLimitFairness::config_from(const Params& p) {
-  return Config{p.integer("requests_per_minute"), p.real("window_s")};
+const ParamBinding<RpmLimitFairness::Config>& RpmLimitFairness::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .integer(XPUSIM_KEY(Config, requests_per_minute), "1/min",
+                   "requests a tenant may have accepted per sliding minute; later arrivals are "
+                   "rejected",
+                   {.min = 1})
+          .real(XPUSIM_KEY(Config, window_s), "s",
+                "length of the sliding window the limit counts over",
+                {.min = 0, .min_exclusive = true});
+  return b;
 }
 
 // The artifact counts accepted requests whose age is <= the window and rejects at the limit.

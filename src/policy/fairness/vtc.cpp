@@ -5,18 +5,17 @@
 
 namespace xpusim::policy {
 
-ParamSchema VtcFairness::schema() {
-  ParamSchema s;
-  s.real("input_weight", 1.0, "", "price of one prompt token in the counter (w_p)", {.min = 0})
-      .real("output_weight", 2.0, "", "price of one output token in the counter (w_q)", {.min = 0})
-      .boolean("lift", true,
-               "lift a returning tenant's counter to the least backlogged one; false = the "
-               "artifact's LCF baseline, which lets a returning tenant claim its idle time");
-  return s;
-}
-
-VtcFairness::Config VtcFairness::config_from(const Params& p) {
-  return Config{p.real("input_weight"), p.real("output_weight"), p.boolean("lift")};
+const ParamBinding<VtcFairness::Config>& VtcFairness::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .real(XPUSIM_KEY(Config, input_weight), "",
+                "price of one prompt token in the counter (w_p)", {.min = 0})
+          .real(XPUSIM_KEY(Config, output_weight), "",
+                "price of one output token in the counter (w_q)", {.min = 0})
+          .boolean(XPUSIM_KEY(Config, lift),
+                   "lift a returning tenant's counter to the least backlogged one; false = the "
+                   "artifact's LCF baseline, which lets a returning tenant claim its idle time");
+  return b;
 }
 
 double VtcFairness::counter(std::int32_t t) const {

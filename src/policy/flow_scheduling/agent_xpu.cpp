@@ -32,28 +32,25 @@ const ReadyFlow* first_ready(const FlowView& view, FlowClass cls, Stage stage) {
 
 }  // namespace
 
-ParamSchema AgentXpuScheduler::schema() {
-  ParamSchema s;
-  s.integer(
-       "prefill_chunk_tokens", 256, "tokens",
-       "prefill chunk (static NPU shape); bounds how long a reactive arrival waits for the NPU",
-       {.min = 1, .max = 1 << 20})
-      .real("slack_margin", 0.25, "",
-            "proactive work may lengthen reactive work by at most this fraction (piggybacked "
-            "decode batch vs reactive-only batch; DDR-contention stretch of a reactive group)",
-            {.min = 0, .max = 100})
-      .integer("max_decode_batch", 8, "flows", "most flows in one decode iteration",
-               {.min = 1, .max = 4096})
-      .real("proactive_igpu_cap", 1.0, "",
-            "most iGPU time proactive-only iterations may use, as a fraction of elapsed time (1 = "
-            "no cap)",
-            {.min = 0, .max = 1, .min_exclusive = true});
-  return s;
-}
-
-AgentXpuConfig AgentXpuScheduler::config_from(const Params& p) {
-  return {p.integer("prefill_chunk_tokens"), p.real("slack_margin"),
-          static_cast<int>(p.integer("max_decode_batch")), p.real("proactive_igpu_cap")};
+const ParamBinding<AgentXpuConfig>& AgentXpuScheduler::binding() {
+  using C = AgentXpuConfig;
+  static const auto b =
+      ParamBinding<C>()
+          .integer(XPUSIM_KEY(C, prefill_chunk_tokens), "tokens",
+                   "prefill chunk (static NPU shape); bounds how long a reactive arrival waits "
+                   "for the NPU",
+                   {.min = 1, .max = 1 << 20})
+          .real(XPUSIM_KEY(C, slack_margin), "",
+                "proactive work may lengthen reactive work by at most this fraction (piggybacked "
+                "decode batch vs reactive-only batch; DDR-contention stretch of a reactive group)",
+                {.min = 0, .max = 100})
+          .integer(XPUSIM_KEY(C, max_decode_batch), "flows", "most flows in one decode iteration",
+                   {.min = 1, .max = 4096})
+          .real(XPUSIM_KEY(C, proactive_igpu_cap), "",
+                "most iGPU time proactive-only iterations may use, as a fraction of elapsed time "
+                "(1 = no cap)",
+                {.min = 0, .max = 1, .min_exclusive = true});
+  return b;
 }
 
 FlowDecision AgentXpuScheduler::decide(const FlowView& view) {

@@ -12,14 +12,14 @@ void register_flow_schedulers(FlowSchedulingCatalog& c) {
   c.add("static_partition",
         "every operator group split between NPU and iGPU by a fixed ratio; one turn at a time, "
         "no flow awareness",
-        StaticPartitionScheduler::schema(), [](const Params& p) {
-          return std::make_unique<StaticPartitionScheduler>(p.real("npu_share"));
+        StaticPartitionScheduler::binding(), [](StaticPartitionScheduler::Config cfg) {
+          return std::make_unique<StaticPartitionScheduler>(cfg.npu_share);
         });
   c.add("agent_xpu",
         "Agent.xpu: prefill on the NPU, decode on the iGPU, reactive preempts proactive at "
         "operator-group boundaries, slack-aware piggybacking and backfill, optional iGPU cap",
-        AgentXpuScheduler::schema(), [](const Params& p) {
-          return std::make_unique<AgentXpuScheduler>(AgentXpuScheduler::config_from(p));
+        AgentXpuScheduler::binding(), [](AgentXpuConfig cfg) {
+          return std::make_unique<AgentXpuScheduler>(cfg);
         });
 }
 

@@ -2,13 +2,13 @@
 
 namespace xpusim::policy {
 
-ParamSchema StaticPartitionScheduler::schema() {
-  ParamSchema s;
-  s.real("npu_share", 0.0, "",
-         "fraction of every operator group run on the NPU; 0 = per group, the split that "
-         "balances NPU and iGPU standalone times (the best static partition)",
-         {.min = 0, .max = 1, .min_exclusive = false});
-  return s;
+const ParamBinding<StaticPartitionScheduler::Config>& StaticPartitionScheduler::binding() {
+  static const auto b = ParamBinding<Config>().real(
+      XPUSIM_KEY(Config, npu_share), "",
+      "fraction of every operator group run on the NPU; 0 = per group, the split that "
+      "balances NPU and iGPU standalone times (the best static partition)",
+      {.min = 0, .max = 1, .min_exclusive = false});
+  return b;
 }
 
 double StaticPartitionScheduler::npu_share_of(const EngineTimes& work) const {

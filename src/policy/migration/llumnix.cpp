@@ -5,6 +5,31 @@
 
 namespace xpusim::policy {
 
+const ParamBinding<LlumnixMigration::Config>& LlumnixMigration::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .real("interval_s", [](auto& c) -> auto& { return c.settings.interval_s; }, "s",
+                "how often the global scheduler pairs instances (Llumnix polls instance load "
+                "every 50 ms)",
+                {.min = 0, .min_exclusive = true})
+          .real(XPUSIM_KEY(Config, migrate_out_load_threshold), "",
+                "skip a pair if the destination's load (virtual KV usage fraction) after "
+                "migrating in would exceed this",
+                {.min = 0})
+          .choice(XPUSIM_KEY(Config, request), {{"last", Request::Last}},
+                  "which request a source migrates: the last admitted decoding one (Llumnix "
+                  "LCFS)")
+          .integer("max_rounds", [](auto& c) -> auto& { return c.settings.max_rounds; }, "",
+                   "pre-copy rounds including the final stop-and-copy round",
+                   {.min = 1, .max = 64})
+          .integer("last_round_max_blocks",
+                   [](auto& c) -> auto& { return c.settings.last_round_max_blocks; }, "",
+                   "stop the request and copy the rest once at most this many blocks of new KV "
+                   "remain",
+                   {.min = 0});
+  return b;
+}
+
 void LlumnixMigration::choose_pairs(const MigrationView& view, std::vector<MigrationPair>& out) {
   out.clear();
   const std::size_t n = view.instance_count();

@@ -16,13 +16,13 @@ void register_eviction_policies(EvictionCatalog& c) {
   c.add("ttl",
         "Continuum-style: blocks of a finished turn whose session continues (tool call) are "
         "pinned for a learned time-to-live, then fall back to LRU",
-        TtlEviction::schema(),
-        [](const Params& p) { return std::make_unique<TtlEviction>(TtlEviction::config_from(p)); });
+        TtlEviction::binding(),
+        [](const TtlEviction::Config& cfg) { return std::make_unique<TtlEviction>(cfg); });
   c.add("sae",
         "SAECache-style semantic-adaptive: session/structural queues, learned token-type weights, "
         "log-normal reuse timing, position decay",
-        SaeEviction::schema(),
-        [](const Params& p) { return std::make_unique<SaeEviction>(SaeEviction::config_from(p)); });
+        SaeEviction::binding(),
+        [](const SaeEviction::Config& cfg) { return std::make_unique<SaeEviction>(cfg); });
 }
 
 }  // namespace xpusim::policy

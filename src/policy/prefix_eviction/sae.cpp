@@ -7,24 +7,23 @@
 
 namespace xpusim::policy {
 
-ParamSchema SaeEviction::schema() {
-  ParamSchema s;
-  s.real("horizon_s", 30.0, "s", "reuse horizon of the score: P(reused within this long)",
-         {.min = 0, .max = 1e6, .min_exclusive = true})
-      .real("position_decay", 0.3, "", "power of the position decay (1 + block index)^-power",
-            {.min = 0, .max = 10})
-      .real("learning_rate", 0.2, "",
-            "multiplicative step of a type/queue weight on each eviction regret", {.min = 0, .max = 10})
-      .integer("window", 16, "", "oldest candidates of each queue that are scored per eviction",
-               {.min = 1, .max = 100000})
-      .integer("min_samples", 8, "", "reuse gaps a queue needs before its fit replaces the prior",
-               {.min = 1});
-  return s;
-}
-
-SaeEviction::Config SaeEviction::config_from(const Params& p) {
-  return Config{p.real("horizon_s"), p.real("position_decay"), p.real("learning_rate"),
-                p.integer("window"), p.integer("min_samples")};
+const ParamBinding<SaeEviction::Config>& SaeEviction::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .real(XPUSIM_KEY(Config, horizon_s), "s",
+                "reuse horizon of the score: P(reused within this long)",
+                {.min = 0, .max = 1e6, .min_exclusive = true})
+          .real(XPUSIM_KEY(Config, position_decay), "",
+                "power of the position decay (1 + block index)^-power", {.min = 0, .max = 10})
+          .real(XPUSIM_KEY(Config, learning_rate), "",
+                "multiplicative step of a type/queue weight on each eviction regret",
+                {.min = 0, .max = 10})
+          .integer(XPUSIM_KEY(Config, window), "",
+                   "oldest candidates of each queue that are scored per eviction",
+                   {.min = 1, .max = 100000})
+          .integer(XPUSIM_KEY(Config, min_samples), "",
+                   "reuse gaps a queue needs before its fit replaces the prior", {.min = 1});
+  return b;
 }
 
 // Prior reuse gap: median = the horizon, wide (sigma 1.5 in log space).

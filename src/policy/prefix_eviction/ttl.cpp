@@ -7,23 +7,23 @@
 
 namespace xpusim::policy {
 
-ParamSchema TtlEviction::schema() {
-  ParamSchema s;
-  s.real("ttl_s", 0.0, "s", "fixed time-to-live of a finished turn's blocks; 0 = learn it",
-         {.min = 0, .max = 1e6})
-      .real("quantile", 0.9, "", "learned TTL = this quantile of the gaps between a continuing turn's end and reuse",
-            {.min = 0.01, .max = 0.99})
-      .real("initial_ttl_s", 10.0, "s", "TTL before min_samples reuse gaps were seen",
-            {.min = 0, .max = 1e6})
-      .real("max_ttl_s", 120.0, "s", "cap on the learned TTL", {.min = 0, .max = 1e6})
-      .integer("min_samples", 8, "", "reuse gaps needed before the learned TTL is used",
-               {.min = 1});
-  return s;
-}
-
-TtlEviction::Config TtlEviction::config_from(const Params& p) {
-  return Config{p.real("ttl_s"), p.real("quantile"), p.real("initial_ttl_s"), p.real("max_ttl_s"),
-                p.integer("min_samples")};
+const ParamBinding<TtlEviction::Config>& TtlEviction::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .real(XPUSIM_KEY(Config, ttl_s), "s",
+                "fixed time-to-live of a finished turn's blocks; 0 = learn it",
+                {.min = 0, .max = 1e6})
+          .real(XPUSIM_KEY(Config, quantile), "",
+                "learned TTL = this quantile of the gaps between a continuing turn's end and "
+                "reuse",
+                {.min = 0.01, .max = 0.99})
+          .real(XPUSIM_KEY(Config, initial_ttl_s), "s",
+                "TTL before min_samples reuse gaps were seen", {.min = 0, .max = 1e6})
+          .real(XPUSIM_KEY(Config, max_ttl_s), "s", "cap on the learned TTL",
+                {.min = 0, .max = 1e6})
+          .integer(XPUSIM_KEY(Config, min_samples), "",
+                   "reuse gaps needed before the learned TTL is used", {.min = 1});
+  return b;
 }
 
 TtlEviction::TtlEviction(Config config)

@@ -2,20 +2,17 @@
 
 namespace xpusim::policy {
 
-ParamSchema PrefixAffinityRouter::schema() {
-  ParamSchema s;
-  s.real("load_cap", 1.5, "", "an instance is overloaded above load_cap x the least outstanding",
-         {.min = 1})
-      .integer("load_slack", 2, "requests", "outstanding requests allowed above the cap",
-               {.min = 0})
-      .integer("tracked_blocks", 65536, "blocks",
-               "prefix block hashes remembered per instance (least recently routed forgotten)",
-               {.min = 1});
-  return s;
-}
-
-PrefixAffinityRouter::Config PrefixAffinityRouter::config_from(const Params& p) {
-  return Config{p.real("load_cap"), p.integer("load_slack"), p.integer("tracked_blocks")};
+const ParamBinding<PrefixAffinityRouter::Config>& PrefixAffinityRouter::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .real(XPUSIM_KEY(Config, load_cap), "",
+                "an instance is overloaded above load_cap x the least outstanding", {.min = 1})
+          .integer(XPUSIM_KEY(Config, load_slack), "requests",
+                   "outstanding requests allowed above the cap", {.min = 0})
+          .integer(XPUSIM_KEY(Config, tracked_blocks), "blocks",
+                   "prefix block hashes remembered per instance (least recently routed forgotten)",
+                   {.min = 1});
+  return b;
 }
 
 std::size_t PrefixAffinityRouter::matched_prefix(std::size_t instance,

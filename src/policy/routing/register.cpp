@@ -17,8 +17,8 @@ void register_routers(RouterCatalog& c) {
   c.add("prefix_affinity",
         "the instance believed to hold the longest prefix of the request's KV blocks, unless "
         "it is over the load cap (then least outstanding)",
-        PrefixAffinityRouter::schema(), [](const Params& p) {
-          return std::make_unique<PrefixAffinityRouter>(PrefixAffinityRouter::config_from(p));
+        PrefixAffinityRouter::binding(), [](PrefixAffinityRouter::Config cfg) {
+          return std::make_unique<PrefixAffinityRouter>(cfg);
         });
 }
 

@@ -2,6 +2,23 @@
 
 namespace xpusim::policy {
 
+const ParamBinding<Esa::Config>& Esa::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .integer(XPUSIM_KEY(Config, window_packets), "",
+                   "chunks each worker may have sent without their result (its sending window)",
+                   {.min = 1, .max = 1 << 24})
+          .choice(XPUSIM_KEY(Config, priority),
+                  {{"least_remaining", Priority::LeastRemaining},
+                   {"earliest_arrival", Priority::EarliestArrival}},
+                  "which job wins a contended slot: least remaining gradient bytes first, or "
+                  "earliest arrival first")
+          .boolean(XPUSIM_KEY(Config, take_complete_slots),
+                   "take a slot whose aggregate has left and only waits for its acknowledgement "
+                   "(false: treat it as held, preempting only by priority; an ablation)");
+  return b;
+}
+
 bool Esa::outranks(const SwitchMemoryView& view, std::int32_t a, std::int32_t b) const {
   if (a == b) return false;  // a job never preempts itself: its chunks are equally urgent
   switch (config_.priority) {

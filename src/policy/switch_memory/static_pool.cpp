@@ -4,6 +4,20 @@
 
 namespace xpusim::policy {
 
+const ParamBinding<StaticPool::Config>& StaticPool::binding() {
+  static const auto b =
+      ParamBinding<Config>()
+          .integer(XPUSIM_KEY(Config, partitions), "",
+                   "equal pools the aggregator memory is cut into; a job owns one for its whole "
+                   "life",
+                   {.min = 1, .max = 1 << 20})
+          .integer(XPUSIM_KEY(Config, fallback_window_packets), "",
+                   "sending window of a job that found no free pool (its traffic goes to its "
+                   "parameter server)",
+                   {.min = 1, .max = 1 << 24});
+  return b;
+}
+
 std::int64_t StaticPool::pool_size(const SwitchMemoryView& view) const {
   return view.slot_count() / std::min(config_.partitions, view.slot_count());
 }

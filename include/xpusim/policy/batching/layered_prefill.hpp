@@ -3,7 +3,7 @@
 // through one group per iteration (its whole prompt) while every decode runs the full model, so
 // decodes never stall behind a long prompt and an MoE layer's experts are read once per prefill
 // rather than once per chunk (refs/policies.md F.6).
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
 
 namespace xpusim::policy {
@@ -16,8 +16,7 @@ class LayeredPrefillBatching final : public BatchingPolicy {
     std::int64_t max_prefill_tokens = 8192;  // prompt tokens in flight through the groups
   };
   explicit LayeredPrefillBatching(Config config) : config_(config) {}
-  static ParamSchema schema();
-  static Config config_from(const Params& params);
+  static const ParamBinding<Config>& binding();
 
   void plan_iteration(const BatchView& view, IterationPlan& plan) override;
 

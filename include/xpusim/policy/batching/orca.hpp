@@ -4,7 +4,7 @@
 // become at admission (no paging), which is what vLLM's paging improves on.
 #include <string>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
 
 namespace xpusim::policy {
@@ -20,8 +20,7 @@ class OrcaBatching final : public BatchingPolicy {
     Reservation reservation = Reservation::Max;
   };
   explicit OrcaBatching(Config config) : config_(config) {}
-  static ParamSchema schema();
-  static Config config_from(const Params& params);
+  static const ParamBinding<Config>& binding();
 
   void plan_iteration(const BatchView& view, IterationPlan& plan) override;
   std::int64_t reserve_tokens(const WaitingInfo& waiting) const override;

@@ -4,7 +4,7 @@
 // while the budget, KV blocks and the sequence cap allow (refs/policies.md F.3, from the code).
 #include <vector>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
 
 namespace xpusim::policy {
@@ -15,16 +15,15 @@ class SarathiBatching final : public BatchingPolicy {
     std::int64_t chunk_size = 512;  // token budget per iteration (decodes + prefill chunks)
     std::int64_t max_num_seqs = 128;
     // Dynamic chunking: the budget falls from high to low chunk size in `stages` steps as the
-    // prompt being prefilled progresses through `schedule_max_tokens` tokens.
-    bool dynamic = false;
+    // prompt being prefilled progresses through `chunk_schedule_max_tokens` tokens.
+    bool dynamic_chunking = false;
     std::int64_t low_chunk_size = 128;
     std::int64_t high_chunk_size = 2048;
-    std::int64_t schedule_max_tokens = 131072;
-    std::int64_t schedule_stages = 16;
+    std::int64_t chunk_schedule_max_tokens = 131072;
+    std::int64_t chunk_schedule_stages = 16;
   };
   explicit SarathiBatching(Config config);
-  static ParamSchema schema();
-  static Config config_from(const Params& params);
+  static const ParamBinding<Config>& binding();
 
   void plan_iteration(const BatchView& view, IterationPlan& plan) override;
   // The token budget for a prompt that has `processed` tokens done (chunk_size when static).

@@ -4,22 +4,22 @@
 // blocks, the newest running sequences are preempted until it fits: recomputed later, or, with
 // preemption_mode swap, their KV swapped to host memory and swapped back in before new
 // requests are admitted.
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
 
 namespace xpusim::policy {
 
 class VllmBatching final : public BatchingPolicy {
  public:
+  enum class PreemptionMode { Recompute, Swap };
   struct Config {
     std::int64_t max_num_seqs = 256;
     std::int64_t max_num_batched_tokens = 8192;
     double watermark = 0.01;  // fraction of blocks kept free at admission
-    bool swap = false;        // preemption by swapping instead of recomputation
+    PreemptionMode preemption_mode = PreemptionMode::Recompute;
   };
   explicit VllmBatching(Config config) : config_(config) {}
-  static ParamSchema schema();
-  static Config config_from(const Params& params);
+  static const ParamBinding<Config>& binding();
 
   void plan_iteration(const BatchView& view, IterationPlan& plan) override;
 

@@ -6,7 +6,7 @@
 // fetched), and without a cached buddy the expert is fetched. The buddy table is not public and
 // xpusim's routing has no expert semantics, so buddies are a fixed table: expert e's buddies
 // are e+1, e-1, e+2, e-2, ... (mod E), `buddies` of them (docs/moe.md). LRU cache.
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/expert_offload/fetch_on_demand.hpp"
 
 namespace xpusim::policy {
@@ -19,8 +19,7 @@ struct BuddyConfig {
 class BuddyMoe final : public ExpertOffloadPolicy {
  public:
   explicit BuddyMoe(BuddyConfig config) : config_(config) {}
-  static ParamSchema schema();
-  static BuddyConfig config_from(const Params& params);
+  static const ParamBinding<BuddyConfig>& binding();
   OffloadDecision schedule(const OffloadLayerView& view) override;
   int victim(int layer, const std::vector<bool>& cached, const std::vector<bool>& keep) override {
     return lru_.victim(layer, cached, keep);

@@ -6,7 +6,7 @@
 // missing ones streamed through a buffer without entering the cache. The cache evicts the
 // expert with the lowest "minus recent score" S; the next layer's highest-S experts can be
 // prefetched while a layer runs.
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/expert_offload/expert_offload_policy.hpp"
 
 namespace xpusim::policy {
@@ -21,8 +21,7 @@ struct HybriMoeConfig {
 class HybriMoe final : public ExpertOffloadPolicy {
  public:
   explicit HybriMoe(HybriMoeConfig config) : config_(config) {}
-  static ParamSchema schema();
-  static HybriMoeConfig config_from(const Params& params);
+  static const ParamBinding<HybriMoeConfig>& binding();
   OffloadDecision schedule(const OffloadLayerView& view) override;
   int victim(int layer, const std::vector<bool>& cached, const std::vector<bool>& keep) override;
   void on_layer_done(const OffloadLayerView& view) override;

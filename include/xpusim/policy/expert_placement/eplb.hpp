@@ -1,7 +1,7 @@
 #pragma once
 // DeepSeek EPLB (B.1 in refs/policies.md): once per global batch, replicate and pack experts
 // from the loads expected over the batch (history, or exact under routing replay).
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/expert_placement/expert_placement_policy.hpp"
 
 namespace xpusim::policy {
@@ -14,8 +14,7 @@ struct EplbConfig {
 class EplbPlacement final : public ExpertPlacementPolicy {
  public:
   explicit EplbPlacement(EplbConfig config) : config_(std::move(config)) {}
-  static ParamSchema schema();
-  static EplbConfig config_from(const Params& params);
+  static const ParamBinding<EplbConfig>& binding();
   ExpertLayout place_batch(const PlacementView& view) override;
 
  private:

@@ -3,7 +3,7 @@
 #include <memory>
 #include <vector>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/fairness/fairness_policy.hpp"
 #include "xpusim/policy/fairness/output_predictor.hpp"
 
@@ -24,8 +24,7 @@ class EquinoxFairness final : public FairnessPolicy {
     double output_weight = 2;
     PredictorConfig predictor;
   };
-  static ParamSchema schema();
-  static Config config_from(const Params& params);
+  static const ParamBinding<Config>& binding();
   EquinoxFairness(Config config, TenantWeights weights, std::uint64_t seed);
 
   void on_enqueued(const FairRequest& request, std::size_t waiting_before,

@@ -2,7 +2,7 @@
 #include <deque>
 #include <vector>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/fairness/fairness_policy.hpp"
 
 namespace xpusim::policy {
@@ -16,8 +16,7 @@ class RpmLimitFairness final : public FairnessPolicy {
     std::int64_t requests_per_minute = 20;
     double window_s = 60;
   };
-  static ParamSchema schema();
-  static Config config_from(const Params& params);
+  static const ParamBinding<Config>& binding();
   explicit RpmLimitFairness(Config config) : config_(config) {}
 
   bool arrival_order() const override { return true; }

@@ -1,7 +1,7 @@
 #pragma once
 #include <vector>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/fairness/fairness_policy.hpp"
 
 namespace xpusim::policy {
@@ -18,8 +18,7 @@ class VtcFairness final : public FairnessPolicy {
     double output_weight = 2;  // w_q: price of one output token
     bool lift = true;          // false: the artifact's LCF baseline (least counter first)
   };
-  static ParamSchema schema();
-  static Config config_from(const Params& params);
+  static const ParamBinding<Config>& binding();
   VtcFairness(Config config, TenantWeights weights)
       : config_(config), weights_(std::move(weights)) {}
 

@@ -8,6 +8,7 @@
 // predicted DDR-contention stretch of the reactive group stays within the slack margin;
 // proactive decode otherwise batched for throughput; optional cap on the iGPU time proactive
 // work may use.
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/flow_scheduling/flow_scheduler.hpp"
 
 namespace xpusim::policy {
@@ -22,8 +23,7 @@ struct AgentXpuConfig {
 class AgentXpuScheduler final : public FlowScheduler {
  public:
   explicit AgentXpuScheduler(AgentXpuConfig config) : config_(config) {}
-  static ParamSchema schema();
-  static AgentXpuConfig config_from(const Params& p);
+  static const ParamBinding<AgentXpuConfig>& binding();
   FlowDecision decide(const FlowView& view) override;
 
  private:

@@ -3,7 +3,7 @@
 #include <set>
 #include <utility>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
 #include "xpusim/policy/prefix_eviction/reuse_gap_fit.hpp"
 
@@ -25,8 +25,7 @@ class SaeEviction final : public EvictionPolicy {
     std::int64_t window = 16;
     std::int64_t min_samples = 8;
   };
-  static ParamSchema schema();
-  static Config config_from(const Params& params);
+  static const ParamBinding<Config>& binding();
   explicit SaeEviction(Config config);
 
   void on_insert(BlockId, CachedBlock&, TimeNs) override {}

@@ -2,7 +2,7 @@
 #include <set>
 #include <utility>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
 #include "xpusim/policy/prefix_eviction/reuse_gap_fit.hpp"
 
@@ -22,8 +22,7 @@ class TtlEviction final : public EvictionPolicy {
     double max_ttl_s = 120;
     std::int64_t min_samples = 8;
   };
-  static ParamSchema schema();
-  static Config config_from(const Params& params);
+  static const ParamBinding<Config>& binding();
   explicit TtlEviction(Config config);
 
   void on_insert(BlockId, CachedBlock&, TimeNs) override {}

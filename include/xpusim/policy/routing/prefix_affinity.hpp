@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/routing/router.hpp"
 
 namespace xpusim::policy {
@@ -22,8 +22,7 @@ class PrefixAffinityRouter final : public Router {
     std::int64_t tracked_blocks = 65536;  // block hashes remembered per instance
   };
   explicit PrefixAffinityRouter(Config config) : config_(config) {}
-  static ParamSchema schema();
-  static Config config_from(const Params& params);
+  static const ParamBinding<Config>& binding();
 
   std::size_t choose_instance(const RoutingView& view, const RouteRequest& request) override;
   // Leading blocks of `hashes` the router believes `instance` holds (for tests and views).

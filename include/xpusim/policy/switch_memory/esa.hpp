@@ -5,6 +5,7 @@
 // the chunk's job has strictly higher priority than the holder's; the holder's partial aggregate
 // then goes to its parameter server, which completes it. Otherwise the chunk falls back (ATP).
 // The priority rule is NP in the public material; it is a parameter here.
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/switch_memory/switch_memory_policy.hpp"
 
 namespace xpusim::policy {
@@ -18,6 +19,7 @@ class Esa final : public SwitchMemoryPolicy {
     bool take_complete_slots = true;  // false: a Complete slot counts as held (ablation)
   };
   explicit Esa(Config config) : config_(config) {}
+  static const ParamBinding<Config>& binding();
 
   void on_iteration_start(const SwitchMemoryView&, std::int32_t) override {}
   void on_job_end(std::int32_t) override {}

@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/switch_memory/switch_memory_policy.hpp"
 
 namespace xpusim::policy {
@@ -17,6 +18,7 @@ class StaticPool final : public SwitchMemoryPolicy {
     std::int64_t fallback_window_packets = 64;  // window of a job without a pool
   };
   explicit StaticPool(Config config) : config_(config) {}
+  static const ParamBinding<Config>& binding();
 
   void on_iteration_start(const SwitchMemoryView& view, std::int32_t job) override;
   void on_job_end(std::int32_t job) override;

@@ -1,4 +1,4 @@
-#include "xpusim/scenario/regression_case.hpp"
+#include "xpusim/experiments/regression_case.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,15 @@
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 
-namespace xpusim::scenario {
+namespace xpusim::experiments {
+
+// The scenario layer's YAML reading and error reporting, used by every experiments file.
+using scenario::convert_scalar;
+using scenario::Diagnostics;
+using scenario::Location;
+using scenario::ScenarioError;
+using scenario::SectionReader;
+using scenario::YamlDocument;
 
 namespace {
 
@@ -234,4 +242,4 @@ std::string updated_case_text(const RegressionCase& c, const nlohmann::json& sum
   return os.str();
 }
 
-}  // namespace xpusim::scenario
+}  // namespace xpusim::experiments

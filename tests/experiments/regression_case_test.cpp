@@ -1,10 +1,21 @@
 // Regression cases: parsing with error locations, tolerance semantics, old-vs-new report,
 // and the --update rewrite.
-#include "xpusim/scenario/regression_case.hpp"
+#include "xpusim/experiments/regression_case.hpp"
 
 #include <gtest/gtest.h>
 
-namespace xpusim::scenario {
+#include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/scenario/yaml_document.hpp"
+
+namespace xpusim::experiments {
+
+// The scenario layer's YAML reading and error reporting, used by every experiments file.
+using scenario::convert_scalar;
+using scenario::Diagnostics;
+using scenario::Location;
+using scenario::ScenarioError;
+using scenario::SectionReader;
+using scenario::YamlDocument;
 namespace {
 
 const char* kCase = R"(description: "two policies"
@@ -96,4 +107,4 @@ TEST(RegressionCase, UpdateRewritesValuesAndKeepsEverythingElse) {
 }
 
 }  // namespace
-}  // namespace xpusim::scenario
+}  // namespace xpusim::experiments

@@ -1,11 +1,22 @@
 // Sweep files: grid expansion, explicit points, seeds, ids, shards and error locations.
-#include "xpusim/scenario/sweep_spec.hpp"
+#include "xpusim/experiments/sweep_spec.hpp"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-namespace xpusim::scenario {
+#include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/scenario/yaml_document.hpp"
+
+namespace xpusim::experiments {
+
+// The scenario layer's YAML reading and error reporting, used by every experiments file.
+using scenario::convert_scalar;
+using scenario::Diagnostics;
+using scenario::Location;
+using scenario::ScenarioError;
+using scenario::SectionReader;
+using scenario::YamlDocument;
 namespace {
 
 SweepSpec parse(const std::string& text, SweepLoadOptions options = {}) {
@@ -144,4 +155,4 @@ TEST(SweepSpec, ManifestRoundTrips) {
 }
 
 }  // namespace
-}  // namespace xpusim::scenario
+}  // namespace xpusim::experiments

@@ -13,7 +13,7 @@
 
 #include "xpusim/scenario/diagnostics.hpp"
 
-namespace xpusim::scenario {
+namespace xpusim::experiments {
 
 // One scenario run of a sweep.
 struct SweepPoint {
@@ -60,4 +60,4 @@ bool parse_shard(const std::string& text, std::size_t& shard, std::size_t& shard
 nlohmann::json sweep_manifest(const SweepSpec& spec);
 SweepSpec spec_from_manifest(const nlohmann::json& manifest);  // throws xpusim::Error
 
-}  // namespace xpusim::scenario
+}  // namespace xpusim::experiments

@@ -11,7 +11,7 @@
 
 #include "xpusim/scenario/diagnostics.hpp"
 
-namespace xpusim::scenario {
+namespace xpusim::experiments {
 
 struct Expectation {
   std::string metric;  // dotted key into summary.json, e.g. "tbt_s.p99"
@@ -55,4 +55,4 @@ std::string describe_checks(const std::vector<MetricCheck>& checks, bool only_fa
 // overrides and description kept). Throws xpusim::Error when a metric is missing.
 std::string updated_case_text(const RegressionCase& c, const nlohmann::json& summary);
 
-}  // namespace xpusim::scenario
+}  // namespace xpusim::experiments

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "xpusim/scenario/sweep_spec.hpp"
+#include "xpusim/experiments/sweep_spec.hpp"
 
-namespace xpusim::scenario {
+namespace xpusim::experiments {
 
 // What a point's directory says about it. summary.json is written last and atomically, so its
 // presence means the run completed; error.txt holds why a run failed.
@@ -42,4 +42,4 @@ std::string results_csv(const std::vector<std::string>& param_keys,
 // Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).
 std::string csv_field(const std::string& text);
 
-}  // namespace xpusim::scenario
+}  // namespace xpusim::experiments

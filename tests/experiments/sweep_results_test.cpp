@@ -1,12 +1,23 @@
 // Joining sweep points into results.csv: flattening, column order, quoting, point outcomes.
-#include "xpusim/scenario/sweep_results.hpp"
+#include "xpusim/experiments/sweep_results.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
 
-namespace xpusim::scenario {
+#include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/scenario/yaml_document.hpp"
+
+namespace xpusim::experiments {
+
+// The scenario layer's YAML reading and error reporting, used by every experiments file.
+using scenario::convert_scalar;
+using scenario::Diagnostics;
+using scenario::Location;
+using scenario::ScenarioError;
+using scenario::SectionReader;
+using scenario::YamlDocument;
 namespace {
 
 namespace fs = std::filesystem;
@@ -78,4 +89,4 @@ TEST(SweepResults, OutcomeComesFromThePointDirectory) {
 }
 
 }  // namespace
-}  // namespace xpusim::scenario
+}  // namespace xpusim::experiments

@@ -1,4 +1,4 @@
-#include "xpusim/scenario/sweep_spec.hpp"
+#include "xpusim/experiments/sweep_spec.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,7 +11,15 @@
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 
-namespace xpusim::scenario {
+namespace xpusim::experiments {
+
+// The scenario layer's YAML reading and error reporting, used by every experiments file.
+using scenario::convert_scalar;
+using scenario::Diagnostics;
+using scenario::Location;
+using scenario::ScenarioError;
+using scenario::SectionReader;
+using scenario::YamlDocument;
 
 namespace {
 
@@ -336,4 +344,4 @@ SweepSpec spec_from_manifest(const nlohmann::json& m) {
   }
 }
 
-}  // namespace xpusim::scenario
+}  // namespace xpusim::experiments

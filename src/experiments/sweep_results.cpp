@@ -1,10 +1,21 @@
-#include "xpusim/scenario/sweep_results.hpp"
+#include "xpusim/experiments/sweep_results.hpp"
 
 #include <fstream>
 #include <set>
 #include <sstream>
 
-namespace xpusim::scenario {
+#include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/scenario/yaml_document.hpp"
+
+namespace xpusim::experiments {
+
+// The scenario layer's YAML reading and error reporting, used by every experiments file.
+using scenario::convert_scalar;
+using scenario::Diagnostics;
+using scenario::Location;
+using scenario::ScenarioError;
+using scenario::SectionReader;
+using scenario::YamlDocument;
 
 namespace {
 
@@ -120,4 +131,4 @@ std::string results_csv(const std::vector<std::string>& param_keys,
   return csv.str();
 }
 
-}  // namespace xpusim::scenario
+}  // namespace xpusim::experiments
