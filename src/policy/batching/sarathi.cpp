@@ -21,7 +21,10 @@ ParamSchema SarathiBatching::schema() {
       .integer("chunk_schedule_max_tokens", 131072, "tokens",
                "dynamic chunking: prompt progress over which the budget falls", {.min = 1})
       .integer("chunk_schedule_stages", 16, "", "dynamic chunking: number of budget steps",
-               {.min = 1, .max = 1024});
+               {.min = 1, .max = 1024})
+      .choice("preemption_mode", "recompute", {"recompute", "swap"},
+              "what preemption does with a victim's KV: drop it and recompute the prefill "
+              "later, or swap it to host memory over PCIe (instance.swap_space_gb)");
   return s;
 }
 
@@ -32,6 +35,7 @@ SarathiBatching::Config SarathiBatching::config_from(const Params& p) {
   c.high_chunk_size = p.integer("high_chunk_size");
   c.schedule_max_tokens = p.integer("chunk_schedule_max_tokens");
   c.schedule_stages = p.integer("chunk_schedule_stages");
+  c.swap = p.string("preemption_mode") == "swap";
   if (c.dynamic && c.low_chunk_size > c.high_chunk_size)
     throw ParamError("low_chunk_size", "low_chunk_size must not exceed high_chunk_size");
   return c;
@@ -58,12 +62,24 @@ std::int64_t SarathiBatching::chunk_for(std::int64_t processed) const {
 
 void SarathiBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {
   plan.reset();
+  plan.swap_out = config_.swap;
   // Phase 1a: decodes, preempting the newest until every decode has a block for its token.
   plan.preempt_newest = newest_to_preempt_for_decode(view);
-  const std::size_t running = view.running_count() - plan.preempt_newest;
+  std::size_t running = view.running_count() - plan.preempt_newest;
   std::int64_t decodes = static_cast<std::int64_t>(view.decoding_count());
   for (std::size_t i = 0; i < plan.preempt_newest; ++i)
     decodes -= view.newest_running(i).prefilling ? 0 : 1;
+  // Swapped-out and arrived sequences resume first; they decode in this iteration too.
+  Resumption resumed;
+  if (plan.preempt_newest == 0) {
+    const auto cap = static_cast<std::size_t>(config_.max_num_seqs);
+    resumed = resume_oldest(view, view.free_blocks() - view.decode_blocks_needed(),
+                            running < cap ? cap - running : 0);
+    plan.swap_in = resumed.swap_in;
+    plan.accept_arrived = resumed.arrived;
+    decodes += static_cast<std::int64_t>(resumed.count());
+    running += resumed.count();
+  }
   plan.run_decodes = decodes > 0;
   // With dynamic chunking the budget follows the progress of the prompt that gets it first
   // (the oldest mid-prefill one, else a new admission starting at 0).
@@ -82,7 +98,7 @@ void SarathiBatching::plan_iteration(const BatchView& view, IterationPlan& plan)
   // Preempted sequences go back to the head of the waiting queue, so they are not readmitted
   // in the iteration that preempted them.
   if (plan.preempt_newest > 0) return;
-  std::int64_t free = view.free_blocks();
+  std::int64_t free = free_after_decodes(view, resumed);
   std::size_t admitted = 0;
   while (left > 0 && admitted < view.waiting_count() &&
          running + admitted < static_cast<std::size_t>(config_.max_num_seqs)) {

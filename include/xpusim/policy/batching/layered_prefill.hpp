@@ -14,12 +14,16 @@ class LayeredPrefillBatching final : public BatchingPolicy {
     std::int32_t layer_groups = 4;
     std::int64_t max_num_seqs = 256;
     std::int64_t max_prefill_tokens = 8192;  // prompt tokens in flight through the groups
+    bool swap = false;  // preemption by swapping instead of recomputation
   };
   explicit LayeredPrefillBatching(Config config) : config_(config) {}
   static ParamSchema schema();
   static Config config_from(const Params& params);
 
   void plan_iteration(const BatchView& view, IterationPlan& plan) override;
+  BatchingCapabilities capabilities() const override {
+    return {.layered_prefill = true, .swap_preemption = true};
+  }
 
  private:
   Config config_;

@@ -22,10 +22,10 @@ class VllmBatching final : public BatchingPolicy {
   static Config config_from(const Params& params);
 
   void plan_iteration(const BatchView& view, IterationPlan& plan) override;
+  BatchingCapabilities capabilities() const override { return {.swap_preemption = true}; }
 
  private:
   std::size_t admissible(const BatchView& view) const;
-  std::size_t swappable(const BatchView& view, std::size_t running) const;
   Config config_;
 };
 
