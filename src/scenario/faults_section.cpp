@@ -13,6 +13,12 @@ ParamSchema faults_schema() {
             "mean time between failures of each instance (exponential); 0 = no random failures",
             {.min = 0, .max = 1e9})
       .real("mttr_s", 60.0, "s", "mean time to repair after a random failure (exponential)",
+            {.min = 0, .max = 1e9, .min_exclusive = true})
+      .real("link_mtbf_s", 0.0, "s",
+            "mean time between failures of each KV-fabric link (an instance's link to the "
+            "switch; exponential); 0 = no random link failures",
+            {.min = 0, .max = 1e9})
+      .real("link_mttr_s", 60.0, "s", "mean time to repair a randomly failed link (exponential)",
             {.min = 0, .max = 1e9, .min_exclusive = true});
   return s;
 }
@@ -48,9 +54,15 @@ std::optional<systems::FaultConfig> read_faults(SectionReader& ld, int instances
   config.requeue = resolved.string("on_failure") == "requeue";
   config.mtbf_s = resolved.real("mtbf_s");
   config.mttr_s = resolved.real("mttr_s");
+  config.link_mtbf_s = resolved.real("link_mtbf_s");
+  config.link_mttr_s = resolved.real("link_mttr_s");
   if (config.mtbf_s > 0 && horizon_s <= 0)
     ld.diag.error(ld.doc.locate(SectionReader::child(node, "mtbf_s"), "faults.mtbf_s"), "faults.mtbf_s",
                   "random failures never stop by themselves: set horizon_s > 0 with mtbf_s");
+  if (config.link_mtbf_s > 0 && horizon_s <= 0)
+    ld.diag.error(ld.doc.locate(SectionReader::child(node, "link_mtbf_s"), "faults.link_mtbf_s"),
+                  "faults.link_mtbf_s",
+                  "random failures never stop by themselves: set horizon_s > 0 with link_mtbf_s");
   const YAML::Node schedule = SectionReader::child(node, "schedule");
   if (!schedule.IsNull() && !schedule.IsSequence()) {
     ld.diag.error(ld.doc.locate(schedule, "faults.schedule"), "faults.schedule",
@@ -118,6 +130,10 @@ std::optional<systems::FaultConfig> read_faults(SectionReader& ld, int instances
 void check_fault_targets(SectionReader& ld, const systems::FaultConfig& faults,
                          const std::vector<std::string>& fabric_hosts, const std::string& why_none) {
   const YAML::Node links = SectionReader::child(ld.section("faults"), "links");
+  if (faults.link_mtbf_s > 0 && fabric_hosts.empty())
+    ld.diag.error(ld.doc.locate(SectionReader::child(ld.section("faults"), "link_mtbf_s"),
+                                "faults.link_mtbf_s"),
+                  "faults.link_mtbf_s", why_none);
   for (std::size_t k = 0; k < faults.links.size(); ++k) {
     const std::string key = "faults.links." + std::to_string(k) + ".host";
     const Location at = ld.doc.locate(SectionReader::child(links.IsSequence() ? links[k] : YAML::Node(), "host"), key);

@@ -47,10 +47,6 @@ void check_disaggregation(Loader& ld, ScenarioSpec& spec) {
       ld.diag.error(ld.doc.locate(given, "cluster.instances"), "cluster.instances",
                     "is " + std::to_string(spec.instances) + " but prefill_instances + "
                     "decode_instances = " + std::to_string(sum) + "; leave it out or make them agree");
-    if (spec.batching.name != "vllm")
-      ld.diag.error(at, "batching.policy",
-                    "disaggregation supports the vllm batching policy only (decode instances "
-                    "take prefilled KV through its swapped queue), not '" + spec.batching.name + "'");
     spec.instances = sum;
   }
   ld.diag.throw_if_any();
@@ -72,34 +68,32 @@ void check_size(Loader& ld, const ScenarioSpec& spec) {
   ld.diag.throw_if_any();
 }
 
-// Migration moves decoding requests between colocated instances and resumes them through
-// the swapped queue, which only the vllm policy schedules.
-void check_migration(Loader& ld, const ScenarioSpec& spec) {
-  if (spec.migration.name == "none") return;
-  const Location at = ld.doc.locate(Loader::child(ld.section("cluster"), "migration"), "cluster.migration");
-  if (spec.disaggregated())
-    ld.diag.error(at, "cluster.migration.policy",
-                  "migration is between colocated instances; set it to none with prefill_instances");
-  if (spec.batching.name != "vllm")
-    ld.diag.error(at, "batching.policy",
-                  "migration supports the vllm batching policy only (a migrated request resumes "
-                  "through its swapped queue), not '" + spec.batching.name + "'");
-  ld.diag.throw_if_any();
+// Migration moves decoding requests between colocated instances. Which pools a batching
+// policy can run and whether it resumes migrated KV are the policy's declared capabilities
+// (every built-in policy can; docs/serving.md).
+// Whether the selected migration policy migrates at all (a periodic check), as the simulation
+// decides it.
+bool migrating(const ScenarioSpec& spec, const Catalogs& catalogs) {
+  return catalogs.migration.find(spec.migration.name)->make(spec.migration.params)->settings().interval_s > 0;
 }
 
-// The prefix cache lives in colocated instances and stays with the sequences it serves.
-void check_prefix_cache(Loader& ld, const ScenarioSpec& spec) {
-  if (!spec.prefix_cache) return;
-  const Location at = ld.doc.locate(Loader::child(ld.section("prefix_cache"), "enabled"),
-                                    "prefix_cache.enabled");
-  if (spec.disaggregated())
-    ld.diag.error(at, "prefix_cache.enabled",
-                  "prefix caching is implemented for colocated instances only; remove "
-                  "cluster.prefill_instances or disable the cache");
-  if (spec.migration.name != "none")
-    ld.diag.error(at, "prefix_cache.enabled",
-                  "prefix caching cannot be combined with live migration yet; set "
-                  "cluster.migration.policy to none or disable the cache");
+void check_migration(Loader& ld, const ScenarioSpec& spec, const Catalogs& catalogs) {
+  const Location at = ld.doc.locate(Loader::child(ld.section("cluster"), "migration"), "cluster.migration");
+  policy::BatchingCapabilities caps;
+  ld.convert("batching", [&] {
+    caps = catalogs.batching.find(spec.batching.name)->make(spec.batching.params)->capabilities();
+  });
+  const bool migrates = migrating(spec, catalogs);
+  if (migrates && spec.disaggregated())
+    ld.diag.error(at, "cluster.migration.policy",
+                  "migration is between colocated instances; set it to none with prefill_instances");
+  if (migrates && !caps.migration_target)
+    ld.diag.error(at, "batching.policy",
+                  "batching policy '" + spec.batching.name + "' cannot resume a migrated request");
+  if (spec.disaggregated() && !(caps.prefill_pool && caps.decode_pool))
+    ld.diag.error(ld.doc.locate(ld.section("batching"), "batching"), "batching.policy",
+                  "batching policy '" + spec.batching.name + "' cannot run " +
+                      (caps.prefill_pool ? "a decode" : "a prefill") + " pool");
   ld.diag.throw_if_any();
 }
 
@@ -182,29 +176,19 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
                   "cluster.decode_instances, or remove it");
   check_disaggregation(ld, spec);
   check_size(ld, spec);
-  check_migration(ld, spec);
+  check_migration(ld, spec, catalogs);
   prefix_cache_binding().bind_into(prefix, spec);
-  check_prefix_cache(ld, spec);
   spec.instance = systems::InstanceConfig::binding().bind(instance);
   slo_binding().bind_into(slo, spec);
   Params faults;
   spec.faults = read_faults(ld, spec.instances, spec.horizon_s, spec.seed, faults);
-  if (spec.faults && spec.faults->instance_faults() &&
-      (spec.disaggregated() || spec.migration.name != "none"))
-    ld.diag.error(ld.doc.locate(ld.section("faults"), "faults"), "faults",
-                  "instance failures are modelled for colocated clusters without migration only "
-                  "(link failures, faults.links, for the others)");
-  if (spec.faults && spec.faults->instance_faults() && spec.prefix_cache)
-    ld.diag.error(ld.doc.locate(ld.section("faults"), "faults"), "faults",
-                  "instance failures are not modelled together with prefix_cache.enabled yet (a "
-                  "failed instance would have to drop its cached blocks); disable one of them");
-  if (spec.faults && !spec.faults->links.empty()) {
+  if (spec.faults && spec.faults->link_faults()) {
     // Instances with a link to the KV switch, named as the simulation names them.
     std::vector<std::string> hosts;
     if (spec.disaggregated()) {
       for (int i = 0; i < spec.prefill_instances; ++i) hosts.push_back("prefill" + std::to_string(i));
       for (int i = 0; i < spec.decode_instances; ++i) hosts.push_back("decode" + std::to_string(i));
-    } else if (spec.migration.name != "none") {
+    } else if (migrating(spec, catalogs)) {
       for (int i = 0; i < spec.instances; ++i) hosts.push_back("inst" + std::to_string(i));
     }
     check_fault_targets(ld, *spec.faults, hosts,

@@ -129,18 +129,26 @@ struct Run {
     }
     if (spec.disaggregated()) {
       build_disaggregated(std::move(source), std::move(router));
+      if (spec.faults && spec.faults->instance_faults())
+        faults = std::make_unique<systems::FaultInjector>(sim, *disaggregated, *spec.faults);
     } else {
       build_colocated(std::move(source), std::move(router));
       if (spec.faults && spec.faults->instance_faults())
         faults = std::make_unique<systems::FaultInjector>(sim, *cluster, *spec.faults);
     }
-    if (spec.faults && !spec.faults->links.empty()) {
+    if (spec.faults && spec.faults->link_faults()) {
       if (!fabric)
         throw Error("faults.links: this cluster has no KV-transfer links (a migration policy "
                     "with interval 0 never migrates)");
       std::vector<systems::LinkFault> links = spec.faults->links;
       for (auto& l : links) l.edge = host_links.at(l.host);  // names checked by the loader
       link_faults = std::make_unique<systems::LinkFaultInjector>(sim, *fabric, std::move(links), observers);
+      if (spec.faults->link_mtbf_s > 0) {
+        std::vector<systems::LinkFault> every;  // every instance's switch link, by host name
+        for (const auto& [host, edge] : host_links) every.push_back({host, edge, 0, 0});
+        link_faults->add_random(std::move(every), spec.faults->link_mtbf_s,
+                                spec.faults->link_mttr_s, spec.faults->seed);
+      }
     }
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
                  spec.tensor_parallel, spec.device.name, main_pool.sizing.blocks,
@@ -195,7 +203,9 @@ struct Run {
     extra.policy = catalogs.batching.find(spec.batching.name)->make(spec.batching.params);
     const policy::FairnessContext fair{spec.tenant_weights, spec.seed, index};
     extra.fairness = catalogs.fairness.find(spec.fairness.name)->make(spec.fairness.params, fair);
-    if (spec.prefix_cache) extra.prefix_cache = make_prefix_cache(index, pool.sizing);
+    // Decode-only instances compute no prompts: the cache lives on the prefill pool (Mooncake).
+    if (spec.prefix_cache && extra.role != systems::InstanceRole::DecodeOnly)
+      extra.prefix_cache = make_prefix_cache(index, pool.sizing);
     return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices),
                                                       pool.sizing);
   }
@@ -289,16 +299,33 @@ struct Run {
 };
 
 // Request conservation: every request that arrived and is not finished, rejected or lost is
-// held somewhere — waiting, running or swapped on an instance, or parked while every instance
-// is down. (Disaggregated and migrating clusters also hold requests in flight between
-// instances; their own tests check conservation there.)
-void check_request_conservation(const Run& run, std::int64_t unfinished) {
-  if (!run.cluster || run.migration) return;
-  std::int64_t held = static_cast<std::int64_t>(run.cluster->parked());
-  for (const auto& inst : run.cluster->instances()) held += inst->outstanding();
+// held somewhere — waiting, running, swapped or arrived on an instance, parked while every
+// instance (of a pool) is down, or in flight between instances (a KV hand-off, a migration's
+// final round). KV conservation: once nothing is unfinished, no instance holds a block or
+// swap space beyond what its prefix cache keeps unreferenced (which counts as free).
+void check_conservation(const Run& run, std::int64_t unfinished) {
+  std::int64_t held = 0;
+  std::vector<const systems::ServingInstance*> all;
+  if (run.cluster) {
+    held += static_cast<std::int64_t>(run.cluster->parked());
+    if (run.migration) held += static_cast<std::int64_t>(run.migration->requests_in_flight());
+    for (const auto& inst : run.cluster->instances()) all.push_back(inst.get());
+  } else {
+    held += static_cast<std::int64_t>(run.disaggregated->parked() +
+                                      run.disaggregated->transfers_in_flight());
+    for (const auto& inst : run.disaggregated->prefill()) all.push_back(inst.get());
+    for (const auto& inst : run.disaggregated->decode()) all.push_back(inst.get());
+  }
+  for (const auto* inst : all) held += inst->outstanding();
   XPUSIM_CHECK(held == unfinished, "request conservation: " + std::to_string(unfinished) +
                                        " unfinished requests but " + std::to_string(held) +
                                        " held by instances");
+  if (unfinished > 0) return;  // a horizon may stop an instance mid-iteration
+  for (const auto* inst : all) {
+    inst->check_invariants();
+    XPUSIM_CHECK(inst->kv().allocated() == 0 && inst->swap_used_blocks() == 0,
+                 "KV conservation: blocks still held after every request finished");
+  }
 }
 
 }  // namespace
@@ -336,7 +363,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
                                       summary["requests"]["rejected"].get<std::int64_t>() -
                                       summary["requests"]["lost"].get<std::int64_t>();
   if (run.fault_stats) summary["faults"] = run.fault_stats->summary(end);
-  if constexpr (kXpusimInvariants) check_request_conservation(run, summary["requests"]["unfinished"]);
+  if constexpr (kXpusimInvariants) check_conservation(run, summary["requests"]["unfinished"]);
   add_run_fields(summary, ns_to_seconds(end), result.events, spec.seed, spec.resolved);
   result.summary = summary;
 

@@ -49,6 +49,7 @@ double DisaggregatedCluster::kv_used_fraction(std::size_t i) const {
 
 void DisaggregatedCluster::on_request_arrival(workload::Request&& request, TimeNs now) {
   observer_.on_arrival(request, now);
+  if (prefill_down_ > 0) return route(std::move(request), now);
   const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant,
                                    &request.prefix_hashes};
   const std::size_t target = router_->choose_instance(*this, route);
@@ -58,9 +59,10 @@ void DisaggregatedCluster::on_request_arrival(workload::Request&& request, TimeN
 
 // Fewest outstanding requests, counting KV already on its way; ties to the lowest index.
 std::size_t DisaggregatedCluster::choose_decode() const {
-  std::size_t best = 0;
+  std::size_t best = decode_.size();
   std::int64_t best_load = INT64_MAX;
   for (std::size_t j = 0; j < decode_.size(); ++j) {
+    if (decode_[j]->down()) continue;
     const std::int64_t load = decode_[j]->outstanding() + inbound_[j];
     if (load < best_load) {
       best = j;
@@ -73,6 +75,16 @@ std::size_t DisaggregatedCluster::choose_decode() const {
 void DisaggregatedCluster::on_prefilled(int instance, Handoff&& handoff, TimeNs now) {
   XPUSIM_CHECK(instance >= 0 && static_cast<std::size_t>(instance) < prefill_.size(),
                "hand-off from an unknown prefill instance");
+  start_transfer(std::move(handoff), now);
+}
+
+void DisaggregatedCluster::start_transfer(Handoff&& handoff, TimeNs now) {
+  const std::size_t decode = choose_decode();
+  if (decode == decode_.size()) {  // every decode instance is down: wait for one
+    parked_handoffs_.push_back(std::move(handoff));
+    return;
+  }
+  const auto instance = static_cast<std::size_t>(handoff.prefill_instance);
   std::uint32_t slot;
   if (free_transfers_.empty()) {
     slot = static_cast<std::uint32_t>(transfers_.size());
@@ -82,7 +94,8 @@ void DisaggregatedCluster::on_prefilled(int instance, Handoff&& handoff, TimeNs 
     free_transfers_.pop_back();
   }
   Transfer& t = transfers_[slot];
-  t.decode = choose_decode();
+  t.decode = decode;
+  t.cancelled = false;
   double bytes = config_.kv_bytes_per_token * static_cast<double>(handoff.kv_tokens);
   if (config_.per_layer) bytes /= config_.num_layers;
   t.bytes = bytes;
@@ -90,12 +103,15 @@ void DisaggregatedCluster::on_prefilled(int instance, Handoff&& handoff, TimeNs 
   t.handoff = std::move(handoff);
   ++inbound_[t.decode];
   ++in_flight_;
-  fabric_.start(prefill_node_[static_cast<std::size_t>(instance)], decode_node_[t.decode], bytes,
-                *this, slot);
+  fabric_.start(prefill_node_[instance], decode_node_[t.decode], bytes, *this, slot);
 }
 
 void DisaggregatedCluster::on_transfer_done(std::uint64_t cookie, TimeNs now) {
   Transfer& t = transfers_[static_cast<std::size_t>(cookie)];
+  if (t.cancelled) {  // counted out when it was cancelled
+    free_transfers_.push_back(static_cast<std::uint32_t>(cookie));
+    return;
+  }
   --inbound_[t.decode];
   --in_flight_;
   ServingInstance& decode = *decode_[t.decode];
@@ -106,7 +122,7 @@ void DisaggregatedCluster::on_transfer_done(std::uint64_t cookie, TimeNs now) {
       t.handoff.prefill_slot, now);
   Handoff handoff = std::move(t.handoff);
   free_transfers_.push_back(static_cast<std::uint32_t>(cookie));
-  decode.accept_decode(std::move(handoff), now);
+  decode.accept_remote_kv(std::move(handoff), now);
 }
 
 }  // namespace xpusim::systems

@@ -11,9 +11,9 @@ namespace {
 constexpr double kNeverS = 9.0e9;
 }  // namespace
 
-FaultInjector::FaultInjector(Simulator& sim, Cluster& cluster, FaultConfig config)
+FaultInjector::FaultInjector(Simulator& sim, FaultTarget& cluster, FaultConfig config)
     : sim_(sim), cluster_(cluster), config_(std::move(config)) {
-  const std::size_t n = cluster_.instances().size();
+  const std::size_t n = cluster_.fault_domains();
   depth_.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i)
     rng_.emplace_back(config_.seed, "faults.inst" + std::to_string(i));

@@ -78,6 +78,7 @@ void MigrationCoordinator::start(const policy::MigrationPair& pair, TimeNs now) 
   m.to = pair.to;
   m.reserved_blocks = reserve;
   m.start_ns = now;
+  m.active = true;
   busy_[pair.from] = busy_[pair.to] = 1;
   ++in_flight_;
   begin_round(slot, now);
@@ -107,6 +108,12 @@ void MigrationCoordinator::begin_round(std::uint32_t slot, TimeNs now) {
 
 void MigrationCoordinator::on_transfer_done(std::uint64_t cookie, TimeNs now) {
   const auto slot = static_cast<std::uint32_t>(cookie);
+  if (migrations_[slot].cancelled) {
+    migrations_[slot].active = false;
+    --in_flight_;
+    free_slots_.push_back(slot);
+    return;
+  }
   if (migrations_[slot].final_start_ns >= 0) complete(slot, now);
   else begin_round(slot, now);
 }
@@ -127,8 +134,29 @@ void MigrationCoordinator::complete(std::uint32_t slot, TimeNs now) {
   observer_.on_migration(record);
 }
 
+std::size_t MigrationCoordinator::requests_in_flight() const {
+  std::size_t n = 0;
+  for (const Migration& m : migrations_) n += m.active && !m.cancelled && m.final_start_ns >= 0;
+  return n;
+}
+
+std::vector<workload::Request> MigrationCoordinator::on_instance_failed(std::size_t i, TimeNs now) {
+  std::vector<workload::Request> held;
+  for (Migration& m : migrations_) {
+    if (!m.active || m.cancelled || (m.from != i && m.to != i)) continue;
+    // The transfer in flight still ends (the fabric does not know); the slot is freed then.
+    m.cancelled = true;
+    ++aborted_;
+    busy_[m.from] = busy_[m.to] = 0;
+    if (m.to != i) instances_[m.to]->release_migration(m.reserved_blocks, now);
+    if (m.final_start_ns >= 0) held.push_back(std::move(m.handoff.request));
+  }
+  return held;
+}
+
 void MigrationCoordinator::release(std::uint32_t slot) {
-  const Migration& m = migrations_[slot];
+  Migration& m = migrations_[slot];
+  m.active = false;
   busy_[m.from] = busy_[m.to] = 0;
   --in_flight_;
   free_slots_.push_back(slot);

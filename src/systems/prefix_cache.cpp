@@ -183,6 +183,19 @@ void PrefixCache::evict_to(std::int64_t free_blocks, TimeNs now) {
   while (unreferenced_ > free_blocks) evict_one(now);
 }
 
+void PrefixCache::lose_all() {
+  for (policy::BlockId id = 0; id < slots_.size(); ++id)
+    if (slots_[id].used) withdraw(id);
+  slots_.clear();
+  free_slots_.clear();
+  index_.clear();
+  unreferenced_ = references_ = candidates_ = 0;
+  ghosts_.clear();
+  ghost_order_.clear();
+  host_.clear();
+  host_lru_.clear();
+}
+
 void PrefixCache::evict_one(TimeNs now) {
   XPUSIM_CHECK(policy_->candidates() > 0, "prefix cache must evict but has no candidate");
   const policy::BlockId id = policy_->victim(*this, now);

@@ -40,8 +40,9 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
                "a prefill-only instance needs someone to hand prefilled sequences to");
   XPUSIM_CHECK(sizing.swap_blocks == 0 || (block_bytes_ > 0 && host_bw_ > 0),
                "swap space needs block size in bytes and a host link");
-  XPUSIM_CHECK(!cache_ || role_ == InstanceRole::Colocated,
-               "prefix caching is implemented for colocated instances only");
+  // A decode-only instance computes no prompts, so it has nothing to cache (docs/prefix-cache.md).
+  XPUSIM_CHECK(!cache_ || role_ != InstanceRole::DecodeOnly,
+               "a decode-only instance has no prefix cache");
   XPUSIM_CHECK(!cache_ || !cache_->has_host_tier() || (host_bw_ > 0 && block_bytes_ > 0),
                "a prefix cache host tier needs block size in bytes and a host link");
 }
@@ -130,6 +131,7 @@ void ServingInstance::try_start(TimeNs now) {
   iter_swap_transfers_ = 0;
   if (plan_.preempt_newest > 0) apply_preemptions(plan_.preempt_newest, plan_.swap_out, now);
   if (plan_.swap_in > 0) swap_in(plan_.swap_in, now);
+  if (plan_.accept_arrived > 0) accept_arrived(plan_.accept_arrived, now);
   if (plan_.admit > 0) admit(plan_.admit, now);
 
   model::BatchShape shape;

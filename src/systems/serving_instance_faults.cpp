@@ -8,8 +8,6 @@ namespace xpusim::systems {
 
 std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
   XPUSIM_CHECK(!down_, "instance failed twice");
-  XPUSIM_CHECK(handoff_blocks_ == 0 && migration_reserved_blocks_ == 0,
-               "faults are not modelled with KV hand-offs or migrations in flight");
   if (busy_) {
     memory_.abort(iter_op_);  // the iteration's work is lost with the device
     busy_ = false;
@@ -17,7 +15,8 @@ std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
   for (auto& d : devices_) d->set_idle(now);
   std::vector<workload::Request> held;
   for (Sequence& q : seqs_) {
-    if (q.state == SeqState::Free) continue;
+    // A handed-off sequence's request travels with its KV transfer (the cluster returns it).
+    if (q.state == SeqState::Free || q.state == SeqState::HandedOff) continue;
     held.push_back(std::move(q.request));
   }
   // The pool's slot order depends on reuse history; arrival order (then id) does not.
@@ -36,6 +35,7 @@ std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
   waiting_.clear();
   prefilling_.clear();
   swapped_.clear();
+  arrived_.clear();
   running_head_ = running_tail_ = Sequence::kNone;
   running_count_ = 0;
   n_decoding_ = 0;
@@ -48,7 +48,10 @@ std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
   iter_prefills_.clear();
   cursor_seq_ = Sequence::kNone;
   cursor_index_ = 0;
-  swap_used_blocks_ = 0;
+  swap_used_blocks_ = 0;  // the host's swap space goes with the server
+  handoff_blocks_ = 0;    // KV held for transfers out, and blocks held for migrations in
+  migration_reserved_blocks_ = 0;
+  if (cache_) cache_->lose_all();  // device and host-tier cached blocks too
   kv_.release(kv_.allocated());
   down_ = true;
   if constexpr (kXpusimInvariants) check_invariants();

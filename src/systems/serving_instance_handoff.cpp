@@ -6,12 +6,14 @@
 namespace xpusim::systems {
 
 // A prefill-only instance's prompt is done: it leaves the running list but keeps its KV
-// blocks (DistServe: the decode side pulls the KV, so it stays until the copy ends).
+// blocks (DistServe: the decode side pulls the KV, so it stays until the copy ends). With a
+// prefix cache its prompt blocks are cached by now and stay referenced by it until then; the
+// hand-off count holds only its own (uncached) blocks.
 void ServingInstance::hand_off(std::uint32_t s, TimeNs now) {
   Sequence& q = seqs_[s];
   q.state = SeqState::HandedOff;
   leave_running(s, /*keep_kv=*/true);
-  handoff_blocks_ += q.blocks;
+  handoff_blocks_ += q.blocks - static_cast<std::int64_t>(q.cached.size());
   Handoff h;
   h.generated = q.generated;
   h.kv_tokens = q.prefill_len;
@@ -19,6 +21,7 @@ void ServingInstance::hand_off(std::uint32_t s, TimeNs now) {
   h.first_scheduled_ns = q.first_scheduled_ns;
   h.first_token_ns = q.first_token_ns;
   h.preemptions = q.preemptions;
+  h.cache_hit_tokens = q.cache_hit_tokens;
   h.prefill_instance = index_;
   h.prefill_slot = s;
   h.request = std::move(q.request);
@@ -30,32 +33,36 @@ void ServingInstance::release_handoff(std::uint32_t slot, TimeNs now) {
   XPUSIM_CHECK(slot < seqs_.size() && seqs_[slot].state == SeqState::HandedOff,
                "release of a KV hand-off this instance does not hold");
   Sequence& q = seqs_[slot];
-  kv_.release(q.blocks);
-  handoff_blocks_ -= q.blocks;
+  handoff_blocks_ -= q.blocks - static_cast<std::int64_t>(q.cached.size());
+  release_blocks(q, q.blocks, now);  // cached prompt blocks stay cached, unreferenced
   q.blocks = 0;
+  q.block_keys = {};
   q.state = SeqState::Free;
   ++q.epoch;
   free_seqs_.push_back(slot);
   if (!busy_) try_start(now);  // the freed blocks may admit a waiting prompt
 }
 
-void ServingInstance::accept_decode(Handoff&& h, TimeNs now) {
+void ServingInstance::accept_remote_kv(Handoff&& h, TimeNs now) {
   // Decode-only instances take prefilled KV; colocated ones take live-migrated requests.
   XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly, "KV handed to a prefill-only instance");
   if (!fits(h.request)) return reject(std::move(h.request), now);
+  const std::int64_t final_tokens = std::int64_t{h.request.prompt_tokens} + h.request.output_tokens;
   const std::uint32_t s = new_sequence(std::move(h.request));
   Sequence& q = seqs_[s];
-  q.state = SeqState::Swapped;
-  q.remote_kv = true;
+  q.state = SeqState::Arrived;
   q.generated = h.generated;
   q.base_kv = h.kv_tokens;
-  q.blocks = blocks_for(h.kv_tokens);
+  // Paged policies hold the blocks the KV fills and grow; Orca reserves the whole final length.
+  q.blocks = blocks_for(
+      policy_->reserve_tokens({h.kv_tokens, blocks_for(h.kv_tokens), final_tokens}));
+  q.cache_hit_tokens = h.cache_hit_tokens;
   q.first_scheduled_ns = h.first_scheduled_ns;
   q.first_token_ns = h.first_token_ns;
   // Its next token's gap includes the transfer (and a migration's downtime).
   q.prefill_end_ns = h.last_token_ns >= 0 ? h.last_token_ns : h.first_token_ns;
   q.preemptions = h.preemptions;
-  swapped_.push_back(s);
+  arrived_.push_back(s);
   if (!busy_) try_start(now);
 }
 

@@ -23,9 +23,11 @@ std::int64_t ServingInstance::live_blocks(SeqRef ref) const {
 }
 
 std::int64_t ServingInstance::virtual_used_blocks() const {
-  // vLLM serves the swapped queue before the waiting one, so its head is the head of line.
+  // vLLM serves the swapped (and arrived) queue before the waiting one, so its head is the
+  // head of line.
   std::int64_t head = 0;
   if (!swapped_.empty()) head = seqs_[swapped_.front()].blocks;
+  else if (!arrived_.empty()) head = seqs_[arrived_.front()].blocks;
   else if (!waiting_.empty()) head = waiting_info(seqs_[waiting_.front()]).blocks_needed;
   return kv_.allocated() + head;
 }
@@ -57,7 +59,7 @@ Handoff ServingInstance::migrate_out(SeqRef ref, TimeNs now) {
 
 bool ServingInstance::reserve_migration(std::int64_t blocks) {
   if (blocks > kv_.free()) return false;
-  kv_.allocate(blocks);
+  take_blocks(blocks, sim_.now());  // with a prefix cache, evicts what the room needs
   migration_reserved_blocks_ += blocks;
   return true;
 }
@@ -69,13 +71,13 @@ void ServingInstance::release_migration(std::int64_t blocks, TimeNs now) {
   if (!busy_) try_start(now);
 }
 
-// The reservation is returned just before the sequence joins the swapped queue, which vLLM
-// serves before admitting new prompts, so the blocks go to it first.
+// The reservation is returned just before the sequence joins the arrived queue, which every
+// batching policy serves before admitting new prompts, so the blocks go to it first.
 void ServingInstance::accept_migration(Handoff&& handoff, std::int64_t reserved_blocks, TimeNs now) {
   XPUSIM_CHECK(reserved_blocks <= migration_reserved_blocks_, "migration without a reservation");
   kv_.release(reserved_blocks);
   migration_reserved_blocks_ -= reserved_blocks;
-  accept_decode(std::move(handoff), now);
+  accept_remote_kv(std::move(handoff), now);
 }
 
 }  // namespace xpusim::systems

@@ -49,16 +49,24 @@ void ServingInstance::swap_in(std::size_t count, TimeNs now) {
     swapped_.pop_front();
     Sequence& q = seqs_[s];
     take_blocks(q.blocks, now);
-    // KV that came from a prefill instance is already in device memory's reach: the transfer
-    // was timed by the fabric, so no PCIe swap-in is charged.
-    if (!q.remote_kv) {
-      swap_used_blocks_ -= q.blocks;
-      iter_swap_bytes_ += static_cast<double>(q.blocks) * block_bytes_;
-      iter_swap_transfers_ += swap_transfers(q.blocks);
-    }
-    q.remote_kv = false;
+    swap_used_blocks_ -= q.blocks;
+    iter_swap_bytes_ += static_cast<double>(q.blocks) * block_bytes_;
+    iter_swap_transfers_ += swap_transfers(q.blocks);
     link_running(s);
     start_decoding(s, q.base_kv, q.prefill_end_ns);
+  }
+}
+
+// KV that came from another instance is already in device memory's reach: the transfer was
+// timed by the fabric, so no PCIe time is charged.
+void ServingInstance::accept_arrived(std::size_t count, TimeNs now) {
+  for (std::size_t i = 0; i < count; ++i) {
+    XPUSIM_CHECK(!arrived_.empty(), "policy accepted more sequences than have arrived");
+    const std::uint32_t s = arrived_.front();
+    arrived_.pop_front();
+    take_blocks(seqs_[s].blocks, now);
+    link_running(s);
+    start_decoding(s, seqs_[s].base_kv, seqs_[s].prefill_end_ns);
   }
 }
 

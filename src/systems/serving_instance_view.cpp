@@ -60,6 +60,17 @@ void ServingInstance::check_invariants() const {
       if (grows(q)) ++full_by_residue[block_residue(q)];
     }
   }
+  // Handed-off sequences keep their cached prompt blocks referenced until their KV is copied
+  // (their own blocks are in handoff_blocks_).
+  std::int64_t handoff_own = 0;
+  if (role_ == InstanceRole::PrefillOnly)
+    for (const Sequence& q : seqs_)
+      if (q.state == SeqState::HandedOff) {
+        cache_refs += static_cast<std::int64_t>(q.cached.size());
+        handoff_own += q.blocks - static_cast<std::int64_t>(q.cached.size());
+      }
+  XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_own == handoff_blocks_,
+               "hand-off blocks out of sync with the handed-off sequences");
   if (cache_) {
     cache_->check_invariants(cache_refs);
     blocks += cache_->referenced_blocks();
@@ -70,8 +81,7 @@ void ServingInstance::check_invariants() const {
   XPUSIM_CHECK(blocks + handoff_blocks_ + migration_reserved_blocks_ == kv_.allocated(),
                "KV blocks held != blocks allocated");
   std::int64_t swapped = 0;
-  for (const std::uint32_t s : swapped_)
-    if (!seqs_[s].remote_kv) swapped += seqs_[s].blocks;
+  for (const std::uint32_t s : swapped_) swapped += seqs_[s].blocks;
   XPUSIM_CHECK(swapped == swap_used_blocks_ && swap_used_blocks_ <= swap_capacity_blocks_,
                "swapped blocks out of sync with swap space");
   XPUSIM_CHECK(kv_.allocated() + kv_.free() == kv_.total(), "KV blocks not conserved");

@@ -179,7 +179,6 @@ const std::vector<BadInput>& cases() {
       {"FaultScheduleNotAList", kOk + "faults: {schedule: 5}\n", {}, "", 1, "key 'faults.schedule': expected a list of {instance, at_s, duration_s}"},
       {"FaultRandomWithoutHorizon", kOk + "faults: {mtbf_s: 100}\n", {}, "", 1, "key 'faults.mtbf_s': random failures never stop by themselves"},
       {"FaultUnknownPolicy", kOk + "faults: {on_failure: retry}\n", {}, "", 1, "key 'faults.on_failure': expected one of: requeue lose, got retry"},
-      {"FaultWithDisaggregation", kOk + "cluster: {prefill_instances: 1, decode_instances: 1}\nfaults: {schedule: [{instance: 0, at_s: 1, duration_s: 1}]}\n", {}, "", 1, "key 'faults': instance failures are modelled for colocated clusters without migration only"},
       {"LinkFaultWithoutKvFabric", kOk + "faults: {links: [{host: inst0, at_s: 1, duration_s: 1}]}\n", {}, "", 1, "key 'faults.links.0.host': a colocated cluster without migration has no KV-transfer links"},
       {"LinkFaultUnknownHost", kOk + "cluster: {prefill_instances: 1, decode_instances: 1}\nfaults: {links: [{host: inst0, at_s: 1, duration_s: 1}]}\n", {}, "", 1, "key 'faults.links.0.host': no instance 'inst0' (expected one of: prefill0, decode0)"},
       // --- run guards ---

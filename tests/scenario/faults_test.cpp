@@ -150,3 +150,42 @@ TEST(LinkFaults, KvTransfersStallWhileTheLinkIsDownAndNothingIsLost) {
 
 }  // namespace
 }  // namespace xpusim::scenario
+
+namespace xpusim::scenario {
+namespace {
+
+// Random link failures (faults.link_mtbf_s / link_mttr_s) on both NICs of the disaggregated
+// pair: each link is up a fraction MTBF / (MTBF + MTTR) of the time, so over a 600 s horizon
+// with MTBF 20 s and MTTR 5 s the two links fail about 2 x 600 / 25 = 48 times and are down
+// about 2 x 600 x 5 / 25 = 240 s in all. Nothing is lost (transfers stall, then resume).
+TEST(LinkFaults, RandomLinkFailuresMatchTheirMtbfAndMttr) {
+  const std::vector<std::string> sets = {"horizon_s=600", "workload.num_requests=600",
+                                         "workload.rate_per_s=1", "faults.link_mtbf_s=20",
+                                         "faults.link_mttr_s=5"};
+  const auto s = run_disaggregated(sets);
+  const auto& f = s["faults"];
+  EXPECT_NEAR(f["link_failures"].get<double>(), 48, 48 * 0.35);
+  EXPECT_NEAR(f["link_downtime_s"].get<double>(), 240, 240 * 0.35);
+  EXPECT_EQ(f["failures"], 0);
+  EXPECT_EQ(s["requests"]["lost"], 0);
+  EXPECT_EQ(run_disaggregated(sets)["faults"], f);  // same seed, same failures
+}
+
+TEST(LinkFaults, RandomLinkFailuresNeedALinkAndAHorizon) {
+  const Catalogs catalogs = build_catalogs();
+  auto message = [&](const std::string& config, const std::vector<std::string>& sets) {
+    try {
+      load_scenario(config, sets, catalogs);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(message("configs/faults.yaml", {"faults.link_mtbf_s=10"}).find("faults.link_mtbf_s"),
+            std::string::npos);  // co-located without migration: no KV links
+  EXPECT_NE(message("configs/disaggregation.yaml", {"faults.link_mtbf_s=10"}).find("horizon_s"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace xpusim::scenario

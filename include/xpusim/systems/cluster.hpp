@@ -8,6 +8,7 @@
 #include "xpusim/core/simulator.hpp"
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/systems/arrival_feed.hpp"
+#include "xpusim/systems/fault_target.hpp"
 #include "xpusim/systems/serving_instance.hpp"
 #include "xpusim/workload/request_source.hpp"
 
@@ -15,7 +16,7 @@ namespace xpusim::systems {
 
 class MigrationCoordinator;
 
-class Cluster final : public ArrivalSink, public policy::RoutingView {
+class Cluster final : public ArrivalSink, public policy::RoutingView, public FaultTarget {
  public:
   Cluster(Simulator& sim, std::unique_ptr<workload::RequestSource> source,
           std::unique_ptr<policy::Router> router, ServingObserver& observer);
@@ -42,8 +43,9 @@ class Cluster final : public ArrivalSink, public policy::RoutingView {
   // Instance `i` fails: its requests are re-routed to the instances still up (requeue) or
   // published as lost. While every instance is down, arrivals and re-queued requests wait in
   // the cluster and are routed when one recovers.
-  void fail_instance(std::size_t i, TimeNs now, bool requeue);
-  void recover_instance(std::size_t i, TimeNs now);
+  std::size_t fault_domains() const override { return instances_.size(); }
+  void fail_instance(std::size_t i, TimeNs now, bool requeue) override;
+  void recover_instance(std::size_t i, TimeNs now) override;
   std::size_t parked() const { return parked_.size(); }
 
  private:

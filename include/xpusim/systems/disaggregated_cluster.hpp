@@ -3,6 +3,7 @@
 // instances; a finished prompt's KV is copied over the link fabric to the decode-only instance
 // with the fewest outstanding requests, which then generates the remaining tokens. The prefill
 // instance holds the KV blocks until the copy is done.
+#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "xpusim/hw/link_fabric.hpp"
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/systems/arrival_feed.hpp"
+#include "xpusim/systems/fault_target.hpp"
 #include "xpusim/systems/kv_handoff.hpp"
 #include "xpusim/systems/serving_instance.hpp"
 #include "xpusim/workload/request_source.hpp"
@@ -28,7 +30,8 @@ struct KvTransferConfig {
 class DisaggregatedCluster final : public ArrivalSink,
                                    public policy::RoutingView,
                                    public KvHandoff,
-                                   public hw::TransferListener {
+                                   public hw::TransferListener,
+                                   public FaultTarget {
  public:
   DisaggregatedCluster(Simulator& sim, std::unique_ptr<workload::RequestSource> source,
                        std::unique_ptr<policy::Router> router, ServingObserver& observer,
@@ -46,6 +49,19 @@ class DisaggregatedCluster final : public ArrivalSink,
   const std::vector<std::unique_ptr<ServingInstance>>& decode() const { return decode_; }
   std::uint64_t arrived() const { return feed_.arrived(); }
   std::size_t transfers_in_flight() const { return in_flight_; }
+  // Requests held by the cluster itself: arrivals while every prefill instance is down, and
+  // prefilled requests waiting (KV held on their prefill instance) while every decode
+  // instance is down.
+  std::size_t parked() const { return parked_.size() + parked_handoffs_.size(); }
+
+  // ---- faults (disaggregated_cluster_faults.cpp, docs/faults.md) ----
+  // Instances are numbered as above. A failed prefill instance loses its queue, its prompts
+  // and the KV it was sending (those transfers end unfinished); a failed decode instance loses
+  // its sequences and the KV on its way to it. Each such request is re-routed to the prefill
+  // pool (requeue: it starts over) or published as lost.
+  std::size_t fault_domains() const override { return prefill_.size() + decode_.size(); }
+  void fail_instance(std::size_t i, TimeNs now, bool requeue) override;
+  void recover_instance(std::size_t i, TimeNs now) override;
 
   // policy::RoutingView, over the prefill instances (the router places prompts).
   std::size_t instance_count() const override { return prefill_.size(); }
@@ -62,8 +78,16 @@ class DisaggregatedCluster final : public ArrivalSink,
     std::size_t decode = 0;
     double bytes = 0;
     TimeNs start_ns = 0;
+    bool cancelled = false;  // an end failed: ignored when the fabric reports it done
   };
+  // Fewest outstanding among decode instances that are up; decode_.size() when none is.
   std::size_t choose_decode() const;
+  void start_transfer(Handoff&& handoff, TimeNs now);
+  // Routes a prompt to a prefill instance that is up, or parks it.
+  void route(workload::Request&& request, TimeNs now);
+  ServingInstance& instance(std::size_t i) {
+    return i < prefill_.size() ? *prefill_[i] : *decode_[i - prefill_.size()];
+  }
 
   Simulator& sim_;
   ArrivalFeed feed_;
@@ -77,6 +101,9 @@ class DisaggregatedCluster final : public ArrivalSink,
   std::vector<Transfer> transfers_;    // slots, recycled
   std::vector<std::uint32_t> free_transfers_;
   std::size_t in_flight_ = 0;
+  std::size_t prefill_down_ = 0, decode_down_ = 0;
+  std::deque<workload::Request> parked_;  // arrivals while every prefill instance is down
+  std::deque<Handoff> parked_handoffs_;   // prefilled while every decode instance is down
 };
 
 }  // namespace xpusim::systems

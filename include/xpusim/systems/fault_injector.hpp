@@ -1,12 +1,12 @@
 #pragma once
-// Fails and recovers serving instances of a colocated cluster at scheduled times and/or at
+// Fails and recovers serving instances of a cluster (co-located or disaggregated) at scheduled times and/or at
 // random (exponential time to failure and to repair, MTBF/MTTR), per docs/faults.md.
 #include <cstdint>
 #include <vector>
 
 #include "xpusim/core/rng.hpp"
 #include "xpusim/core/simulator.hpp"
-#include "xpusim/systems/cluster.hpp"
+#include "xpusim/systems/fault_target.hpp"
 #include "xpusim/systems/link_fault_injector.hpp"
 
 namespace xpusim::systems {
@@ -23,13 +23,16 @@ struct FaultConfig {
   bool instance_faults() const { return !scheduled.empty() || mtbf_s > 0; }
   double mtbf_s = 0;   // mean time between failures of each instance; 0: no random failures
   double mttr_s = 0;   // mean time to repair
+  double link_mtbf_s = 0;  // the same for every KV-fabric link; 0: no random link failures
+  double link_mttr_s = 60;
+  bool link_faults() const { return !links.empty() || link_mtbf_s > 0; }
   bool requeue = true;  // requests on a failed instance: re-routed (true) or lost
   std::uint64_t seed = 1;
 };
 
 class FaultInjector final : public EventHandler {
  public:
-  FaultInjector(Simulator& sim, Cluster& cluster, FaultConfig config);
+  FaultInjector(Simulator& sim, FaultTarget& cluster, FaultConfig config);
   // Schedules the first failures; call once before Simulator::run.
   void start();
   void on_event(std::uint32_t tag, std::uint64_t payload) override;
@@ -43,7 +46,7 @@ class FaultInjector final : public EventHandler {
   void recover(std::size_t i);
 
   Simulator& sim_;
-  Cluster& cluster_;
+  FaultTarget& cluster_;
   FaultConfig config_;
   std::vector<int> depth_;         // per instance: failures not yet repaired
   std::vector<RngStream> rng_;     // per instance: its own stream, so instances are independent

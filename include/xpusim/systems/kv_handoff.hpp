@@ -22,6 +22,7 @@ struct Handoff {
   TimeNs first_token_ns = -1;
   TimeNs last_token_ns = -1;         // the next token's gap starts here; -1 = first_token_ns
   std::int32_t preemptions = 0;
+  std::int64_t cache_hit_tokens = -1;  // prompt tokens the sending side found cached (-1: none)
   int prefill_instance = -1;
   std::uint32_t prefill_slot = 0;    // identifies the held KV for release_handoff()
 };

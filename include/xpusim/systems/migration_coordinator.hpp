@@ -30,6 +30,14 @@ class MigrationCoordinator final : public EventHandler,
   // idle cluster does not keep the simulation alive).
   void wake();
   std::size_t in_flight() const { return in_flight_; }
+  // Requests stopped on their source whose final round is still on its way (held by no
+  // instance; request conservation counts them here).
+  std::size_t requests_in_flight() const;
+  // Instance `i` has failed (docs/faults.md): every migration from or to it ends. The
+  // destination's reservation is returned if the destination is up; a request whose final
+  // round was on its way lost its KV with either end and is returned for the cluster to
+  // re-queue or drop.
+  std::vector<workload::Request> on_instance_failed(std::size_t i, TimeNs now);
   std::uint64_t aborted() const { return aborted_; }
 
   // policy::MigrationView
@@ -39,7 +47,7 @@ class MigrationCoordinator final : public EventHandler,
     return instances_[i]->virtual_used_blocks();
   }
   std::int64_t candidate_blocks(std::size_t i) const override;
-  bool can_migrate_in(std::size_t i) const override { return !busy(i); }
+  bool can_migrate_in(std::size_t i) const override { return !busy(i) && !instances_[i]->down(); }
 
   void on_event(std::uint32_t tag, std::uint64_t payload) override;  // the periodic check
   void on_transfer_done(std::uint64_t cookie, TimeNs now) override;   // a round ended
@@ -56,6 +64,8 @@ class MigrationCoordinator final : public EventHandler,
     TimeNs start_ns = 0;
     TimeNs final_start_ns = -1;  // -1 while pre-copying
     Handoff handoff;             // filled when the request stops on the source
+    bool active = false;         // the slot is in use (until its last transfer ends)
+    bool cancelled = false;      // an end failed: the transfer in flight is ignored
   };
   bool busy(std::size_t i) const { return i < busy_.size() && busy_[i]; }
   void start(const policy::MigrationPair& pair, TimeNs now);

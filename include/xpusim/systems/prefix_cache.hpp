@@ -77,6 +77,10 @@ class PrefixCache final : public policy::BlockTable {
                bool followup = false);
   // Evicts until the unreferenced cached blocks fit in `free_blocks` (after an allocation).
   void evict_to(std::int64_t free_blocks, TimeNs now);
+  // The instance failed: every cached block (device and host tier) and every reference is
+  // gone, as are the remembered evictions. The caller returns the blocks to its pool; the
+  // eviction policy is told each candidate is withdrawn, so it starts empty too.
+  void lose_all();
 
   std::int64_t cached_blocks() const { return static_cast<std::int64_t>(index_.size()); }
   std::int64_t unreferenced_blocks() const { return unreferenced_; }

@@ -10,7 +10,8 @@
 namespace xpusim::systems {
 
 // HandedOff: prefilled on a prefill-only instance, KV still held until the transfer is done.
-enum class SeqState : std::uint8_t { Free, Waiting, Prefilling, Decoding, Swapped, HandedOff };
+// Arrived: its KV came from another instance (hand-off, migration); waits for blocks to resume.
+enum class SeqState : std::uint8_t { Free, Waiting, Prefilling, Decoding, Swapped, HandedOff, Arrived };
 
 struct Sequence {
   static constexpr std::uint32_t kNone = UINT32_MAX;
@@ -36,7 +37,6 @@ struct Sequence {
   std::vector<std::uint64_t> block_keys;
   std::vector<std::uint32_t> cached;
   std::int64_t cache_hit_tokens = -1;
-  bool remote_kv = false;  // Swapped, but its KV arrived from a prefill instance (no PCIe swap-in)
   std::uint32_t prev = kNone;  // running list links (admission order)
   std::uint32_t next = kNone;
 };

@@ -60,9 +60,11 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
 
   int index() const { return index_; }
   InstanceRole role() const { return role_; }
-  // Decode-only: takes a sequence prefilled elsewhere whose KV has arrived. It waits with the
-  // swapped-out sequences and joins decoding when its blocks fit (no PCIe swap time).
-  void accept_decode(Handoff&& handoff, TimeNs now);
+  // KV arriving from elsewhere (a disaggregated prefill instance's hand-off, the last round of
+  // a live migration): the sequence waits in the arrived queue, apart from swapped-out ones,
+  // until the batching policy resumes it (no PCIe time: the fabric timed the copy). It reserves
+  // what the policy reserves for a sequence of its length (Orca: its whole final length).
+  void accept_remote_kv(Handoff&& handoff, TimeNs now);
   // Prefill-only: the KV of a handed-off sequence has been copied out; its blocks are freed.
   void release_handoff(std::uint32_t slot, TimeNs now);
   std::int64_t handoff_blocks() const { return handoff_blocks_; }
@@ -90,7 +92,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   // Llumnix's virtual usage: blocks held plus those the head-of-line queued request needs.
   std::int64_t virtual_used_blocks() const;
   std::int64_t outstanding() const {
-    return static_cast<std::int64_t>(waiting_.size() + swapped_.size() + running_count_);
+    return static_cast<std::int64_t>(waiting_.size() + swapped_.size() + arrived_.size() +
+                                     running_count_);
   }
   std::int64_t swap_used_blocks() const { return swap_used_blocks_; }
   const std::vector<std::unique_ptr<hw::Device>>& devices() const { return devices_; }
@@ -100,9 +103,11 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void check_invariants() const;
 
   // ---- faults (serving_instance_faults.cpp) ----
-  // Takes the instance down: its running iteration is aborted, its KV (device and swap) is
-  // lost, and every request it held comes back, oldest arrival first, for the cluster to
-  // re-queue or drop. Not for instances in a disaggregated or migrating cluster.
+  // Takes the instance down: its running iteration is aborted, its KV (device, swap space,
+  // prefix cache with its host tier, blocks held for transfers out and migrations in) is lost,
+  // and every request it held comes back, oldest arrival first, for the cluster to re-queue or
+  // drop. Requests whose KV is being handed off travel with their transfer: the cluster that
+  // moves them returns those.
   std::vector<workload::Request> fail(TimeNs now);
   // Back in service, empty; it starts work at the next enqueue.
   void recover(TimeNs now);
@@ -126,6 +131,10 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int64_t swapped_blocks(std::size_t index) const override {
     return seqs_[swapped_.at(index)].blocks;
   }
+  std::size_t arrived_count() const override { return arrived_.size(); }
+  std::int64_t arrived_blocks(std::size_t index) const override {
+    return seqs_[arrived_.at(index)].blocks;
+  }
 
   // hw::OpListener: the running iteration finished.
   void on_op_done(std::uint64_t cookie, TimeNs now) override;
@@ -144,6 +153,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void try_start(TimeNs now);
   void apply_preemptions(std::size_t count, bool swap, TimeNs now);
   void swap_in(std::size_t count, TimeNs now);
+  void accept_arrived(std::size_t count, TimeNs now);
   void link_running(std::uint32_t s);
   void admit(std::size_t count, TimeNs now);
   void grow_decode_blocks();
@@ -224,6 +234,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   TenantDecodeCounts decoding_tenants_;
   std::deque<std::uint32_t> prefilling_;  // admitted, prompt not fully processed (oldest first)
   std::deque<std::uint32_t> swapped_;     // KV on the host, oldest first
+  std::deque<std::uint32_t> arrived_;     // KV arrived from another instance, oldest first
   std::int64_t swap_capacity_blocks_;
   std::int64_t swap_used_blocks_ = 0;
   double block_bytes_;

@@ -30,4 +30,24 @@ std::size_t admit_fcfs(const BatchView& view, AdmissionLimits limits) {
   return n;
 }
 
+Resumption resume_oldest(const BatchView& view, std::int64_t free_blocks, std::size_t room) {
+  Resumption r;
+  const std::size_t swapped = view.swapped_count(), arrived = view.arrived_count();
+  while (r.count() < room && r.count() < swapped + arrived) {
+    const bool from_swap = r.swap_in < swapped;
+    const std::int64_t need =
+        (from_swap ? view.swapped_blocks(r.swap_in) : view.arrived_blocks(r.arrived)) + 1;
+    if (need > free_blocks) break;
+    free_blocks -= need;
+    r.blocks += need;
+    if (from_swap) ++r.swap_in;
+    else ++r.arrived;
+  }
+  return r;
+}
+
+std::int64_t free_after_decodes(const BatchView& view, const Resumption& resumed) {
+  return view.free_blocks() - view.decode_blocks_needed() - resumed.blocks;
+}
+
 }  // namespace xpusim::policy

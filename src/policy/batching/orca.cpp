@@ -39,8 +39,15 @@ void OrcaBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {
   plan.reset();
   // Reservations cover each sequence's whole life, so a decode step never needs a block and
   // nothing is ever preempted.
-  plan.run_decodes = view.decoding_count() > 0;
-  plan.admit = admit_fcfs(view, {view.free_blocks(), static_cast<std::size_t>(config_.max_num_seqs),
+  // Arrived KV (a decode pool, a migration) resumes first, with its whole life reserved too.
+  const auto cap = static_cast<std::size_t>(config_.max_num_seqs);
+  const std::size_t running = view.running_count();
+  const Resumption resumed = resume_oldest(view, view.free_blocks() - view.decode_blocks_needed(),
+                                           running < cap ? cap - running : 0);
+  plan.swap_in = resumed.swap_in;
+  plan.accept_arrived = resumed.arrived;
+  plan.run_decodes = view.decoding_count() > 0 || resumed.count() > 0;
+  plan.admit = admit_fcfs(view, {free_after_decodes(view, resumed), cap - resumed.count(),
                                  config_.max_num_batched_tokens, view.pending_prefill_tokens()});
 }
 

@@ -25,6 +25,10 @@ const ParamBinding<SarathiBatching::Config>& SarathiBatching::binding() {
                    "dynamic chunking: prompt progress over which the budget falls", {.min = 1})
           .integer(XPUSIM_KEY(Config, chunk_schedule_stages), "",
                    "dynamic chunking: number of budget steps", {.min = 1, .max = 1024})
+          .choice(XPUSIM_KEY(Config, preemption_mode),
+                  {{"recompute", PreemptionMode::Recompute}, {"swap", PreemptionMode::Swap}},
+                  "what preemption does with a victim's KV: drop it and recompute the prefill "
+                  "later, or swap it to host memory over PCIe (instance.swap_space_gb)")
           .rule([](const Config& c) {
             if (c.dynamic_chunking && c.low_chunk_size > c.high_chunk_size)
               throw ParamError("low_chunk_size", "low_chunk_size must not exceed high_chunk_size");
@@ -53,12 +57,24 @@ std::int64_t SarathiBatching::chunk_for(std::int64_t processed) const {
 
 void SarathiBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {
   plan.reset();
+  plan.swap_out = config_.preemption_mode == PreemptionMode::Swap;
   // Phase 1a: decodes, preempting the newest until every decode has a block for its token.
   plan.preempt_newest = newest_to_preempt_for_decode(view);
-  const std::size_t running = view.running_count() - plan.preempt_newest;
+  std::size_t running = view.running_count() - plan.preempt_newest;
   std::int64_t decodes = static_cast<std::int64_t>(view.decoding_count());
   for (std::size_t i = 0; i < plan.preempt_newest; ++i)
     decodes -= view.newest_running(i).prefilling ? 0 : 1;
+  // Swapped-out and arrived sequences resume first; they decode in this iteration too.
+  Resumption resumed;
+  if (plan.preempt_newest == 0) {
+    const auto cap = static_cast<std::size_t>(config_.max_num_seqs);
+    resumed = resume_oldest(view, view.free_blocks() - view.decode_blocks_needed(),
+                            running < cap ? cap - running : 0);
+    plan.swap_in = resumed.swap_in;
+    plan.accept_arrived = resumed.arrived;
+    decodes += static_cast<std::int64_t>(resumed.count());
+    running += resumed.count();
+  }
   plan.run_decodes = decodes > 0;
   // With dynamic chunking the budget follows the progress of the prompt that gets it first
   // (the oldest mid-prefill one, else a new admission starting at 0).
@@ -77,7 +93,7 @@ void SarathiBatching::plan_iteration(const BatchView& view, IterationPlan& plan)
   // Preempted sequences go back to the head of the waiting queue, so they are not readmitted
   // in the iteration that preempted them.
   if (plan.preempt_newest > 0) return;
-  std::int64_t free = view.free_blocks();
+  std::int64_t free = free_after_decodes(view, resumed);
   std::size_t admitted = 0;
   while (left > 0 && admitted < view.waiting_count() &&
          running + admitted < static_cast<std::size_t>(config_.max_num_seqs)) {

@@ -33,25 +33,12 @@ std::size_t VllmBatching::admissible(const BatchView& view) const {
                            config_.max_num_batched_tokens, 0});
 }
 
-// Swapped sequences to bring back, oldest first, while their blocks fit (vLLM v0
-// _schedule_swapped); they decode in the same iteration, so each also needs its next block.
-std::size_t VllmBatching::swappable(const BatchView& view, std::size_t running) const {
-  std::int64_t free = view.free_blocks() - view.decode_blocks_needed();
-  std::size_t n = 0;
-  while (n < view.swapped_count() && running + n < static_cast<std::size_t>(config_.max_num_seqs)) {
-    const std::int64_t need = view.swapped_blocks(n) + 1;
-    if (need > free) break;
-    free -= need;
-    ++n;
-  }
-  return n;
-}
-
 void VllmBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {
   plan.reset();
   plan.swap_out = config_.preemption_mode == PreemptionMode::Swap;
-  // Prefill first — unless sequences wait in swap, which come back before anything new.
-  if (view.swapped_count() == 0) {
+  // Prefill first — unless sequences wait in swap (or arrived from another instance), which
+  // come back before anything new.
+  if (view.swapped_count() == 0 && view.arrived_count() == 0) {
     plan.admit = admissible(view);
     if (plan.admit > 0) return;
   }
@@ -59,8 +46,15 @@ void VllmBatching::plan_iteration(const BatchView& view, IterationPlan& plan) {
   // Decode step, preempting the newest sequences until every remaining one has a block.
   plan.preempt_newest = newest_to_preempt_for_decode(view);
   plan.run_decodes = plan.preempt_newest < view.running_count();
-  if (plan.preempt_newest == 0) plan.swap_in = swappable(view, view.running_count());
-  plan.run_decodes = plan.run_decodes || plan.swap_in > 0;
+  if (plan.preempt_newest == 0) {
+    const auto cap = static_cast<std::size_t>(config_.max_num_seqs);
+    const std::size_t running = view.running_count();
+    const Resumption resumed = resume_oldest(view, view.free_blocks() - view.decode_blocks_needed(),
+                                             running < cap ? cap - running : 0);
+    plan.swap_in = resumed.swap_in;
+    plan.accept_arrived = resumed.arrived;
+  }
+  plan.run_decodes = plan.run_decodes || plan.swap_in > 0 || plan.accept_arrived > 0;
 }
 
 }  // namespace xpusim::policy

@@ -1,4 +1,5 @@
 // The registry lines of the prefix-eviction family: one per policy, by the name the YAML uses.
+#include "xpusim/policy/prefix_eviction/fifo.hpp"
 #include "xpusim/policy/prefix_eviction/lfu.hpp"
 #include "xpusim/policy/prefix_eviction/lru.hpp"
 #include "xpusim/policy/prefix_eviction/sae.hpp"
@@ -11,6 +12,8 @@ void register_eviction_policies(EvictionCatalog& c) {
         "vLLM v1 free-block queue: least recently released first, a request's tail before its "
         "prefix",
         ParamSchema{}, [](const Params&) { return std::make_unique<LruEviction>(); });
+  c.add("fifo", "FIFO baseline: the block cached first goes first, reuse does not matter",
+        ParamSchema{}, [](const Params&) { return std::make_unique<FifoEviction>(); });
   c.add("lfu", "SGLang LFU: fewest hits first, then least recently released", ParamSchema{},
         [](const Params&) { return std::make_unique<LfuEviction>(); });
   c.add("ttl",

@@ -42,15 +42,23 @@ class BatchView {
   // Sequences whose KV was swapped out to host memory, oldest first.
   virtual std::size_t swapped_count() const { return 0; }
   virtual std::int64_t swapped_blocks(std::size_t /*index*/) const { return 0; }
+  // Sequences whose KV arrived from another instance (a disaggregated prefill instance's
+  // hand-off, a live migration), oldest first, with the blocks each must reserve to resume.
+  // Unlike swapped ones they need no host transfer: the fabric already moved their KV.
+  virtual std::size_t arrived_count() const { return 0; }
+  virtual std::int64_t arrived_blocks(std::size_t /*index*/) const { return 0; }
 };
 
-// The policy's decision for one iteration. Applied in this order: preempt, swap in, admit, run.
+// The policy's decision for one iteration. Applied in this order: preempt, swap in, accept
+// arrived KV, admit, run.
 struct IterationPlan {
   std::size_t preempt_newest = 0;  // newest running sequences to preempt (KV freed, recompute)
   std::size_t admit = 0;           // waiting sequences to admit from the head (KV reserved)
   bool swap_out = false;           // preempt by swapping KV to host (else recompute)
   std::size_t swap_in = 0;         // swapped sequences to bring back, oldest first; they
                                    // resume decoding in this iteration
+  std::size_t accept_arrived = 0;  // arrived sequences to take, oldest first (after swap_in);
+                                   // they resume decoding in this iteration
   bool run_decodes = false;        // every decoding sequence emits one token this iteration
   // Most prompt tokens processed this iteration across prefilling sequences, oldest first;
   // kUnlimited = every prefilling sequence processes its whole remaining prompt.
@@ -61,7 +69,8 @@ struct IterationPlan {
   static constexpr std::int64_t kUnlimited = INT64_MAX;
 
   bool idle() const {
-    return !run_decodes && admit == 0 && swap_in == 0 && prefill_token_budget == 0;
+    return !run_decodes && admit == 0 && swap_in == 0 && accept_arrived == 0 &&
+           prefill_token_budget == 0;
   }
   void reset() { *this = IterationPlan{}; }
 };

@@ -22,4 +22,22 @@ struct AdmissionLimits {
 // prompts are never starved.
 std::size_t admit_fcfs(const BatchView& view, AdmissionLimits limits);
 
+// Sequences to resume this iteration: swapped-out ones, oldest first, then those whose KV
+// arrived from another instance, stopping at the first that does not fit (vLLM v0
+// _schedule_swapped). They decode in this iteration, so each also needs room for its next
+// block. `free_blocks` is what is left after the running decodes' own needs; `room` is how many
+// more sequences may run.
+struct Resumption {
+  std::size_t swap_in = 0;
+  std::size_t arrived = 0;
+  std::int64_t blocks = 0;  // blocks they take (reservations plus next-token blocks)
+  std::size_t count() const { return swap_in + arrived; }
+};
+Resumption resume_oldest(const BatchView& view, std::int64_t free_blocks, std::size_t room);
+
+// Blocks admissions may take in an iteration that runs the decodes and resumes `resumed`:
+// what is free minus what those decodes take first (admission before the decode step's own
+// blocks would over-allocate the pool).
+std::int64_t free_after_decodes(const BatchView& view, const Resumption& resumed);
+
 }  // namespace xpusim::policy

@@ -14,11 +14,15 @@ class LayeredPrefillBatching final : public BatchingPolicy {
     std::int32_t layer_groups = 4;
     std::int64_t max_num_seqs = 256;
     std::int64_t max_prefill_tokens = 8192;  // prompt tokens in flight through the groups
+    PreemptionMode preemption_mode = PreemptionMode::Recompute;
   };
   explicit LayeredPrefillBatching(Config config) : config_(config) {}
   static const ParamBinding<Config>& binding();
 
   void plan_iteration(const BatchView& view, IterationPlan& plan) override;
+  BatchingCapabilities capabilities() const override {
+    return {.layered_prefill = true, .swap_preemption = true};
+  }
 
  private:
   Config config_;

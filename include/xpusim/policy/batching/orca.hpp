@@ -24,6 +24,8 @@ class OrcaBatching final : public BatchingPolicy {
 
   void plan_iteration(const BatchView& view, IterationPlan& plan) override;
   std::int64_t reserve_tokens(const WaitingInfo& waiting) const override;
+  // Reservations cover a sequence's whole life: it never needs a block mid-decode.
+  BatchingCapabilities capabilities() const override { return {.preempts = false}; }
 
  private:
   Config config_;

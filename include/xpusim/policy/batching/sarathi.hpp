@@ -21,11 +21,15 @@ class SarathiBatching final : public BatchingPolicy {
     std::int64_t high_chunk_size = 2048;
     std::int64_t chunk_schedule_max_tokens = 131072;
     std::int64_t chunk_schedule_stages = 16;
+    PreemptionMode preemption_mode = PreemptionMode::Recompute;
   };
   explicit SarathiBatching(Config config);
   static const ParamBinding<Config>& binding();
 
   void plan_iteration(const BatchView& view, IterationPlan& plan) override;
+  BatchingCapabilities capabilities() const override {
+    return {.chunked_prefill = true, .swap_preemption = true};
+  }
   // The token budget for a prompt that has `processed` tokens done (chunk_size when static).
   std::int64_t chunk_for(std::int64_t processed) const;
 

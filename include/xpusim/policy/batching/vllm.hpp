@@ -11,7 +11,7 @@ namespace xpusim::policy {
 
 class VllmBatching final : public BatchingPolicy {
  public:
-  enum class PreemptionMode { Recompute, Swap };
+  using PreemptionMode = policy::PreemptionMode;
   struct Config {
     std::int64_t max_num_seqs = 256;
     std::int64_t max_num_batched_tokens = 8192;
@@ -22,10 +22,10 @@ class VllmBatching final : public BatchingPolicy {
   static const ParamBinding<Config>& binding();
 
   void plan_iteration(const BatchView& view, IterationPlan& plan) override;
+  BatchingCapabilities capabilities() const override { return {.swap_preemption = true}; }
 
  private:
   std::size_t admissible(const BatchView& view) const;
-  std::size_t swappable(const BatchView& view, std::size_t running) const;
   Config config_;
 };
 
