@@ -12,6 +12,7 @@
 #include "xpusim/cli/point_processes.hpp"
 #include "xpusim/cli/sweep_output.hpp"
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 #include "xpusim/scenario/sweep_results.hpp"
 
 namespace xpusim::cli {
@@ -68,13 +69,13 @@ int sweep_command(const SweepArgs& args) {
         });
     return write_results(out, spec.param_keys, mine, args.quiet);
   } catch (const scenario::ScenarioError& e) {
-    for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";
+    for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(m) << "\n";
     return kExitInput;
   } catch (const Error& e) {
-    std::cerr << "error: " << args.file << ": " << e.what() << "\n";
+    std::cerr << "error: " << safe_message(std::string(args.file) + ": " + e.what()) << "\n";
     return kExitInput;
   } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << safe_message(e.what()) << "\n";
     return kExitInput;
   } catch (const std::exception& e) {
     std::cerr << "internal error (please report): " << e.what() << "\n";

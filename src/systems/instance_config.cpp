@@ -1,5 +1,6 @@
 #include "xpusim/systems/instance_config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -42,8 +43,27 @@ InstanceConfig InstanceConfig::from(const Params& p) {
 
 std::int64_t derive_kv_blocks(const InstanceConfig& config, const model::ModelSpec& model,
                               const model::Placement& placement) {
-  if (config.kv_blocks > 0) return config.kv_blocks;
   const double devices = placement.tensor_parallel;
+  if (config.kv_blocks > 0) {
+    // A given block count is taken as is (it may mirror a measured deployment), but it must
+    // fit beside the weights in the devices' whole memory: more is no real system.
+    const double kv = static_cast<double>(config.kv_blocks) * model.kv_bytes_per_token() *
+                      config.block_size;
+    const double room = devices * placement.device.memory_bytes - model.weight_bytes();
+    if (kv > room) {
+      std::ostringstream os;
+      os.precision(3);
+      os << "key 'instance.kv_blocks': " << config.kv_blocks << " blocks of "
+         << config.block_size << " tokens need " << kv / 1e9 << " GB, but " << devices
+         << " x '" << placement.device.name << "' (" << placement.device.memory_bytes / 1e9
+         << " GB each) hold " << std::max(room, 0.0) / 1e9
+         << " GB beside the weights (expected kv_blocks <= "
+         << static_cast<long long>(std::max(room, 0.0) / (model.kv_bytes_per_token() * config.block_size))
+         << ", or 0 to derive it)";
+      throw Error(os.str());
+    }
+    return config.kv_blocks;
+  }
   const double usable = devices * placement.device.memory_bytes * config.gpu_memory_utilization;
   const double kv_bytes = usable - model.weight_bytes() - devices * config.activation_reserve_bytes;
   const double per_block = model.kv_bytes_per_token() * config.block_size;
