@@ -52,4 +52,16 @@ for t in "${targets[@]}"; do
     grep -E "stat::number_of_executed_units" build/fuzz/$t.log | sed "s/^/fuzz: $t /" >&2 || true
   fi
 done
+# The scenario fuzzer (tests/cli/scenario_fuzz_test.cpp): random valid scenarios across kinds
+# and policies through the release binary (invariants on), for SECONDS with a fresh seed;
+# failures are saved in build/release/scenario_fuzz_failures/.
+cmake --preset release >/dev/null
+cmake --build build/release -j "$jobs" --target xpusim test_cli
+seed_value=$(date +%s)
+echo "fuzz: scenario generator for ${secs}s (seed $seed_value)" >&2
+if ! XPUSIM_SCENARIO_FUZZ_SECONDS="$secs" XPUSIM_SCENARIO_FUZZ_SEED="$seed_value" \
+     build/release/tests/test_cli --gtest_filter='ScenarioFuzz.*' >build/fuzz/scenario_gen.log 2>&1; then
+  echo "fuzz: scenario generator FAILED (see build/fuzz/scenario_gen.log, build/release/scenario_fuzz_failures/)" >&2
+  failed=1
+fi
 exit $failed

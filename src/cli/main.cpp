@@ -76,6 +76,9 @@ int main(int argc, char** argv) {
       ->take_all()->allow_extra_args(false);
   sweep_cmd->add_flag("--reduced", sweep.reduced, "also apply the sweep file's `reduced:` overrides");
   sweep_cmd->add_flag("--mpi", sweep.mpi, "share the points among the ranks of an MPI job");
+  sweep_cmd->add_flag("--dry-run", sweep.dry_run,
+                      "list the points (id and overrides) and check that each one's scenario "
+                      "loads; run nothing");
   std::vector<std::string> merge_dirs;
   std::string merge_out;
   CLI::App* merge_cmd = sweep_cmd->add_subcommand("merge", "join shard output directories of one sweep");

@@ -13,7 +13,9 @@
 #include "xpusim/cli/sweep_output.hpp"
 #include "xpusim/core/error.hpp"
 #include "xpusim/core/excerpt.hpp"
+#include "xpusim/scenario/catalogs.hpp"
 #include "xpusim/scenario/sweep_results.hpp"
+#include "xpusim/scenario/system_kinds.hpp"
 
 namespace xpusim::cli {
 
@@ -22,6 +24,32 @@ namespace {
 int default_jobs() {
   const unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
+}
+
+}  // namespace
+
+namespace {
+
+// `sweep --dry-run`: one line per point on stdout (index, id, its overrides); every point's
+// scenario is loaded, so a typo in an axis key or value is reported before anything runs.
+int dry_run(const scenario::SweepSpec& spec, const std::vector<scenario::SweepPoint>& points) {
+  const scenario::Catalogs catalogs = scenario::build_catalogs();
+  int invalid = 0;
+  for (const auto& p : points) {
+    std::cout << p.index << '\t' << p.id;
+    for (const auto& o : p.overrides) std::cout << "\t--set " << o;
+    std::cout << '\n';
+    try {
+      (void)scenario::load_any_scenario(spec.base.string(), p.overrides, catalogs);
+    } catch (const scenario::ScenarioError& e) {
+      ++invalid;
+      for (const auto& m : e.messages()) std::cerr << "error: point " << p.id << ": " << safe_message(m) << "\n";
+    } catch (const Error& e) {
+      ++invalid;
+      std::cerr << "error: point " << p.id << ": " << safe_message(e.what()) << "\n";
+    }
+  }
+  return invalid == 0 ? kExitOk : kExitInput;
 }
 
 }  // namespace
@@ -43,6 +71,7 @@ int sweep_command(const SweepArgs& args) {
                              : std::filesystem::path(args.out_dir);
     const auto mine = scenario::shard_points(spec.points, shard, shards);
 
+    if (args.dry_run) return dry_run(spec, mine);
     if (args.mpi) return mpi_sweep(spec, mine, out, args.shard, args.quiet);
 
     std::filesystem::create_directories(out / "points");

@@ -230,7 +230,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
       workload::SyntheticSource::config_from(spec.workload.params, {0, path.parent_path()});
     });
   // Cross-parameter checks of the session source, reported at load like any other key.
-  if (spec.workload.name == "sessions")
+  if (have_workload && spec.workload.name == "sessions")
     ld.convert("workload", [&] { (void)workload::SessionSource::config_from(spec.workload.params); });
   const Params prefix = ld.plain("prefix_cache", prefix_cache_schema(), {"eviction"});
   ld.read_selection(Loader::child(ld.section("prefix_cache"), "eviction"), "prefix_cache.eviction",

@@ -50,7 +50,7 @@ std::optional<Family> family_of(const std::string& heading) {
   }
   for (const auto& [lead, section] : plain)
     if (heading.rfind(lead, 0) == 0 &&
-        (heading.size() == lead.size() + 1 || heading[lead.size()] == ' '))
+        (heading.size() == lead.size() || heading[lead.size()] == ' '))
       return Family{section, ""};
   return std::nullopt;
 }
@@ -182,8 +182,11 @@ TEST_P(ExtremeValues, NoKeyValueEndsInAnInternalError) {
       EXPECT_TRUE(o.exit_code == 0 || o.exit_code == 1 || o.exit_code == 4)
           << what << ": exit " << o.exit_code << "\n" << o.err;
       EXPECT_EQ(o.err.find("internal error"), std::string::npos) << what << "\n" << o.err;
+      // A rejection names the key; the one derived rejection allowed instead is a model that
+      // does not fit the memory the value leaves (it names the model, device and the fix).
       if (o.exit_code == 1)
-        EXPECT_NE(o.err.find(p.key), std::string::npos)
+        EXPECT_TRUE(o.err.find(p.key) != std::string::npos ||
+                    o.err.find("does not fit: weights") != std::string::npos)
             << what << ": the message does not name the key\n" << o.err;
     }
   }

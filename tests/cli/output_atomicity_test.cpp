@@ -92,7 +92,9 @@ TEST_F(OutputAtomicity, AFailedWriteLeavesThePreviousRunOrTheNewOneNeverAMix) {
 
 TEST_F(OutputAtomicity, AFileSizeLimitInAFreshDirectoryLeavesNoFileAtAll) {
   EXPECT_EQ(run_limited("run s.yaml --out fresh", 1), 1) << slurp(dir / "err.txt");
-  if (fs::exists(dir / "fresh")) EXPECT_TRUE(listing(dir / "fresh").empty());
+  if (fs::exists(dir / "fresh")) {
+    EXPECT_TRUE(listing(dir / "fresh").empty());
+  }
 }
 
 // A trace that must be read twice (its tenant column is collected in a first pass) given as a

@@ -13,7 +13,7 @@ ParamSchema OrcaBatching::schema() {
       .integer("max_num_batched_tokens", 8192, "tokens",
                "most prompt tokens admitted into one iteration", {.min = 1})
       .integer("max_seq_len", 4096, "tokens", "KV reserved per request with reservation: max",
-               {.min = 1})
+               {.min = 1, .max = 2147483647})
       .choice("reservation", "max", {"max", "pow2", "oracle"},
               "KV reserved at admission: max_seq_len (Orca as deployed), the final length "
               "rounded up to a power of two, or exactly the final length (oracle)");

@@ -12,7 +12,7 @@ ParamSchema RpmLimitFairness::schema() {
             "requests a tenant may have accepted per sliding minute; later arrivals are rejected",
             {.min = 1})
       .real("window_s", 60.0, "s", "length of the sliding window the limit counts over",
-            {.min = 0, .min_exclusive = true});
+            {.min = 0, .max = 9e9, .min_exclusive = true});
   return s;
 }
 

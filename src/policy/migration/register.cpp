@@ -10,7 +10,7 @@ ParamSchema llumnix_schema() {
   ParamSchema s;
   s.real("interval_s", 0.05, "s",
          "how often the global scheduler pairs instances (Llumnix polls instance load every 50 ms)",
-         {.min = 0, .min_exclusive = true})
+         {.min = 0, .max = 1e6, .min_exclusive = true})
       .real("migrate_out_load_threshold", 0.9, "",
             "skip a pair if the destination's load (virtual KV usage fraction) after migrating "
             "in would exceed this",
