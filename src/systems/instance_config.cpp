@@ -19,7 +19,7 @@ ParamSchema InstanceConfig::schema() {
                {.min = 0})
       .real("swap_space_gb", 4.0, "GB",
             "host memory for KV swapped out by preemption_mode: swap (vLLM's default 4 GiB)",
-            {.min = 0})
+            {.min = 0, .max = 1e6})
       .integer("swap_block_group", 1, "blocks",
                "KV blocks moved by one swap transfer (FastSwitch block groups; 1 = vLLM's "
                "per-block copies)", {.min = 1, .max = 1 << 20})
