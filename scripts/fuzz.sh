@@ -19,7 +19,8 @@ if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux
 fi
 
 cmake --preset fuzz >/dev/null
-targets=(fuzz_scenario fuzz_trace_azure fuzz_trace_xpusim fuzz_trace_burstgpt fuzz_trace_mooncake)
+targets=(fuzz_scenario fuzz_trace_azure fuzz_trace_xpusim fuzz_trace_burstgpt fuzz_trace_mooncake
+         fuzz_agent_trace fuzz_routing_trace)
 cmake --build build/fuzz -j "$jobs" --target "${targets[@]}"
 
 seed() {  # seed <target> <files...>: copies seeds (at most 200 lines each) into the corpus
@@ -34,6 +35,9 @@ seed fuzz_trace_azure traces/sample_azure.csv
 seed fuzz_trace_xpusim traces/sample_xpusim.csv
 seed fuzz_trace_burstgpt traces/sample_burstgpt.csv
 seed fuzz_trace_mooncake traces/sample_mooncake.jsonl
+seed fuzz_agent_trace traces/sample_agent.csv
+printf 'micro_batch,layer,e0,e1,e2,e3,e4,e5,e6,e7\n0,0,4,4,0,0,0,0,0,0\n0,1,0,0,4,4,0,0,0,0\n' >build/fuzz/routing_seed.csv
+seed fuzz_routing_trace build/fuzz/routing_seed.csv
 
 mkdir -p build/fuzz/artifacts
 failed=0
@@ -48,4 +52,16 @@ for t in "${targets[@]}"; do
     grep -E "stat::number_of_executed_units" build/fuzz/$t.log | sed "s/^/fuzz: $t /" >&2 || true
   fi
 done
+# The scenario fuzzer (tests/cli/scenario_fuzz_test.cpp): random valid scenarios across kinds
+# and policies through the release binary (invariants on), for SECONDS with a fresh seed;
+# failures are saved in build/release/scenario_fuzz_failures/.
+cmake --preset release >/dev/null
+cmake --build build/release -j "$jobs" --target xpusim test_cli
+seed_value=$(date +%s)
+echo "fuzz: scenario generator for ${secs}s (seed $seed_value)" >&2
+if ! XPUSIM_SCENARIO_FUZZ_SECONDS="$secs" XPUSIM_SCENARIO_FUZZ_SEED="$seed_value" \
+     build/release/tests/test_cli --gtest_filter='ScenarioFuzz.*' >build/fuzz/scenario_gen.log 2>&1; then
+  echo "fuzz: scenario generator FAILED (see build/fuzz/scenario_gen.log, build/release/scenario_fuzz_failures/)" >&2
+  failed=1
+fi
 exit $failed

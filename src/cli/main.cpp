@@ -3,12 +3,20 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <iostream>
 
 #include "xpusim/cli/commands.hpp"
 
 int main(int argc, char** argv) {
   using namespace xpusim::cli;
+  // A file size limit (ulimit -f) must fail the write (EFBIG: an error, temporaries removed),
+  // not kill the process with SIGXFSZ halfway through writing the outputs.
+  std::signal(SIGXFSZ, SIG_IGN);
+  // `--out ""` would silently mean the default directory: refuse it as a usage error.
+  const CLI::Validator non_empty(
+      [](std::string& v) { return v.empty() ? std::string("an empty directory name") : std::string(); },
+      "DIR");
   CLI::App app{"xpusim: discrete-event simulator for heterogeneous LLM and MoE serving"};
   app.require_subcommand(1);
   app.fallthrough();  // -q/-v may also follow the subcommand: xpusim run -q ...
@@ -20,7 +28,8 @@ int main(int argc, char** argv) {
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "simulate one scenario and write its results");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
-  run_cmd->add_option("-o,--out", run.out_dir, "output directory (default: results/<name>)");
+  run_cmd->add_option("-o,--out", run.out_dir, "output directory (default: results/<name>)")
+      ->check(non_empty);
   run_cmd->add_option("--set", run.overrides, "override a key: dotted.key=value (repeatable)")
       ->take_all()->allow_extra_args(false);
   run_cmd->add_flag("--timeline", run.timeline, "also write timeline.json (Perfetto)");
@@ -58,7 +67,8 @@ int main(int argc, char** argv) {
   CLI::App* sweep_cmd = app.add_subcommand(
       "sweep", "run a sweep (grid of dotted keys x values x seeds) and join results.csv");
   sweep_cmd->add_option("file", sweep.file, "sweep YAML file");
-  sweep_cmd->add_option("-o,--out", sweep.out_dir, "output directory (default: results/sweeps/<name>)");
+  sweep_cmd->add_option("-o,--out", sweep.out_dir, "output directory (default: results/sweeps/<name>)")
+      ->check(non_empty);
   sweep_cmd->add_option("-j,--jobs", sweep.jobs, "points run in parallel (default: one per core)")
       ->check(CLI::NonNegativeNumber);
   sweep_cmd->add_option("--shard", sweep.shard, "run only points with index % N == I (I/N, 0-based)");
@@ -66,11 +76,14 @@ int main(int argc, char** argv) {
       ->take_all()->allow_extra_args(false);
   sweep_cmd->add_flag("--reduced", sweep.reduced, "also apply the sweep file's `reduced:` overrides");
   sweep_cmd->add_flag("--mpi", sweep.mpi, "share the points among the ranks of an MPI job");
+  sweep_cmd->add_flag("--dry-run", sweep.dry_run,
+                      "list the points (id and overrides) and check that each one's scenario "
+                      "loads; run nothing");
   std::vector<std::string> merge_dirs;
   std::string merge_out;
   CLI::App* merge_cmd = sweep_cmd->add_subcommand("merge", "join shard output directories of one sweep");
   merge_cmd->add_option("dirs", merge_dirs, "shard output directories")->required();
-  merge_cmd->add_option("-o,--out", merge_out, "merged output directory")->required();
+  merge_cmd->add_option("-o,--out", merge_out, "merged output directory")->required()->check(non_empty);
 
   RegressArgs regress;
   CLI::App* regress_cmd = app.add_subcommand(

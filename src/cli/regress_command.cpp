@@ -4,6 +4,7 @@
 
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/experiments/regression_case.hpp"
 #include "xpusim/scenario/system_kinds.hpp"
@@ -67,11 +68,11 @@ int regress_command(const RegressArgs& args) {
       } catch (const scenario::ScenarioError& e) {
         ++failed;
         std::cout << "FAIL " << f.string() << "\n";
-        for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";
+        for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(m) << "\n";
       } catch (const Error& e) {
         ++failed;
         std::cout << "FAIL " << f.string() << "\n";
-        std::cerr << "error: " << f.string() << ": " << e.what() << "\n";
+        std::cerr << "error: " << safe_message(std::string(f.string()) + ": " + e.what()) << "\n";
       }
     }
     if (failed > 0)

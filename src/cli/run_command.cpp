@@ -7,6 +7,7 @@
 
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 #include "xpusim/report/summary_table.hpp"
 #include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
@@ -60,13 +61,13 @@ int run_command(const RunArgs& args) {
     }
     return kExitOk;
   } catch (const scenario::RunStopped& e) {
-    std::cerr << "error: " << args.scenario << ": " << e.what() << "\n";
+    std::cerr << "error: " << safe_message(std::string(args.scenario) + ": " + e.what()) << "\n";
     return e.why() == scenario::RunStopped::Why::Signal ? kExitSignalBase + e.signal() : kExitLimit;
   } catch (const scenario::ScenarioError& e) {
-    for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";
+    for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(m) << "\n";
     return kExitInput;
   } catch (const Error& e) {
-    std::cerr << "error: " << args.scenario << ": " << e.what() << "\n";
+    std::cerr << "error: " << safe_message(std::string(args.scenario) + ": " + e.what()) << "\n";
     return kExitInput;
   } catch (const std::exception& e) {
     std::cerr << "internal error (please report): " << e.what() << "\n";
@@ -74,20 +75,40 @@ int run_command(const RunArgs& args) {
   }
 }
 
+namespace {
+
+// What `run` checks after loading, before simulating (issue 20: validate = run): the run is
+// built (devices, execution model and its profile table, KV sizing and the fit of the model,
+// the workload source with its trace opened and its first rows read) and stopped at its first
+// event, without an output directory. Kinds without an event loop (moe, moe_offload) check
+// their inputs while loading and run to the end here, writing nothing.
+void check_like_run(const scenario::LoadedScenario& loaded) {
+  scenario::RunOptions dry;  // no out_dir: nothing is written
+  dry.limits.max_events = 1;
+  try {
+    (void)loaded.run(dry);
+  } catch (const scenario::RunStopped& e) {
+    if (e.why() != scenario::RunStopped::Why::MaxEvents) throw;
+  }
+}
+
+}  // namespace
+
 int validate_command(const std::vector<std::string>& files,
                      const std::vector<std::string>& overrides) {
   const scenario::Catalogs catalogs = scenario::build_catalogs();
   int failed = 0;
   for (const auto& file : files) {
     try {
-      scenario::load_any_scenario(file, overrides, catalogs);
+      const auto loaded = scenario::load_any_scenario(file, overrides, catalogs);
+      check_like_run(*loaded);
       std::cout << file << ": ok\n";
     } catch (const scenario::ScenarioError& e) {
       ++failed;
-      for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";
+      for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(m) << "\n";
     } catch (const Error& e) {
       ++failed;
-      std::cerr << "error: " << file << ": " << e.what() << "\n";
+      std::cerr << "error: " << safe_message(std::string(file) + ": " + e.what()) << "\n";
     }
   }
   if (failed > 0) std::cerr << failed << " of " << files.size() << " files invalid\n";

@@ -12,7 +12,10 @@
 #include "xpusim/cli/point_processes.hpp"
 #include "xpusim/cli/sweep_output.hpp"
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 #include "xpusim/experiments/sweep_results.hpp"
+#include "xpusim/scenario/catalogs.hpp"
+#include "xpusim/scenario/system_kinds.hpp"
 
 namespace xpusim::cli {
 
@@ -21,6 +24,32 @@ namespace {
 int default_jobs() {
   const unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
+}
+
+}  // namespace
+
+namespace {
+
+// `sweep --dry-run`: one line per point on stdout (index, id, its overrides); every point's
+// scenario is loaded, so a typo in an axis key or value is reported before anything runs.
+int dry_run(const scenario::SweepSpec& spec, const std::vector<scenario::SweepPoint>& points) {
+  const scenario::Catalogs catalogs = scenario::build_catalogs();
+  int invalid = 0;
+  for (const auto& p : points) {
+    std::cout << p.index << '\t' << p.id;
+    for (const auto& o : p.overrides) std::cout << "\t--set " << o;
+    std::cout << '\n';
+    try {
+      (void)scenario::load_any_scenario(spec.base.string(), p.overrides, catalogs);
+    } catch (const scenario::ScenarioError& e) {
+      ++invalid;
+      for (const auto& m : e.messages()) std::cerr << "error: point " << p.id << ": " << safe_message(m) << "\n";
+    } catch (const Error& e) {
+      ++invalid;
+      std::cerr << "error: point " << p.id << ": " << safe_message(e.what()) << "\n";
+    }
+  }
+  return invalid == 0 ? kExitOk : kExitInput;
 }
 
 }  // namespace
@@ -42,6 +71,7 @@ int sweep_command(const SweepArgs& args) {
                              : std::filesystem::path(args.out_dir);
     const auto mine = experiments::shard_points(spec.points, shard, shards);
 
+    if (args.dry_run) return dry_run(spec, mine);
     if (args.mpi) return mpi_sweep(spec, mine, out, args.shard, args.quiet);
 
     std::filesystem::create_directories(out / "points");
@@ -68,13 +98,13 @@ int sweep_command(const SweepArgs& args) {
         });
     return write_results(out, spec.param_keys, mine, args.quiet);
   } catch (const scenario::ScenarioError& e) {
-    for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";
+    for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(m) << "\n";
     return kExitInput;
   } catch (const Error& e) {
-    std::cerr << "error: " << args.file << ": " << e.what() << "\n";
+    std::cerr << "error: " << safe_message(std::string(args.file) + ": " + e.what()) << "\n";
     return kExitInput;
   } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << safe_message(e.what()) << "\n";
     return kExitInput;
   } catch (const std::exception& e) {
     std::cerr << "internal error (please report): " << e.what() << "\n";

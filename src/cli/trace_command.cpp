@@ -7,6 +7,8 @@
 
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
+#include "xpusim/workload/csv_reader.hpp"
 #include "xpusim/workload/trace_reader.hpp"
 #include "xpusim/workload/trace_stats.hpp"
 
@@ -62,6 +64,7 @@ void print_summary(const TraceArgs& args, workload::TraceFormat format_used, boo
 int trace_command(const TraceArgs& args) {
   try {
     const bool inferred = args.format.empty();
+    if (inferred) workload::require_rereadable(args.file, "inferring the format (give --format)");
     const workload::TraceFormat format_used = inferred ? workload::infer_trace_format(args.file)
                                                        : workload::parse_trace_format(args.format);
     const auto reader = workload::open_trace(format_used, args.file);
@@ -71,7 +74,7 @@ int trace_command(const TraceArgs& args) {
     print_summary(args, format_used, inferred, *reader, stats.summary());
     return kExitOk;
   } catch (const Error& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << safe_message(e.what()) << "\n";
     return kExitInput;
   } catch (const std::exception& e) {
     std::cerr << "internal error (please report): " << e.what() << "\n";

@@ -1,6 +1,8 @@
 #include "xpusim/hw/device_spec.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 
 #include "xpusim/core/error.hpp"
 
@@ -102,7 +104,37 @@ ParamSchema device_schema() {
   return s;
 }
 
+namespace {
+
+// Representable device figures (docs/errors.md, "Representable sizes"). Every rate and size is
+// at most 1e6 of its unit (1e6 TFLOP/s = an exaFLOP/s per device, 1e6 GB = a petabyte, 1e6
+// GB/s = a PB/s, 1e6 W): ~500x the largest data-sheet figure, and low enough that durations
+// of one byte or FLOP stay above the 1 ns resolution's rounding noise. A nonzero rate is at
+// least 1e-6 of its unit (1 MFLOP/s, 1 KB/s), so no single operator of a model within the
+// model limits lasts past the int64-ns horizon for want of throughput alone.
+constexpr double kMaxFigure = 1e6;
+constexpr double kMinRate = 1e-6;
+
+void check_figure(const Params& params, const char* key, bool is_rate) {
+  const double v = params.real(key);
+  char got[32];
+  std::snprintf(got, sizeof got, "%g", v);
+  if (v > kMaxFigure)
+    throw ParamError(key, std::string("expected at most 1e+06, got ") + got +
+                              " (larger figures are not representable)");
+  if (is_rate && v > 0 && v < kMinRate)
+    throw ParamError(key, std::string("expected 0 or at least 1e-06, got ") + got +
+                              " (slower rates make operator times overflow int64 ns)");
+}
+
+}  // namespace
+
 DeviceSpec device_spec_from_params(const Params& params) {
+  for (const char* key : {"peak_fp32_tflops", "peak_bf16_tflops", "peak_fp8_tflops",
+                          "peak_int8_tops", "memory_bw_gbps", "scaleup_bw_gbps", "pcie_bw_gbps"})
+    check_figure(params, key, true);
+  for (const char* key : {"memory_gb", "idle_power_w", "max_power_w"})
+    check_figure(params, key, false);
   DeviceSpec d;
   d.name = params.string("name");
   d.kind = params.string("kind");

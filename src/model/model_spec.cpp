@@ -1,5 +1,8 @@
 #include "xpusim/model/model_spec.hpp"
 
+#include <cstdint>
+#include <cstdio>
+
 #include "xpusim/core/error.hpp"
 
 namespace xpusim::model {
@@ -9,7 +12,7 @@ const Bounds kPositive{.min = 1};
 const Bounds kNonNegative{.min = 0};
 
 void require(bool ok, const char* key, const std::string& msg) {
-  if (!ok) throw ParamError(key, std::string("key '") + key + "': " + msg);
+  if (!ok) throw ParamError(key, msg);  // the loader prefixes the key's location
 }
 
 }  // namespace
@@ -111,9 +114,34 @@ static void check_moe(const ModelSpec& m) {
           "dense layers (first_dense_layers > 0) need ffn_hidden > 0");
 }
 
+// Largest value of each size (docs/errors.md, "Representable sizes"): far above any published
+// model (the largest vocabulary is ~256K, the widest layer ~53K, the most experts 256), and
+// small enough that every product the cost models form (FLOPs and bytes of a step, in doubles
+// converted to int64 ns) stays finite and below 2^63. A value above it is a range error naming
+// the key, instead of an int overflow deep inside a cost model.
+std::int64_t size_cap(const std::string& key) {
+  if (key == "num_layers") return 10'000;
+  if (key == "num_heads" || key == "num_kv_heads" || key == "num_experts") return 65'536;
+  if (key == "experts_top_k" || key == "num_shared_experts" || key == "first_dense_layers")
+    return 65'536;
+  if (key == "vocab") return 16'777'216;  // 2^24
+  return 1'048'576;                       // widths: 2^20
+}
+
+// A model over 1e15 parameters (a petabyte of weights at 8 bits; ~500x the largest published)
+// is rejected: its FLOPs per token would no longer be simulable at any rate.
+constexpr double kMaxParams = 1e15;
+
 ModelSpec model_spec_from_params(const Params& p) {
   ModelSpec m;
-  auto i = [&](const char* key) { return static_cast<int>(p.integer(key)); };
+  auto i = [&](const char* key) {
+    const std::int64_t v = p.integer(key);
+    const std::int64_t cap = size_cap(key);
+    require(v <= cap, key,
+            "expected an integer <= " + std::to_string(cap) + ", got " + std::to_string(v) +
+                " (larger sizes are not representable in the cost models)");
+    return static_cast<int>(v);
+  };
   m.name = p.string("name");
   m.num_layers = i("num_layers");
   m.hidden = i("hidden");
@@ -140,6 +168,14 @@ ModelSpec model_spec_from_params(const Params& p) {
           "rope_head_dim and q_lora_rank are MLA settings and need kv_lora_rank > 0");
   require(!m.is_mla() || m.rope_head_dim > 0, "rope_head_dim", "MLA needs rope_head_dim > 0");
   check_moe(m);
+  const double params = m.total_params();
+  if (!(params <= kMaxParams)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3g", params);
+    throw ParamError("hidden", std::string("the model has ") + buf +
+                                   " parameters, above the representable 1e15 (check hidden, "
+                                   "ffn_hidden, vocab, num_layers, num_experts)");
+  }
   return m;
 }
 

@@ -7,8 +7,10 @@
 namespace xpusim::model {
 namespace {
 
-const Bounds kFraction{.min = 0, .max = 1, .min_exclusive = true};
-const Bounds kNonNegative{.min = 0};
+// Efficiencies below 1e-6 and fixed costs above 1000 s make one operator outlast the int64-ns
+// horizon (docs/errors.md, "Representable sizes").
+const Bounds kFraction{.min = 1e-6, .max = 1};
+const Bounds kOverhead{.min = 0, .max = 1e3};
 
 // The peak the model's GEMMs run at. Without native math for the weight type (FP8 on A100,
 // INT4 anywhere) kernels dequantise to 16-bit and run at the BF16 peak.
@@ -51,10 +53,10 @@ const ParamBinding<RooflineFactors>& roofline_binding() {
           .real(XPUSIM_KEY(F, comm_efficiency), "",
                 "fraction of link bandwidth an all-reduce reaches", kFraction)
           .real(XPUSIM_KEY(F, iteration_overhead_s), "s",
-                "fixed CPU-side cost per iteration (scheduling, sampling)", kNonNegative)
+                "fixed CPU-side cost per iteration (scheduling, sampling)", kOverhead)
           .real(XPUSIM_KEY(F, per_layer_overhead_s), "s", "fixed extra cost per layer",
-                kNonNegative)
-          .real(XPUSIM_KEY(F, op_latency_s), "s", "fixed cost of every kernel", kNonNegative);
+                kOverhead)
+          .real(XPUSIM_KEY(F, op_latency_s), "s", "fixed cost of every kernel", kOverhead);
   return b;
 }
 

@@ -1,5 +1,7 @@
 #include "xpusim/scenario/diagnostics.hpp"
 
+#include "xpusim/core/excerpt.hpp"
+
 namespace xpusim::scenario {
 
 namespace {
@@ -14,6 +16,7 @@ void Diagnostics::error(const Location& at, const std::string& key, const std::s
   std::string line = at.where + ": ";
   if (!key.empty()) line += "key '" + key + "': ";
   line += message;
+  line = safe_message(line);  // values echoed from the input: bounded and escaped
   // The same problem can be reached twice (e.g. a preset used by two sections); say it once.
   for (const auto& e : errors_)
     if (e == line) return;

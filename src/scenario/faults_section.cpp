@@ -1,6 +1,7 @@
 #include "xpusim/scenario/faults_section.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace xpusim::scenario {
 
@@ -63,6 +64,21 @@ std::optional<systems::FaultConfig> read_faults(SectionReader& ld, int instances
     ld.diag.error(ld.doc.locate(SectionReader::child(node, "link_mtbf_s"), "faults.link_mtbf_s"),
                   "faults.link_mtbf_s",
                   "random failures never stop by themselves: set horizon_s > 0 with link_mtbf_s");
+  // Each instance fails about once per mtbf_s + mttr_s; a run with more failures than this
+  // would spend its time (and memory) on fault events rather than serving (docs/faults.md).
+  constexpr double kMaxExpectedFailures = 1e6;
+  if (config.mtbf_s > 0 && horizon_s > 0) {
+    const double expected = instances * horizon_s / (config.mtbf_s + config.mttr_s);
+    if (expected > kMaxExpectedFailures) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf,
+                    "about %.3g random failures expected (instances x horizon_s / (mtbf_s + "
+                    "mttr_s)); the limit is 1e+06 (expected a larger mtbf_s)",
+                    expected);
+      ld.diag.error(ld.doc.locate(SectionReader::child(node, "mtbf_s"), "faults.mtbf_s"),
+                    "faults.mtbf_s", buf);
+    }
+  }
   const YAML::Node schedule = SectionReader::child(node, "schedule");
   if (!schedule.IsNull() && !schedule.IsSequence()) {
     ld.diag.error(ld.doc.locate(schedule, "faults.schedule"), "faults.schedule",

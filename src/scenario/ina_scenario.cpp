@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <vector>
 
 #include "xpusim/core/error.hpp"
@@ -117,13 +118,12 @@ RunResult InaScenario::run(const RunOptions& options) const {
   result.summary = summary;
   if (!options.out_dir.empty()) {
     // All files are complete before any is renamed into place; summary.json last.
-    report::AtomicFile jobs(options.out_dir / "jobs.csv");
-    metrics.write_jobs_csv(jobs.stream());
-    report::AtomicFile memory(options.out_dir / "switch_memory.csv");
-    metrics.write_memory_csv(memory.stream());
-    jobs.commit();
-    memory.commit();
-    write_outputs(options.out_dir, {{"summary.json", summary.dump(2) + "\n"}});
+    std::ostringstream jobs, memory;
+    metrics.write_jobs_csv(jobs);
+    metrics.write_memory_csv(memory);
+    write_outputs(options.out_dir, {{"jobs.csv", jobs.str()},
+                                    {"switch_memory.csv", memory.str()},
+                                    {"summary.json", summary.dump(2) + "\n"}});
   }
   return result;
 }

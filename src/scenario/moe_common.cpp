@@ -14,12 +14,14 @@ std::unique_ptr<workload::RoutingSource> make_moe_routing(const Params& routing,
                                                           const model::ModelSpec& model,
                                                           std::int64_t tokens, int micro_batches,
                                                           std::uint64_t seed,
-                                                          const fs::path& scenario_path) {
+                                                          const fs::path& scenario_path,
+                                                          bool check_trace_counts) {
   const int layers = model.moe_layers(), experts = model.num_experts;
   if (routing.string("source") == "trace") {
     fs::path p = routing.string("path");
     if (p.is_relative()) p = scenario_path.parent_path() / p;
-    return std::make_unique<workload::RoutingTrace>(p, layers, experts);
+    if (!check_trace_counts) return std::make_unique<workload::RoutingTrace>(p, layers, experts);
+    return std::make_unique<workload::RoutingTrace>(p, layers, experts, tokens, model.experts_top_k);
   }
   workload::ZipfRoutingConfig z;
   z.layers = layers, z.experts = experts, z.top_k = model.experts_top_k, z.tokens = tokens;
@@ -33,10 +35,10 @@ std::unique_ptr<workload::RoutingSource> make_moe_routing(const Params& routing,
 
 void check_moe_routing(const Params& routing, const model::ModelSpec& model,
                        const fs::path& scenario_path, const YAML::Node& section,
-                       const YamlDocument& doc, Diagnostics& diag) {
+                       const YamlDocument& doc, Diagnostics& diag, std::int64_t trace_tokens) {
   if (routing.string("source") != "trace" || routing.string("path").empty()) return;
   try {
-    make_moe_routing(routing, model, 1, 1, 0, scenario_path);
+    make_moe_routing(routing, model, trace_tokens, 1, 0, scenario_path, trace_tokens > 0);
   } catch (const Error& e) {
     diag.error(doc.locate(section, "routing"), "routing.path", e.what());
   }
@@ -44,14 +46,14 @@ void check_moe_routing(const Params& routing, const model::ModelSpec& model,
 
 void check_moe_model_and_routing(const model::ModelSpec& model, const Params& routing,
                                  const fs::path& scenario_path, const std::string& kind,
-                                 SectionReader& ld) {
+                                 SectionReader& ld, std::int64_t trace_tokens) {
   if (!model.is_moe())
     ld.diag.error(ld.doc.locate(ld.section("model"), "model"), "model.num_experts",
                   "the " + kind + " system needs an MoE model (num_experts > 0)");
   if (routing.string("source") == "trace" && routing.string("path").empty())
     ld.diag.error(ld.doc.locate(ld.section("routing"), "routing"), "routing.path",
                   "required when source is trace");
-  if (model.is_moe()) check_moe_routing(routing, model, scenario_path, ld.section("routing"), ld.doc, ld.diag);
+  if (model.is_moe()) check_moe_routing(routing, model, scenario_path, ld.section("routing"), ld.doc, ld.diag, trace_tokens);
 }
 
 }  // namespace xpusim::scenario

@@ -132,7 +132,7 @@ class MoeScenario final : public LoadedScenario {
   std::unique_ptr<workload::RoutingSource> make_routing() const {
     return make_moe_routing(spec_.routing, spec_.model,
                             static_cast<std::int64_t>(spec_.run.tokens_per_micro_batch),
-                            spec_.run.micro_batches, spec_.seed, spec_.path);
+                            spec_.run.micro_batches, spec_.seed, spec_.path, true);
   }
 
   MoeSpec spec_;
@@ -202,7 +202,8 @@ MoeSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& ca
                     catalogs.expert_placement, spec.placement);
   diag.throw_if_any();
 
-  check_moe_model_and_routing(spec.model, spec.routing, spec.path, "moe", ld);
+  check_moe_model_and_routing(spec.model, spec.routing, spec.path, "moe", ld,
+                              run.integer("tokens_per_micro_batch"));
   diag.throw_if_any();
 
   spec.name = top.string("name").empty() ? spec.path.stem().string() : top.string("name");

@@ -1,5 +1,7 @@
 #include "xpusim/scenario/run_outputs.hpp"
 
+#include <memory>
+
 #include "xpusim/core/error.hpp"
 #include "xpusim/report/atomic_file.hpp"
 
@@ -32,13 +34,17 @@ void create_output_dir(const fs::path& dir) {
   if (ec) throw Error("cannot create output directory " + dir.string() + ": " + ec.message());
 }
 
-void write_outputs(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+void write_outputs(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files,
+                   const std::vector<report::AtomicFile*>& streamed) {
   create_output_dir(dir);
+  std::vector<std::unique_ptr<report::AtomicFile>> owned;
+  std::vector<report::AtomicFile*> all = streamed;
   for (const auto& [name, text] : files) {
-    report::AtomicFile f(dir / name);
-    f.stream() << text;
-    f.commit();
+    owned.push_back(std::make_unique<report::AtomicFile>(dir / name));
+    owned.back()->stream() << text;
+    all.push_back(owned.back().get());
   }
+  report::commit_together(all);
 }
 
 }  // namespace xpusim::scenario

@@ -371,11 +371,11 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
     // All files are complete before any is renamed into place.
     std::ostringstream devices;
     run.energy.write_devices_csv(devices);
-    run.requests_csv->commit();
-    run.tenant_csv->commit();
-    if (run.timeline_file) run.timeline_file->commit();
+    std::vector<report::AtomicFile*> streamed{&*run.requests_csv, &*run.tenant_csv};
+    if (run.timeline_file) streamed.push_back(&*run.timeline_file);
     write_outputs(options.out_dir,
-                  {{"devices.csv", devices.str()}, {"summary.json", summary.dump(2) + "\n"}});
+                  {{"devices.csv", devices.str()}, {"summary.json", summary.dump(2) + "\n"}},
+                  streamed);
   }
   return result;
 }

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <utility>
+#include <sstream>
 #include <vector>
 
 #include "xpusim/core/simulator.hpp"
@@ -91,17 +92,15 @@ RunResult SocScenario::run(const RunOptions& options) const {
   j["operator_groups_run"] = soc.groups_run();
   add_run_fields(j, ns_to_seconds(end), result.events, s_.seed, s_.resolved);
   if (!options.out_dir.empty()) {
-    create_output_dir(options.out_dir);
-    report::AtomicFile turns(options.out_dir / "turns.csv");
-    metrics.write_turns_csv(turns.stream());
-    report::AtomicFile devices(options.out_dir / "devices.csv");
-    energy.write_devices_csv(devices.stream());
-    report::AtomicFile summary(options.out_dir / "summary.json");
-    summary.stream() << j.dump(2) << '\n';
-    turns.commit();
-    devices.commit();
-    if (timeline_file) timeline_file->commit();
-    summary.commit();  // last: its presence means the run completed
+    std::ostringstream turns, devices;
+    metrics.write_turns_csv(turns);
+    energy.write_devices_csv(devices);
+    std::vector<report::AtomicFile*> streamed;
+    if (timeline_file) streamed.push_back(&*timeline_file);
+    write_outputs(options.out_dir,
+                  {{"turns.csv", turns.str()}, {"devices.csv", devices.str()},
+                   {"summary.json", j.dump(2) + "\n"}},  // last: its presence means "complete"
+                  streamed);
   }
   return result;
 }

@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/depthguard.h>
 
+#include "xpusim/core/excerpt.hpp"
 #include "xpusim/core/utf8.hpp"
 
 namespace xpusim::scenario {
@@ -87,7 +88,16 @@ YamlDocument YamlDocument::parse(const std::string& text, const std::filesystem:
     throw ScenarioError({offset_text(as_path, text, text.find('\0')) +
                          ": a NUL byte; scenario files must be UTF-8 text"});
   try {
-    doc.root_ = YAML::Load(text);
+    std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    // A second document (after `---`) would be ignored silently by a single-document load.
+    if (docs.size() > 1) {
+      std::size_t at = text.find("\n---");
+      at = at == std::string::npos ? 0 : at + 1;
+      throw ScenarioError({offset_text(as_path, text, at) +
+                           ": a second YAML document ('---'); a scenario is one document "
+                           "(expected one map of sections; remove the '---' line)"});
+    }
+    if (!docs.empty()) doc.root_ = docs.front();
   } catch (const YAML::DeepRecursion& e) {
     throw ScenarioError({mark_text(as_path, e.mark) + ": malformed YAML: nested more than " +
                          std::to_string(e.depth()) + " levels deep"});
@@ -185,7 +195,7 @@ bool convert_scalar(const YAML::Node& node, const ParamDecl& decl, ParamValue& o
   }
   const std::string& text = node.Scalar();
   const auto fail = [&] {
-    why = "expected " + decl.expected() + ", got '" + text + "'";
+    why = "expected " + decl.expected() + ", got " + quoted_excerpt(text);
     return false;
   };
   switch (decl.type) {

@@ -1,5 +1,6 @@
 #include "xpusim/systems/instance_config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -23,7 +24,7 @@ const ParamBinding<InstanceConfig>& InstanceConfig::binding() {
                    "KV capacity; 0 derives it from device memory", {.min = 0})
           .real("swap_space_gb", &C::swap_space_bytes, "GB",
                 "host memory for KV swapped out by preemption_mode: swap (vLLM's default 4 GiB)",
-                {.min = 0})
+                {.min = 0, .max = 1e6})
           .scale(1e9)
           .integer(XPUSIM_KEY(C, swap_block_group), "blocks",
                    "KV blocks moved by one swap transfer (FastSwitch block groups; 1 = vLLM's "
@@ -38,8 +39,27 @@ const ParamBinding<InstanceConfig>& InstanceConfig::binding() {
 
 std::int64_t derive_kv_blocks(const InstanceConfig& config, const model::ModelSpec& model,
                               const model::Placement& placement) {
-  if (config.kv_blocks > 0) return config.kv_blocks;
   const double devices = placement.tensor_parallel;
+  if (config.kv_blocks > 0) {
+    // A given block count is taken as is (it may mirror a measured deployment), but it must
+    // fit beside the weights in the devices' whole memory: more is no real system.
+    const double kv = static_cast<double>(config.kv_blocks) * model.kv_bytes_per_token() *
+                      config.block_size;
+    const double room = devices * placement.device.memory_bytes - model.weight_bytes();
+    if (kv > room) {
+      std::ostringstream os;
+      os.precision(3);
+      os << "key 'instance.kv_blocks': " << config.kv_blocks << " blocks of "
+         << config.block_size << " tokens need " << kv / 1e9 << " GB, but " << devices
+         << " x '" << placement.device.name << "' (" << placement.device.memory_bytes / 1e9
+         << " GB each) hold " << std::max(room, 0.0) / 1e9
+         << " GB beside the weights (expected kv_blocks <= "
+         << static_cast<long long>(std::max(room, 0.0) / (model.kv_bytes_per_token() * config.block_size))
+         << ", or 0 to derive it)";
+      throw Error(os.str());
+    }
+    return config.kv_blocks;
+  }
   const double usable = devices * placement.device.memory_bytes * config.gpu_memory_utilization;
   const double kv_bytes = usable - model.weight_bytes() - devices * config.activation_reserve_bytes;
   const double per_block = model.kv_bytes_per_token() * config.block_size;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 #include "xpusim/core/rng.hpp"
 #include "xpusim/workload/csv_reader.hpp"
 
@@ -12,6 +13,8 @@ namespace {
 
 const Bounds kNonNegative{.min = 0};
 const Bounds kTokens{.min = 1, .max = 1e7};
+// Below 2^63 ns (292 years), as every time of the simulation must be.
+constexpr double kMaxTraceSeconds = 9.2e9;
 
 struct ClassShape {
   double rate_per_s;
@@ -116,24 +119,27 @@ std::vector<AgentFlow> read_agent_trace(const std::filesystem::path& path) {
         "flow_id,class,arrival_s,prompt_tokens,output_tokens,think_s,tool_wait_s");
   for (std::size_t i = 0; i < 7; ++i)
     if (csv.field(i) != kHeader[i])
-      csv.fail("header column " + std::to_string(i + 1) + " is '" + std::string(csv.field(i)) +
-               "', expected '" + kHeader[i] + "'");
+      csv.fail("header column " + std::to_string(i + 1) + " is " + quoted_excerpt(csv.field(i)) +
+               ", expected '" + kHeader[i] + "'");
   std::vector<AgentFlow> flows;
   std::int64_t current = -1;
   std::vector<std::int64_t> seen;
+  double flow_span = 0;  // arrival + every think/tool-wait time of the current flow so far
+  std::int64_t current_span_id = -1;
   while (csv.next_line()) {
     if (csv.field_count() != 7)
       csv.fail("expected 7 fields, got " + std::to_string(csv.field_count()));
     const std::int64_t id = csv.integer(0, "flow_id", 0, INT32_MAX);
     const std::string_view cls = csv.field(1);
     if (cls != "reactive" && cls != "proactive")
-      csv.fail("class '" + std::string(cls) + "': expected reactive or proactive");
-    const double arrival = csv.real(2, "arrival_s", 0);
+      csv.fail("class " + quoted_excerpt(cls) + ": expected reactive or proactive");
+    // Times stay within the int64-ns horizon (9.2e9 s), also summed over a flow's turns.
+    const double arrival = csv.real(2, "arrival_s", 0, kMaxTraceSeconds);
     AgentTurn turn;
     turn.prompt_tokens = csv.integer(3, "prompt_tokens", 1, 10'000'000);
     turn.output_tokens = csv.integer(4, "output_tokens", 1, 10'000'000);
-    turn.think_s = csv.real(5, "think_s", 0);
-    turn.tool_wait_s = csv.real(6, "tool_wait_s", 0);
+    turn.think_s = csv.real(5, "think_s", 0, kMaxTraceSeconds);
+    turn.tool_wait_s = csv.real(6, "tool_wait_s", 0, kMaxTraceSeconds);
     if (id != current) {
       if (std::find(seen.begin(), seen.end(), id) != seen.end())
         csv.fail("flow " + std::to_string(id) +
@@ -150,7 +156,15 @@ std::vector<AgentFlow> read_agent_trace(const std::filesystem::path& path) {
       if (flow_class_name(f.cls) != cls) csv.fail("class differs from the flow's first row");
     }
     flows.back().turns.push_back(turn);
+    if (id != current_span_id) flow_span = arrival, current_span_id = id;
+    flow_span += turn.think_s + turn.tool_wait_s;
+    if (flow_span > kMaxTraceSeconds)
+      csv.fail("flow " + std::to_string(id) + " reaches " +
+               std::to_string(static_cast<long long>(flow_span)) +
+               " s with its think and tool-wait times, past the simulable 9.2e9 s (int64 ns)");
   }
+  if (flows.empty())
+    throw Error(csv.file_name() + ": no data rows after the header (expected at least one flow)");
   std::stable_sort(flows.begin(), flows.end(), [](const AgentFlow& a, const AgentFlow& b) {
     return a.arrival_s < b.arrival_s;
   });

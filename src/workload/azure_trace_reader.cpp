@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 #include "xpusim/workload/time_parse.hpp"
 
 namespace xpusim::workload {
@@ -19,8 +20,8 @@ AzureTraceReader::AzureTraceReader(const std::filesystem::path& path) : csv_(pat
     std::string hint;
     if (!f.empty() && f[0] == "arrival_s")
       hint = "; this looks like an xpusim trace (format: xpusim)";
-    csv_.fail("header '" + std::string(csv_.line_text()) +
-              "' is not an Azure trace header (expected " + kHeader + hint + ")");
+    csv_.fail("header " + quoted_excerpt(csv_.line_text()) +
+              " is not an Azure trace header (expected " + kHeader + hint + ")");
   }
 }
 
@@ -35,17 +36,17 @@ bool AzureTraceReader::next(TraceRow& row) {
               ")");
   const auto stamp = parse_timestamp_ns(csv_.field(0));
   if (!stamp)
-    csv_.fail("TIMESTAMP '" + std::string(csv_.field(0)) +
-              "' is not a valid timestamp (expected YYYY-MM-DD HH:MM:SS[.fffffff] between years "
+    csv_.fail("TIMESTAMP " + quoted_excerpt(csv_.field(0)) +
+              " is not a valid timestamp (expected YYYY-MM-DD HH:MM:SS[.fffffff] between years "
               "1678 and 2261)");
   if (rows_ == 0) origin_ns_ = previous_ns_ = *stamp;
   if (*stamp < previous_ns_)
-    csv_.fail("TIMESTAMP '" + std::string(csv_.field(0)) +
-              "' goes backwards (expected timestamps sorted ascending)");
+    csv_.fail("TIMESTAMP " + quoted_excerpt(csv_.field(0)) +
+              " goes backwards (expected timestamps sorted ascending)");
   TimeNs offset = 0;
   if (__builtin_sub_overflow(*stamp, origin_ns_, &offset))
-    csv_.fail("TIMESTAMP '" + std::string(csv_.field(0)) +
-              "' is too far from the first row (expected a span below 292 years)");
+    csv_.fail("TIMESTAMP " + quoted_excerpt(csv_.field(0)) +
+              " is too far from the first row (expected a span below 292 years)");
   previous_ns_ = *stamp;
   row = TraceRow{};
   row.offset_ns = offset;

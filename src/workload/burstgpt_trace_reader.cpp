@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 #include "xpusim/workload/time_parse.hpp"
 
 namespace xpusim::workload {
@@ -29,10 +30,10 @@ void BurstGptTraceReader::read_header() {
     std::size_t c = 0;
     while (c < kColumnNames.size() && names[pos] != kColumnNames[c]) ++c;
     if (c == kColumnNames.size())
-      csv_.fail("unknown column '" + std::string(names[pos]) + "' in header (expected the " +
+      csv_.fail("unknown column " + quoted_excerpt(names[pos]) + " in header (expected the " +
                 "BurstGPT columns " + kHeader + " in any order" + hint + ")");
     if (index_of_[c] >= 0)
-      csv_.fail("column '" + std::string(names[pos]) + "' appears twice in header (expected " +
+      csv_.fail("column " + quoted_excerpt(names[pos]) + " appears twice in header (expected " +
                 kHeader + ")");
     index_of_[c] = static_cast<int>(pos);
   }
@@ -87,11 +88,11 @@ bool BurstGptTraceReader::read_row(TraceRow& row) {
   const std::string_view stamp = csv_.field(at(kTimestamp));
   const auto offset = parse_seconds_ns(stamp);
   if (!offset || *offset < 0)
-    csv_.fail("Timestamp '" + std::string(stamp) +
-              "' is not a valid arrival (expected a non-negative number of seconds below 9.2e9)");
+    csv_.fail("Timestamp " + quoted_excerpt(stamp) +
+              " is not a valid arrival (expected a non-negative number of seconds below 9.2e9)");
   if (rows_read_ > 1 && *offset < previous_ns_)
-    csv_.fail("Timestamp '" + std::string(stamp) +
-              "' goes backwards (expected timestamps sorted ascending)");
+    csv_.fail("Timestamp " + quoted_excerpt(stamp) +
+              " goes backwards (expected timestamps sorted ascending)");
   previous_ns_ = *offset;
   // Every row is checked in full, filtered or not, so a damaged file never replays quietly.
   const auto request = csv_.integer(at(kRequest), "Request tokens", 0, kMaxTokens);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 
 namespace xpusim::workload {
 namespace {
@@ -17,12 +18,7 @@ std::string_view trim(std::string_view s) {
 }
 
 // Built by appending: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&&.
-std::string quoted(std::string_view s) {
-  std::string out(1, '\'');
-  out.append(s);
-  out.push_back('\'');
-  return out;
-}
+std::string quoted(std::string_view s) { return quoted_excerpt(s); }
 
 }  // namespace
 
@@ -48,6 +44,13 @@ CsvReader::CsvReader(const std::filesystem::path& path) : file_name_(path.string
   if (!in_) throw Error(file_name_ + ": cannot open trace file (expected a readable file)");
 }
 
+void require_rereadable(const std::filesystem::path& path, const std::string& why) {
+  std::error_code ec;
+  if (std::filesystem::is_fifo(path, ec))
+    throw Error(path.string() + ": is a pipe, but " + why +
+                " reads it twice and a pipe can be read only once (expected a regular file)");
+}
+
 bool CsvReader::next_line(bool split) {
   while (std::getline(in_, line_)) {
     ++line_number_;
@@ -71,7 +74,9 @@ bool CsvReader::next_line(bool split) {
 
 std::string CsvReader::location() const { return file_name_ + ":" + std::to_string(line_number_); }
 
-void CsvReader::fail(const std::string& what) const { throw Error(location() + ": " + what); }
+void CsvReader::fail(const std::string& what) const {
+  throw Error(safe_message(location() + ": " + what));
+}
 
 std::int64_t CsvReader::integer(std::size_t i, std::string_view column, std::int64_t min,
                                 std::int64_t max) const {
@@ -101,17 +106,21 @@ std::uint64_t CsvReader::unsigned_integer(std::size_t i, std::string_view column
        " (expected an unsigned 64-bit integer)");
 }
 
-double CsvReader::real(std::size_t i, std::string_view column, double min) const {
+double CsvReader::real(std::size_t i, std::string_view column, double min, double max) const {
   const std::string_view text = field(i);
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   const bool number = !text.empty() && ec == std::errc() && end == text.data() + text.size() &&
                       std::isfinite(value);
-  if (number && value >= min) return value;
+  if (number && value >= min && value <= max) return value;
   std::ostringstream expected;
-  expected << " (expected a finite number >= " << min << ")";
+  if (max < std::numeric_limits<double>::max())
+    expected << " (expected a finite number in [" << min << ", " << max << "])";
+  else
+    expected << " (expected a finite number >= " << min << ")";
   fail(std::string(column) + " " + quoted(text) +
-       (number ? " is too small" : " is not a finite number") + expected.str());
+       (!number ? " is not a finite number" : value < min ? " is too small" : " is too large") +
+       expected.str());
 }
 
 }  // namespace xpusim::workload

@@ -1,5 +1,7 @@
 #include "xpusim/workload/json_line_scanner.hpp"
 
+#include "xpusim/core/excerpt.hpp"
+
 namespace xpusim::workload {
 namespace {
 
@@ -18,7 +20,7 @@ std::string JsonLineScanner::here() const {
   const std::string_view rest = text_.substr(pos_, 12);
   // Built by appending: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&&.
   std::string out(1, '\'');
-  out.append(rest);
+  out.append(excerpt(rest));
   out.append(pos_ + rest.size() < text_.size() ? "...'" : "'");
   out.append(" at column ").append(std::to_string(pos_ + 1));
   return out;

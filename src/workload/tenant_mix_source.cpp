@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 
 namespace xpusim::workload {
 
@@ -28,7 +29,7 @@ double parse_number(const std::string& item, const std::string& key, const std::
       item.find_first_not_of(" \t", static_cast<std::size_t>(end - item.c_str())) !=
           std::string::npos ||
       !std::isfinite(v) || v < 0)
-    throw ParamError(key, "'" + item + "' is not a number >= 0 (expected " + what + ")");
+    throw ParamError(key, quoted_excerpt(item) + " is not a number >= 0 (expected " + what + ")");
   return v;
 }
 
@@ -52,7 +53,7 @@ TenantMixSource::Range parse_range(const std::string& item, const std::string& k
   const double lo = parse_number(item.substr(0, dash), key, what);
   const double hi = dash == std::string::npos ? lo : parse_number(item.substr(dash + 1), key, what);
   if (lo < 1 || hi < lo || hi > 1e7 || lo != std::floor(lo) || hi != std::floor(hi))
-    throw ParamError(key, "'" + item + "' is not " + what);
+    throw ParamError(key, quoted_excerpt(item) + " is not " + what);
   return {static_cast<std::int32_t>(lo), static_cast<std::int32_t>(hi)};
 }
 

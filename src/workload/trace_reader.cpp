@@ -3,6 +3,7 @@
 #include <iterator>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 #include "xpusim/workload/azure_trace_reader.hpp"
 #include "xpusim/workload/burstgpt_trace_reader.hpp"
 #include "xpusim/workload/csv_reader.hpp"
@@ -44,8 +45,8 @@ TraceFormat infer_trace_format(const std::filesystem::path& path) {
   if (head == "arrival_s") return TraceFormat::Xpusim;
   for (const std::string_view name : lines.fields())
     if (name == "Timestamp") return TraceFormat::BurstGpt;
-  lines.fail("cannot infer the trace format from '" + std::string(first) +
-             "' (expected a JSON object (mooncake) or a header starting TIMESTAMP (azure) or "
+  lines.fail("cannot infer the trace format from " + quoted_excerpt(first) +
+             " (expected a JSON object (mooncake) or a header starting TIMESTAMP (azure) or "
              "arrival_s (xpusim), or naming Timestamp (burstgpt); or give --format)");
 }
 

@@ -4,6 +4,7 @@
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/core/rng.hpp"
+#include "xpusim/workload/csv_reader.hpp"
 
 namespace xpusim::workload {
 
@@ -97,6 +98,7 @@ bool TraceSource::next_in_window(TraceReader& reader, TraceRow& row, std::int64_
 // Tenant indices follow first appearance among the kept rows, the order a reader of the
 // file would list them in.
 void TraceSource::collect_tenants() {
+  require_rereadable(config_.path, "collecting the tenant column's names");
   auto reader = open_trace(config_.format, config_.path, config_.options);
   TraceRow row;
   std::int64_t kept = 0;

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 #include "xpusim/core/utf8.hpp"
 #include "xpusim/workload/time_parse.hpp"
 
@@ -40,10 +41,10 @@ void XpusimTraceReader::read_header() {
     std::size_t c = 0;
     while (c < kColumnNames.size() && names[pos] != kColumnNames[c]) ++c;
     if (c == kColumnNames.size())
-      csv_.fail("unknown column '" + std::string(names[pos]) + "' in header (expected " +
+      csv_.fail("unknown column " + quoted_excerpt(names[pos]) + " in header (expected " +
                 expected_header() + ", optional columns in any order)");
     if (index_of_[c] >= 0)
-      csv_.fail("column '" + std::string(names[pos]) + "' appears twice in header (expected " +
+      csv_.fail("column " + quoted_excerpt(names[pos]) + " appears twice in header (expected " +
                 expected_header() + ")");
     index_of_[c] = static_cast<int>(pos);
   }
@@ -71,11 +72,11 @@ bool XpusimTraceReader::next(TraceRow& row) {
   const std::string_view arrival = field_of(kArrival);
   const auto offset = parse_seconds_ns(arrival);
   if (!offset || *offset < 0)
-    csv_.fail("arrival_s '" + std::string(arrival) +
-              "' is not a valid arrival (expected a non-negative number of seconds below 9.2e9)");
+    csv_.fail("arrival_s " + quoted_excerpt(arrival) +
+              " is not a valid arrival (expected a non-negative number of seconds below 9.2e9)");
   if (rows_ > 0 && *offset < previous_ns_)
-    csv_.fail("arrival_s '" + std::string(arrival) +
-              "' goes backwards (expected arrivals sorted ascending)");
+    csv_.fail("arrival_s " + quoted_excerpt(arrival) +
+              " goes backwards (expected arrivals sorted ascending)");
   previous_ns_ = *offset;
   row.offset_ns = *offset;
   const auto at = [&](Column c) { return static_cast<std::size_t>(index_of_[c]); };
@@ -116,8 +117,8 @@ void XpusimTraceReader::read_prefix_hashes(std::string_view text, std::vector<st
     std::uint64_t value = 0;
     const auto [end, ec] = std::from_chars(piece.data(), piece.data() + piece.size(), value);
     if (piece.empty() || ec != std::errc() || end != piece.data() + piece.size())
-      csv_.fail("prefix_hashes element '" + std::string(piece) +
-                "' is not an unsigned 64-bit integer (expected integers separated by ';')");
+      csv_.fail("prefix_hashes element " + quoted_excerpt(piece) +
+                " is not an unsigned 64-bit integer (expected integers separated by ';')");
     out.push_back(value);
   }
 }

@@ -51,6 +51,19 @@ const std::string kXpFull =
 const std::string kBgHeader = "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n";
 const std::string kMcRow = R"({"timestamp": 10, "input_length": 14, "output_length": 5, "hash_ids": [0]})";
 
+const std::string kSoc =
+    "system: soc\nsoc: {preset: snapdragon-x-elite}\nmodel: {preset: llama-2-7b, dtype: int4}\n"
+    "flow_scheduling: {policy: static_partition}\n";
+const std::string kSocDir = kSoc + "workload: {source: trace, trace_path: .}\n";
+const std::string kSocTrace = kSoc + "workload: {source: trace, trace_path: t.trace}\n";
+const std::string kAgentHeader = "flow_id,class,arrival_s,prompt_tokens,output_tokens,think_s,tool_wait_s\n";
+const std::string kMoeBase =
+    "system: moe\nhardware: {preset: h100-sxm}\nmodel: {preset: mixtral-8x7b, num_layers: 2}\n"
+    "cluster: {nodes: 1, gpus_per_node: 8}\nrun: {mode: serving, steps: 4, tokens_per_micro_batch: 4}\n";
+const std::string kMoe = kMoeBase + "routing: {source: trace, path: t.trace}\n";
+const std::string kMoeDir = kMoeBase + "routing: {source: trace, path: .}\n";
+const std::string kRoutingHeader = "micro_batch,layer,e0,e1,e2,e3,e4,e5,e6,e7\n";
+
 const std::vector<BadInput>& cases() {
   static const std::vector<BadInput> table = {
       // --- YAML structure ---
@@ -181,6 +194,45 @@ const std::vector<BadInput>& cases() {
       {"FaultUnknownPolicy", kOk + "faults: {on_failure: retry}\n", {}, "", 1, "key 'faults.on_failure': expected one of: requeue lose, got retry"},
       {"LinkFaultWithoutKvFabric", kOk + "faults: {links: [{host: inst0, at_s: 1, duration_s: 1}]}\n", {}, "", 1, "key 'faults.links.0.host': a colocated cluster without migration has no KV-transfer links"},
       {"LinkFaultUnknownHost", kOk + "cluster: {prefill_instances: 1, decode_instances: 1}\nfaults: {links: [{host: inst0, at_s: 1, duration_s: 1}]}\n", {}, "", 1, "key 'faults.links.0.host': no instance 'inst0' (expected one of: prefill0, decode0)"},
+      // --- representable sizes (issue 20: these overflowed int64 ns or an int) ---
+      {"ModelVocabOverflowsInt", kHw + "model: {preset: llama-3-8b, vocab: 1e12}\n" + kLoad, {}, "", 1, "key 'model.vocab': expected an integer <= 16777216, got 1000000000000"},
+      {"ModelVocabSilentOverflow", kHw + "model: {preset: llama-3-8b, vocab: 1e10}\n" + kLoad, {}, "", 1, "key 'model.vocab': expected an integer <= 16777216"},
+      {"ModelHiddenHuge", kOk, {}, "--set model.hidden=9223372036854775807", 1, "--set model.hidden=9223372036854775807: key 'model.hidden': expected an integer <= 1048576"},
+      {"ModelParamsPastLimit", kHw + "model: {preset: llama-3-8b, num_layers: 10000, hidden: 1048576, ffn_hidden: 1048576}\n" + kLoad, {}, "", 1, "key 'model.hidden': the model has 3.31e+16 parameters, above the representable 1e15"},
+      {"PeakBf16Huge", kOk, {}, "--set hardware.peak_bf16_tflops=1e300", 1, "--set hardware.peak_bf16_tflops=1e300: key 'hardware.peak_bf16_tflops': expected at most 1e+06, got 1e+300"},
+      {"PeakFp32Huge", "hardware: {preset: h100-sxm, peak_fp32_tflops: 1e300}\n" + kModel + kLoad, {}, "", 1, "s.yaml:1:48: key 'hardware.peak_fp32_tflops': expected at most 1e+06"},
+      {"MemoryBandwidthHuge", kOk, {}, "--set hardware.memory_bw_gbps=1e300", 1, "key 'hardware.memory_bw_gbps': expected at most 1e+06"},
+      {"MemoryBandwidthTiny", kOk, {}, "--set hardware.memory_bw_gbps=1e-300", 1, "key 'hardware.memory_bw_gbps': expected 0 or at least 1e-06, got 1e-300"},
+      {"KvBlocksBeyondDeviceMemory", kOk + "instance: {kv_blocks: 1e15}\n", {}, "", 1, "key 'instance.kv_blocks': 1000000000000000 blocks of 16 tokens need"},
+      // --- smaller ones of issue 20 ---
+      {"SecondYamlDocument", kOk + "---\nseed: 2\n", {}, "", 1, "s.yaml:4:1: a second YAML document ('---')"},
+      {"FaultsFailingTooOften", kOk + "horizon_s: 100\nfaults: {mtbf_s: 1e-9, mttr_s: 1e-9}\n", {}, "", 1, "key 'faults.mtbf_s': about 5e+10 random failures expected"},
+      {"OutEmpty", kOk, {}, "!run s.yaml --out '' -q", 2, "an empty directory name"},
+      {"SetUnknownKeyNamesTheSet", kOk, {}, "--set cluster.bogus=1", 1, "--set cluster.bogus=1: key 'cluster.bogus': unknown key"},
+      // --- echoed input is bounded and escaped ---
+      {"TraceFieldWithEscape", trace_of("xpusim"), kXpHeader + "\x1b[31mred\r,10,5\n", "", 1, "t.trace:2: arrival_s '\\x1b[31mred' is not a valid arrival"},
+      {"TraceFieldWithNul", trace_of("xpusim"), kXpHeader + std::string("1\0x,10,5\n", 9), "", 1, "arrival_s '1\\0x' is not a valid arrival"},
+      {"TraceFieldHuge", trace_of("xpusim"), kXpHeader + std::string(100000, '7') + "x,10,5\n", "", 1, "arrival_s '7777777777"},
+      {"TraceFieldNotUtf8", trace_of("azure"), kAzureHeader + "\xc3\x28,10,5\n", "", 1, "TIMESTAMP '\\xc3(' is not a valid timestamp"},
+      {"ScenarioValueHuge", kOk + "horizon_s: " + std::string(5000, 'x') + "\n", {}, "", 1, "key 'horizon_s': expected a number in [0, 9e+09] (s), got 'xxxxxxxx"},
+      // --- agent-flow traces (system: soc) ---
+      {"AgentTraceHeaderOnly", kSocTrace, kAgentHeader, "", 1, "t.trace: no data rows after the header"},
+      {"AgentTraceIsADirectory", kSocDir, {}, "", 1, "is a directory (expected a trace file)"},
+      {"AgentArrivalHuge", kSocTrace, kAgentHeader + "0,reactive,1e300,180,48,0,0\n", "", 1, "t.trace:2: arrival_s '1e300' is too large (expected a finite number in [0, 9.2e+09])"},
+      {"AgentThinkHuge", kSocTrace, kAgentHeader + "0,reactive,0.5,180,48,1e300,0\n", "", 1, "t.trace:2: think_s '1e300' is too large"},
+      {"AgentToolWaitHuge", kSocTrace, kAgentHeader + "0,proactive,0.5,180,48,0,1e300\n", "", 1, "t.trace:2: tool_wait_s '1e300' is too large"},
+      {"AgentFlowIdHuge", kSocTrace, kAgentHeader + "9223372036854775807,reactive,0.5,180,48,0,0\n", "", 1, "t.trace:2: flow_id '9223372036854775807' is out of range"},
+      {"AgentPromptHuge", kSocTrace, kAgentHeader + "0,reactive,0.5,9223372036854775807,48,0,0\n", "", 1, "t.trace:2: prompt_tokens '9223372036854775807' is out of range"},
+      {"AgentFlowSpanPastInt64Ns", kSocTrace, kAgentHeader + "0,reactive,0.5,180,48,5e9,0\n0,reactive,0.5,180,48,5e9,0\n", "", 1, "t.trace:3: flow 0 reaches 10000000000 s"},
+      // --- MoE routing traces (system: moe; mixtral cut to 2 layers: 2 rows per micro-batch) ---
+      {"RoutingTraceIsADirectory", kMoeDir, {}, "", 1, "is a directory (expected a trace file)"},
+      {"RoutingTraceHeaderOnly", kMoe, kRoutingHeader, "", 1, "t.trace: no data rows after the header"},
+      {"RoutingTraceEmpty", kMoe, "", "", 1, "t.trace: empty routing trace"},
+      {"RoutingCountHuge", kMoe, kRoutingHeader + "0,0,1100000000000,0,0,0,0,0,0,4\n0,1,4,4,0,0,0,0,0,0\n", "", 1, "t.trace:2: e0 routes 1100000000000 tokens, more than the micro-batch's 4"},
+      {"RoutingRowSumPastTopK", kMoe, kRoutingHeader + "0,0,4,4,4,0,0,0,0,0\n0,1,4,4,0,0,0,0,0,0\n", "", 1, "t.trace:2: the row routes 12 token-expert pairs, more than 4 tokens x top-2 = 8"},
+      {"RoutingCountOverflows", kMoe, kRoutingHeader + "0,0,99999999999999999999,0,0,0,0,0,0,0\n", "", 1, "t.trace:2: e0 '99999999999999999999' overflows"},
+      {"RoutingCountNegative", kMoe, kRoutingHeader + "0,0,-1,0,0,0,0,0,0,0\n", "", 1, "t.trace:2: e0 '-1' is out of range"},
+      {"RoutingCountNotANumber", kMoe, kRoutingHeader + "0,0,\x1b[2J,0,0,0,0,0,0,0\n", "", 1, "t.trace:2: e0 '\\x1b[2J' is not an integer"},
       // --- run guards ---
       {"MaxEventsReached", kOk, {}, "--max-events 50", 4, "run stopped by --max-events: reached 50 events"},
   };
@@ -221,6 +273,24 @@ TEST_P(BadInputTable, FailsWithItsExitCodeAndOneClearMessage) {
 
 INSTANTIATE_TEST_SUITE_P(Cli, BadInputTable, ::testing::ValuesIn(cases()),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// Issue 20 item 1: chunked-prefill policies under KV pressure (256 blocks, 200 requests at 50/s)
+// over-allocated the KV block pool (exit 3). The fix is issue 11's (tracker 14), on another
+// branch: enable this test (drop DISABLED_) when that branch is merged.
+TEST(BadInputKvPressure, DISABLED_ChunkedPrefillPoliciesNeverEndInAnInternalError) {
+  const fs::path dir = fs::temp_directory_path() / ("xpusim_kv_pressure_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "s.yaml") << kOk;
+  for (const char* policy : {"sarathi", "layered_prefill"}) {
+    const auto o = run_xpusim(std::string("-q run s.yaml --out out --set batching.policy=") + policy +
+                                  " --set instance.kv_blocks=256 --set workload.rate_per_s=50"
+                                  " --set workload.num_requests=200",
+                              dir, dir);
+    EXPECT_TRUE(o.exit_code == 0 || o.exit_code == 1) << policy << ": " << o.exit_code << " " << o.err;
+    EXPECT_EQ(o.err.find("internal error"), std::string::npos) << policy << ": " << o.err;
+  }
+  fs::remove_all(dir);
+}
 
 TEST(BadInputTableSize, CoversAtLeastSixtyInputs) { EXPECT_GE(cases().size(), 60U); }
 

@@ -13,7 +13,8 @@ namespace fs = std::filesystem;
 TEST(Fuzz, SmokeRunEveryTarget) {
   const fs::path bin = fs::path(XPUSIM_SOURCE_DIR) / "build" / "fuzz" / "fuzz";
   const char* targets[] = {"fuzz_scenario", "fuzz_trace_azure", "fuzz_trace_xpusim",
-                           "fuzz_trace_burstgpt", "fuzz_trace_mooncake"};
+                           "fuzz_trace_burstgpt", "fuzz_trace_mooncake", "fuzz_agent_trace",
+                           "fuzz_routing_trace"};
   for (const char* t : targets)
     if (!fs::exists(bin / t)) GTEST_SKIP() << "no " << (bin / t) << ": run `make fuzz` first";
   const fs::path seeds = fs::path(XPUSIM_SOURCE_DIR) / "tests" / "fuzz_regressions";

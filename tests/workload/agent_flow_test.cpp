@@ -91,6 +91,10 @@ TEST(AgentFlows, BadTraceRowsNameFileAndLine) {
   expect_error("0,reactive,0,10,5,0,0\n1,proactive,1,10,5,0,0\n0,reactive,0,10,5,0,0\n",
                "consecutive");
   expect_error("0,reactive,0,10,5,0,0\n0,reactive,4,10,5,0,0\n", "arrival_s differs");
+  expect_error("", "t.csv: no data rows after the header");
+  expect_error("0,reactive,1e300,10,5,0,0\n", "t.csv:2: arrival_s '1e300' is too large");
+  expect_error("0,reactive,0,10,5,0,1e10\n", "t.csv:2: tool_wait_s '1e10' is too large");
+  expect_error("0,reactive,0,10,5,9e9,0\n0,reactive,0,10,5,9e9,0\n", "t.csv:3: flow 0 reaches");
   fs::remove_all(dir);
 }
 

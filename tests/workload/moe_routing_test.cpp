@@ -127,9 +127,32 @@ TEST(RoutingTrace, BadRowsNameFileAndLine) {
     }
   };
   expect_error("0,0,1\n", "bad.csv:2: expected 4 columns");
-  expect_error("0,0,1,x\n", "bad.csv:2: expected a non-negative integer, got 'x'");
+  expect_error("0,0,1,x\n", "bad.csv:2: e1 'x' is not an integer");
+  expect_error("0,0,1,-1\n", "bad.csv:2: e1 '-1' is out of range");
+  expect_error("", "bad.csv: no data rows after the header");
   expect_error("0,0,1,1\n1,0,1,1\n", "bad.csv:3: expected micro_batch 0 layer 1");
   expect_error("0,0,1,1\n", "the last micro-batch has 1 layers, expected 2");
+}
+
+// Plausibility against the micro-batch (issue 20): 4 tokens x top-2 over 2 experts can put at
+// most 4 tokens on one expert and 8 token-expert pairs on a layer.
+TEST(RoutingTrace, CountsMustFitTokensTimesTopK) {
+  testing::TempDir dir;
+  const std::string head = "micro_batch,layer,e0,e1\n";
+  const auto ok = dir.write("ok.csv", head + "0,0,4,4\n0,1,4,3\n");
+  EXPECT_EQ(RoutingTrace(ok, 2, 2, 4, 2).micro_batches(), 1u);
+  const auto hot = dir.write("hot.csv", head + "0,0,5,0\n0,1,4,3\n");
+  EXPECT_THROW(RoutingTrace(hot, 2, 2, 4, 2), Error);
+  EXPECT_EQ(RoutingTrace(hot, 2, 2).micro_batches(), 1u);  // unchecked without tokens
+  const auto many = dir.write("many.csv", "micro_batch,layer,e0,e1,e2\n0,0,4,4,1\n");
+  try {
+    RoutingTrace t(many, 1, 3, 4, 2);
+    FAIL() << "accepted 9 pairs for 4 tokens x top-2";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("many.csv:2: the row routes 9 token-expert pairs, more than 4 tokens x top-2 = 8"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ struct SweepArgs {
   bool reduced = false;                // also apply the file's `reduced:` overrides
   bool mpi = false;                    // ranks of an MPI job share the points
   bool quiet = false;
+  bool dry_run = false;                // list the points (id and overrides), check each loads
 };
 int sweep_command(const SweepArgs& args);
 

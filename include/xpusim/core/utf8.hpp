@@ -10,4 +10,8 @@ namespace xpusim {
 // surrogates and code points past U+10FFFF are malformed), or std::string_view::npos.
 std::size_t first_invalid_utf8(std::string_view text);
 
+// Bytes of the well-formed UTF-8 sequence starting at text[i] (1 for ASCII), or 0 when the
+// bytes there do not start one. Requires i < text.size().
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
+
 }  // namespace xpusim

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "xpusim/core/params.hpp"
+#include "xpusim/report/atomic_file.hpp"
 
 namespace xpusim::scenario {
 
@@ -25,9 +26,11 @@ void add_run_fields(nlohmann::json& summary, double simulated_s, std::uint64_t e
 // Creates `dir` and its parents; throws xpusim::Error naming it when that fails.
 void create_output_dir(const std::filesystem::path& dir);
 
-// Creates `dir` and writes `files` (name, text), each to a temporary name renamed into place,
-// in order; callers put summary.json last.
+// Creates `dir` and commits the run's outputs all or nothing (report::commit_together): the
+// already-written `streamed` files, then `files` (name, text); callers put summary.json last.
+// On any failure the directory keeps the previous run's files and no temporary is left.
 void write_outputs(const std::filesystem::path& dir,
-                   const std::vector<std::pair<std::string, std::string>>& files);
+                   const std::vector<std::pair<std::string, std::string>>& files,
+                   const std::vector<report::AtomicFile*>& streamed = {});
 
 }  // namespace xpusim::scenario

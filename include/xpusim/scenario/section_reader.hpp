@@ -74,7 +74,12 @@ struct SectionReader {
     try {
       fn();
     } catch (const ParamError& e) {
-      diag.error(doc.locate(section(section_key), section_key), section_key + "." + e.key(), e.what());
+      // At the key itself when the section gives it (a preset's value: at the section).
+      const YAML::Node at = child(section(section_key), e.key());
+      const std::string dotted = section_key + "." + e.key();
+      diag.error(at.IsDefined() && !at.IsNull() ? doc.locate(at, dotted)
+                                                : doc.locate(section(section_key), section_key),
+                 dotted, e.what());
     } catch (const Error& e) {
       diag.error(doc.locate(section(section_key), section_key), section_key, e.what());
     }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,8 +38,9 @@ class CsvReader {
   std::int64_t integer(std::size_t i, std::string_view column, std::int64_t min,
                        std::int64_t max) const;
   std::uint64_t unsigned_integer(std::size_t i, std::string_view column) const;
-  // Parses field i as a finite number >= min.
-  double real(std::size_t i, std::string_view column, double min) const;
+  // Parses field i as a finite number in [min, max].
+  double real(std::size_t i, std::string_view column, double min,
+              double max = std::numeric_limits<double>::max()) const;
 
  private:
   std::ifstream in_;
@@ -48,6 +50,10 @@ class CsvReader {
   std::vector<std::string_view> fields_;
   std::int64_t line_number_ = 0;
 };
+
+// Throws xpusim::Error when `path` is a pipe (FIFO): a pipe's content can be read only once,
+// and a second open would wait forever for a writer. `why` says what needs the second pass.
+void require_rereadable(const std::filesystem::path& path, const std::string& why);
 
 // Splits `text` on `sep`, trimming spaces and tabs around each piece (views into `text`).
 void split_fields(std::string_view text, char sep, std::vector<std::string_view>& out);

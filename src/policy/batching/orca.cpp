@@ -15,7 +15,7 @@ const ParamBinding<OrcaBatching::Config>& OrcaBatching::binding() {
           .integer(XPUSIM_KEY(Config, max_num_batched_tokens), "tokens",
                    "most prompt tokens admitted into one iteration", {.min = 1})
           .integer(XPUSIM_KEY(Config, max_seq_len), "tokens",
-                   "KV reserved per request with reservation: max", {.min = 1})
+                   "KV reserved per request with reservation: max", {.min = 1, .max = 2147483647})
           .choice(XPUSIM_KEY(Config, reservation),
                   {{"max", Reservation::Max}, {"pow2", Reservation::Pow2},
                    {"oracle", Reservation::Oracle}},

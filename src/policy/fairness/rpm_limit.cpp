@@ -15,7 +15,7 @@ const ParamBinding<RpmLimitFairness::Config>& RpmLimitFairness::binding() {
                    {.min = 1})
           .real(XPUSIM_KEY(Config, window_s), "s",
                 "length of the sliding window the limit counts over",
-                {.min = 0, .min_exclusive = true});
+                {.min = 0, .max = 9e9, .min_exclusive = true});
   return b;
 }
 

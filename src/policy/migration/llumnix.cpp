@@ -11,7 +11,7 @@ const ParamBinding<LlumnixMigration::Config>& LlumnixMigration::binding() {
           .real("interval_s", [](auto& c) -> auto& { return c.settings.interval_s; }, "s",
                 "how often the global scheduler pairs instances (Llumnix polls instance load "
                 "every 50 ms)",
-                {.min = 0, .min_exclusive = true})
+                {.min = 0, .max = 1e6, .min_exclusive = true})
           .real(XPUSIM_KEY(Config, migrate_out_load_threshold), "",
                 "skip a pair if the destination's load (virtual KV usage fraction) after "
                 "migrating in would exceed this",
