@@ -1,11 +1,26 @@
 #include "xpusim/policy/expert_placement/micromoe.hpp"
 
+#include "xpusim/policy/expert_placement/microep_layout.hpp"
 #include "xpusim/policy/expert_placement/min_max_schedule.hpp"
 
 namespace xpusim::policy {
 
+ParamSchema MicroMoePlacement::schema() {
+  ParamSchema s;
+  s.choice("replicas", "microep", {"microep", "eplb"},
+           "replica placement: microep = replicas planned for the min-max token schedule "
+           "(water-filled loads, heaviest first); eplb = DeepSeek EPLB's layout (mode/groups)")
+      .extend(EplbPlacement::schema());
+  return s;
+}
+
+MicroMoeConfig MicroMoePlacement::config_from(const Params& p) {
+  return {p.string("replicas"), EplbPlacement::config_from(p)};
+}
+
 ExpertLayout MicroMoePlacement::place_batch(const PlacementView& view) {
-  return eplb_layout(config_, view.shape, view.loads);
+  if (config_.replicas == "eplb") return eplb_layout(config_.eplb, view.shape, view.loads);
+  return microep_layout(view.shape, view.loads);
 }
 
 std::vector<double> MicroMoePlacement::schedule_tokens(const EpShape& shape,

@@ -18,12 +18,15 @@ void register_expert_placement_policies(ExpertPlacementCatalog& c) {
   c.add("relibra",
         "ReLibra: per global batch, balance experts across nodes; per micro-batch, replicate hot "
         "experts within their node from the micro-batch's loads",
-        ParamSchema{}, [](const Params&) { return std::make_unique<RelibraPlacement>(); });
+        RelibraPlacement::schema(), [](const Params& p) {
+          return std::make_unique<RelibraPlacement>(RelibraPlacement::config_from(p));
+        });
   c.add("micromoe",
-        "MicroMoE: EPLB replica placement per global batch, and per micro-batch an exact "
-        "min-max schedule of each expert's tokens over the GPUs holding it",
-        EplbPlacement::schema(), [](const Params& p) {
-          return std::make_unique<MicroMoePlacement>(EplbPlacement::config_from(p));
+        "MicroMoE: per global batch, replicas placed for the token scheduler (MicroEP-style; or "
+        "EPLB's layout), and per micro-batch an exact min-max schedule of each expert's tokens "
+        "over the GPUs holding it",
+        MicroMoePlacement::schema(), [](const Params& p) {
+          return std::make_unique<MicroMoePlacement>(MicroMoePlacement::config_from(p));
         });
 }
 
