@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <deque>
 
+#include "xpusim/policy/expert_offload/impact_prefetch.hpp"
+
 namespace xpusim::policy {
 
 ParamSchema HybriMoe::schema() {
@@ -15,13 +17,18 @@ ParamSchema HybriMoe::schema() {
                {.min = 0, .max = 100000})
       .boolean("hss_in_prefill", false,
                "split experts between CPU and GPU in prefill too (the paper); the code sends all "
-               "prefill experts to the GPU");
+               "prefill experts to the GPU")
+      .choice("prefetch_rule", "score", {"score", "impact"},
+              "score: the `prefetch` highest-S experts of the next layer (the code); impact: "
+              "up to `prefetch` experts chosen by how much each shortens the predicted next "
+              "layer (the paper's idea, our rule; docs/moe.md)");
   return s;
 }
 
 HybriMoeConfig HybriMoe::config_from(const Params& p) {
   return {p.real("alpha"), static_cast<int>(p.integer("score_top_p")),
-          static_cast<int>(p.integer("prefetch")), p.boolean("hss_in_prefill")};
+          static_cast<int>(p.integer("prefetch")), p.boolean("hss_in_prefill"),
+          p.string("prefetch_rule") == "impact"};
 }
 
 void hybrid_schedule(const OffloadLayerView& view, OffloadDecision& d) {
@@ -87,7 +94,13 @@ OffloadDecision HybriMoe::schedule(const OffloadLayerView& view) {
       }
     d.cache_fetched = false;
   }
-  if (config_.prefetch > 0 && view.layer + 1 < view.layers) {
+  if (config_.impact_prefetch && config_.prefetch > 0 && view.layer + 1 < view.layers &&
+      view.next_cached != nullptr) {
+    std::int64_t pairs = 0;
+    for (auto t : view.tokens) pairs += t;
+    d.prefetch_next = impact_prefetch(scores(view.layer + 1, n), *view.next_cached,
+                                      view.capacity, pairs, config_.prefetch, view.times);
+  } else if (config_.prefetch > 0 && view.layer + 1 < view.layers) {
     const std::vector<double>& next = scores(view.layer + 1, n);
     std::vector<int> order(n);
     for (std::size_t e = 0; e < n; ++e) order[e] = static_cast<int>(e);
