@@ -81,6 +81,10 @@ ParamSchema model_schema() {
                kNonNegative)
       .integer("num_experts", 0, "", "routed experts per MoE layer; 0 = dense model", kNonNegative)
       .integer("experts_top_k", 0, "", "routed experts each token runs", kNonNegative)
+      .integer("expert_groups", 1, "",
+               "expert groups of group-limited routing (HF config n_group); 1 = no groups; "
+               "EPLB's hierarchical mode packs groups onto nodes",
+               kPositive)
       .integer("num_shared_experts", 0, "", "experts every token runs", kNonNegative)
       .integer("expert_ffn_hidden", 0, "", "FFN width of one expert", kNonNegative)
       .integer("first_dense_layers", 0, "", "leading layers with a dense FFN (DeepSeek)",
@@ -99,7 +103,7 @@ ParamSchema model_schema() {
 
 static void check_moe(const ModelSpec& m) {
   if (!m.is_moe()) {
-    require(m.experts_top_k == 0 && m.num_shared_experts == 0 && m.expert_ffn_hidden == 0 &&
+    require(m.experts_top_k == 0 && m.expert_groups == 1 && m.num_shared_experts == 0 && m.expert_ffn_hidden == 0 &&
                 m.first_dense_layers == 0,
             "experts_top_k", "expert settings need num_experts > 0");
     require(m.ffn_hidden > 0, "ffn_hidden", "a dense model needs ffn_hidden > 0");
@@ -107,6 +111,8 @@ static void check_moe(const ModelSpec& m) {
   }
   require(m.experts_top_k >= 1 && m.experts_top_k <= m.num_experts, "experts_top_k",
           "must be in [1, num_experts = " + std::to_string(m.num_experts) + "]");
+  require(m.num_experts % m.expert_groups == 0, "expert_groups",
+          "must divide num_experts = " + std::to_string(m.num_experts));
   require(m.expert_ffn_hidden > 0, "expert_ffn_hidden", "an MoE model needs expert_ffn_hidden > 0");
   require(m.first_dense_layers < m.num_layers, "first_dense_layers",
           "must be below num_layers (" + std::to_string(m.num_layers) + ")");
@@ -151,6 +157,7 @@ ModelSpec model_spec_from_params(const Params& p) {
   m.ffn_hidden = i("ffn_hidden");
   m.num_experts = i("num_experts");
   m.experts_top_k = i("experts_top_k");
+  m.expert_groups = i("expert_groups");
   m.num_shared_experts = i("num_shared_experts");
   m.expert_ffn_hidden = i("expert_ffn_hidden");
   m.first_dense_layers = i("first_dense_layers");

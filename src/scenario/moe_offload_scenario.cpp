@@ -1,5 +1,6 @@
 #include "xpusim/scenario/moe_offload_scenario.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "xpusim/hw/device_spec.hpp"
@@ -36,7 +37,13 @@ ParamSchema offload_cache_schema() {
             {.min = 0, .max = 100000})
       .real("pcie_gbps", 0.0, "GB/s",
             "host-to-GPU bandwidth for expert fetches; 0 = the device's PCIe", {.min = 0})
-      .real("pcie_latency_us", 10.0, "us", "latency added to each expert fetch", {.min = 0});
+      .real("pcie_latency_us", 10.0, "us", "latency added to each expert fetch", {.min = 0})
+      .choice("warm_start", "lowest", {"lowest", "profiled"},
+              "what each layer's cache starts with: its lowest-numbered experts, or its hottest "
+              "over a profiling run of the same routing (what a static mapping is set up from)")
+      .integer("profile_iterations", 32, "",
+               "iterations of the profiling run behind warm_start: profiled",
+               {.min = 1, .max = 1000000});
   return s;
 }
 
@@ -62,6 +69,7 @@ struct OffloadSpec {
   systems::CpuSpec cpu;
   systems::OffloadRunConfig run;
   int seq_len = 1024;
+  int profile_iterations = 0;  // > 0: warm the cache with the profiled hottest experts
   double pcie_bw = 0, pcie_latency = 0;
   Params routing;
   Selection policy;
@@ -77,11 +85,13 @@ class OffloadScenario final : public LoadedScenario {
 
   RunResult run(const RunOptions& options) const override {
     std::unique_ptr<workload::RoutingSource> routing = make_routing();
+    systems::OffloadRunConfig run_config = spec_.run;
+    if (spec_.profile_iterations > 0) run_config.warm = profiled_cache(*make_routing());
     auto policy = catalogs_.expert_offload.find(spec_.policy.name)->make(spec_.policy.params);
     const systems::OffloadCostModel cost(spec_.model, spec_.device, spec_.cpu, spec_.pcie_bw,
                                          spec_.pcie_latency, spec_.run.prefill, spec_.seq_len);
     report::OffloadMetrics metrics;
-    systems::OffloadRunner runner(spec_.run, cost, *routing, *policy, metrics);
+    systems::OffloadRunner runner(run_config, cost, *routing, *policy, metrics);
     const TimeNs end = runner.run();
     RunResult result;
     result.events = runner.layer_passes();
@@ -98,6 +108,29 @@ class OffloadScenario final : public LoadedScenario {
   }
 
  private:
+  // Each layer's `capacity` experts with the most routed tokens over the first
+  // profile_iterations iterations of the same routing (ties: lowest index).
+  std::vector<std::vector<int>> profiled_cache(workload::RoutingSource& routing) const {
+    const int layers = routing.layers(), experts = routing.experts();
+    std::vector<std::vector<double>> total(layers, std::vector<double>(experts, 0.0));
+    workload::ExpertLoads loads;
+    for (int it = 0; it < spec_.profile_iterations; ++it) {
+      routing.next(loads);
+      for (int l = 0; l < layers; ++l)
+        for (int e = 0; e < experts; ++e) total[l][e] += static_cast<double>(loads[l][e]);
+    }
+    std::vector<std::vector<int>> warm(layers);
+    for (int l = 0; l < layers; ++l) {
+      std::vector<int> order(experts);
+      for (int e = 0; e < experts; ++e) order[e] = e;
+      std::stable_sort(order.begin(), order.end(),
+                       [&](int a, int b) { return total[l][a] > total[l][b]; });
+      order.resize(std::min(experts, spec_.run.capacity));
+      warm[l] = std::move(order);
+    }
+    return warm;
+  }
+
   std::unique_ptr<workload::RoutingSource> make_routing() const {
     return make_moe_routing(spec_.routing, spec_.model,
                             static_cast<std::int64_t>(spec_.run.tokens_per_iteration), 1,
@@ -152,6 +185,8 @@ OffloadSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs
   spec.run.top_k = spec.model.experts_top_k;
   spec.run.horizon_s = top.real("horizon_s");
   spec.seq_len = static_cast<int>(run.integer("seq_len"));
+  if (cache.string("warm_start") == "profiled")
+    spec.profile_iterations = static_cast<int>(cache.integer("profile_iterations"));
   spec.resolved = {{"scenario", top},         {"hardware", device_params},
                    {"model", model_params},   {"cpu", cpu},
                    {"cache", cache},          {"run", run},

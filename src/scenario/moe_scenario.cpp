@@ -210,6 +210,7 @@ MoeSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& ca
   spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
   spec.horizon_s = top.real("horizon_s");
   spec.shape.experts = spec.model.num_experts;
+  spec.shape.expert_groups = spec.model.expert_groups;
   spec.shape.nodes = static_cast<int>(cluster.integer("nodes"));
   spec.shape.gpus = spec.shape.nodes * static_cast<int>(cluster.integer("gpus_per_node"));
   check_shape(ld, spec, cluster);

@@ -40,8 +40,16 @@ OffloadRunner::OffloadRunner(OffloadRunConfig config, const OffloadCostModel& co
   XPUSIM_CHECK(config_.capacity >= 0 && config_.capacity <= e, "cache capacity out of range");
   cached_.assign(routing.layers(), std::vector<bool>(e, false));
   ready_at_.assign(routing.layers(), std::vector<double>(e, 0.0));
-  for (auto& layer : cached_)
-    for (int i = 0; i < config_.capacity; ++i) layer[i] = true;
+  for (std::size_t l = 0; l < cached_.size(); ++l) {
+    if (config_.warm.empty()) {
+      for (int i = 0; i < config_.capacity; ++i) cached_[l][i] = true;
+      continue;
+    }
+    XPUSIM_CHECK(config_.warm.size() == cached_.size() &&
+                     static_cast<int>(config_.warm[l].size()) <= config_.capacity,
+                 "warm cache does not fit the layers or the capacity");
+    for (int i : config_.warm[l]) cached_[l][i] = true;
+  }
 }
 
 TimeNs OffloadRunner::run() {
@@ -78,8 +86,11 @@ void OffloadRunner::insert(int layer, int expert, double ready_at, const std::ve
 double OffloadRunner::run_layer(int layer, const std::vector<std::int64_t>& tokens, double start,
                                 OffloadIterationRecord& rec) {
   const int n = routing_.experts();
+  const std::vector<bool>* next =
+      layer + 1 < routing_.layers() ? &cached_[layer + 1] : nullptr;
   const policy::OffloadLayerView view{layer,  routing_.layers(), config_.top_k,    config_.prefill,
-                                      tokens, cached_[layer],    config_.capacity, cost_};
+                                      tokens, cached_[layer],    config_.capacity, cost_,
+                                      next};
   const policy::OffloadDecision d = policy_.schedule(view);
   const double t0 = start + cost_.dense_seconds(config_.tokens_per_iteration);
   std::vector<bool> keep(n, false);

@@ -3,6 +3,8 @@
 #include "xpusim/policy/expert_offload/buddy.hpp"
 #include "xpusim/policy/expert_offload/fetch_on_demand.hpp"
 #include "xpusim/policy/expert_offload/hybrimoe.hpp"
+#include "xpusim/policy/expert_offload/impact_prefetch.hpp"
+#include "xpusim/policy/expert_offload/static_hybrid.hpp"
 
 namespace xpusim::policy {
 namespace {
@@ -108,6 +110,43 @@ TEST(BuddyMoe, SubstitutesACachedBuddyForALightMiss) {
   const std::vector<bool> none(5, false);
   const auto d2 = b.schedule({0, 1, 2, false, tokens, none, 1, t});
   EXPECT_EQ(d2.run[0], ExpertRun::FetchThenGpu);  // no buddy resident: fetch
+}
+
+TEST(StaticHybrid, ResidentOnGpuMissingOnCpuNothingFetched) {
+  StaticHybrid p;
+  CodeTimes t;
+  const std::vector<std::int64_t> tokens{3, 1, 4, 0};
+  const std::vector<bool> cached{true, false, true, false};
+  const OffloadLayerView v{0, 2, 2, false, tokens, cached, 2, t};
+  const OffloadDecision d = p.schedule(v);
+  EXPECT_EQ(d.run[0], ExpertRun::Gpu);
+  EXPECT_EQ(d.run[2], ExpertRun::Gpu);
+  EXPECT_EQ(d.run[1], ExpertRun::Cpu);
+  EXPECT_EQ(d.gpu_order, (std::vector<int>{2, 0}));
+  EXPECT_TRUE(d.prefetch_next.empty());
+  EXPECT_FALSE(d.cache_fetched);
+  EXPECT_EQ(p.victim(0, cached, {false, false, false, false}), -1);
+}
+
+// Predicted next layer: S = [0.5, 0.3, 0.2, 0] of 10 pairs -> tokens [5, 3, 2, 0], nothing
+// resident. HSS sends all three to the GPU behind their fetches (0.418 each): the GPU waits
+// 0.418 and runs 0.5 (0.918); the next copies land before it needs them: 1.418, 1.918. With
+// expert 0 resident the first fetch hides behind it: 0.5, 1.0, 1.5. A second prefetch saves
+// nothing more (the remaining copies are already hidden), so unlike the score rule, which
+// would load `prefetch` experts, the impact rule loads one; expert 3 is never a candidate.
+TEST(ImpactPrefetch, PicksWhatShortensThePredictedLayer) {
+  CodeTimes t;
+  const std::vector<bool> none(4, false);
+  const std::vector<std::int64_t> predicted{5, 3, 2, 0};
+  EXPECT_NEAR(hss_makespan(predicted, none, t), 3 * 0.5 + 0.41791, 1e-12);
+  EXPECT_NEAR(hss_makespan(predicted, {true, false, false, false}, t), 1.5, 1e-12);
+  const std::vector<double> score{0.5, 0.3, 0.2, 0.0};
+  EXPECT_EQ(impact_prefetch(score, none, 4, 10, 1, t), (std::vector<int>{0}));
+  EXPECT_EQ(impact_prefetch(score, none, 4, 10, 4, t), (std::vector<int>{0}));
+  EXPECT_TRUE(impact_prefetch(score, {true, true, true, false}, 4, 10, 4, t).empty());
+  // A full cache of one: prefetching expert 0 would push out expert 1 (S 0.3), which the
+  // predicted layer needs as much: 1.5 either way, no gain, no prefetch.
+  EXPECT_TRUE(impact_prefetch(score, {false, true, false, false}, 1, 10, 4, t).empty());
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "xpusim/policy/expert_placement/eplb.hpp"
 #include "xpusim/policy/expert_placement/eplb_algorithm.hpp"
 #include "xpusim/policy/expert_placement/micromoe.hpp"
+#include "xpusim/policy/expert_placement/microep_layout.hpp"
 #include "xpusim/policy/expert_placement/min_max_schedule.hpp"
 #include "xpusim/policy/expert_placement/relibra.hpp"
 #include "xpusim/policy/expert_placement/static_placement.hpp"
@@ -186,12 +187,99 @@ TEST(MicroMoe, NeverWorseThanEvenSplitOnTheSameLayout) {
   const EpShape shape{4, 2, 1, 3};
   const ExpertLayout layout{{0, 1, 2, 0, 3, 1}};
   const std::vector<std::int64_t> loads{30, 2, 20, 2};
-  MicroMoePlacement m({"global", 0});
+  MicroMoePlacement m({"eplb", {"global", 0}});
   const auto opt = m.schedule_tokens(shape, layout, loads);
   const auto even = even_split(shape, layout, loads);
   // Even: GPU0 = 15 + 1 + 20 = 36, GPU1 = 15 + 2 + 1 = 18; optimal moves expert 0 and 1 over.
   EXPECT_EQ(max_gpu(even), 36);
   EXPECT_EQ(max_gpu(opt), 27);
+}
+
+// The default mode follows deepseek-ai/EPLB rebalance_experts: hierarchical when the nodes
+// divide the model's groups, else global. The README example has 4 groups on 2 nodes.
+TEST(Eplb, AutoModeUsesTheModelsGroupsAsTheReferenceDoes) {
+  const std::vector<double> layer0{90, 132, 40, 61, 104, 165, 39, 4, 73, 56, 183, 86};
+  const ExpertLayout none{std::vector<int>(16, -1)};
+  EpShape grouped{12, 8, 2, 2};
+  grouped.expert_groups = 4;
+  EplbPlacement automatic({"auto", 0});
+  EXPECT_EQ(automatic.place_batch({grouped, layer0, none}).phy2log,
+            (std::vector<int>{5, 6, 5, 7, 8, 4, 3, 4, 10, 9, 10, 2, 0, 1, 11, 1}));
+  // No groups (DeepSeek-V2-Lite, n_group 1) on 2 nodes: 1 % 2 != 0, so global.
+  EpShape ungrouped = grouped;
+  ungrouped.expert_groups = 1;
+  EXPECT_EQ(automatic.place_batch({ungrouped, layer0, none}).phy2log,
+            eplb::rebalance_hierarchical(layer0, 16, 1, 1, 8));
+  EXPECT_NE(automatic.place_batch({ungrouped, layer0, none}).phy2log,
+            automatic.place_batch({grouped, layer0, none}).phy2log);
+  // 3 groups on 2 nodes: auto falls back to global; hierarchical refuses.
+  EpShape three = grouped;
+  three.expert_groups = 3;
+  EXPECT_EQ(automatic.place_batch({three, layer0, none}).phy2log,
+            eplb::rebalance_hierarchical(layer0, 16, 1, 1, 8));
+  EplbPlacement hier({"hierarchical", 0});
+  EXPECT_THROW(hier.place_batch({three, layer0, none}), Error);
+}
+
+TEST(MicroEp, WaterFillRaisesTheLowestToOneLevel) {
+  std::vector<double> load{0, 2, 5, 9};
+  water_fill(load, {0, 1, 2}, 4);  // level 3: (3 - 0) + (3 - 2) = 4; GPU 2 stays at 5
+  EXPECT_EQ(load, (std::vector<double>{3, 3, 5, 9}));
+  water_fill(load, {0, 1, 2}, 3);  // GPUs 0 and 1 rise to (3 + 3 + 3) / 2 = 4.5 <= 5
+  EXPECT_EQ(load, (std::vector<double>{4.5, 4.5, 5, 9}));
+}
+
+TEST(MicroEp, ReplicaCountsCapAtOneCopyPerGpu) {
+  // 40/1 -> expert 1 (2 copies = GPUs, capped); 20/1 -> expert 2; then 10/1 = 10 -> expert 0.
+  EXPECT_EQ(microep_replica_counts(std::vector<double>{10, 40, 20}, 6, 2),
+            (std::vector<int>{2, 2, 2}));
+}
+
+// EPLB's packing can put both copies of the hot expert on one GPU (its shares are even, so
+// the planned loads balance); MicroEP spreads them, so when the micro-batch deviates the
+// min-max schedule can still even the GPUs out.
+TEST(MicroEp, SpreadsReplicasSoTheScheduleAbsorbsDeviation) {
+  const EpShape shape{3, 2, 1, 2};
+  const std::vector<double> planned{4, 3, 1};
+  const ExpertLayout none{std::vector<int>(4, -1)};
+  const ExpertLayout eplb = EplbPlacement({"global", 0}).place_batch({shape, planned, none});
+  const ExpertLayout micro = microep_layout(shape, planned);
+  EXPECT_EQ(eplb.phy2log, (std::vector<int>{1, 2, 0, 0}));
+  EXPECT_EQ(micro.phy2log, (std::vector<int>{0, 1, 0, 2}));
+  const std::vector<std::int64_t> actual{6, 1, 1};
+  EXPECT_EQ(min_max_schedule(shape, eplb, actual).max_gpu_tokens, 6);
+  EXPECT_EQ(min_max_schedule(shape, micro, actual).max_gpu_tokens, 4);
+}
+
+TEST(MicroEp, EveryExpertPlacedNoGpuOverfull) {
+  RngStream rng(7);
+  for (int trial = 0; trial < 50; ++trial) {
+    const EpShape shape{16, 4, 2, 5};
+    std::vector<double> loads(16);
+    for (double& l : loads) l = rng.uniform(0, 100);
+    const ExpertLayout l = microep_layout(shape, loads);
+    const auto counts = l.replica_counts(16);
+    for (int e = 0; e < 16; ++e) EXPECT_GE(counts[e], 1);
+    for (int g = 0; g < 4; ++g)
+      for (int e = 0; e < 16; ++e) {
+        int copies = 0;
+        for (int k = 0; k < 5; ++k) copies += l.phy2log[g * 5 + k] == e;
+        EXPECT_LE(copies, 1);
+      }
+  }
+}
+
+// ReLibra's optional exact split: a replica on a GPU already busy with home experts should not
+// take half of the hot expert's tokens.
+TEST(Relibra, MinMaxSplitBeatsEvenSplitOnAReplicatedExpert) {
+  const EpShape shape{4, 2, 1, 3};                 // 2 home slots + 1 spare per GPU
+  const ExpertLayout layout{{0, 1, 2, 2, 3, -1}};  // expert 2 also in GPU 0's spare slot
+  const std::vector<std::int64_t> loads{10, 10, 20, 0};
+  RelibraPlacement even;
+  RelibraPlacement exact({.min_max_split = true});
+  // Even: GPU 0 = 10 + 10 + 10, GPU 1 = 10. Exact: expert 2 all on GPU 1: 20 and 20.
+  EXPECT_EQ(max_gpu(even.schedule_tokens(shape, layout, loads)), 30);
+  EXPECT_EQ(max_gpu(exact.schedule_tokens(shape, layout, loads)), 20);
 }
 
 }  // namespace

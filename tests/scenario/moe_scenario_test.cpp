@@ -35,18 +35,62 @@ TEST(MoeScenario, PlacementPoliciesOrderAsThePapersReport) {
   const double st = throughput("static", false);
   const double eplb_history = throughput("eplb", false);
   const double eplb_oracle = throughput("eplb", true);
-  const double micromoe_oracle = throughput("micromoe", true);
+  const auto micromoe = [](const std::string& replicas) {
+    return run(kDeepseek, {"placement.policy=micromoe", "placement.replicas=" + replicas,
+                           "run.routing_replay=true"})["throughput"]["tokens_per_s"]
+        .get<double>();
+  };
+  const double micromoe_oracle = micromoe("eplb");
   const double relibra = throughput("relibra", true);
   const auto s = run(kDeepseek, {"placement.policy=relibra", "run.routing_replay=true"});
   const double ideal = s["throughput"]["ideal_tokens_per_s"].get<double>();
   EXPECT_GT(eplb_history, st * 1.1);
   EXPECT_GT(eplb_oracle, eplb_history);            // oracle loads help EPLB
   EXPECT_GT(micromoe_oracle, eplb_oracle * 1.03);  // same layout, optimal token schedule
+  EXPECT_GT(micromoe("microep"), micromoe_oracle);   // replicas placed for the schedule
   EXPECT_GT(relibra, st * 1.4);
   EXPECT_GT(relibra, eplb_oracle * 1.05);  // micro-batch replication beats batch-level
   EXPECT_LT(relibra, ideal);
   EXPECT_LT(s["imbalance"]["mean"].get<double>(), 1.4);
   EXPECT_GT(s["time_lost_to_imbalance_s"].get<double>(), 0);
+}
+
+// EPLB's default mode follows deepseek-ai/EPLB: DeepSeek-V2-Lite has no expert groups
+// (n_group 1), which 2 nodes do not divide, so the default is the global policy; a model with
+// 2 groups gets the hierarchical one, whose replicas stay inside nodes (fewer network copies).
+TEST(MoeScenario, EplbDefaultModeFollowsTheModelsGroups) {
+  auto summary = [](std::vector<std::string> sets) {
+    sets.push_back("placement.policy=eplb");
+    sets.push_back("run.steps=3");
+    return run(kDeepseek, sets);
+  };
+  const auto by_default = summary({});
+  const auto global = summary({"placement.mode=global"});
+  const auto grouped = summary({"model.expert_groups=2"});
+  const auto hier = summary({"placement.mode=hierarchical", "placement.groups=2"});
+  EXPECT_EQ(by_default["throughput"], global["throughput"]);
+  EXPECT_EQ(grouped["throughput"], hier["throughput"]);
+  EXPECT_NE(by_default["throughput"], grouped["throughput"]);
+  EXPECT_LT(hier["weight_moves"]["exposed_time_s"].get<double>(),
+            global["weight_moves"]["exposed_time_s"].get<double>());
+}
+
+// ReLibra's gap to the ideal (docs/reproductions/moe.md): the even token split over replicas
+// and the exposed per-micro-batch copies. With the exact split, 3 spare slots per GPU and
+// 65,536-token micro-batches (copies amortised over 4x the compute) it comes within 10 % of
+// the ideal balanced run, the paper's 6-10 %; with the even split it does not.
+TEST(MoeScenario, RelibraComesWithinTenPercentOfIdealInThePapersRegime) {
+  const std::vector<std::string> regime{"run.steps=4", "run.tokens_per_micro_batch=65536",
+                                        "cluster.redundant_experts=48", "routing.skew=0.4"};
+  auto fraction = [&](const std::string& split) {
+    auto sets = regime;
+    sets.push_back("placement.token_split=" + split);
+    return run(kDeepseek, sets)["throughput"]["fraction_of_ideal"].get<double>();
+  };
+  const double exact = fraction("min_max");
+  EXPECT_GE(exact, 0.90);
+  EXPECT_LT(exact, 1.0);
+  EXPECT_LT(fraction("even"), 0.90);
 }
 
 TEST(MoeScenario, SummaryCarriesScenarioSeedAndFiles) {
@@ -180,6 +224,32 @@ TEST(MoeOffloadScenario, CacheLargerThanTheExpertsIsAnError) {
   EXPECT_NE(e.find("m.yaml:4:8: key 'cache.experts_per_layer': is 9 but the model has only 8"),
             std::string::npos)
       << e;
+}
+
+// HybriMoE against the kTransformers-style static hybrid (hot experts pinned, misses on the
+// CPU), both starting from the profiled hottest experts: the profile pins a better set than the
+// lowest-numbered experts; in prefill the paper's CPU/GPU split with fetching beats the static
+// mapping (paper: 1.33x; here the CPU takes the cold experts while PCIe brings others in).
+TEST(MoeOffloadScenario, HybriMoeBeatsTheStaticHybridInPrefill) {
+  auto summary = [](std::vector<std::string> sets) {
+    sets.push_back("run.iterations=8");
+    sets.push_back("cache.experts_per_layer=16");
+    return run(kOffload, sets);
+  };
+  const auto pinned_profiled =
+      summary({"offload.policy=static_hybrid", "cache.warm_start=profiled"});
+  const auto pinned_lowest = summary({"offload.policy=static_hybrid"});
+  EXPECT_GT(pinned_profiled["experts"]["cache_hit_rate"].get<double>(),
+            pinned_lowest["experts"]["cache_hit_rate"].get<double>());
+  EXPECT_EQ(pinned_profiled["experts"]["fetched_on_demand"].get<double>(), 0);
+  const std::vector<std::string> prefill{"run.phase=prefill", "run.tokens_per_iteration=512",
+                                         "cache.warm_start=profiled"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.end(), prefill.begin(), prefill.end());
+    return summary(extra)["throughput"]["tokens_per_s"].get<double>();
+  };
+  const double baseline = with({"offload.policy=static_hybrid"});
+  EXPECT_GT(with({"offload.policy=hybrimoe", "offload.hss_in_prefill=true"}), 1.33 * baseline);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ struct ModelSpec {
   int ffn_hidden = 0;   // dense FFN width (and of dense layers in an MoE model)
   int num_experts = 0;  // 0 = dense model
   int experts_top_k = 0;
+  int expert_groups = 1;  // group-limited routing (DeepSeek n_group); 1 = no groups
   int num_shared_experts = 0;
   int expert_ffn_hidden = 0;   // per routed/shared expert
   int first_dense_layers = 0;  // MoE models whose first layers are dense (DeepSeek)

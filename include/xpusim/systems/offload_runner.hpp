@@ -63,6 +63,9 @@ struct OffloadRunConfig {
   int capacity = 1;  // experts per layer in the GPU cache
   int top_k = 1;
   double horizon_s = 0;  // stop starting iterations once simulated time reaches this
+  // Experts each layer's cache starts with (at most `capacity` each); empty = every layer's
+  // lowest-numbered experts.
+  std::vector<std::vector<int>> warm;
 };
 
 class OffloadRunner {

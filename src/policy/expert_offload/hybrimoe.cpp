@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <deque>
 
+#include "xpusim/policy/expert_offload/impact_prefetch.hpp"
+
 namespace xpusim::policy {
 
 const ParamBinding<HybriMoeConfig>& HybriMoe::binding() {
@@ -20,7 +22,11 @@ const ParamBinding<HybriMoeConfig>& HybriMoe::binding() {
                    {.min = 0, .max = 100000})
           .boolean(XPUSIM_KEY(C, hss_in_prefill),
                    "split experts between CPU and GPU in prefill too (the paper); the code sends "
-                   "all prefill experts to the GPU");
+                   "all prefill experts to the GPU")
+          .choice("prefetch_rule", &C::impact_prefetch, {{"score", false}, {"impact", true}},
+                  "score: the `prefetch` highest-S experts of the next layer (the code); impact: "
+                  "up to `prefetch` experts chosen by how much each shortens the predicted next "
+                  "layer (the paper's idea, our rule; docs/moe.md)");
   return b;
 }
 
@@ -87,7 +93,13 @@ OffloadDecision HybriMoe::schedule(const OffloadLayerView& view) {
       }
     d.cache_fetched = false;
   }
-  if (config_.prefetch > 0 && view.layer + 1 < view.layers) {
+  if (config_.impact_prefetch && config_.prefetch > 0 && view.layer + 1 < view.layers &&
+      view.next_cached != nullptr) {
+    std::int64_t pairs = 0;
+    for (auto t : view.tokens) pairs += t;
+    d.prefetch_next = impact_prefetch(scores(view.layer + 1, n), *view.next_cached,
+                                      view.capacity, pairs, config_.prefetch, view.times);
+  } else if (config_.prefetch > 0 && view.layer + 1 < view.layers) {
     const std::vector<double>& next = scores(view.layer + 1, n);
     std::vector<int> order(n);
     for (std::size_t e = 0; e < n; ++e) order[e] = static_cast<int>(e);

@@ -2,6 +2,7 @@
 #include "xpusim/policy/expert_offload/buddy.hpp"
 #include "xpusim/policy/expert_offload/fetch_on_demand.hpp"
 #include "xpusim/policy/expert_offload/hybrimoe.hpp"
+#include "xpusim/policy/expert_offload/static_hybrid.hpp"
 
 namespace xpusim::policy {
 
@@ -9,6 +10,10 @@ void register_expert_offload_policies(ExpertOffloadCatalog& c) {
   c.add("fetch_on_demand",
         "every activated expert on the GPU; a missing one fetched over PCIe first; LRU cache",
         ParamSchema{}, [](const Params&) { return std::make_unique<FetchOnDemand>(); });
+  c.add("static_hybrid",
+        "kTransformers-style static hybrid: the cache's starting experts stay on the GPU, every "
+        "other activated expert runs on the CPU; no fetching, prefetching or eviction",
+        ParamSchema{}, [](const Params&) { return std::make_unique<StaticHybrid>(); });
   c.add("hybrimoe",
         "HybriMoE as coded: greedy CPU/GPU split of a layer's experts in decode, score-based (MRS) "
         "cache, optional next-layer prefetch",

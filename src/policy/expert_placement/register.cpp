@@ -18,11 +18,14 @@ void register_expert_placement_policies(ExpertPlacementCatalog& c) {
   c.add("relibra",
         "ReLibra: per global batch, balance experts across nodes; per micro-batch, replicate hot "
         "experts within their node from the micro-batch's loads",
-        ParamSchema{}, [](const Params&) { return std::make_unique<RelibraPlacement>(); });
+        RelibraPlacement::binding(), [](const RelibraConfig& cfg) {
+          return std::make_unique<RelibraPlacement>(cfg);
+        });
   c.add("micromoe",
-        "MicroMoE: EPLB replica placement per global batch, and per micro-batch an exact "
-        "min-max schedule of each expert's tokens over the GPUs holding it",
-        EplbPlacement::binding(), [](const EplbConfig& cfg) {
+        "MicroMoE: per global batch, replicas placed for the token scheduler (MicroEP-style; or "
+        "EPLB's layout), and per micro-batch an exact min-max schedule of each expert's tokens "
+        "over the GPUs holding it",
+        MicroMoePlacement::binding(), [](const MicroMoeConfig& cfg) {
           return std::make_unique<MicroMoePlacement>(cfg);
         });
 }

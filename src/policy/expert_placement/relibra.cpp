@@ -4,6 +4,7 @@
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/policy/expert_placement/eplb_algorithm.hpp"
+#include "xpusim/policy/expert_placement/min_max_schedule.hpp"
 
 namespace xpusim::policy {
 
@@ -191,6 +192,22 @@ ExpertLayout RelibraPlacement::place_batch(const PlacementView& view) {
   }
   XPUSIM_CHECK(home <= s.slots_per_gpu, "relibra: home copies exceed the slots");
   return refill_spare_slots(s, view.loads, std::move(out));
+}
+
+const ParamBinding<RelibraConfig>& RelibraPlacement::binding() {
+  static const auto b = ParamBinding<RelibraConfig>().choice(
+      "token_split", &RelibraConfig::min_max_split, {{"even", false}, {"min_max", true}},
+      "split of a replicated expert's tokens over its copies: even (engines' default) or the "
+      "exact min-max schedule over the GPUs holding it (not in the paper; docs/moe.md)");
+  return b;
+}
+
+std::vector<double> RelibraPlacement::schedule_tokens(const EpShape& shape,
+                                                      const ExpertLayout& layout,
+                                                      std::span<const std::int64_t> loads) {
+  if (!config_.min_max_split) return even_split(shape, layout, loads);
+  const TokenSchedule s = min_max_schedule(shape, layout, loads);
+  return {s.gpu_tokens.begin(), s.gpu_tokens.end()};
 }
 
 std::optional<ExpertLayout> RelibraPlacement::place_micro_batch(const PlacementView& view) {

@@ -30,6 +30,7 @@ struct OffloadLayerView {
   const std::vector<bool>& cached;       // per expert, resident in this layer's GPU cache
   int capacity = 0;                      // experts this layer's cache holds
   const OffloadTimes& times;
+  const std::vector<bool>* next_cached = nullptr;  // the next layer's cache (null: last layer)
 };
 
 enum class ExpertRun : std::uint8_t { Gpu, FetchThenGpu, Cpu, Substitute };

@@ -16,6 +16,7 @@ struct HybriMoeConfig {
   int score_top_p = 0;  // experts whose S takes the new score; 0 = 2 x top_k (the model code)
   int prefetch = 0;     // next-layer experts prefetched per layer (code default 0 = off)
   bool hss_in_prefill = false;  // apply the CPU/GPU split in prefill too (paper; not the code)
+  bool impact_prefetch = false;  // choose prefetches by predicted gain (impact_prefetch.hpp)
 };
 
 class HybriMoe final : public ExpertOffloadPolicy {

@@ -8,7 +8,7 @@ namespace xpusim::policy {
 
 struct EplbConfig {
   std::string mode = "auto";  // auto (the repo's rule), hierarchical, global
-  int groups = 0;             // expert groups; 0 = one group per node
+  int groups = 0;             // expert groups; 0 = the model's (EpShape::expert_groups)
 };
 
 class EplbPlacement final : public ExpertPlacementPolicy {

@@ -17,6 +17,7 @@ struct EpShape {
   int gpus = 1;
   int nodes = 1;
   int slots_per_gpu = 1;
+  int expert_groups = 1;  // the model's routing groups (DeepSeek n_group); 1 = none
   int slots() const { return gpus * slots_per_gpu; }
   int gpus_per_node() const { return gpus / nodes; }
   int gpu_of_slot(int slot) const { return slot / slots_per_gpu; }
