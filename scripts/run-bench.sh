@@ -46,7 +46,7 @@ time_scenario() {
   if [ -x /usr/bin/time ]; then
     /usr/bin/time -v "$build_dir/xpusim" -q run "$file" --out "$out_dir/$label" "$@" \
       2>"$out_dir/$label.time" || { cat "$out_dir/$label.time" >&2; exit 1; }
-    grep -E 'Elapsed \(wall clock\)|Maximum resident set size' "$out_dir/$label.time"
+    grep -E 'User time|Elapsed \(wall clock\)|Maximum resident set size' "$out_dir/$label.time"
   else
     time "$build_dir/xpusim" -q run "$file" --out "$out_dir/$label" "$@"
   fi
