@@ -43,6 +43,15 @@ int main(int argc, char** argv) {
                       "livelock watchdog: stop (exit 4) after this many events at one simulated "
                       "instant; 0 = off")
       ->capture_default_str();
+  run_cmd->add_option("--requests-csv", run.requests_csv,
+                      "requests.csv rows: all, none (no file), or sample:N (about one request in "
+                      "N, chosen by a hash of the request id)")
+      ->check([](const std::string& v) {
+        return parse_requests_csv(v) ? std::string()
+                                     : "expected all, none or sample:N with an integer N >= 1, "
+                                       "got '" + v + "'";
+      })
+      ->capture_default_str();
 
   std::vector<std::string> files, validate_overrides;
   CLI::App* val_cmd = app.add_subcommand("validate", "check scenario files; report every error");

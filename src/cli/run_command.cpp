@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <csignal>
 
 #include <iostream>
@@ -36,6 +37,19 @@ void watch_stop_signals() {
 
 }  // namespace
 
+std::optional<std::uint64_t> parse_requests_csv(const std::string& text) {
+  if (text == "all") return 1;
+  if (text == "none") return 0;
+  constexpr std::string_view kPrefix = "sample:";
+  if (text.rfind(kPrefix, 0) != 0) return std::nullopt;
+  const std::string_view digits = std::string_view(text).substr(kPrefix.size());
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty() || n < 1)
+    return std::nullopt;
+  return n;
+}
+
 int run_command(const RunArgs& args) {
   watch_stop_signals();
   try {
@@ -45,6 +59,7 @@ int run_command(const RunArgs& args) {
     options.out_dir = args.out_dir.empty() ? std::filesystem::path("results") / loaded->name()
                                            : std::filesystem::path(args.out_dir);
     options.timeline = args.timeline;
+    options.requests_csv_one_in = parse_requests_csv(args.requests_csv).value_or(1);
     options.progress = !args.quiet && isatty(STDERR_FILENO);
     options.limits.max_events = args.max_events;
     options.limits.max_wall_s = args.max_wall_s;

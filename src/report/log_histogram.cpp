@@ -74,7 +74,11 @@ double LogHistogram::max() const {
 
 double LogHistogram::quantile(double q) const {
   XPUSIM_CHECK(total_ > 0, "quantile of an empty histogram");
-  const std::uint64_t rank = nearest_rank(q, total_);
+  return value_at_rank(nearest_rank(q, total_));
+}
+
+double LogHistogram::value_at_rank(std::uint64_t rank) const {
+  XPUSIM_CHECK(rank >= 1 && rank <= total_, "histogram rank out of range");
   if (rank <= zero_count_) return 0.0;
   std::uint64_t seen = zero_count_;
   for (std::size_t i = 0; i < counts_.size(); ++i) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/rng.hpp"
 #include "xpusim/report/text_format.hpp"
 
 namespace xpusim::report {
@@ -43,10 +44,17 @@ double tpot_ns(const RequestRecord& r) {
 }  // namespace
 
 ServingMetrics::ServingMetrics(SloTargets slo, std::vector<std::string> tenant_names,
-                               std::ostream* requests_csv)
-    : slo_(slo), tenant_names_(std::move(tenant_names)), csv_(requests_csv) {
+                               std::ostream* requests_csv, std::uint64_t csv_one_in)
+    : slo_(slo), tenant_names_(std::move(tenant_names)), csv_(requests_csv), csv_one_in_(csv_one_in) {
   if (slo_.ttft_s < 0 || slo_.tpot_s < 0) throw Error("SLOs must be >= 0 seconds (0 = none)");
+  if (csv_one_in_ == 0) throw Error("requests.csv sampling: one in N needs N >= 1");
   if (csv_) *csv_ << csv_header() << '\n';
+}
+
+bool ServingMetrics::csv_sampled(std::uint64_t id, std::uint64_t one_in) {
+  if (one_in <= 1) return true;
+  std::uint64_t state = id;
+  return splitmix64(state) % one_in == 0;
 }
 
 const char* ServingMetrics::csv_header() {
@@ -108,7 +116,7 @@ void ServingMetrics::on_request_done(const RequestRecord& r) {
   }
   const bool good = meets_slo(r, ttft, tpot);
   if (good) ++good_;
-  if (csv_) write_csv_row(r, good);
+  if (csv_ && csv_sampled(r.id, csv_one_in_)) write_csv_row(r, good);
 }
 
 void ServingMetrics::write_csv_row(const RequestRecord& r, bool slo_met) {

@@ -102,7 +102,7 @@ struct Run {
     auto source = catalogs.sources.find(spec.workload.name)->make(spec.workload.params, ctx);
     prefix_id_tokens = source->prefix_block_tokens();
     if (!options.out_dir.empty()) {
-      requests_csv.emplace(options.out_dir / "requests.csv");
+      if (options.requests_csv_one_in > 0) requests_csv.emplace(options.out_dir / "requests.csv");
       tenant_csv.emplace(options.out_dir / "tenant_service.csv");
       if (options.timeline) {
         timeline_file.emplace(options.out_dir / "timeline.json");
@@ -111,7 +111,8 @@ struct Run {
     }
     metrics = std::make_unique<report::ServingMetrics>(
         report::SloTargets{spec.slo_ttft_s, spec.slo_tpot_s}, source->tenants(),
-        requests_csv ? &requests_csv->stream() : nullptr);
+        requests_csv ? &requests_csv->stream() : nullptr,
+        std::max<std::uint64_t>(options.requests_csv_one_in, 1));
     observers.add(*metrics);
     tenant_service = std::make_unique<report::TenantServiceMetrics>(
         source->tenants(),
@@ -371,11 +372,16 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
     // All files are complete before any is renamed into place.
     std::ostringstream devices;
     run.energy.write_devices_csv(devices);
-    std::vector<report::AtomicFile*> streamed{&*run.requests_csv, &*run.tenant_csv};
+    std::vector<report::AtomicFile*> streamed{&*run.tenant_csv};
+    if (run.requests_csv) streamed.push_back(&*run.requests_csv);
     if (run.timeline_file) streamed.push_back(&*run.timeline_file);
     write_outputs(options.out_dir,
                   {{"devices.csv", devices.str()}, {"summary.json", summary.dump(2) + "\n"}},
                   streamed);
+    if (!run.requests_csv) {  // --requests-csv none: no stale file from an earlier run
+      std::error_code ignored;
+      fs::remove(options.out_dir / "requests.csv", ignored);
+    }
   }
   return result;
 }

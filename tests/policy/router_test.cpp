@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
+#include "xpusim/core/rng.hpp"
 #include "xpusim/policy/routing/least_kv_load.hpp"
 #include "xpusim/policy/routing/least_outstanding.hpp"
 #include "xpusim/policy/routing/round_robin.hpp"
@@ -43,6 +45,76 @@ TEST(LeastKvLoad, PicksLeastKvUsedThenFewestOutstanding) {
   EXPECT_EQ(r.choose_instance(v, {}), 3u);  // 0.1 ties between 1 and 3; 3 has fewer requests
   v.kv = {0.2, 0.9, 0.9, 0.9};
   EXPECT_EQ(r.choose_instance(v, {}), 0u);  // KV first, although it is not the least loaded
+}
+
+// A view that reports every change to the router it serves, as RoutingView asks.
+struct ReportingView : FakeRoutingView {
+  Router* router = nullptr;
+  bool reports_load_changes() const override { return true; }
+  void set(std::size_t i, std::int64_t outstanding, double kv_fraction) {
+    load[i] = outstanding;
+    kv[i] = kv_fraction;
+    router->on_load_changed(i);
+  }
+};
+
+// The linear scans, written out as the reference: first strict minimum.
+std::size_t scan_least_outstanding(const FakeRoutingView& v) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < v.load.size(); ++i)
+    if (v.load[i] < v.load[best]) best = i;
+  return best;
+}
+std::size_t scan_least_kv(const FakeRoutingView& v) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < v.load.size(); ++i)
+    if (v.kv[i] < v.kv[best] || (v.kv[i] == v.kv[best] && v.load[i] < v.load[best])) best = i;
+  return best;
+}
+
+// The indexed path (view reports its changes) picks exactly what the scan picks, ties included:
+// random instance counts (1, powers of two and not), random changes of a few instances between
+// decisions (loads from a small range, so ties are everywhere), the chosen instance's load
+// raised as a cluster would after routing to it.
+TEST(LoadIndexedRouters, PickExactlyWhatTheLinearScanPicks) {
+  RngStream rng(99);
+  for (const std::size_t n : {1u, 2u, 3u, 7u, 8u, 64u, 1000u, 1025u}) {
+    LeastOutstandingRouter lo;
+    LeastKvLoadRouter kv;
+    ReportingView vlo, vkv;
+    for (ReportingView* v : {&vlo, &vkv}) {
+      v->load.assign(n, 0);
+      v->kv.assign(n, 0.0);
+    }
+    vlo.router = &lo;
+    vkv.router = &kv;
+    for (int step = 0; step < 3000; ++step) {
+      const auto changes = rng.uniform_int(0, 4);
+      for (std::int64_t c = 0; c < changes; ++c) {
+        const auto i = static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(n) - 1));
+        const std::int64_t load = rng.uniform_int(0, 6);
+        const double frac = static_cast<double>(rng.uniform_int(0, 4)) / 4.0;
+        vlo.set(i, load, frac);
+        vkv.set(i, load, frac);
+      }
+      const std::size_t a = lo.choose_instance(vlo, {});
+      ASSERT_EQ(a, scan_least_outstanding(vlo)) << "n=" << n << " step " << step;
+      vlo.set(a, vlo.load[a] + 1, vlo.kv[a]);
+      const std::size_t b = kv.choose_instance(vkv, {});
+      ASSERT_EQ(b, scan_least_kv(vkv)) << "n=" << n << " step " << step;
+      vkv.set(b, vkv.load[b] + 1, std::min(1.0, vkv.kv[b] + 0.25));
+    }
+  }
+}
+
+// Without reported changes the routers scan, so a silent change is still seen.
+TEST(LoadIndexedRouters, ViewsThatDoNotReportAreScanned) {
+  FakeRoutingView v;
+  v.load = {1, 2, 3};
+  LeastOutstandingRouter r;
+  EXPECT_EQ(r.choose_instance(v, {}), 0u);
+  v.load = {5, 2, 3};
+  EXPECT_EQ(r.choose_instance(v, {}), 1u);
 }
 
 }  // namespace

@@ -94,6 +94,83 @@ TEST(Vtc, ReadmissionAfterRecomputePreemptionIsNotChargedAgain) {
   EXPECT_DOUBLE_EQ(vtc.counter(0), 100);
 }
 
+// The ordered structure against the artifact's linear scan, written out here as the reference:
+// on random sequences of arrivals (of new and returning tenants), re-queued preempted requests,
+// admissions in the policy's order, drops (requests leaving without admission), output tokens
+// and equal counters (integer charges make ties common), the lift and every admission order
+// are exactly the scan's.
+TEST(Vtc, OrderedBacklogPicksExactlyWhatTheLinearScanPicks) {
+  for (const bool lift : {true, false}) {
+    RngStream rng(lift ? 11 : 12);
+    VtcFairness vtc({1, 2, lift}, TenantWeights{{1, 2, 1, 1, 3}});
+    FakeFairnessView v;
+    std::vector<std::int32_t> first_seen;
+    const auto charge_of = [&](const FairRequest& r) { return vtc.admission_charge(r); };
+    // Reference: least counter first, ties to the first-seen tenant, each pick charged.
+    const auto reference_order = [&](std::size_t limit) {
+      struct Active {
+        std::int32_t tenant;
+        double counter;
+        std::size_t next;
+      };
+      std::vector<Active> active;
+      for (const std::int32_t t : first_seen)
+        if (v.waiting_of(t) > 0) active.push_back({t, vtc.counter(t), 0});
+      std::vector<std::int32_t> out;
+      while (out.size() < limit && !active.empty()) {
+        std::size_t best = 0;
+        for (std::size_t i = 1; i < active.size(); ++i)
+          if (active[i].counter < active[best].counter) best = i;
+        out.push_back(active[best].tenant);
+        active[best].counter += charge_of(v.waiting_request(active[best].tenant, active[best].next));
+        if (++active[best].next == v.waiting_of(active[best].tenant))
+          active.erase(active.begin() + static_cast<std::ptrdiff_t>(best));
+      }
+      return out;
+    };
+    const auto expected_lift = [&](std::int32_t tenant, double own) {
+      double lowest = -1;
+      for (const std::int32_t t : first_seen)
+        if (t != tenant && v.waiting_of(t) > 0 && (lowest < 0 || vtc.counter(t) < lowest))
+          lowest = vtc.counter(t);
+      return lift && lowest >= 0 ? std::max(own, lowest) : own;
+    };
+    for (int step = 0; step < 6000; ++step) {
+      const int op = static_cast<int>(rng.uniform_int(0, 9));
+      const auto tenant = static_cast<std::int32_t>(rng.uniform_int(0, 39));
+      if (op <= 3) {  // arrival
+        if (std::find(first_seen.begin(), first_seen.end(), tenant) == first_seen.end())
+          first_seen.push_back(tenant);
+        const bool idle = v.waiting_of(tenant) == 0;
+        const double want = idle ? expected_lift(tenant, vtc.counter(tenant)) : vtc.counter(tenant);
+        v.arrive(vtc, tenant, 10 * rng.uniform_int(1, 4), 5);
+        ASSERT_EQ(vtc.counter(tenant), want) << "step " << step;
+      } else if (op <= 5) {  // admit the policy's next
+        const auto next = v.order(vtc, 1);
+        if (!next.empty()) v.admit(vtc, next[0]);
+      } else if (op == 6) {  // a request leaves unadmitted (rejected, handed back)
+        if (v.waiting_of(tenant) > 0) v.queues[static_cast<std::size_t>(tenant)].pop_back();
+      } else if (op == 7) {  // output tokens, also of tenants not waiting here
+        vtc.on_output_tokens(tenant, rng.uniform_int(1, 20), 0);
+      } else if (op == 8) {  // a preempted request re-queued at the front
+        FairRequest r{v.next_id++, tenant, 10 * rng.uniform_int(1, 4), 5, 0, true};
+        if (v.queues.size() <= static_cast<std::size_t>(tenant))
+          v.queues.resize(static_cast<std::size_t>(tenant) + 1);
+        if (std::find(first_seen.begin(), first_seen.end(), tenant) == first_seen.end())
+          first_seen.push_back(tenant);
+        const std::size_t before = v.waiting_of(tenant);
+        const double want = before == 0 ? expected_lift(tenant, vtc.counter(tenant))
+                                        : vtc.counter(tenant);
+        v.queues[static_cast<std::size_t>(tenant)].push_front(r);
+        vtc.on_enqueued(r, before, v);
+        ASSERT_EQ(vtc.counter(tenant), want) << "step " << step;
+      }
+      const auto limit = static_cast<std::size_t>(rng.uniform_int(1, 64));
+      ASSERT_EQ(v.order(vtc, limit), reference_order(limit)) << "step " << step;
+    }
+  }
+}
+
 // A small continuous-batching loop: every tenant always has requests waiting; admission in
 // the policy's order while the batch's tokens stay within `capacity`; each running request
 // emits one token per step. Returns the largest accumulated-service gap seen, with service

@@ -76,6 +76,66 @@ TEST(SampleSummary, JsonHasNullsWhenEmpty) {
   EXPECT_EQ(k.at("count"), 1);
 }
 
+// Streaming mode's stated bound: every quantile is within kStreamingRelativeError of the exact
+// nearest-rank sample, relative to that sample (independent reference: a sorted copy). Data:
+// heavy-tailed, uniform, negative and mixed-sign values, many exact ties and zeros; the switch
+// happens at a random point (the limit), so samples added before and after it both count.
+TEST(SampleSummary, StreamingQuantilesWithinTheStatedRelativeError) {
+  RngStream rng(2024);
+  const double bound = SampleSummary::kStreamingRelativeError;
+  ASSERT_EQ(bound, 1.0 / 128.0);
+  for (int trial = 0; trial < 40; ++trial) {
+    const auto n = static_cast<std::size_t>(rng.uniform_int(1, 20000));
+    const auto limit = static_cast<std::size_t>(rng.uniform_int(1, 5000));
+    SampleSummary s(limit);
+    std::vector<double> ref;
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double v = 0;
+      switch (trial % 4) {
+        case 0: v = rng.lognormal(-3.0, 2.5); break;                      // seconds-like, heavy tail
+        case 1: v = rng.uniform(0.0, 1e6); break;                         // wide uniform
+        case 2: v = static_cast<double>(rng.uniform_int(0, 20)) * 0.25; break;  // ties and zeros
+        default: v = rng.uniform(-5.0, 5.0) * rng.lognormal(0.0, 1.0); break;    // mixed sign
+      }
+      s.add(v);
+      ref.push_back(v);
+      sum += v;
+    }
+    EXPECT_EQ(s.exact(), n < limit) << "n=" << n << " limit=" << limit;
+    std::sort(ref.begin(), ref.end());
+    for (int k = 0; k <= 1000; ++k) {
+      const double q = k / 1000.0;
+      const double exact = reference_quantile(ref, q);
+      const double got = s.quantile(q);
+      EXPECT_LE(std::abs(got - exact), bound * std::abs(exact))
+          << "trial " << trial << " n=" << n << " q=" << q << " exact=" << exact;
+    }
+    EXPECT_EQ(s.max(), ref.back());
+    EXPECT_EQ(s.count(), n);
+    EXPECT_DOUBLE_EQ(s.mean(), sum / static_cast<double>(n));
+  }
+}
+
+// The bound is tight enough to matter: a bucket's midpoint is not the sample itself, so some
+// streaming answer differs from the exact one (the test above would pass an exact summary too).
+TEST(SampleSummary, StreamingIsApproximateAndSaysSoInItsJson) {
+  SampleSummary exact;
+  SampleSummary streaming(1);
+  for (double v : {1.001, 2.0, 3.3}) {
+    exact.add(v);
+    streaming.add(v);
+  }
+  EXPECT_TRUE(exact.exact());
+  EXPECT_FALSE(streaming.exact());
+  EXPECT_NE(streaming.quantile(0.5), 2.0);
+  EXPECT_NEAR(streaming.quantile(0.5), 2.0, 2.0 / 128);
+  EXPECT_FALSE(exact.to_json().contains("quantile_relative_error"));
+  EXPECT_DOUBLE_EQ(streaming.to_json().at("quantile_relative_error").get<double>(), 1.0 / 128);
+  EXPECT_EQ(streaming.to_json().at("count"), 3);
+  EXPECT_EQ(streaming.to_json().at("max"), 3.3);
+}
+
 TEST(LogHistogram, QuantilesWithinOnePercentOnHeavyTailedWeightedData) {
   RngStream rng(7);
   LogHistogram h;

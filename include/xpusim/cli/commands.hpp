@@ -1,6 +1,7 @@
 #pragma once
 // The subcommands of the xpusim command line. Each returns the process exit code.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,12 @@ struct RunArgs {
   std::uint64_t max_events = 0;        // 0: none
   double max_wall_s = 0;               // 0: none
   std::uint64_t watchdog_events = 50'000'000;  // 0: off
+  std::string requests_csv = "all";            // none | sample:N | all
 };
+
+// "all" -> 1, "sample:N" -> N (N >= 1), "none" -> 0 (scenario::RunOptions::requests_csv_one_in);
+// nullopt for anything else.
+std::optional<std::uint64_t> parse_requests_csv(const std::string& text);
 
 int run_command(const RunArgs& args);
 int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& overrides);

@@ -29,6 +29,9 @@ class LogHistogram {
   double max() const;
   // q in [0, 1], nearest-rank; relative error <= kMaxRelativeError. Precondition: !empty().
   double quantile(double q) const;
+  // The value of the `rank`-th smallest sample (1-based), within kMaxRelativeError of it.
+  // Precondition: 1 <= rank <= count().
+  double value_at_rank(std::uint64_t rank) const;
   std::size_t bucket_count() const { return counts_.size(); }
 
   // {mean, p50, p90, p99, max, count}; all but count are null when empty. Values are divided by

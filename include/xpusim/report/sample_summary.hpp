@@ -1,22 +1,44 @@
 #pragma once
-// Exact summary statistics of per-request values (TTFT, TPOT, E2E): keeps every sample.
+// Summary statistics of per-request values (TTFT, TPOT, E2E): exact up to a sample count, then
+// streaming with a bounded relative error (docs/outputs.md, "Quantiles").
 #include <cstdint>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "xpusim/report/log_histogram.hpp"
+
 namespace xpusim::report {
 
-// Stores every value (8 bytes each) and answers exact nearest-rank percentiles: the p-quantile
-// is the smallest sample v such that at least ceil(p * n) samples are <= v. Nearest rank always
-// returns an observed value and needs no interpolation convention.
+// Exact mode stores every value (8 bytes each) and answers exact nearest-rank percentiles: the
+// p-quantile is the smallest sample v such that at least ceil(p * n) samples are <= v. Nearest
+// rank always returns an observed value and needs no interpolation convention.
+// When the count reaches `exact_limit` (or on to_streaming()), the samples move into log-bucket
+// histograms (one for values >= 0, one for the magnitudes of negative values) and are freed:
+// memory then depends on the range of the values, not on their count. A streaming quantile is
+// the midpoint of the bucket holding the exact nearest-rank sample, so it is within
+// kStreamingRelativeError (1/128) of the exact answer, relative to that answer; mean (insertion-
+// order sum), max and count stay exact in both modes.
 class SampleSummary {
  public:
-  void add(double value);
-  void reserve(std::size_t n) { values_.reserve(n); }
+  // 2^20 samples: 8 MiB per distribution; every shipped config and bench/e2e_1m stay exact.
+  static constexpr std::size_t kDefaultExactLimit = std::size_t{1} << 20;
+  static constexpr double kStreamingRelativeError = LogHistogram::kMaxRelativeError;
 
-  std::size_t count() const { return values_.size(); }
-  bool empty() const { return values_.empty(); }
+  SampleSummary() = default;
+  explicit SampleSummary(std::size_t exact_limit) : exact_limit_(exact_limit) {}
+
+  void add(double value);
+  void reserve(std::size_t n) {
+    if (exact_) values_.reserve(n);
+  }
+
+  std::size_t count() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  bool exact() const { return exact_; }
+  // Switches to streaming now (idempotent): the stored samples go into the histograms.
+  void to_streaming();
+
   // Sum in insertion order, so the mean is the same on every run with the same inputs.
   double mean() const;
   double max() const;
@@ -26,12 +48,19 @@ class SampleSummary {
   // {mean, p50, p90, p99, max, count}; every field except count is null with zero samples.
   // Each value is divided by `divisor` (1e9 turns nanoseconds into seconds; dividing, not
   // multiplying by 1e-9, keeps 1500000000 ns printing as 1.5 rather than 1.5000000000000002).
+  // A streaming summary adds "quantile_relative_error" (the bound above); an exact one does not.
   nlohmann::json to_json(double divisor = 1.0) const;
 
  private:
+  void add_streaming(double value);
 
-  // Sorted lazily on the first query; queries are rare (end of run), adds are many.
+  // Exact mode: sorted lazily on the first query; queries are rare (end of run), adds are many.
   mutable std::vector<double> values_;
+  LogHistogram positive_;  // streaming mode: values >= 0
+  LogHistogram negative_;  // streaming mode: -value of values < 0
+  std::size_t exact_limit_ = kDefaultExactLimit;
+  std::size_t count_ = 0;
+  bool exact_ = true;
   double max_ = 0;
   double sum_ = 0.0;
 };

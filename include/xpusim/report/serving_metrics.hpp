@@ -27,10 +27,16 @@ struct SloTargets {
 // TPOT, E2E samples); per token nothing (TBT goes to a fixed-size LogHistogram).
 class ServingMetrics : public systems::ServingObserver {
  public:
-  // `requests_csv`, when given, receives the header now and one row per finished request; it
-  // must outlive this object. `tenant_names[i]` names tenant index i in the CSV.
+  // `requests_csv`, when given, receives the header now and one row per finished request (per
+  // sampled request when `csv_one_in` > 1: see csv_sampled()); it must outlive this object.
+  // `tenant_names[i]` names tenant index i in the CSV.
   ServingMetrics(SloTargets slo, std::vector<std::string> tenant_names,
-                 std::ostream* requests_csv = nullptr);
+                 std::ostream* requests_csv = nullptr, std::uint64_t csv_one_in = 1);
+
+  // Whether request `id` gets a requests.csv row under `--requests-csv sample:N` (N =
+  // `one_in`): SplitMix64(id) mod N == 0, about one request in N, the same ones on every run and
+  // independent of arrival order or periodic patterns in the ids. N = 1 samples every request.
+  static bool csv_sampled(std::uint64_t id, std::uint64_t one_in);
 
   void on_arrival(const workload::Request& request, TimeNs now) override;
   void on_request_done(const systems::RequestRecord& record) override;
@@ -65,6 +71,7 @@ class ServingMetrics : public systems::ServingObserver {
   SloTargets slo_;
   std::vector<std::string> tenant_names_;
   std::ostream* csv_;
+  std::uint64_t csv_one_in_;
   std::ostringstream row_;  // reused buffer for one requests.csv row
   SampleSummary ttft_s_;
   SampleSummary tpot_s_;

@@ -22,6 +22,17 @@ struct ServicePricing {
   double window_s = 60;      // sampling window (VTC plots use 60 s)
 };
 
+// Bounds on what per-tenant reporting keeps and writes (docs/outputs.md, "Many tenants").
+struct TenantReportLimits {
+  // Up to this many tenants every tenant gets its rows in tenant_service.csv and its entry in
+  // summary.json; beyond it, only the `detail_tenants` with the most service (CSV, per window)
+  // or the most arrivals (summary), ties to the lower index, plus one aggregate row / entry.
+  std::size_t detail_tenants = 256;
+  // Per-tenant TTFT samples stored exactly, all tenants together; past it every tenant's
+  // distribution turns streaming (SampleSummary::to_streaming).
+  std::size_t exact_ttft_samples = SampleSummary::kDefaultExactLimit;
+};
+
 // Jain's fairness index (sum x)^2 / (n sum x^2) of `x`; 1 when all are equal or x is empty.
 double jain_index(const std::vector<double>& x);
 
@@ -30,7 +41,7 @@ class TenantServiceMetrics final : public systems::ServingObserver {
   // `csv`, when given, receives a header and one row per tenant per closed window; it must
   // outlive this object.
   TenantServiceMetrics(std::vector<std::string> tenant_names, ServicePricing pricing,
-                       std::ostream* csv = nullptr);
+                       std::ostream* csv = nullptr, TenantReportLimits limits = {});
 
   void on_arrival(const workload::Request& request, TimeNs now) override;
   void on_request_done(const systems::RequestRecord& record) override;
@@ -42,7 +53,8 @@ class TenantServiceMetrics final : public systems::ServingObserver {
   void on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs now) override;
   void on_requeued(std::int32_t tenant, TimeNs now) override;
 
-  // Closes the windows ending by `end_ns` and returns {fairness: {...}, tenants: {...}}.
+  // Closes the windows ending by `end_ns` and returns {fairness: {...}, tenants: {...}}, plus
+  // tenants_other: {...} (the aggregate of the tenants left out) beyond limits.detail_tenants.
   nlohmann::json summary(TimeNs end_ns);
 
   double service(std::int32_t tenant) const;  // weighted, weight-normalised, so far
@@ -50,6 +62,8 @@ class TenantServiceMetrics final : public systems::ServingObserver {
   double max_window_gap() const { return max_gap_; }
 
   static const char* csv_header();
+  // The tenant name of the aggregate row and the summary key of the aggregate entry.
+  static constexpr const char* kOtherTenants = "(other tenants)";
 
  private:
   struct Tenant {
@@ -68,10 +82,22 @@ class TenantServiceMetrics final : public systems::ServingObserver {
   void advance(TimeNs now);  // closes every window ending at or before `now`
   void close_window();
   void set_waiting(Tenant& t, std::int64_t delta);
+  void write_window_rows();
+  void write_row(const std::string& name, double service, double in_window,
+                 std::int64_t backlogged, std::int64_t waiting);
+  std::string name_of(std::size_t i) const;
+  // Indices of the `detail_tenants` largest by `key` (ties: lower index), in index order.
+  template <typename Key>
+  std::vector<std::size_t> top_tenants(Key key) const;
+  void add_ttft(Tenant& t, double ttft_s);
+  nlohmann::json other_tenants(const std::vector<std::size_t>& shown, double span_s) const;
 
   std::vector<std::string> names_;
   ServicePricing pricing_;
   std::ostream* csv_;
+  TenantReportLimits limits_;
+  std::size_t ttft_stored_ = 0;  // exact TTFT samples held, all tenants
+  bool ttft_streaming_ = false;
   std::vector<Tenant> tenants_;
   TimeNs window_ns_;
   TimeNs window_end_ns_;

@@ -25,6 +25,9 @@ struct RunOptions {
   std::filesystem::path out_dir;  // empty: write no files
   bool timeline = false;          // also write timeline.json (Chrome/Perfetto trace events)
   bool progress = false;          // progress line on stderr
+  // requests.csv rows (serving kinds): 1 = every request, N > 1 = about one in N (a hash of the
+  // request id, report::ServingMetrics::csv_sampled), 0 = no requests.csv.
+  std::uint64_t requests_csv_one_in = 1;
   RunLimits limits;
 };
 

@@ -1,7 +1,8 @@
 #include "xpusim/policy/fairness/vtc.hpp"
 
 #include <algorithm>
-#include <limits>
+#include <functional>
+#include <iterator>
 
 namespace xpusim::policy {
 
@@ -30,42 +31,74 @@ double VtcFairness::admission_charge(const FairRequest& r) const {
   return config_.input_weight * static_cast<double>(r.input_tokens) / weights_.weight(r.tenant);
 }
 
+VtcFairness::Key VtcFairness::key_of(std::int32_t t) const {
+  const auto u = static_cast<std::size_t>(t);
+  return {counter_[u], rank_[u]};
+}
+
+std::set<VtcFairness::Key>::iterator VtcFairness::skip_idle(std::set<Key>::iterator it,
+                                                            const FairnessView& view) const {
+  while (it != backlog_.end()) {
+    const std::int32_t t = order_[it->second];
+    if (view.waiting_of(t) > 0) break;
+    in_backlog_[static_cast<std::size_t>(t)] = false;
+    it = backlog_.erase(it);
+  }
+  return it;
+}
+
 void VtcFairness::on_enqueued(const FairRequest& r, std::size_t waiting_before,
                               const FairnessView& view) {
   const auto u = static_cast<std::size_t>(r.tenant);
   slot(r.tenant);
   if (!known_[u]) {
     known_[u] = true;
+    rank_[u] = static_cast<std::uint32_t>(order_.size());
     order_.push_back(r.tenant);
   }
-  if (waiting_before != 0 || !config_.lift) return;
-  // Counter lift: max(own, min over the other backlogged tenants).
-  double lowest = std::numeric_limits<double>::infinity();
-  for (const std::int32_t v : order_)
-    if (v != r.tenant && view.waiting_of(v) > 0)
-      lowest = std::min(lowest, counter_[static_cast<std::size_t>(v)]);
-  if (lowest < std::numeric_limits<double>::infinity()) counter_[u] = std::max(counter_[u], lowest);
+  if (in_backlog_[u]) backlog_.erase(key_of(r.tenant));
+  in_backlog_[u] = false;
+  if (waiting_before == 0 && config_.lift) {
+    // Counter lift: max(own, min over the other backlogged tenants) — the first entry of
+    // backlog_ (the tenant itself is out of it here) whose tenant has requests waiting.
+    const auto lowest = skip_idle(backlog_.begin(), view);
+    if (lowest != backlog_.end()) counter_[u] = std::max(counter_[u], lowest->first);
+  }
+  backlog_.insert(key_of(r.tenant));
+  in_backlog_[u] = true;
 }
 
+// The linear argmin of the artifact (least counter, ties to the first-arrived tenant; each
+// pick charged before the next) as a merge of two ordered sequences: backlog_ in order (each
+// tenant's first pick) and a heap of the tenants already picked, with their charged counters.
 void VtcFairness::admission_order(const FairnessView& view, TimeNs, std::size_t limit,
                                   std::vector<std::int32_t>& order) const {
-  struct Active {
-    std::int32_t tenant;
-    double counter;
-    std::size_t next;
+  struct Picked {
+    Key key;
+    std::size_t next;  // its next waiting request
+    bool operator>(const Picked& o) const { return key > o.key; }
   };
-  std::vector<Active> active;
-  for (const std::int32_t t : order_)
-    if (view.waiting_of(t) > 0) active.push_back({t, counter_[static_cast<std::size_t>(t)], 0});
-  while (order.size() < limit && !active.empty()) {
-    std::size_t best = 0;
-    for (std::size_t i = 1; i < active.size(); ++i)
-      if (active[i].counter < active[best].counter) best = i;  // strict: first-seen wins ties
-    Active& a = active[best];
-    order.push_back(a.tenant);
-    a.counter += admission_charge(view.waiting_request(a.tenant, a.next));
-    if (++a.next == view.waiting_of(a.tenant))
-      active.erase(active.begin() + static_cast<std::ptrdiff_t>(best));
+  std::vector<Picked> heap;  // min-heap by key
+  auto it = skip_idle(backlog_.begin(), view);
+  while (order.size() < limit) {
+    const bool from_set = it != backlog_.end() && (heap.empty() || *it < heap.front().key);
+    if (!from_set && heap.empty()) break;
+    Picked p;
+    if (from_set) {
+      p = {*it, 0};
+      it = skip_idle(std::next(it), view);
+    } else {
+      std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+      p = heap.back();
+      heap.pop_back();
+    }
+    const std::int32_t t = order_[p.key.second];
+    order.push_back(t);
+    p.key.first += admission_charge(view.waiting_request(t, p.next));
+    if (++p.next < view.waiting_of(t)) {
+      heap.push_back(p);
+      std::push_heap(heap.begin(), heap.end(), std::greater<>());
+    }
   }
 }
 
@@ -74,17 +107,33 @@ double& VtcFairness::slot(std::int32_t tenant) {
   if (u >= counter_.size()) {
     counter_.resize(u + 1, 0.0);
     known_.resize(u + 1, false);
+    rank_.resize(u + 1, 0);
+    in_backlog_.resize(u + 1, false);
   }
   return counter_[u];
 }
 
+void VtcFairness::charge(std::int32_t tenant, double amount) {
+  const auto u = static_cast<std::size_t>(tenant);
+  slot(tenant);
+  if (!in_backlog_[u]) {
+    counter_[u] += amount;
+    return;
+  }
+  // Re-keying keeps the node (no allocation): extract, change, insert back.
+  auto node = backlog_.extract(key_of(tenant));
+  counter_[u] += amount;
+  node.value().first = counter_[u];
+  backlog_.insert(std::move(node));
+}
+
 void VtcFairness::on_admitted(const FairRequest& r, bool, TimeNs) {
-  slot(r.tenant) += admission_charge(r);
+  charge(r.tenant, admission_charge(r));
 }
 
 // (A decode-only instance sees tokens of tenants that never queued there.)
 void VtcFairness::on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs) {
-  slot(tenant) += config_.output_weight * static_cast<double>(count) / weights_.weight(tenant);
+  charge(tenant, config_.output_weight * static_cast<double>(count) / weights_.weight(tenant));
 }
 
 }  // namespace xpusim::policy

@@ -15,6 +15,10 @@ class RoutingView {
   virtual std::size_t instance_count() const = 0;
   virtual std::int64_t outstanding(std::size_t instance) const = 0;  // waiting + running
   virtual double kv_used_fraction(std::size_t instance) const = 0;   // allocated / total blocks
+  // True when the view calls Router::on_load_changed(i) after every change of outstanding(i) or
+  // kv_used_fraction(i) (and keeps instance_count() fixed): routers may then keep an index
+  // instead of scanning every instance per request. False (the default): they scan.
+  virtual bool reports_load_changes() const { return false; }
 };
 
 // The request being routed, as far as a router may look at it.
@@ -30,6 +34,9 @@ class Router {
  public:
   virtual ~Router() = default;
   virtual std::size_t choose_instance(const RoutingView& view, const RouteRequest& request) = 0;
+  // Instance `instance`'s outstanding() or kv_used_fraction() may have changed (only from views
+  // whose reports_load_changes() is true).
+  virtual void on_load_changed(std::size_t /*instance*/) {}
 };
 
 using RouterCatalog = Catalog<Router>;
