@@ -32,7 +32,7 @@ namespace {
 
 // `sweep --dry-run`: one line per point on stdout (index, id, its overrides); every point's
 // scenario is loaded, so a typo in an axis key or value is reported before anything runs.
-int dry_run(const scenario::SweepSpec& spec, const std::vector<scenario::SweepPoint>& points) {
+int dry_run(const experiments::SweepSpec& spec, const std::vector<experiments::SweepPoint>& points) {
   const scenario::Catalogs catalogs = scenario::build_catalogs();
   int invalid = 0;
   for (const auto& p : points) {

@@ -111,8 +111,10 @@ Params SectionReader::plain(const std::string& key, const ParamSchema& schema,
                             const std::set<std::string>& nested) {
   Params p;
   const YAML::Node node = key.empty() ? doc.root() : section(key);
+  const std::size_t errors_before = diag.errors().size();
   const LocatedMap given = read_params_map(doc, node, key, schema, nested, diag);
   resolve_located(schema, given, key, p, diag);
+  if (diag.errors().size() != errors_before) failed_sections.insert(key);
   return p;
 }
 

@@ -275,9 +275,9 @@ INSTANTIATE_TEST_SUITE_P(Cli, BadInputTable, ::testing::ValuesIn(cases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
 // Issue 20 item 1: chunked-prefill policies under KV pressure (256 blocks, 200 requests at 50/s)
-// over-allocated the KV block pool (exit 3). The fix is issue 11's (tracker 14), on another
-// branch: enable this test (drop DISABLED_) when that branch is merged.
-TEST(BadInputKvPressure, DISABLED_ChunkedPrefillPoliciesNeverEndInAnInternalError) {
+// over-allocated the KV block pool (exit 3); admission now leaves the blocks this iteration's
+// decodes need (issue 14).
+TEST(BadInputKvPressure, ChunkedPrefillPoliciesNeverEndInAnInternalError) {
   const fs::path dir = fs::temp_directory_path() / ("xpusim_kv_pressure_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "s.yaml") << kOk;

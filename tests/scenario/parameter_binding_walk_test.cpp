@@ -153,7 +153,7 @@ TEST(ParameterBinding, EveryServingSideKeyReachesItsFieldAndDocumentsTheStructDe
 TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDefault) {
   const Catalogs c = build_catalogs();
   EXPECT_EQ(walk_catalog(c.flow_scheduling), 2);
-  EXPECT_EQ(walk_catalog(c.expert_placement), 2);
+  EXPECT_EQ(walk_catalog(c.expert_placement), 3);
   EXPECT_EQ(walk_catalog(c.expert_offload), 2);
   EXPECT_EQ(walk_catalog(c.switch_memory), 3);
 }

@@ -27,6 +27,7 @@ struct Selection {
 struct SectionReader {
   const YamlDocument& doc;
   Diagnostics& diag;
+  std::set<std::string> failed_sections = {};  // plain() reported an error in these
 
   // yaml-cpp's lookup of a missing key yields an "invalid" node on which most calls throw;
   // a null node says "absent" safely.
@@ -71,6 +72,9 @@ struct SectionReader {
   // `section_key`, any other xpusim::Error the section itself.
   template <typename Fn>
   void convert(const std::string& section_key, Fn&& fn) {
+    // A value already reported leaves its section's Params incomplete: cross-key rules and
+    // bindings run only on a section that plain() read without errors.
+    if (failed_sections.count(section_key) > 0) return;
     try {
       fn();
     } catch (const ParamError& e) {
