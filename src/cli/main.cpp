@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   std::vector<std::string> files, validate_overrides;
-  CLI::App* val_cmd = app.add_subcommand("validate", "check scenario files; report every error");
+  CLI::App* val_cmd = app.add_subcommand("validate", "check scenario, sweep and regression-case files as run would; report every error");
   val_cmd->add_option("files", files, "scenario YAML files")->required();
   val_cmd->add_option("--set", validate_overrides, "override a key: dotted.key=value");
 

@@ -1,14 +1,20 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <csignal>
-
+#include <filesystem>
+#include <functional>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/core/error.hpp"
 #include "xpusim/core/excerpt.hpp"
+#include "xpusim/experiments/regression_case.hpp"
+#include "xpusim/experiments/sweep_spec.hpp"
 #include "xpusim/report/summary_table.hpp"
 #include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
@@ -92,6 +98,23 @@ int run_command(const RunArgs& args) {
 
 namespace {
 
+enum class FileKind { Scenario, Sweep, Regression };
+
+// A sweep names its `base` scenario (no scenario has that key); a regression case names
+// `scenario` and `expect`.
+// Anything else (including YAML the scenario loader will reject) is read as a scenario.
+FileKind kind_of(const std::string& file) {
+  try {
+    const YAML::Node root = YAML::LoadFile(file);
+    if (!root.IsMap()) return FileKind::Scenario;
+    if (root["base"]) return FileKind::Sweep;
+    if (root["scenario"] && root["expect"]) return FileKind::Regression;
+  } catch (const std::exception&) {
+    // The scenario loader reports unreadable or malformed files with their location.
+  }
+  return FileKind::Scenario;
+}
+
 // What `run` checks after loading, before simulating (issue 20: validate = run): the run is
 // built (devices, execution model and its profile table, KV sizing and the fit of the model,
 // the workload source with its trace opened and its first rows read) and stopped at its first
@@ -107,6 +130,61 @@ void check_like_run(const scenario::LoadedScenario& loaded) {
   }
 }
 
+// Runs `check`, printing each error; returns whether it passed. Located messages (which name
+// their file) get `prefix`, others `error_prefix` (which should name the file), as `run` does.
+bool report_errors(const std::string& prefix, const std::function<void()>& check,
+                   const std::string& error_prefix) {
+  try {
+    check();
+    return true;
+  } catch (const scenario::ScenarioError& e) {
+    for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(prefix + m) << "\n";
+  } catch (const Error& e) {
+    std::cerr << "error: " << safe_message(error_prefix + e.what()) << "\n";
+  }
+  return false;
+}
+bool report_errors(const std::string& prefix, const std::function<void()>& check) {
+  return report_errors(prefix, check, prefix);
+}
+
+bool validate_scenario(const std::string& file, const std::vector<std::string>& overrides,
+                       const scenario::Catalogs& catalogs) {
+  return report_errors(
+      "", [&] { check_like_run(*scenario::load_any_scenario(file, overrides, catalogs)); },
+      file + ": ");
+}
+
+// Every point's scenario, as `sweep` would run it.
+bool validate_sweep(const std::string& file, const std::vector<std::string>& overrides,
+                    const scenario::Catalogs& catalogs) {
+  experiments::SweepSpec spec;
+  experiments::SweepLoadOptions options;
+  options.extra_overrides = overrides;
+  options.check_base_exists = true;
+  if (!report_errors("", [&] { spec = experiments::load_sweep_spec(file, options); }, file + ": "))
+    return false;
+  bool ok = true;
+  for (const auto& p : spec.points)
+    ok &= report_errors(file + ": point " + p.id + ": ", [&] {
+      check_like_run(*scenario::load_any_scenario(spec.base.string(), p.overrides, catalogs));
+    });
+  return ok;
+}
+
+// The case's scenario with its `set:` overrides (then the command line's), as `regress` runs it.
+bool validate_regression(const std::string& file, const std::vector<std::string>& overrides,
+                         const scenario::Catalogs& catalogs) {
+  experiments::RegressionCase c;
+  if (!report_errors(file + ": ", [&] { c = experiments::load_regression_case(file); }))
+    return false;
+  std::vector<std::string> all = c.overrides;
+  all.insert(all.end(), overrides.begin(), overrides.end());
+  return report_errors(file + ": ", [&] {
+    check_like_run(*scenario::load_any_scenario(c.scenario_path(), all, catalogs));
+  });
+}
+
 }  // namespace
 
 int validate_command(const std::vector<std::string>& files,
@@ -114,17 +192,14 @@ int validate_command(const std::vector<std::string>& files,
   const scenario::Catalogs catalogs = scenario::build_catalogs();
   int failed = 0;
   for (const auto& file : files) {
-    try {
-      const auto loaded = scenario::load_any_scenario(file, overrides, catalogs);
-      check_like_run(*loaded);
-      std::cout << file << ": ok\n";
-    } catch (const scenario::ScenarioError& e) {
-      ++failed;
-      for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(m) << "\n";
-    } catch (const Error& e) {
-      ++failed;
-      std::cerr << "error: " << safe_message(std::string(file) + ": " + e.what()) << "\n";
+    bool ok = false;
+    switch (kind_of(file)) {
+      case FileKind::Scenario: ok = validate_scenario(file, overrides, catalogs); break;
+      case FileKind::Sweep: ok = validate_sweep(file, overrides, catalogs); break;
+      case FileKind::Regression: ok = validate_regression(file, overrides, catalogs); break;
     }
+    if (ok) std::cout << file << ": ok\n";
+    else ++failed;
   }
   if (failed > 0) std::cerr << failed << " of " << files.size() << " files invalid\n";
   return failed == 0 ? kExitOk : kExitInput;

@@ -78,5 +78,30 @@ TEST_F(ValidateLikeRun, SweepDryRunListsEveryPointAndFindsATypoInAnAxis) {
   EXPECT_NE(o.err.find("key 'cluster.instancs': unknown key"), std::string::npos) << o.err;
 }
 
+TEST_F(ValidateLikeRun, SweepAndRegressionFilesAreCheckedPointByPoint) {
+  std::ofstream(dir / "s.yaml") << kHead << kLoad;
+  std::ofstream(dir / "ok.yaml") << "base: s.yaml\naxes: {cluster.instances: [1, 2]}\n";
+  // The second point alone is wrong: TP 3 does not divide Llama-3-8B's 32 heads.
+  std::ofstream(dir / "bad.yaml") << "base: s.yaml\naxes: {cluster.tensor_parallel: [1, 3]}\n";
+  std::ofstream(dir / "case.yaml")
+      << "scenario: s.yaml\nset: {cluster.instances: 2}\n"
+         "expect:\n  requests.completed: {value: 20, abs_tol: 0, reason: a count}\n";
+  std::ofstream(dir / "bad_case.yaml")
+      << "scenario: s.yaml\nset: {cluster.instancs: 2}\n"
+         "expect:\n  requests.completed: {value: 20, abs_tol: 0, reason: a count}\n";
+  auto o = run_xpusim("-q validate ok.yaml case.yaml", dir / "scratch", dir);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, "ok.yaml: ok\ncase.yaml: ok\n");
+  o = run_xpusim("-q validate bad.yaml", dir / "scratch", dir);
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.err.find("bad.yaml: point "), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("tensor_parallel = 3"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("tensor_parallel = 1"), std::string::npos) << "only the bad point fails";
+  o = run_xpusim("-q validate bad_case.yaml", dir / "scratch", dir);
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.err.find("key 'cluster.instancs': unknown key"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir / "results"));  // nothing run, nothing written
+}
+
 }  // namespace
 }  // namespace xpusim::cli
