@@ -25,19 +25,13 @@ RequestRecord lost_record(const workload::Request& r, int instance) {
 }
 
 void Cluster::route(workload::Request&& request, TimeNs now) {
-  std::vector<std::size_t> up;
-  for (std::size_t i = 0; i < instances_.size(); ++i)
-    if (!instances_[i]->down()) up.push_back(i);
-  if (up.empty()) {
+  const auto pick = route_among_up(
+      *this, instances_.size(), [&](std::size_t i) { return instances_[i]->down(); }, *router_, request);
+  if (!pick) {
     parked_.push_back(std::move(request));
     return;
   }
-  const UpInstancesView view(*this, std::move(up));
-  const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant,
-                                   &request.prefix_hashes};
-  const std::size_t pick = router_->choose_instance(view, route);
-  XPUSIM_CHECK(pick < view.instance_count(), "router chose a non-existent instance");
-  instances_[view.to_cluster(pick)]->enqueue(std::move(request), now);
+  instances_[*pick]->enqueue(std::move(request), now);
   if (migration_) migration_->wake();
 }
 

@@ -10,19 +10,13 @@
 namespace xpusim::systems {
 
 void DisaggregatedCluster::route(workload::Request&& request, TimeNs now) {
-  std::vector<std::size_t> up;
-  for (std::size_t i = 0; i < prefill_.size(); ++i)
-    if (!prefill_[i]->down()) up.push_back(i);
-  if (up.empty()) {
+  const auto pick = route_among_up(
+      *this, prefill_.size(), [&](std::size_t i) { return prefill_[i]->down(); }, *router_, request);
+  if (!pick) {
     parked_.push_back(std::move(request));
     return;
   }
-  const UpInstancesView view(*this, std::move(up));
-  const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant,
-                                   &request.prefix_hashes};
-  const std::size_t pick = router_->choose_instance(view, route);
-  XPUSIM_CHECK(pick < view.instance_count(), "router chose a non-existent instance");
-  prefill_[view.to_cluster(pick)]->enqueue(std::move(request), now);
+  prefill_[*pick]->enqueue(std::move(request), now);
 }
 
 void DisaggregatedCluster::fail_instance(std::size_t i, TimeNs now, bool requeue) {

@@ -1,9 +1,12 @@
 #pragma once
 // A routing view of the instances that are up, renumbered 0..n-1, so every routing policy
 // skips failed instances without knowing about faults.
+#include <optional>
 #include <vector>
 
+#include "xpusim/core/error.hpp"
 #include "xpusim/policy/routing/router.hpp"
+#include "xpusim/workload/request.hpp"
 
 namespace xpusim::systems {
 
@@ -20,5 +23,23 @@ class UpInstancesView final : public policy::RoutingView {
   const policy::RoutingView& all_;
   std::vector<std::size_t> up_;
 };
+
+// The instance of `all` (numbered 0..count-1) that `router` picks for `request` among those
+// that are up; none when every instance is down (the caller parks the request).
+template <typename IsDown>
+std::optional<std::size_t> route_among_up(const policy::RoutingView& all, std::size_t count,
+                                          IsDown is_down, policy::Router& router,
+                                          const workload::Request& request) {
+  std::vector<std::size_t> up;
+  for (std::size_t i = 0; i < count; ++i)
+    if (!is_down(i)) up.push_back(i);
+  if (up.empty()) return std::nullopt;
+  const UpInstancesView view(all, std::move(up));
+  const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant,
+                                   &request.prefix_hashes};
+  const std::size_t pick = router.choose_instance(view, route);
+  XPUSIM_CHECK(pick < view.instance_count(), "router chose a non-existent instance");
+  return view.to_cluster(pick);
+}
 
 }  // namespace xpusim::systems
