@@ -17,9 +17,12 @@ What is timed (per layer, on one GPU, the heads of one tensor-parallel shard):
   keys (FlashAttention-2 `flash-attn` package) or, without it, PyTorch's
   scaled_dot_product_attention on contiguous K/V;
 - decode: flash_attn_with_kvcache on a paged cache (block size 16) when `flash-attn` is
-  installed, else scaled_dot_product_attention over each sequence's K/V;
+  installed, else scaled_dot_product_attention over each sequence's contiguous K/V (no paging);
+- grouped-query heads: SDPA's enable_gqa (no K/V copies) where PyTorch has it, else the K/V
+  heads are repeated before timing (backend TORCH_SDPA_REPEAT_KV);
 - KV save: the copy of the new K/V rows into the cache.
-CUDA events around ACTIVE repetitions after WARMUP repetitions; statistics over repetitions.
+CUDA events around ACTIVE replays of a CUDA graph of PER_GRAPH calls, after WARMUP eager calls;
+statistics over the replays (time per call).
 
 Usage (needs PyTorch with CUDA; flash-attn optional):
   scripts/gen_attention_table.py --hidden 4096 --heads 32 --kv-heads 8 --tp 1 2 \
@@ -34,6 +37,7 @@ import sys
 
 WARMUP = 3
 ACTIVE = 10
+PER_GRAPH = 10
 BLOCK = 16
 STATS = ("min", "max", "mean", "median", "std")
 OPS = ("attn_prefill", "attn_decode", "attn_kv_cache_save")
@@ -47,17 +51,38 @@ KV_LENGTHS = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
 
 
 def time_ms(torch, fn):
-    for _ in range(WARMUP):
-        fn()
+    """Median-ready list of per-call times (ms). The calls are captured PER_GRAPH at a time in a
+    CUDA graph and replayed, as serving engines replay decode steps, so the times are the GPU's
+    and not the Python launch overhead of an eager loop; falls back to eager calls where capture
+    fails."""
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        for _ in range(WARMUP):
+            fn()
+    torch.cuda.current_stream().wait_stream(side)
+    torch.cuda.synchronize()
+    try:
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            for _ in range(PER_GRAPH):
+                fn()
+        call, per = graph.replay, PER_GRAPH
+    except RuntimeError as err:
+        print(f"graph capture failed ({err}); timing eager calls", file=sys.stderr)
+        graph, call, per = None, fn, 1
+    for _ in range(2):
+        call()
     torch.cuda.synchronize()
     times = []
     for _ in range(ACTIVE):
         start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
         start.record()
-        fn()
+        call()
         end.record()
         torch.cuda.synchronize()
-        times.append(start.elapsed_time(end))
+        times.append(start.elapsed_time(end) / per)
+    del graph
     return times
 
 
@@ -93,13 +118,33 @@ class Kernels:
             cu_q = t.tensor([0, chunk], dtype=t.int32, device="cuda")
             cu_k = t.tensor([0, total], dtype=t.int32, device="cuda")
             return lambda: self.varlen(q, k, v, cu_q, cu_k, chunk, total, causal=True)
-        rep = self.h // self.k
         qq = q.transpose(0, 1).unsqueeze(0)
-        kk = k.repeat_interleave(rep, 1).transpose(0, 1).unsqueeze(0)
-        vv = v.repeat_interleave(rep, 1).transpose(0, 1).unsqueeze(0)
-        # Causal with an offset: query i sees keys 0 .. cached + i.
-        mask = t.ones(chunk, total, dtype=t.bool, device="cuda").tril(cached)
-        return lambda: t.nn.functional.scaled_dot_product_attention(qq, kk, vv, attn_mask=mask)
+        kk = k.transpose(0, 1).unsqueeze(0)
+        vv = v.transpose(0, 1).unsqueeze(0)
+        sdpa = t.nn.functional.scaled_dot_product_attention
+        # Causal with an offset: query i sees keys 0 .. cached + i (bottom-right aligned), as a
+        # chunked prefill over a cached prefix does. Grouped-query heads are shared, not copied.
+        if cached == 0:
+            return self.gqa_or_repeat(lambda kk, vv, **kw: sdpa(qq, kk, vv, is_causal=True, **kw),
+                                      kk, vv)
+        from torch.nn.attention.bias import causal_lower_right
+        bias = causal_lower_right(chunk, total)
+        return self.gqa_or_repeat(lambda kk, vv, **kw: sdpa(qq, kk, vv, attn_mask=bias, **kw),
+                                  kk, vv)
+
+    def gqa_or_repeat(self, call, kk, vv):
+        """Returns a closure timing `call`; uses SDPA's enable_gqa where this PyTorch has it
+        (no K/V copies, as real GQA kernels read each KV head once), else repeated heads."""
+        self.backend = "TORCH_SDPA"
+        if self.k != self.h:
+            try:
+                call(kk, vv, enable_gqa=True)
+                return lambda: call(kk, vv, enable_gqa=True)
+            except (TypeError, RuntimeError):
+                self.backend = "TORCH_SDPA_REPEAT_KV"
+                rep = self.h // self.k
+                kk, vv = kk.repeat_interleave(rep, 1), vv.repeat_interleave(rep, 1)
+        return lambda: call(kk, vv)
 
     def decode(self, batch, kv):
         t = self.torch
@@ -111,11 +156,11 @@ class Kernels:
             table = t.randperm(batch * blocks, dtype=t.int32, device="cuda").view(batch, blocks)
             lens = t.full((batch,), kv + 1, dtype=t.int32, device="cuda")
             return lambda: self.kvcache(q, kc, vc, cache_seqlens=lens, block_table=table)
-        rep = self.h // self.k
-        kk = self.rand(batch, self.k, kv + 1, self.d).repeat_interleave(rep, 1)
-        vv = self.rand(batch, self.k, kv + 1, self.d).repeat_interleave(rep, 1)
+        kk = self.rand(batch, self.k, kv + 1, self.d)
+        vv = self.rand(batch, self.k, kv + 1, self.d)
         qq = q.transpose(1, 2)
-        return lambda: t.nn.functional.scaled_dot_product_attention(qq, kk, vv)
+        sdpa = t.nn.functional.scaled_dot_product_attention
+        return self.gqa_or_repeat(lambda kk, vv, **kw: sdpa(qq, kk, vv, **kw), kk, vv)
 
     def save(self, tokens):
         src = self.rand(tokens, 2, self.k, self.d)
@@ -126,10 +171,11 @@ class Kernels:
 
 def rows_for_tp(torch, args, tp):
     heads, kv_heads = args.heads // tp, max(1, args.kv_heads // tp)
-    kern = Kernels(torch, heads, kv_heads, args.hidden // args.heads, torch.bfloat16)
+    head_dim = args.head_dim or args.hidden // args.heads
+    kern = Kernels(torch, heads, kv_heads, head_dim, torch.bfloat16)
     meta = {"n_embd": args.hidden, "n_q_head": args.heads, "n_kv_head": args.kv_heads,
             "block_size": BLOCK, "num_tensor_parallel_workers": tp,
-            "max_model_len": args.max_len, "attention_backend": kern.backend}
+            "max_model_len": args.max_len}
     for chunk in CHUNKS:
         for cached in CACHED:
             if chunk + cached > args.max_len:
@@ -139,6 +185,7 @@ def rows_for_tp(torch, args, tp):
             row.update(stats("attn_prefill", time_ms(torch, kern.prefill(chunk, cached))))
             row.update(stats("attn_decode", []))
             row.update(stats("attn_kv_cache_save", time_ms(torch, kern.save(chunk))))
+            row["attention_backend"] = kern.backend
             yield row
     for batch in BATCHES:
         for kv in KV_LENGTHS:
@@ -149,6 +196,7 @@ def rows_for_tp(torch, args, tp):
             row.update(stats("attn_prefill", []))
             row.update(stats("attn_decode", time_ms(torch, kern.decode(batch, kv))))
             row.update(stats("attn_kv_cache_save", time_ms(torch, kern.save(batch))))
+            row["attention_backend"] = kern.backend
             yield row
             torch.cuda.empty_cache()
 
@@ -158,6 +206,7 @@ def main():
     p.add_argument("--hidden", type=int, required=True)
     p.add_argument("--heads", type=int, required=True)
     p.add_argument("--kv-heads", type=int, required=True)
+    p.add_argument("--head-dim", type=int, default=0, help="default hidden / heads")
     p.add_argument("--tp", type=int, nargs="+", default=[1])
     p.add_argument("--max-len", type=int, default=32768)
     p.add_argument("--max-tokens", type=int, default=1 << 20, help="batch x KV cap (memory)")
