@@ -83,9 +83,7 @@ ProfileTableModel::ProfileTableModel(ModelSpec model, Placement placement, Profi
 double ProfileTableModel::attention_seconds(const LayerTokens& t, double prefill_seqs,
                                            const OpWorks& work) const {
   const bool has_prefill = t.prefill_tokens > 0;
-  if (!attention_)
-    return roofline_.op_seconds(Op::DecodeAttention, work[int(Op::DecodeAttention)], has_prefill) +
-           roofline_.op_seconds(Op::PrefillAttention, work[int(Op::PrefillAttention)], has_prefill);
+  if (!attention_) return roofline_.attention_seconds(t, prefill_seqs, work);
   double seconds = 0;
   if (t.decode_seqs > 0)
     seconds += attention_->decode_seconds(t.decode_seqs, t.decode_context / t.decode_seqs);

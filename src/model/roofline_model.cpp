@@ -56,7 +56,16 @@ const ParamBinding<RooflineFactors>& roofline_binding() {
                 "fixed CPU-side cost per iteration (scheduling, sampling)", kOverhead)
           .real(XPUSIM_KEY(F, per_layer_overhead_s), "s", "fixed extra cost per layer",
                 kOverhead)
-          .real(XPUSIM_KEY(F, op_latency_s), "s", "fixed cost of every kernel", kOverhead);
+          .real(XPUSIM_KEY(F, op_latency_s), "s", "fixed cost of every kernel", kOverhead)
+          .real(XPUSIM_KEY(F, attention_half_tokens), "tokens",
+                "prefill chunk at which attention reaches half of attention_mfu (0: flat)",
+                Bounds{.min = 0, .max = 1e9})
+          .real(XPUSIM_KEY(F, attention_memory_efficiency), "",
+                "fraction of memory bandwidth attention kernels reach streaming K/V", kFraction)
+          .real(XPUSIM_KEY(F, attention_latency_s), "s",
+                "fixed cost of an attention kernel (instead of op_latency_s)", kOverhead)
+          .real(XPUSIM_KEY(F, attention_seq_latency_s), "s",
+                "extra attention cost per sequence in the batch, per layer", kOverhead);
   return b;
 }
 
@@ -70,12 +79,15 @@ RooflineModel::RooflineModel(ModelSpec model, Placement placement, RooflineFacto
   const auto in_unit = [](double x) { return x > 0 && x <= 1; };
   XPUSIM_CHECK(in_unit(factors_.prefill_mfu) && in_unit(factors_.decode_mfu) &&
                    in_unit(factors_.attention_mfu) && in_unit(factors_.memory_efficiency) &&
-                   in_unit(factors_.comm_efficiency),
+                   in_unit(factors_.comm_efficiency) &&
+                   in_unit(factors_.attention_memory_efficiency),
                "roofline efficiency factors must be in (0, 1]");
   inv_gemm_prefill_ = 1.0 / (peak_flops_ * factors_.prefill_mfu);
   inv_gemm_decode_ = 1.0 / (peak_flops_ * factors_.decode_mfu);
   inv_attention_ = 1.0 / (peak_flops_ * factors_.attention_mfu);
   inv_memory_ = 1.0 / (placement_.device.memory_bw_bytes_per_s * factors_.memory_efficiency);
+  inv_attention_memory_ =
+      1.0 / (placement_.device.memory_bw_bytes_per_s * factors_.attention_memory_efficiency);
   if (peak_flops_ <= 0 || placement_.device.memory_bw_bytes_per_s <= 0)
     throw Error("device '" + placement_.device.name + "' has no compute peak or bandwidth for " +
                 hw::to_string(model_.dtype));
@@ -97,33 +109,57 @@ double RooflineModel::op_seconds(Op op, const OpWork& work, bool has_prefill,
                                  double compute_slowdown) const {
   if (work.empty()) return 0.0;
   double inv_rate = inv_gemm_decode_;  // Memory ops: bandwidth-bound, compute never binds
+  double inv_bw = inv_memory_, latency = factors_.op_latency_s;
   switch (op_class(op)) {
     case OpClass::Gemm:
       inv_rate = has_prefill ? inv_gemm_prefill_ : inv_gemm_decode_;
       break;
     case OpClass::Attention:
       inv_rate = inv_attention_;
+      inv_bw = inv_attention_memory_;
+      latency = factors_.attention_latency_s;
       break;
     case OpClass::Memory:
       break;
   }
   const double compute = work.flops * inv_rate * compute_slowdown;
-  const double memory = work.bytes * inv_memory_;
-  return std::max(compute, memory) + factors_.op_latency_s;
+  const double memory = work.bytes * inv_bw;
+  return std::max(compute, memory) + latency;
 }
 
-void RooflineModel::add_layers(const LayerTokens& t, double count, bool moe, double slowdown,
-                               Totals& s) const {
+double RooflineModel::attention_seconds(const LayerTokens& t, double prefill_seqs,
+                                        const OpWorks& work, double slowdown) const {
+  double s = 0;
+  const OpWork& decode = work[static_cast<int>(Op::DecodeAttention)];
+  if (!decode.empty())
+    s += op_seconds(Op::DecodeAttention, decode, false, slowdown) +
+         t.decode_seqs * factors_.attention_seq_latency_s;
+  const OpWork& prefill = work[static_cast<int>(Op::PrefillAttention)];
+  if (!prefill.empty()) {
+    // Short chunks leave the kernel's tiles and SMs idle: the rate grows as n / (n + half).
+    const double n = prefill_seqs > 0 ? t.prefill_tokens / prefill_seqs : t.prefill_tokens;
+    const double half = factors_.attention_half_tokens;
+    const double stretch = half > 0 && n > 0 ? (n + half) / n : 1.0;
+    s += op_seconds(Op::PrefillAttention, prefill, true, slowdown * stretch) +
+         prefill_seqs * factors_.attention_seq_latency_s;
+  }
+  return s;
+}
+
+void RooflineModel::add_layers(const LayerTokens& t, double prefill_seqs, double count, bool moe,
+                               double slowdown, Totals& s) const {
   if (count <= 0 || t.tokens() <= 0) return;
   OpWorks work;
   costs_.layer(t, moe, work);
   const bool has_prefill = t.prefill_tokens > 0;
   double seconds = 0, flops = 0, bytes = 0;
   for (int i = 0; i < kOpCount; ++i) {
-    seconds += op_seconds(static_cast<Op>(i), work[i], has_prefill, slowdown);
+    if (op_class(static_cast<Op>(i)) != OpClass::Attention)
+      seconds += op_seconds(static_cast<Op>(i), work[i], has_prefill, slowdown);
     flops += work[i].flops;
     bytes += work[i].bytes;
   }
+  seconds += attention_seconds(t, prefill_seqs, work, slowdown);
   const double comm =
       costs_.allreduces_per_layer() * allreduce_seconds(costs_.allreduce_bytes(t.tokens()));
   s.seconds += count * (seconds + comm);
@@ -156,11 +192,12 @@ RooflineModel::Totals RooflineModel::iteration_totals(const BatchShape& batch,
   const LayerTokens all = LayerTokens::of(batch, true);
   const LayerTokens decode_only = LayerTokens::of(batch, false);
   const double dense = model_.dense_layers(), moe = model_.moe_layers();
+  const double seqs = double(batch.prefill_seqs);
   Totals s;
-  add_layers(all, dense * with_prefill, false, slowdown, s);
-  add_layers(all, moe * with_prefill, true, slowdown, s);
-  add_layers(decode_only, dense * (1.0 - with_prefill), false, slowdown, s);
-  add_layers(decode_only, moe * (1.0 - with_prefill), true, slowdown, s);
+  add_layers(all, seqs, dense * with_prefill, false, slowdown, s);
+  add_layers(all, seqs, moe * with_prefill, true, slowdown, s);
+  add_layers(decode_only, 0, dense * (1.0 - with_prefill), false, slowdown, s);
+  add_layers(decode_only, 0, moe * (1.0 - with_prefill), true, slowdown, s);
   add_head(batch, slowdown, s);
   s.seconds += factors_.per_layer_overhead_s * model_.num_layers + factors_.iteration_overhead_s;
   return s;

@@ -21,6 +21,15 @@ struct RooflineFactors {
   double iteration_overhead_s = 0;  // fixed CPU-side cost per iteration
   double per_layer_overhead_s = 0;  // extra fixed cost per layer (beyond op_latency_s)
   double op_latency_s = 3.5e-6;     // fixed cost of each kernel (launch, ramp-up, tail)
+  // Attention by shape (docs/execution-model.md, "Attention by shape"). Prefill attention runs
+  // at attention_mfu * n / (n + attention_half_tokens) of peak, n the mean new tokens per
+  // prefill sequence (0 = flat attention_mfu); decode attention streams K/V at
+  // attention_memory_efficiency of the bandwidth; each attention kernel costs
+  // attention_latency_s instead of op_latency_s, plus attention_seq_latency_s per sequence.
+  double attention_half_tokens = 0;
+  double attention_memory_efficiency = 0.77;
+  double attention_latency_s = 3.5e-6;
+  double attention_seq_latency_s = 0;
 };
 
 // Every factor bound to its key (the key is the field's name).
@@ -41,6 +50,10 @@ class RooflineModel final : public ExecutionModel {
   // a power cap does. Exposed for calibration and per-operator breakdowns.
   double op_seconds(Op op, const OpWork& work, bool has_prefill,
                     double compute_slowdown = 1.0) const;
+  // Both attention operators of one layer for `tokens`, with the shape terms above;
+  // `prefill_seqs` is the number of sequences sharing tokens.prefill_tokens.
+  double attention_seconds(const LayerTokens& tokens, double prefill_seqs, const OpWorks& work,
+                           double compute_slowdown = 1.0) const;
   const OperatorCosts& costs() const { return costs_; }
   const RooflineFactors& factors() const { return factors_; }
   double compute_peak_flops() const { return peak_flops_; }
@@ -50,8 +63,8 @@ class RooflineModel final : public ExecutionModel {
   struct Totals {
     double seconds = 0, flops = 0, bytes = 0, comm_seconds = 0;
   };
-  void add_layers(const LayerTokens& tokens, double count, bool moe, double slowdown,
-                  Totals& totals) const;
+  void add_layers(const LayerTokens& tokens, double prefill_seqs, double count, bool moe,
+                  double slowdown, Totals& totals) const;
   void add_head(const BatchShape& batch, double slowdown, Totals& totals) const;
   Totals iteration_totals(const BatchShape& batch, double slowdown) const;
 
@@ -61,7 +74,8 @@ class RooflineModel final : public ExecutionModel {
   OperatorCosts costs_;
   double peak_flops_;  // for the model's data type on this device
   // Reciprocal rates, so the per-operator hot path multiplies instead of dividing.
-  double inv_gemm_prefill_ = 0, inv_gemm_decode_ = 0, inv_attention_ = 0, inv_memory_ = 0;
+  double inv_gemm_prefill_ = 0, inv_gemm_decode_ = 0, inv_attention_ = 0, inv_memory_ = 0,
+         inv_attention_memory_ = 0;
   double link_bw_;     // all-reduce bus bandwidth, bytes/s
 };
 
