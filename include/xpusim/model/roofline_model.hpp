@@ -67,6 +67,9 @@ class RooflineModel final : public ExecutionModel {
                   double slowdown, Totals& totals) const;
   void add_head(const BatchShape& batch, double slowdown, Totals& totals) const;
   Totals iteration_totals(const BatchShape& batch, double slowdown) const;
+  // One attention operator (decode or prefill) with the shape terms.
+  double attention_op_seconds(Op op, const LayerTokens& tokens, double prefill_seqs,
+                              const OpWork& work, double slowdown) const;
 
   ModelSpec model_;
   Placement placement_;
