@@ -127,23 +127,25 @@ double RooflineModel::op_seconds(Op op, const OpWork& work, bool has_prefill,
   return std::max(compute, memory) + latency;
 }
 
+double RooflineModel::attention_op_seconds(Op op, const LayerTokens& t, double prefill_seqs,
+                                           const OpWork& work, double slowdown) const {
+  if (work.empty()) return 0.0;
+  if (op == Op::DecodeAttention)
+    return op_seconds(op, work, false, slowdown) + t.decode_seqs * factors_.attention_seq_latency_s;
+  // Short chunks leave the kernel's tiles and SMs idle: the rate grows as n / (n + half).
+  const double n = prefill_seqs > 0 ? t.prefill_tokens / prefill_seqs : t.prefill_tokens;
+  const double half = factors_.attention_half_tokens;
+  const double stretch = half > 0 && n > 0 ? (n + half) / n : 1.0;
+  return op_seconds(op, work, true, slowdown * stretch) +
+         prefill_seqs * factors_.attention_seq_latency_s;
+}
+
 double RooflineModel::attention_seconds(const LayerTokens& t, double prefill_seqs,
                                         const OpWorks& work, double slowdown) const {
-  double s = 0;
-  const OpWork& decode = work[static_cast<int>(Op::DecodeAttention)];
-  if (!decode.empty())
-    s += op_seconds(Op::DecodeAttention, decode, false, slowdown) +
-         t.decode_seqs * factors_.attention_seq_latency_s;
-  const OpWork& prefill = work[static_cast<int>(Op::PrefillAttention)];
-  if (!prefill.empty()) {
-    // Short chunks leave the kernel's tiles and SMs idle: the rate grows as n / (n + half).
-    const double n = prefill_seqs > 0 ? t.prefill_tokens / prefill_seqs : t.prefill_tokens;
-    const double half = factors_.attention_half_tokens;
-    const double stretch = half > 0 && n > 0 ? (n + half) / n : 1.0;
-    s += op_seconds(Op::PrefillAttention, prefill, true, slowdown * stretch) +
-         prefill_seqs * factors_.attention_seq_latency_s;
-  }
-  return s;
+  constexpr int kDecode = static_cast<int>(Op::DecodeAttention);
+  constexpr int kPrefill = static_cast<int>(Op::PrefillAttention);
+  return attention_op_seconds(Op::DecodeAttention, t, prefill_seqs, work[kDecode], slowdown) +
+         attention_op_seconds(Op::PrefillAttention, t, prefill_seqs, work[kPrefill], slowdown);
 }
 
 void RooflineModel::add_layers(const LayerTokens& t, double prefill_seqs, double count, bool moe,
@@ -154,12 +156,13 @@ void RooflineModel::add_layers(const LayerTokens& t, double prefill_seqs, double
   const bool has_prefill = t.prefill_tokens > 0;
   double seconds = 0, flops = 0, bytes = 0;
   for (int i = 0; i < kOpCount; ++i) {
-    if (op_class(static_cast<Op>(i)) != OpClass::Attention)
-      seconds += op_seconds(static_cast<Op>(i), work[i], has_prefill, slowdown);
+    const Op op = static_cast<Op>(i);
+    seconds += op_class(op) == OpClass::Attention
+                   ? attention_op_seconds(op, t, prefill_seqs, work[i], slowdown)
+                   : op_seconds(op, work[i], has_prefill, slowdown);
     flops += work[i].flops;
     bytes += work[i].bytes;
   }
-  seconds += attention_seconds(t, prefill_seqs, work, slowdown);
   const double comm =
       costs_.allreduces_per_layer() * allreduce_seconds(costs_.allreduce_bytes(t.tokens()));
   s.seconds += count * (seconds + comm);
