@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "xpusim/core/error.hpp"
 
@@ -22,6 +24,19 @@ std::uint64_t unit_id(std::uint64_t domain, std::uint64_t owner, std::uint64_t u
 }
 
 constexpr std::uint64_t kSystemDomain = 0x5157ULL, kSessionDomain = 0x5e55ULL;
+
+// Past int64 nanoseconds (~292 years) nothing can be simulated: say which keys got there.
+constexpr double kMaxArrivalS = 9.2e9;
+
+TimeNs checked_arrival(double seconds, const std::string& what, const char* keys) {
+  if (!(seconds < kMaxArrivalS)) {
+    char at[32];
+    std::snprintf(at, sizeof at, "%.3g", seconds);
+    throw Error("workload: " + what + " would arrive at " + at +
+                " s, past the simulable 9.2e9 s (int64 ns); " + keys);
+  }
+  return seconds_to_ns(seconds);
+}
 
 }  // namespace
 
@@ -85,7 +100,10 @@ void SessionSource::start_session() {
   s.id = sessions_.size() + 1;
   s.system_prompt = session_rng_.uniform_int(0, config_.system_prompts - 1);
   s.turns_left = session_rng_.uniform_int(config_.turns_min, config_.turns_max);
-  pending_.push({seconds_to_ns(next_session_s_), s.id});
+  pending_.push({checked_arrival(next_session_s_, "session " + std::to_string(s.id),
+                                 "raise workload.session_rate_per_s, lower "
+                                 "workload.num_sessions or set workload.duration_s"),
+                 s.id});
   sessions_.push_back(std::move(s));
   ++started_;
   next_session_s_ += session_rng_.exponential(config_.session_rate_per_s);
@@ -152,7 +170,7 @@ Request SessionSource::make_turn(Session& s, TimeNs arrival) {
 std::optional<Request> SessionSource::next() {
   // A session starting before the earliest pending turn goes first.
   while (!sessions_done_ &&
-         (pending_.empty() || seconds_to_ns(next_session_s_) <= pending_.top().arrival_ns))
+         (pending_.empty() || next_session_s_ * 1e9 <= double(pending_.top().arrival_ns)))
     start_session();
   if (pending_.empty()) return std::nullopt;
   const Pending turn = pending_.top();
@@ -162,7 +180,12 @@ std::optional<Request> SessionSource::next() {
   if (s.turns_left > 0 && s.context_tokens < config_.max_context_tokens) {
     const double s_sigma = config_.think_sigma;
     const double gap = think_rng_.lognormal(std::log(config_.think_time_s) - 0.5 * s_sigma * s_sigma, s_sigma);
-    pending_.push({turn.arrival_ns + seconds_to_ns(config_.turn_time_s + gap), s.id});
+    const double next_s = ns_to_seconds(turn.arrival_ns) + config_.turn_time_s + gap;
+    pending_.push({checked_arrival(next_s, "turn " + std::to_string(s.turn + 1) + " of session " +
+                                               std::to_string(s.id),
+                                   "lower workload.think_time_s, workload.turn_time_s or "
+                                   "workload.turns_max"),
+                   s.id});
     r.expects_followup = true;
   } else {
     s.context = {};  // finished: free its memory

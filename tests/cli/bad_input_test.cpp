@@ -109,6 +109,8 @@ const std::vector<BadInput>& cases() {
       {"RateTinyOverflowsTime", with_workload("{source: synthetic, rate_per_s: 1e-300}"), {}, "", 1,
        "would arrive at 6.25e+298 s, past the simulable 9.2e9 s (int64 ns); raise workload.rate_per_s"},
       {"RateMissing", with_workload("{source: synthetic}"), {}, "", 1, "key 'workload.rate_per_s': missing required key"},
+      {"SessionRateTinyOverflowsTime", with_workload("{source: sessions, session_rate_per_s: 1e-300, num_sessions: 3}"), {}, "", 1,
+       "past the simulable 9.2e9 s (int64 ns); raise workload.session_rate_per_s"},
       {"NumRequestsZero", with_workload("{source: synthetic, rate_per_s: 1, num_requests: 0}"), {}, "", 1, "key 'workload.num_requests': expected an integer in [1, 1e+09]"},
       {"NumRequestsFractional", with_workload("{source: synthetic, rate_per_s: 1, num_requests: 1.5}"), {}, "", 1, "got '1.5'"},
       {"NumRequestsTooLarge", with_workload("{source: synthetic, rate_per_s: 1, num_requests: 1e12}"), {}, "", 1, "key 'workload.num_requests': expected an integer in [1, 1e+09]"},

@@ -185,13 +185,9 @@ TEST_P(ExtremeValues, NoKeyValueEndsInAnInternalError) {
       EXPECT_EQ(o.err.find("internal error"), std::string::npos) << what << "\n" << o.err;
       // A rejection names the key; the one derived rejection allowed instead is a model that
       // does not fit the memory the value leaves (it names the model, device and the fix).
-      // Known gap: the sessions source's first arrival past 9.2e9 s is reported by the generic
-      // time conversion, without the key (the synthetic source names workload.rate_per_s).
-      const bool known_gap = p.key == "session_rate_per_s" &&
-                             o.err.find("does not fit in int64 nanoseconds") != std::string::npos;
       if (o.exit_code == 1)
         EXPECT_TRUE(o.err.find(p.key) != std::string::npos ||
-                    o.err.find("does not fit: weights") != std::string::npos || known_gap)
+                    o.err.find("does not fit: weights") != std::string::npos)
             << what << ": the message does not name the key\n" << o.err;
     }
   }

@@ -26,6 +26,8 @@ struct RooflineFactors {
   // prefill sequence (0 = flat attention_mfu); decode attention streams K/V at
   // attention_memory_efficiency of the bandwidth; each attention kernel costs
   // attention_latency_s instead of op_latency_s, plus attention_seq_latency_s per sequence.
+  // Defaults keep the flat model; the values fitted to the measured H200 attention table are
+  // 300, 0.9, 6e-6 and 1.8e-8 (docs/execution-model.md, "Attention by shape").
   double attention_half_tokens = 0;
   double attention_memory_efficiency = 0.77;
   double attention_latency_s = 3.5e-6;
