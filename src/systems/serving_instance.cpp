@@ -22,29 +22,17 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       observer_(wiring.observer),
       devices_(std::move(devices)),
       memory_(wiring.sim, devices_.at(0)->spec().memory_bw_bytes_per_s),
-      kv_(sizing.blocks),
+      kv_(sizing, std::move(wiring.prefix_cache)),
       block_size_(sizing.block_size),
       role_(wiring.role),
       handoff_(wiring.handoff),
-      cache_(std::move(wiring.prefix_cache)),
       waiting_(std::move(wiring.fairness)),
-      swap_capacity_blocks_(sizing.swap_blocks),
-      block_bytes_(sizing.block_bytes),
-      host_bw_(sizing.host_bw_bytes_per_s),
-      swap_block_group_(sizing.swap_block_group),
-      swap_transfer_overhead_s_(sizing.swap_transfer_overhead_s),
       full_at_residue_(static_cast<std::size_t>(sizing.block_size), 0) {
-  XPUSIM_CHECK(sizing.swap_block_group >= 1, "swap block groups hold at least one block");
-  XPUSIM_CHECK(sizing.blocks > 0 && sizing.block_size > 0, "instance needs KV capacity");
   XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_ != nullptr,
                "a prefill-only instance needs someone to hand prefilled sequences to");
-  XPUSIM_CHECK(sizing.swap_blocks == 0 || (block_bytes_ > 0 && host_bw_ > 0),
-               "swap space needs block size in bytes and a host link");
   // A decode-only instance computes no prompts, so it has nothing to cache (docs/prefix-cache.md).
-  XPUSIM_CHECK(!cache_ || role_ != InstanceRole::DecodeOnly,
+  XPUSIM_CHECK(!kv_.has_cache() || role_ != InstanceRole::DecodeOnly,
                "a decode-only instance has no prefix cache");
-  XPUSIM_CHECK(!cache_ || !cache_->has_host_tier() || (host_bw_ > 0 && block_bytes_ > 0),
-               "a prefix cache host tier needs block size in bytes and a host link");
 }
 
 bool ServingInstance::fits(const workload::Request& r) const {
@@ -57,12 +45,10 @@ policy::WaitingInfo ServingInstance::waiting_info(const Sequence& q) const {
   const std::int64_t final_tokens = std::int64_t{q.request.prompt_tokens} + q.request.output_tokens;
   policy::WaitingInfo w{q.prefill_len, blocks_for(q.prefill_len), final_tokens};
   w.blocks_needed = blocks_for(policy_->reserve_tokens(w));
-  if (cache_) {
-    // Cached prompt blocks skip the prefill (host-tier ones are copied back into new blocks);
-    // device blocks already referenced need no free block.
-    const std::int64_t hit = cache_hit_blocks(q);
-    w.prefill_tokens -= (hit + cache_host_blocks(q, hit)) * block_size_;
-    w.blocks_needed -= cache_->referenced_among(q.block_keys, hit);
+  if (kv_.has_cache()) {
+    const KvManager::PrefixSaving saving = kv_.prefix_saving(q.block_keys, q.prefill_len);
+    w.prefill_tokens -= saving.tokens;
+    w.blocks_needed -= saving.blocks;
   }
   return w;
 }
@@ -83,7 +69,7 @@ std::uint32_t ServingInstance::new_sequence(workload::Request request) {
   q.request = std::move(request);
   q.state = SeqState::Waiting;
   q.prefill_len = q.request.prompt_tokens;
-  if (cache_) q.block_keys = cache_->block_keys(q.request);
+  if (kv_.has_cache()) q.block_keys = kv_.prefix_keys(q.request);
   return s;
 }
 
@@ -127,8 +113,7 @@ void ServingInstance::publish(const Sequence& q, RequestOutcome outcome, TimeNs 
 void ServingInstance::try_start(TimeNs now) {
   cursor_seq_ = Sequence::kNone;
   policy_->plan_iteration(*this, plan_);
-  iter_swap_bytes_ = 0;
-  iter_swap_transfers_ = 0;
+  kv_.begin_iteration();
   if (plan_.preempt_newest > 0) apply_preemptions(plan_.preempt_newest, plan_.swap_out, now);
   if (plan_.swap_in > 0) swap_in(plan_.swap_in, now);
   if (plan_.accept_arrived > 0) accept_arrived(plan_.accept_arrived, now);
@@ -146,7 +131,7 @@ void ServingInstance::try_start(TimeNs now) {
     // Nothing can run. With nothing running either, the head request can never be admitted
     // (e.g. the watermark leaves too little room): reject it rather than stall forever.
     // (Blocks held for KV transfers and migrations come back by themselves: no deadlock.)
-    if (running_count_ == 0 && handoff_blocks_ == 0 && migration_reserved_blocks_ == 0 &&
+    if (running_count_ == 0 && kv_.handoff_blocks() == 0 && kv_.migration_reserved() == 0 &&
         !waiting_.empty()) {
       const std::uint32_t s = waiting_.drop_front();
       publish(seqs_[s], RequestOutcome::Rejected, now);
@@ -164,11 +149,10 @@ void ServingInstance::try_start(TimeNs now) {
   iter_shape_ = shape;
   model::IterationCost cost = exec_.estimate(shape);
   // vLLM runs the iteration's swaps before the model step and waits for them.
-  if (iter_swap_bytes_ > 0) {
-    const double transfers_s = static_cast<double>(iter_swap_transfers_) * swap_transfer_overhead_s_;
-    const TimeNs stall = duration_ns_ceil(iter_swap_bytes_ / host_bw_ + transfers_s);
+  if (kv_.iteration_host_bytes() > 0) {
+    const TimeNs stall = kv_.iteration_host_stall_ns();
     cost.time_ns += stall;
-    observer_.on_swap_stall(index_, stall, iter_swap_bytes_, iter_swap_transfers_);
+    observer_.on_swap_stall(index_, stall, kv_.iteration_host_bytes(), kv_.iteration_host_transfers());
   }
   const std::string_view label =
       shape.prefill_tokens == 0 ? kLabelDecode : (shape.decode_seqs == 0 ? kLabelPrefill : kLabelMixed);
@@ -177,7 +161,7 @@ void ServingInstance::try_start(TimeNs now) {
 }
 
 // Every decoding sequence whose held blocks are full gets one more before the step runs.
-void ServingInstance::grow_decode_blocks() { take_blocks(decode_blocks_needed(), sim_.now()); }
+void ServingInstance::grow_decode_blocks() { kv_.take(decode_blocks_needed(), sim_.now()); }
 
 void ServingInstance::schedule_prefill_chunks(std::int64_t budget, std::int32_t layer_groups,
                                               model::BatchShape& shape) {
@@ -251,7 +235,7 @@ void ServingInstance::finish_prefills(TimeNs now) {
     const std::uint32_t s = prefilling_.front();
     prefilling_.pop_front();
     Sequence& q = seqs_[s];
-    if (cache_) cache_prompt(q, now);
+    kv_.cache_prompt(q.block_keys, q.request, q.cached, now);
     if (q.first_token_ns < 0) q.first_token_ns = now;
     else observer_.on_token_gaps(now - q.prefill_end_ns, 1);  // resumed after preemption
     ++q.generated;

@@ -48,11 +48,7 @@ std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
   iter_prefills_.clear();
   cursor_seq_ = Sequence::kNone;
   cursor_index_ = 0;
-  swap_used_blocks_ = 0;  // the host's swap space goes with the server
-  handoff_blocks_ = 0;    // KV held for transfers out, and blocks held for migrations in
-  migration_reserved_blocks_ = 0;
-  if (cache_) cache_->lose_all();  // device and host-tier cached blocks too
-  kv_.release(kv_.allocated());
+  kv_.lose_all();  // device blocks, cached blocks (both tiers), swap space, transfers
   down_ = true;
   if constexpr (kXpusimInvariants) check_invariants();
   return held;

@@ -13,7 +13,7 @@ void ServingInstance::hand_off(std::uint32_t s, TimeNs now) {
   Sequence& q = seqs_[s];
   q.state = SeqState::HandedOff;
   leave_running(s, /*keep_kv=*/true);
-  handoff_blocks_ += q.blocks - static_cast<std::int64_t>(q.cached.size());
+  kv_.hold_handoff(q.blocks - static_cast<std::int64_t>(q.cached.size()));
   Handoff h;
   h.generated = q.generated;
   h.kv_tokens = q.prefill_len;
@@ -33,7 +33,7 @@ void ServingInstance::release_handoff(std::uint32_t slot, TimeNs now) {
   XPUSIM_CHECK(slot < seqs_.size() && seqs_[slot].state == SeqState::HandedOff,
                "release of a KV hand-off this instance does not hold");
   Sequence& q = seqs_[slot];
-  handoff_blocks_ -= q.blocks - static_cast<std::int64_t>(q.cached.size());
+  kv_.end_handoff(q.blocks - static_cast<std::int64_t>(q.cached.size()));
   release_blocks(q, q.blocks, now);  // cached prompt blocks stay cached, unreferenced
   q.blocks = 0;
   q.block_keys = {};

@@ -29,7 +29,7 @@ std::int64_t ServingInstance::virtual_used_blocks() const {
   if (!swapped_.empty()) head = seqs_[swapped_.front()].blocks;
   else if (!arrived_.empty()) head = seqs_[arrived_.front()].blocks;
   else if (!waiting_.empty()) head = waiting_info(seqs_[waiting_.front()]).blocks_needed;
-  return kv_.allocated() + head;
+  return kv_.pool().allocated() + head;
 }
 
 Handoff ServingInstance::migrate_out(SeqRef ref, TimeNs now) {
@@ -48,7 +48,7 @@ Handoff ServingInstance::migrate_out(SeqRef ref, TimeNs now) {
   // step (grow_decode_blocks), which blocks_held() counts only once the step ends.
   const bool grown = busy_ && iter_decodes_ && needs_block_now(q);
   leave_running(ref.slot);
-  if (grown) kv_.release(1);
+  if (grown) kv_.give_back(1);
   h.request = std::move(q.request);
   q.request.prefix_hashes = {};
   q.state = SeqState::Free;
@@ -58,25 +58,19 @@ Handoff ServingInstance::migrate_out(SeqRef ref, TimeNs now) {
 }
 
 bool ServingInstance::reserve_migration(std::int64_t blocks) {
-  if (blocks > kv_.free()) return false;
-  take_blocks(blocks, sim_.now());  // with a prefix cache, evicts what the room needs
-  migration_reserved_blocks_ += blocks;
-  return true;
+  return kv_.reserve_migration(blocks, sim_.now());
 }
 
 void ServingInstance::release_migration(std::int64_t blocks, TimeNs now) {
-  XPUSIM_CHECK(blocks <= migration_reserved_blocks_, "release of more blocks than reserved");
-  kv_.release(blocks);
-  migration_reserved_blocks_ -= blocks;
+  kv_.release_migration(blocks);
   if (!busy_) try_start(now);
 }
 
 // The reservation is returned just before the sequence joins the arrived queue, which every
 // batching policy serves before admitting new prompts, so the blocks go to it first.
 void ServingInstance::accept_migration(Handoff&& handoff, std::int64_t reserved_blocks, TimeNs now) {
-  XPUSIM_CHECK(reserved_blocks <= migration_reserved_blocks_, "migration without a reservation");
-  kv_.release(reserved_blocks);
-  migration_reserved_blocks_ -= reserved_blocks;
+  XPUSIM_CHECK(reserved_blocks <= kv_.migration_reserved(), "migration without a reservation");
+  kv_.release_migration(reserved_blocks);
   accept_remote_kv(std::move(handoff), now);
 }
 

@@ -23,13 +23,10 @@ void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now
     observer_.on_preemption(q.request.id, index_, now);
     // Swap keeps a decoding sequence's KV on the host when there is room; otherwise (or for a
     // sequence mid-prefill) the KV is dropped and recomputed on readmission.
-    if (swap && decoding && swap_used_blocks_ + blocks <= swap_capacity_blocks_) {
+    if (swap && decoding && kv_.swap_out(blocks)) {
       q.state = SeqState::Swapped;
       q.blocks = blocks;
       q.base_kv = kv;
-      swap_used_blocks_ += blocks;
-      iter_swap_bytes_ += static_cast<double>(blocks) * block_bytes_;
-      iter_swap_transfers_ += swap_transfers(blocks);
       swapped_.push_back(s);
       continue;
     }
@@ -48,10 +45,7 @@ void ServingInstance::swap_in(std::size_t count, TimeNs now) {
     const std::uint32_t s = swapped_.front();
     swapped_.pop_front();
     Sequence& q = seqs_[s];
-    take_blocks(q.blocks, now);
-    swap_used_blocks_ -= q.blocks;
-    iter_swap_bytes_ += static_cast<double>(q.blocks) * block_bytes_;
-    iter_swap_transfers_ += swap_transfers(q.blocks);
+    kv_.swap_in(q.blocks, now);
     link_running(s);
     start_decoding(s, q.base_kv, q.prefill_end_ns);
   }
@@ -64,7 +58,7 @@ void ServingInstance::accept_arrived(std::size_t count, TimeNs now) {
     XPUSIM_CHECK(!arrived_.empty(), "policy accepted more sequences than have arrived");
     const std::uint32_t s = arrived_.front();
     arrived_.pop_front();
-    take_blocks(seqs_[s].blocks, now);
+    kv_.take(seqs_[s].blocks, now);
     link_running(s);
     start_decoding(s, seqs_[s].base_kv, seqs_[s].prefill_end_ns);
   }
@@ -93,8 +87,8 @@ void ServingInstance::admit(std::size_t count, TimeNs now) {
     XPUSIM_CHECK(reserve == blocks_for(q.prefill_len) || reserve * block_size_ >= final_tokens,
                  "batching policy reserved between the prefill and the final length");
     q.prefilled = 0;
-    if (!cache_) {
-      take_blocks(reserve, now);
+    if (!kv_.has_cache()) {
+      kv_.take(reserve, now);
     } else if (!reuse_cached_prefix(q, reserve, now)) {
       break;  // an earlier admission evicted part of the prefix it counted on; it stays first
     }

@@ -32,9 +32,7 @@ policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
   const Sequence& q = seqs_[cursor_seq_];
   const bool decoding = q.state == SeqState::Decoding;
   // Preempting it frees only the blocks no other sequence references.
-  std::int64_t freed = blocks_held(q);
-  if (cache_)
-    for (const std::uint32_t id : q.cached) freed -= cache_->refs(id) > 1 ? 1 : 0;
+  const std::int64_t freed = kv_.blocks_freed_by(q.cached, blocks_held(q));
   return {freed, decoding && needs_block_now(q), !decoding,
           decoding ? 0 : q.prefill_len - q.prefilled};
 }
@@ -69,22 +67,11 @@ void ServingInstance::check_invariants() const {
         cache_refs += static_cast<std::int64_t>(q.cached.size());
         handoff_own += q.blocks - static_cast<std::int64_t>(q.cached.size());
       }
-  XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_own == handoff_blocks_,
+  XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_own == kv_.handoff_blocks(),
                "hand-off blocks out of sync with the handed-off sequences");
-  if (cache_) {
-    cache_->check_invariants(cache_refs);
-    blocks += cache_->referenced_blocks();
-    // Unreferenced cached blocks are free blocks that still hold KV.
-    XPUSIM_CHECK(cache_->unreferenced_blocks() <= kv_.free(), "cached blocks exceed free blocks");
-  }
-  XPUSIM_CHECK(cache_refs == 0 || cache_, "sequences reference cached blocks without a cache");
-  XPUSIM_CHECK(blocks + handoff_blocks_ + migration_reserved_blocks_ == kv_.allocated(),
-               "KV blocks held != blocks allocated");
   std::int64_t swapped = 0;
   for (const std::uint32_t s : swapped_) swapped += seqs_[s].blocks;
-  XPUSIM_CHECK(swapped == swap_used_blocks_ && swap_used_blocks_ <= swap_capacity_blocks_,
-               "swapped blocks out of sync with swap space");
-  XPUSIM_CHECK(kv_.allocated() + kv_.free() == kv_.total(), "KV blocks not conserved");
+  kv_.check_conservation(blocks, swapped, cache_refs);
   XPUSIM_CHECK(count == running_count_, "running count out of sync");
   XPUSIM_CHECK(decoding == n_decoding_ && kv_sum == kv_sum_decoding_ &&
                    full_by_residue == full_at_residue_,

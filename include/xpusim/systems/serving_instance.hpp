@@ -15,28 +15,14 @@
 #include "xpusim/hw/memory_domain.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
-#include "xpusim/systems/kv_block_pool.hpp"
 #include "xpusim/systems/kv_handoff.hpp"
-#include "xpusim/systems/prefix_cache.hpp"
+#include "xpusim/systems/kv_manager.hpp"
 #include "xpusim/systems/sequence.hpp"
 #include "xpusim/systems/serving_records.hpp"
 #include "xpusim/systems/tenant_decode_counts.hpp"
 #include "xpusim/systems/waiting_queue.hpp"
 
 namespace xpusim::systems {
-
-// How much KV an instance holds, and where preempted KV can be swapped to.
-struct KvSizing {
-  std::int64_t blocks = 0;        // device KV capacity
-  std::int32_t block_size = 16;   // tokens per block
-  std::int64_t swap_blocks = 0;   // host swap space, in blocks; 0 = none
-  double block_bytes = 0;         // bytes of one block across the instance's devices
-  double host_bw_bytes_per_s = 0;  // device<->host bandwidth, all devices together
-  // Swap transfers move contiguous groups of this many blocks, each paying a fixed setup
-  // time (FastSwitch's block-group granularity; docs/fairness.md).
-  std::int64_t swap_block_group = 1;
-  double swap_transfer_overhead_s = 0;
-};
 
 class ServingInstance final : public policy::BatchView, public hw::OpListener {
  public:
@@ -67,7 +53,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void accept_remote_kv(Handoff&& handoff, TimeNs now);
   // Prefill-only: the KV of a handed-off sequence has been copied out; its blocks are freed.
   void release_handoff(std::uint32_t slot, TimeNs now);
-  std::int64_t handoff_blocks() const { return handoff_blocks_; }
+  std::int64_t handoff_blocks() const { return kv_.handoff_blocks(); }
 
   // ---- live migration (serving_instance_migration.cpp) ----
   // A decoding sequence across events; stale once it leaves decoding (finish, preemption).
@@ -88,17 +74,18 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void release_migration(std::int64_t blocks, TimeNs now);
   // The migrated sequence has arrived: its reservation becomes a remote-KV swapped sequence.
   void accept_migration(Handoff&& handoff, std::int64_t reserved_blocks, TimeNs now);
-  std::int64_t migration_reserved_blocks() const { return migration_reserved_blocks_; }
+  std::int64_t migration_reserved_blocks() const { return kv_.migration_reserved(); }
   // Llumnix's virtual usage: blocks held plus those the head-of-line queued request needs.
   std::int64_t virtual_used_blocks() const;
   std::int64_t outstanding() const {
     return static_cast<std::int64_t>(waiting_.size() + swapped_.size() + arrived_.size() +
                                      running_count_);
   }
-  std::int64_t swap_used_blocks() const { return swap_used_blocks_; }
+  std::int64_t swap_used_blocks() const { return kv_.swap_used(); }
   const std::vector<std::unique_ptr<hw::Device>>& devices() const { return devices_; }
-  const KvBlockPool& kv() const { return kv_; }
-  const PrefixCache* prefix_cache() const { return cache_.get(); }
+  const KvBlockPool& kv() const { return kv_.pool(); }
+  const KvManager& kv_manager() const { return kv_; }
+  const PrefixCache* prefix_cache() const { return kv_.cache(); }
   // Checks block conservation and list/aggregate consistency by walking every sequence.
   void check_invariants() const;
 
@@ -190,28 +177,16 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void add_token_group(TimeNs last_token, std::int64_t count);
   std::uint32_t new_sequence(workload::Request request);
   void reject(workload::Request&& request, TimeNs now);
-  std::int64_t swap_transfers(std::int64_t blocks) const {
-    return (blocks + swap_block_group_ - 1) / swap_block_group_;
-  }
   void publish(const Sequence& seq, RequestOutcome outcome, TimeNs now);
   std::int64_t blocks_for(std::int64_t tokens) const {
     return (tokens + block_size_ - 1) / block_size_;
   }
-  // ---- prefix caching (serving_instance_prefix.cpp) ----
-  // Allocates `n` blocks, evicting unreferenced cached blocks when free ones run short.
-  void take_blocks(std::int64_t n, TimeNs now);
-  // Frees what a sequence holds: its own blocks to the pool, its cached ones to the cache.
+  // Frees what a sequence holds (its cached blocks go back to the prefix cache).
   void release_blocks(Sequence& seq, std::int64_t held, TimeNs now);
-  // Cached prompt blocks an admission can reuse (at least one prompt token is always computed).
-  std::int64_t cache_hit_blocks(const Sequence& seq) const;
-  // Blocks after those that the host tier holds.
-  std::int64_t cache_host_blocks(const Sequence& seq, std::int64_t device_hits) const;
   // Reserves a sequence's blocks, reusing its cached prefix (device blocks referenced, host-tier
   // blocks copied back over PCIe before the iteration) and skipping that part of its prefill;
   // false (and nothing changed) when the reservation no longer fits.
   bool reuse_cached_prefix(Sequence& seq, std::int64_t reserve_blocks, TimeNs now);
-  // A prompt has been processed: its full blocks join the cache.
-  void cache_prompt(Sequence& seq, TimeNs now);
 
   int index_;
   Simulator& sim_;
@@ -220,13 +195,10 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   ServingObserver& observer_;
   std::vector<std::unique_ptr<hw::Device>> devices_;
   hw::MemoryDomain memory_;
-  KvBlockPool kv_;
+  KvManager kv_;  // every block: pool, prefix cache, swap space, hand-offs, reservations
   std::int32_t block_size_;
   InstanceRole role_;
   KvHandoff* handoff_;
-  std::unique_ptr<PrefixCache> cache_;
-  std::int64_t handoff_blocks_ = 0;  // held by handed-off sequences until their KV is copied
-  std::int64_t migration_reserved_blocks_ = 0;  // held for migrations on their way in
 
   std::vector<Sequence> seqs_;  // pool; freed slots are reused
   std::vector<std::uint32_t> free_seqs_;
@@ -235,14 +207,6 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::deque<std::uint32_t> prefilling_;  // admitted, prompt not fully processed (oldest first)
   std::deque<std::uint32_t> swapped_;     // KV on the host, oldest first
   std::deque<std::uint32_t> arrived_;     // KV arrived from another instance, oldest first
-  std::int64_t swap_capacity_blocks_;
-  std::int64_t swap_used_blocks_ = 0;
-  double block_bytes_;
-  double host_bw_;
-  double iter_swap_bytes_ = 0;  // KV moved to or from the host before the running iteration
-  std::int64_t iter_swap_transfers_ = 0;  // block-group transfers making up those bytes
-  std::int64_t swap_block_group_;
-  double swap_transfer_overhead_s_;
   std::uint32_t running_head_ = Sequence::kNone;  // oldest admitted
   std::uint32_t running_tail_ = Sequence::kNone;  // newest admitted
   std::size_t running_count_ = 0;
