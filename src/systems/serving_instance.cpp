@@ -27,7 +27,7 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       role_(wiring.role),
       handoff_(wiring.handoff),
       waiting_(std::move(wiring.fairness)),
-      full_at_residue_(static_cast<std::size_t>(sizing.block_size), 0) {
+      decode_(sizing.block_size) {
   XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_ != nullptr,
                "a prefill-only instance needs someone to hand prefilled sequences to");
   // A decode-only instance computes no prompts, so it has nothing to cache (docs/prefix-cache.md).
@@ -120,11 +120,11 @@ void ServingInstance::try_start(TimeNs now) {
   if (plan_.admit > 0) admit(plan_.admit, now);
 
   model::BatchShape shape;
-  iter_decodes_ = plan_.run_decodes && n_decoding_ > 0;
+  iter_decodes_ = plan_.run_decodes && decode_.decoding() > 0;
   if (iter_decodes_) {
     grow_decode_blocks();
-    shape.decode_seqs = n_decoding_;
-    shape.decode_context_sum = kv_sum_decoding_ + n_decoding_;
+    shape.decode_seqs = decode_.decoding();
+    shape.decode_context_sum = decode_.kv_sum() + decode_.decoding();
   }
   schedule_prefill_chunks(plan_.prefill_token_budget, plan_.prefill_layer_groups, shape);
   if (shape.empty()) {
@@ -200,23 +200,15 @@ void ServingInstance::on_op_done(std::uint64_t, TimeNs now) {
 void ServingInstance::finish_decode_step(TimeNs now) {
   // Membership did not change during the iteration, so every decoding sequence emitted one
   // token; its gap depends only on when its previous token came (grouped).
-  for (const auto& [last, count] : token_groups_) observer_.on_token_gaps(now - last, count);
-  token_groups_.clear();
+  for (const auto& [last, count] : decode_.token_groups()) observer_.on_token_gaps(now - last, count);
   // Each decoding sequence emitted one token: charged to its tenant (VTC's per-step update).
-  decoding_tenants_.for_each([&](std::int32_t tenant, std::int64_t n) {
+  decode_.tenants().for_each([&](std::int32_t tenant, std::int64_t n) {
     waiting_.on_output_tokens(tenant, n, now);
     observer_.on_output_tokens(tenant, n, now);
   });
-  ++decode_step_;
-  kv_sum_decoding_ += n_decoding_;
-  last_decode_end_ns_ = now;
-  if (n_decoding_ > 0) token_groups_.push_back({now, n_decoding_});
-  while (!finish_heap_.empty() && finish_heap_.top().step <= decode_step_) {
-    const StepEntry e = finish_heap_.top();
-    finish_heap_.pop();
-    if (!valid(e)) continue;
-    seqs_[e.seq].generated = seqs_[e.seq].request.output_tokens;
-    finish(e.seq, now);
+  for (const std::uint32_t s : decode_.advance(now, seqs_)) {
+    seqs_[s].generated = seqs_[s].request.output_tokens;
+    finish(s, now);
   }
 }
 
@@ -246,35 +238,10 @@ void ServingInstance::finish_prefills(TimeNs now) {
   }
 }
 
-// Joins the decode aggregates with `kv` tokens stored and its last token emitted at `last_token`
+// Joins the decode tracker with `kv` tokens stored and its last token emitted at `last_token`
 // (after a prefill, now; after a swap-in, before it was swapped out).
 void ServingInstance::start_decoding(std::uint32_t s, std::int64_t kv, TimeNs last_token) {
-  Sequence& q = seqs_[s];
-  q.state = SeqState::Decoding;
-  q.join_step = decode_step_;
-  q.base_kv = kv;
-  q.prefill_end_ns = last_token;
-  ++n_decoding_;
-  kv_sum_decoding_ += q.base_kv;
-  add_token_group(last_token, 1);
-  decoding_tenants_.add(q.request.tenant);
-  const std::int64_t finish_step = q.join_step + (q.request.output_tokens - q.generated);
-  finish_heap_.push({finish_step, s, q.epoch});
-  if (grows(q)) ++full_at_residue_[block_residue(q)];
-}
-
-void ServingInstance::add_token_group(TimeNs last_token, std::int64_t count) {
-  for (auto& g : token_groups_)
-    if (g.first == last_token) {
-      g.second += count;
-      return;
-    }
-  token_groups_.push_back({last_token, count});
-}
-
-TimeNs ServingInstance::last_token_ns(const Sequence& q) const {
-  if (q.state != SeqState::Decoding) return q.prefill_end_ns;
-  return decode_step_ > q.join_step ? last_decode_end_ns_ : q.prefill_end_ns;
+  decode_.join(s, seqs_[s], kv, last_token);
 }
 
 // Unlinks a running sequence and takes it out of every aggregate; frees its KV blocks unless
@@ -282,16 +249,7 @@ TimeNs ServingInstance::last_token_ns(const Sequence& q) const {
 void ServingInstance::leave_running(std::uint32_t s, bool keep_kv) {
   Sequence& q = seqs_[s];
   if (q.state == SeqState::Decoding) {
-    const TimeNs last = last_token_ns(q);
-    for (auto it = token_groups_.begin(); it != token_groups_.end(); ++it)
-      if (it->first == last) {
-        if (--it->second == 0) token_groups_.erase(it);
-        break;
-      }
-    --n_decoding_;
-    decoding_tenants_.remove(q.request.tenant);
-    kv_sum_decoding_ -= kv_tokens(q);
-    if (grows(q)) --full_at_residue_[block_residue(q)];
+    decode_.leave(q);
   } else if (q.state == SeqState::Prefilling) {
     pending_prefill_tokens_ -= q.prefill_len - q.prefilled;
     // A sequence whose prefill just completed has already left the queue.

@@ -38,13 +38,8 @@ std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
   arrived_.clear();
   running_head_ = running_tail_ = Sequence::kNone;
   running_count_ = 0;
-  n_decoding_ = 0;
-  decoding_tenants_.clear();
-  kv_sum_decoding_ = 0;
+  decode_.clear();
   pending_prefill_tokens_ = 0;
-  finish_heap_ = StepHeap();
-  std::fill(full_at_residue_.begin(), full_at_residue_.end(), 0);
-  token_groups_.clear();
   iter_prefills_.clear();
   cursor_seq_ = Sequence::kNone;
   cursor_index_ = 0;

@@ -37,7 +37,7 @@ Handoff ServingInstance::migrate_out(SeqRef ref, TimeNs now) {
   Sequence& q = seqs_[ref.slot];
   Handoff h;
   h.kv_tokens = kv_tokens(q);
-  h.generated = q.generated + static_cast<std::int32_t>(decode_step_ - q.join_step);
+  h.generated = decode_.generated(q);
   h.blocks = blocks_for(h.kv_tokens);
   h.first_scheduled_ns = q.first_scheduled_ns;
   h.first_token_ns = q.first_token_ns;

@@ -15,7 +15,7 @@ void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now
     Sequence& q = seqs_[s];
     q.prefill_end_ns = last_token_ns(q);
     const bool decoding = q.state == SeqState::Decoding;
-    if (decoding) q.generated += static_cast<std::int32_t>(decode_step_ - q.join_step);
+    if (decoding) q.generated = decode_.generated(q);
     const std::int64_t kv = decoding ? kv_tokens(q) : 0;
     const std::int64_t blocks = blocks_held(q);
     leave_running(s);

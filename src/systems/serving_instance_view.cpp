@@ -10,10 +10,6 @@ namespace xpusim::systems {
 
 // ---- policy::BatchView ------------------------------------------------------------------
 
-std::int64_t ServingInstance::decode_blocks_needed() const {
-  return full_at_residue_[static_cast<std::size_t>(decode_step_ % block_size_)];
-}
-
 policy::WaitingInfo ServingInstance::waiting(std::size_t i) const {
   return waiting_info(seqs_[waiting_.at(i)]);
 }
@@ -38,8 +34,7 @@ policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
 }
 
 void ServingInstance::check_invariants() const {
-  std::int64_t blocks = 0, decoding = 0, kv_sum = 0;
-  std::vector<std::int64_t> full_by_residue(full_at_residue_.size(), 0);
+  std::int64_t blocks = 0;
   std::size_t count = 0;
   std::int64_t cache_refs = 0;
   for (std::uint32_t s = running_head_; s != Sequence::kNone; s = seqs_[s].next) {
@@ -52,11 +47,6 @@ void ServingInstance::check_invariants() const {
     blocks += blocks_held(q) - shared;
     cache_refs += shared;
     ++count;
-    if (q.state == SeqState::Decoding) {
-      ++decoding;
-      kv_sum += kv_tokens(q);
-      if (grows(q)) ++full_by_residue[block_residue(q)];
-    }
   }
   // Handed-off sequences keep their cached prompt blocks referenced until their KV is copied
   // (their own blocks are in handoff_blocks_).
@@ -73,10 +63,7 @@ void ServingInstance::check_invariants() const {
   for (const std::uint32_t s : swapped_) swapped += seqs_[s].blocks;
   kv_.check_conservation(blocks, swapped, cache_refs);
   XPUSIM_CHECK(count == running_count_, "running count out of sync");
-  XPUSIM_CHECK(decoding == n_decoding_ && kv_sum == kv_sum_decoding_ &&
-                   full_by_residue == full_at_residue_,
-               "decode aggregates out of sync");
-  XPUSIM_CHECK(decoding_tenants_.total() == n_decoding_, "per-tenant decoding counts out of sync");
+  decode_.check(seqs_);
   XPUSIM_CHECK(waiting_.consistent(), "waiting queue's per-tenant counts out of sync");
 }
 

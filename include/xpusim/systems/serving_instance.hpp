@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
-#include <queue>
 #include <vector>
 
 #include "xpusim/core/simulator.hpp"
@@ -15,11 +14,11 @@
 #include "xpusim/hw/memory_domain.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
+#include "xpusim/systems/decode_tracker.hpp"
 #include "xpusim/systems/kv_handoff.hpp"
 #include "xpusim/systems/kv_manager.hpp"
 #include "xpusim/systems/sequence.hpp"
 #include "xpusim/systems/serving_records.hpp"
-#include "xpusim/systems/tenant_decode_counts.hpp"
 #include "xpusim/systems/waiting_queue.hpp"
 
 namespace xpusim::systems {
@@ -105,8 +104,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int64_t free_blocks() const override { return kv_.free(); }
   std::int32_t block_size() const override { return block_size_; }
   std::size_t running_count() const override { return running_count_; }
-  std::size_t decoding_count() const override { return static_cast<std::size_t>(n_decoding_); }
-  std::int64_t decode_blocks_needed() const override;
+  std::size_t decoding_count() const override { return static_cast<std::size_t>(decode_.decoding()); }
+  std::int64_t decode_blocks_needed() const override { return decode_.blocks_needed(); }
   std::int64_t pending_prefill_tokens() const override { return pending_prefill_tokens_; }
   std::int64_t oldest_prefill_progress() const override {
     return prefilling_.empty() ? 0 : seqs_[prefilling_.front()].prefilled;
@@ -127,16 +126,6 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void on_op_done(std::uint64_t cookie, TimeNs now) override;
 
  private:
-  struct StepEntry {  // min-heap entry: something happens to `seq` at decode step `step`
-    std::int64_t step;
-    std::uint32_t seq;
-    std::uint32_t epoch;
-    bool operator>(const StepEntry& o) const {
-      return step > o.step || (step == o.step && seq > o.seq);
-    }
-  };
-  using StepHeap = std::priority_queue<StepEntry, std::vector<StepEntry>, std::greater<>>;
-
   void try_start(TimeNs now);
   void apply_preemptions(std::size_t count, bool swap, TimeNs now);
   void swap_in(std::size_t count, TimeNs now);
@@ -153,28 +142,11 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void finish(std::uint32_t s, TimeNs now);
   void leave_running(std::uint32_t s, bool keep_kv = false);
   void hand_off(std::uint32_t s, TimeNs now);
-  TimeNs last_token_ns(const Sequence& seq) const;
-  std::int64_t kv_tokens(const Sequence& seq) const { return seq.base_kv + (decode_step_ - seq.join_step); }
-  // A decoding sequence holds exactly the blocks its KV fills; others hold what was reserved.
-  std::int64_t blocks_held(const Sequence& seq) const {
-    return seq.state == SeqState::Decoding ? std::max(seq.blocks, blocks_for(kv_tokens(seq)))
-                                           : seq.blocks;
-  }
-  // Whether a decoding sequence's reservation ever runs out (paged policies) or not (Orca).
-  bool grows(const Sequence& seq) const {
-    return seq.blocks * block_size_ < std::int64_t{seq.request.prompt_tokens} + seq.request.output_tokens;
-  }
-  bool needs_block_now(const Sequence& seq) const {
-    return grows(seq) && kv_tokens(seq) >= seq.blocks * block_size_ && kv_tokens(seq) % block_size_ == 0;
-  }
-  // Decode steps at which a sequence's blocks are full recur every block_size steps; the
-  // residue of that step modulo block_size is fixed when it starts decoding.
-  std::size_t block_residue(const Sequence& seq) const {
-    const std::int64_t r = (seq.join_step - seq.base_kv) % block_size_;
-    return static_cast<std::size_t>(r < 0 ? r + block_size_ : r);
-  }
-  bool valid(const StepEntry& e) const { return seqs_[e.seq].epoch == e.epoch; }
-  void add_token_group(TimeNs last_token, std::int64_t count);
+  // Decode progress is the decode tracker's (kept relative to its step counter).
+  TimeNs last_token_ns(const Sequence& seq) const { return decode_.last_token_ns(seq); }
+  std::int64_t kv_tokens(const Sequence& seq) const { return decode_.kv_tokens(seq); }
+  std::int64_t blocks_held(const Sequence& seq) const { return decode_.blocks_held(seq); }
+  bool needs_block_now(const Sequence& seq) const { return decode_.needs_block_now(seq); }
   std::uint32_t new_sequence(workload::Request request);
   void reject(workload::Request&& request, TimeNs now);
   void publish(const Sequence& seq, RequestOutcome outcome, TimeNs now);
@@ -203,7 +175,6 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::vector<Sequence> seqs_;  // pool; freed slots are reused
   std::vector<std::uint32_t> free_seqs_;
   WaitingQueue waiting_;  // in the fairness policy's admission order
-  TenantDecodeCounts decoding_tenants_;
   std::deque<std::uint32_t> prefilling_;  // admitted, prompt not fully processed (oldest first)
   std::deque<std::uint32_t> swapped_;     // KV on the host, oldest first
   std::deque<std::uint32_t> arrived_;     // KV arrived from another instance, oldest first
@@ -211,19 +182,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::uint32_t running_tail_ = Sequence::kNone;  // newest admitted
   std::size_t running_count_ = 0;
 
-  // Decode aggregates.
-  std::int64_t decode_step_ = 0;     // decode steps completed
-  std::int64_t n_decoding_ = 0;
-  std::int64_t kv_sum_decoding_ = 0;  // sum of kv_tokens over decoding sequences
+  DecodeTracker decode_;  // decoding sequences: progress, block demand, who finishes when
   std::int64_t pending_prefill_tokens_ = 0;
-  StepHeap finish_heap_;  // step after which a sequence has emitted all its tokens
-  // Decoding sequences by block_residue(): those whose blocks are full at step s are the ones
-  // counted at s % block_size, so a step's block demand is one lookup.
-  std::vector<std::int64_t> full_at_residue_;
-  // (time of each decoding sequence's last token, how many) — few entries, one per iteration
-  // since the last decode step.
-  std::vector<std::pair<TimeNs, std::int64_t>> token_groups_;
-  TimeNs last_decode_end_ns_ = 0;
 
   bool down_ = false;  // failed (faults): takes no requests, runs nothing
   // The running iteration.
