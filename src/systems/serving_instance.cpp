@@ -26,7 +26,7 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       block_size_(sizing.block_size),
       role_(wiring.role),
       handoff_(wiring.handoff),
-      waiting_(std::move(wiring.fairness)),
+      table_(std::move(wiring.fairness)),
       decode_(sizing.block_size) {
   XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_ != nullptr,
                "a prefill-only instance needs someone to hand prefilled sequences to");
@@ -54,21 +54,8 @@ policy::WaitingInfo ServingInstance::waiting_info(const Sequence& q) const {
 }
 
 std::uint32_t ServingInstance::new_sequence(workload::Request request) {
-  std::uint32_t s;
-  if (!free_seqs_.empty()) {
-    s = free_seqs_.back();
-    free_seqs_.pop_back();
-  } else {
-    s = static_cast<std::uint32_t>(seqs_.size());
-    seqs_.emplace_back();
-  }
-  Sequence& q = seqs_[s];
-  const std::uint32_t epoch = q.epoch + 1;
-  q = Sequence{};
-  q.epoch = epoch;
-  q.request = std::move(request);
-  q.state = SeqState::Waiting;
-  q.prefill_len = q.request.prompt_tokens;
+  const std::uint32_t s = table_.create(std::move(request));
+  Sequence& q = table_[s];
   if (kv_.has_cache()) q.block_keys = kv_.prefix_keys(q.request);
   return s;
 }
@@ -77,8 +64,8 @@ void ServingInstance::enqueue(workload::Request request, TimeNs now) {
   XPUSIM_CHECK(!down_, "request routed to a failed instance");
   if (!fits(request)) return reject(std::move(request), now);
   const policy::FairRequest fair = WaitingQueue::describe(request, false);
-  if (!waiting_.accept(fair, now)) return reject(std::move(request), now);
-  waiting_.push_back(new_sequence(std::move(request)), fair);
+  if (!table_.waiting().accept(fair, now)) return reject(std::move(request), now);
+  table_.waiting().push_back(new_sequence(std::move(request)), fair);
   if (!busy_) try_start(now);
 }
 
@@ -111,7 +98,6 @@ void ServingInstance::publish(const Sequence& q, RequestOutcome outcome, TimeNs 
 // ---- starting an iteration ---------------------------------------------------------------
 
 void ServingInstance::try_start(TimeNs now) {
-  cursor_seq_ = Sequence::kNone;
   policy_->plan_iteration(*this, plan_);
   kv_.begin_iteration();
   if (plan_.preempt_newest > 0) apply_preemptions(plan_.preempt_newest, plan_.swap_out, now);
@@ -131,13 +117,11 @@ void ServingInstance::try_start(TimeNs now) {
     // Nothing can run. With nothing running either, the head request can never be admitted
     // (e.g. the watermark leaves too little room): reject it rather than stall forever.
     // (Blocks held for KV transfers and migrations come back by themselves: no deadlock.)
-    if (running_count_ == 0 && kv_.handoff_blocks() == 0 && kv_.migration_reserved() == 0 &&
-        !waiting_.empty()) {
-      const std::uint32_t s = waiting_.drop_front();
-      publish(seqs_[s], RequestOutcome::Rejected, now);
-      seqs_[s].state = SeqState::Free;
-      ++seqs_[s].epoch;
-      free_seqs_.push_back(s);
+    if (table_.running_count() == 0 && kv_.handoff_blocks() == 0 && kv_.migration_reserved() == 0 &&
+        !table_.waiting().empty()) {
+      const std::uint32_t s = table_.waiting().drop_front();
+      publish(table_[s], RequestOutcome::Rejected, now);
+      table_.release(s);
       return try_start(now);
     }
     busy_ = false;
@@ -167,9 +151,9 @@ void ServingInstance::schedule_prefill_chunks(std::int64_t budget, std::int32_t 
                                               model::BatchShape& shape) {
   iter_prefills_.clear();
   iter_layer_groups_ = std::max<std::int32_t>(layer_groups, 1);
-  for (const std::uint32_t s : prefilling_) {
+  for (const std::uint32_t s : table_.prefilling()) {
     if (budget <= 0) break;
-    Sequence& q = seqs_[s];
+    Sequence& q = table_[s];
     // Layered prefill moves whole prompts through one layer group; chunked prefill moves a
     // token chunk through every layer.
     const std::int64_t remaining = q.prefill_len - q.prefilled;
@@ -203,18 +187,18 @@ void ServingInstance::finish_decode_step(TimeNs now) {
   for (const auto& [last, count] : decode_.token_groups()) observer_.on_token_gaps(now - last, count);
   // Each decoding sequence emitted one token: charged to its tenant (VTC's per-step update).
   decode_.tenants().for_each([&](std::int32_t tenant, std::int64_t n) {
-    waiting_.on_output_tokens(tenant, n, now);
+    table_.waiting().on_output_tokens(tenant, n, now);
     observer_.on_output_tokens(tenant, n, now);
   });
-  for (const std::uint32_t s : decode_.advance(now, seqs_)) {
-    seqs_[s].generated = seqs_[s].request.output_tokens;
+  for (const std::uint32_t s : decode_.advance(now, table_.slots())) {
+    table_[s].generated = table_[s].request.output_tokens;
     finish(s, now);
   }
 }
 
 void ServingInstance::finish_prefills(TimeNs now) {
   for (const std::uint32_t s : iter_prefills_) {
-    Sequence& q = seqs_[s];
+    Sequence& q = table_[s];
     // Under layered prefill the prompt is done only after its last layer group.
     if (iter_layer_groups_ > 1 && ++q.groups_done < iter_layer_groups_) continue;
     q.prefilled += q.chunk;
@@ -222,11 +206,11 @@ void ServingInstance::finish_prefills(TimeNs now) {
     q.chunk = 0;
   }
   // Prefill chunks go to the oldest first, so completed prompts form a prefix of the queue.
-  while (!prefilling_.empty() && seqs_[prefilling_.front()].prefilled ==
-                                     seqs_[prefilling_.front()].prefill_len) {
-    const std::uint32_t s = prefilling_.front();
-    prefilling_.pop_front();
-    Sequence& q = seqs_[s];
+  while (!table_.prefilling().empty() && table_[table_.prefilling().front()].prefilled ==
+                                     table_[table_.prefilling().front()].prefill_len) {
+    const std::uint32_t s = table_.prefilling().front();
+    table_.prefilling().pop_front();
+    Sequence& q = table_[s];
     kv_.cache_prompt(q.block_keys, q.request, q.cached, now);
     if (q.first_token_ns < 0) q.first_token_ns = now;
     else observer_.on_token_gaps(now - q.prefill_end_ns, 1);  // resumed after preemption
@@ -241,44 +225,35 @@ void ServingInstance::finish_prefills(TimeNs now) {
 // Joins the decode tracker with `kv` tokens stored and its last token emitted at `last_token`
 // (after a prefill, now; after a swap-in, before it was swapped out).
 void ServingInstance::start_decoding(std::uint32_t s, std::int64_t kv, TimeNs last_token) {
-  decode_.join(s, seqs_[s], kv, last_token);
+  decode_.join(s, table_[s], kv, last_token);
 }
 
 // Unlinks a running sequence and takes it out of every aggregate; frees its KV blocks unless
 // `keep_kv` (a handed-off sequence keeps them until its KV has been copied out).
 void ServingInstance::leave_running(std::uint32_t s, bool keep_kv) {
-  Sequence& q = seqs_[s];
+  Sequence& q = table_[s];
   if (q.state == SeqState::Decoding) {
     decode_.leave(q);
   } else if (q.state == SeqState::Prefilling) {
     pending_prefill_tokens_ -= q.prefill_len - q.prefilled;
     // A sequence whose prefill just completed has already left the queue.
-    const auto it = std::find(prefilling_.begin(), prefilling_.end(), s);
-    if (it != prefilling_.end()) prefilling_.erase(it);
+    const auto it = std::find(table_.prefilling().begin(), table_.prefilling().end(), s);
+    if (it != table_.prefilling().end()) table_.prefilling().erase(it);
   }
   ++q.epoch;  // stale heap entries of this sequence are skipped from now on
   if (!keep_kv) {
     release_blocks(q, blocks_held(q), sim_.now());
     q.blocks = 0;
   }
-  if (q.prev != Sequence::kNone) seqs_[q.prev].next = q.next;
-  else running_head_ = q.next;
-  if (q.next != Sequence::kNone) seqs_[q.next].prev = q.prev;
-  else running_tail_ = q.prev;
-  q.prev = q.next = Sequence::kNone;
-  --running_count_;
-  cursor_seq_ = Sequence::kNone;
+  table_.unlink_running(s);
 }
 
 void ServingInstance::finish(std::uint32_t s, TimeNs now) {
   leave_running(s);
-  Sequence& q = seqs_[s];
-  waiting_.on_finished(WaitingQueue::describe(q.request, false), now);
+  Sequence& q = table_[s];
+  table_.waiting().on_finished(WaitingQueue::describe(q.request, false), now);
   publish(q, RequestOutcome::Completed, now);
-  q.state = SeqState::Free;
-  q.request.prefix_hashes = {};
-  q.block_keys = {};
-  free_seqs_.push_back(s);
+  table_.release(s);
 }
 
 }  // namespace xpusim::systems

@@ -14,7 +14,7 @@ std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
   }
   for (auto& d : devices_) d->set_idle(now);
   std::vector<workload::Request> held;
-  for (Sequence& q : seqs_) {
+  for (Sequence& q : table_.slots()) {
     // A handed-off sequence's request travels with its KV transfer (the cluster returns it).
     if (q.state == SeqState::Free || q.state == SeqState::HandedOff) continue;
     held.push_back(std::move(q.request));
@@ -24,25 +24,10 @@ std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
     return a.arrival_ns != b.arrival_ns ? a.arrival_ns < b.arrival_ns : a.id < b.id;
   });
   // Forget every sequence: epochs move on so that no stale heap entry can match a reused slot.
-  free_seqs_.clear();
-  for (std::uint32_t s = static_cast<std::uint32_t>(seqs_.size()); s-- > 0;) {
-    Sequence& q = seqs_[s];
-    const std::uint32_t epoch = q.epoch + 1;
-    q = Sequence{};
-    q.epoch = epoch;
-    free_seqs_.push_back(s);
-  }
-  waiting_.clear();
-  prefilling_.clear();
-  swapped_.clear();
-  arrived_.clear();
-  running_head_ = running_tail_ = Sequence::kNone;
-  running_count_ = 0;
+  table_.clear();
   decode_.clear();
   pending_prefill_tokens_ = 0;
   iter_prefills_.clear();
-  cursor_seq_ = Sequence::kNone;
-  cursor_index_ = 0;
   kv_.lose_all();  // device blocks, cached blocks (both tiers), swap space, transfers
   down_ = true;
   if constexpr (kXpusimInvariants) check_invariants();

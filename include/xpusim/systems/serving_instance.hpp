@@ -5,7 +5,6 @@
 // kept relative to a step counter, and only sequences that finish, cross a KV block boundary,
 // start, or are preempted are touched.
 #include <algorithm>
-#include <deque>
 #include <memory>
 #include <vector>
 
@@ -18,8 +17,8 @@
 #include "xpusim/systems/kv_handoff.hpp"
 #include "xpusim/systems/kv_manager.hpp"
 #include "xpusim/systems/sequence.hpp"
+#include "xpusim/systems/sequence_table.hpp"
 #include "xpusim/systems/serving_records.hpp"
-#include "xpusim/systems/waiting_queue.hpp"
 
 namespace xpusim::systems {
 
@@ -77,8 +76,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   // Llumnix's virtual usage: blocks held plus those the head-of-line queued request needs.
   std::int64_t virtual_used_blocks() const;
   std::int64_t outstanding() const {
-    return static_cast<std::int64_t>(waiting_.size() + swapped_.size() + arrived_.size() +
-                                     running_count_);
+    return static_cast<std::int64_t>(table_.waiting().size() + table_.swapped().size() +
+                                     table_.arrived().size() + table_.running_count());
   }
   std::int64_t swap_used_blocks() const { return kv_.swap_used(); }
   const std::vector<std::unique_ptr<hw::Device>>& devices() const { return devices_; }
@@ -103,23 +102,23 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int64_t total_blocks() const override { return kv_.total(); }
   std::int64_t free_blocks() const override { return kv_.free(); }
   std::int32_t block_size() const override { return block_size_; }
-  std::size_t running_count() const override { return running_count_; }
+  std::size_t running_count() const override { return table_.running_count(); }
   std::size_t decoding_count() const override { return static_cast<std::size_t>(decode_.decoding()); }
   std::int64_t decode_blocks_needed() const override { return decode_.blocks_needed(); }
   std::int64_t pending_prefill_tokens() const override { return pending_prefill_tokens_; }
   std::int64_t oldest_prefill_progress() const override {
-    return prefilling_.empty() ? 0 : seqs_[prefilling_.front()].prefilled;
+    return table_.prefilling().empty() ? 0 : table_[table_.prefilling().front()].prefilled;
   }
-  std::size_t waiting_count() const override { return waiting_.size(); }
+  std::size_t waiting_count() const override { return table_.waiting().size(); }
   policy::WaitingInfo waiting(std::size_t index) const override;
   policy::RunningInfo newest_running(std::size_t index) const override;
-  std::size_t swapped_count() const override { return swapped_.size(); }
+  std::size_t swapped_count() const override { return table_.swapped().size(); }
   std::int64_t swapped_blocks(std::size_t index) const override {
-    return seqs_[swapped_.at(index)].blocks;
+    return table_[table_.swapped().at(index)].blocks;
   }
-  std::size_t arrived_count() const override { return arrived_.size(); }
+  std::size_t arrived_count() const override { return table_.arrived().size(); }
   std::int64_t arrived_blocks(std::size_t index) const override {
-    return seqs_[arrived_.at(index)].blocks;
+    return table_[table_.arrived().at(index)].blocks;
   }
 
   // hw::OpListener: the running iteration finished.
@@ -130,7 +129,6 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void apply_preemptions(std::size_t count, bool swap, TimeNs now);
   void swap_in(std::size_t count, TimeNs now);
   void accept_arrived(std::size_t count, TimeNs now);
-  void link_running(std::uint32_t s);
   void admit(std::size_t count, TimeNs now);
   void grow_decode_blocks();
   void schedule_prefill_chunks(std::int64_t budget, std::int32_t layer_groups,
@@ -172,15 +170,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   InstanceRole role_;
   KvHandoff* handoff_;
 
-  std::vector<Sequence> seqs_;  // pool; freed slots are reused
-  std::vector<std::uint32_t> free_seqs_;
-  WaitingQueue waiting_;  // in the fairness policy's admission order
-  std::deque<std::uint32_t> prefilling_;  // admitted, prompt not fully processed (oldest first)
-  std::deque<std::uint32_t> swapped_;     // KV on the host, oldest first
-  std::deque<std::uint32_t> arrived_;     // KV arrived from another instance, oldest first
-  std::uint32_t running_head_ = Sequence::kNone;  // oldest admitted
-  std::uint32_t running_tail_ = Sequence::kNone;  // newest admitted
-  std::size_t running_count_ = 0;
+  // Slots, the running set and the waiting, prefilling, swapped and arrived queues.
+  SequenceTable table_;
 
   DecodeTracker decode_;  // decoding sequences: progress, block demand, who finishes when
   std::int64_t pending_prefill_tokens_ = 0;
@@ -195,8 +186,6 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   model::BatchShape iter_shape_;
   std::vector<std::uint32_t> iter_prefills_;
   policy::IterationPlan plan_;
-  mutable std::uint32_t cursor_seq_ = Sequence::kNone;  // newest_running() walk cache
-  mutable std::size_t cursor_index_ = 0;
 };
 
 }  // namespace xpusim::systems
