@@ -1,9 +1,13 @@
 #pragma once
 // One model server (a tensor-parallel group of devices) doing iteration-level continuous
-// batching over a paged KV cache. It owns its devices, queue and sequences; a batching policy
-// decides each iteration. Per-iteration work is independent of batch size: decode progress is
-// kept relative to a step counter, and only sequences that finish, cross a KV block boundary,
-// start, or are preempted are touched.
+// batching over a paged KV cache: the iteration loop (plan -> apply -> estimate -> finish). A
+// batching policy decides each iteration; the loop composes three parts with their own state
+// and invariants (docs/serving.md, "Parts of a serving instance"): the SequenceTable (slots,
+// epochs, running set, queues), the KvManager (every KV block: pool, prefix cache, host tier,
+// swap space, hand-offs, migration reservations) and the DecodeTracker (decode progress; it
+// returns the sequences that finished a step). Per-iteration work is independent of batch
+// size: only sequences that finish, cross a KV block boundary, start, or are preempted are
+// touched. Records go out through a ServingObserver (serving_records.hpp).
 #include <algorithm>
 #include <memory>
 #include <vector>
