@@ -22,29 +22,17 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       observer_(wiring.observer),
       devices_(std::move(devices)),
       memory_(wiring.sim, devices_.at(0)->spec().memory_bw_bytes_per_s),
-      kv_(sizing.blocks),
+      kv_(sizing, std::move(wiring.prefix_cache)),
       block_size_(sizing.block_size),
       role_(wiring.role),
       handoff_(wiring.handoff),
-      cache_(std::move(wiring.prefix_cache)),
-      waiting_(std::move(wiring.fairness)),
-      swap_capacity_blocks_(sizing.swap_blocks),
-      block_bytes_(sizing.block_bytes),
-      host_bw_(sizing.host_bw_bytes_per_s),
-      swap_block_group_(sizing.swap_block_group),
-      swap_transfer_overhead_s_(sizing.swap_transfer_overhead_s),
-      full_at_residue_(static_cast<std::size_t>(sizing.block_size), 0) {
-  XPUSIM_CHECK(sizing.swap_block_group >= 1, "swap block groups hold at least one block");
-  XPUSIM_CHECK(sizing.blocks > 0 && sizing.block_size > 0, "instance needs KV capacity");
+      table_(std::move(wiring.fairness)),
+      decode_(sizing.block_size) {
   XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_ != nullptr,
                "a prefill-only instance needs someone to hand prefilled sequences to");
-  XPUSIM_CHECK(sizing.swap_blocks == 0 || (block_bytes_ > 0 && host_bw_ > 0),
-               "swap space needs block size in bytes and a host link");
   // A decode-only instance computes no prompts, so it has nothing to cache (docs/prefix-cache.md).
-  XPUSIM_CHECK(!cache_ || role_ != InstanceRole::DecodeOnly,
+  XPUSIM_CHECK(!kv_.has_cache() || role_ != InstanceRole::DecodeOnly,
                "a decode-only instance has no prefix cache");
-  XPUSIM_CHECK(!cache_ || !cache_->has_host_tier() || (host_bw_ > 0 && block_bytes_ > 0),
-               "a prefix cache host tier needs block size in bytes and a host link");
 }
 
 bool ServingInstance::fits(const workload::Request& r) const {
@@ -57,33 +45,18 @@ policy::WaitingInfo ServingInstance::waiting_info(const Sequence& q) const {
   const std::int64_t final_tokens = std::int64_t{q.request.prompt_tokens} + q.request.output_tokens;
   policy::WaitingInfo w{q.prefill_len, blocks_for(q.prefill_len), final_tokens};
   w.blocks_needed = blocks_for(policy_->reserve_tokens(w));
-  if (cache_) {
-    // Cached prompt blocks skip the prefill (host-tier ones are copied back into new blocks);
-    // device blocks already referenced need no free block.
-    const std::int64_t hit = cache_hit_blocks(q);
-    w.prefill_tokens -= (hit + cache_host_blocks(q, hit)) * block_size_;
-    w.blocks_needed -= cache_->referenced_among(q.block_keys, hit);
+  if (kv_.has_cache()) {
+    const KvManager::PrefixSaving saving = kv_.prefix_saving(q.block_keys, q.prefill_len);
+    w.prefill_tokens -= saving.tokens;
+    w.blocks_needed -= saving.blocks;
   }
   return w;
 }
 
 std::uint32_t ServingInstance::new_sequence(workload::Request request) {
-  std::uint32_t s;
-  if (!free_seqs_.empty()) {
-    s = free_seqs_.back();
-    free_seqs_.pop_back();
-  } else {
-    s = static_cast<std::uint32_t>(seqs_.size());
-    seqs_.emplace_back();
-  }
-  Sequence& q = seqs_[s];
-  const std::uint32_t epoch = q.epoch + 1;
-  q = Sequence{};
-  q.epoch = epoch;
-  q.request = std::move(request);
-  q.state = SeqState::Waiting;
-  q.prefill_len = q.request.prompt_tokens;
-  if (cache_) q.block_keys = cache_->block_keys(q.request);
+  const std::uint32_t s = table_.create(std::move(request));
+  Sequence& q = table_[s];
+  if (kv_.has_cache()) q.block_keys = kv_.prefix_keys(q.request);
   return s;
 }
 
@@ -91,8 +64,8 @@ void ServingInstance::enqueue(workload::Request request, TimeNs now) {
   XPUSIM_CHECK(!down_, "request routed to a failed instance");
   if (!fits(request)) return reject(std::move(request), now);
   const policy::FairRequest fair = WaitingQueue::describe(request, false);
-  if (!waiting_.accept(fair, now)) return reject(std::move(request), now);
-  waiting_.push_back(new_sequence(std::move(request)), fair);
+  if (!table_.waiting().accept(fair, now)) return reject(std::move(request), now);
+  table_.waiting().push_back(new_sequence(std::move(request)), fair);
   if (!busy_) try_start(now);
 }
 
@@ -125,34 +98,30 @@ void ServingInstance::publish(const Sequence& q, RequestOutcome outcome, TimeNs 
 // ---- starting an iteration ---------------------------------------------------------------
 
 void ServingInstance::try_start(TimeNs now) {
-  cursor_seq_ = Sequence::kNone;
   policy_->plan_iteration(*this, plan_);
-  iter_swap_bytes_ = 0;
-  iter_swap_transfers_ = 0;
+  kv_.begin_iteration();
   if (plan_.preempt_newest > 0) apply_preemptions(plan_.preempt_newest, plan_.swap_out, now);
   if (plan_.swap_in > 0) swap_in(plan_.swap_in, now);
   if (plan_.accept_arrived > 0) accept_arrived(plan_.accept_arrived, now);
   if (plan_.admit > 0) admit(plan_.admit, now);
 
   model::BatchShape shape;
-  iter_decodes_ = plan_.run_decodes && n_decoding_ > 0;
+  iter_decodes_ = plan_.run_decodes && decode_.decoding() > 0;
   if (iter_decodes_) {
     grow_decode_blocks();
-    shape.decode_seqs = n_decoding_;
-    shape.decode_context_sum = kv_sum_decoding_ + n_decoding_;
+    shape.decode_seqs = decode_.decoding();
+    shape.decode_context_sum = decode_.kv_sum() + decode_.decoding();
   }
   schedule_prefill_chunks(plan_.prefill_token_budget, plan_.prefill_layer_groups, shape);
   if (shape.empty()) {
     // Nothing can run. With nothing running either, the head request can never be admitted
     // (e.g. the watermark leaves too little room): reject it rather than stall forever.
     // (Blocks held for KV transfers and migrations come back by themselves: no deadlock.)
-    if (running_count_ == 0 && handoff_blocks_ == 0 && migration_reserved_blocks_ == 0 &&
-        !waiting_.empty()) {
-      const std::uint32_t s = waiting_.drop_front();
-      publish(seqs_[s], RequestOutcome::Rejected, now);
-      seqs_[s].state = SeqState::Free;
-      ++seqs_[s].epoch;
-      free_seqs_.push_back(s);
+    if (table_.running_count() == 0 && kv_.handoff_blocks() == 0 && kv_.migration_reserved() == 0 &&
+        !table_.waiting().empty()) {
+      const std::uint32_t s = table_.waiting().drop_front();
+      publish(table_[s], RequestOutcome::Rejected, now);
+      table_.release(s);
       return try_start(now);
     }
     busy_ = false;
@@ -164,11 +133,10 @@ void ServingInstance::try_start(TimeNs now) {
   iter_shape_ = shape;
   model::IterationCost cost = exec_.estimate(shape);
   // vLLM runs the iteration's swaps before the model step and waits for them.
-  if (iter_swap_bytes_ > 0) {
-    const double transfers_s = static_cast<double>(iter_swap_transfers_) * swap_transfer_overhead_s_;
-    const TimeNs stall = duration_ns_ceil(iter_swap_bytes_ / host_bw_ + transfers_s);
+  if (kv_.iteration_host_bytes() > 0) {
+    const TimeNs stall = kv_.iteration_host_stall_ns();
     cost.time_ns += stall;
-    observer_.on_swap_stall(index_, stall, iter_swap_bytes_, iter_swap_transfers_);
+    observer_.on_swap_stall(index_, stall, kv_.iteration_host_bytes(), kv_.iteration_host_transfers());
   }
   const std::string_view label =
       shape.prefill_tokens == 0 ? kLabelDecode : (shape.decode_seqs == 0 ? kLabelPrefill : kLabelMixed);
@@ -177,15 +145,15 @@ void ServingInstance::try_start(TimeNs now) {
 }
 
 // Every decoding sequence whose held blocks are full gets one more before the step runs.
-void ServingInstance::grow_decode_blocks() { take_blocks(decode_blocks_needed(), sim_.now()); }
+void ServingInstance::grow_decode_blocks() { kv_.take(decode_blocks_needed(), sim_.now()); }
 
 void ServingInstance::schedule_prefill_chunks(std::int64_t budget, std::int32_t layer_groups,
                                               model::BatchShape& shape) {
   iter_prefills_.clear();
   iter_layer_groups_ = std::max<std::int32_t>(layer_groups, 1);
-  for (const std::uint32_t s : prefilling_) {
+  for (const std::uint32_t s : table_.prefilling()) {
     if (budget <= 0) break;
-    Sequence& q = seqs_[s];
+    Sequence& q = table_[s];
     // Layered prefill moves whole prompts through one layer group; chunked prefill moves a
     // token chunk through every layer.
     const std::int64_t remaining = q.prefill_len - q.prefilled;
@@ -216,29 +184,21 @@ void ServingInstance::on_op_done(std::uint64_t, TimeNs now) {
 void ServingInstance::finish_decode_step(TimeNs now) {
   // Membership did not change during the iteration, so every decoding sequence emitted one
   // token; its gap depends only on when its previous token came (grouped).
-  for (const auto& [last, count] : token_groups_) observer_.on_token_gaps(now - last, count);
-  token_groups_.clear();
+  for (const auto& [last, count] : decode_.token_groups()) observer_.on_token_gaps(now - last, count);
   // Each decoding sequence emitted one token: charged to its tenant (VTC's per-step update).
-  decoding_tenants_.for_each([&](std::int32_t tenant, std::int64_t n) {
-    waiting_.on_output_tokens(tenant, n, now);
+  decode_.tenants().for_each([&](std::int32_t tenant, std::int64_t n) {
+    table_.waiting().on_output_tokens(tenant, n, now);
     observer_.on_output_tokens(tenant, n, now);
   });
-  ++decode_step_;
-  kv_sum_decoding_ += n_decoding_;
-  last_decode_end_ns_ = now;
-  if (n_decoding_ > 0) token_groups_.push_back({now, n_decoding_});
-  while (!finish_heap_.empty() && finish_heap_.top().step <= decode_step_) {
-    const StepEntry e = finish_heap_.top();
-    finish_heap_.pop();
-    if (!valid(e)) continue;
-    seqs_[e.seq].generated = seqs_[e.seq].request.output_tokens;
-    finish(e.seq, now);
+  for (const std::uint32_t s : decode_.advance(now, table_.slots())) {
+    table_[s].generated = table_[s].request.output_tokens;
+    finish(s, now);
   }
 }
 
 void ServingInstance::finish_prefills(TimeNs now) {
   for (const std::uint32_t s : iter_prefills_) {
-    Sequence& q = seqs_[s];
+    Sequence& q = table_[s];
     // Under layered prefill the prompt is done only after its last layer group.
     if (iter_layer_groups_ > 1 && ++q.groups_done < iter_layer_groups_) continue;
     q.prefilled += q.chunk;
@@ -246,12 +206,12 @@ void ServingInstance::finish_prefills(TimeNs now) {
     q.chunk = 0;
   }
   // Prefill chunks go to the oldest first, so completed prompts form a prefix of the queue.
-  while (!prefilling_.empty() && seqs_[prefilling_.front()].prefilled ==
-                                     seqs_[prefilling_.front()].prefill_len) {
-    const std::uint32_t s = prefilling_.front();
-    prefilling_.pop_front();
-    Sequence& q = seqs_[s];
-    if (cache_) cache_prompt(q, now);
+  while (!table_.prefilling().empty() && table_[table_.prefilling().front()].prefilled ==
+                                     table_[table_.prefilling().front()].prefill_len) {
+    const std::uint32_t s = table_.prefilling().front();
+    table_.prefilling().pop_front();
+    Sequence& q = table_[s];
+    kv_.cache_prompt(q.block_keys, q.request, q.cached, now);
     if (q.first_token_ns < 0) q.first_token_ns = now;
     else observer_.on_token_gaps(now - q.prefill_end_ns, 1);  // resumed after preemption
     ++q.generated;
@@ -262,81 +222,38 @@ void ServingInstance::finish_prefills(TimeNs now) {
   }
 }
 
-// Joins the decode aggregates with `kv` tokens stored and its last token emitted at `last_token`
+// Joins the decode tracker with `kv` tokens stored and its last token emitted at `last_token`
 // (after a prefill, now; after a swap-in, before it was swapped out).
 void ServingInstance::start_decoding(std::uint32_t s, std::int64_t kv, TimeNs last_token) {
-  Sequence& q = seqs_[s];
-  q.state = SeqState::Decoding;
-  q.join_step = decode_step_;
-  q.base_kv = kv;
-  q.prefill_end_ns = last_token;
-  ++n_decoding_;
-  kv_sum_decoding_ += q.base_kv;
-  add_token_group(last_token, 1);
-  decoding_tenants_.add(q.request.tenant);
-  const std::int64_t finish_step = q.join_step + (q.request.output_tokens - q.generated);
-  finish_heap_.push({finish_step, s, q.epoch});
-  if (grows(q)) ++full_at_residue_[block_residue(q)];
-}
-
-void ServingInstance::add_token_group(TimeNs last_token, std::int64_t count) {
-  for (auto& g : token_groups_)
-    if (g.first == last_token) {
-      g.second += count;
-      return;
-    }
-  token_groups_.push_back({last_token, count});
-}
-
-TimeNs ServingInstance::last_token_ns(const Sequence& q) const {
-  if (q.state != SeqState::Decoding) return q.prefill_end_ns;
-  return decode_step_ > q.join_step ? last_decode_end_ns_ : q.prefill_end_ns;
+  decode_.join(s, table_[s], kv, last_token);
 }
 
 // Unlinks a running sequence and takes it out of every aggregate; frees its KV blocks unless
 // `keep_kv` (a handed-off sequence keeps them until its KV has been copied out).
 void ServingInstance::leave_running(std::uint32_t s, bool keep_kv) {
-  Sequence& q = seqs_[s];
+  Sequence& q = table_[s];
   if (q.state == SeqState::Decoding) {
-    const TimeNs last = last_token_ns(q);
-    for (auto it = token_groups_.begin(); it != token_groups_.end(); ++it)
-      if (it->first == last) {
-        if (--it->second == 0) token_groups_.erase(it);
-        break;
-      }
-    --n_decoding_;
-    decoding_tenants_.remove(q.request.tenant);
-    kv_sum_decoding_ -= kv_tokens(q);
-    if (grows(q)) --full_at_residue_[block_residue(q)];
+    decode_.leave(q);
   } else if (q.state == SeqState::Prefilling) {
     pending_prefill_tokens_ -= q.prefill_len - q.prefilled;
     // A sequence whose prefill just completed has already left the queue.
-    const auto it = std::find(prefilling_.begin(), prefilling_.end(), s);
-    if (it != prefilling_.end()) prefilling_.erase(it);
+    const auto it = std::find(table_.prefilling().begin(), table_.prefilling().end(), s);
+    if (it != table_.prefilling().end()) table_.prefilling().erase(it);
   }
   ++q.epoch;  // stale heap entries of this sequence are skipped from now on
   if (!keep_kv) {
     release_blocks(q, blocks_held(q), sim_.now());
     q.blocks = 0;
   }
-  if (q.prev != Sequence::kNone) seqs_[q.prev].next = q.next;
-  else running_head_ = q.next;
-  if (q.next != Sequence::kNone) seqs_[q.next].prev = q.prev;
-  else running_tail_ = q.prev;
-  q.prev = q.next = Sequence::kNone;
-  --running_count_;
-  cursor_seq_ = Sequence::kNone;
+  table_.unlink_running(s);
 }
 
 void ServingInstance::finish(std::uint32_t s, TimeNs now) {
   leave_running(s);
-  Sequence& q = seqs_[s];
-  waiting_.on_finished(WaitingQueue::describe(q.request, false), now);
+  Sequence& q = table_[s];
+  table_.waiting().on_finished(WaitingQueue::describe(q.request, false), now);
   publish(q, RequestOutcome::Completed, now);
-  q.state = SeqState::Free;
-  q.request.prefix_hashes = {};
-  q.block_keys = {};
-  free_seqs_.push_back(s);
+  table_.release(s);
 }
 
 }  // namespace xpusim::systems

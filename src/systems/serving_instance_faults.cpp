@@ -14,7 +14,7 @@ std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
   }
   for (auto& d : devices_) d->set_idle(now);
   std::vector<workload::Request> held;
-  for (Sequence& q : seqs_) {
+  for (Sequence& q : table_.slots()) {
     // A handed-off sequence's request travels with its KV transfer (the cluster returns it).
     if (q.state == SeqState::Free || q.state == SeqState::HandedOff) continue;
     held.push_back(std::move(q.request));
@@ -24,35 +24,11 @@ std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
     return a.arrival_ns != b.arrival_ns ? a.arrival_ns < b.arrival_ns : a.id < b.id;
   });
   // Forget every sequence: epochs move on so that no stale heap entry can match a reused slot.
-  free_seqs_.clear();
-  for (std::uint32_t s = static_cast<std::uint32_t>(seqs_.size()); s-- > 0;) {
-    Sequence& q = seqs_[s];
-    const std::uint32_t epoch = q.epoch + 1;
-    q = Sequence{};
-    q.epoch = epoch;
-    free_seqs_.push_back(s);
-  }
-  waiting_.clear();
-  prefilling_.clear();
-  swapped_.clear();
-  arrived_.clear();
-  running_head_ = running_tail_ = Sequence::kNone;
-  running_count_ = 0;
-  n_decoding_ = 0;
-  decoding_tenants_.clear();
-  kv_sum_decoding_ = 0;
+  table_.clear();
+  decode_.clear();
   pending_prefill_tokens_ = 0;
-  finish_heap_ = StepHeap();
-  std::fill(full_at_residue_.begin(), full_at_residue_.end(), 0);
-  token_groups_.clear();
   iter_prefills_.clear();
-  cursor_seq_ = Sequence::kNone;
-  cursor_index_ = 0;
-  swap_used_blocks_ = 0;  // the host's swap space goes with the server
-  handoff_blocks_ = 0;    // KV held for transfers out, and blocks held for migrations in
-  migration_reserved_blocks_ = 0;
-  if (cache_) cache_->lose_all();  // device and host-tier cached blocks too
-  kv_.release(kv_.allocated());
+  kv_.lose_all();  // device blocks, cached blocks (both tiers), swap space, transfers
   down_ = true;
   if constexpr (kXpusimInvariants) check_invariants();
   return held;

@@ -10,10 +10,10 @@ namespace xpusim::systems {
 // prefix cache its prompt blocks are cached by now and stay referenced by it until then; the
 // hand-off count holds only its own (uncached) blocks.
 void ServingInstance::hand_off(std::uint32_t s, TimeNs now) {
-  Sequence& q = seqs_[s];
+  Sequence& q = table_[s];
   q.state = SeqState::HandedOff;
   leave_running(s, /*keep_kv=*/true);
-  handoff_blocks_ += q.blocks - static_cast<std::int64_t>(q.cached.size());
+  kv_.hold_handoff(q.blocks - static_cast<std::int64_t>(q.cached.size()));
   Handoff h;
   h.generated = q.generated;
   h.kv_tokens = q.prefill_len;
@@ -30,16 +30,13 @@ void ServingInstance::hand_off(std::uint32_t s, TimeNs now) {
 }
 
 void ServingInstance::release_handoff(std::uint32_t slot, TimeNs now) {
-  XPUSIM_CHECK(slot < seqs_.size() && seqs_[slot].state == SeqState::HandedOff,
+  XPUSIM_CHECK(slot < table_.size() && table_[slot].state == SeqState::HandedOff,
                "release of a KV hand-off this instance does not hold");
-  Sequence& q = seqs_[slot];
-  handoff_blocks_ -= q.blocks - static_cast<std::int64_t>(q.cached.size());
+  Sequence& q = table_[slot];
+  kv_.end_handoff(q.blocks - static_cast<std::int64_t>(q.cached.size()));
   release_blocks(q, q.blocks, now);  // cached prompt blocks stay cached, unreferenced
   q.blocks = 0;
-  q.block_keys = {};
-  q.state = SeqState::Free;
-  ++q.epoch;
-  free_seqs_.push_back(slot);
+  table_.release(slot);
   if (!busy_) try_start(now);  // the freed blocks may admit a waiting prompt
 }
 
@@ -49,7 +46,7 @@ void ServingInstance::accept_remote_kv(Handoff&& h, TimeNs now) {
   if (!fits(h.request)) return reject(std::move(h.request), now);
   const std::int64_t final_tokens = std::int64_t{h.request.prompt_tokens} + h.request.output_tokens;
   const std::uint32_t s = new_sequence(std::move(h.request));
-  Sequence& q = seqs_[s];
+  Sequence& q = table_[s];
   q.state = SeqState::Arrived;
   q.generated = h.generated;
   q.base_kv = h.kv_tokens;
@@ -62,7 +59,7 @@ void ServingInstance::accept_remote_kv(Handoff&& h, TimeNs now) {
   // Its next token's gap includes the transfer (and a migration's downtime).
   q.prefill_end_ns = h.last_token_ns >= 0 ? h.last_token_ns : h.first_token_ns;
   q.preemptions = h.preemptions;
-  arrived_.push_back(s);
+  table_.arrived().push_back(s);
   if (!busy_) try_start(now);
 }
 

@@ -7,37 +7,37 @@
 namespace xpusim::systems {
 
 ServingInstance::SeqRef ServingInstance::migration_candidate() const {
-  for (std::uint32_t s = running_tail_; s != Sequence::kNone; s = seqs_[s].prev)
-    if (seqs_[s].state == SeqState::Decoding) return {s, seqs_[s].epoch};
+  for (std::uint32_t s = table_.newest_running(); s != Sequence::kNone; s = table_[s].prev)
+    if (table_[s].state == SeqState::Decoding) return {s, table_[s].epoch};
   return {};
 }
 
 std::int64_t ServingInstance::live_kv_tokens(SeqRef ref) const {
-  if (ref.slot >= seqs_.size()) return -1;
-  const Sequence& q = seqs_[ref.slot];
+  if (ref.slot >= table_.size()) return -1;
+  const Sequence& q = table_[ref.slot];
   return q.epoch == ref.epoch && q.state == SeqState::Decoding ? kv_tokens(q) : -1;
 }
 
 std::int64_t ServingInstance::live_blocks(SeqRef ref) const {
-  return live_kv_tokens(ref) < 0 ? 0 : blocks_held(seqs_[ref.slot]);
+  return live_kv_tokens(ref) < 0 ? 0 : blocks_held(table_[ref.slot]);
 }
 
 std::int64_t ServingInstance::virtual_used_blocks() const {
   // vLLM serves the swapped (and arrived) queue before the waiting one, so its head is the
   // head of line.
   std::int64_t head = 0;
-  if (!swapped_.empty()) head = seqs_[swapped_.front()].blocks;
-  else if (!arrived_.empty()) head = seqs_[arrived_.front()].blocks;
-  else if (!waiting_.empty()) head = waiting_info(seqs_[waiting_.front()]).blocks_needed;
-  return kv_.allocated() + head;
+  if (!table_.swapped().empty()) head = table_[table_.swapped().front()].blocks;
+  else if (!table_.arrived().empty()) head = table_[table_.arrived().front()].blocks;
+  else if (!table_.waiting().empty()) head = waiting_info(table_[table_.waiting().front()]).blocks_needed;
+  return kv_.pool().allocated() + head;
 }
 
 Handoff ServingInstance::migrate_out(SeqRef ref, TimeNs now) {
   XPUSIM_CHECK(live_kv_tokens(ref) >= 0, "migration of a sequence that is no longer decoding");
-  Sequence& q = seqs_[ref.slot];
+  Sequence& q = table_[ref.slot];
   Handoff h;
   h.kv_tokens = kv_tokens(q);
-  h.generated = q.generated + static_cast<std::int32_t>(decode_step_ - q.join_step);
+  h.generated = decode_.generated(q);
   h.blocks = blocks_for(h.kv_tokens);
   h.first_scheduled_ns = q.first_scheduled_ns;
   h.first_token_ns = q.first_token_ns;
@@ -48,35 +48,27 @@ Handoff ServingInstance::migrate_out(SeqRef ref, TimeNs now) {
   // step (grow_decode_blocks), which blocks_held() counts only once the step ends.
   const bool grown = busy_ && iter_decodes_ && needs_block_now(q);
   leave_running(ref.slot);
-  if (grown) kv_.release(1);
+  if (grown) kv_.give_back(1);
   h.request = std::move(q.request);
-  q.request.prefix_hashes = {};
-  q.state = SeqState::Free;
-  free_seqs_.push_back(ref.slot);
+  table_.release(ref.slot);
   if (!busy_) try_start(now);
   return h;
 }
 
 bool ServingInstance::reserve_migration(std::int64_t blocks) {
-  if (blocks > kv_.free()) return false;
-  take_blocks(blocks, sim_.now());  // with a prefix cache, evicts what the room needs
-  migration_reserved_blocks_ += blocks;
-  return true;
+  return kv_.reserve_migration(blocks, sim_.now());
 }
 
 void ServingInstance::release_migration(std::int64_t blocks, TimeNs now) {
-  XPUSIM_CHECK(blocks <= migration_reserved_blocks_, "release of more blocks than reserved");
-  kv_.release(blocks);
-  migration_reserved_blocks_ -= blocks;
+  kv_.release_migration(blocks);
   if (!busy_) try_start(now);
 }
 
 // The reservation is returned just before the sequence joins the arrived queue, which every
 // batching policy serves before admitting new prompts, so the blocks go to it first.
 void ServingInstance::accept_migration(Handoff&& handoff, std::int64_t reserved_blocks, TimeNs now) {
-  XPUSIM_CHECK(reserved_blocks <= migration_reserved_blocks_, "migration without a reservation");
-  kv_.release(reserved_blocks);
-  migration_reserved_blocks_ -= reserved_blocks;
+  XPUSIM_CHECK(reserved_blocks <= kv_.migration_reserved(), "migration without a reservation");
+  kv_.release_migration(reserved_blocks);
   accept_remote_kv(std::move(handoff), now);
 }
 

@@ -10,12 +10,12 @@ namespace xpusim::systems {
 
 void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now) {
   for (std::size_t i = 0; i < count; ++i) {
-    const std::uint32_t s = running_tail_;
+    const std::uint32_t s = table_.newest_running();
     XPUSIM_CHECK(s != Sequence::kNone, "policy preempted more sequences than are running");
-    Sequence& q = seqs_[s];
+    Sequence& q = table_[s];
     q.prefill_end_ns = last_token_ns(q);
     const bool decoding = q.state == SeqState::Decoding;
-    if (decoding) q.generated += static_cast<std::int32_t>(decode_step_ - q.join_step);
+    if (decoding) q.generated = decode_.generated(q);
     const std::int64_t kv = decoding ? kv_tokens(q) : 0;
     const std::int64_t blocks = blocks_held(q);
     leave_running(s);
@@ -23,14 +23,11 @@ void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now
     observer_.on_preemption(q.request.id, index_, now);
     // Swap keeps a decoding sequence's KV on the host when there is room; otherwise (or for a
     // sequence mid-prefill) the KV is dropped and recomputed on readmission.
-    if (swap && decoding && swap_used_blocks_ + blocks <= swap_capacity_blocks_) {
+    if (swap && decoding && kv_.swap_out(blocks)) {
       q.state = SeqState::Swapped;
       q.blocks = blocks;
       q.base_kv = kv;
-      swap_used_blocks_ += blocks;
-      iter_swap_bytes_ += static_cast<double>(blocks) * block_bytes_;
-      iter_swap_transfers_ += swap_transfers(blocks);
-      swapped_.push_back(s);
+      table_.swapped().push_back(s);
       continue;
     }
     q.state = SeqState::Waiting;
@@ -38,21 +35,18 @@ void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now
     q.prefilled = 0;
     observer_.on_requeued(q.request.tenant, now);
     // Newest first, so the oldest victim ends at the head (vLLM v0).
-    waiting_.push_front(s, WaitingQueue::describe(q.request, true));
+    table_.waiting().push_front(s, WaitingQueue::describe(q.request, true));
   }
 }
 
 void ServingInstance::swap_in(std::size_t count, TimeNs now) {
   for (std::size_t i = 0; i < count; ++i) {
-    XPUSIM_CHECK(!swapped_.empty(), "policy swapped in more sequences than are swapped out");
-    const std::uint32_t s = swapped_.front();
-    swapped_.pop_front();
-    Sequence& q = seqs_[s];
-    take_blocks(q.blocks, now);
-    swap_used_blocks_ -= q.blocks;
-    iter_swap_bytes_ += static_cast<double>(q.blocks) * block_bytes_;
-    iter_swap_transfers_ += swap_transfers(q.blocks);
-    link_running(s);
+    XPUSIM_CHECK(!table_.swapped().empty(), "policy swapped in more sequences than are swapped out");
+    const std::uint32_t s = table_.swapped().front();
+    table_.swapped().pop_front();
+    Sequence& q = table_[s];
+    kv_.swap_in(q.blocks, now);
+    table_.link_running(s);
     start_decoding(s, q.base_kv, q.prefill_end_ns);
   }
 }
@@ -61,30 +55,20 @@ void ServingInstance::swap_in(std::size_t count, TimeNs now) {
 // timed by the fabric, so no PCIe time is charged.
 void ServingInstance::accept_arrived(std::size_t count, TimeNs now) {
   for (std::size_t i = 0; i < count; ++i) {
-    XPUSIM_CHECK(!arrived_.empty(), "policy accepted more sequences than have arrived");
-    const std::uint32_t s = arrived_.front();
-    arrived_.pop_front();
-    take_blocks(seqs_[s].blocks, now);
-    link_running(s);
-    start_decoding(s, seqs_[s].base_kv, seqs_[s].prefill_end_ns);
+    XPUSIM_CHECK(!table_.arrived().empty(), "policy accepted more sequences than have arrived");
+    const std::uint32_t s = table_.arrived().front();
+    table_.arrived().pop_front();
+    kv_.take(table_[s].blocks, now);
+    table_.link_running(s);
+    start_decoding(s, table_[s].base_kv, table_[s].prefill_end_ns);
   }
-}
-
-void ServingInstance::link_running(std::uint32_t s) {
-  Sequence& q = seqs_[s];
-  q.prev = running_tail_;
-  q.next = Sequence::kNone;
-  if (running_tail_ != Sequence::kNone) seqs_[running_tail_].next = s;
-  else running_head_ = s;
-  running_tail_ = s;
-  ++running_count_;
 }
 
 void ServingInstance::admit(std::size_t count, TimeNs now) {
   for (std::size_t i = 0; i < count; ++i) {
-    XPUSIM_CHECK(!waiting_.empty(), "policy admitted more sequences than are waiting");
-    const std::uint32_t s = waiting_.front();
-    Sequence& q = seqs_[s];
+    XPUSIM_CHECK(!table_.waiting().empty(), "policy admitted more sequences than are waiting");
+    const std::uint32_t s = table_.waiting().front();
+    Sequence& q = table_[s];
     const std::int64_t final_tokens = std::int64_t{q.request.prompt_tokens} + q.request.output_tokens;
     const std::int64_t reserve = blocks_for(
         policy_->reserve_tokens({q.prefill_len, blocks_for(q.prefill_len), final_tokens}));
@@ -93,20 +77,20 @@ void ServingInstance::admit(std::size_t count, TimeNs now) {
     XPUSIM_CHECK(reserve == blocks_for(q.prefill_len) || reserve * block_size_ >= final_tokens,
                  "batching policy reserved between the prefill and the final length");
     q.prefilled = 0;
-    if (!cache_) {
-      take_blocks(reserve, now);
+    if (!kv_.has_cache()) {
+      kv_.take(reserve, now);
     } else if (!reuse_cached_prefix(q, reserve, now)) {
       break;  // an earlier admission evicted part of the prefix it counted on; it stays first
     }
-    waiting_.admit_front(now);
+    table_.waiting().admit_front(now);
     observer_.on_admitted(q.request.tenant, q.request.prompt_tokens, q.first_scheduled_ns < 0, now);
     q.blocks = reserve;
     q.groups_done = 0;
     q.state = SeqState::Prefilling;
     if (q.first_scheduled_ns < 0) q.first_scheduled_ns = now;
     pending_prefill_tokens_ += q.prefill_len - q.prefilled;
-    prefilling_.push_back(s);
-    link_running(s);
+    table_.prefilling().push_back(s);
+    table_.link_running(s);
   }
 }
 

@@ -10,87 +10,46 @@ namespace xpusim::systems {
 
 // ---- policy::BatchView ------------------------------------------------------------------
 
-std::int64_t ServingInstance::decode_blocks_needed() const {
-  return full_at_residue_[static_cast<std::size_t>(decode_step_ % block_size_)];
-}
-
 policy::WaitingInfo ServingInstance::waiting(std::size_t i) const {
-  return waiting_info(seqs_[waiting_.at(i)]);
+  return waiting_info(table_[table_.waiting().at(i)]);
 }
 
 policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
-  XPUSIM_CHECK(i < running_count_, "newest_running index out of range");
-  // Policies walk from the newest; continue from the last position instead of restarting.
-  if (cursor_seq_ == Sequence::kNone || i < cursor_index_) {
-    cursor_seq_ = running_tail_;
-    cursor_index_ = 0;
-  }
-  while (cursor_index_ < i) {
-    cursor_seq_ = seqs_[cursor_seq_].prev;
-    ++cursor_index_;
-  }
-  const Sequence& q = seqs_[cursor_seq_];
+  const Sequence& q = table_[table_.newest_running(i)];
   const bool decoding = q.state == SeqState::Decoding;
   // Preempting it frees only the blocks no other sequence references.
-  std::int64_t freed = blocks_held(q);
-  if (cache_)
-    for (const std::uint32_t id : q.cached) freed -= cache_->refs(id) > 1 ? 1 : 0;
+  const std::int64_t freed = kv_.blocks_freed_by(q.cached, blocks_held(q));
   return {freed, decoding && needs_block_now(q), !decoding,
           decoding ? 0 : q.prefill_len - q.prefilled};
 }
 
 void ServingInstance::check_invariants() const {
-  std::int64_t blocks = 0, decoding = 0, kv_sum = 0;
-  std::vector<std::int64_t> full_by_residue(full_at_residue_.size(), 0);
-  std::size_t count = 0;
+  std::int64_t blocks = 0;
   std::int64_t cache_refs = 0;
-  for (std::uint32_t s = running_head_; s != Sequence::kNone; s = seqs_[s].next) {
-    const Sequence& q = seqs_[s];
-    XPUSIM_CHECK(q.state == SeqState::Decoding || q.state == SeqState::Prefilling,
-                 "running list holds a sequence that is not running");
+  table_.check();
+  for (std::uint32_t s = table_.oldest_running(); s != Sequence::kNone; s = table_[s].next) {
+    const Sequence& q = table_[s];
     // A cached block shared by several sequences is allocated once: count it in the cache.
     const auto shared = static_cast<std::int64_t>(q.cached.size());
     XPUSIM_CHECK(shared <= blocks_held(q), "sequence references more cached blocks than it holds");
     blocks += blocks_held(q) - shared;
     cache_refs += shared;
-    ++count;
-    if (q.state == SeqState::Decoding) {
-      ++decoding;
-      kv_sum += kv_tokens(q);
-      if (grows(q)) ++full_by_residue[block_residue(q)];
-    }
   }
   // Handed-off sequences keep their cached prompt blocks referenced until their KV is copied
   // (their own blocks are in handoff_blocks_).
   std::int64_t handoff_own = 0;
   if (role_ == InstanceRole::PrefillOnly)
-    for (const Sequence& q : seqs_)
+    for (const Sequence& q : table_.slots())
       if (q.state == SeqState::HandedOff) {
         cache_refs += static_cast<std::int64_t>(q.cached.size());
         handoff_own += q.blocks - static_cast<std::int64_t>(q.cached.size());
       }
-  XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_own == handoff_blocks_,
+  XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_own == kv_.handoff_blocks(),
                "hand-off blocks out of sync with the handed-off sequences");
-  if (cache_) {
-    cache_->check_invariants(cache_refs);
-    blocks += cache_->referenced_blocks();
-    // Unreferenced cached blocks are free blocks that still hold KV.
-    XPUSIM_CHECK(cache_->unreferenced_blocks() <= kv_.free(), "cached blocks exceed free blocks");
-  }
-  XPUSIM_CHECK(cache_refs == 0 || cache_, "sequences reference cached blocks without a cache");
-  XPUSIM_CHECK(blocks + handoff_blocks_ + migration_reserved_blocks_ == kv_.allocated(),
-               "KV blocks held != blocks allocated");
   std::int64_t swapped = 0;
-  for (const std::uint32_t s : swapped_) swapped += seqs_[s].blocks;
-  XPUSIM_CHECK(swapped == swap_used_blocks_ && swap_used_blocks_ <= swap_capacity_blocks_,
-               "swapped blocks out of sync with swap space");
-  XPUSIM_CHECK(kv_.allocated() + kv_.free() == kv_.total(), "KV blocks not conserved");
-  XPUSIM_CHECK(count == running_count_, "running count out of sync");
-  XPUSIM_CHECK(decoding == n_decoding_ && kv_sum == kv_sum_decoding_ &&
-                   full_by_residue == full_at_residue_,
-               "decode aggregates out of sync");
-  XPUSIM_CHECK(decoding_tenants_.total() == n_decoding_, "per-tenant decoding counts out of sync");
-  XPUSIM_CHECK(waiting_.consistent(), "waiting queue's per-tenant counts out of sync");
+  for (const std::uint32_t s : table_.swapped()) swapped += table_[s].blocks;
+  kv_.check_conservation(blocks, swapped, cache_refs);
+  decode_.check(table_.slots());
 }
 
 }  // namespace xpusim::systems

@@ -12,14 +12,9 @@
 
 namespace xpusim::report {
 
-class FaultStats final : public systems::ServingObserver {
+class FaultStats final : public systems::DeviceActivityObserver {
  public:
   explicit FaultStats(std::size_t instances) : down_since_(instances, -1), downtime_ns_(instances, 0) {}
-  void on_arrival(const workload::Request&, TimeNs) override {}
-  void on_request_done(const systems::RequestRecord&) override {}
-  void on_token_gaps(TimeNs, std::int64_t) override {}
-  void on_preemption(std::uint64_t, int, TimeNs) override {}
-  void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
   void on_instance_down(int instance, TimeNs now, std::int64_t requeued, std::int64_t lost) override;
   void on_instance_up(int instance, TimeNs now) override;
   void on_link_down(const std::string& host, TimeNs now) override;

@@ -9,13 +9,8 @@
 
 namespace xpusim::report {
 
-class KvMovementStats final : public systems::ServingObserver {
+class KvMovementStats final : public systems::KvMovementObserver {
  public:
-  void on_arrival(const workload::Request&, TimeNs) override {}
-  void on_request_done(const systems::RequestRecord&) override {}
-  void on_token_gaps(TimeNs, std::int64_t) override {}
-  void on_preemption(std::uint64_t, int, TimeNs) override {}
-  void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
   void on_kv_transfer(const systems::KvTransferRecord& record) override;
   void on_migration(const systems::MigrationRecord& record) override;
   void on_swap_stall(int instance, TimeNs stall_ns, double bytes, std::int64_t transfers) override;

@@ -13,19 +13,15 @@
 
 namespace xpusim::report {
 
-class PrefixCacheMetrics final : public systems::ServingObserver,
+class PrefixCacheMetrics final : public systems::RequestLifecycleObserver,
                                  public systems::PrefixCacheObserver {
  public:
   // systems::PrefixCacheObserver
   void on_prefix_lookup(const systems::PrefixLookupRecord& record) override;
   void on_prefix_eviction(const systems::PrefixEvictionRecord& record) override;
   void on_prefix_regret(int instance, TimeNs now) override;
-  // systems::ServingObserver: only completed requests matter (TTFT split).
-  void on_arrival(const workload::Request&, TimeNs) override {}
+  // systems::RequestLifecycleObserver: only completed requests matter (TTFT split).
   void on_request_done(const systems::RequestRecord& record) override;
-  void on_token_gaps(TimeNs, std::int64_t) override {}
-  void on_preemption(std::uint64_t, int, TimeNs) override {}
-  void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
 
   nlohmann::json summary() const;
   std::int64_t hit_tokens() const { return hit_tokens_; }

@@ -23,9 +23,10 @@ struct SloTargets {
   double tpot_s = 0;
 };
 
-// The serving ServingObserver of the report layer. Memory per request is three doubles (TTFT,
+// The serving metrics of the report layer (request lifecycle and iterations). Memory per request is three doubles (TTFT,
 // TPOT, E2E samples); per token nothing (TBT goes to a fixed-size LogHistogram).
-class ServingMetrics : public systems::ServingObserver {
+class ServingMetrics : public systems::RequestLifecycleObserver,
+                       public systems::DeviceActivityObserver {
  public:
   // `requests_csv`, when given, receives the header now and one row per finished request (per
   // sampled request when `csv_one_in` > 1: see csv_sampled()); it must outlive this object.

@@ -36,7 +36,8 @@ struct TenantReportLimits {
 // Jain's fairness index (sum x)^2 / (n sum x^2) of `x`; 1 when all are equal or x is empty.
 double jain_index(const std::vector<double>& x);
 
-class TenantServiceMetrics final : public systems::ServingObserver {
+class TenantServiceMetrics final : public systems::RequestLifecycleObserver,
+                                   public systems::TenantServiceObserver {
  public:
   // `csv`, when given, receives a header and one row per tenant per closed window; it must
   // outlive this object.
@@ -45,9 +46,6 @@ class TenantServiceMetrics final : public systems::ServingObserver {
 
   void on_arrival(const workload::Request& request, TimeNs now) override;
   void on_request_done(const systems::RequestRecord& record) override;
-  void on_token_gaps(TimeNs, std::int64_t) override {}
-  void on_preemption(std::uint64_t, int, TimeNs) override {}
-  void on_iteration(int, TimeNs, TimeNs, std::int64_t, std::int64_t) override {}
   void on_admitted(std::int32_t tenant, std::int64_t input_tokens, bool first_time,
                    TimeNs now) override;
   void on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs now) override;

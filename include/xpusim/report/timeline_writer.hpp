@@ -24,7 +24,9 @@ struct TimelineOptions {
 // Track layout: process 1 "devices" with one thread per device (tid = device id); process 2
 // "instances" with one thread per serving instance; process 3 "requests" with one thread per
 // request (tid = request id). Times are microseconds with 3 decimals, i.e. exact nanoseconds.
-class TimelineWriter : public hw::DeviceObserver, public systems::ServingObserver {
+class TimelineWriter : public hw::DeviceObserver,
+                       public systems::RequestLifecycleObserver,
+                       public systems::DeviceActivityObserver {
  public:
   // Writes the document head at once; `out` must outlive the writer.
   explicit TimelineWriter(std::ostream& out, TimelineOptions options = {});

@@ -1,13 +1,15 @@
 #pragma once
 // One model server (a tensor-parallel group of devices) doing iteration-level continuous
-// batching over a paged KV cache. It owns its devices, queue and sequences; a batching policy
-// decides each iteration. Per-iteration work is independent of batch size: decode progress is
-// kept relative to a step counter, and only sequences that finish, cross a KV block boundary,
-// start, or are preempted are touched.
+// batching over a paged KV cache: the iteration loop (plan -> apply -> estimate -> finish). A
+// batching policy decides each iteration; the loop composes three parts with their own state
+// and invariants (docs/serving.md, "Parts of a serving instance"): the SequenceTable (slots,
+// epochs, running set, queues), the KvManager (every KV block: pool, prefix cache, host tier,
+// swap space, hand-offs, migration reservations) and the DecodeTracker (decode progress; it
+// returns the sequences that finished a step). Per-iteration work is independent of batch
+// size: only sequences that finish, cross a KV block boundary, start, or are preempted are
+// touched. Records go out through a ServingObserver (serving_records.hpp).
 #include <algorithm>
-#include <deque>
 #include <memory>
-#include <queue>
 #include <vector>
 
 #include "xpusim/core/simulator.hpp"
@@ -15,28 +17,14 @@
 #include "xpusim/hw/memory_domain.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
-#include "xpusim/systems/kv_block_pool.hpp"
+#include "xpusim/systems/decode_tracker.hpp"
 #include "xpusim/systems/kv_handoff.hpp"
-#include "xpusim/systems/prefix_cache.hpp"
+#include "xpusim/systems/kv_manager.hpp"
 #include "xpusim/systems/sequence.hpp"
+#include "xpusim/systems/sequence_table.hpp"
 #include "xpusim/systems/serving_records.hpp"
-#include "xpusim/systems/tenant_decode_counts.hpp"
-#include "xpusim/systems/waiting_queue.hpp"
 
 namespace xpusim::systems {
-
-// How much KV an instance holds, and where preempted KV can be swapped to.
-struct KvSizing {
-  std::int64_t blocks = 0;        // device KV capacity
-  std::int32_t block_size = 16;   // tokens per block
-  std::int64_t swap_blocks = 0;   // host swap space, in blocks; 0 = none
-  double block_bytes = 0;         // bytes of one block across the instance's devices
-  double host_bw_bytes_per_s = 0;  // device<->host bandwidth, all devices together
-  // Swap transfers move contiguous groups of this many blocks, each paying a fixed setup
-  // time (FastSwitch's block-group granularity; docs/fairness.md).
-  std::int64_t swap_block_group = 1;
-  double swap_transfer_overhead_s = 0;
-};
 
 class ServingInstance final : public policy::BatchView, public hw::OpListener {
  public:
@@ -67,7 +55,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void accept_remote_kv(Handoff&& handoff, TimeNs now);
   // Prefill-only: the KV of a handed-off sequence has been copied out; its blocks are freed.
   void release_handoff(std::uint32_t slot, TimeNs now);
-  std::int64_t handoff_blocks() const { return handoff_blocks_; }
+  std::int64_t handoff_blocks() const { return kv_.handoff_blocks(); }
 
   // ---- live migration (serving_instance_migration.cpp) ----
   // A decoding sequence across events; stale once it leaves decoding (finish, preemption).
@@ -88,17 +76,18 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void release_migration(std::int64_t blocks, TimeNs now);
   // The migrated sequence has arrived: its reservation becomes a remote-KV swapped sequence.
   void accept_migration(Handoff&& handoff, std::int64_t reserved_blocks, TimeNs now);
-  std::int64_t migration_reserved_blocks() const { return migration_reserved_blocks_; }
+  std::int64_t migration_reserved_blocks() const { return kv_.migration_reserved(); }
   // Llumnix's virtual usage: blocks held plus those the head-of-line queued request needs.
   std::int64_t virtual_used_blocks() const;
   std::int64_t outstanding() const {
-    return static_cast<std::int64_t>(waiting_.size() + swapped_.size() + arrived_.size() +
-                                     running_count_);
+    return static_cast<std::int64_t>(table_.waiting().size() + table_.swapped().size() +
+                                     table_.arrived().size() + table_.running_count());
   }
-  std::int64_t swap_used_blocks() const { return swap_used_blocks_; }
+  std::int64_t swap_used_blocks() const { return kv_.swap_used(); }
   const std::vector<std::unique_ptr<hw::Device>>& devices() const { return devices_; }
-  const KvBlockPool& kv() const { return kv_; }
-  const PrefixCache* prefix_cache() const { return cache_.get(); }
+  const KvBlockPool& kv() const { return kv_.pool(); }
+  const KvManager& kv_manager() const { return kv_; }
+  const PrefixCache* prefix_cache() const { return kv_.cache(); }
   // Checks block conservation and list/aggregate consistency by walking every sequence.
   void check_invariants() const;
 
@@ -117,44 +106,33 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int64_t total_blocks() const override { return kv_.total(); }
   std::int64_t free_blocks() const override { return kv_.free(); }
   std::int32_t block_size() const override { return block_size_; }
-  std::size_t running_count() const override { return running_count_; }
-  std::size_t decoding_count() const override { return static_cast<std::size_t>(n_decoding_); }
-  std::int64_t decode_blocks_needed() const override;
+  std::size_t running_count() const override { return table_.running_count(); }
+  std::size_t decoding_count() const override { return static_cast<std::size_t>(decode_.decoding()); }
+  std::int64_t decode_blocks_needed() const override { return decode_.blocks_needed(); }
   std::int64_t pending_prefill_tokens() const override { return pending_prefill_tokens_; }
   std::int64_t oldest_prefill_progress() const override {
-    return prefilling_.empty() ? 0 : seqs_[prefilling_.front()].prefilled;
+    return table_.prefilling().empty() ? 0 : table_[table_.prefilling().front()].prefilled;
   }
-  std::size_t waiting_count() const override { return waiting_.size(); }
+  std::size_t waiting_count() const override { return table_.waiting().size(); }
   policy::WaitingInfo waiting(std::size_t index) const override;
   policy::RunningInfo newest_running(std::size_t index) const override;
-  std::size_t swapped_count() const override { return swapped_.size(); }
+  std::size_t swapped_count() const override { return table_.swapped().size(); }
   std::int64_t swapped_blocks(std::size_t index) const override {
-    return seqs_[swapped_.at(index)].blocks;
+    return table_[table_.swapped().at(index)].blocks;
   }
-  std::size_t arrived_count() const override { return arrived_.size(); }
+  std::size_t arrived_count() const override { return table_.arrived().size(); }
   std::int64_t arrived_blocks(std::size_t index) const override {
-    return seqs_[arrived_.at(index)].blocks;
+    return table_[table_.arrived().at(index)].blocks;
   }
 
   // hw::OpListener: the running iteration finished.
   void on_op_done(std::uint64_t cookie, TimeNs now) override;
 
  private:
-  struct StepEntry {  // min-heap entry: something happens to `seq` at decode step `step`
-    std::int64_t step;
-    std::uint32_t seq;
-    std::uint32_t epoch;
-    bool operator>(const StepEntry& o) const {
-      return step > o.step || (step == o.step && seq > o.seq);
-    }
-  };
-  using StepHeap = std::priority_queue<StepEntry, std::vector<StepEntry>, std::greater<>>;
-
   void try_start(TimeNs now);
   void apply_preemptions(std::size_t count, bool swap, TimeNs now);
   void swap_in(std::size_t count, TimeNs now);
   void accept_arrived(std::size_t count, TimeNs now);
-  void link_running(std::uint32_t s);
   void admit(std::size_t count, TimeNs now);
   void grow_decode_blocks();
   void schedule_prefill_chunks(std::int64_t budget, std::int32_t layer_groups,
@@ -166,52 +144,23 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void finish(std::uint32_t s, TimeNs now);
   void leave_running(std::uint32_t s, bool keep_kv = false);
   void hand_off(std::uint32_t s, TimeNs now);
-  TimeNs last_token_ns(const Sequence& seq) const;
-  std::int64_t kv_tokens(const Sequence& seq) const { return seq.base_kv + (decode_step_ - seq.join_step); }
-  // A decoding sequence holds exactly the blocks its KV fills; others hold what was reserved.
-  std::int64_t blocks_held(const Sequence& seq) const {
-    return seq.state == SeqState::Decoding ? std::max(seq.blocks, blocks_for(kv_tokens(seq)))
-                                           : seq.blocks;
-  }
-  // Whether a decoding sequence's reservation ever runs out (paged policies) or not (Orca).
-  bool grows(const Sequence& seq) const {
-    return seq.blocks * block_size_ < std::int64_t{seq.request.prompt_tokens} + seq.request.output_tokens;
-  }
-  bool needs_block_now(const Sequence& seq) const {
-    return grows(seq) && kv_tokens(seq) >= seq.blocks * block_size_ && kv_tokens(seq) % block_size_ == 0;
-  }
-  // Decode steps at which a sequence's blocks are full recur every block_size steps; the
-  // residue of that step modulo block_size is fixed when it starts decoding.
-  std::size_t block_residue(const Sequence& seq) const {
-    const std::int64_t r = (seq.join_step - seq.base_kv) % block_size_;
-    return static_cast<std::size_t>(r < 0 ? r + block_size_ : r);
-  }
-  bool valid(const StepEntry& e) const { return seqs_[e.seq].epoch == e.epoch; }
-  void add_token_group(TimeNs last_token, std::int64_t count);
+  // Decode progress is the decode tracker's (kept relative to its step counter).
+  TimeNs last_token_ns(const Sequence& seq) const { return decode_.last_token_ns(seq); }
+  std::int64_t kv_tokens(const Sequence& seq) const { return decode_.kv_tokens(seq); }
+  std::int64_t blocks_held(const Sequence& seq) const { return decode_.blocks_held(seq); }
+  bool needs_block_now(const Sequence& seq) const { return decode_.needs_block_now(seq); }
   std::uint32_t new_sequence(workload::Request request);
   void reject(workload::Request&& request, TimeNs now);
-  std::int64_t swap_transfers(std::int64_t blocks) const {
-    return (blocks + swap_block_group_ - 1) / swap_block_group_;
-  }
   void publish(const Sequence& seq, RequestOutcome outcome, TimeNs now);
   std::int64_t blocks_for(std::int64_t tokens) const {
     return (tokens + block_size_ - 1) / block_size_;
   }
-  // ---- prefix caching (serving_instance_prefix.cpp) ----
-  // Allocates `n` blocks, evicting unreferenced cached blocks when free ones run short.
-  void take_blocks(std::int64_t n, TimeNs now);
-  // Frees what a sequence holds: its own blocks to the pool, its cached ones to the cache.
+  // Frees what a sequence holds (its cached blocks go back to the prefix cache).
   void release_blocks(Sequence& seq, std::int64_t held, TimeNs now);
-  // Cached prompt blocks an admission can reuse (at least one prompt token is always computed).
-  std::int64_t cache_hit_blocks(const Sequence& seq) const;
-  // Blocks after those that the host tier holds.
-  std::int64_t cache_host_blocks(const Sequence& seq, std::int64_t device_hits) const;
   // Reserves a sequence's blocks, reusing its cached prefix (device blocks referenced, host-tier
   // blocks copied back over PCIe before the iteration) and skipping that part of its prefill;
   // false (and nothing changed) when the reservation no longer fits.
   bool reuse_cached_prefix(Sequence& seq, std::int64_t reserve_blocks, TimeNs now);
-  // A prompt has been processed: its full blocks join the cache.
-  void cache_prompt(Sequence& seq, TimeNs now);
 
   int index_;
   Simulator& sim_;
@@ -220,46 +169,16 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   ServingObserver& observer_;
   std::vector<std::unique_ptr<hw::Device>> devices_;
   hw::MemoryDomain memory_;
-  KvBlockPool kv_;
+  KvManager kv_;  // every block: pool, prefix cache, swap space, hand-offs, reservations
   std::int32_t block_size_;
   InstanceRole role_;
   KvHandoff* handoff_;
-  std::unique_ptr<PrefixCache> cache_;
-  std::int64_t handoff_blocks_ = 0;  // held by handed-off sequences until their KV is copied
-  std::int64_t migration_reserved_blocks_ = 0;  // held for migrations on their way in
 
-  std::vector<Sequence> seqs_;  // pool; freed slots are reused
-  std::vector<std::uint32_t> free_seqs_;
-  WaitingQueue waiting_;  // in the fairness policy's admission order
-  TenantDecodeCounts decoding_tenants_;
-  std::deque<std::uint32_t> prefilling_;  // admitted, prompt not fully processed (oldest first)
-  std::deque<std::uint32_t> swapped_;     // KV on the host, oldest first
-  std::deque<std::uint32_t> arrived_;     // KV arrived from another instance, oldest first
-  std::int64_t swap_capacity_blocks_;
-  std::int64_t swap_used_blocks_ = 0;
-  double block_bytes_;
-  double host_bw_;
-  double iter_swap_bytes_ = 0;  // KV moved to or from the host before the running iteration
-  std::int64_t iter_swap_transfers_ = 0;  // block-group transfers making up those bytes
-  std::int64_t swap_block_group_;
-  double swap_transfer_overhead_s_;
-  std::uint32_t running_head_ = Sequence::kNone;  // oldest admitted
-  std::uint32_t running_tail_ = Sequence::kNone;  // newest admitted
-  std::size_t running_count_ = 0;
+  // Slots, the running set and the waiting, prefilling, swapped and arrived queues.
+  SequenceTable table_;
 
-  // Decode aggregates.
-  std::int64_t decode_step_ = 0;     // decode steps completed
-  std::int64_t n_decoding_ = 0;
-  std::int64_t kv_sum_decoding_ = 0;  // sum of kv_tokens over decoding sequences
+  DecodeTracker decode_;  // decoding sequences: progress, block demand, who finishes when
   std::int64_t pending_prefill_tokens_ = 0;
-  StepHeap finish_heap_;  // step after which a sequence has emitted all its tokens
-  // Decoding sequences by block_residue(): those whose blocks are full at step s are the ones
-  // counted at s % block_size, so a step's block demand is one lookup.
-  std::vector<std::int64_t> full_at_residue_;
-  // (time of each decoding sequence's last token, how many) — few entries, one per iteration
-  // since the last decode step.
-  std::vector<std::pair<TimeNs, std::int64_t>> token_groups_;
-  TimeNs last_decode_end_ns_ = 0;
 
   bool down_ = false;  // failed (faults): takes no requests, runs nothing
   // The running iteration.
@@ -271,8 +190,6 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   model::BatchShape iter_shape_;
   std::vector<std::uint32_t> iter_prefills_;
   policy::IterationPlan plan_;
-  mutable std::uint32_t cursor_seq_ = Sequence::kNone;  // newest_running() walk cache
-  mutable std::size_t cursor_index_ = 0;
 };
 
 }  // namespace xpusim::systems

@@ -1,8 +1,8 @@
 #pragma once
-#include <string>
-// What serving systems publish. The report layer implements ServingObserver; systems never
-// include report (observer direction, see DESIGN.md).
+// What serving systems publish. The report layer implements the observer interfaces below;
+// systems never include report (observer direction, see DESIGN.md).
 #include <cstdint>
+#include <string>
 
 #include "xpusim/core/time.hpp"
 #include "xpusim/workload/request.hpp"
@@ -53,34 +53,61 @@ struct MigrationRecord {
   TimeNs downtime_ns = 0;  // the final round: the request runs nowhere meanwhile
 };
 
-class ServingObserver {
+// What serving systems publish, by concern. A subscriber implements only the interfaces it
+// needs (each method defaults to ignoring the record) and ServingObservers (serving_observers.hpp)
+// fans every record out to the subscribers of its concern. Cache events are
+// PrefixCacheObserver's (prefix_cache_records.hpp); device busy/idle is hw::DeviceObserver's.
+
+// Contract: a request's life on the serving system, in simulated-time order per request:
+// arrival, preemptions, its tokens' gaps, and one final record (completed, rejected or lost).
+class RequestLifecycleObserver {
  public:
-  virtual ~ServingObserver() = default;
-  virtual void on_arrival(const workload::Request& request, TimeNs now) = 0;
-  virtual void on_request_done(const RequestRecord& record) = 0;
+  virtual ~RequestLifecycleObserver() = default;
+  virtual void on_arrival(const workload::Request& /*request*/, TimeNs /*now*/) {}
+  virtual void on_request_done(const RequestRecord& /*record*/) {}
   // `count` tokens were emitted `gap_ns` after each one's previous token (time between tokens).
-  virtual void on_token_gaps(TimeNs gap_ns, std::int64_t count) = 0;
-  virtual void on_preemption(std::uint64_t request_id, int instance, TimeNs now) = 0;
-  // One model iteration ran on an instance (for iteration-level statistics and timelines).
-  virtual void on_iteration(int instance, TimeNs start_ns, TimeNs end_ns, std::int64_t decode_seqs,
-                            std::int64_t prefill_tokens) = 0;
-  // A KV transfer finished (disaggregated clusters only); most observers ignore it.
+  virtual void on_token_gaps(TimeNs /*gap_ns*/, std::int64_t /*count*/) {}
+  virtual void on_preemption(std::uint64_t /*request_id*/, int /*instance*/, TimeNs /*now*/) {}
+};
+
+// Contract: KV that moves between memories: hand-offs between instances (disaggregation),
+// live migrations, and swaps to and from host memory that an iteration waits for.
+class KvMovementObserver {
+ public:
+  virtual ~KvMovementObserver() = default;
+  // A KV transfer finished (disaggregated clusters only).
   virtual void on_kv_transfer(const KvTransferRecord& /*record*/) {}
   // A live migration finished (clusters with a migration policy only).
   virtual void on_migration(const MigrationRecord& /*record*/) {}
-  // Tenant service (docs/fairness.md): a waiting request of `tenant` was admitted with its
-  // prompt (`first_time`: not a re-admission after a recompute preemption) ...
+  // An iteration waited `stall_ns` for KV swaps to or from the host (context switches).
+  virtual void on_swap_stall(int /*instance*/, TimeNs /*stall_ns*/, double /*bytes*/,
+                             std::int64_t /*transfers*/) {}
+};
+
+// Contract: the service each tenant receives (docs/fairness.md), as a fairness counter sees it.
+class TenantServiceObserver {
+ public:
+  virtual ~TenantServiceObserver() = default;
+  // A waiting request of `tenant` was admitted with its prompt (`first_time`: not a
+  // re-admission after a recompute preemption) ...
   virtual void on_admitted(std::int32_t /*tenant*/, std::int64_t /*input_tokens*/,
                            bool /*first_time*/, TimeNs /*now*/) {}
   // ... `count` of its decoding requests each emitted one token in a decode step ...
   virtual void on_output_tokens(std::int32_t /*tenant*/, std::int64_t /*count*/, TimeNs /*now*/) {}
   // ... or a running request of it went back to waiting (recompute preemption).
   virtual void on_requeued(std::int32_t /*tenant*/, TimeNs /*now*/) {}
-  // An iteration waited `stall_ns` for KV swaps to or from the host (context switches).
-  virtual void on_swap_stall(int /*instance*/, TimeNs /*stall_ns*/, double /*bytes*/,
-                             std::int64_t /*transfers*/) {}
-  // An instance failed (faults): `requeued` of the requests it held went back to the router,
-  // `lost` were dropped (each also published as a Lost request).
+};
+
+// Contract: what the serving machines do and whether they are there: model iterations per
+// instance, and instances and KV-fabric links failing and coming back (faults).
+class DeviceActivityObserver {
+ public:
+  virtual ~DeviceActivityObserver() = default;
+  // One model iteration ran on an instance (for iteration-level statistics and timelines).
+  virtual void on_iteration(int /*instance*/, TimeNs /*start_ns*/, TimeNs /*end_ns*/,
+                            std::int64_t /*decode_seqs*/, std::int64_t /*prefill_tokens*/) {}
+  // An instance failed: `requeued` of the requests it held went back to the router, `lost`
+  // were dropped (each also published as a Lost request).
   virtual void on_instance_down(int /*instance*/, TimeNs /*now*/, std::int64_t /*requeued*/,
                                 std::int64_t /*lost*/) {}
   // A failed instance is back in service.
@@ -89,5 +116,13 @@ class ServingObserver {
   virtual void on_link_down(const std::string& /*host*/, TimeNs /*now*/) {}
   virtual void on_link_up(const std::string& /*host*/, TimeNs /*now*/) {}
 };
+
+// Everything a serving system publishes: what instances, clusters and fault injectors hold a
+// reference to. Implemented by the fan-out (ServingObservers) and by test recorders; report
+// collectors implement only the concerns above that they need.
+class ServingObserver : public RequestLifecycleObserver,
+                        public KvMovementObserver,
+                        public TenantServiceObserver,
+                        public DeviceActivityObserver {};
 
 }  // namespace xpusim::systems
