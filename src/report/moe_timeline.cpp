@@ -1,5 +1,6 @@
 #include "xpusim/report/moe_timeline.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace xpusim::report {
@@ -32,22 +33,26 @@ void MoeTimeline::on_step(const systems::MoeStepRecord& r) {
                 << ",\"ideal_ns\":" << r.ideal_ns << ",\"weight_move_bytes\":"
                 << static_cast<std::int64_t>(r.weight_move_bytes) << "}}";
   if (static_cast<std::uint64_t>(r.step) >= max_detail_steps_) ++steps_without_detail_;
-  TimeNs cursor = r.start_ns;
+  // Exposed weight moves first (batch-level placement precedes the micro-batches), then the
+  // layer passes end to end; each layer's time is rounded to ns on its own, so the last passes
+  // are clipped to the step's end (at most a few ns).
+  if (r.weight_move_ns > 0 && !pending_.empty()) {
+    stream_.begin_span(kLayersPid, 0, "weight moves", r.start_ns, r.start_ns + r.weight_move_ns);
+    stream_.close();
+  }
+  TimeNs cursor = std::min(end, r.start_ns + r.weight_move_ns);
   double imbalance_sum = 0;
   std::string name;  // "<MoE layer index> fwd|bwd"
   for (const auto& l : pending_) {
     name = std::to_string(l.layer);
     name += l.backward ? " bwd" : " fwd";
-    stream_.begin_span(kLayersPid, 0, name, cursor, cursor + l.time_ns);
+    const TimeNs layer_end = std::min(end, cursor + l.time_ns);
+    stream_.begin_span(kLayersPid, 0, name, cursor, layer_end);
     stream_.out() << ",\"args\":{\"micro_batch\":" << l.micro_batch << ",\"max_gpu_tokens\":"
                   << static_cast<std::int64_t>(l.max_gpu_tokens) << ",\"all_to_all_ns\":"
                   << l.all_to_all_ns << "}}";
-    cursor += l.time_ns;
+    cursor = layer_end;
     imbalance_sum += l.mean_gpu_tokens > 0 ? l.max_gpu_tokens / l.mean_gpu_tokens : 1.0;
-  }
-  if (r.weight_move_ns > 0 && !pending_.empty()) {
-    stream_.begin_span(kLayersPid, 0, "weight moves", end - r.weight_move_ns, end);
-    stream_.close();
   }
   const double seconds = static_cast<double>(r.time_ns) / 1e9;
   stream_.counter(kCountersPid, "tokens per second", r.start_ns,

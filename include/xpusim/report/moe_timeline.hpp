@@ -1,7 +1,7 @@
 #pragma once
 // timeline.json for an expert-parallel MoE run (system: moe): a "steps" track with one span per
-// training step or serving iteration, a "layers" track with the step's MoE layer passes laid end
-// to end from the step's start (forward, then backward; the exposed weight moves last), and
+// training step or serving iteration, a "layers" track with the step's exposed weight moves then
+// its MoE layer passes laid end to end (in the order the runner computes them), and
 // counter tracks for throughput and load imbalance.
 //
 // Contract: a decorator. Every record is forwarded unchanged to `next` (the metrics), so adding
