@@ -226,5 +226,23 @@ TEST_F(Observability, RegressWritesJUnit) {
   EXPECT_EQ(xml.find("<off>"), std::string::npos) << xml;
 }
 
+// RFC 4180 quoting in CSV traces (issue 21 item 6): an Azure export with every field quoted
+// loads; an unclosed quote is one located error.
+TEST_F(Observability, QuotedAzureCsvLoads) {
+  std::ofstream(dir / "q.csv") << "\"TIMESTAMP\",\"ContextTokens\",\"GeneratedTokens\"\r\n"
+                               << "\"2023-11-16 18:15:46.6805900\",\"374\",\"44\"\r\n"
+                               << "\"2023-11-16 18:15:50.9951690\", 396 ,\"109\"\r\n";
+  const auto o = run_xpusim("trace stats " + (dir / "q.csv").string(), dir);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("azure (inferred)"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("span_s               4.315"), std::string::npos) << o.out;  // 50.995 - 46.681
+  std::ofstream(dir / "bad.csv") << "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                                 << "\"2023-11-16 18:15:46.6805900,374,44\n";
+  const auto b = run_xpusim("trace stats " + (dir / "bad.csv").string(), dir);
+  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_NE(b.err.find("bad.csv:2: field 1 opens a quote that the line never closes"),
+            std::string::npos) << b.err;
+}
+
 }  // namespace
 }  // namespace xpusim::cli
