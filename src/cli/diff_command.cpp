@@ -1,5 +1,7 @@
 // `xpusim diff A B`: compares two result folders (or a folder and a regression case's
 // expectations) metric by metric; exit 1 only on an input error or with --fail-above.
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 
 #include "xpusim/cli/commands.hpp"
@@ -31,10 +33,10 @@ int diff_command(const DiffArgs& args) {
     }
     return kExitOk;
   } catch (const scenario::ScenarioError& e) {
-    for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(m) << "\n";
+    for (const auto& m : e.messages()) spdlog::error("{}", safe_message(m));
     return kExitInput;
   } catch (const Error& e) {
-    std::cerr << "error: diff: " << safe_message(e.what()) << "\n";
+    spdlog::error("diff: {}", safe_message(e.what()));
     return kExitInput;
   } catch (const std::exception& e) {
     std::cerr << "internal error (please report): " << e.what() << "\n";

@@ -1,6 +1,8 @@
 // `xpusim regress`: runs the regression cases and compares key metrics with their committed
 // expectations (old vs new on failure); `--update` rewrites the expectations.
 #include <chrono>
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 #include <sstream>
 
@@ -85,7 +87,7 @@ int regress_command(const RegressArgs& args) {
         std::cout << "FAIL " << f.string() << "\n";
         jc.error = true;
         for (const auto& m : e.messages()) {
-          std::cerr << "error: " << safe_message(m) << "\n";
+          spdlog::error("{}", safe_message(m));
           jc.details += safe_message(m) + "\n";
         }
         jc.message = e.messages().empty() ? "invalid case" : safe_message(e.messages().front());
@@ -95,7 +97,7 @@ int regress_command(const RegressArgs& args) {
         jc.error = true;
         jc.message = safe_message(std::string(f.string()) + ": " + e.what());
         jc.details = jc.message;
-        std::cerr << "error: " << jc.message << "\n";
+        spdlog::error("{}", jc.message);
       }
       jc.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
@@ -111,10 +113,10 @@ int regress_command(const RegressArgs& args) {
       std::cout << files.size() << " regression cases within tolerance\n";
     return failed == 0 ? kExitOk : kExitInput;
   } catch (const Error& e) {
-    std::cerr << "error: regress: " << e.what() << "\n";
+    spdlog::error("regress: {}", e.what());
     return kExitInput;
   } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "error: regress: " << e.what() << "\n";
+    spdlog::error("regress: {}", e.what());
     return kExitInput;
   } catch (const std::exception& e) {
     std::cerr << "internal error (please report): " << e.what() << "\n";

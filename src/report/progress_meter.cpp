@@ -49,7 +49,8 @@ void ProgressMeter::report(double fraction, std::string_view detail) {
     std::string bar(kBarWidth, ' ');
     std::fill_n(bar.begin(), static_cast<std::size_t>(f * kBarWidth), '#');
     if (known)
-      std::fprintf(out_, "\r  [%s] %3.0f%%  %s, %s   ", bar.c_str(), f * 100, d.c_str(), left.c_str());
+      std::fprintf(out_, "\r  [%s] %3.0f%%  %s, %s   ", bar.c_str(), f * 100, d.c_str(),
+                   left.c_str());
     else
       std::fprintf(out_, "\r  %s, %s elapsed   ", d.c_str(), format_duration(elapsed).c_str());
     bar_shown_ = true;

@@ -101,6 +101,8 @@ RunResult InaScenario::run(const RunOptions& options) const {
   auto policy = catalogs_.switch_memory.find(spec_.policy.name)->make(spec_.policy.params);
   report::InaMetrics metrics(spec_.sw.aggregator_slots(), spec_.sw.packet_wire_bytes(),
                              spec_.bin_ns);
+  spdlog::debug("ina: switch_memory {}, {} jobs, {} aggregator slots", spec_.policy.name,
+                spec_.jobs.size(), spec_.sw.aggregator_slots());
   systems::InaObserver* observer = &metrics;
   std::optional<report::AtomicFile> timeline_file;
   std::optional<report::InaTimeline> timeline;

@@ -97,6 +97,8 @@ class OffloadScenario final : public LoadedScenario {
     auto policy = catalogs_.expert_offload.find(spec_.policy.name)->make(spec_.policy.params);
     const systems::OffloadCostModel cost(spec_.model, spec_.device, spec_.cpu, spec_.pcie_bw,
                                          spec_.pcie_latency, spec_.run.prefill, spec_.seq_len);
+    spdlog::debug("moe_offload: policy {}, {} experts per layer cached, {} iterations",
+                  spec_.policy.name, run_config.capacity, run_config.iterations);
     report::OffloadMetrics metrics;
     systems::OffloadObserver* observer = &metrics;
     std::optional<report::AtomicFile> timeline_file;

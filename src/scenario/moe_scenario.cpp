@@ -114,6 +114,8 @@ class MoeScenario final : public LoadedScenario {
         catalogs_.expert_placement.find(spec_.placement.name)->make(spec_.placement.params);
     const systems::MoeCostModel cost(spec_.model, spec_.device, spec_.shape, spec_.links,
                                      spec_.run.training, spec_.seq_len);
+    spdlog::debug("moe: placement {}, {} GPUs x {} expert slots, {} steps", spec_.placement.name,
+                  spec_.shape.gpus, spec_.shape.slots_per_gpu, spec_.run.steps);
     report::MoeMetrics metrics(routing->layers());
     systems::MoeObserver* observer = &metrics;
     std::optional<report::AtomicFile> timeline_file;

@@ -128,6 +128,9 @@ struct Run {
                                 spec.faults->link_mttr_s, spec.faults->seed);
       }
     }
+    spdlog::debug("serving: router {}, batching {}, fairness {}, migration {}, prefix cache {}",
+                  spec.router.name, spec.batching.name, spec.fairness.name, spec.migration.name,
+                  spec.prefix_cache ? spec.eviction.name : "off");
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
                  spec.tensor_parallel, spec.device.name, main_pool.sizing.blocks,
                  spec.instance.block_size);

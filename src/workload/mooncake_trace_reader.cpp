@@ -84,23 +84,30 @@ class MooncakeTraceReader::RowHandler {
     for (std::size_t i = 0; i < kKeys.size(); ++i)
       if (k == kKeys[i]) key_ = static_cast<int>(i);
     if (key_ == kOther) return true;
-    if (seen[key_]) where_.fail("key \"" + k + "\" appears twice (expected " + expected_keys() + ")");
+    if (seen[key_])
+      where_.fail("key \"" + k + "\" appears twice (expected " + expected_keys() + ")");
     seen[key_] = true;
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."
-    if (const auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    if (const auto colon = what.find(": "); colon != std::string::npos)
+      what = what.substr(colon + 2);
     if (done_)
       where_.fail("unexpected text after the object: " + what +
                   " (expected one JSON object per line: " + kShape + ")");
-    const std::string near = key_ >= 0 && depth_ >= 1 ? " in the value of \"" + std::string(kKeys[key_]) + "\"" : "";
+    std::string near;
+    if (key_ >= 0 && depth_ >= 1) near = " in the value of \"" + std::string(kKeys[key_]) + "\"";
     where_.fail("not valid JSON" + near + ": " + what + " (expected one JSON object per line: " +
                 kShape + ")");
   }
 
  private:
+  [[noreturn]] void bad_hash(const std::string& text) const {
+    where_.fail("hash_ids element " + text + " is not valid (expected " +
+                std::string(kHashesExpected) + ")");
+  }
   bool in_hashes() const { return depth_ == 2 && key_ == kHashes; }
   bool skipping() const { return depth_ > 1 || (depth_ == 1 && key_ == kOther); }
 
@@ -114,14 +121,14 @@ class MooncakeTraceReader::RowHandler {
   bool scalar(const std::string& text) {
     if (depth_ == 0) where_.fail(std::string("expected a JSON object: ") + kShape);
     if (skipping() && !in_hashes()) return value_done();
-    if (in_hashes()) where_.fail("hash_ids element " + text + " is not valid (expected " + std::string(kHashesExpected) + ")");
+    if (in_hashes()) bad_hash(text);
     where_.fail("expected " + what_for(key_) + ", got " + text);
   }
   // `integer`: the value when it is an integer in int64 range (nullopt for a fraction/exponent).
   bool number(const std::string& text, bool negative, std::optional<std::int64_t> integer) {
     if (depth_ == 0) where_.fail(std::string("expected a JSON object: ") + kShape);
     if (in_hashes())
-      where_.fail("hash_ids element " + text + " is not valid (expected " + std::string(kHashesExpected) + ")");
+      bad_hash(text);
     if (skipping()) return value_done();
     if (key_ == kHashes) where_.fail("expected " + what_for(kHashes) + ", got " + text);
     if (key_ == kTimestamp) {
@@ -193,7 +200,8 @@ void MooncakeTraceReader::read_object(TraceRow& row) {
   nlohmann::json::sax_parse(lines_.line_text(), &handler);
   for (std::size_t k = 0; k < kRequiredKeys; ++k)
     if (!handler.seen[k])
-      lines_.fail("missing key \"" + std::string(kKeys[k]) + "\" (expected " + expected_keys() + ")");
+      lines_.fail("missing key \"" + std::string(kKeys[k]) + "\" (expected " + expected_keys() +
+                  ")");
 }
 
 }  // namespace xpusim::workload
