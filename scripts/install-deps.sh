@@ -4,7 +4,7 @@
 # (Open MPI, for `xpusim sweep --mpi`; CMake builds the MPI path only when it is present).
 set -euo pipefail
 pkgs=(cmake make g++ ccache pkg-config
-      libboost-graph-dev libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+      libboost-graph-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
       libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev googletest libbenchmark-dev)
 for group in "$@"; do
   case "$group" in

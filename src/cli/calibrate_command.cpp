@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 
 #include "xpusim/cli/commands.hpp"
@@ -68,13 +70,13 @@ int calibrate_command(const CalibrateArgs& args) {
   try {
     return calibrate(args);
   } catch (const scenario::ScenarioError& e) {
-    for (const auto& m : e.messages()) std::cerr << "error: " << m << "\n";
+    for (const auto& m : e.messages()) spdlog::error("{}", m);
     return kExitInput;
   } catch (const Error& e) {
-    std::cerr << "error: calibrate: " << e.what() << "\n";
+    spdlog::error("calibrate: {}", e.what());
     return kExitInput;
   } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "error: calibrate: " << e.what() << "\n";
+    spdlog::error("calibrate: {}", e.what());
     return kExitInput;
   }
 }

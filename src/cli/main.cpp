@@ -1,4 +1,4 @@
-// xpusim command line: run | validate | list | trace | sweep | regress.
+// xpusim command line: run | validate | list | trace | sweep | regress | diff | calibrate.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -33,6 +33,13 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.overrides, "override a key: dotted.key=value (repeatable)")
       ->take_all()->allow_extra_args(false);
   run_cmd->add_flag("--timeline", run.timeline, "also write timeline.json (Perfetto)");
+  run_cmd->add_option("--timeline-max-tracks", run.timeline_max_tracks,
+                      "timeline: requests (moe: steps with layer passes, moe_offload: "
+                      "iterations, ina: jobs) that get a track; a warning says how many did not")
+      ->capture_default_str()->check(CLI::Range(std::uint64_t{0}, std::uint64_t{100'000'000}));
+  run_cmd->add_option("--progress-every", run.progress_every_s,
+                      "seconds between progress lines when stderr is not a terminal (-q: none)")
+      ->capture_default_str()->check(CLI::Range(0.001, 1e6));
   run_cmd->add_option("--max-events", run.max_events,
                       "stop (exit 4, no outputs) after this many simulator events; 0 = no limit")
       ->check(CLI::NonNegativeNumber);
@@ -102,6 +109,20 @@ int main(int argc, char** argv) {
   regress_cmd->add_option("--set", regress.overrides, "override a key in every case: dotted.key=value")
       ->take_all()->allow_extra_args(false);
 
+  regress_cmd->add_option("--junit", regress.junit, "also write a JUnit XML report to this file");
+
+  DiffArgs diff;
+  CLI::App* diff_cmd = app.add_subcommand(
+      "diff", "compare two result folders (or one and a regression case) metric by metric");
+  diff_cmd->add_option("a", diff.a, "result folder, summary.json or regression case (.yaml)")
+      ->required();
+  diff_cmd->add_option("b", diff.b, "result folder, summary.json or regression case (.yaml)")
+      ->required();
+  diff_cmd->add_flag("--all", diff.all, "also list the metrics that did not change");
+  diff_cmd->add_option("--fail-above", diff.fail_above_pct,
+                       "exit 1 when some metric changed by more than this many percent")
+      ->check(CLI::Range(0.0, 1e12));
+
   CalibrateArgs calibrate;
   CLI::App* calibrate_cmd = app.add_subcommand(
       "calibrate", "fit engine overhead and GPU-time factor to a measured run; write a preset");
@@ -140,6 +161,7 @@ int main(int argc, char** argv) {
   if (*list_cmd) return list_command(family);
   if (*trace_cmd) return trace_command(trace);
   if (*regress_cmd) return regress_command(regress);
+  if (*diff_cmd) return diff_command(diff);
   if (*calibrate_cmd) return calibrate_command(calibrate);
   if (*merge_cmd) return sweep_merge_command(merge_dirs, merge_out);
   if (*sweep_cmd) {

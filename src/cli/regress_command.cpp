@@ -1,11 +1,16 @@
 // `xpusim regress`: runs the regression cases and compares key metrics with their committed
 // expectations (old vs new on failure); `--update` rewrites the expectations.
+#include <chrono>
+#include <spdlog/spdlog.h>
+
 #include <iostream>
+#include <sstream>
 
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/core/error.hpp"
 #include "xpusim/core/excerpt.hpp"
 #include "xpusim/report/atomic_file.hpp"
+#include "xpusim/report/junit_report.hpp"
 #include "xpusim/experiments/regression_case.hpp"
 #include "xpusim/scenario/system_kinds.hpp"
 
@@ -27,9 +32,10 @@ std::vector<std::filesystem::path> case_files(const std::vector<std::string>& pa
   return out;
 }
 
-// Runs one case; returns true when every metric is within tolerance (or was updated).
+// Runs one case; returns true when every metric is within tolerance (or was updated). The
+// metrics out of tolerance are appended to `failures`.
 bool regress_case(const std::filesystem::path& file, const RegressArgs& args,
-                  const scenario::Catalogs& catalogs) {
+                  const scenario::Catalogs& catalogs, std::string& failures) {
   const experiments::RegressionCase c = experiments::load_regression_case(file);
   std::vector<std::string> overrides = c.overrides;
   overrides.insert(overrides.end(), args.overrides.begin(), args.overrides.end());
@@ -51,7 +57,10 @@ bool regress_case(const std::filesystem::path& file, const RegressArgs& args,
     return true;
   }
   std::cout << (ok ? "ok   " : "FAIL ") << file.string() << "\n";
-  if (!ok) std::cout << experiments::describe_checks(checks, true);
+  if (!ok) {
+    failures = experiments::describe_checks(checks, true);
+    std::cout << failures;
+  }
   return ok;
 }
 
@@ -62,18 +71,40 @@ int regress_command(const RegressArgs& args) {
     const scenario::Catalogs catalogs = scenario::build_catalogs();
     const auto files = case_files(args.paths);
     std::size_t failed = 0;
+    std::vector<report::JUnitCase> junit;
     for (const auto& f : files) {
+      report::JUnitCase& jc = junit.emplace_back();
+      jc.name = f.string();
+      const auto start = std::chrono::steady_clock::now();
       try {
-        if (!regress_case(f, args, catalogs)) ++failed;
+        if (!regress_case(f, args, catalogs, jc.details)) {
+          ++failed;
+          jc.failed = true;
+          jc.message = "metrics out of tolerance";
+        }
       } catch (const scenario::ScenarioError& e) {
         ++failed;
         std::cout << "FAIL " << f.string() << "\n";
-        for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(m) << "\n";
+        jc.error = true;
+        for (const auto& m : e.messages()) {
+          spdlog::error("{}", safe_message(m));
+          jc.details += safe_message(m) + "\n";
+        }
+        jc.message = e.messages().empty() ? "invalid case" : safe_message(e.messages().front());
       } catch (const Error& e) {
         ++failed;
         std::cout << "FAIL " << f.string() << "\n";
-        std::cerr << "error: " << safe_message(std::string(f.string()) + ": " + e.what()) << "\n";
+        jc.error = true;
+        jc.message = safe_message(std::string(f.string()) + ": " + e.what());
+        jc.details = jc.message;
+        spdlog::error("{}", jc.message);
       }
+      jc.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    if (!args.junit.empty()) {
+      report::AtomicFile out(args.junit);
+      report::write_junit(out.stream(), "xpusim regress", junit);
+      out.commit();
     }
     if (failed > 0)
       std::cout << failed << " of " << files.size() << " regression cases failed; if the change "
@@ -82,10 +113,10 @@ int regress_command(const RegressArgs& args) {
       std::cout << files.size() << " regression cases within tolerance\n";
     return failed == 0 ? kExitOk : kExitInput;
   } catch (const Error& e) {
-    std::cerr << "error: regress: " << e.what() << "\n";
+    spdlog::error("regress: {}", e.what());
     return kExitInput;
   } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "error: regress: " << e.what() << "\n";
+    spdlog::error("regress: {}", e.what());
     return kExitInput;
   } catch (const std::exception& e) {
     std::cerr << "internal error (please report): " << e.what() << "\n";

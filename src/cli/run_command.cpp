@@ -66,7 +66,10 @@ int run_command(const RunArgs& args) {
                                            : std::filesystem::path(args.out_dir);
     options.timeline = args.timeline;
     options.requests_csv_one_in = parse_requests_csv(args.requests_csv).value_or(1);
-    options.progress = !args.quiet && isatty(STDERR_FILENO);
+    options.timeline_max_tracks = args.timeline_max_tracks;
+    options.progress = !args.quiet;
+    options.progress_bar = isatty(STDERR_FILENO) != 0;
+    options.progress_every_s = args.progress_every_s;
     options.limits.max_events = args.max_events;
     options.limits.max_wall_s = args.max_wall_s;
     options.limits.stall_events = args.watchdog_events;

@@ -1,5 +1,7 @@
 // `xpusim sweep merge DIR... -o OUT`: joins the output directories of the shards of one sweep
 // (from --shard I/N job-array tasks, or interrupted runs on different machines) into one.
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 
 #include "xpusim/cli/commands.hpp"
@@ -53,10 +55,10 @@ int sweep_merge_command(const std::vector<std::string>& dir_names, const std::st
     write_manifest(out, spec, "");
     return write_results(out, spec.param_keys, spec.points, false);
   } catch (const Error& e) {
-    std::cerr << "error: sweep merge: " << e.what() << "\n";
+    spdlog::error("sweep merge: {}", e.what());
     return kExitInput;
   } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "error: sweep merge: " << e.what() << "\n";
+    spdlog::error("sweep merge: {}", e.what());
     return kExitInput;
   }
 }

@@ -2,6 +2,8 @@
 // uses, so what it reports is what a scenario would replay.
 #include <cmath>
 #include <cstdio>
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 #include <string>
 
@@ -74,7 +76,7 @@ int trace_command(const TraceArgs& args) {
     print_summary(args, format_used, inferred, *reader, stats.summary());
     return kExitOk;
   } catch (const Error& e) {
-    std::cerr << "error: " << safe_message(e.what()) << "\n";
+    spdlog::error("{}", safe_message(e.what()));
     return kExitInput;
   } catch (const std::exception& e) {
     std::cerr << "internal error (please report): " << e.what() << "\n";

@@ -1,5 +1,7 @@
 #include "xpusim/report/timeline_writer.hpp"
 
+#include <algorithm>
+
 #include "xpusim/core/error.hpp"
 #include "xpusim/report/text_format.hpp"
 
@@ -11,39 +13,10 @@ constexpr int kRequestsPid = 3;
 }  // namespace
 
 TimelineWriter::TimelineWriter(std::ostream& out, TimelineOptions options)
-    : out_(out), options_(options) {
-  out_ << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[";
-  write_metadata(kDevicesPid, 0, "process_name", "devices");
-  if (options_.iterations) write_metadata(kInstancesPid, 0, "process_name", "instances");
-  if (options_.max_request_tracks > 0) write_metadata(kRequestsPid, 0, "process_name", "requests");
-}
-
-void TimelineWriter::begin_event() {
-  XPUSIM_CHECK(!finished_, "TimelineWriter: event after finish");
-  out_ << (events_ == 0 ? "\n" : ",\n");
-  ++events_;
-}
-
-void TimelineWriter::write_metadata(int pid, std::int64_t tid, std::string_view what,
-                                    std::string_view name) {
-  begin_event();
-  out_ << "{\"name\":";
-  write_json_string(out_, what);
-  out_ << ",\"ph\":\"M\",\"pid\":" << pid << ",\"tid\":" << tid << ",\"args\":{\"name\":";
-  write_json_string(out_, name);
-  out_ << "}}";
-}
-
-// Leaves the event object open so the caller can append "args" before closing it.
-void TimelineWriter::write_complete(int pid, std::int64_t tid, std::string_view name,
-                                    TimeNs start_ns, TimeNs end_ns) {
-  begin_event();
-  out_ << "{\"name\":";
-  write_json_string(out_, name);
-  out_ << ",\"ph\":\"X\",\"pid\":" << pid << ",\"tid\":" << tid << ",\"ts\":";
-  write_ns_as_micros(out_, start_ns);
-  out_ << ",\"dur\":";
-  write_ns_as_micros(out_, end_ns - start_ns);
+    : stream_(out), out_(out), options_(options) {
+  stream_.name_process(kDevicesPid, "devices");
+  if (options_.iterations) stream_.name_process(kInstancesPid, "instances");
+  if (options_.max_request_tracks > 0) stream_.name_process(kRequestsPid, "requests");
 }
 
 void TimelineWriter::track(const hw::Device& device) {
@@ -53,7 +26,8 @@ void TimelineWriter::track(const hw::Device& device) {
   if (spans_[id].tracked)
     throw Error("device id " + std::to_string(id) + " (" + device.name() + ") tracked twice");
   spans_[id].tracked = true;
-  write_metadata(kDevicesPid, device.id(), "thread_name", device.name());
+  spans_[id].power_track = device.name() + " power (W)";
+  stream_.name_thread(kDevicesPid, device.id(), device.name());
 }
 
 void TimelineWriter::attach(hw::Device& device) {
@@ -70,9 +44,29 @@ TimelineWriter::OpenSpan& TimelineWriter::span_for(const hw::Device& device) {
 void TimelineWriter::close_span(int device_id, OpenSpan& span, TimeNs now) {
   if (!span.busy) return;
   XPUSIM_CHECK(now >= span.since_ns, "TimelineWriter: device time went backwards");
-  write_complete(kDevicesPid, device_id, span.label, span.since_ns, now);
+  stream_.begin_span(kDevicesPid, device_id, span.label, span.since_ns, now);
   out_ << ",\"args\":{\"activity\":" << format_fixed(span.activity, 4) << "}}";
   span.busy = false;
+}
+
+// Board power while busy is the device's busy_power_w(activity) (the energy meter's model);
+// between spans, idle power (a held floor between an engine's operators is not drawn).
+// Samples are coalesced per instant (an idle then busy at one time writes one sample) and
+// written only when the power changed.
+void TimelineWriter::write_power(OpenSpan& span, TimeNs now, double watts) {
+  if (!options_.power) return;
+  if (now != span.pending_ns) flush_power(span);
+  span.pending_ns = now;
+  span.pending_power_w = watts;
+}
+
+void TimelineWriter::flush_power(OpenSpan& span) {
+  if (span.pending_ns < 0) return;
+  if (span.pending_power_w != span.power_w) {
+    span.power_w = span.pending_power_w;
+    stream_.counter(kDevicesPid, span.power_track, span.pending_ns, span.power_w);
+  }
+  span.pending_ns = -1;
 }
 
 void TimelineWriter::on_busy(const hw::Device& device, TimeNs now, double activity,
@@ -83,10 +77,13 @@ void TimelineWriter::on_busy(const hw::Device& device, TimeNs now, double activi
   span.since_ns = now;
   span.activity = activity;
   span.label.assign(label);
+  write_power(span, now, device.spec().busy_power_w(std::clamp(activity, 0.0, 1.0)));
 }
 
 void TimelineWriter::on_idle(const hw::Device& device, TimeNs now) {
-  close_span(device.id(), span_for(device), now);
+  OpenSpan& span = span_for(device);
+  close_span(device.id(), span, now);
+  write_power(span, now, device.spec().idle_power_w);
 }
 
 void TimelineWriter::ensure_instance_track(int instance) {
@@ -94,42 +91,62 @@ void TimelineWriter::ensure_instance_track(int instance) {
   if (instance_named_.size() <= i) instance_named_.resize(i + 1, false);
   if (instance_named_[i]) return;
   instance_named_[i] = true;
-  write_metadata(kInstancesPid, instance, "thread_name", "instance " + std::to_string(instance));
+  stream_.name_thread(kInstancesPid, instance, "instance " + std::to_string(instance));
 }
 
 void TimelineWriter::ensure_request_track(std::uint64_t id) {
   if (request_named_.empty()) request_named_.assign(options_.max_request_tracks, false);
   if (request_named_[id]) return;
   request_named_[id] = true;
-  write_metadata(kRequestsPid, static_cast<std::int64_t>(id), "thread_name",
-                 "request " + std::to_string(id));
+  stream_.name_thread(kRequestsPid, static_cast<std::int64_t>(id), "request " + std::to_string(id));
 }
 
 void TimelineWriter::on_arrival(const workload::Request&, TimeNs) {}
 
 void TimelineWriter::on_token_gaps(TimeNs, std::int64_t) {}
 
+void TimelineWriter::counter_if_changed(const std::string& track, TimeNs now, double value) {
+  auto [it, fresh] = last_counter_.try_emplace(track, value);
+  if (!fresh && it->second == value) return;
+  it->second = value;
+  stream_.counter(kInstancesPid, track, now, value);
+}
+
+void TimelineWriter::write_instance_counters(int instance, TimeNs now, std::int64_t batch) {
+  const std::string prefix = "inst" + std::to_string(instance) + " ";
+  counter_if_changed(prefix + "batch size", now, static_cast<double>(batch));
+  if (!probe_) return;
+  const InstanceLoad load = probe_(instance);
+  if (load.kv_blocks_used >= 0)
+    counter_if_changed(prefix + "KV blocks used", now, static_cast<double>(load.kv_blocks_used));
+  if (load.queued >= 0)
+    counter_if_changed(prefix + "queue length", now, static_cast<double>(load.queued));
+  if (load.cache_hit_rate >= 0)
+    counter_if_changed("prefix cache hit rate", now, load.cache_hit_rate);
+}
+
 void TimelineWriter::on_iteration(int instance, TimeNs start_ns, TimeNs end_ns,
                                   std::int64_t decode_seqs, std::int64_t prefill_tokens) {
   if (!options_.iterations || instance < 0) return;
   ensure_instance_track(instance);
-  write_complete(kInstancesPid, instance, "iteration", start_ns, end_ns);
+  stream_.begin_span(kInstancesPid, instance, "iteration", start_ns, end_ns);
   out_ << ",\"args\":{\"decode_seqs\":" << decode_seqs << ",\"prefill_tokens\":"
        << prefill_tokens << "}}";
+  write_instance_counters(instance, end_ns, decode_seqs);
 }
 
 void TimelineWriter::on_preemption(std::uint64_t request_id, int instance, TimeNs now) {
   if (request_id >= options_.max_request_tracks) return;
   ensure_request_track(request_id);
-  begin_event();
-  out_ << "{\"name\":\"preempted\",\"ph\":\"i\",\"s\":\"t\",\"pid\":" << kRequestsPid
-       << ",\"tid\":" << request_id << ",\"ts\":";
-  write_ns_as_micros(out_, now);
+  stream_.begin_instant(kRequestsPid, static_cast<std::int64_t>(request_id), "preempted", now);
   out_ << ",\"args\":{\"instance\":" << instance << "}}";
 }
 
 void TimelineWriter::on_request_done(const systems::RequestRecord& r) {
-  if (r.id >= options_.max_request_tracks) return;
+  if (r.id >= options_.max_request_tracks) {
+    ++requests_without_track_;
+    return;
+  }
   ensure_request_track(r.id);
   write_request_phases(r);
 }
@@ -140,7 +157,7 @@ void TimelineWriter::write_request_phases(const systems::RequestRecord& r) {
   const auto tid = static_cast<std::int64_t>(r.id);
   auto span = [&](std::string_view name, TimeNs a, TimeNs b) {
     if (a < 0 || b < a) return;
-    write_complete(kRequestsPid, tid, name, a, b);
+    stream_.begin_span(kRequestsPid, tid, name, a, b);
     out_ << ",\"args\":{\"instance\":" << r.instance << ",\"prompt_tokens\":" << r.prompt_tokens
          << ",\"output_tokens\":" << r.output_tokens << "}}";
   };
@@ -154,12 +171,13 @@ void TimelineWriter::write_request_phases(const systems::RequestRecord& r) {
 }
 
 void TimelineWriter::finish(TimeNs end_ns) {
-  XPUSIM_CHECK(!finished_, "TimelineWriter::finish called twice");
+  XPUSIM_CHECK(!stream_.finished(), "TimelineWriter::finish called twice");
   for (std::size_t id = 0; id < spans_.size(); ++id)
-    if (spans_[id].tracked) close_span(static_cast<int>(id), spans_[id], end_ns);
-  out_ << "\n]}\n";
-  out_.flush();
-  finished_ = true;
+    if (spans_[id].tracked) {
+      close_span(static_cast<int>(id), spans_[id], end_ns);
+      flush_power(spans_[id]);
+    }
+  stream_.finish();
 }
 
 }  // namespace xpusim::report

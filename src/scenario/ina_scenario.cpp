@@ -5,7 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -14,6 +16,8 @@
 #include "xpusim/hw/switch_spec.hpp"
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/ina_metrics.hpp"
+#include "xpusim/report/ina_timeline.hpp"
+#include "xpusim/report/progress_meter.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/ina_fabric.hpp"
@@ -93,23 +97,46 @@ class InaScenario final : public LoadedScenario {
 
 RunResult InaScenario::run(const RunOptions& options) const {
   if (!options.out_dir.empty()) create_output_dir(options.out_dir);
-  if (options.timeline)
-    spdlog::warn(
-        "{}: system 'ina' writes no timeline.json (jobs.csv and switch_memory.csv instead)",
-        spec_.name);
   Simulator sim;
   auto policy = catalogs_.switch_memory.find(spec_.policy.name)->make(spec_.policy.params);
   report::InaMetrics metrics(spec_.sw.aggregator_slots(), spec_.sw.packet_wire_bytes(),
                              spec_.bin_ns);
-  systems::InaFabric fabric({sim, *policy, metrics}, spec_.sw, spec_.transport, spec_.jobs,
+  spdlog::debug("ina: switch_memory {}, {} jobs, {} aggregator slots", spec_.policy.name,
+                spec_.jobs.size(), spec_.sw.aggregator_slots());
+  systems::InaObserver* observer = &metrics;
+  std::optional<report::AtomicFile> timeline_file;
+  std::optional<report::InaTimeline> timeline;
+  if (options.timeline && !options.out_dir.empty()) {
+    timeline_file.emplace(options.out_dir / "timeline.json");
+    observer = &timeline.emplace(timeline_file->stream(), metrics, options.timeline_max_tracks);
+  }
+  systems::InaFabric fabric({sim, *policy, *observer}, spec_.sw, spec_.transport, spec_.jobs,
                             spec_.seed);
   fabric.start();
   sim.set_guard(make_run_guard(options.limits));
+  report::ProgressMeter meter({options.progress, options.progress_bar, options.progress_every_s},
+                              spec_.name);
+  const double total_jobs = static_cast<double>(spec_.jobs.size());
+  if (options.progress)
+    sim.set_progress_hook([&] {
+      if (!meter.due()) return;
+      double f = total_jobs > 0 ? static_cast<double>(metrics.jobs_finished()) / total_jobs : 0;
+      if (spec_.horizon_s > 0) f = std::max(f, ns_to_seconds(sim.now()) / spec_.horizon_s);
+      meter.report(f, std::to_string(metrics.jobs_finished()) + "/" +
+                          std::to_string(spec_.jobs.size()) + " jobs");
+    }, report::kProgressCheckEvents);
   sim.run(spec_.horizon_s > 0 ? seconds_to_ns(spec_.horizon_s) : kTimeNever);
+  meter.done();
   throw_if_stopped(sim, options.limits);  // uncommitted outputs are removed on the way out
   const TimeNs end = sim.now();
   fabric.report_unfinished();
   metrics.finish(end);
+  if (timeline) {
+    timeline->finish(end);
+    if (timeline->jobs_without_track() > 0)
+      spdlog::warn("timeline: {} jobs beyond the first {} have no track (--timeline-max-tracks)",
+                   timeline->jobs_without_track(), options.timeline_max_tracks);
+  }
 
   RunResult result;
   result.events = sim.events_processed();
@@ -121,9 +148,13 @@ RunResult InaScenario::run(const RunOptions& options) const {
     std::ostringstream jobs, memory;
     metrics.write_jobs_csv(jobs);
     metrics.write_memory_csv(memory);
-    write_outputs(options.out_dir, {{"jobs.csv", jobs.str()},
-                                    {"switch_memory.csv", memory.str()},
-                                    {"summary.json", summary.dump(2) + "\n"}});
+    std::vector<report::AtomicFile*> streamed;
+    if (timeline_file) streamed.push_back(&*timeline_file);
+    write_outputs(options.out_dir,
+                  {{"jobs.csv", jobs.str()},
+                   {"switch_memory.csv", memory.str()},
+                   {"summary.json", summary.dump(2) + "\n"}},
+                  streamed);
   }
   return result;
 }

@@ -5,7 +5,14 @@
 
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
+#include <optional>
+
+#include <spdlog/spdlog.h>
+
 #include "xpusim/report/offload_metrics.hpp"
+#include "xpusim/report/offload_timeline.hpp"
+#include "xpusim/scenario/run_outputs.hpp"
+#include "xpusim/scenario/step_progress.hpp"
 #include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/moe_common.hpp"
 #include "xpusim/scenario/moe_scenario.hpp"
@@ -90,9 +97,30 @@ class OffloadScenario final : public LoadedScenario {
     auto policy = catalogs_.expert_offload.find(spec_.policy.name)->make(spec_.policy.params);
     const systems::OffloadCostModel cost(spec_.model, spec_.device, spec_.cpu, spec_.pcie_bw,
                                          spec_.pcie_latency, spec_.run.prefill, spec_.seq_len);
+    spdlog::debug("moe_offload: policy {}, {} experts per layer cached, {} iterations",
+                  spec_.policy.name, run_config.capacity, run_config.iterations);
     report::OffloadMetrics metrics;
-    systems::OffloadRunner runner(run_config, cost, *routing, *policy, metrics);
+    systems::OffloadObserver* observer = &metrics;
+    std::optional<report::AtomicFile> timeline_file;
+    std::optional<report::OffloadTimeline> timeline;
+    if (options.timeline && !options.out_dir.empty()) {
+      create_output_dir(options.out_dir);
+      timeline_file.emplace(options.out_dir / "timeline.json");
+      observer = &timeline.emplace(timeline_file->stream(), metrics, options.timeline_max_tracks);
+    }
+    report::ProgressMeter meter({options.progress, options.progress_bar, options.progress_every_s},
+                                spec_.name);
+    OffloadStepProgress progress(*observer, meter, run_config.iterations, run_config.horizon_s);
+    systems::OffloadRunner runner(run_config, cost, *routing, *policy, progress);
     const TimeNs end = runner.run();
+    meter.done();
+    if (timeline) {
+      timeline->finish();
+      if (timeline->iterations_without_track() > 0)
+        spdlog::warn("timeline: {} iterations beyond the first {} are not drawn "
+                     "(--timeline-max-tracks)", timeline->iterations_without_track(),
+                     options.timeline_max_tracks);
+    }
     RunResult result;
     result.events = runner.layer_passes();
     nlohmann::json summary = metrics.summary();
@@ -101,8 +129,11 @@ class OffloadScenario final : public LoadedScenario {
     if (!options.out_dir.empty()) {
       std::ostringstream its;
       metrics.write_iterations_csv(its);
+      std::vector<report::AtomicFile*> streamed;
+      if (timeline_file) streamed.push_back(&*timeline_file);
       write_outputs(options.out_dir,
-                    {{"iterations.csv", its.str()}, {"summary.json", summary.dump(2) + "\n"}});
+                    {{"iterations.csv", its.str()}, {"summary.json", summary.dump(2) + "\n"}},
+                    streamed);
     }
     return result;
   }

@@ -4,7 +4,14 @@
 
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
+#include <optional>
+
+#include <spdlog/spdlog.h>
+
 #include "xpusim/report/moe_metrics.hpp"
+#include "xpusim/report/moe_timeline.hpp"
+#include "xpusim/scenario/run_outputs.hpp"
+#include "xpusim/scenario/step_progress.hpp"
 #include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/moe_common.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
@@ -107,10 +114,31 @@ class MoeScenario final : public LoadedScenario {
         catalogs_.expert_placement.find(spec_.placement.name)->make(spec_.placement.params);
     const systems::MoeCostModel cost(spec_.model, spec_.device, spec_.shape, spec_.links,
                                      spec_.run.training, spec_.seq_len);
+    spdlog::debug("moe: placement {}, {} GPUs x {} expert slots, {} steps", spec_.placement.name,
+                  spec_.shape.gpus, spec_.shape.slots_per_gpu, spec_.run.steps);
     report::MoeMetrics metrics(routing->layers());
+    systems::MoeObserver* observer = &metrics;
+    std::optional<report::AtomicFile> timeline_file;
+    std::optional<report::MoeTimeline> timeline;
+    if (options.timeline && !options.out_dir.empty()) {
+      create_output_dir(options.out_dir);
+      timeline_file.emplace(options.out_dir / "timeline.json");
+      observer = &timeline.emplace(timeline_file->stream(), metrics, options.timeline_max_tracks);
+    }
+    report::ProgressMeter meter({options.progress, options.progress_bar, options.progress_every_s},
+                                spec_.name);
+    MoeStepProgress progress(*observer, meter, spec_.run.steps, spec_.run.horizon_s);
     systems::ExpertParallelRunner runner(spec_.run, spec_.shape, cost, *routing, *placement,
-                                         metrics);
+                                         progress);
     const TimeNs end = runner.run();
+    meter.done();
+    if (timeline) {
+      timeline->finish();
+      if (timeline->steps_without_detail() > 0)
+        spdlog::warn("timeline: {} steps beyond the first {} show no layer passes "
+                     "(--timeline-max-tracks)", timeline->steps_without_detail(),
+                     options.timeline_max_tracks);
+    }
 
     RunResult result;
     result.events = runner.layer_passes();
@@ -121,9 +149,13 @@ class MoeScenario final : public LoadedScenario {
       std::ostringstream steps, layers;
       metrics.write_steps_csv(steps);
       metrics.write_layers_csv(layers);
-      write_outputs(options.out_dir, {{"steps.csv", steps.str()},
-                                      {"layers.csv", layers.str()},
-                                      {"summary.json", summary.dump(2) + "\n"}});
+      std::vector<report::AtomicFile*> streamed;
+      if (timeline_file) streamed.push_back(&*timeline_file);
+      write_outputs(options.out_dir,
+                    {{"steps.csv", steps.str()},
+                     {"layers.csv", layers.str()},
+                     {"summary.json", summary.dump(2) + "\n"}},
+                    streamed);
     }
     return result;
   }

@@ -16,6 +16,7 @@
 #include "xpusim/report/fault_stats.hpp"
 #include "xpusim/report/kv_movement_stats.hpp"
 #include "xpusim/report/prefix_cache_metrics.hpp"
+#include "xpusim/report/progress_meter.hpp"
 #include "xpusim/report/serving_metrics.hpp"
 #include "xpusim/report/tenant_service.hpp"
 #include "xpusim/report/timeline_writer.hpp"
@@ -33,32 +34,6 @@ namespace xpusim::scenario {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Progress on stderr at most every half second of wall time (wall time never reaches outputs).
-class ProgressLine {
- public:
-  ProgressLine(const Simulator& sim, double horizon_s) : sim_(sim), horizon_s_(horizon_s) {}
-  void tick() {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(500)) return;
-    if (now - start_ < std::chrono::seconds(1)) return;
-    last_ = now;
-    std::fprintf(stderr, "\r  simulated %.1f s%s, %llu events", ns_to_seconds(sim_.now()),
-                 horizon_s_ > 0 ? (" of " + std::to_string(static_cast<long long>(horizon_s_))).c_str() : "",
-                 static_cast<unsigned long long>(sim_.events_processed()));
-    shown_ = true;
-  }
-  ~ProgressLine() {
-    if (shown_) std::fputs("\n", stderr);
-  }
-
- private:
-  const Simulator& sim_;
-  double horizon_s_;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point last_ = start_;
-  bool shown_ = false;
-};
 
 // Everything one run owns, built from the spec. Members are declared in dependency order.
 struct Run {
@@ -106,7 +81,9 @@ struct Run {
       tenant_csv.emplace(options.out_dir / "tenant_service.csv");
       if (options.timeline) {
         timeline_file.emplace(options.out_dir / "timeline.json");
-        timeline = std::make_unique<report::TimelineWriter>(timeline_file->stream());
+        timeline = std::make_unique<report::TimelineWriter>(
+            timeline_file->stream(),
+            report::TimelineOptions{.max_request_tracks = options.timeline_max_tracks});
       }
     }
     metrics = std::make_unique<report::ServingMetrics>(
@@ -151,6 +128,9 @@ struct Run {
                                 spec.faults->link_mttr_s, spec.faults->seed);
       }
     }
+    spdlog::debug("serving: router {}, batching {}, fairness {}, migration {}, prefix cache {}",
+                  spec.router.name, spec.batching.name, spec.fairness.name, spec.migration.name,
+                  spec.prefix_cache ? spec.eviction.name : "off");
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
                  spec.tensor_parallel, spec.device.name, main_pool.sizing.blocks,
                  spec.instance.block_size);
@@ -290,7 +270,31 @@ struct Run {
     }
   }
 
+  // The instance with index `i` (prefill pool first under disaggregation).
+  const systems::ServingInstance& instance(int i) const {
+    if (cluster) return *cluster->instances()[static_cast<std::size_t>(i)];
+    const auto& prefill = disaggregated->prefill();
+    if (static_cast<std::size_t>(i) < prefill.size()) return *prefill[static_cast<std::size_t>(i)];
+    return *disaggregated->decode()[static_cast<std::size_t>(i) - prefill.size()];
+  }
+
+  // The timeline's counter tracks read the instance after each of its iterations.
+  void probe_for_timeline() {
+    if (!timeline) return;
+    timeline->set_instance_probe([this](int i) {
+      report::InstanceLoad load;
+      const auto& inst = instance(i);
+      load.kv_blocks_used = inst.total_blocks() - inst.free_blocks();
+      load.queued = static_cast<std::int64_t>(inst.waiting_count());
+      if (spec.prefix_cache && prefix_metrics.prompt_tokens() > 0)
+        load.cache_hit_rate = static_cast<double>(prefix_metrics.hit_tokens()) /
+                              static_cast<double>(prefix_metrics.prompt_tokens());
+      return load;
+    });
+  }
+
   void start() {
+    probe_for_timeline();
     if (disaggregated) disaggregated->start();
     else cluster->start();
     if (faults) faults->start();
@@ -329,24 +333,46 @@ void check_conservation(const Run& run, std::int64_t unfinished) {
   }
 }
 
+// Requests done (completed, rejected or lost) of the workload's num_requests when it has one,
+// or the share of the horizon simulated, whichever is further.
+void report_progress(const Run& run, report::ProgressMeter& meter) {
+  if (!meter.due()) return;
+  const auto& m = *run.metrics;
+  const std::int64_t done = m.completed() + m.rejected() + m.lost();
+  const Params& w = run.spec.workload.params;
+  const std::int64_t total = w.has("num_requests") ? w.integer("num_requests") : 0;
+  double f = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : -1;
+  if (run.spec.horizon_s > 0)
+    f = std::max(f, ns_to_seconds(run.sim.now()) / run.spec.horizon_s);
+  std::string detail = std::to_string(done);
+  if (total > 0) detail += '/' + std::to_string(total);
+  detail += " requests done";
+  meter.report(f, detail);
+}
+
 }  // namespace
 
 RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const RunOptions& options) {
   if (!options.out_dir.empty()) create_output_dir(options.out_dir);
   Run run(spec, catalogs, options);
   run.sim.set_guard(make_run_guard(options.limits));
-  std::optional<ProgressLine> progress;
-  if (options.progress) {
-    progress.emplace(run.sim, spec.horizon_s);
-    run.sim.set_progress_hook([&] { progress->tick(); }, 1 << 16);
-  }
+  report::ProgressMeter meter({options.progress, options.progress_bar, options.progress_every_s},
+                              spec.name);
+  if (options.progress)
+    run.sim.set_progress_hook([&] { report_progress(run, meter); }, report::kProgressCheckEvents);
   run.start();
   run.sim.run(spec.horizon_s > 0 ? seconds_to_ns(spec.horizon_s) : kTimeNever);
-  progress.reset();
+  meter.done();
   throw_if_stopped(run.sim, options.limits);  // uncommitted outputs are removed on the way out
   const TimeNs end = run.sim.now();
   run.energy.finish(end);
-  if (run.timeline) run.timeline->finish(end);
+  if (run.timeline) {
+    run.timeline->finish(end);
+    if (run.timeline->requests_without_track() > 0)
+      spdlog::warn("timeline: {} requests beyond the first {} have no request track "
+                   "(--timeline-max-tracks)", run.timeline->requests_without_track(),
+                   options.timeline_max_tracks);
+  }
 
   RunResult result;
   result.events = run.sim.events_processed();

@@ -4,6 +4,7 @@
 #include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/scenario/run_outputs.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 #include <sstream>
@@ -15,6 +16,7 @@
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/energy_meter.hpp"
 #include "xpusim/report/flow_metrics.hpp"
+#include "xpusim/report/progress_meter.hpp"
 #include "xpusim/report/text_format.hpp"
 #include "xpusim/report/timeline_writer.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
@@ -72,7 +74,21 @@ RunResult SocScenario::run(const RunOptions& options) const {
   }
   soc.start();
   sim.set_guard(make_run_guard(options.limits));
+  report::ProgressMeter meter({options.progress, options.progress_bar, options.progress_every_s},
+                              s_.name);
+  std::int64_t total_turns = 0;
+  for (const auto& f : s_.flows) total_turns += static_cast<std::int64_t>(f.turns.size());
+  if (options.progress)
+    sim.set_progress_hook([&] {
+      if (!meter.due()) return;
+      double f = total_turns > 0 ? static_cast<double>(soc.turns_completed()) /
+                                       static_cast<double>(total_turns) : 0;
+      if (s_.horizon_s > 0) f = std::max(f, ns_to_seconds(sim.now()) / s_.horizon_s);
+      meter.report(f, std::to_string(soc.turns_completed()) + "/" + std::to_string(total_turns) +
+                          " turns");
+    }, report::kProgressCheckEvents);
   sim.run(s_.horizon_s > 0 ? seconds_to_ns(s_.horizon_s) : kTimeNever);
+  meter.done();
   throw_if_stopped(sim, options.limits);  // uncommitted outputs are removed on the way out
   const TimeNs end = s_.horizon_s > 0 ? seconds_to_ns(s_.horizon_s) : sim.now();
   energy.finish(end);

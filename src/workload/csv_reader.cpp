@@ -1,5 +1,6 @@
 #include "xpusim/workload/csv_reader.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -59,10 +60,12 @@ bool CsvReader::next_line(bool split) {
     if (line_number_ == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     if (trim(text).empty()) continue;
     text_ = text;
-    if (split)
-      split_fields(text, ',', fields_);
-    else
+    if (!split)
       fields_.clear();
+    else if (text.find('"') != std::string_view::npos)
+      split_quoted(text);
+    else
+      split_fields(text, ',', fields_);
     return true;
   }
   if (in_.bad())
@@ -70,6 +73,45 @@ bool CsvReader::next_line(bool split) {
   fields_.clear();
   text_ = {};
   return false;
+}
+
+// RFC 4180 on one line: each field is copied (quotes removed, "" as "), then viewed.
+void CsvReader::split_quoted(std::string_view text) {
+  unquoted_.clear();
+  std::size_t i = 0;
+  for (;;) {
+    std::string& field = unquoted_.emplace_back();
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i < text.size() && text[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= text.size())
+          fail("field " + std::to_string(unquoted_.size()) +
+               " opens a quote that the line never closes (expected \"...\" with \"\" for a "
+               "quote inside, on one line)");
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            field += '"';
+            ++i;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        field += text[i];
+      }
+      while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r')) ++i;
+      if (i < text.size() && text[i] != ',')
+        fail("field " + std::to_string(unquoted_.size()) +
+             " has text after its closing quote (expected a comma)");
+    } else {
+      const std::size_t end = std::min(text.find(',', i), text.size());
+      field = trim(text.substr(i, end - i));
+      i = end;
+    }
+    if (i >= text.size()) break;
+    ++i;  // the comma
+  }
+  fields_.assign(unquoted_.begin(), unquoted_.end());
 }
 
 std::string CsvReader::location() const { return file_name_ + ":" + std::to_string(line_number_); }

@@ -33,17 +33,22 @@ const char* to_string(TraceFormat format) {
 
 TraceFormat infer_trace_format(const std::filesystem::path& path) {
   CsvReader lines(path);
-  if (!lines.next_line())
+  if (!lines.next_line(false))
     throw Error(path.string() +
                 ": empty file (cannot infer the trace format; expected a header "
                 "or a JSON object on the first line)");
   const std::string_view first = lines.line_text();
   const std::size_t start = first.find_first_not_of(" \t");
   if (start != std::string_view::npos && first[start] == '{') return TraceFormat::Mooncake;
-  const std::string_view head = lines.field(0);
+  // A header's names, quoted or not (RFC 4180 exports quote every field).
+  std::vector<std::string_view> names;
+  split_fields(first, ',', names);
+  for (auto& n : names)
+    if (n.size() >= 2 && n.front() == '"' && n.back() == '"') n = n.substr(1, n.size() - 2);
+  const std::string_view head = names.front();
   if (head == "TIMESTAMP") return TraceFormat::Azure;
   if (head == "arrival_s") return TraceFormat::Xpusim;
-  for (const std::string_view name : lines.fields())
+  for (const std::string_view name : names)
     if (name == "Timestamp") return TraceFormat::BurstGpt;
   lines.fail("cannot infer the trace format from " + quoted_excerpt(first) +
              " (expected a JSON object (mooncake) or a header starting TIMESTAMP (azure) or "

@@ -180,7 +180,7 @@ const std::vector<BadInput>& cases() {
       {"TraceBurstGptUnsorted", trace_of("burstgpt"), kBgHeader + "5,ChatGPT,10,5,15,Conversation log\n1,ChatGPT,10,5,15,Conversation log\n", "", 1, "t.trace:3: Timestamp '1' goes backwards"},
       {"TraceBurstGptTruncated", trace_of("burstgpt"), kBgHeader + "5,ChatGPT,10\n", "", 1, "t.trace:2: row has 3 fields (expected 6"},
       {"TraceMooncakeEmpty", trace_of("mooncake"), "\n\n", "", 1, "t.trace: no data rows"},
-      {"TraceMooncakeTruncatedLine", trace_of("mooncake"), R"({"timestamp": 203, "input_length": 1460, "output_len)", "", 1, "t.trace:1: unterminated key"},
+      {"TraceMooncakeTruncatedLine", trace_of("mooncake"), R"({"timestamp": 203, "input_length": 1460, "output_len)", "", 1, "t.trace:1: not valid JSON: syntax error while parsing object key - invalid string: missing closing quote"},
       {"TraceMooncakeDuplicateKey", trace_of("mooncake"), R"({"timestamp": 203, "timestamp": 5, "input_length": 14, "output_length": 5})" "\n", "", 1, "t.trace:1: key \"timestamp\" appears twice"},
       {"TraceMooncakeUnsorted", trace_of("mooncake"), kMcRow + "\n" + R"({"timestamp": 2, "input_length": 14, "output_length": 5})" "\n", "", 1, "t.trace:2: timestamp goes backwards"},
       {"TraceMooncakeWrongType", trace_of("mooncake"), R"({"timestamp": 203, "input_length": [1,2], "output_length": 5})" "\n", "", 1, "expected an integer >= 1 for \"input_length\""},

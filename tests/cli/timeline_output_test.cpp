@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -31,6 +32,7 @@ TEST(TimelineOutput, IsTraceEventJsonWithOneTrackPerDeviceAndPerRequest) {
   std::map<int, std::string> process_names;
   std::map<int, std::map<std::int64_t, std::string>> threads;  // pid -> tid -> name
   std::set<std::pair<int, std::int64_t>> used;
+  std::map<int, std::map<std::string, std::vector<double>>> counters;  // pid -> track -> values
   const double end_us = summary["makespan_s"].get<double>() * 1e6;
   for (const auto& e : doc["traceEvents"]) {
     // Fields every trace-event consumer needs.
@@ -42,6 +44,12 @@ TEST(TimelineOutput, IsTraceEventJsonWithOneTrackPerDeviceAndPerRequest) {
     if (ph == "M") {
       if (e["name"] == "process_name") process_names[pid] = e["args"]["name"];
       if (e["name"] == "thread_name") threads[pid][tid] = e["args"]["name"];
+      continue;
+    }
+    if (ph == "C") {  // counter samples: a numeric value inside the run
+      ASSERT_TRUE(e["args"]["value"].is_number()) << e;
+      EXPECT_LE(e["ts"].get<double>(), end_us + 1e-3) << e;
+      counters[pid][e["name"]].push_back(e["args"]["value"].get<double>());
       continue;
     }
     ASSERT_TRUE(ph == "X" || ph == "i") << e;
@@ -67,6 +75,23 @@ TEST(TimelineOutput, IsTraceEventJsonWithOneTrackPerDeviceAndPerRequest) {
   for (const auto& [tid, name] : threads[3]) {
     EXPECT_EQ(name, "request " + std::to_string(tid));
     EXPECT_TRUE(used.count({3, tid})) << name << " has no span";
+  }
+  // Counter tracks: per device power, per instance batch size, KV blocks and queue. With 12
+  // requests no batch or queue can exceed 12; a busy device draws more than an idle one.
+  for (const auto& dev : devices) {
+    const auto& power = counters[1][dev + " power (W)"];
+    ASSERT_GE(power.size(), 2u) << dev;
+    EXPECT_GT(*std::max_element(power.begin(), power.end()),
+              *std::min_element(power.begin(), power.end()));
+  }
+  for (const std::string inst : {"inst0 ", "inst1 "}) {
+    for (const std::string track : {"batch size", "KV blocks used", "queue length"}) {
+      const auto& v = counters[2][inst + track];
+      ASSERT_FALSE(v.empty()) << inst << track;
+      for (double x : v) EXPECT_GE(x, 0.0) << inst << track;
+      if (track != "KV blocks used")
+        for (double x : v) EXPECT_LE(x, 12.0) << inst << track;
+    }
   }
   // Every span sits on a named track.
   for (const auto& [pid, tid] : used) EXPECT_TRUE(threads[pid].count(tid)) << pid << "/" << tid;

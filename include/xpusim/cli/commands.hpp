@@ -22,6 +22,8 @@ struct RunArgs {
   std::string out_dir;
   std::vector<std::string> overrides;
   bool timeline = false;
+  std::uint64_t timeline_max_tracks = 1000;
+  double progress_every_s = 10;  // progress lines when stderr is not a terminal
   bool quiet = false;
   std::uint64_t max_events = 0;        // 0: none
   double max_wall_s = 0;               // 0: none
@@ -69,8 +71,19 @@ struct RegressArgs {
   std::vector<std::string> paths;
   std::vector<std::string> overrides;  // applied to every case after its own `set:`
   bool update = false;
+  std::string junit;  // also write a JUnit XML report here ("" = none)
 };
 int regress_command(const RegressArgs& args);
+
+// `xpusim diff A B [--all] [--fail-above PCT]`: A and B are result folders, summary.json files
+// or regression cases (their expectations). Exit 0 unless an input is unreadable, or some
+// metric changed by more than PCT percent.
+struct DiffArgs {
+  std::string a, b;
+  bool all = false;             // also list metrics that did not change
+  double fail_above_pct = -1;   // < 0: never fail on a change
+};
+int diff_command(const DiffArgs& args);
 
 struct CalibrateArgs {
   std::string scenario;                // serving scenario the measurements came from

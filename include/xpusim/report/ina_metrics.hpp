@@ -26,6 +26,7 @@ class InaMetrics final : public systems::InaObserver {
   // Closes the occupancy integral at `end_ns` (call once, before summary and the CSVs).
   void finish(TimeNs end_ns);
   nlohmann::json summary() const;
+  std::size_t jobs_finished() const { return jobs_.size(); }  // before finish(): finished only
   void write_jobs_csv(std::ostream& out) const;
   void write_memory_csv(std::ostream& out) const;
 

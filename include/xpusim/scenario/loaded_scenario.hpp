@@ -24,7 +24,12 @@ struct RunLimits {
 struct RunOptions {
   std::filesystem::path out_dir;  // empty: write no files
   bool timeline = false;          // also write timeline.json (Chrome/Perfetto trace events)
-  bool progress = false;          // progress line on stderr
+  bool progress = false;          // progress on stderr (never changes an output)
+  bool progress_bar = false;      // redraw a bar in place (stderr is a terminal), else lines
+  double progress_every_s = 10;   // seconds between progress lines when not a bar
+  // Timeline detail cap: requests (serving), steps with layer passes (moe), iterations
+  // (moe_offload) or jobs (ina) beyond it get no track; a warning says how many.
+  std::uint64_t timeline_max_tracks = 1000;
   // requests.csv rows (serving kinds): 1 = every request, N > 1 = about one in N (a hash of the
   // request id, report::ServingMetrics::csv_sampled), 0 = no requests.csv.
   std::uint64_t requests_csv_one_in = 1;

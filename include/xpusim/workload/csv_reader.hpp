@@ -1,7 +1,8 @@
 #pragma once
 // Streams a comma-separated file one line at a time and turns bad fields into errors that name
-// the file and line. Memory is one line, whatever the file's length. Fields are not quoted (no
-// trace format here needs commas inside a field).
+// the file and line. Memory is one line, whatever the file's length. Fields may be quoted as
+// RFC 4180 says ("a, b" holds a comma, "" is a quote; spaces around the quotes are ignored), as
+// spreadsheet exports of the Azure traces are; a quoted field cannot span lines.
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -48,7 +49,10 @@ class CsvReader {
   std::string line_;
   std::string_view text_;  // line_ without the byte-order mark
   std::vector<std::string_view> fields_;
+  std::vector<std::string> unquoted_;  // quoted fields' text, when the line has quotes
   std::int64_t line_number_ = 0;
+
+  void split_quoted(std::string_view text);
 };
 
 // Throws xpusim::Error when `path` is a pipe (FIFO): a pipe's content can be read only once,

@@ -4,11 +4,12 @@
 
 namespace xpusim::workload {
 
-class JsonLineScanner;
-
 // Reads Mooncake traces (FAST 2025 release): one JSON object per line with timestamp (ms from
 // the start), input_length, output_length and hash_ids (prompt block identities, kept as
-// TraceRow::prefix_hashes). Parsed by a strict hand-written scanner, one line in memory.
+// TraceRow::prefix_hashes). Each line is parsed by nlohmann-json's SAX parser (full JSON:
+// escapes such as \u0073 in keys, any whitespace); keys other than these four are ignored, with
+// whatever value they hold (later releases add fields). One line in memory; numbers keep their
+// exact text, so a timestamp is converted from its digits, not through a double.
 class MooncakeTraceReader final : public TraceReader {
  public:
   static constexpr const char* kShape =
@@ -21,11 +22,8 @@ class MooncakeTraceReader final : public TraceReader {
   std::string location() const override { return lines_.location(); }
 
  private:
+  class RowHandler;  // the SAX handler of one line
   void read_object(TraceRow& row);
-  void read_value(JsonLineScanner& scan, std::string_view key, TraceRow& row);
-  TimeNs read_timestamp(JsonLineScanner& scan);
-  std::int64_t read_integer(JsonLineScanner& scan, std::string_view key, std::int64_t min);
-  void read_hash_ids(JsonLineScanner& scan, std::vector<std::uint64_t>& out);
 
   CsvReader lines_;  // line handling only: blank lines, BOM, line numbers, located errors
   TimeNs previous_ns_ = 0;
