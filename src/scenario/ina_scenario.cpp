@@ -121,7 +121,7 @@ RunResult InaScenario::run(const RunOptions& options) const {
     std::ostringstream jobs, memory;
     metrics.write_jobs_csv(jobs);
     metrics.write_memory_csv(memory);
-    write_outputs(options.out_dir, {{"jobs.csv", jobs.str()},
+    write_outputs(options, {{"jobs.csv", jobs.str()},
                                     {"switch_memory.csv", memory.str()},
                                     {"summary.json", summary.dump(2) + "\n"}});
   }

@@ -101,7 +101,7 @@ class OffloadScenario final : public LoadedScenario {
     if (!options.out_dir.empty()) {
       std::ostringstream its;
       metrics.write_iterations_csv(its);
-      write_outputs(options.out_dir,
+      write_outputs(options,
                     {{"iterations.csv", its.str()}, {"summary.json", summary.dump(2) + "\n"}});
     }
     return result;

@@ -121,7 +121,7 @@ class MoeScenario final : public LoadedScenario {
       std::ostringstream steps, layers;
       metrics.write_steps_csv(steps);
       metrics.write_layers_csv(layers);
-      write_outputs(options.out_dir, {{"steps.csv", steps.str()},
+      write_outputs(options, {{"steps.csv", steps.str()},
                                       {"layers.csv", layers.str()},
                                       {"summary.json", summary.dump(2) + "\n"}});
     }
