@@ -1,4 +1,4 @@
-// `xpusim run SCENARIO --set KEY=a,b,c`: a small grid without a sweep file. The comma lists
+// `xpusim run -m SCENARIO --set KEY=a,b,c`: a small grid without a sweep file. The comma lists
 // become the axes of an in-memory sweep over SCENARIO, run by the sweep machinery (one child
 // process per point, points/<id>/ named by the sweep's deterministic point ids, results.csv).
 #include <yaml-cpp/yaml.h>
@@ -93,7 +93,7 @@ int grid_run_command(const RunArgs& args) {
   try {
     if (args.timeline || args.max_events > 0 || args.max_wall_s > 0 || args.requests_csv != "all")
       throw Error("--timeline, --max-events, --max-wall-s and --requests-csv apply to one run, "
-                  "not to a grid (--set KEY=a,b,c); use a sweep file for those");
+                  "not to a grid (-m); use a sweep file for those");
     const experiments::SweepSpec spec = grid_spec(args);
     const auto out = choose_out_dir(args, fs::path(args.scenario).stem().string(), start);
     if (!out) return kExitUsage;

@@ -37,11 +37,14 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--force", run.force,
                     "write into a non-empty --out (its files are replaced when the run completes)");
   run_cmd->add_option("--set", run.overrides,
-                      "override a key: dotted.key=value (repeatable); dotted.key=a,b,c runs a grid, "
-                      "one run per value")
+                      "override a key: dotted.key=value (repeatable); with -m, dotted.key=a,b,c "
+                      "is a grid axis, one run per value")
       ->take_all()->allow_extra_args(false);
   run_cmd->add_option("--unset", run.unsets, "remove a key of the scenario (repeatable)")
       ->take_all()->allow_extra_args(false);
+  run_cmd->add_flag("-m,--multirun", run.multirun,
+                    "run the grid of the comma lists in --set values (KEY=a,b,c; their product) "
+                    "as a sweep into OUT/points/<id>/ and OUT/results.csv");
   run_cmd->add_option("-j,--jobs", run.jobs, "grid points run in parallel (default: one per core)")
       ->check(CLI::NonNegativeNumber);
   run_cmd->add_flag("--timeline", run.timeline, "also write timeline.json (Perfetto)");

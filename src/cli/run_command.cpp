@@ -80,8 +80,7 @@ std::optional<std::filesystem::path> choose_out_dir(const RunArgs& args, const s
 }
 
 int run_command(const RunArgs& args) {
-  for (const auto& o : args.overrides)
-    if (split_grid_values(o).size() > 1) return grid_run_command(args);
+  if (args.multirun) return grid_run_command(args);
   RunRecord record;
   record.start = std::chrono::system_clock::now();
   record.start_steady = std::chrono::steady_clock::now();

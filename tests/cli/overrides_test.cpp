@@ -1,6 +1,6 @@
 // Overrides and composition through the real binary: a policy switched by --set drops the old
 // policy's keys, `section=NAME`, --unset, section presets (workload, batching, cluster, slo),
-// and --set KEY=a,b,c grids.
+// and -m --set KEY=a,b,c grids.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -126,7 +126,7 @@ TEST_F(Overrides, PresetErrorsNameThePresetFile) {
 
 TEST_F(Overrides, ACommaListRunsAGridWithOneDeterministicFolderPerPoint) {
   const std::string grid = "run " + quickstart +
-                           " -q --set workload.num_requests=30 --set batching.policy=vllm,sarathi"
+                           " -q -m --set workload.num_requests=30 --set batching.policy=vllm,sarathi"
                            " --set workload.rate_per_s=2,4 -j 2 --out ";
   ASSERT_EQ(run_xpusim(grid + (dir / "g1").string(), dir / "scratch").exit_code, 0);
   const auto rows = csv_rows(slurp(dir / "g1" / "results.csv"));
@@ -153,6 +153,10 @@ TEST_F(Overrides, ACommaListRunsAGridWithOneDeterministicFolderPerPoint) {
   EXPECT_TRUE(found);
   // A grid refuses a non-empty --out like a run.
   EXPECT_EQ(run_xpusim(grid + (dir / "g1").string(), dir / "scratch").exit_code, 2);
+  // Without -m a comma stays part of the value (tenants.weights is a comma-separated string).
+  const auto plain = quick("--set tenants.weights=1,3", "weights");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(resolved("weights").at("tenants").at("weights"), "1,3");
 }
 
 }  // namespace

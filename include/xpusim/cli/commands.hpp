@@ -22,9 +22,10 @@ inline constexpr int kExitSignalBase = 128;
 struct RunArgs {
   std::string scenario;
   std::string out_dir;                 // "": a timestamped folder under results/<name>/
-  std::vector<std::string> overrides;  // KEY=VALUE; KEY=a,b,c makes a grid (one run per value)
+  std::vector<std::string> overrides;  // KEY=VALUE; with multirun KEY=a,b,c is a grid axis
   std::vector<std::string> unsets;     // --unset KEY (applied before the overrides)
   bool force = false;                  // write into a non-empty --out
+  bool multirun = false;               // -m: comma lists in --set values make a grid
   int jobs = 0;                        // grid points in parallel; 0: one per core
   std::vector<std::string> command_line;  // argv, for run.json
   bool timeline = false;
@@ -51,7 +52,7 @@ std::optional<std::filesystem::path> choose_out_dir(const RunArgs& args, const s
 // Splits an override's value at its top-level commas (outside [], {} and quotes):
 // "k=1,2" -> {"k=1", "k=2"}; an override without one is returned alone.
 std::vector<std::string> split_grid_values(const std::string& assignment);
-// `run` with a --set KEY=a,b,c: the grid of every such key's values, run as a sweep of points
+// `run -m` with --set KEY=a,b,c: the grid of every such key's values, run as a sweep of points
 // into OUT/points/<id>/ with OUT/results.csv (the experiments layer's sweep machinery).
 int grid_run_command(const RunArgs& args);
 int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& overrides);
