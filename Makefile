@@ -12,8 +12,12 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
-run: build
-	$(XPUSIM) run configs/quickstart.yaml --out results/quickstart
+# Builds only the simulator (not the tests), then runs the quickstart into results/quickstart
+# (--force: `make run` again replaces the previous results).
+run: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target xpusim
+	$(XPUSIM) run configs/quickstart.yaml --out results/quickstart --force
 
 test: build
 	@cd build/release && ctest --output-on-failure -j $(JOBS)
@@ -40,7 +44,7 @@ figures: build
 	  $(PYTHON) scripts/figures/$$name.py results/sweeps/$$name/results.csv docs/figures/$$name.png; \
 	done
 	@$(XPUSIM) -q run configs/quickstart.yaml --set workload.num_requests=12 --set cluster.instances=2 \
-	  --timeline -o results/timeline
+	  --timeline -o results/timeline --force
 	@$(PYTHON) scripts/figures/timeline.py results/timeline/timeline.json docs/figures/timeline.png
 
 # Replays the real vLLM runs in ../shared/validation/ and rewrites section 4 of

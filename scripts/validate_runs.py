@@ -85,7 +85,8 @@ def run_case(xpusim, work, spec, engine):
         f.write(SCENARIO.format(stem=stem, source=RUN_DIR, name=stem.replace("-", "_").lower(),
                                 hw=hw, model=model, tp=tp, batching=batching % max_seqs, kv_blocks=kv,
                                 engine=engine))
-    subprocess.run([xpusim, "-q", "run", "scenario.yaml", "-o", "out"], cwd=work, check=True)
+    subprocess.run([xpusim, "-q", "run", "scenario.yaml", "-o", "out", "--force"], cwd=work,
+                   check=True)
     return stats(read_rows(os.path.join(work, "out", "requests.csv")))
 
 

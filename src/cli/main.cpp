@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "xpusim/cli/commands.hpp"
+#include "xpusim/cli/run_info.hpp"
 
 int main(int argc, char** argv) {
   using namespace xpusim::cli;
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
       [](std::string& v) { return v.empty() ? std::string("an empty directory name") : std::string(); },
       "DIR");
   CLI::App app{"xpusim: discrete-event simulator for heterogeneous LLM and MoE serving"};
+  app.set_version_flag("--version", version_line(), "print the version and the build's commit");
   app.require_subcommand(1);
   app.fallthrough();  // -q/-v may also follow the subcommand: xpusim run -q ...
   int verbosity = 0;
@@ -28,10 +30,23 @@ int main(int argc, char** argv) {
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "simulate one scenario and write its results");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
-  run_cmd->add_option("-o,--out", run.out_dir, "output directory (default: results/<name>)")
+  run_cmd->add_option("-o,--out", run.out_dir,
+                      "output directory (default: a new results/<name>/<UTC time>/); a non-empty "
+                      "one needs --force")
       ->check(non_empty);
-  run_cmd->add_option("--set", run.overrides, "override a key: dotted.key=value (repeatable)")
+  run_cmd->add_flag("--force", run.force,
+                    "write into a non-empty --out (its files are replaced when the run completes)");
+  run_cmd->add_option("--set", run.overrides,
+                      "override a key: dotted.key=value (repeatable); with -m, dotted.key=a,b,c "
+                      "is a grid axis, one run per value")
       ->take_all()->allow_extra_args(false);
+  run_cmd->add_option("--unset", run.unsets, "remove a key of the scenario (repeatable)")
+      ->take_all()->allow_extra_args(false);
+  run_cmd->add_flag("-m,--multirun", run.multirun,
+                    "run the grid of the comma lists in --set values (KEY=a,b,c; their product) "
+                    "as a sweep into OUT/points/<id>/ and OUT/results.csv");
+  run_cmd->add_option("-j,--jobs", run.jobs, "grid points run in parallel (default: one per core)")
+      ->check(CLI::NonNegativeNumber);
   run_cmd->add_flag("--timeline", run.timeline, "also write timeline.json (Perfetto)");
   run_cmd->add_option("--timeline-max-tracks", run.timeline_max_tracks,
                       "timeline: requests (moe: steps with layer passes, moe_offload: "
@@ -156,6 +171,7 @@ int main(int argc, char** argv) {
                           : verbosity == 1 ? spdlog::level::info
                                            : spdlog::level::warn);
   run.quiet = quiet;
+  run.command_line.assign(argv, argv + argc);
   if (*run_cmd) return run_command(run);
   if (*val_cmd) return validate_command(files, validate_overrides);
   if (*list_cmd) return list_command(family);

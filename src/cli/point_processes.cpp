@@ -83,7 +83,8 @@ int spawn_point(const std::filesystem::path& exe, const std::filesystem::path& b
                 const experiments::SweepPoint& point, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   std::filesystem::remove(dir / experiments::kPointErrorFile);
-  std::vector<std::string> args = {exe.string(), "run", base.string(), "-q", "-o", dir.string()};
+  // --force: the folder already holds this run's run.log (and a failed earlier try's files).
+  std::vector<std::string> args = {exe.string(), "run", base.string(), "-q", "--force", "-o", dir.string()};
   for (const auto& o : point.overrides) {
     args.push_back("--set");
     args.push_back(o);

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <functional>
@@ -11,12 +12,14 @@
 #include <vector>
 
 #include "xpusim/cli/commands.hpp"
+#include "xpusim/cli/run_info.hpp"
 #include "xpusim/core/error.hpp"
 #include "xpusim/core/excerpt.hpp"
 #include "xpusim/experiments/regression_case.hpp"
 #include "xpusim/experiments/sweep_spec.hpp"
 #include "xpusim/report/summary_table.hpp"
 #include "xpusim/scenario/run_guard.hpp"
+#include "xpusim/scenario/run_outputs.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/system_kinds.hpp"
 
@@ -56,14 +59,50 @@ std::optional<std::uint64_t> parse_requests_csv(const std::string& text) {
   return n;
 }
 
+std::vector<std::string> all_overrides(const RunArgs& args) {
+  std::vector<std::string> all;
+  for (const auto& key : args.unsets) all.push_back("~" + key);
+  all.insert(all.end(), args.overrides.begin(), args.overrides.end());
+  return all;
+}
+
+std::optional<std::filesystem::path> choose_out_dir(const RunArgs& args, const std::string& name,
+                                                    std::chrono::system_clock::time_point start) {
+  if (args.out_dir.empty()) return timestamped_dir("results", name, start);
+  const std::filesystem::path out(args.out_dir);
+  if (in_use(out) && !args.force) {
+    std::cerr << "error: --out " << safe_message(out.string())
+              << ": not empty (an earlier run's results?); pass --force to replace its files "
+                 "when this run completes, or choose another folder\n";
+    return std::nullopt;
+  }
+  return out;
+}
+
 int run_command(const RunArgs& args) {
+  if (args.multirun) return grid_run_command(args);
+  RunRecord record;
+  record.start = std::chrono::system_clock::now();
+  record.start_steady = std::chrono::steady_clock::now();
+  record.command_line = args.command_line;
+  record.scenario = args.scenario;
   watch_stop_signals();
   try {
     const scenario::Catalogs catalogs = scenario::build_catalogs();
-    const auto loaded = scenario::load_any_scenario(args.scenario, args.overrides, catalogs);
+    const auto loaded = scenario::load_any_scenario(args.scenario, all_overrides(args), catalogs);
+    const auto out = choose_out_dir(args, loaded->name(), record.start);
+    if (!out) return kExitUsage;
+    record.seed = loaded->seed();
     scenario::RunOptions options;
-    options.out_dir = args.out_dir.empty() ? std::filesystem::path("results") / loaded->name()
-                                           : std::filesystem::path(args.out_dir);
+    options.out_dir = *out;
+    options.scenario_dir = std::filesystem::path(args.scenario).parent_path();
+    if (options.scenario_dir.empty()) options.scenario_dir = ".";
+    options.run_record = [&record] { return run_record_json(record); };
+    {
+      scenario::Diagnostics ignored;  // the load above reported any error already
+      options.scenario_lists =
+          scenario::scenario_lists(scenario::prepared_document(args.scenario, all_overrides(args), ignored).root());
+    }
     options.timeline = args.timeline;
     options.requests_csv_one_in = parse_requests_csv(args.requests_csv).value_or(1);
     options.timeline_max_tracks = args.timeline_max_tracks;
@@ -77,7 +116,9 @@ int run_command(const RunArgs& args) {
     spdlog::info("running {} (seed {}) -> {}", args.scenario, loaded->seed(), options.out_dir.string());
     const scenario::RunResult result = loaded->run(options);
     if (!args.quiet) std::cout << report::format_summary_table(result.summary);
-    spdlog::info("{} events; results in {}", result.events, options.out_dir.string());
+    spdlog::info("{} events", result.events);
+    // Always (unless -q): where the results went, one line on stderr.
+    if (!args.quiet) std::cerr << "results: " << safe_message(options.out_dir.string()) << "\n";
     if (g_interrupted != 0) {
       std::cerr << "interrupted by signal " << g_interrupted << " after the run finished; the "
                 << "outputs in " << options.out_dir.string() << " are complete\n";

@@ -150,7 +150,7 @@ RunResult InaScenario::run(const RunOptions& options) const {
     metrics.write_memory_csv(memory);
     std::vector<report::AtomicFile*> streamed;
     if (timeline_file) streamed.push_back(&*timeline_file);
-    write_outputs(options.out_dir,
+    write_outputs(options,
                   {{"jobs.csv", jobs.str()},
                    {"switch_memory.csv", memory.str()},
                    {"summary.json", summary.dump(2) + "\n"}},

@@ -131,7 +131,7 @@ class OffloadScenario final : public LoadedScenario {
       metrics.write_iterations_csv(its);
       std::vector<report::AtomicFile*> streamed;
       if (timeline_file) streamed.push_back(&*timeline_file);
-      write_outputs(options.out_dir,
+      write_outputs(options,
                     {{"iterations.csv", its.str()}, {"summary.json", summary.dump(2) + "\n"}},
                     streamed);
     }

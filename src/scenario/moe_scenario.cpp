@@ -151,7 +151,7 @@ class MoeScenario final : public LoadedScenario {
       metrics.write_layers_csv(layers);
       std::vector<report::AtomicFile*> streamed;
       if (timeline_file) streamed.push_back(&*timeline_file);
-      write_outputs(options.out_dir,
+      write_outputs(options,
                     {{"steps.csv", steps.str()},
                      {"layers.csv", layers.str()},
                      {"summary.json", summary.dump(2) + "\n"}},

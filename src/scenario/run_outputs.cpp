@@ -1,6 +1,10 @@
 #include "xpusim/scenario/run_outputs.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <memory>
+
+#include <yaml-cpp/yaml.h>
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/report/atomic_file.hpp"
@@ -28,18 +32,142 @@ void add_run_fields(nlohmann::json& summary, double simulated_s, std::uint64_t e
   summary["scenario"] = resolved_sections_json(resolved);
 }
 
+namespace {
+
+// The shortest text that reads back as the same double (std::to_chars' round-trip guarantee).
+std::string shortest(double v) {
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : nlohmann::json(v).dump();
+}
+
+// A resolved value as the YAML scalar text that reads back to it.
+std::string yaml_scalar(const nlohmann::json& v, const fs::path& scenario_dir) {
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return v.dump();
+  if (v.is_number_float()) return shortest(v.get<double>());
+  if (!v.is_string()) return v.dump();
+  const std::string text = v.get<std::string>();
+  if (!scenario_dir.empty() && !text.empty() && fs::path(text).is_relative()) {
+    std::error_code ec;
+    const fs::path file = scenario_dir / text;
+    if (fs::is_regular_file(file, ec)) return fs::absolute(file, ec).lexically_normal().string();
+  }
+  return text;
+}
+
+// A list's place in the tree below: {kListMarker: "YAML text"}.
+constexpr const char* kListMarker = "\x01list";
+
+// The map at dotted `path` under `tree` (created as needed); null when a scalar is in the way.
+nlohmann::json* map_at(nlohmann::json& tree, const std::string& path) {
+  nlohmann::json* at = &tree;
+  std::size_t from = 0;
+  while (from <= path.size()) {
+    const std::size_t dot = std::min(path.find('.', from), path.size());
+    nlohmann::json& next = (*at)[path.substr(from, dot - from)];
+    if (next.is_null()) next = nlohmann::json::object();
+    if (!next.is_object() || next.contains(kListMarker)) return nullptr;
+    at = &next;
+    from = dot + 1;
+  }
+  return at;
+}
+
+// Scalars (strings of YAML text) before nested maps, so the top-level keys come first.
+void emit(YAML::Emitter& out, const nlohmann::json& node) {
+  if (node.is_object() && node.contains(kListMarker)) {
+    out << YAML::Load(node.at(kListMarker).get<std::string>());
+    return;
+  }
+  if (!node.is_object()) {
+    out << node.get<std::string>();
+    return;
+  }
+  out << YAML::BeginMap;
+  for (const bool maps : {false, true})
+    for (const auto& [k, v] : node.items())
+      if ((v.is_object() && !v.contains(kListMarker)) == maps) {
+        out << YAML::Key << k << YAML::Value;
+        emit(out, v);
+      }
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> scenario_lists(const YAML::Node& root) {
+  std::vector<std::pair<std::string, std::string>> out;
+  // Appended to, never erased from: assigning a YAML::Node (as erase's shifting does) would
+  // rebind the document's own nodes.
+  std::vector<std::pair<std::string, YAML::Node>> todo{{"", root}};
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    const std::string prefix = todo[i].first;
+    const YAML::Node node = todo[i].second;
+    if (!node.IsMap()) continue;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const std::string key = (prefix.empty() ? "" : prefix + ".") + it->first.Scalar();
+      if (it->second.IsSequence()) {
+        YAML::Emitter e;
+        e.SetMapFormat(YAML::Flow);
+        e.SetSeqFormat(YAML::Flow);
+        e << it->second;
+        out.emplace_back(key, e.c_str());
+      } else if (it->second.IsMap()) {
+        todo.emplace_back(key, it->second);
+      }
+    }
+  }
+  return out;
+}
+
+std::string resolved_scenario_yaml(const nlohmann::json& resolved, const fs::path& scenario_dir,
+                                   const std::vector<std::pair<std::string, std::string>>& lists) {
+  nlohmann::json tree = nlohmann::json::object();
+  for (const auto& [section, params] : resolved.items()) {
+    nlohmann::json* at = section == "scenario" ? &tree : map_at(tree, section);
+    if (!at) continue;
+    for (const auto& [k, v] : params.items()) (*at)[k] = yaml_scalar(v, scenario_dir);
+  }
+  for (const auto& [key, text] : lists) {
+    const auto dot = key.rfind('.');
+    nlohmann::json* at = dot == std::string::npos ? &tree : map_at(tree, key.substr(0, dot));
+    const std::string last = dot == std::string::npos ? key : key.substr(dot + 1);
+    if (at && !at->contains(last)) (*at)[last] = {{kListMarker, text}};
+  }
+  YAML::Emitter out;
+  emit(out, tree);
+  return "# The resolved scenario of this run (every default filled in); `xpusim run` on this\n"
+         "# file repeats the run (run.json holds the command line that made it).\n" +
+         std::string(out.c_str()) + "\n";
+}
+
 void create_output_dir(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error("cannot create output directory " + dir.string() + ": " + ec.message());
 }
 
-void write_outputs(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files,
+void write_outputs(const RunOptions& options,
+                   const std::vector<std::pair<std::string, std::string>>& files,
                    const std::vector<report::AtomicFile*>& streamed) {
+  const fs::path& dir = options.out_dir;
   create_output_dir(dir);
+  std::vector<std::pair<std::string, std::string>> all_files = files;
+  // summary.json stays last: its presence means the run completed.
+  auto at = all_files.end();
+  if (!all_files.empty() && all_files.back().first == "summary.json") {
+    --at;
+    const nlohmann::json summary = nlohmann::json::parse(at->second);
+    if (summary.contains("scenario"))
+      at = all_files.insert(at, {"scenario.yaml",
+                                 resolved_scenario_yaml(summary.at("scenario"), options.scenario_dir,
+                                                        options.scenario_lists)}) + 1;
+  }
+  if (options.run_record) at = all_files.insert(at, {"run.json", options.run_record()}) + 1;
   std::vector<std::unique_ptr<report::AtomicFile>> owned;
   std::vector<report::AtomicFile*> all = streamed;
-  for (const auto& [name, text] : files) {
+  for (const auto& [name, text] : all_files) {
     owned.push_back(std::make_unique<report::AtomicFile>(dir / name));
     owned.back()->stream() << text;
     all.push_back(owned.back().get());

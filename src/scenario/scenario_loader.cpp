@@ -4,6 +4,7 @@
 #include "xpusim/core/error.hpp"
 #include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/faults_section.hpp"
+#include "xpusim/scenario/section_presets.hpp"
 #include "xpusim/scenario/serving_sections.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 
@@ -33,7 +34,7 @@ using Loader = SectionReader;
 
 // Disaggregation needs both pools; `instances`, if given, must agree with them; the decode
 // side takes prefilled KV through the swapped queue, which only the vllm policy schedules.
-void check_disaggregation(Loader& ld, ScenarioSpec& spec) {
+void check_disaggregation(Loader& ld, ScenarioSpec& spec, Params& cluster_params) {
   const YAML::Node cluster = ld.section("cluster");
   const Location at = ld.doc.locate(cluster, "cluster");
   if ((spec.prefill_instances > 0) != (spec.decode_instances > 0)) {
@@ -49,6 +50,8 @@ void check_disaggregation(Loader& ld, ScenarioSpec& spec) {
                     "decode_instances = " + std::to_string(sum) + "; leave it out or make them agree");
     spec.instances = sum;
   }
+  // The resolved scenario states the instances that run (scenario.yaml must load back).
+  if (spec.disaggregated()) cluster_params.set("instances", std::int64_t{spec.instances});
   ld.diag.throw_if_any();
 }
 
@@ -104,6 +107,7 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
   YamlDocument doc = YamlDocument::load(path);
   Diagnostics diag;
   for (const auto& o : overrides) doc.apply_override(o, diag);
+  expand_section_presets(doc, diag);
   return load_serving_spec(doc, diag, catalogs);
 }
 
@@ -141,7 +145,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
   if (!ld.section("engine").IsNull() &&
       ld.read_with_preset("engine", "engines", model::engine_schema(), engine_params))
     spec.engine = model::engine_from_params(engine_params);
-  const Params cluster = ld.plain("cluster", cluster_schema(), {"router", "migration"});
+  Params cluster = ld.plain("cluster", cluster_schema(), {"router", "migration"});
   const YAML::Node router_node = Loader::child(ld.section("cluster"), "router");
   ld.read_selection(router_node, "cluster.router", "policy", "round_robin", catalogs.routers, spec.router);
   const YAML::Node migration_node = Loader::child(ld.section("cluster"), "migration");
@@ -174,7 +178,7 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
     ld.diag.error(ld.doc.locate(ld.section("decode_hardware"), "decode_hardware"), "decode_hardware",
                   "applies to decode instances only; set cluster.prefill_instances and "
                   "cluster.decode_instances, or remove it");
-  check_disaggregation(ld, spec);
+  check_disaggregation(ld, spec, cluster);
   check_size(ld, spec);
   check_migration(ld, spec, catalogs);
   prefix_cache_binding().bind_into(prefix, spec);

@@ -1,6 +1,8 @@
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/build_paths.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdlib>
 #include <sstream>
 
@@ -31,15 +33,18 @@ YAML::Node SectionReader::child(const YAML::Node& parent, const std::string& key
 
 bool SectionReader::read_with_preset(const std::string& key, const std::string& preset_dir,
                                      const ParamSchema& schema, Params& out) {
-  const YAML::Node node = section(key);
+  const YAML::Node given = section(key);
+  // `hardware: h100-sxm` is `hardware: {preset: h100-sxm}`.
+  const YAML::Node preset_node = given.IsScalar() ? given : given.IsMap() ? given["preset"] : YAML::Node();
+  const YAML::Node node = given.IsScalar() ? YAML::Node() : given;
   LocatedMap merged;
-  if (node.IsMap() && node["preset"]) {
-    const Location at = doc.locate(node["preset"], key + ".preset");
-    if (!node["preset"].IsScalar()) {
+  if (preset_node.IsDefined() && !preset_node.IsNull()) {
+    const Location at = doc.locate(preset_node, key + ".preset");
+    if (!preset_node.IsScalar()) {
       diag.error(at, key + ".preset", "expected a preset name or a path to a .yaml file");
       return false;
     }
-    const std::string name = node["preset"].Scalar();
+    const std::string name = preset_node.Scalar();
     fs::path file;
     const bool is_path = name.find('/') != std::string::npos || name.ends_with(".yaml");
     std::string tried;
@@ -81,8 +86,12 @@ bool SectionReader::selected_name(const YAML::Node& node, const std::string& pre
                                   const std::string& selector, const std::string& default_name,
                                   const std::string& expected, std::string& name) {
   const Location self = doc.locate(node, prefix);
+  if (node.IsScalar()) {  // `batching: sarathi`: the choice with its defaults
+    name = node.Scalar();
+    if (!name.empty()) return true;
+  }
   if (node.IsDefined() && !node.IsNull() && !node.IsMap()) {
-    diag.error(self, prefix, "expected a map with key '" + selector + "'");
+    diag.error(self, prefix, "expected a map with key '" + selector + "' (or just a name)");
     return false;
   }
   name = default_name;
@@ -99,6 +108,26 @@ bool SectionReader::selected_name(const YAML::Node& node, const std::string& pre
     return false;
   }
   return true;
+}
+
+std::set<std::string> SectionReader::keys_dropped_by_switch(const YAML::Node& node,
+                                                            const std::string& prefix,
+                                                            const std::string& selector,
+                                                            const ParamSchema& schema,
+                                                            const std::string& name) const {
+  std::set<std::string> dropped;
+  if (!node.IsMap() || !doc.overridden(prefix + "." + selector)) return dropped;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    if (key == selector || schema.find(key) || doc.overridden(prefix + "." + key)) continue;
+    dropped.insert(key);
+  }
+  if (dropped.empty()) return dropped;
+  std::string list;
+  for (const auto& k : dropped) list += (list.empty() ? "" : ", ") + prefix + "." + k;
+  spdlog::warn("{}.{} is '{}' (--set): dropped {} (not a parameter of '{}')", prefix, selector,
+               name, list, name);
+  return dropped;
 }
 
 Location SectionReader::selector_location(const YAML::Node& node, const std::string& prefix,

@@ -401,7 +401,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
     std::vector<report::AtomicFile*> streamed{&*run.tenant_csv};
     if (run.requests_csv) streamed.push_back(&*run.requests_csv);
     if (run.timeline_file) streamed.push_back(&*run.timeline_file);
-    write_outputs(options.out_dir,
+    write_outputs(options,
                   {{"devices.csv", devices.str()}, {"summary.json", summary.dump(2) + "\n"}},
                   streamed);
     if (!run.requests_csv) {  // --requests-csv none: no stale file from an earlier run

@@ -113,7 +113,7 @@ RunResult SocScenario::run(const RunOptions& options) const {
     energy.write_devices_csv(devices);
     std::vector<report::AtomicFile*> streamed;
     if (timeline_file) streamed.push_back(&*timeline_file);
-    write_outputs(options.out_dir,
+    write_outputs(options,
                   {{"turns.csv", turns.str()}, {"devices.csv", devices.str()},
                    {"summary.json", j.dump(2) + "\n"}},  // last: its presence means "complete"
                   streamed);

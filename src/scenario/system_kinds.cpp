@@ -4,6 +4,7 @@
 #include "xpusim/scenario/moe_offload_scenario.hpp"
 #include "xpusim/scenario/moe_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
+#include "xpusim/scenario/section_presets.hpp"
 #include "xpusim/scenario/simulation.hpp"
 #include "xpusim/scenario/soc_scenario.hpp"
 
@@ -66,12 +67,19 @@ std::unique_ptr<LoadedScenario> load_any_scenario(const YamlDocument& doc, Diagn
   return nullptr;
 }
 
+YamlDocument prepared_document(const std::filesystem::path& path,
+                               const std::vector<std::string>& overrides, Diagnostics& diag) {
+  YamlDocument doc = YamlDocument::load(path);
+  for (const auto& o : overrides) doc.apply_override(o, diag);
+  expand_section_presets(doc, diag);
+  return doc;
+}
+
 std::unique_ptr<LoadedScenario> load_any_scenario(const std::filesystem::path& path,
                                                   const std::vector<std::string>& overrides,
                                                   const Catalogs& catalogs) {
-  YamlDocument doc = YamlDocument::load(path);
   Diagnostics diag;
-  for (const auto& o : overrides) doc.apply_override(o, diag);
+  const YamlDocument doc = prepared_document(path, overrides, diag);
   return load_any_scenario(doc, diag, catalogs);
 }
 

@@ -129,7 +129,44 @@ YamlDocument YamlDocument::load(const std::filesystem::path& path) {
   return parse(text.str(), path);
 }
 
+void YamlDocument::apply_unset(const std::string& key, Diagnostics& diag) {
+  const Location at{"--unset " + key};
+  if (key.empty() || key.front() == '.' || key.back() == '.' || key.find("..") != std::string::npos) {
+    diag.error(at, key, "expected a dotted key with no empty parts, e.g. batching.max_num_batched_tokens");
+    return;
+  }
+  std::vector<std::string> parts;
+  std::stringstream ss(key);
+  for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+  std::vector<YAML::Node> chain{root_};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    const YAML::Node child = chain.back().IsMap() ? chain.back()[parts[i]] : YAML::Node();
+    if (!child.IsDefined() || !child.IsMap()) break;
+    chain.push_back(child);
+  }
+  if (chain.size() != parts.size() || !chain.back().IsMap() || !chain.back()[parts.back()]) {
+    diag.error(at, key, "not set in the scenario, so there is nothing to unset");
+    return;
+  }
+  chain.back().remove(parts.back());
+}
+
+void YamlDocument::merge_preset(const std::string& section, const YAML::Node& preset,
+                                const std::filesystem::path& file) {
+  YAML::Node target = root_[section];
+  for (auto it = preset.begin(); it != preset.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    if (target[key]) continue;  // the scenario's own value (or its --set) wins
+    target[key] = it->second;
+    from_preset_[section + "." + key] = file;
+  }
+}
+
 void YamlDocument::apply_override(const std::string& assignment, Diagnostics& diag) {
+  if (!assignment.empty() && assignment.front() == '~') {
+    apply_unset(assignment.substr(1), diag);
+    return;
+  }
   const Location at{"--set " + assignment};
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
@@ -184,6 +221,12 @@ Location YamlDocument::locate(const YAML::Node& node, const std::string& dotted_
     if (overridden_.count(k)) return {"--set " + override_text_.at(k)};
   }
   if (!node.IsDefined()) return {path_.string()};  // an absent key has no position
+  // A key a section preset supplied (or a key inside its value): its marks are in the preset.
+  for (std::string k = dotted_key;; k.erase(k.rfind('.'))) {
+    if (const auto it = from_preset_.find(k); it != from_preset_.end())
+      return {mark_text(it->second, node.Mark()) + " (preset)"};
+    if (k.find('.') == std::string::npos) break;
+  }
   return {mark_text(path_, node.Mark())};
 }
 

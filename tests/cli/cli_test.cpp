@@ -91,9 +91,10 @@ TEST_F(Cli, EveryShippedScenarioRuns) {
     const fs::path p = e.path();
     if (p.extension() != ".yaml") continue;
     const std::string parent = p.parent_path().filename().string();
-    // Presets (hardware, models, engines) and sweep files (inputs of `xpusim sweep`) are not
-    // scenarios.
-    if (parent == "hardware" || parent == "models" || parent == "engines" || parent == "sweeps")
+    // Presets (hardware, models, engines; the section presets workloads, batching, clusters,
+    // slo) and sweep files (inputs of `xpusim sweep`) are not scenarios.
+    if (parent == "hardware" || parent == "models" || parent == "engines" || parent == "sweeps" ||
+        parent == "workloads" || parent == "batching" || parent == "clusters" || parent == "slo")
       continue;
     ++count;
     const auto v = run_xpusim("validate " + p.string(), dir);

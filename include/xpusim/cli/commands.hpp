@@ -1,6 +1,8 @@
 #pragma once
 // The subcommands of the xpusim command line. Each returns the process exit code.
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,8 +21,13 @@ inline constexpr int kExitSignalBase = 128;
 
 struct RunArgs {
   std::string scenario;
-  std::string out_dir;
-  std::vector<std::string> overrides;
+  std::string out_dir;                 // "": a timestamped folder under results/<name>/
+  std::vector<std::string> overrides;  // KEY=VALUE; with multirun KEY=a,b,c is a grid axis
+  std::vector<std::string> unsets;     // --unset KEY (applied before the overrides)
+  bool force = false;                  // write into a non-empty --out
+  bool multirun = false;               // -m: comma lists in --set values make a grid
+  int jobs = 0;                        // grid points in parallel; 0: one per core
+  std::vector<std::string> command_line;  // argv, for run.json
   bool timeline = false;
   std::uint64_t timeline_max_tracks = 1000;
   double progress_every_s = 10;  // progress lines when stderr is not a terminal
@@ -36,6 +43,20 @@ struct RunArgs {
 std::optional<std::uint64_t> parse_requests_csv(const std::string& text);
 
 int run_command(const RunArgs& args);
+
+// The scenario overrides of `args` as the loader takes them: "~KEY" for each --unset, then the
+// --set assignments.
+std::vector<std::string> all_overrides(const RunArgs& args);
+// The run's output folder: --out, refused (an error on stderr, nullopt) when it is not empty
+// unless --force; without --out, a fresh timestamped folder results/NAME/<UTC time>.
+std::optional<std::filesystem::path> choose_out_dir(const RunArgs& args, const std::string& name,
+                                                    std::chrono::system_clock::time_point start);
+// Splits an override's value at its top-level commas (outside [], {} and quotes):
+// "k=1,2" -> {"k=1", "k=2"}; an override without one is returned alone.
+std::vector<std::string> split_grid_values(const std::string& assignment);
+// `run -m` with --set KEY=a,b,c: the grid of every such key's values, run as a sweep of points
+// into OUT/points/<id>/ with OUT/results.csv (the experiments layer's sweep machinery).
+int grid_run_command(const RunArgs& args);
 int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& overrides);
 int list_command(const std::string& family);
 

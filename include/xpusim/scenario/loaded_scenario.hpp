@@ -4,7 +4,10 @@
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +37,17 @@ struct RunOptions {
   // request id, report::ServingMetrics::csv_sampled), 0 = no requests.csv.
   std::uint64_t requests_csv_one_in = 1;
   RunLimits limits;
+  // The directory relative paths in the scenario were resolved against (the scenario file's);
+  // scenario.yaml writes a relative path that names a file there as an absolute path, so that
+  // it runs as is from the output folder. Empty: paths are written as given.
+  std::filesystem::path scenario_dir;
+  // Lists of the scenario document (dotted key, YAML text: faults.schedule, ...), which the
+  // resolved parameters do not hold; scenario.yaml writes them back (scenario_lists()).
+  std::vector<std::pair<std::string, std::string>> scenario_lists;
+  // The text of run.json (provenance: version, commit, command line, start and wall time,
+  // host), asked for when the outputs are committed; unset: no run.json. It is kept apart from
+  // summary.json, which must stay byte-identical for the same scenario and seed.
+  std::function<std::string()> run_record;
 };
 
 struct RunResult {

@@ -53,7 +53,12 @@ struct SectionReader {
                  "unknown " + catalog.family() + " '" + name + "' (expected " + catalog.expected() + ")");
       return false;
     }
-    const LocatedMap given = read_params_map(doc, node, prefix, entry->schema, {selector}, diag);
+    // `section: NAME` selects NAME with its defaults; a selector changed by --set drops the
+    // parameters the new choice does not take (with a note).
+    const YAML::Node params = node.IsMap() ? node : YAML::Node();
+    std::set<std::string> skip = keys_dropped_by_switch(params, prefix, selector, entry->schema, name);
+    skip.insert(selector);
+    const LocatedMap given = read_params_map(doc, params, prefix, entry->schema, skip, diag);
     out.name = name;
     if (!resolve_located(entry->schema, given, prefix, out.params, diag)) return false;
     out.params.set(selector, name);  // so the resolved scenario names its choice
@@ -94,6 +99,11 @@ struct SectionReader {
                      const std::string& default_name, const std::string& expected, std::string& name);
   Location selector_location(const YAML::Node& node, const std::string& prefix,
                              const std::string& selector) const;
+  // When `prefix.selector` was set by --set: the keys of `node` that `schema` (the new
+  // choice's) does not declare and that no --set gave; each is dropped with a warning.
+  std::set<std::string> keys_dropped_by_switch(const YAML::Node& node, const std::string& prefix,
+                                               const std::string& selector,
+                                               const ParamSchema& schema, const std::string& name) const;
 };
 
 }  // namespace xpusim::scenario

@@ -30,6 +30,11 @@ std::unique_ptr<LoadedScenario> load_any_scenario(const std::filesystem::path& p
                                                   const std::vector<std::string>& overrides,
                                                   const Catalogs& catalogs);
 
+// The document load_any_scenario reads: `path` parsed, the overrides ("KEY=VALUE", "~KEY")
+// applied, section presets merged (section_presets.hpp). Errors go to `diag`.
+YamlDocument prepared_document(const std::filesystem::path& path,
+                               const std::vector<std::string>& overrides, Diagnostics& diag);
+
 // The same from an already-parsed document (fuzzing, tests).
 std::unique_ptr<LoadedScenario> load_any_scenario(const YamlDocument& doc, Diagnostics& diag,
                                                   const Catalogs& catalogs);

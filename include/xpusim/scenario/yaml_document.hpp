@@ -28,8 +28,16 @@ class YamlDocument {
   static YamlDocument load(const std::filesystem::path& path);
   static YamlDocument parse(const std::string& text, const std::filesystem::path& as_path);
 
-  // Applies "dotted.key=value" (value parsed as YAML). Creates intermediate maps as needed.
+  // Applies "dotted.key=value" (value parsed as YAML; creates intermediate maps as needed), or
+  // "~dotted.key" (`--unset`): removes the key, which must be present.
   void apply_override(const std::string& assignment, Diagnostics& diag);
+
+  // Adds the keys of `preset` (a map read from `file`) that `section` does not set itself;
+  // errors in them are located in `file`. `section` must be a map.
+  void merge_preset(const std::string& section, const YAML::Node& preset,
+                    const std::filesystem::path& file);
+  // Whether `dotted_key` itself was set by `--set` (not merely a key inside a value set so).
+  bool overridden(const std::string& dotted_key) const { return overridden_.count(dotted_key) > 0; }
 
   const YAML::Node& root() const { return root_; }
   const std::filesystem::path& path() const { return path_; }
@@ -41,6 +49,10 @@ class YamlDocument {
   YAML::Node root_;
   std::set<std::string> overridden_;  // dotted keys set from the command line
   std::map<std::string, std::string> override_text_;
+  // Keys merged from a section preset (dotted key -> the preset file), located there.
+  std::map<std::string, std::filesystem::path> from_preset_;
+
+  void apply_unset(const std::string& key, Diagnostics& diag);
 };
 
 // Converts a scalar node to the declared type; returns false (and explains in `why`) when the
