@@ -4,7 +4,7 @@ XPUSIM := build/release/xpusim
 # The Debian python (pandas and matplotlib come from system packages, not a virtualenv).
 PYTHON ?= /usr/bin/python3
 
-.PHONY: deps build run test test-asan bench fuzz clean figures regress validate
+.PHONY: deps build run test test-asan bench fuzz clean figures regress validate python
 deps:
 	@./scripts/install-deps.sh
 
@@ -14,6 +14,13 @@ build: deps
 
 run: build
 	$(XPUSIM) run configs/quickstart.yaml --out results/quickstart
+
+# The Python module in the build tree (docs/python.md): build/release/python/xpusim.
+python: deps
+	@./scripts/install-deps.sh python
+	@cmake --preset release -DPython3_EXECUTABLE=$(PYTHON) >/dev/null
+	@cmake --build build/release -j $(JOBS) --target xpusim_python xpusim
+	@echo "import it with: PYTHONPATH=$(CURDIR)/build/release/python $(PYTHON)"
 
 test: build
 	@cd build/release && ctest --output-on-failure -j $(JOBS)
