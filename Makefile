@@ -4,7 +4,7 @@ XPUSIM := build/release/xpusim
 # The Debian python (pandas and matplotlib come from system packages, not a virtualenv).
 PYTHON ?= /usr/bin/python3
 
-.PHONY: deps build run test test-asan bench fuzz clean figures regress validate
+.PHONY: deps build run test test-asan bench fuzz clean figures regress validate python
 deps:
 	@./scripts/install-deps.sh
 
@@ -18,6 +18,13 @@ run: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS) --target xpusim
 	$(XPUSIM) run configs/quickstart.yaml --out results/quickstart --force
+
+# The Python module in the build tree (docs/python.md): build/release/python/xpusim.
+python: deps
+	@./scripts/install-deps.sh python
+	@cmake --preset release -DPython3_EXECUTABLE=$(PYTHON) >/dev/null
+	@cmake --build build/release -j $(JOBS) --target xpusim_python xpusim
+	@echo "import it with: PYTHONPATH=$(CURDIR)/build/release/python $(PYTHON)"
 
 test: build
 	@cd build/release && ctest --output-on-failure -j $(JOBS)
