@@ -255,11 +255,13 @@ void print_keys(const scenario::Catalogs& catalogs) {
               << to_string(d.type) << "\t"
               << (d.default_value ? format_value(*d.default_value) : "required") << "\n";
   };
+  const ParamSchema top = scenario::top_level_schema();  // a named schema outlives the loops
   for (const auto& k : scenario::system_kinds()) {
-    for (const auto& d : scenario::top_level_schema().decls()) line(k.name, "", "", d);
+    for (const auto& d : top.decls()) line(k.name, "", "", d);
     for (const auto& s : k.sections) {
       if (s.form != SectionDecl::Form::Selection) {
-        for (const auto& d : s.schema().decls()) line(k.name, s.key, "", d);
+        const ParamSchema schema = s.schema();
+        for (const auto& d : schema.decls()) line(k.name, s.key, "", d);
         continue;
       }
       for (const auto& c : s.choices(catalogs))

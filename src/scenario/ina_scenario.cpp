@@ -16,7 +16,6 @@
 #include "xpusim/hw/switch_spec.hpp"
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/ina_metrics.hpp"
-#include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/ina_fabric.hpp"
 #include "xpusim/workload/training_job.hpp"

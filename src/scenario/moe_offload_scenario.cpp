@@ -11,7 +11,6 @@
 #include "xpusim/scenario/moe_common.hpp"
 #include "xpusim/scenario/kind_sections.hpp"
 #include "xpusim/scenario/moe_scenario.hpp"
-#include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/offload_runner.hpp"
 

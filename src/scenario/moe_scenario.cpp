@@ -9,7 +9,6 @@
 #include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/moe_common.hpp"
 #include "xpusim/scenario/kind_sections.hpp"
-#include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/expert_parallel_runner.hpp"
 #include "xpusim/workload/zipf_routing.hpp"

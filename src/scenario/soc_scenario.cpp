@@ -17,7 +17,6 @@
 #include "xpusim/report/flow_metrics.hpp"
 #include "xpusim/report/text_format.hpp"
 #include "xpusim/report/timeline_writer.hpp"
-#include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/soc_runtime.hpp"
 #include "xpusim/workload/agent_flow.hpp"
