@@ -80,10 +80,15 @@ int main(int argc, char** argv) {
   val_cmd->add_option("files", files, "scenario YAML files")->required();
   val_cmd->add_option("--set", validate_overrides, "override a key: dotted.key=value");
 
-  std::string family;
+  ListArgs list;
   CLI::App* list_cmd = app.add_subcommand(
       "list", "list device kinds, models, policies, workload sources and their parameters");
-  list_cmd->add_option("family", family, "only this family (e.g. batching, router, workload)");
+  list_cmd->add_option("family", list.family,
+                       "only this family: a system kind, section or policy family (e.g. serving, "
+                       "batching, router, models)");
+  list_cmd->add_option("name", list.name, "one entry of the family: a policy, key or preset");
+  list_cmd->add_flag("--keys", list.keys,
+                     "one tab-separated line per key (kind, section, choice, key, type, default)");
 
   TraceArgs trace;
   CLI::App* trace_cmd = app.add_subcommand("trace", "inspect trace files");
@@ -174,7 +179,7 @@ int main(int argc, char** argv) {
   run.command_line.assign(argv, argv + argc);
   if (*run_cmd) return run_command(run);
   if (*val_cmd) return validate_command(files, validate_overrides);
-  if (*list_cmd) return list_command(family);
+  if (*list_cmd) return list_command(list);
   if (*trace_cmd) return trace_command(trace);
   if (*regress_cmd) return regress_command(regress);
   if (*diff_cmd) return diff_command(diff);

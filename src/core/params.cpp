@@ -1,6 +1,8 @@
 #include "xpusim/core/params.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 #include "xpusim/core/error.hpp"
@@ -18,6 +20,26 @@ std::string to_string(ParamType type) {
   return "?";
 }
 
+static std::string format_shortest(double v) {
+  // The shortest text that reads back as the same double (0.71, not 0.70999999999999996);
+  // exponents as printf writes them (1e-06, 9e+09) so that messages keep their look.
+  char buf[400];
+  // Whole numbers as integers (1000000, not 1e+06), as far as every digit is exact.
+  const bool whole = std::isfinite(v) && v == std::trunc(v) && std::abs(v) < 1e16;
+  const auto r = whole ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                       : std::to_chars(buf, buf + sizeof buf, v);
+  std::string s(buf, r.ptr);
+  const auto e = s.find('e');
+  if (e != std::string::npos) {
+    std::string mant = s.substr(0, e), exp = s.substr(e + 1);
+    const char sign = exp[0] == '-' ? '-' : '+';
+    if (exp[0] == '-' || exp[0] == '+') exp = exp.substr(1);
+    if (exp.size() < 2) exp = "0" + exp;
+    s = mant + "e" + sign + exp;
+  }
+  return s;
+}
+
 std::string format_value(const ParamValue& value) {
   std::ostringstream os;
   std::visit(
@@ -26,8 +48,7 @@ std::string format_value(const ParamValue& value) {
         if constexpr (std::is_same_v<V, bool>) {
           os << (v ? "true" : "false");
         } else if constexpr (std::is_same_v<V, double>) {
-          os.precision(17);
-          os << v;
+          os << format_shortest(v);
         } else {
           os << v;
         }
@@ -36,10 +57,12 @@ std::string format_value(const ParamValue& value) {
   return os.str();
 }
 
+// Bounds as printf's %g writes them (100000, 1e+09) where that is exact, else the shortest
+// round-trip text.
 static std::string format_bound(double v) {
   std::ostringstream os;
   os << v;
-  return os.str();
+  return std::strtod(os.str().c_str(), nullptr) == v ? os.str() : format_shortest(v);
 }
 
 std::string ParamDecl::expected() const {

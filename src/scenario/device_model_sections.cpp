@@ -81,4 +81,26 @@ DeviceAndModel read_device_and_model(SectionReader& ld) {
   return out;
 }
 
+DeviceAndModel read_device_and_model(KindReader& r) {
+  DeviceAndModel out = read_device_and_model(r.ld);
+  r.record("hardware", out.device_params);
+  r.record("model", out.model_params);
+  return out;
+}
+
+SectionDecl hardware_section(std::string required) {
+  SectionDecl s = preset_section("hardware", "device parameters ({preset: NAME, ...overrides})",
+                                 "hardware", hw::device_schema);
+  s.required = std::move(required);
+  return s;
+}
+
+SectionDecl model_section(std::string required) {
+  SectionDecl s = preset_section(
+      "model", "model parameters ({preset: NAME | hf_config: PATH, ...overrides})", "models",
+      model::model_schema);
+  s.required = std::move(required);
+  return s;
+}
+
 }  // namespace xpusim::scenario

@@ -1,4 +1,6 @@
 #include "xpusim/scenario/ina_scenario.hpp"
+#include "xpusim/scenario/kind_sections.hpp"
+#include "xpusim/scenario/system_kinds.hpp"
 #include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/scenario/run_outputs.hpp"
 
@@ -27,12 +29,7 @@ namespace xpusim::scenario {
 
 namespace fs = std::filesystem;
 
-ParamSchema ina_metrics_schema() {
-  ParamSchema s;
-  s.real("utilization_bin_ms", 1.0, "ms", "width of one row of switch_memory.csv",
-         {.min = 0, .min_exclusive = true});
-  return s;
-}
+ParamSchema ina_metrics_schema() { return InaMetricsSection::binding().schema(); }
 
 namespace {
 
@@ -161,27 +158,24 @@ RunResult InaScenario::run(const RunOptions& options) const {
 
 }  // namespace
 
-std::unique_ptr<LoadedScenario> load_ina_scenario(const YamlDocument& doc, Diagnostics& diag,
-                                                  const Catalogs& catalogs) {
-  SectionReader ld{doc, diag};
+namespace {
+
+std::unique_ptr<LoadedScenario> load_ina(KindReader& r) {
+  SectionReader& ld = r.ld;
+  Diagnostics& diag = ld.diag;
   InaSpec spec;
-  ld.require("switch", "the programmable switch, e.g. {preset: tofino, aggregator_memory_kb: 64}");
-  const Params top =
-      ld.plain("", top_level_schema(), {"switch", "switch_memory", "workload", "metrics"});
   Params switch_params;
-  if (!ld.section("switch").IsNull() &&
-      ld.read_with_preset("switch", "hardware", hw::switch_schema(), switch_params))
+  if (r.preset("switch", switch_params))
     ld.convert("switch", [&] { spec.sw = hw::switch_spec_from_params(switch_params); });
-  ld.read_selection(ld.section("switch_memory"), "switch_memory", "policy", "atp",
-                    catalogs.switch_memory, spec.policy);
-  const Params workload = ld.plain("workload", workload::training_workload_schema(), {"jobs"});
+  r.select("switch_memory", spec.policy);
+  const Params workload = r.plain("workload");
   const std::vector<Params> job_list = read_job_list(ld);
-  const Params metrics = ld.plain("metrics", ina_metrics_schema());
+  const Params metrics = r.plain("metrics");
   diag.throw_if_any();
 
-  spec.name = top.string("name").empty() ? doc.path().stem().string() : top.string("name");
-  spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
-  spec.horizon_s = top.real("horizon_s");
+  spec.name = r.name();
+  spec.seed = r.seed();
+  spec.horizon_s = r.horizon_s();
   ld.convert("workload", [&] {
     if (job_list.empty()) {
       spec.jobs = workload::generate_training_jobs(workload, spec.seed);
@@ -192,16 +186,38 @@ std::unique_ptr<LoadedScenario> load_ina_scenario(const YamlDocument& doc, Diagn
           workload::training_job_from_params(job_list[i], static_cast<std::int32_t>(i)));
   });
   spec.transport = workload::training_transport_from_params(workload);
-  spec.bin_ns = duration_ns_ceil(metrics.real("utilization_bin_ms") * 1e-3);
+  spec.bin_ns =
+      duration_ns_ceil(InaMetricsSection::binding().bind(metrics).utilization_bin_ms * 1e-3);
   diag.throw_if_any();
-  spec.resolved = {{"scenario", top},
-                   {"switch", switch_params},
-                   {"switch_memory", spec.policy.params},
-                   {"workload", job_list.empty() ? workload : transport_only(workload)},
-                   {"metrics", metrics}};
+  if (!job_list.empty()) r.record("workload", transport_only(workload));
   for (std::size_t i = 0; i < job_list.size(); ++i)
-    spec.resolved.emplace_back("workload.jobs[" + std::to_string(i) + "]", job_list[i]);
-  return std::make_unique<InaScenario>(std::move(spec), catalogs);
+    r.record("workload.jobs[" + std::to_string(i) + "]", job_list[i]);
+  spec.resolved = r.resolved();
+  return std::make_unique<InaScenario>(std::move(spec), r.catalogs);
+}
+
+}  // namespace
+
+SystemKind ina_kind() {
+  SystemKind k;
+  k.name = "ina";
+  k.description =
+      "in-network aggregation: training jobs share a programmable switch's aggregator memory";
+  SectionDecl sw = preset_section("switch", "switch parameters ({preset: NAME, ...overrides})",
+                                  "hardware", hw::switch_schema);
+  sw.required = "the programmable switch, e.g. {preset: tofino, aggregator_memory_kb: 64}";
+  k.sections = {
+      std::move(sw),
+      selection_section("switch_memory", "switch-memory policies", &Catalogs::switch_memory,
+                        "policy", "atp"),
+      plain_section("workload", "training jobs (generated)", workload::training_workload_schema),
+      items_section("workload.jobs[]",
+                    "one listed job (instead of the generator keys: jobs: [{...}, ...])",
+                    workload::training_job_schema),
+      plain_section("metrics", "ina metrics", ina_metrics_schema),
+  };
+  k.load = load_ina;
+  return k;
 }
 
 }  // namespace xpusim::scenario

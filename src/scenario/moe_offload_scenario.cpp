@@ -1,4 +1,5 @@
 #include "xpusim/scenario/moe_offload_scenario.hpp"
+#include "xpusim/scenario/system_kinds.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -15,8 +16,8 @@
 #include "xpusim/scenario/step_progress.hpp"
 #include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/moe_common.hpp"
+#include "xpusim/scenario/kind_sections.hpp"
 #include "xpusim/scenario/moe_scenario.hpp"
-#include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/offload_runner.hpp"
 
@@ -24,46 +25,9 @@ namespace xpusim::scenario {
 
 namespace fs = std::filesystem;
 
-ParamSchema offload_run_schema() {
-  ParamSchema s;
-  s.choice(
-       "phase", "decode", {"decode", "prefill"},
-       "decode: iterations of one new token per sequence; prefill: iterations over whole prompts")
-      .integer("iterations", 64, "", "iterations to run", {.min = 1, .max = 100000000})
-      .integer("tokens_per_iteration", 1, "",
-               "decode: sequences per iteration; prefill: prompt tokens",
-               {.min = 1, .max = 100000000})
-      .integer("seq_len", 1024, "", "cached context per sequence (attention cost)",
-               {.min = 1, .max = 10000000});
-  return s;
-}
-
-ParamSchema offload_cache_schema() {
-  ParamSchema s;
-  s.integer("experts_per_layer", 16, "", "experts each MoE layer keeps resident in GPU memory",
-            {.min = 0, .max = 100000})
-      .real("pcie_gbps", 0.0, "GB/s",
-            "host-to-GPU bandwidth for expert fetches; 0 = the device's PCIe", {.min = 0})
-      .real("pcie_latency_us", 10.0, "us", "latency added to each expert fetch", {.min = 0})
-      .choice("warm_start", "lowest", {"lowest", "profiled"},
-              "what each layer's cache starts with: its lowest-numbered experts, or its hottest "
-              "over a profiling run of the same routing (what a static mapping is set up from)")
-      .integer("profile_iterations", 32, "",
-               "iterations of the profiling run behind warm_start: profiled",
-               {.min = 1, .max = 1000000});
-  return s;
-}
-
-ParamSchema offload_cpu_schema() {
-  ParamSchema s;
-  s.real("tflops", 1.0, "TFLOP/s",
-         "achieved bf16 throughput of the CPU expert kernel (AMX/AVX-512)", {.min = 1e-6})
-      .real("memory_bw_gbps", 200.0, "GB/s", "achieved host DRAM bandwidth reading expert weights",
-            {.min = 1e-6})
-      .real("launch_us", 100.0, "us", "fixed cost once per layer that runs experts on the CPU",
-            {.min = 0});
-  return s;
-}
+ParamSchema offload_run_schema() { return OffloadRunSection::binding().schema(); }
+ParamSchema offload_cache_schema() { return OffloadCacheSection::binding().schema(); }
+ParamSchema offload_cpu_schema() { return OffloadCpuSection::binding().schema(); }
 
 namespace {
 
@@ -172,65 +136,73 @@ class OffloadScenario final : public LoadedScenario {
   const Catalogs& catalogs_;
 };
 
-OffloadSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& catalogs) {
+OffloadSpec load_spec(KindReader& r) {
+  SectionReader& ld = r.ld;
+  Diagnostics& diag = ld.diag;
+  const YamlDocument& doc = ld.doc;
   OffloadSpec spec;
   spec.path = doc.path();
-  SectionReader ld{doc, diag};
-  ld.require("hardware", "the GPU, e.g. {preset: l4}");
-  ld.require("model", "an MoE model, e.g. {preset: mixtral-8x7b}");
-  const Params top = ld.plain("", top_level_schema(),
-                              {"hardware", "model", "cpu", "cache", "run", "routing", "offload"});
-  DeviceAndModel dm = read_device_and_model(ld);
+  DeviceAndModel dm = read_device_and_model(r);
   spec.device = dm.device;
   spec.model = dm.model;
-  const Params& device_params = dm.device_params;
-  const Params& model_params = dm.model_params;
-  const Params cpu = ld.plain("cpu", offload_cpu_schema());
-  const Params cache = ld.plain("cache", offload_cache_schema());
-  const Params run = ld.plain("run", offload_run_schema());
-  spec.routing = ld.plain("routing", moe_routing_schema());
-  ld.read_selection(ld.section("offload"), "offload", "policy", "fetch_on_demand",
-                    catalogs.expert_offload, spec.policy);
+  const Params cpu_params = r.plain("cpu");
+  const Params cache_params = r.plain("cache");
+  const Params run_params = r.plain("run");
+  spec.routing = r.plain("routing");
+  r.select("offload", spec.policy);
   diag.throw_if_any();
+  const OffloadCpuSection cpu = OffloadCpuSection::binding().bind(cpu_params);
+  const OffloadCacheSection cache = OffloadCacheSection::binding().bind(cache_params);
+  const OffloadRunSection run = OffloadRunSection::binding().bind(run_params);
   check_moe_model_and_routing(spec.model, spec.routing, spec.path, "moe_offload", ld);
-  if (cache.integer("experts_per_layer") > spec.model.num_experts)
+  if (cache.experts_per_layer > spec.model.num_experts)
     diag.error(doc.locate(ld.section("cache"), "cache"), "cache.experts_per_layer",
-               "is " + std::to_string(cache.integer("experts_per_layer")) +
+               "is " + std::to_string(cache.experts_per_layer) +
                    " but the model has only " + std::to_string(spec.model.num_experts) +
                    " experts per layer");
-  spec.pcie_bw =
-      cache.real("pcie_gbps") > 0 ? cache.real("pcie_gbps") * 1e9 : spec.device.pcie_bw_bytes_per_s;
+  spec.pcie_bw = cache.pcie_gbps > 0 ? cache.pcie_gbps * 1e9 : spec.device.pcie_bw_bytes_per_s;
   if (spec.pcie_bw <= 0)
     diag.error(doc.locate(ld.section("cache"), "cache"), "cache.pcie_gbps",
                "the device has no PCIe bandwidth; give pcie_gbps > 0");
   diag.throw_if_any();
-  spec.name = top.string("name").empty() ? spec.path.stem().string() : top.string("name");
-  spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
-  spec.pcie_latency = cache.real("pcie_latency_us") * 1e-6;
-  spec.cpu = {cpu.real("tflops") * 1e12, cpu.real("memory_bw_gbps") * 1e9,
-              cpu.real("launch_us") * 1e-6};
-  spec.run.prefill = run.string("phase") == "prefill";
-  spec.run.iterations = static_cast<int>(run.integer("iterations"));
-  spec.run.tokens_per_iteration = static_cast<double>(run.integer("tokens_per_iteration"));
-  spec.run.capacity = static_cast<int>(cache.integer("experts_per_layer"));
+  spec.name = r.name();
+  spec.seed = r.seed();
+  spec.pcie_latency = cache.pcie_latency_us * 1e-6;
+  spec.cpu = {cpu.tflops * 1e12, cpu.memory_bw_gbps * 1e9, cpu.launch_us * 1e-6};
+  spec.run.prefill = run.prefill;
+  spec.run.iterations = run.iterations;
+  spec.run.tokens_per_iteration = static_cast<double>(run.tokens_per_iteration);
+  spec.run.capacity = cache.experts_per_layer;
   spec.run.top_k = spec.model.experts_top_k;
-  spec.run.horizon_s = top.real("horizon_s");
-  spec.seq_len = static_cast<int>(run.integer("seq_len"));
-  if (cache.string("warm_start") == "profiled")
-    spec.profile_iterations = static_cast<int>(cache.integer("profile_iterations"));
-  spec.resolved = {{"scenario", top},         {"hardware", device_params},
-                   {"model", model_params},   {"cpu", cpu},
-                   {"cache", cache},          {"run", run},
-                   {"routing", spec.routing}, {"offload", spec.policy.params}};
+  spec.run.horizon_s = r.horizon_s();
+  spec.seq_len = run.seq_len;
+  if (cache.profiled) spec.profile_iterations = cache.profile_iterations;
+  spec.resolved = r.resolved();
   return spec;
 }
 
 }  // namespace
 
-std::unique_ptr<LoadedScenario> load_moe_offload_scenario(const YamlDocument& doc,
-                                                          Diagnostics& diag,
-                                                          const Catalogs& catalogs) {
-  return std::make_unique<OffloadScenario>(load_spec(doc, diag, catalogs), catalogs);
+SystemKind moe_offload_kind() {
+  SystemKind k;
+  k.name = "moe_offload";
+  k.description =
+      "MoE inference with experts offloaded to host memory behind a GPU expert cache: PCIe "
+      "fetch vs CPU compute";
+  k.sections = {
+      hardware_section("the GPU, e.g. {preset: l4}"),
+      model_section("an MoE model, e.g. {preset: mixtral-8x7b}"),
+      plain_section("cpu", "the host CPU that may run experts", offload_cpu_schema),
+      plain_section("cache", "the GPU expert cache and its PCIe link", offload_cache_schema),
+      plain_section("run", "decode or prefill iterations", offload_run_schema),
+      plain_section("routing", "token-to-expert routing (as for system: moe)", moe_routing_schema),
+      selection_section("offload", "expert offload policies", &Catalogs::expert_offload, "policy",
+                        "fetch_on_demand"),
+  };
+  k.load = [](KindReader& r) -> std::unique_ptr<LoadedScenario> {
+    return std::make_unique<OffloadScenario>(load_spec(r), r.catalogs);
+  };
+  return k;
 }
 
 }  // namespace xpusim::scenario

@@ -1,4 +1,5 @@
 #include "xpusim/scenario/moe_scenario.hpp"
+#include "xpusim/scenario/system_kinds.hpp"
 
 #include <sstream>
 
@@ -14,7 +15,7 @@
 #include "xpusim/scenario/step_progress.hpp"
 #include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/moe_common.hpp"
-#include "xpusim/scenario/scenario_loader.hpp"
+#include "xpusim/scenario/kind_sections.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/expert_parallel_runner.hpp"
 #include "xpusim/workload/zipf_routing.hpp"
@@ -23,55 +24,8 @@ namespace xpusim::scenario {
 
 namespace fs = std::filesystem;
 
-ParamSchema moe_cluster_schema() {
-  ParamSchema s;
-  s.integer("nodes", 1, "", "nodes of the expert-parallel group", {.min = 1, .max = 1024})
-      .integer("gpus_per_node", 8, "", "GPUs per node (NVLink inside a node)",
-               {.min = 1, .max = 256})
-      .integer("redundant_experts", 0, "",
-               "extra expert slots per MoE layer beyond one per expert; experts + redundant must "
-               "be a multiple of the GPU count",
-               {.min = 0, .max = 100000})
-      .real("nvlink_gbps", 0.0, "GB/s",
-            "per-GPU NVLink bandwidth per direction; 0 = the device's scale-up link", {.min = 0})
-      .real("nvlink_latency_us", 3.0, "us", "latency added to a collective inside a node",
-            {.min = 0})
-      .real("network_gbps", 50.0, "GB/s", "per-GPU network (NIC) bandwidth per direction",
-            {.min = 1e-6})
-      .real("network_latency_us", 10.0, "us", "latency added to a collective that crosses nodes",
-            {.min = 0});
-  return s;
-}
-
-ParamSchema moe_run_schema() {
-  ParamSchema s;
-  s.choice(
-       "mode", "training", {"training", "serving"},
-       "training: micro-batches with forward and backward; serving: forward-only decode iterations")
-      .integer("steps", 10, "", "training steps, or serving iterations",
-               {.min = 1, .max = 100000000})
-      .integer("micro_batches", 4, "", "micro-batches per training step (serving: 1)",
-               {.min = 1, .max = 4096})
-      .integer("tokens_per_micro_batch", 8192, "",
-               "tokens of one micro-batch (serving: decode sequences per iteration) over the whole "
-               "expert-parallel group",
-               {.min = 1, .max = 100000000})
-      .integer("seq_len", 4096, "",
-               "training sequence length; serving: cached context per sequence",
-               {.min = 1, .max = 10000000})
-      .boolean(
-          "routing_replay", false,
-          "placement sees the coming batch's and micro-batch's exact loads (RL routing replay) "
-          "instead of a moving average of history")
-      .real("history_weight", 0.5, "", "weight of the newest batch in the moving average of loads",
-            {.min = 0, .max = 1, .min_exclusive = true})
-      .integer("rebalance_every", 1, "", "global batches between batch-level placements",
-               {.min = 1, .max = 1000000})
-      .boolean("overlap_micro_batch_moves", true,
-               "per-micro-batch weight copies run during the previous micro-batch (only the excess "
-               "is exposed)");
-  return s;
-}
+ParamSchema moe_cluster_schema() { return MoeClusterSection::binding().schema(); }
+ParamSchema moe_run_schema() { return MoeRunSection::binding().schema(); }
 
 ParamSchema moe_routing_schema() {
   ParamSchema s;
@@ -171,14 +125,14 @@ class MoeScenario final : public LoadedScenario {
   const Catalogs& catalogs_;
 };
 
-void check_shape(SectionReader& ld, MoeSpec& spec, const Params& cluster) {
+void check_shape(SectionReader& ld, MoeSpec& spec, const MoeClusterSection& cluster) {
   const Location at = ld.doc.locate(ld.section("cluster"), "cluster");
   const int gpus = spec.shape.gpus;
-  const int slots = spec.model.num_experts + static_cast<int>(cluster.integer("redundant_experts"));
+  const int slots = spec.model.num_experts + cluster.redundant_experts;
   if (slots % gpus != 0)
     ld.diag.error(at, "cluster.redundant_experts",
                   std::to_string(spec.model.num_experts) + " experts + " +
-                      std::to_string(cluster.integer("redundant_experts")) +
+                      std::to_string(cluster.redundant_experts) +
                       " redundant = " + std::to_string(slots) + " slots do not split evenly over " +
                       std::to_string(gpus) + " GPUs");
   spec.shape.slots_per_gpu = std::max(1, slots / gpus);
@@ -200,80 +154,88 @@ void check_policy(SectionReader& ld, const MoeSpec& spec, const Catalogs& catalo
 }
 
 // The `run:` section as the runner's configuration.
-systems::MoeRunConfig run_config(const Params& run, double horizon_s) {
+systems::MoeRunConfig run_config(const MoeRunSection& run, double horizon_s) {
   systems::MoeRunConfig c;
-  c.training = run.string("mode") == "training";
-  c.steps = static_cast<int>(run.integer("steps"));
-  c.micro_batches = c.training ? static_cast<int>(run.integer("micro_batches")) : 1;
-  c.tokens_per_micro_batch = static_cast<double>(run.integer("tokens_per_micro_batch"));
-  c.routing_replay = run.boolean("routing_replay");
-  c.history_weight = run.real("history_weight");
-  c.rebalance_every = static_cast<int>(run.integer("rebalance_every"));
-  c.overlap_micro_batch_moves = run.boolean("overlap_micro_batch_moves");
+  c.training = run.training;
+  c.steps = run.steps;
+  c.micro_batches = c.training ? run.micro_batches : 1;
+  c.tokens_per_micro_batch = static_cast<double>(run.tokens_per_micro_batch);
+  c.routing_replay = run.routing_replay;
+  c.history_weight = run.history_weight;
+  c.rebalance_every = run.rebalance_every;
+  c.overlap_micro_batch_moves = run.overlap_micro_batch_moves;
   c.horizon_s = horizon_s;
   return c;
 }
 
-MoeSpec load_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& catalogs) {
+MoeSpec load_spec(KindReader& r) {
+  SectionReader& ld = r.ld;
+  Diagnostics& diag = ld.diag;
+  const YamlDocument& doc = ld.doc;
+  const Catalogs& catalogs = r.catalogs;
   MoeSpec spec;
   spec.path = doc.path();
-  SectionReader ld{doc, diag};
-  ld.require("hardware", "the GPU of the expert-parallel group, e.g. {preset: h100-sxm}");
-  ld.require("model", "an MoE model, e.g. {preset: mixtral-8x7b}");
-  const Params top = ld.plain("", top_level_schema(),
-                              {"hardware", "model", "cluster", "run", "routing", "placement"});
-  DeviceAndModel dm = read_device_and_model(ld);
+  DeviceAndModel dm = read_device_and_model(r);
   spec.device = dm.device;
   spec.model = dm.model;
-  const Params& device_params = dm.device_params;
-  const Params& model_params = dm.model_params;
-  const Params cluster = ld.plain("cluster", moe_cluster_schema());
-  const Params run = ld.plain("run", moe_run_schema());
-  spec.routing = ld.plain("routing", moe_routing_schema());
-  ld.read_selection(ld.section("placement"), "placement", "policy", "static",
-                    catalogs.expert_placement, spec.placement);
+  const Params cluster_params = r.plain("cluster");
+  const Params run_params = r.plain("run");
+  spec.routing = r.plain("routing");
+  r.select("placement", spec.placement);
   diag.throw_if_any();
 
+  const MoeClusterSection cluster = MoeClusterSection::binding().bind(cluster_params);
+  const MoeRunSection run = MoeRunSection::binding().bind(run_params);
   check_moe_model_and_routing(spec.model, spec.routing, spec.path, "moe", ld,
-                              run.integer("tokens_per_micro_batch"));
+                              run.tokens_per_micro_batch);
   diag.throw_if_any();
 
-  spec.name = top.string("name").empty() ? spec.path.stem().string() : top.string("name");
-  spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
-  spec.horizon_s = top.real("horizon_s");
+  spec.name = r.name();
+  spec.seed = r.seed();
+  spec.horizon_s = r.horizon_s();
   spec.shape.experts = spec.model.num_experts;
   spec.shape.expert_groups = spec.model.expert_groups;
-  spec.shape.nodes = static_cast<int>(cluster.integer("nodes"));
-  spec.shape.gpus = spec.shape.nodes * static_cast<int>(cluster.integer("gpus_per_node"));
+  spec.shape.nodes = cluster.nodes;
+  spec.shape.gpus = spec.shape.nodes * cluster.gpus_per_node;
   check_shape(ld, spec, cluster);
-  const double nvlink = cluster.real("nvlink_gbps") * 1e9;
+  const double nvlink = cluster.nvlink_gbps * 1e9;
   spec.links.nvlink_bw_bytes_per_s = nvlink > 0 ? nvlink : spec.device.scaleup_bw_bytes_per_s;
-  if (spec.links.nvlink_bw_bytes_per_s <= 0 && cluster.integer("gpus_per_node") > 1)
+  if (spec.links.nvlink_bw_bytes_per_s <= 0 && cluster.gpus_per_node > 1)
     diag.error(doc.locate(ld.section("cluster"), "cluster"), "cluster.nvlink_gbps",
                "the device has no scale-up link; give nvlink_gbps > 0");
-  spec.links.nvlink_latency_s = cluster.real("nvlink_latency_us") * 1e-6;
-  spec.links.network_bw_bytes_per_s = cluster.real("network_gbps") * 1e9;
-  spec.links.network_latency_s = cluster.real("network_latency_us") * 1e-6;
+  spec.links.nvlink_latency_s = cluster.nvlink_latency_us * 1e-6;
+  spec.links.network_bw_bytes_per_s = cluster.network_gbps * 1e9;
+  spec.links.network_latency_s = cluster.network_latency_us * 1e-6;
   spec.run = run_config(run, spec.horizon_s);
-  spec.seq_len = static_cast<int>(run.integer("seq_len"));
+  spec.seq_len = run.seq_len;
   diag.throw_if_any();
   check_policy(ld, spec, catalogs);
   diag.throw_if_any();
-  spec.resolved = {{"scenario", top},
-                   {"hardware", device_params},
-                   {"model", model_params},
-                   {"cluster", cluster},
-                   {"run", run},
-                   {"routing", spec.routing},
-                   {"placement", spec.placement.params}};
+  spec.resolved = r.resolved();
   return spec;
 }
 
 }  // namespace
 
-std::unique_ptr<LoadedScenario> load_moe_scenario(const YamlDocument& doc, Diagnostics& diag,
-                                                  const Catalogs& catalogs) {
-  return std::make_unique<MoeScenario>(load_spec(doc, diag, catalogs), catalogs);
+SystemKind moe_kind() {
+  SystemKind k;
+  k.name = "moe";
+  k.description =
+      "MoE layers under expert parallelism: training steps or serving iterations, expert "
+      "placement and replication";
+  k.sections = {
+      hardware_section("the GPU of the expert-parallel group, e.g. {preset: h100-sxm}"),
+      model_section("an MoE model, e.g. {preset: mixtral-8x7b}"),
+      plain_section("cluster", "the expert-parallel group and its links", moe_cluster_schema),
+      plain_section("run", "training steps or serving iterations", moe_run_schema),
+      plain_section("routing", "token-to-expert routing", moe_routing_schema),
+      selection_section("placement", "expert placement policies", &Catalogs::expert_placement,
+                        "policy", "static"),
+  };
+  k.load = [](KindReader& r) -> std::unique_ptr<LoadedScenario> {
+    return std::make_unique<MoeScenario>(load_spec(r), r.catalogs);
+  };
+  return k;
 }
 
 }  // namespace xpusim::scenario

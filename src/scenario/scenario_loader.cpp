@@ -6,27 +6,12 @@
 #include "xpusim/scenario/faults_section.hpp"
 #include "xpusim/scenario/section_presets.hpp"
 #include "xpusim/scenario/serving_sections.hpp"
+#include "xpusim/scenario/system_kinds.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 
 namespace xpusim::scenario {
 
 namespace fs = std::filesystem;
-
-ParamSchema top_level_schema() {
-  ParamSchema s;
-  s.string("system", "serving",
-           "kind of simulated system; each kind reads its own sections (docs/scenarios.md)")
-      .string("name", "", "scenario name (default: the file name without extension)")
-      .integer("seed", 1, "", "seed every random stream is derived from", {.min = 0})
-      .real("horizon_s", 0.0, "s", "stop simulated time here; 0 runs until every request is done",
-            {.min = 0, .max = 9e9});
-  return s;
-}
-
-ParamSchema cluster_schema() { return cluster_binding().schema(); }
-ParamSchema prefix_cache_schema() { return prefix_cache_binding().schema(); }
-ParamSchema slo_schema() { return slo_binding().schema(); }
-ParamSchema tenants_schema() { return tenants_binding().schema(); }
 
 namespace {
 
@@ -108,71 +93,52 @@ ScenarioSpec load_scenario(const fs::path& path, const std::vector<std::string>&
   Diagnostics diag;
   for (const auto& o : overrides) doc.apply_override(o, diag);
   expand_section_presets(doc, diag);
-  return load_serving_spec(doc, diag, catalogs);
+  const SystemKind kind = serving_kind();
+  KindReader reader(kind, doc, diag, catalogs);
+  return load_serving_spec(reader);
 }
 
-ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const Catalogs& catalogs) {
-  const fs::path& path = doc.path();
+ScenarioSpec load_serving_spec(KindReader& r) {
+  Loader& ld = r.ld;
+  Diagnostics& diag = ld.diag;
+  const Catalogs& catalogs = r.catalogs;
   ScenarioSpec spec;
-  spec.path = path;
-  Loader ld{doc, diag};
-  ld.require("hardware", "the device each instance runs on, e.g. {preset: h100-sxm}");
-  ld.require("model", "the model served, e.g. {preset: llama-3-8b}");
-  ld.require("workload", "what arrives, e.g. {source: synthetic, rate_per_s: 4}");
-
-  // Top-level scalars share the generic reader; the sections are skipped as extra keys.
-  const ParamSchema top = top_level_schema();
-  Params top_params = ld.plain("", top, {"hardware", "decode_hardware", "model",
-                                               "execution", "cluster", "instance", "batching",
-                                               "workload", "slo", "fairness", "tenants", "prefix_cache",
-                                               "faults", "engine"});
-  // (read_params_map on the root with an empty prefix; unknown keys were reported above)
-  DeviceAndModel dm = read_device_and_model(ld);
+  spec.path = ld.doc.path();
+  DeviceAndModel dm = read_device_and_model(r);
   spec.device = dm.device;
   spec.model = dm.model;
-  const Params& device_params = dm.device_params;
-  const Params& model_params = dm.model_params;
   // Splitwise-style heterogeneous pools: decode instances on other hardware (optional).
   Params decode_device_params;
-  if (!ld.section("decode_hardware").IsNull() &&
-      ld.read_with_preset("decode_hardware", "hardware", hw::device_schema(), decode_device_params))
+  if (r.preset("decode_hardware", decode_device_params))
     ld.convert("decode_hardware", [&] {
       spec.decode_device = hw::device_spec_from_params(decode_device_params);
     });
 
-  ld.read_selection(ld.section("execution"), "execution", "model", "roofline", catalogs.execution, spec.execution);
+  r.select("execution", spec.execution);
   Params engine_params;  // engine: {preset: vllm-v1 | FILE.yaml, KEY: override}; absent = none
-  if (!ld.section("engine").IsNull() &&
-      ld.read_with_preset("engine", "engines", model::engine_schema(), engine_params))
-    spec.engine = model::engine_from_params(engine_params);
-  Params cluster = ld.plain("cluster", cluster_schema(), {"router", "migration"});
-  const YAML::Node router_node = Loader::child(ld.section("cluster"), "router");
-  ld.read_selection(router_node, "cluster.router", "policy", "round_robin", catalogs.routers, spec.router);
-  const YAML::Node migration_node = Loader::child(ld.section("cluster"), "migration");
-  ld.read_selection(migration_node, "cluster.migration", "policy", "none", catalogs.migration,
-                    spec.migration);
-  const Params instance = ld.plain("instance", systems::InstanceConfig::binding().schema());
-  ld.read_selection(ld.section("batching"), "batching", "policy", "vllm", catalogs.batching, spec.batching);
-  ld.read_selection(ld.section("fairness"), "fairness", "policy", "fcfs", catalogs.fairness, spec.fairness);
-  const Params tenants = ld.plain("tenants", tenants_schema());
+  if (r.preset("engine", engine_params)) spec.engine = model::engine_from_params(engine_params);
+  const Params cluster = r.plain("cluster");
+  r.select("cluster.router", spec.router);
+  r.select("cluster.migration", spec.migration);
+  const Params instance = r.plain("instance");
+  r.select("batching", spec.batching);
+  r.select("fairness", spec.fairness);
+  const Params tenants = r.plain("tenants");
   ld.convert("tenants", [&] { tenants_binding().bind_into(tenants, spec); });
-  const bool have_workload =
-      !ld.section("workload").IsNull() &&
-      ld.read_selection(ld.section("workload"), "workload", "source", "", catalogs.sources, spec.workload);
-  const Params slo = ld.plain("slo", slo_schema());
+  const bool have_workload = !ld.section("workload").IsNull() && r.select("workload", spec.workload);
+  const Params slo = r.plain("slo");
   // Cross-parameter rules of the sources are checked now (by binding the parameters), so
   // `validate` reports them with the section's location instead of the run failing later.
   if (have_workload)
     if (const auto* source = catalogs.sources.find(spec.workload.name); source && source->read_back)
       ld.convert("workload", [&] { (void)source->read_back(spec.workload.params); });
-  const Params prefix = ld.plain("prefix_cache", prefix_cache_schema(), {"eviction"});
-  ld.read_selection(Loader::child(ld.section("prefix_cache"), "eviction"), "prefix_cache.eviction",
-                    "policy", "lru", catalogs.eviction, spec.eviction);
+  const Params prefix = r.plain("prefix_cache");
+  r.select("prefix_cache.eviction", spec.eviction);
   diag.throw_if_any();
 
-  spec.name = top_params.string("name").empty() ? path.stem().string() : top_params.string("name");
-  spec.seed = static_cast<std::uint64_t>(top_params.integer("seed"));
-  spec.horizon_s = top_params.real("horizon_s");
+  spec.name = r.name();
+  spec.seed = r.seed();
+  spec.horizon_s = r.horizon_s();
   cluster_binding().bind_into(cluster, spec);
   if (spec.decode_device && !spec.disaggregated())
     ld.diag.error(ld.doc.locate(ld.section("decode_hardware"), "decode_hardware"), "decode_hardware",
@@ -200,17 +166,8 @@ ScenarioSpec load_serving_spec(const YamlDocument& doc, Diagnostics& diag, const
                         "failures apply to disaggregated clusters and clusters with migration");
   }
   ld.diag.throw_if_any();
-  spec.resolved = {{"scenario", top_params},          {"hardware", device_params},
-                   {"model", model_params},           {"execution", spec.execution.params},
-                   {"cluster", cluster},              {"cluster.router", spec.router.params},
-                   {"cluster.migration", spec.migration.params},
-                   {"instance", instance},            {"batching", spec.batching.params},
-                   {"fairness", spec.fairness.params}, {"tenants", tenants},
-                   {"workload", spec.workload.params}, {"slo", slo},
-                   {"prefix_cache", prefix},          {"prefix_cache.eviction", spec.eviction.params}};
-  if (spec.faults) spec.resolved.push_back({"faults", faults});
-  if (spec.engine) spec.resolved.insert(spec.resolved.begin() + 4, {"engine", engine_params});
-  if (spec.decode_device) spec.resolved.insert(spec.resolved.begin() + 2, {"decode_hardware", decode_device_params});
+  if (spec.faults) r.record("faults", faults);
+  spec.resolved = r.resolved();
   return spec;
 }
 

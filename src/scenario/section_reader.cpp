@@ -25,6 +25,28 @@ std::vector<fs::path> preset_roots(const fs::path& scenario_path) {
   return roots;
 }
 
+std::vector<std::string> preset_names(const std::vector<fs::path>& roots, const std::string& dir,
+                                      const ParamSchema& schema) {
+  std::set<std::string> names;
+  for (const auto& root : roots) {
+    std::error_code ec;
+    if (!fs::is_directory(root / dir, ec)) continue;
+    for (const auto& f : fs::directory_iterator(root / dir, ec)) {
+      if (f.path().extension() != ".yaml") continue;
+      try {
+        const YAML::Node doc = YAML::LoadFile(f.path().string());
+        bool fits = doc.IsMap();
+        for (auto it = doc.begin(); fits && it != doc.end(); ++it)
+          fits = schema.find(it->first.as<std::string>()) != nullptr;
+        if (fits) names.insert(f.path().stem().string());
+      } catch (const YAML::Exception&) {
+        // not a preset this section can use
+      }
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
 YAML::Node SectionReader::child(const YAML::Node& parent, const std::string& key) {
   if (!parent.IsMap()) return YAML::Node();
   const YAML::Node n = parent[key];
@@ -59,7 +81,9 @@ bool SectionReader::read_with_preset(const std::string& key, const std::string& 
       if (is_path) break;
     }
     if (file.empty()) {
-      diag.error(at, key + ".preset", "no preset '" + name + "' (looked for " + tried + ")");
+      const std::string hint =
+          is_path ? "" : did_you_mean(name, preset_names(preset_roots(doc.path()), preset_dir, schema));
+      diag.error(at, key + ".preset", "no preset '" + name + "' (looked for " + tried + ")" + hint);
       return false;
     }
     try {

@@ -1,4 +1,4 @@
-#include "xpusim/scenario/soc_scenario.hpp"
+#include "xpusim/scenario/system_kinds.hpp"
 
 #include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/run_guard.hpp"
@@ -19,7 +19,6 @@
 #include "xpusim/report/progress_meter.hpp"
 #include "xpusim/report/text_format.hpp"
 #include "xpusim/report/timeline_writer.hpp"
-#include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/soc_runtime.hpp"
 #include "xpusim/workload/agent_flow.hpp"
@@ -123,24 +122,22 @@ RunResult SocScenario::run(const RunOptions& options) const {
 
 }  // namespace
 
-std::unique_ptr<LoadedScenario> load_soc_scenario(const YamlDocument& doc, Diagnostics& diag,
-                                                  const Catalogs& catalogs) {
-  SectionReader ld{doc, diag};
-  ld.require("soc", "the SoC the flows run on, e.g. {preset: intel-core-ultra-7-258v}");
-  ld.require("model", "the model every flow uses, e.g. {preset: llama-3-8b, dtype: int4}");
-  const Params top =
-      ld.plain("", top_level_schema(), {"soc", "model", "flow_scheduling", "workload"});
+namespace {
+
+std::unique_ptr<LoadedScenario> load_soc(KindReader& r) {
+  SectionReader& ld = r.ld;
+  Diagnostics& diag = ld.diag;
+  const YamlDocument& doc = ld.doc;
   SocSpecs s;
   Params soc_params, model_params;
-  const bool have_soc = !ld.section("soc").IsNull() &&
-                        ld.read_with_preset("soc", "hardware", hw::soc_schema(), soc_params);
+  const bool have_soc = r.preset("soc", soc_params);
   const bool have_model = read_model_section(ld, model_params);
+  if (have_model) r.record("model", model_params);
   if (have_soc) ld.convert("soc", [&] { s.soc = hw::soc_spec_from_params(soc_params); });
   if (have_model)
     ld.convert("model", [&] { s.model = model::model_spec_from_params(model_params); });
-  ld.read_selection(ld.section("flow_scheduling"), "flow_scheduling", "policy", "agent_xpu",
-                    catalogs.flow_scheduling, s.policy);
-  const Params workload = ld.plain("workload", workload::agent_workload_schema());
+  r.select("flow_scheduling", s.policy);
+  const Params workload = r.plain("workload");
   diag.throw_if_any();
   // The weights live in the shared DDR; KV growth is not bounded (docs/soc.md).
   if (s.model.weight_bytes() > s.soc.ddr_bytes)
@@ -152,19 +149,35 @@ std::unique_ptr<LoadedScenario> load_soc_scenario(const YamlDocument& doc, Diagn
                    " GB); use a smaller model or narrower dtype (e.g. dtype: int4)");
   diag.throw_if_any();
 
-  s.name = top.string("name").empty() ? doc.path().stem().string() : top.string("name");
-  s.seed = static_cast<std::uint64_t>(top.integer("seed"));
-  s.horizon_s = top.real("horizon_s");
+  s.name = r.name();
+  s.seed = r.seed();
+  s.horizon_s = r.horizon_s();
   ld.convert("workload", [&] {
     s.flows = workload::load_agent_flows(workload, s.seed, doc.path().parent_path());
   });
   diag.throw_if_any();
-  s.resolved = {{"scenario", top},
-                {"soc", soc_params},
-                {"model", model_params},
-                {"flow_scheduling", s.policy.params},
-                {"workload", workload}};
-  return std::make_unique<SocScenario>(std::move(s), catalogs);
+  s.resolved = r.resolved();
+  return std::make_unique<SocScenario>(std::move(s), r.catalogs);
+}
+
+}  // namespace
+
+SystemKind soc_kind() {
+  SystemKind k;
+  k.name = "soc";
+  k.description = "agent flows (reactive, proactive) on one CPU + iGPU + NPU SoC with shared DDR";
+  SectionDecl soc = preset_section("soc", "SoC parameters ({preset: NAME, ...overrides})",
+                                   "hardware", hw::soc_schema);
+  soc.required = "the SoC the flows run on, e.g. {preset: intel-core-ultra-7-258v}";
+  k.sections = {
+      std::move(soc),
+      model_section("the model every flow uses, e.g. {preset: llama-3-8b, dtype: int4}"),
+      selection_section("flow_scheduling", "flow-scheduling policies", &Catalogs::flow_scheduling,
+                        "policy", "agent_xpu"),
+      plain_section("workload", "agent flows", workload::agent_workload_schema),
+  };
+  k.load = load_soc;
+  return k;
 }
 
 }  // namespace xpusim::scenario

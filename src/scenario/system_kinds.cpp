@@ -7,43 +7,20 @@
 #include "xpusim/scenario/section_presets.hpp"
 #include "xpusim/scenario/simulation.hpp"
 #include "xpusim/scenario/soc_scenario.hpp"
+#include "xpusim/core/suggest.hpp"
 
 namespace xpusim::scenario {
 
-namespace {
-
-class ServingScenario final : public LoadedScenario {
- public:
-  ServingScenario(ScenarioSpec spec, const Catalogs& catalogs)
-      : spec_(std::move(spec)), catalogs_(catalogs) {}
-  const std::string& name() const override { return spec_.name; }
-  std::uint64_t seed() const override { return spec_.seed; }
-  RunResult run(const RunOptions& options) const override {
-    return run_scenario(spec_, catalogs_, options);
-  }
-
- private:
-  ScenarioSpec spec_;
-  const Catalogs& catalogs_;
-};
-
-}  // namespace
-
 const std::vector<SystemKind>& system_kinds() {
-  static const std::vector<SystemKind> kinds = {
-      {"serving", "LLM serving instances and clusters: batching, routing, KV cache, disaggregation",
-       [](const YamlDocument& doc, Diagnostics& diag, const Catalogs& catalogs) {
-         return std::make_unique<ServingScenario>(load_serving_spec(doc, diag, catalogs), catalogs);
-       }},
-      {"ina", "in-network aggregation: training jobs share a programmable switch's aggregator memory",
-       load_ina_scenario},
-      {"soc", "agent flows (reactive, proactive) on one CPU + iGPU + NPU SoC with shared DDR", load_soc_scenario},
-      {"moe", "MoE layers under expert parallelism: training steps or serving iterations, expert placement and replication",
-       load_moe_scenario},
-      {"moe_offload", "MoE inference with experts offloaded to host memory behind a GPU expert cache: PCIe fetch vs CPU compute",
-       load_moe_offload_scenario},
-  };
+  static const std::vector<SystemKind> kinds = {serving_kind(), ina_kind(), soc_kind(), moe_kind(),
+                                                moe_offload_kind()};
   return kinds;
+}
+
+const SystemKind* find_system_kind(const std::string& name) {
+  for (const auto& k : system_kinds())
+    if (k.name == name) return &k;
+  return nullptr;
 }
 
 std::unique_ptr<LoadedScenario> load_any_scenario(const YamlDocument& doc, Diagnostics& diag,
@@ -51,7 +28,11 @@ std::unique_ptr<LoadedScenario> load_any_scenario(const YamlDocument& doc, Diagn
   std::string kind = "serving";
   const YAML::Node node = SectionReader::child(doc.root(), "system");
   std::string names;
-  for (const auto& k : system_kinds()) names += (names.empty() ? "" : ", ") + k.name;
+  std::vector<std::string> known;
+  for (const auto& k : system_kinds()) {
+    names += (names.empty() ? "" : ", ") + k.name;
+    known.push_back(k.name);
+  }
   if (!node.IsNull()) {
     if (!node.IsScalar()) {
       diag.error(doc.locate(node, "system"), "system", "expected one of " + names);
@@ -59,10 +40,13 @@ std::unique_ptr<LoadedScenario> load_any_scenario(const YamlDocument& doc, Diagn
     }
     kind = node.Scalar();
   }
-  for (const auto& k : system_kinds())
-    if (k.name == kind) return k.load(doc, diag, catalogs);
+  if (const SystemKind* k = find_system_kind(kind)) {
+    KindReader reader(*k, doc, diag, catalogs);
+    return k->load(reader);
+  }
   diag.error(doc.locate(node, "system"), "system",
-             "unknown system kind '" + kind + "' (expected one of " + names + ")");
+             "unknown system kind '" + kind + "' (expected one of " + names + ")" +
+                 did_you_mean(kind, known));
   diag.throw_if_any();
   return nullptr;
 }

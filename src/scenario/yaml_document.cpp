@@ -11,6 +11,7 @@
 #include <yaml-cpp/depthguard.h>
 
 #include "xpusim/core/excerpt.hpp"
+#include "xpusim/core/suggest.hpp"
 #include "xpusim/core/utf8.hpp"
 
 namespace xpusim::scenario {
@@ -297,7 +298,9 @@ LocatedMap read_params_map(const YamlDocument& doc, const YAML::Node& node,
       std::string known;
       for (const auto& d : schema.decls()) known += (known.empty() ? "" : ", ") + d.name;
       for (const auto& k : extra_keys) known += (known.empty() ? "" : ", ") + k;
-      diag.error(at, dotted, "unknown key (expected one of: " + known + ")");
+      std::vector<std::string> names(extra_keys.begin(), extra_keys.end());
+      for (const auto& d : schema.decls()) names.push_back(d.name);
+      diag.error(at, dotted, "unknown key (expected one of: " + known + ")" + did_you_mean(key, names));
       continue;
     }
     ParamValue value;

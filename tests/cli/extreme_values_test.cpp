@@ -1,5 +1,5 @@
 // Property check (docs/errors.md, "Representable sizes"): every numeric key of the serving
-// kind, as `xpusim list` declares it, set to the extremes of what a YAML number can say. The
+// kind, as `xpusim list --keys` declares it, set to the extremes of what a YAML number can say. The
 // keys are enumerated from the real binary's `list` output, so a key added later is covered
 // without editing this file. Whatever the value, the run must end with exit 0 (accepted and
 // run), 1 (rejected) or 4 (stopped by the guards this test sets), never 3 (an internal error)
@@ -29,88 +29,57 @@ struct KeyProbe {
   std::string key;
 };
 
-struct Family {
-  std::string section, selector_key;
-};
+// The sections probed, one test each (they run in parallel under ctest). Fixed here so that
+// test discovery does not run the binary; CoversTheServingSchema checks that the enumeration
+// finds keys in each. (engine, decode_hardware and the faults' list items are not probed.)
+const std::vector<std::string> kSections = {
+    "top",       "hardware",     "model",        "execution", "cluster",
+    "cluster.router", "cluster.migration", "instance", "batching", "workload",
+    "fairness",  "tenants",      "slo",          "prefix_cache", "prefix_cache.eviction",
+    "faults"};
 
-// Section of a heading of `xpusim list` (serving kind only); nullopt: not probed.
-std::optional<Family> family_of(const std::string& heading) {
-  static const std::map<std::string, std::string> plain = {
-      {"top-level keys", ""}, {"device parameters", "hardware"}, {"model parameters", "model"},
-      {"cluster", "cluster"}, {"instance", "instance"},         {"tenants", "tenants"},
-      {"slo", "slo"},         {"prefix_cache", "prefix_cache"}, {"faults", "faults"}};
-  if (heading.find("system:") != std::string::npos || heading.find("[]") != std::string::npos)
-    return std::nullopt;
-  const auto open = heading.rfind('(');
-  if (open != std::string::npos && heading.find(").") == std::string::npos) {
-    const std::string inside = heading.substr(open + 1, heading.rfind(')') - open - 1);
-    const auto dot = inside.rfind('.');
-    if (dot != std::string::npos && inside.find(' ') == std::string::npos &&
-        inside.find('/') == std::string::npos)
-      return Family{inside.substr(0, dot), inside.substr(dot + 1)};
-  }
-  for (const auto& [lead, section] : plain)
-    if (heading.rfind(lead, 0) == 0 &&
-        (heading.size() == lead.size() || heading[lead.size()] == ' '))
-      return Family{section, ""};
-  return std::nullopt;
-}
-
-std::vector<KeyProbe> probes_from_list(const std::string& text) {
+// The serving kind's numeric keys from `xpusim list --keys` (kind, section, selector=choice,
+// key, type, default|required per line). A choice with a required non-numeric key (a file
+// path) is probed elsewhere; its required numeric keys are set to 1.
+std::vector<KeyProbe> probes_from_keys(const std::string& text) {
   std::vector<KeyProbe> out;
-  std::optional<Family> fam;
-  std::string policy;
-  std::map<std::string, std::string> required;
-  bool skip_policy = false;
-  std::vector<std::string> pending;  // numeric keys of the current policy
-  auto flush = [&] {
-    if (fam && !fam->selector_key.empty() && !skip_policy)
-      for (const auto& k : pending)
-        out.push_back({fam->section, fam->selector_key + "=" + policy, required, k});
-    pending.clear();
-    required.clear();
-    skip_policy = false;
-  };
+  std::map<std::string, std::vector<std::vector<std::string>>> by_choice;  // section+choice -> rows
+  std::vector<std::string> order;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    if (line[0] != ' ') {
-      flush();
-      fam = line.back() == ':' ? family_of(line.substr(0, line.size() - 1)) : std::nullopt;
-      continue;
-    }
-    if (!fam) continue;
-    const std::size_t indent = line.find_first_not_of(' ');
-    std::istringstream words(line);
-    std::string name;
-    words >> name;
-    if (!fam->selector_key.empty() && indent == 2 && name.back() == ':') {
-      flush();
-      policy = name.substr(0, name.size() - 1);
-      continue;
-    }
-    const bool numeric = line.find(" a number ") != std::string::npos ||
-                         line.find(" an integer ") != std::string::npos;
-    const bool is_required = line.find(" required ") != std::string::npos;
-    if (fam->selector_key.empty()) {
-      if (indent == 2 && numeric) out.push_back({fam->section, "", {}, name});
-      continue;
-    }
-    if (indent != 6) continue;
-    if (is_required && !numeric) skip_policy = true;  // e.g. a file path: probed elsewhere
-    if (is_required && numeric) required[name] = "1";
-    if (numeric) pending.push_back(name);
+    std::vector<std::string> f;
+    std::istringstream cells(line);
+    for (std::string c; std::getline(cells, c, '\t');) f.push_back(c);
+    if (f.size() != 6 || f[0] != "serving") continue;
+    const std::string section = f[1].empty() ? "top" : f[1];
+    if (std::find(kSections.begin(), kSections.end(), section) == kSections.end()) continue;
+    const std::string group = f[1] + "\t" + f[2];
+    if (!by_choice.count(group)) order.push_back(group);
+    by_choice[group].push_back(f);
   }
-  flush();
+  for (const auto& group : order) {
+    const auto& rows = by_choice.at(group);
+    const auto numeric = [](const auto& f) { return f[4] == "integer" || f[4] == "number"; };
+    std::map<std::string, std::string> required;
+    bool skip = false;
+    for (const auto& f : rows)
+      if (!f[2].empty() && f[5] == "required") {
+        if (numeric(f)) required[f[3]] = "1";
+        else skip = true;
+      }
+    if (skip) continue;
+    for (const auto& f : rows)
+      if (numeric(f)) out.push_back({f[1], f[2], f[2].empty() ? std::map<std::string, std::string>{} : required, f[3]});
+  }
   return out;
 }
 
 const std::vector<KeyProbe>& all_probes() {
   static const std::vector<KeyProbe> probes = [] {
     const fs::path scratch = fs::temp_directory_path() / ("xpusim_list_" + std::to_string(::getpid()));
-    const auto o = run_xpusim("list", scratch);
+    const auto o = run_xpusim("list --keys", scratch);
     fs::remove_all(scratch);
-    return probes_from_list(o.out);
+    return probes_from_keys(o.out);
   }();
   return probes;
 }
@@ -153,15 +122,6 @@ std::string scenario_for(const KeyProbe& p, const std::string& value) {
   }
   return yaml;
 }
-
-// The sections probed, one test each (they run in parallel under ctest). Fixed here so that
-// test discovery does not run the binary; CoversTheServingSchema checks that every section
-// the enumeration finds is in this list.
-const std::vector<std::string> kSections = {
-    "top",       "hardware",     "model",        "execution", "cluster",
-    "cluster.router", "cluster.migration", "instance", "batching", "workload",
-    "fairness",  "tenants",      "slo",          "prefix_cache", "prefix_cache.eviction",
-    "faults"};
 
 class ExtremeValues : public ::testing::TestWithParam<std::string> {};
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "xpusim/scenario/catalogs.hpp"
+#include "xpusim/scenario/kind_sections.hpp"
 #include "xpusim/scenario/serving_sections.hpp"
 #include "xpusim/systems/instance_config.hpp"
 
@@ -156,6 +157,12 @@ TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDef
   EXPECT_EQ(walk_catalog(c.expert_placement), 3);
   EXPECT_EQ(walk_catalog(c.expert_offload), 2);
   EXPECT_EQ(walk_catalog(c.switch_memory), 3);
+  walk_binding("moe cluster", MoeClusterSection::binding());
+  walk_binding("moe run", MoeRunSection::binding());
+  walk_binding("moe_offload run", OffloadRunSection::binding());
+  walk_binding("moe_offload cache", OffloadCacheSection::binding());
+  walk_binding("moe_offload cpu", OffloadCpuSection::binding());
+  walk_binding("ina metrics", InaMetricsSection::binding());
 }
 
 // The walk itself must catch a key bound to the wrong field: two keys on one field.

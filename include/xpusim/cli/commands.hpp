@@ -58,7 +58,13 @@ std::vector<std::string> split_grid_values(const std::string& assignment);
 // into OUT/points/<id>/ with OUT/results.csv (the experiments layer's sweep machinery).
 int grid_run_command(const RunArgs& args);
 int validate_command(const std::vector<std::string>& files, const std::vector<std::string>& overrides);
-int list_command(const std::string& family);
+// `xpusim list [FAMILY [NAME]] [--keys]`, generated from the table of system kinds.
+struct ListArgs {
+  std::string family;  // a kind, a section key (or its last part), a plural alias; "" = all
+  std::string name;    // one entry of the family: a choice, a key or a preset
+  bool keys = false;   // machine-readable: one tab-separated line per key
+};
+int list_command(const ListArgs& args);
 
 // `xpusim trace stats FILE [--format F]`: summarizes a trace file; format "" infers it.
 struct TraceArgs {

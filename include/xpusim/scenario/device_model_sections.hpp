@@ -5,6 +5,7 @@
 #include "xpusim/hw/device_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/scenario/section_reader.hpp"
+#include "xpusim/scenario/system_kind.hpp"
 
 namespace xpusim::scenario {
 
@@ -23,5 +24,11 @@ bool read_model_section(SectionReader& ld, Params& out);
 // Problems go to the reader's Diagnostics; an absent section is left for the caller's
 // `require` (reading it would only add noise).
 DeviceAndModel read_device_and_model(SectionReader& ld);
+// The same through a kind's reader, which records both sections.
+DeviceAndModel read_device_and_model(KindReader& r);
+
+// The two sections as a kind declares them; `required` says what the kind needs there.
+SectionDecl hardware_section(std::string required);
+SectionDecl model_section(std::string required);
 
 }  // namespace xpusim::scenario

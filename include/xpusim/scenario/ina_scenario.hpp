@@ -12,9 +12,6 @@
 
 namespace xpusim::scenario {
 
-std::unique_ptr<LoadedScenario> load_ina_scenario(const YamlDocument& doc, Diagnostics& diag,
-                                                  const Catalogs& catalogs);
-
 // The `metrics` section of an ina scenario.
 ParamSchema ina_metrics_schema();
 

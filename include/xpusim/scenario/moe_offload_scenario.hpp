@@ -11,11 +11,7 @@
 
 namespace xpusim::scenario {
 
-std::unique_ptr<LoadedScenario> load_moe_offload_scenario(const YamlDocument& doc,
-                                                          Diagnostics& diag,
-                                                          const Catalogs& catalogs);
-
-// The fixed sections' schemas, for `xpusim list` and docs.
+// The sections' schemas, as the kind's table (system_kinds.hpp) declares them.
 ParamSchema offload_run_schema();
 ParamSchema offload_cache_schema();
 ParamSchema offload_cpu_schema();

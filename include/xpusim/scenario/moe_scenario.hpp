@@ -11,10 +11,7 @@
 
 namespace xpusim::scenario {
 
-std::unique_ptr<LoadedScenario> load_moe_scenario(const YamlDocument& doc, Diagnostics& diag,
-                                                  const Catalogs& catalogs);
-
-// The fixed sections' schemas, for `xpusim list` and docs.
+// The sections' schemas, as the kind's table (system_kinds.hpp) declares them.
 ParamSchema moe_cluster_schema();
 ParamSchema moe_run_schema();
 ParamSchema moe_routing_schema();

@@ -9,6 +9,7 @@
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/core/params.hpp"
+#include "xpusim/core/suggest.hpp"
 #include "xpusim/scenario/diagnostics.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 
@@ -17,6 +18,12 @@ namespace xpusim::scenario {
 // Directories searched for `preset: NAME` (in order): $XPUSIM_PRESET_PATH entries, the
 // scenario's directory, its parent, its parent's configs/, and the source tree's configs/.
 std::vector<std::filesystem::path> preset_roots(const std::filesystem::path& scenario_path);
+
+// The presets in `dir` under each of `roots` (sorted, without duplicates): the .yaml files
+// whose top-level keys are all declared in `schema`, so a folder shared by several kinds of
+// preset (configs/hardware/: devices, SoCs, switches, links) lists only the fitting ones.
+std::vector<std::string> preset_names(const std::vector<std::filesystem::path>& roots,
+                                      const std::string& dir, const ParamSchema& schema);
 
 // A catalog entry chosen by name, with its resolved parameters.
 struct Selection {
@@ -50,7 +57,8 @@ struct SectionReader {
     const auto* entry = catalog.find(name);
     if (!entry) {
       diag.error(selector_location(node, prefix, selector), prefix + "." + selector,
-                 "unknown " + catalog.family() + " '" + name + "' (expected " + catalog.expected() + ")");
+                 "unknown " + catalog.family() + " '" + name + "' (expected " + catalog.expected() +
+                     ")" + did_you_mean(name, catalog.names()));
       return false;
     }
     // `section: NAME` selects NAME with its defaults; a selector changed by --set drops the

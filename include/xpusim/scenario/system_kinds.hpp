@@ -1,9 +1,9 @@
 #pragma once
 // The kinds of simulated system a scenario may describe, chosen by the top-level key
-// `system:` (default `serving`). Each kind has its own loader, which reads the rest of the
-// document; this is the one place that lists them all.
+// `system:` (default `serving`): the one table of kinds (system_kind.hpp says what a kind
+// declares). Each kind's module (serving_kind.cpp, soc_scenario.cpp, moe_scenario.cpp,
+// moe_offload_scenario.cpp, ina_scenario.cpp) provides its entry.
 #include <filesystem>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,19 +11,21 @@
 #include "xpusim/scenario/catalogs.hpp"
 #include "xpusim/scenario/diagnostics.hpp"
 #include "xpusim/scenario/loaded_scenario.hpp"
+#include "xpusim/scenario/system_kind.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
 
 namespace xpusim::scenario {
 
-struct SystemKind {
-  std::string name;
-  std::string description;
-  // Reads and validates the whole document (reporting every problem to the Diagnostics and
-  // throwing ScenarioError at the end when any was found).
-  std::function<std::unique_ptr<LoadedScenario>(const YamlDocument&, Diagnostics&, const Catalogs&)> load;
-};
+// The modules, one per kind.
+SystemKind serving_kind();
+SystemKind ina_kind();
+SystemKind soc_kind();
+SystemKind moe_kind();
+SystemKind moe_offload_kind();
 
+// Every kind, in the order `list` shows them.
 const std::vector<SystemKind>& system_kinds();
+const SystemKind* find_system_kind(const std::string& name);
 
 // Parses `path`, applies `--set` overrides, dispatches on `system:`. Throws ScenarioError.
 std::unique_ptr<LoadedScenario> load_any_scenario(const std::filesystem::path& path,
