@@ -214,6 +214,14 @@ void YamlDocument::apply_override(const std::string& assignment, Diagnostics& di
 }
 
 Location YamlDocument::locate(const YAML::Node& node, const std::string& dotted_key) const {
+  // A key a section preset supplied (or a key inside its value): its marks are in the preset,
+  // even when the section itself was named by --set (`--set slo=NAME`).
+  if (node.IsDefined())
+    for (std::string k = dotted_key;; k.erase(k.rfind('.'))) {
+      if (const auto it = from_preset_.find(k); it != from_preset_.end())
+        return {mark_text(it->second, node.Mark()) + " (preset)"};
+      if (k.find('.') == std::string::npos) break;
+    }
   if (overridden_.count(dotted_key)) return {"--set " + override_text_.at(dotted_key)};
   // A key inside a value given by --set (`--set 'cluster={instances: 0}'`): its node's line and
   // column are positions in the --set text, not in the file.
@@ -222,12 +230,6 @@ Location YamlDocument::locate(const YAML::Node& node, const std::string& dotted_
     if (overridden_.count(k)) return {"--set " + override_text_.at(k)};
   }
   if (!node.IsDefined()) return {path_.string()};  // an absent key has no position
-  // A key a section preset supplied (or a key inside its value): its marks are in the preset.
-  for (std::string k = dotted_key;; k.erase(k.rfind('.'))) {
-    if (const auto it = from_preset_.find(k); it != from_preset_.end())
-      return {mark_text(it->second, node.Mark()) + " (preset)"};
-    if (k.find('.') == std::string::npos) break;
-  }
   return {mark_text(path_, node.Mark())};
 }
 

@@ -125,7 +125,8 @@ const std::vector<BadInput>& cases() {
       {"IdlePowerAboveMax", kOk, {}, "--set hardware.max_power_w=10", 1, "key 'hardware.idle_power_w': idle_power_w (75 W) exceeds max_power_w (10 W)"},
       {"ModelZeroLayers", kHw + "model: {preset: llama-3-8b, num_layers: 0}\n" + kLoad, {}, "", 1, "key 'model.num_layers': expected an integer >= 1, got 0"},
       {"ModelDoesNotFit", "hardware: {preset: l4}\nmodel: {preset: llama-2-70b}\n" + kLoad, {}, "", 1, "model 'llama-2-70b' does not fit"},
-      {"SectionIsAScalar", "hardware: 5\n" + kModel + kLoad, {}, "", 1, "s.yaml:1:11: key 'hardware': expected a map of parameters"},
+      // A name for a section is a preset name (`hardware: h100-sxm`); an unknown one says where it looked.
+      {"SectionIsAScalar", "hardware: 5\n" + kModel + kLoad, {}, "", 1, "s.yaml:1:11: key 'hardware.preset': no preset '5'"},
       {"WorkloadIsAList", kHw + kModel + "workload: [1, 2]\n", {}, "", 1, "key 'workload'"},
       {"BooleanNotTrueOrFalse", kOk + "batching: {policy: sarathi, dynamic_chunking: yes}\n", {}, "", 1, "key 'batching.dynamic_chunking': expected true or false, got 'yes'"},
       {"ChoiceNotListed", with_workload("{source: synthetic, rate_per_s: 1, arrival: weibull}"), {}, "", 1, "key 'workload.arrival': expected one of: poisson gamma, got weibull"},
@@ -284,7 +285,7 @@ TEST(BadInputKvPressure, ChunkedPrefillPoliciesNeverEndInAnInternalError) {
   fs::create_directories(dir);
   std::ofstream(dir / "s.yaml") << kOk;
   for (const char* policy : {"sarathi", "layered_prefill"}) {
-    const auto o = run_xpusim(std::string("-q run s.yaml --out out --set batching.policy=") + policy +
+    const auto o = run_xpusim(std::string("-q run s.yaml --out out --force --set batching.policy=") + policy +
                                   " --set instance.kv_blocks=256 --set workload.rate_per_s=50"
                                   " --set workload.num_requests=200",
                               dir, dir);

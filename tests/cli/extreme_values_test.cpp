@@ -137,7 +137,7 @@ TEST_P(ExtremeValues, NoKeyValueEndsInAnInternalError) {
       ++probed;
       std::ofstream(dir / "s.yaml") << scenario_for(p, value);
       const auto o = run_xpusim(
-          "-q run s.yaml --out out --max-events 200000 --max-wall-s 5", dir, dir);
+          "-q run s.yaml --out out --force --max-events 200000 --max-wall-s 5", dir, dir);
       const std::string what = (p.section.empty() ? "" : p.section + ".") + p.key + " = " +
                                value + (p.selector.empty() ? "" : " (" + p.selector + ")");
       EXPECT_TRUE(o.exit_code == 0 || o.exit_code == 1 || o.exit_code == 4)

@@ -22,7 +22,7 @@ class RequestsCsv : public ::testing::Test {
                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
   void TearDown() override { fs::remove_all(dir); }
   int run(const std::string& name, const std::string& mode) {
-    return run_xpusim("-q run configs/quickstart.yaml --out " + (dir / name).string() +
+    return run_xpusim("-q run configs/quickstart.yaml --force --out " + (dir / name).string() +
                           " --requests-csv " + mode,
                       dir)
         .exit_code;
