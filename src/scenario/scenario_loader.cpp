@@ -117,7 +117,7 @@ ScenarioSpec load_serving_spec(KindReader& r) {
   r.select("execution", spec.execution);
   Params engine_params;  // engine: {preset: vllm-v1 | FILE.yaml, KEY: override}; absent = none
   if (r.preset("engine", engine_params)) spec.engine = model::engine_from_params(engine_params);
-  const Params cluster = r.plain("cluster");
+  Params cluster = r.plain("cluster");
   r.select("cluster.router", spec.router);
   r.select("cluster.migration", spec.migration);
   const Params instance = r.plain("instance");
@@ -145,6 +145,7 @@ ScenarioSpec load_serving_spec(KindReader& r) {
                   "applies to decode instances only; set cluster.prefill_instances and "
                   "cluster.decode_instances, or remove it");
   check_disaggregation(ld, spec, cluster);
+  r.record("cluster", cluster);  // the instances that run (scenario.yaml must load back)
   check_size(ld, spec);
   check_migration(ld, spec, catalogs);
   prefix_cache_binding().bind_into(prefix, spec);

@@ -6,7 +6,6 @@
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_presets.hpp"
 #include "xpusim/scenario/simulation.hpp"
-#include "xpusim/scenario/soc_scenario.hpp"
 #include "xpusim/core/suggest.hpp"
 
 namespace xpusim::scenario {

@@ -7,15 +7,18 @@ from support import ROOT, cli, require_module
 
 
 def cli_catalog(family):
-    """{name: [parameter names]} from `xpusim list FAMILY` (entries at 2 spaces, params at 6)."""
+    """{name: [parameter names]} from `xpusim list FAMILY` (entries `  NAME -- help` at 2
+    spaces, parameters `      KEY: ...` at 6, their help at 10)."""
     out, current = {}, None
     for line in cli("list", family).stdout.splitlines():
-        m = re.match(r"^  (\S+): ", line)
+        m = re.match(r"^  (\S+) -- ", line)
         if m:
             current = m.group(1)
             out[current] = []
-        elif current and re.match(r"^      \S", line):
-            out[current].append(line.split()[0])
+            continue
+        p = re.match(r"^      (\w+): ", line)
+        if current and p:
+            out[current].append(p.group(1))
     return out
 
 
