@@ -67,15 +67,14 @@ const std::vector<std::uint32_t>& DecodeTracker::advance(TimeNs now, const std::
 }
 
 void DecodeTracker::check(const std::vector<Sequence>& seqs) const {
-  std::int64_t decoding = 0, kv_sum = 0;
-  std::vector<std::int64_t> full_by_residue(full_at_residue_.size(), 0);
-  for (const Sequence& q : seqs) {
-    if (q.state != SeqState::Decoding) continue;
-    ++decoding;
-    kv_sum += kv_tokens(q);
-    if (grows(q)) ++full_by_residue[block_residue(q)];
-  }
-  XPUSIM_CHECK(decoding == n_decoding_ && kv_sum == kv_sum_ && full_by_residue == full_at_residue_,
+  Audit a = audit();
+  for (const Sequence& q : seqs) add(a, q);
+  check(a);
+}
+
+void DecodeTracker::check(const Audit& a) const {
+  XPUSIM_CHECK(a.decoding == n_decoding_ && a.kv_sum == kv_sum_ &&
+                   a.full_by_residue == full_at_residue_,
                "decode aggregates out of sync");
   XPUSIM_CHECK(tenants_.total() == n_decoding_, "per-tenant decoding counts out of sync");
 }

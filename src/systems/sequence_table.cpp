@@ -89,19 +89,7 @@ void SequenceTable::unlink_running(std::uint32_t s) {
   cursor_seq_ = Sequence::kNone;
 }
 
-void SequenceTable::check() const {
-  std::size_t count = 0;
-  std::uint32_t prev = Sequence::kNone;
-  for (std::uint32_t s = running_head_; s != Sequence::kNone; s = seqs_[s].next) {
-    const Sequence& q = seqs_[s];
-    XPUSIM_CHECK(q.state == SeqState::Decoding || q.state == SeqState::Prefilling,
-                 "running list holds a sequence that is not running");
-    XPUSIM_CHECK(q.prev == prev, "running list links out of sync");
-    prev = s;
-    ++count;
-  }
-  XPUSIM_CHECK(prev == running_tail_, "running list tail out of sync");
-  XPUSIM_CHECK(count == running_count_, "running count out of sync");
+void SequenceTable::check_queues() const {
   for (const std::uint32_t s : swapped_)
     XPUSIM_CHECK(seqs_[s].state == SeqState::Swapped, "swapped queue holds a sequence not swapped");
   for (const std::uint32_t s : arrived_)

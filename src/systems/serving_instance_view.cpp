@@ -26,15 +26,16 @@ policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
 void ServingInstance::check_invariants() const {
   std::int64_t blocks = 0;
   std::int64_t cache_refs = 0;
-  table_.check();
-  for (std::uint32_t s = table_.oldest_running(); s != Sequence::kNone; s = table_[s].next) {
-    const Sequence& q = table_[s];
+  DecodeTracker::Audit decode_audit = decode_.audit();
+  // One walk over the running list feeds every part's check.
+  table_.check([&](const Sequence& q) {
     // A cached block shared by several sequences is allocated once: count it in the cache.
     const auto shared = static_cast<std::int64_t>(q.cached.size());
     XPUSIM_CHECK(shared <= blocks_held(q), "sequence references more cached blocks than it holds");
     blocks += blocks_held(q) - shared;
     cache_refs += shared;
-  }
+    decode_.add(decode_audit, q);
+  });
   // Handed-off sequences keep their cached prompt blocks referenced until their KV is copied
   // (their own blocks are in handoff_blocks_).
   std::int64_t handoff_own = 0;
@@ -49,7 +50,7 @@ void ServingInstance::check_invariants() const {
   std::int64_t swapped = 0;
   for (const std::uint32_t s : table_.swapped()) swapped += table_[s].blocks;
   kv_.check_conservation(blocks, swapped, cache_refs);
-  decode_.check(table_.slots());
+  decode_.check(decode_audit);
 }
 
 }  // namespace xpusim::systems

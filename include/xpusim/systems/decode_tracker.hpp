@@ -81,6 +81,21 @@ class DecodeTracker {
 
   // Checks the aggregates against a walk over the decoding sequences among `seqs`.
   void check(const std::vector<Sequence>& seqs) const;
+  // The same, fed by a walk the caller makes anyway (one pass over the running list): add()
+  // every running sequence to an audit, then check() it.
+  struct Audit {
+    std::int64_t decoding = 0;
+    std::int64_t kv_sum = 0;
+    std::vector<std::int64_t> full_by_residue;
+  };
+  Audit audit() const { return Audit{0, 0, std::vector<std::int64_t>(full_at_residue_.size(), 0)}; }
+  void add(Audit& a, const Sequence& q) const {
+    if (q.state != SeqState::Decoding) return;
+    ++a.decoding;
+    a.kv_sum += kv_tokens(q);
+    if (grows(q)) ++a.full_by_residue[block_residue(q)];
+  }
+  void check(const Audit& a) const;
 
  private:
   struct StepEntry {  // min-heap entry: `seq` emits its last token at decode step `step`

@@ -18,6 +18,7 @@
 #include <memory>
 #include <vector>
 
+#include "xpusim/core/error.hpp"
 #include "xpusim/policy/fairness/fairness_policy.hpp"
 #include "xpusim/systems/sequence.hpp"
 #include "xpusim/systems/waiting_queue.hpp"
@@ -61,9 +62,32 @@ class SequenceTable {
   void link_running(std::uint32_t s);
   void unlink_running(std::uint32_t s);
 
-  void check() const;
+  // Checks the invariants above; `visit` sees every running sequence once, oldest first, so
+  // the caller's own checks need no second walk.
+  template <class Visit>
+  void check(Visit&& visit) const {
+    std::size_t count = 0;
+    std::uint32_t prev = Sequence::kNone;
+    for (std::uint32_t s = running_head_; s != Sequence::kNone; s = seqs_[s].next) {
+      const Sequence& q = seqs_[s];
+      XPUSIM_CHECK(q.state == SeqState::Decoding || q.state == SeqState::Prefilling,
+                   "running list holds a sequence that is not running");
+      XPUSIM_CHECK(q.prev == prev, "running list links out of sync");
+      visit(q);
+      prev = s;
+      ++count;
+    }
+    XPUSIM_CHECK(prev == running_tail_, "running list tail out of sync");
+    XPUSIM_CHECK(count == running_count_, "running count out of sync");
+    check_queues();
+  }
+  void check() const {
+    check([](const Sequence&) {});
+  }
 
  private:
+  void check_queues() const;
+
   std::vector<Sequence> seqs_;  // pool; freed slots are reused
   std::vector<std::uint32_t> free_seqs_;
   WaitingQueue waiting_;
