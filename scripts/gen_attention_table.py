@@ -21,7 +21,8 @@ What is timed (per layer, on one GPU, the heads of one tensor-parallel shard):
 - grouped-query heads: SDPA's enable_gqa (no K/V copies) where PyTorch has it, else the K/V
   heads are repeated before timing (backend TORCH_SDPA_REPEAT_KV);
 - KV save: the copy of the new K/V rows into the cache.
-CUDA events around ACTIVE replays of a CUDA graph of PER_GRAPH calls, after WARMUP eager calls;
+CUDA events around ACTIVE replays of a CUDA graph of PER_GRAPH calls, after WARMUP eager calls
+(scripts/kernel_timing.py);
 statistics over the replays (time per call).
 
 Usage (needs PyTorch with CUDA; flash-attn optional):
@@ -32,14 +33,11 @@ hand-made table instead.
 """
 import argparse
 import csv
-import statistics
 import sys
 
-WARMUP = 3
-ACTIVE = 10
-PER_GRAPH = 10
+from kernel_timing import STATS, stats, time_ms
+
 BLOCK = 16
-STATS = ("min", "max", "mean", "median", "std")
 OPS = ("attn_prefill", "attn_decode", "attn_kv_cache_save")
 META = ("n_embd", "n_q_head", "n_kv_head", "block_size", "num_tensor_parallel_workers",
         "max_model_len", "batch_size", "prefill_chunk_size", "kv_cache_size", "is_prefill",
@@ -48,51 +46,6 @@ CHUNKS = (16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
 CACHED = (0, 256, 1024, 2048, 4096, 8192, 16384)
 BATCHES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 KV_LENGTHS = (128, 256, 512, 1024, 2048, 4096, 8192, 16384)
-
-
-def time_ms(torch, fn):
-    """Median-ready list of per-call times (ms). The calls are captured PER_GRAPH at a time in a
-    CUDA graph and replayed, as serving engines replay decode steps, so the times are the GPU's
-    and not the Python launch overhead of an eager loop; falls back to eager calls where capture
-    fails."""
-    side = torch.cuda.Stream()
-    side.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(side):
-        for _ in range(WARMUP):
-            fn()
-    torch.cuda.current_stream().wait_stream(side)
-    torch.cuda.synchronize()
-    try:
-        graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(graph):
-            for _ in range(PER_GRAPH):
-                fn()
-        call, per = graph.replay, PER_GRAPH
-    except RuntimeError as err:
-        print(f"graph capture failed ({err}); timing eager calls", file=sys.stderr)
-        graph, call, per = None, fn, 1
-    for _ in range(2):
-        call()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(ACTIVE):
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        call()
-        end.record()
-        torch.cuda.synchronize()
-        times.append(start.elapsed_time(end) / per)
-    del graph
-    return times
-
-
-def stats(prefix, times):
-    if not times:
-        return {f"time_stats.{prefix}.{s}": "" for s in STATS}
-    return {f"time_stats.{prefix}.min": min(times), f"time_stats.{prefix}.max": max(times),
-            f"time_stats.{prefix}.mean": statistics.fmean(times),
-            f"time_stats.{prefix}.median": statistics.median(times),
-            f"time_stats.{prefix}.std": statistics.pstdev(times)}
 
 
 class Kernels:

@@ -32,62 +32,16 @@ This cannot run without a GPU; tests/model/profile_table_test.cpp checks the rea
 """
 import argparse
 import csv
-import statistics
 import sys
 
-WARMUP = 3
-ACTIVE = 10
-PER_GRAPH = 10
-STATS = ("min", "max", "mean", "median", "std")
+from kernel_timing import STATS, stats, time_ms
+
 OPS = ("emb", "input_layernorm", "attn_pre_proj", "attn_rope", "attn_post_proj",
        "post_attention_layernorm", "mlp_up_proj", "mlp_act", "mlp_down_proj", "add")
 META = ("n_head", "n_kv_head", "n_embd", "n_expanded_embd", "vocab_size", "use_gated_mlp",
         "num_tokens", "num_tensor_parallel_workers")
 TOKENS = (1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 160, 192, 256, 320, 384, 512, 640,
           768, 1024, 1280, 1536, 2048, 2560, 3072, 4096, 6144, 8192)
-
-
-def time_ms(torch, fn):
-    """Median-ready list of per-call times (ms). The calls are captured PER_GRAPH at a time in a
-    CUDA graph and replayed, as serving engines replay decode steps, so the times are the GPU's
-    and not the Python launch overhead of an eager loop; falls back to eager calls where capture
-    fails."""
-    side = torch.cuda.Stream()
-    side.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(side):
-        for _ in range(WARMUP):
-            fn()
-    torch.cuda.current_stream().wait_stream(side)
-    torch.cuda.synchronize()
-    try:
-        graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(graph):
-            for _ in range(PER_GRAPH):
-                fn()
-        call, per = graph.replay, PER_GRAPH
-    except RuntimeError as err:
-        print(f"graph capture failed ({err}); timing eager calls", file=sys.stderr)
-        graph, call, per = None, fn, 1
-    for _ in range(2):
-        call()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(ACTIVE):
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        call()
-        end.record()
-        torch.cuda.synchronize()
-        times.append(start.elapsed_time(end) / per)
-    del graph
-    return times
-
-
-def stats(op, times):
-    return {f"time_stats.{op}.min": min(times), f"time_stats.{op}.max": max(times),
-            f"time_stats.{op}.mean": statistics.fmean(times),
-            f"time_stats.{op}.median": statistics.median(times),
-            f"time_stats.{op}.std": statistics.pstdev(times)}
 
 
 class Layer:
