@@ -39,13 +39,16 @@ inline std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
   return rows;
 }
 
-// Runs in `cwd` when given (relative paths in args are then relative to it).
+// Runs in `cwd` when given (relative paths in args are then relative to it). Files the command
+// writes are capped at ~1 GB (`ulimit -f`, 512-byte blocks in POSIX sh): a regression that prints
+// without end (a list padding bug once wrote 39 GB of spaces) then fails its test with SIGXFSZ
+// instead of filling the disk.
 inline Outcome run_xpusim(const std::string& args, const std::filesystem::path& scratch,
                           const std::filesystem::path& cwd = {}) {
   std::filesystem::create_directories(scratch);
   const auto out = scratch / "stdout.txt", err = scratch / "stderr.txt";
   const std::string cd = cwd.empty() ? "" : "cd '" + cwd.string() + "' && ";
-  const std::string cmd = cd + std::string(XPUSIM_BINARY) + " " + args + " >" + out.string() +
+  const std::string cmd = "ulimit -f 2000000; " + cd + std::string(XPUSIM_BINARY) + " " + args + " >" + out.string() +
                           " 2>" + err.string() + " </dev/null";
   const int status = std::system(cmd.c_str());
   Outcome o;
