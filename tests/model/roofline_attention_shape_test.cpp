@@ -59,7 +59,8 @@ TEST(RooflineAttentionShape, HalfTokensHalvesTheRateAtThatChunk) {
   const LayerTokens t = prefill_tokens(1, 2048);
   const double a = flat.attention_seconds(t, 1, layer_work(flat, t));
   const double b = shaped.attention_seconds(t, 1, layer_work(shaped, t));
-  const OpWork& w = layer_work(flat, t)[static_cast<int>(Op::PrefillAttention)];
+  const OpWorks works = layer_work(flat, t);  // w refers into it: keep it alive
+  const OpWork& w = works[static_cast<int>(Op::PrefillAttention)];
   ASSERT_GT(w.flops / (989e12 * f.attention_mfu), w.bytes / (4.8e12 * 0.77));  // compute-bound
   EXPECT_DOUBLE_EQ(a, w.flops / (flat.compute_peak_flops() * f.attention_mfu));
   EXPECT_NEAR(b / a, 2.0, 1e-12);
@@ -71,7 +72,8 @@ TEST(RooflineAttentionShape, TheChunkIsTheMeanPerSequence) {
   const auto m = make(f);
   // Four sequences of 512 tokens: n = 512, not 2048, so the rate is half of attention_mfu.
   const LayerTokens t = prefill_tokens(4, 512);
-  const OpWork& w = layer_work(m, t)[static_cast<int>(Op::PrefillAttention)];
+  const OpWorks works = layer_work(m, t);
+  const OpWork& w = works[static_cast<int>(Op::PrefillAttention)];
   const double expected = w.flops / (m.compute_peak_flops() * f.attention_mfu) * 2.0;
   EXPECT_NEAR(m.attention_seconds(t, 4, layer_work(m, t)), expected, expected * 1e-12);
 }
@@ -83,7 +85,8 @@ TEST(RooflineAttentionShape, DecodeStreamsKvAtItsOwnEfficiencyPlusFixedCosts) {
   f.attention_seq_latency_s = 2e-8;
   const auto m = make(f);
   const LayerTokens t = decode_tokens(64, 4096);
-  const OpWork& w = layer_work(m, t)[static_cast<int>(Op::DecodeAttention)];
+  const OpWorks works = layer_work(m, t);
+  const OpWork& w = works[static_cast<int>(Op::DecodeAttention)];
   const double expected = w.bytes / (4.8e12 * 0.9) + 7e-6 + 64 * 2e-8;
   EXPECT_NEAR(m.attention_seconds(t, 0, layer_work(m, t)), expected, expected * 1e-12);
 }
