@@ -23,14 +23,15 @@ _STYLE = {
     "lru": ("tab:blue", "o"), "lfu": ("tab:orange", "s"), "ttl": ("tab:green", "^"),
     "fifo": ("tab:gray", "D"), "sae": ("tab:red", "v"), "sae_cache": ("tab:red", "v"),
     # fairness
-    "fcfs": ("tab:gray", "o"), "vtc": ("tab:blue", "^"),
+    "fcfs": ("tab:gray", "o"), "rpm_limit": ("tab:orange", "s"), "vtc": ("tab:blue", "^"),
+    "equinox": ("tab:green", "v"),
     # faults
     "requeue": ("tab:blue", "o"), "drop": ("tab:red", "s"), "lose": ("tab:red", "s"),
     # expert placement
     "static_placement": ("tab:gray", "o"), "eplb": ("tab:orange", "s"),
     "relibra": ("tab:blue", "^"), "micromoe": ("tab:green", "v"),
     # expert offload
-    "fetch_on_demand": ("tab:gray", "o"), "hybrimoe": ("tab:blue", "^"),
+    "fetch_on_demand": ("tab:gray", "o"), "static_hybrid": ("black", "o"), "hybrimoe": ("tab:blue", "^"),
     "buddy": ("tab:green", "s"),
 }
 _SPARE = ["tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
