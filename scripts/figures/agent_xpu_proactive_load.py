@@ -12,6 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import style  # noqa: E402
+
 POLICY = "flow_scheduling.policy"
 LOAD = "workload.proactive_rate_per_s"
 PANELS = [
@@ -20,7 +22,7 @@ PANELS = [
     ("proactive.tokens_per_s", "proactive throughput (output tokens/s)", False),
     ("igpu_busy_fraction", "iGPU busy fraction", False),
 ]
-STYLE = {"igpu_only": ("tab:red", "o"), "static_partition": ("tab:orange", "s"), "agent_xpu": ("tab:blue", "^")}
+POLICIES = ["igpu_only", "static_partition", "agent_xpu"]
 
 
 def main(results_csv: str, out_png: str) -> None:
@@ -29,10 +31,10 @@ def main(results_csv: str, out_png: str) -> None:
     fig, grid = plt.subplots(2, 2, figsize=(10, 7.5))
     axes = grid.flatten()
     for ax, (column, label, log) in zip(axes, PANELS):
-        for policy, (color, marker) in STYLE.items():
+        for policy in POLICIES:
             sub = df[df[POLICY] == policy].groupby(LOAD)[column]
             mean, lo, hi = sub.mean(), sub.min(), sub.max()
-            ax.errorbar(mean.index, mean.values, yerr=[mean - lo, hi - mean], color=color, marker=marker,
+            ax.errorbar(mean.index, mean.values, yerr=[mean - lo, hi - mean], color=style.color(policy), marker=style.marker(policy),
                         capsize=3, label=policy)
         ax.set_xlabel("proactive flow arrival rate (flows/s)")
         ax.set_ylabel(label)
@@ -42,7 +44,7 @@ def main(results_csv: str, out_png: str) -> None:
     axes[0].legend()
     fig.suptitle("Agent flows on a Core Ultra 7 258V model, Llama-3-8B INT4 (3 seeds, 300 s)")
     fig.tight_layout()
-    fig.savefig(out_png, dpi=120)
+    style.save(fig, out_png)
 
 
 if __name__ == "__main__":

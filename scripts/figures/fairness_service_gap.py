@@ -16,8 +16,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import style  # noqa: E402
+
 # VTC's bound for the overload scenario: 2 * max(w_p * L_in, w_q * M), M = 10000 KV tokens.
 VTC_BOUND = 2 * max(1 * 256, 2 * 10000)
+TENANT_LINES = ["-", "--", ":", "-."]  # colour = policy, line style = tenant
 
 
 def point_dir(root, point):
@@ -38,13 +41,13 @@ def main(results_csv, out_png):
         ts = pd.read_csv(os.path.join(point_dir(root, row["point"]), "tenant_service.csv"))
         wide = ts.pivot(index="time_s", columns="tenant", values="service")
         gap = wide.max(axis=1) - wide.min(axis=1)
-        ax_gap.plot(gap.index, gap.values, label=policy)
+        ax_gap.plot(gap.index, gap.values, color=style.color(policy), label=policy)
         if policy in ("fcfs", "vtc"):
             rate = ts.pivot(index="time_s", columns="tenant", values="window_service")
             window = float(row["fairness.window_s"])
-            for tenant in rate.columns:
+            for i, tenant in enumerate(rate.columns):
                 ax_rate.plot(rate.index, rate[tenant] / window, label=f"{policy} {tenant}",
-                             linestyle="-" if policy == "vtc" else "--")
+                             color=style.color(policy), linestyle=TENANT_LINES[i % len(TENANT_LINES)])
     ax_gap.axhline(VTC_BOUND, color="grey", linestyle=":", label="VTC bound 2U")
     ax_gap.set_xlabel("time (s)")
     ax_gap.set_ylabel("accumulated service difference (weighted tokens)")
@@ -55,7 +58,7 @@ def main(results_csv, out_png):
     ax_rate.set_title("per-tenant service rate per window")
     ax_rate.legend(fontsize="small")
     fig.tight_layout()
-    fig.savefig(out_png, dpi=120)
+    style.save(fig, out_png)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import style  # noqa: E402
+
 PANELS = [
     ("throughput.output_tokens_per_s", "output throughput (tokens/s)"),
     ("ttft_s.p50", "median TTFT (s)"),
@@ -37,14 +39,14 @@ def main(results_csv, out_png):
                 sel = results[(results["fairness.policy"] == policy) & (results["workload.time_scale"] == scale)]
                 ys.append(sel[column].mean())
             xs = [j + i * width for j in range(len(scales))]
-            ax.bar(xs, ys, width, label=policy)
+            ax.bar(xs, ys, width, color=style.color(policy), label=policy)
         ax.set_xticks([j + 0.4 - width / 2 for j in range(len(scales))])
         ax.set_xticklabels([f"{1 / s:g}x speed" for s in scales])
         ax.set_xlabel("trace replay speed (load)")
         ax.set_ylabel(label)
     axes[0].legend(loc="lower left", fontsize="small")
     fig.tight_layout()
-    fig.savefig(out_png, dpi=120)
+    style.save(fig, out_png)
 
 
 if __name__ == "__main__":

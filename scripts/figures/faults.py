@@ -14,6 +14,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import style  # noqa: E402
+
 
 def main(csv_path: str, png_path: str) -> None:
     df = pd.read_csv(csv_path)
@@ -27,14 +29,15 @@ def main(csv_path: str, png_path: str) -> None:
             stats = group.groupby("failures_per_instance_hour")[column].agg(["mean", "min", "max"])
             ax.errorbar(stats.index, stats["mean"],
                         yerr=[stats["mean"] - stats["min"], stats["max"] - stats["mean"]],
-                        marker="o", capsize=3, label=f"on_failure: {policy}")
+                        marker=style.marker(policy), color=style.color(policy), capsize=3,
+                        label=f"on_failure: {policy}")
         ax.set_xlabel("failures per instance-hour (3600 / MTBF; MTTR 60 s)")
         ax.set_ylabel(label)
         ax.grid(True, alpha=0.3)
         ax.legend()
     fig.suptitle("4 x H100, Llama-3-8B, 12 req/s: cost of random instance failures (3 seeds)")
     fig.tight_layout()
-    fig.savefig(png_path, dpi=120)
+    style.save(fig, png_path)
 
 
 if __name__ == "__main__":

@@ -12,11 +12,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import style  # noqa: E402
+
 POLICY = "switch_memory.policy"
 JOBS = "workload.count"
 MEMORY = "switch.aggregator_memory_kb"
 SLOT_BYTES = 256  # 64 elements x 4 bytes (tofino preset)
-STYLE = {"static_pool": ("tab:blue", "s"), "atp": ("tab:orange", "o"), "esa": ("tab:green", "^")}
+POLICIES = ["static_pool", "atp", "esa"]
 
 
 def main(csv_path, png_path):
@@ -29,10 +31,10 @@ def main(csv_path, png_path):
     fig, axes = plt.subplots(1, len(slots) + 1, figsize=(4.2 * (len(slots) + 1), 3.6))
     for ax, s in zip(axes, slots):
         part = mean[mean["slots"] == s]
-        for policy, (color, marker) in STYLE.items():
+        for policy in POLICIES:
             p = part[part[POLICY] == policy].sort_values(JOBS)
             if len(p):
-                ax.plot(p[JOBS], p["jct_ms"], marker=marker, color=color, label=policy)
+                ax.plot(p[JOBS], p["jct_ms"], marker=style.marker(policy), color=style.color(policy), label=policy)
         ax.set_title(f"{s} aggregator slots")
         ax.set_xlabel("concurrent jobs")
         ax.set_ylabel("average JCT (ms)")
@@ -55,7 +57,7 @@ def main(csv_path, png_path):
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(png_path, dpi=120)
+    style.save(fig, png_path)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-POLICIES = [("fetch_on_demand", "fetch on demand", "k-o"), ("hybrimoe", "HybriMoE", "C3-s"),
-            ("buddy", "BuddyMoE (substitutes)", "C0--^")]
+import style  # noqa: E402
+
+POLICIES = [("fetch_on_demand", "fetch on demand", "-o"), ("hybrimoe", "HybriMoE", "-s"),
+            ("buddy", "BuddyMoE (substitutes)", "--^")]  # (policy, label, line and marker)
+PHASE_COLOR = {"decode": "tab:blue", "prefill": "tab:orange"}  # the ratio panel: one colour a phase
 PANELS = [("decode", 1, "decode, 1 sequence"), ("prefill", 512, "prefill, 512-token prompt")]
 
 
@@ -21,10 +24,10 @@ def main(results, out_png):
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     for ax, (phase, tokens, title) in zip(axes[:2], PANELS):
         part = df[(df["run.phase"] == phase) & (df["run.tokens_per_iteration"] == tokens)]
-        for policy, label, style in POLICIES:
+        for policy, label, fmt in POLICIES:
             rows = part[part["offload.policy"] == policy].groupby("cache.experts_per_layer")
             speed = rows["throughput.tokens_per_s"].mean()
-            ax.plot(speed.index, speed.values, style, label=label, markersize=4)
+            ax.plot(speed.index, speed.values, fmt, color=style.color(policy), label=label, markersize=4)
         ax.set_title(title)
         ax.set_xlabel("GPU expert cache (experts per layer, of 64)")
         ax.set_ylabel("tokens/s")
@@ -38,9 +41,10 @@ def main(results, out_png):
             "throughput.tokens_per_s"].mean()
         hy = part[part["offload.policy"] == "hybrimoe"].groupby("cache.experts_per_layer")[
             "throughput.tokens_per_s"].mean()
-        ax.plot(base.index, (hy / base).values, "-o" if phase == "decode" else "--s", label=title, markersize=4)
-    ax.axhline(1.70, color="C3", lw=0.8, ls=":", label="paper decode 1.70x")
-    ax.axhline(1.33, color="C0", lw=0.8, ls=":", label="paper prefill 1.33x")
+        ax.plot(base.index, (hy / base).values, "-o" if phase == "decode" else "--s",
+                color=PHASE_COLOR[phase], label=title, markersize=4)
+    ax.axhline(1.70, color=PHASE_COLOR["decode"], lw=0.8, ls=":", label="paper decode 1.70x")
+    ax.axhline(1.33, color=PHASE_COLOR["prefill"], lw=0.8, ls=":", label="paper prefill 1.33x")
     ax.set_title("HybriMoE speed-up over fetch on demand")
     ax.set_xlabel("GPU expert cache (experts per layer, of 64)")
     ax.set_ylabel("speed-up (x)")
@@ -48,7 +52,7 @@ def main(results, out_png):
     ax.legend(fontsize=7)
     fig.suptitle("DeepSeek-V2-Lite, experts offloaded to host memory, one L4 (xpusim)", fontsize=10)
     fig.tight_layout()
-    fig.savefig(out_png, dpi=130)
+    style.save(fig, out_png)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-LINES = [  # (policy, prefetch rule or "", label, style)
-    ("static_hybrid", "", "static hybrid (kTransformers-style)", "k-o"),
-    ("fetch_on_demand", "", "fetch on demand (GPU only)", "C7--x"),
-    ("hybrimoe", "", "HybriMoE, no prefetch", "C0-s"),
-    ("hybrimoe", "score", "HybriMoE + score prefetch (4)", "C2-^"),
-    ("hybrimoe", "impact", "HybriMoE + impact prefetch (<= 4)", "C3-D"),
+import style  # noqa: E402
+
+LINES = [  # (policy, prefetch rule or "", label, line and marker); colour = policy
+    ("static_hybrid", "", "static hybrid (kTransformers-style)", "-o"),
+    ("fetch_on_demand", "", "fetch on demand (GPU only)", "--x"),
+    ("hybrimoe", "", "HybriMoE, no prefetch", ":s"),
+    ("hybrimoe", "score", "HybriMoE + score prefetch (4)", "-.^"),
+    ("hybrimoe", "impact", "HybriMoE + impact prefetch (<= 4)", "-D"),
 ]
 
 
@@ -29,10 +31,10 @@ def main(results, out_png):
     fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.8))
     for ax, phase in zip(axes, phases):
         part = df[df["run.phase"] == phase]
-        for policy, rule, label, style in LINES:
+        for policy, rule, label, fmt in LINES:
             rows = part[(part["offload.policy"] == policy) & (part["rule"] == rule)]
             rows = rows.groupby("cache.experts_per_layer")["throughput.tokens_per_s"].mean()
-            ax.plot(rows.index, rows.values, style, label=label, markersize=4)
+            ax.plot(rows.index, rows.values, fmt, color=style.color(policy), label=label, markersize=4)
         unit = "tokens/s (1 sequence)" if phase == "decode" else "prompt tokens/s (512-token prompts)"
         ax.set_title(phase, fontsize=10)
         ax.set_xlabel("GPU expert cache (experts per layer, of 64)")
@@ -43,7 +45,7 @@ def main(results, out_png):
     fig.suptitle("DeepSeek-V2-Lite offloaded on one L4, profiled hot experts pinned (xpusim)",
                  fontsize=10)
     fig.tight_layout()
-    fig.savefig(out_png, dpi=130)
+    style.save(fig, out_png)
 
 
 if __name__ == "__main__":

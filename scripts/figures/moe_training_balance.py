@@ -10,16 +10,18 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-LINES = [  # (policy, routing replay, variant, label, style)
-    ("static", False, "", "static (no balancing)", "k-o"),
-    ("eplb", False, "", "EPLB global (history)", "C0--s"),
-    ("eplb", True, "", "EPLB global (oracle loads)", "C0-s"),
-    ("eplb", True, "hier", "EPLB hierarchical, 2 groups (oracle)", "C9-.v"),
-    ("micromoe", False, "", "MicroMoE, MicroEP replicas (history)", "C2--^"),
-    ("micromoe", True, "", "MicroMoE, MicroEP replicas (oracle)", "C2-^"),
-    ("micromoe", True, "eplbrep", "MicroMoE on EPLB's layout (oracle)", "C8-.^"),
-    ("relibra", True, "", "ReLibra, even split (routing replay)", "C3-D"),
-    ("relibra", True, "minmax", "ReLibra, min-max split (routing replay)", "C1-.D"),
+import style  # noqa: E402
+
+LINES = [  # (policy, routing replay, variant, label, line and marker); colour = policy
+    ("static", False, "", "static (no balancing)", "-o"),
+    ("eplb", False, "", "EPLB global (history)", "--s"),
+    ("eplb", True, "", "EPLB global (oracle loads)", "-s"),
+    ("eplb", True, "hier", "EPLB hierarchical, 2 groups (oracle)", "-.v"),
+    ("micromoe", False, "", "MicroMoE, MicroEP replicas (history)", "--^"),
+    ("micromoe", True, "", "MicroMoE, MicroEP replicas (oracle)", "-^"),
+    ("micromoe", True, "eplbrep", "MicroMoE on EPLB's layout (oracle)", "-.^"),
+    ("relibra", True, "", "ReLibra, even split (routing replay)", "-D"),
+    ("relibra", True, "minmax", "ReLibra, min-max split (routing replay)", "-.D"),
 ]
 
 
@@ -54,11 +56,12 @@ def main(results, out_png):
             ax = axes[r][c]
             part = df[(df["routing.micro_batch_shift"] == shift) &
                       (df["cluster.redundant_experts"] == spare)]
-            for policy, replay, var, label, style in LINES:
+            for policy, replay, var, label, fmt in LINES:
                 rows = part[(part["placement.policy"] == policy) & (part["replay"] == replay) &
                             (part["variant"] == var)]
                 rows = rows.groupby("routing.skew")["throughput.tokens_per_s"].mean()
-                ax.plot(rows.index, rows.values / 1e3, style, label=label, markersize=4)
+                color = style.color("static_placement" if policy == "static" else policy)
+                ax.plot(rows.index, rows.values / 1e3, fmt, color=color, label=label, markersize=4)
             ideal = part.groupby("routing.skew")["throughput.ideal_tokens_per_s"].mean()
             ax.plot(ideal.index, ideal.values / 1e3, "k:", label="ideal balance")
             ax.set_title(f"shift {shift:g}, {int(spare)} spare slots ({int(spare) // 16}/GPU)",
@@ -70,7 +73,7 @@ def main(results, out_png):
     axes[0][-1].legend(fontsize=6, loc="lower left")
     fig.suptitle("DeepSeek-V2-Lite, EP over 2 nodes x 8 H100 (xpusim)", fontsize=10)
     fig.tight_layout()
-    fig.savefig(out_png, dpi=120)
+    style.save(fig, out_png)
 
 
 if __name__ == "__main__":

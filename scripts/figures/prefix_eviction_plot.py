@@ -8,10 +8,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import style  # noqa: E402
+
 POLICY = "prefix_cache.eviction.policy"
 SIZE = "instance.kv_blocks"
-STYLE = {"lru": ("tab:blue", "o"), "lfu": ("tab:orange", "s"), "ttl": ("tab:green", "^"),
-         "sae": ("tab:red", "D")}
 
 
 def plot(results_csv, out_png, load_key, load_label, title, block_tokens=16, x_key=SIZE,
@@ -32,8 +32,8 @@ def plot(results_csv, out_png, load_key, load_label, title, block_tokens=16, x_k
             ax = axes[r][c]
             for policy, g in sub.groupby(POLICY):
                 g = g.sort_values(x_key)
-                color, marker = STYLE.get(policy, ("black", "x"))
-                ax.plot(x_scale(g[x_key]), g[col], marker=marker, color=color, label=policy)
+                ax.plot(x_scale(g[x_key]), g[col], marker=style.marker(policy),
+                        color=style.color(policy), label=policy)
             if log:
                 ax.set_yscale("log")
             ax.set_xlabel(x_label)
@@ -43,7 +43,7 @@ def plot(results_csv, out_png, load_key, load_label, title, block_tokens=16, x_k
     axes[0][0].legend(title="eviction")
     fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(out_png, dpi=110)
+    style.save(fig, out_png)
 
 
 if __name__ == "__main__":

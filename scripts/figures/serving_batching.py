@@ -14,6 +14,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import style  # noqa: E402
+
 POLICY = "batching.policy"
 LOAD = "workload.rate_per_s"
 PANELS = [
@@ -21,7 +23,6 @@ PANELS = [
     ("tbt_s.p99", "P99 time between tokens (s)"),
     ("goodput.fraction", "goodput (fraction of requests in SLO)"),
 ]
-STYLE = {"vllm": ("tab:blue", "o"), "orca": ("tab:green", "s"), "sarathi": ("tab:red", "^")}
 
 
 def main(results_csv, output_png):
@@ -34,7 +35,7 @@ def main(results_csv, output_png):
     for ax, (metric, label) in zip(axes, PANELS):
         for policy, group in df.groupby(POLICY, sort=True):
             by_load = group.groupby(LOAD)[metric].agg(["mean", "min", "max"]).sort_index()
-            color, marker = STYLE.get(policy, (None, "x"))
+            color, marker = style.color(policy), style.marker(policy)
             ax.plot(by_load.index, by_load["mean"], marker=marker, color=color, label=policy)
             ax.fill_between(by_load.index, by_load["min"], by_load["max"], color=color, alpha=0.15)
         ax.set_xlabel("offered load (requests/s)")
@@ -45,7 +46,7 @@ def main(results_csv, output_png):
     seeds = df["seed"].nunique()
     fig.suptitle(f"Llama-3-8B on one A100, prompt-heavy load (mean of {seeds} seeds, band = min..max)")
     fig.tight_layout()
-    fig.savefig(output_png, dpi=120)
+    style.save(fig, output_png)
     print_capacity(df)
 
 

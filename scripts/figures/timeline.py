@@ -13,6 +13,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+import style  # noqa: E402
+
 DEVICES, REQUESTS = 1, 3  # trace-event pids of the device and request tracks (docs/outputs.md)
 COLORS = {"prefill": "tab:orange", "decode": "tab:blue", "mixed": "tab:purple",
           "queued": "lightgray", "rejected": "tab:red"}
@@ -55,7 +57,7 @@ def main(timeline_json, output_png):
     ax.grid(True, axis="x", alpha=0.3)
     ax.set_title("xpusim timeline: device activity and request phases")
     fig.tight_layout()
-    fig.savefig(output_png, dpi=120)
+    style.save(fig, output_png)
 
 
 if __name__ == "__main__":

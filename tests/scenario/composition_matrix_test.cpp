@@ -1,5 +1,5 @@
 // Every policy family composes with every other (issue "one composable serving core"):
-// batching {vllm, orca, sarathi, layered_prefill} x cluster {co-located, prefill-decode
+// batching {vllm, orca, static, sarathi, layered_prefill} x cluster {co-located, prefill-decode
 // disaggregated, Llumnix migration} x prefix cache {off, lru, sae} x fairness {fcfs, vtc} x
 // faults {none, an instance failure} = 144 small runs. Each must load and run; request
 // conservation and KV-block conservation are checked by the run itself in invariant builds
@@ -52,7 +52,7 @@ std::filesystem::path base_file() {
 std::vector<std::string> point(const std::string& batching, int cluster, const std::string& cache,
                                const std::string& fairness, bool fault) {
   std::vector<std::string> sets{"batching.policy=" + batching, "fairness.policy=" + fairness};
-  if (batching == "orca") sets.push_back("batching.max_seq_len=1024");
+  if (batching == "orca" || batching == "static") sets.push_back("batching.max_seq_len=1024");
   if (cluster == 1)
     sets.insert(sets.end(), {"cluster.prefill_instances=1", "cluster.decode_instances=1"});
   if (cluster == 2) sets.push_back("cluster.migration.policy=llumnix");
@@ -67,7 +67,7 @@ TEST(CompositionMatrix, EveryCombinationRunsConservesAndRepeats) {
   const Catalogs catalogs = build_catalogs();
   const auto path = base_file();
   int runs = 0;
-  for (const std::string batching : {"vllm", "orca", "sarathi", "layered_prefill"})
+  for (const std::string batching : {"vllm", "orca", "static", "sarathi", "layered_prefill"})
     for (int cluster = 0; cluster < 3; ++cluster)
       for (const std::string cache : {"off", "lru", "sae"})
         for (const std::string fairness : {"fcfs", "vtc"})
@@ -93,7 +93,7 @@ TEST(CompositionMatrix, EveryCombinationRunsConservesAndRepeats) {
             ++runs;
           }
   std::filesystem::remove(path);
-  EXPECT_EQ(runs, 144);
+  EXPECT_EQ(runs, 180);
 }
 
 }  // namespace

@@ -137,7 +137,7 @@ void walk_binding(const std::string& family, const ParamBinding<Config>& b) {
 
 TEST(ParameterBinding, EveryServingSideKeyReachesItsFieldAndDocumentsTheStructDefault) {
   const Catalogs c = build_catalogs();
-  EXPECT_EQ(walk_catalog(c.batching), 4);
+  EXPECT_EQ(walk_catalog(c.batching), 5);
   EXPECT_EQ(walk_catalog(c.routers), 1);
   EXPECT_EQ(walk_catalog(c.migration), 1);
   EXPECT_EQ(walk_catalog(c.fairness), 3);

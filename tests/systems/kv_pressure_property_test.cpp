@@ -14,6 +14,7 @@
 #include "xpusim/policy/batching/layered_prefill.hpp"
 #include "xpusim/policy/batching/orca.hpp"
 #include "xpusim/policy/batching/sarathi.hpp"
+#include "xpusim/policy/batching/static_batching.hpp"
 
 namespace xpusim::systems {
 namespace {
@@ -36,6 +37,11 @@ std::unique_ptr<policy::BatchingPolicy> make_policy(const std::string& name, boo
     policy::LayeredPrefillBatching::Config c;
     c.preemption_mode = swap ? policy::PreemptionMode::Swap : policy::PreemptionMode::Recompute;
     return std::make_unique<policy::LayeredPrefillBatching>(c);
+  }
+  if (name == "static") {
+    policy::StaticBatching::Config c;  // never preempts: the mode is moot, run it anyway
+    c.max_seq_len = 900;                // the longest request below (500 + 400 tokens)
+    return std::make_unique<policy::StaticBatching>(c);
   }
   policy::OrcaBatching::Config c;  // never preempts: the mode is moot, run it anyway
   c.reservation = policy::OrcaBatching::Reservation::Oracle;
@@ -84,7 +90,7 @@ Outcome run_under_pressure(const std::string& name, bool swap, std::uint64_t see
 }
 
 TEST(KvPressureProperty, EveryPolicyAndPreemptionModeConservesBlocksAndRequests) {
-  for (const std::string name : {"vllm", "sarathi", "layered_prefill", "orca"})
+  for (const std::string name : {"vllm", "sarathi", "layered_prefill", "orca", "static"})
     for (const bool swap : {false, true})
       for (std::uint64_t seed = 1; seed <= 6; ++seed) {
         SCOPED_TRACE(name + (swap ? " swap" : " recompute") + " seed " + std::to_string(seed));
@@ -94,8 +100,9 @@ TEST(KvPressureProperty, EveryPolicyAndPreemptionModeConservesBlocksAndRequests)
         // Every request fits the pool alone (at most 900 tokens = 57 blocks of 96), so none is
         // rejected: all complete.
         EXPECT_EQ(o.completed, 150u);
-        // The load must actually press: paged policies preempt (Orca reserves instead).
-        if (name != "orca") EXPECT_GT(o.preemptions, 0);
+        // The load must actually press: paged policies preempt (Orca and static reserve
+        // instead).
+        if (name != "orca" && name != "static") EXPECT_GT(o.preemptions, 0);
       }
 }
 

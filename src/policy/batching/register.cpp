@@ -2,6 +2,7 @@
 #include "xpusim/policy/batching/layered_prefill.hpp"
 #include "xpusim/policy/batching/orca.hpp"
 #include "xpusim/policy/batching/sarathi.hpp"
+#include "xpusim/policy/batching/static_batching.hpp"
 #include "xpusim/policy/batching/vllm.hpp"
 
 namespace xpusim::policy {
@@ -24,6 +25,12 @@ void register_batching_policies(BatchingCatalog& c) {
         "longest possible sequence at admission (no paging)",
         OrcaBatching::binding(), [](OrcaBatching::Config cfg) {
           return std::make_unique<OrcaBatching>(cfg);
+        });
+  c.add("static",
+        "static (request-level) batching as in FasterTransformer, the Orca paper's baseline; a "
+        "new batch forms only when the previous one finished, KV reserved for max_seq_len",
+        StaticBatching::binding(), [](StaticBatching::Config cfg) {
+          return std::make_unique<StaticBatching>(cfg);
         });
   c.add("layered_prefill",
         "layered prefill: a prompt passes one contiguous layer group per iteration while "

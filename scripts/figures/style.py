@@ -1,0 +1,63 @@
+"""One look for every figure: a fixed colour and marker per policy (the same policy looks the same
+in every figure of docs/), and one save() that writes the PNG for docs/ at 300 dpi plus a PDF
+beside it for papers (vector; same name, .pdf).
+
+Policies not listed get a colour from the tail of the palette in order of first use, so a new
+policy still draws, only without a stable colour until it is added here."""
+import os
+
+# Families share hues: baselines in warm colours, the paper's policy in blue/green where a
+# figure compares one proposal against baselines.
+_STYLE = {
+    # batching
+    "vllm": ("tab:blue", "o"), "sarathi": ("tab:red", "^"), "orca": ("tab:green", "s"),
+    "static": ("tab:gray", "D"), "layered_prefill": ("tab:purple", "v"),
+    # clusters
+    "dp2": ("tab:orange", "o"), "pd-1p1d": ("tab:blue", "^"),
+    # soc flow scheduling
+    "igpu_only": ("tab:red", "o"), "static_partition": ("tab:orange", "s"),
+    "agent_xpu": ("tab:blue", "^"),
+    # in-network aggregation
+    "static_pool": ("tab:orange", "s"), "atp": ("tab:red", "o"), "esa": ("tab:blue", "^"),
+    # prefix-cache eviction
+    "lru": ("tab:blue", "o"), "lfu": ("tab:orange", "s"), "ttl": ("tab:green", "^"),
+    "fifo": ("tab:gray", "D"), "sae": ("tab:red", "v"), "sae_cache": ("tab:red", "v"),
+    # fairness
+    "fcfs": ("tab:gray", "o"), "rpm_limit": ("tab:orange", "s"), "vtc": ("tab:blue", "^"),
+    "equinox": ("tab:green", "v"),
+    # faults
+    "requeue": ("tab:blue", "o"), "drop": ("tab:red", "s"), "lose": ("tab:red", "s"),
+    # expert placement
+    "static_placement": ("tab:gray", "o"), "eplb": ("tab:orange", "s"),
+    "relibra": ("tab:blue", "^"), "micromoe": ("tab:green", "v"),
+    # expert offload
+    "fetch_on_demand": ("tab:gray", "o"), "static_hybrid": ("black", "o"), "hybrimoe": ("tab:blue", "^"),
+    "buddy": ("tab:green", "s"),
+}
+_SPARE = ["tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
+_MARKERS = ["P", "X", "*", "h"]
+_assigned = {}
+
+
+def _lookup(policy):
+    key = str(policy)
+    if key in _STYLE:
+        return _STYLE[key]
+    if key not in _assigned:
+        i = len(_assigned) % len(_SPARE)
+        _assigned[key] = (_SPARE[i], _MARKERS[i])
+    return _assigned[key]
+
+
+def color(policy):
+    return _lookup(policy)[0]
+
+
+def marker(policy):
+    return _lookup(policy)[1]
+
+
+def save(fig, output_png):
+    """Writes OUTPUT_PNG at 300 dpi and the same figure as a PDF beside it."""
+    fig.savefig(output_png, dpi=300)
+    fig.savefig(os.path.splitext(output_png)[0] + ".pdf")
