@@ -60,5 +60,26 @@ TEST(BatchingComparison, OrcaBeatsRequestLevelBatchingInLatencyAndThroughput) {
   EXPECT_GT(tp_o, 1.3 * tp_s) << "orca " << tp_o << " req/s vs static " << tp_s;
 }
 
+// Layered prefill's claim over chunked prefill on a MoE model (arXiv 2510.08055): a chunk
+// re-reads every layer's expert weights, a layer group reads them once per prompt, so TTFT,
+// end-to-end latency and energy per token fall; the price is a longer decode iteration while a
+// whole prompt passes a layer group, visible in tail TBT under load. Measured at 1 req/s:
+// p50 TTFT 81 ms vs 245 ms, p50 E2E 1.42 s vs 2.13 s, 1.31 vs 1.52 J per output token; at
+// 3 req/s p99 TBT 63 ms vs 40 ms.
+TEST(BatchingComparison, LayeredPrefillCutsTtftAndEnergyOnMoeVersusChunkedPrefill) {
+  const std::string file = "configs/layered_prefill_moe.yaml";
+  const auto chunked = run({"batching.policy=sarathi"}, file);
+  const auto layered = run({"batching.policy=layered_prefill"}, file);
+  auto ratio = [&](const char* metric, const char* stat) {
+    return layered[metric][stat].get<double>() / chunked[metric][stat].get<double>();
+  };
+  EXPECT_LT(ratio("ttft_s", "p50"), 0.5);
+  EXPECT_LT(ratio("e2e_s", "p50"), 0.85);
+  EXPECT_LT(ratio("energy", "j_per_output_token"), 0.95);
+  const auto chunked3 = run({"batching.policy=sarathi", "workload.rate_per_s=3"}, file);
+  const auto layered3 = run({"batching.policy=layered_prefill", "workload.rate_per_s=3"}, file);
+  EXPECT_GT(layered3["tbt_s"]["p99"].get<double>(), 1.2 * chunked3["tbt_s"]["p99"].get<double>());
+}
+
 }  // namespace
 }  // namespace xpusim::scenario
