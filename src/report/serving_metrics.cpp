@@ -101,6 +101,7 @@ void ServingMetrics::on_request_done(const RequestRecord& r) {
     input_tokens_ += r.prompt_tokens;
     output_tokens_ += r.output_tokens;
     e2e_s_.add(seconds(r.finish_ns - r.arrival_ns));
+    if (r.first_scheduled_ns >= 0) scheduling_delay_s_.add(seconds(r.first_scheduled_ns - r.arrival_ns));
     if (r.first_token_ns >= 0) {
       ttft = seconds(r.first_token_ns - r.arrival_ns);
       ttft_s_.add(ttft);
@@ -156,6 +157,7 @@ nlohmann::json ServingMetrics::summary(TimeNs makespan_ns) const {
   j["tbt_s"] = tbt_ns_.to_json(1e9);
   j["tpot_s"] = tpot_s_.to_json();
   j["e2e_s"] = e2e_s_.to_json();
+  j["scheduling_delay_s"] = scheduling_delay_s_.to_json();
   j["throughput"] = {
       {"requests_per_s", rate_or_null(static_cast<double>(completed_), makespan_ns)},
       {"input_tokens_per_s", rate_or_null(static_cast<double>(input_tokens_), makespan_ns)},

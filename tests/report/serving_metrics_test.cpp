@@ -78,6 +78,12 @@ TEST(ServingMetrics, LatenciesGoodputAndCounters) {
   EXPECT_NEAR(j["tpot_s"]["p50"].get<double>(), 0.1, 1e-12);
   EXPECT_NEAR(j["tpot_s"]["max"].get<double>(), 0.2, 1e-12);
   EXPECT_NEAR(j["e2e_s"]["max"].get<double>(), 2.2, 1e-12);
+  // Scheduling delay (first scheduled - arrival): r0 0.5, r1 0.1, r2 0.1, r3 0.2; the rejected
+  // request has none.
+  EXPECT_EQ(j["scheduling_delay_s"]["count"], 4);
+  EXPECT_NEAR(j["scheduling_delay_s"]["mean"].get<double>(), (0.5 + 0.1 + 0.1 + 0.2) / 4, 1e-12);
+  EXPECT_NEAR(j["scheduling_delay_s"]["p50"].get<double>(), 0.1, 1e-12);  // rank 2 of 4
+  EXPECT_NEAR(j["scheduling_delay_s"]["max"].get<double>(), 0.5, 1e-12);
   // TBT: 10 gaps of 100 ms, 5 of 20 ms, 5 of 200 ms; p50 is rank 10 -> 100 ms.
   EXPECT_NEAR(j["tbt_s"]["p50"].get<double>(), 0.1, 0.1 * LogHistogram::kMaxRelativeError);
   EXPECT_NEAR(j["tbt_s"]["mean"].get<double>(), (1.0 + 0.1 + 1.0) / 20, 1e-12);

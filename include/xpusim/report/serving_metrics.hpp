@@ -60,6 +60,8 @@ class ServingMetrics : public systems::RequestLifecycleObserver,
   const SampleSummary& ttft_s() const { return ttft_s_; }
   const SampleSummary& tpot_s() const { return tpot_s_; }
   const SampleSummary& e2e_s() const { return e2e_s_; }
+  // Arrival to the first iteration that included the request (Sarathi-Serve's scheduling delay).
+  const SampleSummary& scheduling_delay_s() const { return scheduling_delay_s_; }
   const LogHistogram& tbt_ns() const { return tbt_ns_; }
 
   // The requests.csv header line (without newline).
@@ -77,6 +79,7 @@ class ServingMetrics : public systems::RequestLifecycleObserver,
   SampleSummary ttft_s_;
   SampleSummary tpot_s_;
   SampleSummary e2e_s_;
+  SampleSummary scheduling_delay_s_;
   LogHistogram tbt_ns_;
   std::int64_t arrived_ = 0;
   std::int64_t completed_ = 0;
