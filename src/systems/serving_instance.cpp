@@ -65,7 +65,9 @@ void ServingInstance::enqueue(workload::Request request, TimeNs now) {
   if (!fits(request)) return reject(std::move(request), now);
   const policy::FairRequest fair = WaitingQueue::describe(request, false);
   if (!table_.waiting().accept(fair, now)) return reject(std::move(request), now);
-  table_.waiting().push_back(new_sequence(std::move(request)), fair);
+  const std::uint32_t s = new_sequence(std::move(request));
+  table_.waiting().push_back(s, fair);
+  queued_prompt_blocks_ += blocks_for(table_[s].prefill_len);
   if (!busy_) try_start(now);
 }
 
@@ -120,6 +122,7 @@ void ServingInstance::try_start(TimeNs now) {
     if (table_.running_count() == 0 && kv_.handoff_blocks() == 0 && kv_.migration_reserved() == 0 &&
         !table_.waiting().empty()) {
       const std::uint32_t s = table_.waiting().drop_front();
+      queued_prompt_blocks_ -= blocks_for(table_[s].prefill_len);
       publish(table_[s], RequestOutcome::Rejected, now);
       table_.release(s);
       return try_start(now);

@@ -27,6 +27,7 @@ std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
   table_.clear();
   decode_.clear();
   pending_prefill_tokens_ = 0;
+  queued_prompt_blocks_ = 0;
   iter_prefills_.clear();
   kv_.lose_all();  // device blocks, cached blocks (both tiers), swap space, transfers
   down_ = true;

@@ -36,6 +36,7 @@ void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now
     observer_.on_requeued(q.request.tenant, now);
     // Newest first, so the oldest victim ends at the head (vLLM v0).
     table_.waiting().push_front(s, WaitingQueue::describe(q.request, true));
+    queued_prompt_blocks_ += blocks_for(q.prefill_len);
   }
 }
 
@@ -83,6 +84,7 @@ void ServingInstance::admit(std::size_t count, TimeNs now) {
       break;  // an earlier admission evicted part of the prefix it counted on; it stays first
     }
     table_.waiting().admit_front(now);
+    queued_prompt_blocks_ -= blocks_for(q.prefill_len);
     observer_.on_admitted(q.request.tenant, q.request.prompt_tokens, q.first_scheduled_ns < 0, now);
     q.blocks = reserve;
     q.groups_done = 0;

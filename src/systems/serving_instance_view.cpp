@@ -51,6 +51,10 @@ void ServingInstance::check_invariants() const {
   for (const std::uint32_t s : table_.swapped()) swapped += table_[s].blocks;
   kv_.check_conservation(blocks, swapped, cache_refs);
   decode_.check(decode_audit);
+  std::int64_t queued = 0;
+  for (const Sequence& q : table_.slots())
+    if (q.state == SeqState::Waiting) queued += blocks_for(q.prefill_len);
+  XPUSIM_CHECK(queued == queued_prompt_blocks_, "queued prompt blocks out of sync with the waiting queue");
 }
 
 }  // namespace xpusim::systems

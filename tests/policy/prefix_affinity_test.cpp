@@ -12,6 +12,8 @@ struct LoadView : RoutingView {
   std::size_t instance_count() const override { return load.size(); }
   std::int64_t outstanding(std::size_t i) const override { return load.at(i); }
   double kv_used_fraction(std::size_t) const override { return 0; }
+  std::int64_t free_kv_blocks(std::size_t) const override { return 0; }
+  std::int64_t queued_prompt_blocks(std::size_t) const override { return 0; }
 };
 
 RouteRequest with(const std::vector<std::uint64_t>& hashes) {

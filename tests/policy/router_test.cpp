@@ -6,6 +6,7 @@
 #include "xpusim/core/rng.hpp"
 #include "xpusim/policy/routing/least_kv_load.hpp"
 #include "xpusim/policy/routing/least_outstanding.hpp"
+#include "xpusim/policy/routing/llumnix_dispatch.hpp"
 #include "xpusim/policy/routing/round_robin.hpp"
 
 namespace xpusim::policy {
@@ -14,9 +15,14 @@ namespace {
 struct FakeRoutingView : RoutingView {
   std::vector<std::int64_t> load;
   std::vector<double> kv;
+  std::vector<std::int64_t> free, queued;  // KV blocks
   std::size_t instance_count() const override { return load.size(); }
   std::int64_t outstanding(std::size_t i) const override { return load.at(i); }
   double kv_used_fraction(std::size_t i) const override { return kv.empty() ? 0 : kv.at(i); }
+  std::int64_t free_kv_blocks(std::size_t i) const override { return free.empty() ? 0 : free.at(i); }
+  std::int64_t queued_prompt_blocks(std::size_t i) const override {
+    return queued.empty() ? 0 : queued.at(i);
+  }
 };
 
 TEST(RoundRobin, CyclesThroughInstances) {
@@ -45,6 +51,28 @@ TEST(LeastKvLoad, PicksLeastKvUsedThenFewestOutstanding) {
   EXPECT_EQ(r.choose_instance(v, {}), 3u);  // 0.1 ties between 1 and 3; 3 has fewer requests
   v.kv = {0.2, 0.9, 0.9, 0.9};
   EXPECT_EQ(r.choose_instance(v, {}), 0u);  // KV first, although it is not the least loaded
+}
+
+TEST(LlumnixDispatch, PicksTheMostFreenessFreeBlocksLessQueuedDemandPerRequest) {
+  FakeRoutingView v;
+  v.load = {4, 2, 8};
+  v.free = {400, 300, 1000};
+  v.queued = {0, 200, 200};
+  // freeness: 400/4 = 100, (300-200)/2 = 50, (1000-200)/8 = 100 -> tie between 0 and 2: lowest.
+  LlumnixDispatchRouter r;
+  EXPECT_DOUBLE_EQ(LlumnixDispatchRouter::freeness(v, 1), 50.0);
+  EXPECT_EQ(r.choose_instance(v, {}), 0u);
+  v.free[2] = 1100;  // (1100-200)/8 = 112.5
+  EXPECT_EQ(r.choose_instance(v, {}), 2u);
+  // Queued demand beyond free memory makes freeness negative: that instance is the last choice
+  // even with fewer requests.
+  v.free = {10, 500, 500};
+  v.queued = {100, 0, 0};
+  v.load = {1, 5, 9};
+  EXPECT_EQ(r.choose_instance(v, {}), 1u);
+  // An instance without requests is infinitely free.
+  v.load = {1, 5, 0};
+  EXPECT_EQ(r.choose_instance(v, {}), 2u);
 }
 
 // A view that reports every change to the router it serves, as RoutingView asks.

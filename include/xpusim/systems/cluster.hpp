@@ -35,6 +35,10 @@ class Cluster final : public ArrivalSink, public policy::RoutingView, public Fau
   std::size_t instance_count() const override { return instances_.size(); }
   std::int64_t outstanding(std::size_t i) const override { return instances_[i]->outstanding(); }
   double kv_used_fraction(std::size_t i) const override;
+  std::int64_t free_kv_blocks(std::size_t i) const override { return instances_[i]->free_blocks(); }
+  std::int64_t queued_prompt_blocks(std::size_t i) const override {
+    return instances_[i]->queued_prompt_blocks();
+  }
 
   // ArrivalSink: routes the request to an instance.
   void on_request_arrival(workload::Request&& request, TimeNs now) override;

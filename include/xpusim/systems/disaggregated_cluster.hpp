@@ -67,6 +67,10 @@ class DisaggregatedCluster final : public ArrivalSink,
   std::size_t instance_count() const override { return prefill_.size(); }
   std::int64_t outstanding(std::size_t i) const override { return prefill_[i]->outstanding(); }
   double kv_used_fraction(std::size_t i) const override;
+  std::int64_t free_kv_blocks(std::size_t i) const override { return prefill_[i]->free_blocks(); }
+  std::int64_t queued_prompt_blocks(std::size_t i) const override {
+    return prefill_[i]->queued_prompt_blocks();
+  }
 
   void on_request_arrival(workload::Request&& request, TimeNs now) override;
   void on_prefilled(int instance, Handoff&& handoff, TimeNs now) override;

@@ -79,6 +79,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int64_t migration_reserved_blocks() const { return kv_.migration_reserved(); }
   // Llumnix's virtual usage: blocks held plus those the head-of-line queued request needs.
   std::int64_t virtual_used_blocks() const;
+  // Blocks the prefills of every waiting request need (Llumnix's dispatch load counts them).
+  std::int64_t queued_prompt_blocks() const { return queued_prompt_blocks_; }
   std::int64_t outstanding() const {
     return static_cast<std::int64_t>(table_.waiting().size() + table_.swapped().size() +
                                      table_.arrived().size() + table_.running_count());
@@ -179,6 +181,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
 
   DecodeTracker decode_;  // decoding sequences: progress, block demand, who finishes when
   std::int64_t pending_prefill_tokens_ = 0;
+  std::int64_t queued_prompt_blocks_ = 0;  // sum of blocks_for(prefill_len) over the waiting queue
 
   bool down_ = false;  // failed (faults): takes no requests, runs nothing
   // The running iteration.

@@ -17,6 +17,10 @@ class UpInstancesView final : public policy::RoutingView {
   std::size_t instance_count() const override { return up_.size(); }
   std::int64_t outstanding(std::size_t i) const override { return all_.outstanding(up_[i]); }
   double kv_used_fraction(std::size_t i) const override { return all_.kv_used_fraction(up_[i]); }
+  std::int64_t free_kv_blocks(std::size_t i) const override { return all_.free_kv_blocks(up_[i]); }
+  std::int64_t queued_prompt_blocks(std::size_t i) const override {
+    return all_.queued_prompt_blocks(up_[i]);
+  }
   std::size_t to_cluster(std::size_t i) const { return up_.at(i); }
 
  private:

@@ -1,6 +1,7 @@
 // The registry lines of the routing family: one per router, by the name the YAML uses.
 #include "xpusim/policy/routing/least_kv_load.hpp"
 #include "xpusim/policy/routing/least_outstanding.hpp"
+#include "xpusim/policy/routing/llumnix_dispatch.hpp"
 #include "xpusim/policy/routing/prefix_affinity.hpp"
 #include "xpusim/policy/routing/round_robin.hpp"
 
@@ -14,6 +15,10 @@ void register_routers(RouterCatalog& c) {
   c.add("least_kv_load",
         "smallest fraction of KV blocks in use (ties: fewest outstanding, then lowest index)",
         ParamSchema{}, [](const Params&) { return std::make_unique<LeastKvLoadRouter>(); });
+  c.add("llumnix",
+        "Llumnix's load-aware dispatch: the most freeness, (free KV blocks - blocks queued "
+        "prompts need) / outstanding requests (ties: lowest index)",
+        ParamSchema{}, [](const Params&) { return std::make_unique<LlumnixDispatchRouter>(); });
   c.add("prefix_affinity",
         "the instance believed to hold the longest prefix of the request's KV blocks, unless "
         "it is over the load cap (then least outstanding)",

@@ -15,6 +15,10 @@ class RoutingView {
   virtual std::size_t instance_count() const = 0;
   virtual std::int64_t outstanding(std::size_t instance) const = 0;  // waiting + running
   virtual double kv_used_fraction(std::size_t instance) const = 0;   // allocated / total blocks
+  // Llumnix's dispatch inputs: KV blocks free now, and the blocks the prefills of every waiting
+  // request will need.
+  virtual std::int64_t free_kv_blocks(std::size_t instance) const = 0;
+  virtual std::int64_t queued_prompt_blocks(std::size_t instance) const = 0;
   // True when the view calls Router::on_load_changed(i) after every change of outstanding(i) or
   // kv_used_fraction(i) (and keeps instance_count() fixed): routers may then keep an index
   // instead of scanning every instance per request. False (the default): they scan.
