@@ -39,7 +39,7 @@ int diff_command(const DiffArgs& args) {
     spdlog::error("diff: {}", safe_message(e.what()));
     return kExitInput;
   } catch (const std::exception& e) {
-    std::cerr << "internal error (please report): " << e.what() << "\n";
+    spdlog::critical("internal error (please report): {}", e.what());
     return kExitInternal;
   }
 }

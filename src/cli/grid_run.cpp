@@ -2,6 +2,7 @@
 // become the axes of an in-memory sweep over SCENARIO, run by the sweep machinery (one child
 // process per point, points/<id>/ named by the sweep's deterministic point ids, results.csv).
 #include <yaml-cpp/yaml.h>
+#include <spdlog/spdlog.h>
 
 #include <iostream>
 #include <thread>
@@ -101,28 +102,29 @@ int grid_run_command(const RunArgs& args) {
     write_manifest(*out, spec, "");
     const unsigned cores = std::thread::hardware_concurrency();
     const int jobs = args.jobs > 0 ? args.jobs : cores == 0 ? 1 : static_cast<int>(cores);
-    if (!args.quiet)
-      std::cerr << "grid of " << spec.points.size() << " points (-j " << jobs << ")\n";
+    spdlog::info("grid of {} points (-j {})", spec.points.size(), jobs);
     std::size_t done = 0;
     // --force reruns every point; a fresh folder has none to skip.
     run_point_processes(spec.base, spec.points, *out / "points", jobs,
                         [&](const experiments::SweepPoint& p, bool ok) {
                           ++done;
                           if (args.quiet && ok) return;
+                          // Progress line, written directly (not a levelled diagnostic).
                           std::cerr << "[" << done << "/" << spec.points.size() << "] " << p.id
                                     << ": " << (ok ? "ok" : "FAILED") << "\n";
                         });
     const int rc = write_results(*out, spec.param_keys, spec.points, args.quiet);
+    // The results line, written directly as in `run` (see run_command.cpp).
     if (!args.quiet) std::cerr << "results: " << safe_message(out->string()) << "\n";
     return rc;
   } catch (const scenario::ScenarioError& e) {
-    for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(m) << "\n";
+    for (const auto& m : e.messages()) spdlog::error("{}", safe_message(m));
     return kExitInput;
   } catch (const Error& e) {
-    std::cerr << "error: " << safe_message(e.what()) << "\n";
+    spdlog::error("{}", safe_message(e.what()));
     return kExitInput;
   } catch (const fs::filesystem_error& e) {
-    std::cerr << "error: " << safe_message(e.what()) << "\n";
+    spdlog::error("{}", safe_message(e.what()));
     return kExitInput;
   }
 }

@@ -1,6 +1,7 @@
 // `xpusim list`: generated from the table of system kinds (scenario/system_kinds.hpp), the same
 // declarations the loader validates against. Every line fits in 80 columns.
 #include "xpusim/build_paths.hpp"
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -203,8 +204,8 @@ int unknown(const std::string& what, const std::string& given,
   std::string all;
   std::set<std::string> unique(candidates.begin(), candidates.end());
   for (const auto& c : unique) all += (all.empty() ? "" : ", ") + c;
-  std::cerr << "error: unknown " << what << " '" << given << "'" << did_you_mean(given, candidates)
-            << " (expected one of: " << all << ")\n";
+  spdlog::error("unknown {} '{}'{} (expected one of: {})", what, given,
+                did_you_mean(given, candidates), all);
   return kExitInput;
 }
 

@@ -187,7 +187,7 @@ int main(int argc, char** argv) {
   if (*merge_cmd) return sweep_merge_command(merge_dirs, merge_out);
   if (*sweep_cmd) {
     if (sweep.file.empty()) {
-      std::cerr << "error: sweep: a sweep file is required (or: sweep merge DIR... -o OUT)\n";
+      spdlog::error("sweep: a sweep file is required (or: sweep merge DIR... -o OUT)");
       return kExitUsage;
     }
     sweep.quiet = quiet;

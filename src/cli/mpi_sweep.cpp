@@ -1,4 +1,5 @@
 #include "xpusim/cli/mpi_sweep.hpp"
+#include <spdlog/spdlog.h>
 
 #include <iostream>
 
@@ -20,8 +21,8 @@ namespace xpusim::cli {
 
 int mpi_sweep(const experiments::SweepSpec&, const std::vector<experiments::SweepPoint>&,
               const std::filesystem::path&, const std::string&, bool) {
-  std::cerr << "error: --mpi: this xpusim was built without MPI (install libopenmpi-dev and "
-               "rebuild); use --shard I/N with a job array instead\n";
+  spdlog::error("--mpi: this xpusim was built without MPI (install libopenmpi-dev and "
+                "rebuild); use --shard I/N with a job array instead");
   return kExitUsage;
 }
 
@@ -40,6 +41,7 @@ void report_done(const Points& todo, long long i, const std::filesystem::path& o
   const auto& p = todo[static_cast<std::size_t>(i)];
   const auto outcome = experiments::read_point_outcome(out / "points" / p.id);
   if (quiet && outcome.ok) return;
+  // Progress line, written directly as in the local sweep (not a levelled diagnostic).
   std::cerr << "[" << done << "/" << todo.size() << "] " << p.id << ": "
             << (outcome.ok ? "ok" : "FAILED: " + outcome.error) << "\n";
 }
@@ -127,9 +129,9 @@ int mpi_sweep(const experiments::SweepSpec& spec, const Points& points,
   Points todo;
   for (std::size_t i = 0; i < points.size(); ++i)
     if (left[i]) todo.push_back(points[i]);
-  if (rank == 0 && !quiet)
-    std::cerr << points.size() << " points, " << points.size() - todo.size()
-              << " already complete, running " << todo.size() << " on " << ranks << " MPI ranks\n";
+  if (rank == 0)
+    spdlog::info("{} points, {} already complete, running {} on {} MPI ranks", points.size(),
+                 points.size() - todo.size(), todo.size(), ranks);
   int code = kExitOk;
   if (rank == 0) {
     coordinate(spec.base, todo, out, ranks, quiet);

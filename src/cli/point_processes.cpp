@@ -1,4 +1,5 @@
 #include "xpusim/cli/point_processes.hpp"
+#include <spdlog/spdlog.h>
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -131,8 +132,8 @@ void run_point_processes(const std::filesystem::path& base,
   std::size_t next = 0;
   const auto stop_starting = [&] {
     if (next >= points.size()) return;
-    std::cerr << "interrupted: " << points.size() - next
-              << " points not started; run the same command again to resume\n";
+    spdlog::warn("interrupted: {} points not started; run the same command again to resume",
+                 points.size() - next);
     next = points.size();
   };
   while (next < points.size() || !running.empty()) {

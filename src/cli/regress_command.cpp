@@ -119,7 +119,7 @@ int regress_command(const RegressArgs& args) {
     spdlog::error("regress: {}", e.what());
     return kExitInput;
   } catch (const std::exception& e) {
-    std::cerr << "internal error (please report): " << e.what() << "\n";
+    spdlog::critical("internal error (please report): {}", e.what());
     return kExitInternal;
   }
 }

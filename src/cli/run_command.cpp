@@ -71,9 +71,9 @@ std::optional<std::filesystem::path> choose_out_dir(const RunArgs& args, const s
   if (args.out_dir.empty()) return timestamped_dir("results", name, start);
   const std::filesystem::path out(args.out_dir);
   if (in_use(out) && !args.force) {
-    std::cerr << "error: --out " << safe_message(out.string())
-              << ": not empty (an earlier run's results?); pass --force to replace its files "
-                 "when this run completes, or choose another folder\n";
+    spdlog::error("--out {}: not empty (an earlier run's results?); pass --force to replace its "
+                  "files when this run completes, or choose another folder",
+                  safe_message(out.string()));
     return std::nullopt;
   }
   return out;
@@ -117,25 +117,27 @@ int run_command(const RunArgs& args) {
     const scenario::RunResult result = loaded->run(options);
     if (!args.quiet) std::cout << report::format_summary_table(result.summary);
     spdlog::info("{} events", result.events);
-    // Always (unless -q): where the results went, one line on stderr.
+    // Always (unless -q): where the results went, one line on stderr. Written directly, not
+    // through spdlog: it is the one line a default run prints, unprefixed so scripts can read it
+    // ("results: DIR"), and it shows at the default level while info lines do not.
     if (!args.quiet) std::cerr << "results: " << safe_message(options.out_dir.string()) << "\n";
     if (g_interrupted != 0) {
-      std::cerr << "interrupted by signal " << g_interrupted << " after the run finished; the "
-                << "outputs in " << options.out_dir.string() << " are complete\n";
+      spdlog::warn("interrupted by signal {} after the run finished; the outputs in {} are complete",
+                   static_cast<int>(g_interrupted), options.out_dir.string());
       return kExitSignalBase + g_interrupted;
     }
     return kExitOk;
   } catch (const scenario::RunStopped& e) {
-    std::cerr << "error: " << safe_message(std::string(args.scenario) + ": " + e.what()) << "\n";
+    spdlog::error("{}", safe_message(std::string(args.scenario) + ": " + e.what()));
     return e.why() == scenario::RunStopped::Why::Signal ? kExitSignalBase + e.signal() : kExitLimit;
   } catch (const scenario::ScenarioError& e) {
-    for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(m) << "\n";
+    for (const auto& m : e.messages()) spdlog::error("{}", safe_message(m));
     return kExitInput;
   } catch (const Error& e) {
-    std::cerr << "error: " << safe_message(std::string(args.scenario) + ": " + e.what()) << "\n";
+    spdlog::error("{}", safe_message(std::string(args.scenario) + ": " + e.what()));
     return kExitInput;
   } catch (const std::exception& e) {
-    std::cerr << "internal error (please report): " << e.what() << "\n";
+    spdlog::critical("internal error (please report): {}", e.what());
     return kExitInternal;
   }
 }
@@ -182,9 +184,9 @@ bool report_errors(const std::string& prefix, const std::function<void()>& check
     check();
     return true;
   } catch (const scenario::ScenarioError& e) {
-    for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(prefix + m) << "\n";
+    for (const auto& m : e.messages()) spdlog::error("{}", safe_message(prefix + m));
   } catch (const Error& e) {
-    std::cerr << "error: " << safe_message(error_prefix + e.what()) << "\n";
+    spdlog::error("{}", safe_message(error_prefix + e.what()));
   }
   return false;
 }
@@ -245,7 +247,7 @@ int validate_command(const std::vector<std::string>& files,
     if (ok) std::cout << file << ": ok\n";
     else ++failed;
   }
-  if (failed > 0) std::cerr << failed << " of " << files.size() << " files invalid\n";
+  if (failed > 0) spdlog::error("{} of {} files invalid", failed, files.size());
   return failed == 0 ? kExitOk : kExitInput;
 }
 

@@ -43,10 +43,10 @@ int dry_run(const experiments::SweepSpec& spec, const std::vector<experiments::S
       (void)scenario::load_any_scenario(spec.base.string(), p.overrides, catalogs);
     } catch (const scenario::ScenarioError& e) {
       ++invalid;
-      for (const auto& m : e.messages()) std::cerr << "error: point " << p.id << ": " << safe_message(m) << "\n";
+      for (const auto& m : e.messages()) spdlog::error("point {}: {}", p.id, safe_message(m));
     } catch (const Error& e) {
       ++invalid;
-      std::cerr << "error: point " << p.id << ": " << safe_message(e.what()) << "\n";
+      spdlog::error("point {}: {}", p.id, safe_message(e.what()));
     }
   }
   return invalid == 0 ? kExitOk : kExitInput;
@@ -62,8 +62,7 @@ int sweep_command(const SweepArgs& args) {
     experiments::SweepSpec spec = experiments::load_sweep_spec(args.file, load);
     std::size_t shard = 0, shards = 1;
     if (!args.shard.empty() && !experiments::parse_shard(args.shard, shard, shards)) {
-      std::cerr << "error: --shard '" << args.shard
-                << "': expected I/N with 0 <= I < N, e.g. 0/4\n";
+      spdlog::error("--shard '{}': expected I/N with 0 <= I < N, e.g. 0/4", args.shard);
       return kExitUsage;
     }
     const std::filesystem::path out =
@@ -79,18 +78,18 @@ int sweep_command(const SweepArgs& args) {
     std::vector<experiments::SweepPoint> todo;
     for (const auto& p : mine)
       if (!experiments::point_complete(out / "points" / p.id)) todo.push_back(p);
-    if (!args.quiet)
-      std::cerr << spec.points.size() << " points"
-                << (shards > 1 ? " (shard " + args.shard + ": " + std::to_string(mine.size()) + ")"
-                               : "")
-                << ", " << mine.size() - todo.size() << " already complete, running " << todo.size()
-                << " with -j " << (args.jobs > 0 ? args.jobs : default_jobs()) << "\n";
+    spdlog::info("{} points{}, {} already complete, running {} with -j {}", spec.points.size(),
+                 shards > 1 ? " (shard " + args.shard + ": " + std::to_string(mine.size()) + ")"
+                            : std::string(),
+                 mine.size() - todo.size(), todo.size(), args.jobs > 0 ? args.jobs : default_jobs());
     std::size_t done = 0;
     run_point_processes(
         spec.base, todo, out / "points", args.jobs > 0 ? args.jobs : default_jobs(),
         [&](const experiments::SweepPoint& p, bool ok) {
           ++done;
           if (args.quiet && ok) return;
+          // A progress line per finished point, as the sweep goes: not a levelled diagnostic,
+          // so it is written directly (shown unless -q, failures always).
           std::cerr << "[" << done << "/" << todo.size() << "] " << p.id << ": "
                     << (ok ? "ok"
                            : "FAILED: " + experiments::read_point_outcome(out / "points" / p.id).error)
@@ -98,16 +97,16 @@ int sweep_command(const SweepArgs& args) {
         });
     return write_results(out, spec.param_keys, mine, args.quiet);
   } catch (const scenario::ScenarioError& e) {
-    for (const auto& m : e.messages()) std::cerr << "error: " << safe_message(m) << "\n";
+    for (const auto& m : e.messages()) spdlog::error("{}", safe_message(m));
     return kExitInput;
   } catch (const Error& e) {
-    std::cerr << "error: " << safe_message(std::string(args.file) + ": " + e.what()) << "\n";
+    spdlog::error("{}", safe_message(std::string(args.file) + ": " + e.what()));
     return kExitInput;
   } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "error: " << safe_message(e.what()) << "\n";
+    spdlog::error("{}", safe_message(e.what()));
     return kExitInput;
   } catch (const std::exception& e) {
-    std::cerr << "internal error (please report): " << e.what() << "\n";
+    spdlog::critical("internal error (please report): {}", e.what());
     return kExitInternal;
   }
 }

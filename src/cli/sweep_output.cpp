@@ -1,4 +1,5 @@
 #include "xpusim/cli/sweep_output.hpp"
+#include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <iostream>
@@ -43,10 +44,13 @@ int write_results(const std::filesystem::path& out, const std::vector<std::strin
   report::AtomicFile csv(out / "results.csv");
   csv.stream() << experiments::results_csv(param_keys, points, outcomes);
   csv.commit();
-  if (!quiet || failed > 0)
-    std::cerr << points.size() - failed << " of " << points.size() << " points ok"
-              << (failed > 0 ? ", " + std::to_string(failed) + " failed" : std::string())
-              << "; results in " << (out / "results.csv").string() << "\n";
+  const std::string csv_path = (out / "results.csv").string();
+  if (failed > 0)
+    spdlog::error("{} of {} points ok, {} failed; results in {}", points.size() - failed,
+                 points.size(), failed, csv_path);
+  else if (!quiet)  // the sweep's results line, written directly as in `run` (run_command.cpp)
+    std::cerr << points.size() << " of " << points.size() << " points ok; results in " << csv_path
+              << "\n";
   return failed == 0 ? kExitOk : kExitInput;
 }
 

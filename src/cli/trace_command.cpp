@@ -79,7 +79,7 @@ int trace_command(const TraceArgs& args) {
     spdlog::error("{}", safe_message(e.what()));
     return kExitInput;
   } catch (const std::exception& e) {
-    std::cerr << "internal error (please report): " << e.what() << "\n";
+    spdlog::critical("internal error (please report): {}", e.what());
     return kExitInternal;
   }
 }

@@ -1,5 +1,7 @@
 #include "xpusim/systems/cluster.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "xpusim/core/error.hpp"
 #include "xpusim/systems/migration_coordinator.hpp"
 
@@ -30,6 +32,9 @@ void Cluster::on_request_arrival(workload::Request&& request, TimeNs now) {
                                    &request.prefix_hashes};
   const std::size_t target = router_->choose_instance(*this, route);
   XPUSIM_CHECK(target < instances_.size(), "router chose a non-existent instance");
+  // -vv: one line per routing decision; should_log keeps the hot path free of formatting.
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("router: request {} -> instance {} (t={} ns)", request.id, target, now);
   instances_[target]->enqueue(std::move(request), now);
   if (migration_) migration_->wake();
 }

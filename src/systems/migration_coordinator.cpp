@@ -1,5 +1,7 @@
 #include "xpusim/systems/migration_coordinator.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "xpusim/core/error.hpp"
 
 namespace xpusim::systems {
@@ -61,8 +63,11 @@ void MigrationCoordinator::start(const policy::MigrationPair& pair, TimeNs now) 
   const std::int64_t reserve = (kv + dst.block_size() - 1) / dst.block_size();
   if (!dst.reserve_migration(reserve)) {
     ++aborted_;
+    spdlog::debug("migration: instance {} -> {} not started: destination cannot reserve {} blocks",
+                  pair.from, pair.to, reserve);
     return;
   }
+  spdlog::debug("migration: instance {} -> {}, {} KV tokens (t={} ns)", pair.from, pair.to, kv, now);
   std::uint32_t slot;
   if (free_slots_.empty()) {
     slot = static_cast<std::uint32_t>(migrations_.size());

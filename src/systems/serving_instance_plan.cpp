@@ -1,6 +1,8 @@
 // Applying the batching policy's plan to an instance: preemption (recompute or swap out),
 // swap-in, and admission of waiting requests in the fairness policy's order, with the prefix
 // cache's reuse at admission.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "xpusim/core/error.hpp"
@@ -21,6 +23,11 @@ void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now
     leave_running(s);
     ++q.preemptions;
     observer_.on_preemption(q.request.id, index_, now);
+    if (spdlog::should_log(spdlog::level::debug))
+      spdlog::debug("instance {}: preempted request {} (newest running; the batching plan preempts "
+                    "{} this iteration, KV {} blocks, {}) (t={} ns)",
+                    index_, q.request.id, count, blocks,
+                    swap && decoding ? "swap out if host room" : "recompute", now);
     // Swap keeps a decoding sequence's KV on the host when there is room; otherwise (or for a
     // sequence mid-prefill) the KV is dropped and recomputed on readmission.
     if (swap && decoding && kv_.swap_out(blocks)) {

@@ -75,7 +75,8 @@ TEST_F(SweepCli, GridRunsInParallelJoinsResultsAndResumes) {
   EXPECT_EQ(rows[1][3], "vllm");
   EXPECT_EQ(rows[8][3], "orca");
 
-  const auto again = xpusim("sweep " + f.string() + " -j 2 -o " + (dir / "a").string());
+  // The "N points, K already complete" line is info (-v) since the log levels (issue 21).
+  const auto again = xpusim("-v sweep " + f.string() + " -j 2 -o " + (dir / "a").string());
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("8 already complete, running 0"), std::string::npos) << again.err;
   EXPECT_EQ(slurp(dir / "a" / "results.csv"), csv);
@@ -123,7 +124,7 @@ set: {horizon_s: 0}
   EXPECT_FALSE(fs::exists(dir / "a" / "points" / rows[2][0] / "summary.json"));
   EXPECT_EQ(rows[3][1], "ok");
 
-  const auto rerun = xpusim(args);
+  const auto rerun = xpusim("-v " + args);  // the "already complete" line is info
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_NE(rerun.err.find("2 already complete, running 1"), std::string::npos) << rerun.err;
   rows = csv_rows(slurp(dir / "a" / "results.csv"));
