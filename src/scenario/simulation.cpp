@@ -228,6 +228,7 @@ struct Run {
   void build_colocated(std::unique_ptr<workload::RequestSource> source,
                        std::unique_ptr<policy::Router> router) {
     cluster = std::make_unique<systems::Cluster>(sim, std::move(source), std::move(router), observers);
+    observers.add(cluster->feed());  // last: closed-loop sources hear of ends after the metrics
     auto policy = catalogs.migration.find(spec.migration.name)->make(spec.migration.params);
     const bool migrate = policy->settings().interval_s > 0;
     std::vector<int> nodes;
@@ -254,6 +255,7 @@ struct Run {
                                        std::max(1, spec.model.num_layers)};
     disaggregated = std::make_unique<systems::DisaggregatedCluster>(
         sim, std::move(source), std::move(router), observers, *fabric, kv);
+    observers.add(disaggregated->feed());  // closed-loop sources hear of ends after the metrics
     for (int i = 0; i < spec.instances; ++i) {
       const bool prefill = i < spec.prefill_instances;
       const std::string name = prefill ? "prefill" + std::to_string(i)

@@ -45,6 +45,10 @@ const ParamBinding<SessionSource::Config>& SessionSource::binding() {
       .choice(XPUSIM_KEY(Config, kind), {{"chat", Kind::Chat}, {"agent", Kind::Agent}},
            "chat: user turns and responses (reasoning dropped from later context); agent: a task, "
            "then reasoning + action turns separated by tool outputs (all kept in context)")
+      .choice(XPUSIM_KEY(Config, loop), {{"open", Loop::Open}, {"closed", Loop::Closed}},
+           "open: a turn arrives turn_time_s + the gap after the previous one arrived; closed: the "
+           "gap after the previous one finished in the simulation (turn_time_s unused; a rejected "
+           "or lost turn ends its session)")
       .real(XPUSIM_KEY(Config, session_rate_per_s), "1/s", "mean rate at which sessions start (Poisson)",
             {.min = 0, .max = 1e9, .min_exclusive = true})
       .required()
@@ -65,7 +69,7 @@ const ParamBinding<SessionSource::Config>& SessionSource::binding() {
       .real(XPUSIM_KEY(Config, think_time_s), "s", "mean gap before the next turn: user think time (chat) or tool "
             "duration (agent), log-normal", {.min = 0, .max = 1e6, .min_exclusive = true})
       .real(XPUSIM_KEY(Config, think_sigma), "", "log-normal sigma of that gap", {.min = 0, .max = 5})
-      .real(XPUSIM_KEY(Config, turn_time_s), "s", "assumed service time of a turn before the gap starts (open loop)",
+      .real(XPUSIM_KEY(Config, turn_time_s), "s", "assumed service time of a turn before the gap starts (open loop only)",
             {.min = 0, .max = 1e6})
       .real(XPUSIM_KEY(Config, length_sigma), "", "log-normal sigma of every segment length (mean kept)", {.min = 0, .max = 5})
       .integer(XPUSIM_KEY(Config, max_context_tokens), "tokens", "a session ends when its context reaches this",
@@ -167,30 +171,61 @@ Request SessionSource::make_turn(Session& s, TimeNs arrival) {
   return r;
 }
 
+TimeNs SessionSource::draw_gap_after(TimeNs from_ns, const Session& s, double extra_s) {
+  const double sigma = config_.think_sigma;
+  const double gap = think_rng_.lognormal(std::log(config_.think_time_s) - 0.5 * sigma * sigma, sigma);
+  return checked_arrival(ns_to_seconds(from_ns) + extra_s + gap,
+                         "turn " + std::to_string(s.turn + 1) + " of session " + std::to_string(s.id),
+                         "lower workload.think_time_s, workload.turn_time_s or workload.turns_max");
+}
+
 std::optional<Request> SessionSource::next() {
   // A session starting before the earliest pending turn goes first.
   while (!sessions_done_ &&
          (pending_.empty() || next_session_s_ * 1e9 <= double(pending_.top().arrival_ns)))
     start_session();
+  // A turn the feed gave back goes before a pending turn that arrives later (closed loop).
+  if (!returned_.empty() &&
+      (pending_.empty() || !(Pending{returned_.top().arrival_ns, returned_.top().session} > pending_.top()))) {
+    Request r = returned_.top();
+    returned_.pop();
+    r.id = emitted_++;
+    if (r.expects_followup) awaiting_.emplace(r.id, r.session);
+    return r;
+  }
   if (pending_.empty()) return std::nullopt;
   const Pending turn = pending_.top();
   pending_.pop();
   Session& s = sessions_[turn.session - 1];
   Request r = make_turn(s, turn.arrival_ns);
   if (s.turns_left > 0 && s.context_tokens < config_.max_context_tokens) {
-    const double s_sigma = config_.think_sigma;
-    const double gap = think_rng_.lognormal(std::log(config_.think_time_s) - 0.5 * s_sigma * s_sigma, s_sigma);
-    const double next_s = ns_to_seconds(turn.arrival_ns) + config_.turn_time_s + gap;
-    pending_.push({checked_arrival(next_s, "turn " + std::to_string(s.turn + 1) + " of session " +
-                                               std::to_string(s.id),
-                                   "lower workload.think_time_s, workload.turn_time_s or "
-                                   "workload.turns_max"),
-                   s.id});
     r.expects_followup = true;
+    if (config_.loop == Loop::Closed) awaiting_.emplace(r.id, s.id);
+    else pending_.push({draw_gap_after(turn.arrival_ns, s, config_.turn_time_s), s.id});
   } else {
     s.context = {};  // finished: free its memory
   }
   return r;
+}
+
+bool SessionSource::request_finished(std::uint64_t id, bool completed, TimeNs finish_ns) {
+  const auto it = awaiting_.find(id);
+  if (it == awaiting_.end()) return false;
+  Session& s = sessions_[it->second - 1];
+  awaiting_.erase(it);
+  if (!completed) {
+    s.context = {};  // a rejected or lost turn ends its session
+    return false;
+  }
+  pending_.push({draw_gap_after(finish_ns, s, 0), s.id});
+  return true;
+}
+
+void SessionSource::take_back(Request&& request) {
+  XPUSIM_CHECK(request.id + 1 == emitted_, "take_back: not the last request emitted");
+  awaiting_.erase(request.id);
+  --emitted_;
+  returned_.push(std::move(request));
 }
 
 }  // namespace xpusim::workload

@@ -96,5 +96,38 @@ TEST(CompositionMatrix, EveryCombinationRunsConservesAndRepeats) {
   EXPECT_EQ(runs, 180);
 }
 
+// Closed-loop sessions (every session exactly 3 turns) over each cluster shape, with and
+// without an instance failure: every turn of every session runs when nothing is lost (30
+// requests), a lost turn ends its session (fewer than 30 arrive), and runs repeat byte for byte.
+TEST(CompositionMatrix, ClosedLoopSessionsRunOnEveryClusterShape) {
+  const Catalogs catalogs = build_catalogs();
+  const auto path = base_file();
+  for (int cluster = 0; cluster < 3; ++cluster)
+    for (const std::string on_failure : {"none", "requeue", "lose"}) {
+      auto sets = point("vllm", cluster, "lru", "fcfs", false);
+      sets.insert(sets.end(), {"workload.loop=closed", "workload.turns_min=3", "workload.turns_max=3"});
+      if (on_failure != "none")
+        sets.insert(sets.end(), {"faults.on_failure=" + on_failure,
+                                 "faults.schedule=[{instance: 1, at_s: 0.8, duration_s: 0.5}]"});
+      std::string label;
+      for (const auto& s : sets) label += s + " ";
+      SCOPED_TRACE(label);
+      nlohmann::json first, second;
+      ASSERT_NO_THROW({
+        const ScenarioSpec spec = load_scenario(path, sets, catalogs);
+        first = run_scenario(spec, catalogs, RunOptions{}).summary;
+        second = run_scenario(spec, catalogs, RunOptions{}).summary;
+      });
+      const auto& r = first["requests"];
+      EXPECT_EQ(r["unfinished"].get<std::int64_t>(), 0);
+      const auto lost = r["lost"].get<std::int64_t>();
+      const auto done = r["completed"].get<std::int64_t>() + r["rejected"].get<std::int64_t>() + lost;
+      if (lost == 0) EXPECT_EQ(r["completed"].get<std::int64_t>(), 30);
+      else EXPECT_LT(done, 30);  // each lost turn drops the rest of its session
+      EXPECT_EQ(first.dump(), second.dump());
+    }
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace xpusim::scenario

@@ -101,5 +101,79 @@ TEST(SessionSource, SameSeedSameRequests) {
   }
 }
 
+// Closed loop: one session of three turns, fixed gap of 4 s. Each turn arrives exactly 4 s after
+// the previous one finished (not after it arrived), and nothing is ready until then.
+SessionSource::Config closed_one(std::int64_t sessions) {
+  SessionSource::Config c;
+  c.loop = SessionSource::Loop::Closed;
+  c.session_rate_per_s = 0.01;
+  c.num_sessions = sessions;
+  c.turns_min = c.turns_max = 3;
+  c.think_time_s = 4;
+  c.think_sigma = 0;
+  c.turn_time_s = 100;  // unused in closed mode
+  return c;
+}
+
+TEST(SessionSource, ClosedLoopTurnArrivesTheGapAfterThePreviousTurnFinished) {
+  SessionSource src(closed_one(1), 7);
+  auto t1 = src.next();
+  ASSERT_TRUE(t1);
+  EXPECT_TRUE(t1->expects_followup);
+  EXPECT_FALSE(src.next());  // turn 2 waits for turn 1 to finish
+  const TimeNs f1 = t1->arrival_ns + seconds_to_ns(2.5);
+  EXPECT_FALSE(src.request_finished(t1->id + 99, true, f1));  // unknown id: nothing
+  EXPECT_TRUE(src.request_finished(t1->id, true, f1));
+  auto t2 = src.next();
+  ASSERT_TRUE(t2);
+  EXPECT_EQ(t2->arrival_ns, f1 + seconds_to_ns(4.0));
+  EXPECT_EQ(t2->id, 1u);
+  EXPECT_EQ(t2->session, t1->session);
+  EXPECT_FALSE(src.next());
+  const TimeNs f2 = t2->arrival_ns + seconds_to_ns(0.75);
+  EXPECT_TRUE(src.request_finished(t2->id, true, f2));
+  auto t3 = src.next();
+  ASSERT_TRUE(t3);
+  EXPECT_EQ(t3->arrival_ns, f2 + seconds_to_ns(4.0));
+  EXPECT_FALSE(t3->expects_followup);  // the last turn
+  EXPECT_FALSE(src.request_finished(t3->id, true, t3->arrival_ns + 1));
+  EXPECT_FALSE(src.next());
+}
+
+TEST(SessionSource, ClosedLoopRejectedTurnEndsItsSession) {
+  SessionSource src(closed_one(1), 7);
+  auto t1 = src.next();
+  ASSERT_TRUE(t1);
+  EXPECT_FALSE(src.request_finished(t1->id, false, t1->arrival_ns));
+  EXPECT_FALSE(src.next());
+}
+
+// The feed holds session 2's first turn; session 1's second turn becomes ready earlier, so the
+// feed gives session 2's back and the source emits them in arrival order with ids 1, 2.
+TEST(SessionSource, ClosedLoopTakenBackTurnIsEmittedAgainInArrivalOrder) {
+  SessionSource src(closed_one(2), 7);
+  auto a = src.next();
+  ASSERT_TRUE(a);
+  auto b = src.next();  // session 2's first turn
+  ASSERT_TRUE(b);
+  ASSERT_EQ(b->session, 2u);
+  ASSERT_GT(b->arrival_ns, a->arrival_ns + seconds_to_ns(4.0) + 1);  // rate 0.01/s: ~100 s apart
+  EXPECT_TRUE(src.request_finished(a->id, true, a->arrival_ns + 1));
+  const TimeNs b_arrival = b->arrival_ns;
+  const auto b_prompt = b->prompt_tokens;
+  src.take_back(std::move(*b));
+  auto c = src.next();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->session, 1u);
+  EXPECT_EQ(c->id, 1u);
+  EXPECT_EQ(c->arrival_ns, a->arrival_ns + 1 + seconds_to_ns(4.0));
+  auto d = src.next();
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->session, 2u);
+  EXPECT_EQ(d->id, 2u);
+  EXPECT_EQ(d->arrival_ns, b_arrival);
+  EXPECT_EQ(d->prompt_tokens, b_prompt);
+}
+
 }  // namespace
 }  // namespace xpusim::workload

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "xpusim/core/simulator.hpp"
+#include "xpusim/systems/serving_records.hpp"
 #include "xpusim/workload/request_source.hpp"
 
 namespace xpusim::systems {
@@ -17,7 +18,7 @@ class ArrivalSink {
   virtual void on_request_arrival(workload::Request&& request, TimeNs now) = 0;
 };
 
-class ArrivalFeed final : public EventHandler {
+class ArrivalFeed final : public EventHandler, public RequestLifecycleObserver {
  public:
   ArrivalFeed(Simulator& sim, std::unique_ptr<workload::RequestSource> source, ArrivalSink& sink)
       : sim_(sim), source_(std::move(source)), sink_(sink) {}
@@ -27,6 +28,8 @@ class ArrivalFeed final : public EventHandler {
   std::uint64_t arrived() const { return arrived_; }
 
   void on_event(std::uint32_t tag, std::uint64_t payload) override;
+  // RequestLifecycleObserver: feeds the request's end back to the source.
+  void on_request_done(const RequestRecord& record) override;
 
  private:
   void schedule_next();
@@ -35,6 +38,7 @@ class ArrivalFeed final : public EventHandler {
   std::unique_ptr<workload::RequestSource> source_;
   ArrivalSink& sink_;
   std::optional<workload::Request> next_;
+  EventId next_event_{};  // next_'s arrival event
   std::uint64_t arrived_ = 0;
 };
 

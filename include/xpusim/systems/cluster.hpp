@@ -30,6 +30,8 @@ class Cluster final : public ArrivalSink, public policy::RoutingView, public Fau
   const std::vector<std::unique_ptr<ServingInstance>>& instances() const { return instances_; }
   const workload::RequestSource& source() const { return feed_.source(); }
   std::uint64_t arrived() const { return feed_.arrived(); }
+  // Subscribe it to the serving records so closed-loop sources hear when requests end.
+  ArrivalFeed& feed() { return feed_; }
 
   // policy::RoutingView
   std::size_t instance_count() const override { return instances_.size(); }

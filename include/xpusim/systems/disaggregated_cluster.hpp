@@ -48,6 +48,8 @@ class DisaggregatedCluster final : public ArrivalSink,
   const std::vector<std::unique_ptr<ServingInstance>>& prefill() const { return prefill_; }
   const std::vector<std::unique_ptr<ServingInstance>>& decode() const { return decode_; }
   std::uint64_t arrived() const { return feed_.arrived(); }
+  // Subscribe it to the serving records so closed-loop sources hear when requests end.
+  ArrivalFeed& feed() { return feed_; }
   std::size_t transfers_in_flight() const { return in_flight_; }
   // Requests held by the cluster itself: arrivals while every prefill instance is down, and
   // prefilled requests waiting (KV held on their prefill instance) while every decode

@@ -23,6 +23,18 @@ class RequestSource {
   // Prompt tokens each Request::prefix_hashes entry stands for (the last entry may cover
   // fewer), so a prefix cache with another block size can map ids; 0 when there are no hashes.
   virtual std::int32_t prefix_block_tokens() const { return 0; }
+
+  // Closed loop (feedback from the simulation; every method a no-op for open-loop sources).
+  // A closed-loop source's next() may return nullopt while requests it emitted are still being
+  // served; the feed polls again after each request_finished that returns true.
+  // Request `id` left the system at `finish_ns` (completed, or rejected/lost when !completed).
+  // Returns true when that made a new request available (next() has something again).
+  virtual bool request_finished(std::uint64_t /*id*/, bool /*completed*/, TimeNs /*finish_ns*/) {
+    return false;
+  }
+  // Takes back a request next() returned that has not arrived yet, because request_finished
+  // made an earlier one available; next() emits it again in arrival order, with a new id.
+  virtual void take_back(Request&& /*request*/) {}
 };
 
 // What every source may need beyond its own parameters.

@@ -6,9 +6,12 @@
 // shared system prompt are shared by every session using it, the rest are the session's own.
 // Every unit carries the kind of text it holds (system, user, tool, response, reasoning).
 //
-// Open loop (docs/prefix-cache.md): turn k+1 arrives turn_time_s + a think/tool gap after turn k
-// arrived, whether or not turn k has finished in the simulation.
+// Open loop (docs/prefix-cache.md, the default): turn k+1 arrives turn_time_s + a think/tool gap
+// after turn k arrived, whether or not turn k has finished in the simulation. Closed loop: turn
+// k+1 arrives the think/tool gap after turn k finished in the simulation (turn_time_s unused); a
+// rejected or lost turn ends its session.
 #include <cstdint>
+#include <map>
 #include <queue>
 #include <vector>
 
@@ -21,8 +24,10 @@ namespace xpusim::workload {
 class SessionSource final : public RequestSource {
  public:
   enum class Kind { Chat, Agent };
+  enum class Loop { Open, Closed };
   struct Config {
     Kind kind = Kind::Chat;
+    Loop loop = Loop::Open;
     double session_rate_per_s = 1;
     std::int64_t num_sessions = 100;
     double duration_s = 0;  // no session starts after this (0: no limit)
@@ -48,6 +53,8 @@ class SessionSource final : public RequestSource {
   std::optional<Request> next() override;
   const std::vector<std::string>& tenants() const override { return tenant_names_; }
   std::int32_t prefix_block_tokens() const override { return config_.hash_block_tokens; }
+  bool request_finished(std::uint64_t id, bool completed, TimeNs finish_ns) override;
+  void take_back(Request&& request) override;
 
  private:
   struct Segment {
@@ -70,7 +77,14 @@ class SessionSource final : public RequestSource {
     }
   };
 
+  struct LaterReady {  // returned requests, ordered by arrival then session id
+    bool operator()(const Request& a, const Request& b) const {
+      return a.arrival_ns != b.arrival_ns ? a.arrival_ns > b.arrival_ns : a.session > b.session;
+    }
+  };
+
   void start_session();
+  TimeNs draw_gap_after(TimeNs from_ns, const Session& s, double extra_s);
   std::int64_t draw_tokens(double mean);
   Request make_turn(Session& s, TimeNs arrival);
   void append(Session& s, TokenType type, std::int64_t tokens);
@@ -87,6 +101,10 @@ class SessionSource final : public RequestSource {
   std::int64_t started_ = 0;
   bool sessions_done_ = false;
   std::uint64_t emitted_ = 0;
+  // Closed loop: emitted turns whose session continues after them (request id -> session id),
+  // and turns the feed gave back before they arrived.
+  std::map<std::uint64_t, std::uint64_t> awaiting_;
+  std::priority_queue<Request, std::vector<Request>, LaterReady> returned_;
 };
 
 }  // namespace xpusim::workload
