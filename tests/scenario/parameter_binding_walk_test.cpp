@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "xpusim/hw/switch_spec.hpp"
+#include "xpusim/model/engine_overhead_model.hpp"
 #include "xpusim/scenario/catalogs.hpp"
 #include "xpusim/scenario/kind_sections.hpp"
 #include "xpusim/scenario/serving_sections.hpp"
@@ -28,6 +30,8 @@ const Given kSamples = {
     {"path", std::string("trace.csv")},  {"table", std::string("table.csv")},
     {"weights", std::string("1,2")},     {"prompt_tokens", std::string("100-200")},
     {"output_tokens", std::string("50")}, {"on_off_s", std::string("10,0")},
+    // switch
+    {"aggregator_memory_kb", 64.0},      {"port_gbps", 100.0},
 };
 // A second valid value for sampled keys that are required (their sample is the baseline).
 const Given kAlternates = {
@@ -149,6 +153,7 @@ TEST(ParameterBinding, EveryServingSideKeyReachesItsFieldAndDocumentsTheStructDe
   walk_binding("prefix_cache", prefix_cache_binding());
   walk_binding("slo", slo_binding());
   walk_binding("tenants", tenants_binding());
+  walk_binding("engine", model::EngineOverhead::binding());
 }
 
 TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDefault) {
@@ -163,6 +168,7 @@ TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDef
   walk_binding("moe_offload cache", OffloadCacheSection::binding());
   walk_binding("moe_offload cpu", OffloadCpuSection::binding());
   walk_binding("ina metrics", InaMetricsSection::binding());
+  walk_binding("switch", hw::SwitchSpec::binding());
 }
 
 // The walk itself must catch a key bound to the wrong field: two keys on one field.
