@@ -48,7 +48,6 @@ const Given kSamples = {
     {"num_layers", std::int64_t{4}},     {"hidden", std::int64_t{1024}},
     {"num_heads", std::int64_t{8}},      {"num_kv_heads", std::int64_t{1}},
     {"head_dim", std::int64_t{128}},     {"vocab", std::int64_t{32000}},
-    {"ffn_hidden", std::int64_t{4096}},
     // ina jobs[]
     {"gradient_mb", 2.0},
 };
@@ -235,7 +234,7 @@ TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDef
   // A scale_up fabric (the default scope) joins at least two devices.
   walk_binding("link preset", hw::InterconnectSpec::binding(), {{"domain_size", std::int64_t{8}}});
   walk_binding("soc", hw::SocSpec::binding(), soc_samples());
-  walk_binding("model", model::ModelSpec::binding());
+  walk_binding("model", model::ModelSpec::binding(), {{"ffn_hidden", std::int64_t{4096}}});
   walk_binding("moe routing", MoeRoutingSection::binding());
   walk_binding("soc workload", workload::AgentWorkloadConfig::binding());
   walk_binding("ina workload", workload::TrainingWorkloadConfig::binding());
