@@ -56,54 +56,6 @@ double DeviceSpec::max_activity() const {
   return std::clamp((power_cap_w - base) / (max_power_w - base), 0.0, 1.0);
 }
 
-ParamSchema device_schema() {
-  ParamSchema s;
-  s.string("name", "", "device name (a preset's file name when left empty)")
-      .choice("kind", "gpu", {"gpu", "cpu", "igpu", "npu"},
-              "device kind (gpu; cpu, igpu, npu are the engines of an SoC, see docs/soc.md)")
-      .real("peak_fp32_tflops", std::nullopt, "TFLOP/s", "dense FP32 peak (no TF32)", kPositive)
-      .real("peak_bf16_tflops", std::nullopt, "TFLOP/s", "dense BF16/FP16 tensor peak", kPositive)
-      .real("peak_fp8_tflops", 0.0, "TFLOP/s", "dense FP8 tensor peak; 0 = unsupported",
-            kNonNegative)
-      .real("peak_int8_tops", 0.0, "TOP/s", "dense INT8 tensor peak; 0 = unsupported", kNonNegative)
-      .real("memory_gb", std::nullopt, "GB", "device memory capacity (1 GB = 1e9 bytes)", kPositive)
-      .real("memory_bw_gbps", std::nullopt, "GB/s", "peak device-memory bandwidth", kPositive)
-      .real("idle_power_w", std::nullopt, "W", "board power with nothing running", kNonNegative)
-      .real("max_power_w", std::nullopt, "W", "board power at full activity (TDP)", kPositive)
-      .real("scaleup_bw_gbps", 0.0, "GB/s",
-            "per-GPU scale-up link bandwidth per direction (NVLink); 0 = none", kNonNegative)
-      .real("pcie_bw_gbps", 0.0, "GB/s", "host link bandwidth per direction; 0 = none",
-            kNonNegative)
-      .real("peak_fp4_tflops", 0.0, "TFLOP/s", "dense FP4 tensor peak; 0 = unsupported",
-            kNonNegative)
-      .integer("scaleup_domain", 0, "",
-               "devices one scale-up fabric joins (8 in an HGX board, 72 in NVL72); 0 = unstated",
-               {.min = 0})
-      .real("scaleout_bw_gbps", 0.0, "GB/s",
-            "per-device scale-out NIC bandwidth per direction (InfiniBand/RoCE); 0 = none",
-            kNonNegative)
-      .real("compute_power_weight", 1.0, "ratio",
-            "dynamic-power weight of compute utilisation (activity = max of the weighted "
-            "utilisations)",
-            kPositive)
-      .real("memory_power_weight", 1.0, "ratio",
-            "dynamic-power weight of memory-bandwidth utilisation (below 1: memory-bound work "
-            "draws less than compute-bound work at the same utilisation)",
-            kPositive)
-      .real("held_power_w", 0.0, "W",
-            "power while a serving engine holds the idle device (context live, clocks up); 0 = "
-            "idle_power_w",
-            kNonNegative)
-      .real("hold_s", 5.0, "s",
-            "time after the last work during which an idle device draws held_power_w before "
-            "falling to idle_power_w",
-            {.min = 0, .max = 1e9})
-      .real("power_cap_w", 0.0, "W",
-            "board power limit (nvidia-smi -pl); compute slows so power stays under it; 0 = none",
-            kNonNegative);
-  return s;
-}
-
 namespace {
 
 // Representable device figures (docs/errors.md, "Representable sizes"). Every rate and size is
@@ -115,8 +67,10 @@ namespace {
 constexpr double kMaxFigure = 1e6;
 constexpr double kMinRate = 1e-6;
 
-void check_figure(const Params& params, const char* key, bool is_rate) {
-  const double v = params.real(key);
+void check_figure(const std::string& key, const ParamValue& value, bool is_rate) {
+  const double v = std::holds_alternative<double>(value)
+                       ? std::get<double>(value)
+                       : static_cast<double>(std::get<std::int64_t>(value));
   char got[32];
   std::snprintf(got, sizeof got, "%g", v);
   if (v > kMaxFigure)
@@ -126,37 +80,11 @@ void check_figure(const Params& params, const char* key, bool is_rate) {
     throw ParamError(key, std::string("expected 0 or at least 1e-06, got ") + got +
                               " (slower rates make operator times overflow int64 ns)");
 }
+void check_rate(const std::string& key, const ParamValue& v) { check_figure(key, v, true); }
+void check_size(const std::string& key, const ParamValue& v) { check_figure(key, v, false); }
 
-}  // namespace
-
-DeviceSpec device_spec_from_params(const Params& params) {
-  for (const char* key : {"peak_fp32_tflops", "peak_bf16_tflops", "peak_fp8_tflops",
-                          "peak_int8_tops", "memory_bw_gbps", "scaleup_bw_gbps", "pcie_bw_gbps"})
-    check_figure(params, key, true);
-  for (const char* key : {"memory_gb", "idle_power_w", "max_power_w"})
-    check_figure(params, key, false);
-  DeviceSpec d;
-  d.name = params.string("name");
-  d.kind = params.string("kind");
-  d.peak_fp32_flops = params.real("peak_fp32_tflops") * kTera;
-  d.peak_bf16_flops = params.real("peak_bf16_tflops") * kTera;
-  d.peak_fp8_flops = params.real("peak_fp8_tflops") * kTera;
-  d.peak_int8_ops = params.real("peak_int8_tops") * kTera;
-  d.memory_bytes = params.real("memory_gb") * kGiga;
-  d.memory_bw_bytes_per_s = params.real("memory_bw_gbps") * kGiga;
-  d.idle_power_w = params.real("idle_power_w");
-  d.max_power_w = params.real("max_power_w");
-  d.scaleup_bw_bytes_per_s = params.real("scaleup_bw_gbps") * kGiga;
-  d.pcie_bw_bytes_per_s = params.real("pcie_bw_gbps") * kGiga;
-  d.peak_fp4_flops = params.real("peak_fp4_tflops") * kTera;
-  d.scaleup_domain = static_cast<int>(params.integer("scaleup_domain"));
-  d.scaleout_bw_bytes_per_s = params.real("scaleout_bw_gbps") * kGiga;
-  d.compute_power_weight = params.real("compute_power_weight");
-  d.memory_power_weight = params.real("memory_power_weight");
-  d.held_power_w = params.real("held_power_w");
-  d.hold_s = params.real("hold_s");
-  d.power_cap_w = params.real("power_cap_w");
-  // Single-field bounds are checked by resolve_params; these rules span fields.
+// Single-field bounds are checked when the values resolve; these rules span fields.
+void check_power_and_peaks(const DeviceSpec& d) {
   if (d.idle_power_w > d.max_power_w)
     throw ParamError("idle_power_w", "idle_power_w (" + format_value(d.idle_power_w) +
                                          " W) exceeds max_power_w (" + format_value(d.max_power_w) +
@@ -173,7 +101,79 @@ DeviceSpec device_spec_from_params(const Params& params) {
     throw ParamError("power_cap_w", "power_cap_w (" + format_value(d.power_cap_w) +
                                         " W) must exceed the device's idle (or held) power (" +
                                         format_value(base) + " W)");
-  return d;
+}
+
+}  // namespace
+
+const ParamBinding<DeviceSpec>& DeviceSpec::binding() {
+  using C = DeviceSpec;
+  static const auto b =
+      ParamBinding<C>()
+          .string(XPUSIM_KEY(C, name), "device name (a preset's file name when left empty)")
+          .choice(XPUSIM_KEY(C, kind),
+                  {{"gpu", "gpu"}, {"cpu", "cpu"}, {"igpu", "igpu"}, {"npu", "npu"}},
+                  "device kind (gpu; cpu, igpu, npu are the engines of an SoC, see docs/soc.md)")
+          .real("peak_fp32_tflops", &C::peak_fp32_flops, "TFLOP/s", "dense FP32 peak (no TF32)",
+                kPositive)
+          .scale(kTera).required().check(check_rate)
+          .real("peak_bf16_tflops", &C::peak_bf16_flops, "TFLOP/s", "dense BF16/FP16 tensor peak",
+                kPositive)
+          .scale(kTera).required().check(check_rate)
+          .real("peak_fp8_tflops", &C::peak_fp8_flops, "TFLOP/s",
+                "dense FP8 tensor peak; 0 = unsupported", kNonNegative)
+          .scale(kTera).check(check_rate)
+          .real("peak_int8_tops", &C::peak_int8_ops, "TOP/s",
+                "dense INT8 tensor peak; 0 = unsupported", kNonNegative)
+          .scale(kTera).check(check_rate)
+          .real("memory_gb", &C::memory_bytes, "GB", "device memory capacity (1 GB = 1e9 bytes)",
+                kPositive)
+          .scale(kGiga).required().check(check_size)
+          .real("memory_bw_gbps", &C::memory_bw_bytes_per_s, "GB/s",
+                "peak device-memory bandwidth", kPositive)
+          .scale(kGiga).required().check(check_rate)
+          .real(XPUSIM_KEY(C, idle_power_w), "W", "board power with nothing running", kNonNegative)
+          .required().check(check_size)
+          .real(XPUSIM_KEY(C, max_power_w), "W", "board power at full activity (TDP)", kPositive)
+          .required().check(check_size)
+          .real("scaleup_bw_gbps", &C::scaleup_bw_bytes_per_s, "GB/s",
+                "per-GPU scale-up link bandwidth per direction (NVLink); 0 = none", kNonNegative)
+          .scale(kGiga).check(check_rate)
+          .real("pcie_bw_gbps", &C::pcie_bw_bytes_per_s, "GB/s",
+                "host link bandwidth per direction; 0 = none", kNonNegative)
+          .scale(kGiga).check(check_rate)
+          .real("peak_fp4_tflops", &C::peak_fp4_flops, "TFLOP/s",
+                "dense FP4 tensor peak; 0 = unsupported", kNonNegative)
+          .scale(kTera)
+          .integer(XPUSIM_KEY(C, scaleup_domain), "",
+                   "devices one scale-up fabric joins (8 in an HGX board, 72 in NVL72); 0 = "
+                   "unstated",
+                   {.min = 0})
+          .real("scaleout_bw_gbps", &C::scaleout_bw_bytes_per_s, "GB/s",
+                "per-device scale-out NIC bandwidth per direction (InfiniBand/RoCE); 0 = none",
+                kNonNegative)
+          .scale(kGiga)
+          .real(XPUSIM_KEY(C, compute_power_weight), "ratio",
+                "dynamic-power weight of compute utilisation (activity = max of the weighted "
+                "utilisations)",
+                kPositive)
+          .real(XPUSIM_KEY(C, memory_power_weight), "ratio",
+                "dynamic-power weight of memory-bandwidth utilisation (below 1: memory-bound work "
+                "draws less than compute-bound work at the same utilisation)",
+                kPositive)
+          .real(XPUSIM_KEY(C, held_power_w), "W",
+                "power while a serving engine holds the idle device (context live, clocks up); 0 "
+                "= idle_power_w",
+                kNonNegative)
+          .real(XPUSIM_KEY(C, hold_s), "s",
+                "time after the last work during which an idle device draws held_power_w before "
+                "falling to idle_power_w",
+                {.min = 0, .max = 1e9})
+          .real(XPUSIM_KEY(C, power_cap_w), "W",
+                "board power limit (nvidia-smi -pl); compute slows so power stays under it; 0 = "
+                "none",
+                kNonNegative)
+          .rule(check_power_and_peaks);
+  return b;
 }
 
 }  // namespace xpusim::hw

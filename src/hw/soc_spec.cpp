@@ -15,27 +15,76 @@ std::string key(EngineKind e, const std::string& field) {
   return std::string(engine_name(e)) + "_" + field;
 }
 
-void declare_engine(ParamSchema& s, EngineKind e) {
+// One engine's keys (cpu_*, igpu_*, npu_*), each bound to its field of engines[e].
+void bind_engine(ParamBinding<SocSpec>& b, EngineKind e) {
   const std::string n = engine_name(e);
-  s.real(key(e, "peak_fp16_tflops"), std::nullopt, "TFLOP/s", n + ": dense FP16 peak", kPositive)
-      .real(key(e, "peak_int8_tops"), 0.0, "TOP/s", n + ": dense INT8 peak; 0 = no INT8 path",
-            kNonNegative)
-      .real(key(e, "dense_efficiency"), std::nullopt, "",
+  const int i = static_cast<int>(e);
+  const auto eff = [i](WorkKind w) {
+    return [i, w](auto& c) -> auto& { return c.engines[i].efficiency[static_cast<int>(w)]; };
+  };
+  b.real(key(e, "peak_fp16_tflops"), [i](auto& c) -> auto& { return c.engines[i].peak_fp16_flops; },
+         "TFLOP/s", n + ": dense FP16 peak", kPositive)
+      .scale(1e12)
+      .required()
+      .real(key(e, "peak_int8_tops"), [i](auto& c) -> auto& { return c.engines[i].peak_int8_ops; },
+            "TOP/s", n + ": dense INT8 peak; 0 = no INT8 path", kNonNegative)
+      .scale(1e12)
+      .real(key(e, "dense_efficiency"), eff(WorkKind::Dense), "",
             n + ": fraction of peak reached by static-shape GEMMs; 0 = cannot run them", kFraction)
-      .real(key(e, "prefill_attention_efficiency"), std::nullopt, "",
+      .required()
+      .real(key(e, "prefill_attention_efficiency"), eff(WorkKind::PrefillAttention), "",
             n + ": fraction of peak reached by prefill (fixed-chunk) attention; 0 = cannot run it",
             kFraction)
-      .real(key(e, "decode_attention_efficiency"), std::nullopt, "",
+      .required()
+      .real(key(e, "decode_attention_efficiency"), eff(WorkKind::DecodeAttention), "",
             n + ": fraction of peak reached by decode attention over a growing KV cache "
                 "(dynamic shape); 0 = cannot run it",
             kFraction)
-      .real(key(e, "memory_efficiency"), std::nullopt, "",
-            n + ": fraction of DDR peak bandwidth it reaches alone",
+      .required()
+      .real(key(e, "memory_efficiency"), [i](auto& c) -> auto& { return c.engines[i].memory_efficiency; },
+            "", n + ": fraction of DDR peak bandwidth it reaches alone",
             {.min = 0, .max = 1, .min_exclusive = true})
-      .real(key(e, "dispatch_us"), 0.0, "us",
-            n + ": fixed cost per operator group (launch, submission)", kNonNegative)
-      .real(key(e, "idle_power_w"), std::nullopt, "W", n + ": power while idle", kNonNegative)
-      .real(key(e, "busy_power_w"), std::nullopt, "W", n + ": power while running work", kPositive);
+      .required()
+      .real_via(
+          key(e, "dispatch_us"),
+          [i](SocSpec& c, double us) { c.engines[i].dispatch_ns = seconds_to_ns(us * 1e-6); },
+          [i](const SocSpec& c) { return static_cast<double>(c.engines[i].dispatch_ns) / 1e3; },
+          "us", n + ": fixed cost per operator group (launch, submission)", kNonNegative)
+      .real(key(e, "idle_power_w"), [i](auto& c) -> auto& { return c.engines[i].device.idle_power_w; },
+            "W", n + ": power while idle", kNonNegative)
+      .required()
+      .real(key(e, "busy_power_w"), [i](auto& c) -> auto& { return c.engines[i].device.max_power_w; },
+            "W", n + ": power while running work", kPositive)
+      .required();
+}
+
+// An engine's device as the rest of the simulator sees it, from the SoC's bound figures.
+void derive_devices(SocSpec& soc) {
+  for (EngineKind e : kEngines) {
+    EngineSpec& es = soc.engines[static_cast<int>(e)];
+    DeviceSpec& d = es.device;
+    d.name = engine_name(e);
+    d.kind = engine_name(e);
+    d.peak_bf16_flops = es.peak_fp16_flops;
+    d.peak_fp32_flops = es.peak_fp16_flops / 2;  // not used for timing; FP32 runs at half rate
+    d.peak_int8_ops = es.peak_int8_ops;
+    d.memory_bytes = soc.ddr_bytes;
+    d.memory_bw_bytes_per_s = soc.ddr_bw_bytes_per_s;
+  }
+  for (EngineKind v : kEngines) soc.slowdown[static_cast<int>(v)][static_cast<int>(v)] = 1.0;
+}
+
+void check_engines(const SocSpec& soc) {
+  for (EngineKind e : kEngines) {
+    const EngineSpec& es = soc.engine(e);
+    if (es.device.idle_power_w > es.device.max_power_w)
+      throw ParamError(key(e, "idle_power_w"),
+                       key(e, "idle_power_w") + " exceeds " + key(e, "busy_power_w"));
+    if (!es.supports(WorkKind::Dense))
+      throw ParamError(
+          key(e, "dense_efficiency"),
+          "every engine must run dense GEMMs (an engine that cannot is not an engine)");
+  }
 }
 
 }  // namespace
@@ -70,61 +119,35 @@ double EngineSpec::peak_ops(DType weight_dtype) const {
   return narrow && peak_int8_ops > 0 ? peak_int8_ops : peak_fp16_flops;
 }
 
-ParamSchema soc_schema() {
-  ParamSchema s;
-  s.string("name", "", "SoC name (a preset's file name when left empty)")
-      .real("ddr_gb", std::nullopt, "GB", "shared LPDDR capacity (1 GB = 1e9 bytes)", kPositive)
-      .real("ddr_bw_gbps", std::nullopt, "GB/s", "shared LPDDR peak bandwidth", kPositive);
-  for (EngineKind e : kEngines) declare_engine(s, e);
-  for (EngineKind v : kEngines)
-    for (EngineKind a : kEngines)
-      if (v != a)
-        s.real(std::string(engine_name(v)) + "_slowdown_by_" + engine_name(a), std::nullopt, "x",
-               std::string("factor on the ") + engine_name(v) + "'s memory time while the " +
-                   engine_name(a) + " runs fully memory-bound work (1 = no interference)",
-               {.min = 1, .max = 100});
-  return s;
-}
-
-SocSpec soc_spec_from_params(const Params& p) {
-  SocSpec soc;
-  soc.name = p.string("name");
-  soc.ddr_bytes = p.real("ddr_gb") * 1e9;
-  soc.ddr_bw_bytes_per_s = p.real("ddr_bw_gbps") * 1e9;
-  for (EngineKind e : kEngines) {
-    EngineSpec& es = soc.engines[static_cast<int>(e)];
-    es.peak_fp16_flops = p.real(key(e, "peak_fp16_tflops")) * 1e12;
-    es.peak_int8_ops = p.real(key(e, "peak_int8_tops")) * 1e12;
-    es.efficiency[static_cast<int>(WorkKind::Dense)] = p.real(key(e, "dense_efficiency"));
-    es.efficiency[static_cast<int>(WorkKind::PrefillAttention)] =
-        p.real(key(e, "prefill_attention_efficiency"));
-    es.efficiency[static_cast<int>(WorkKind::DecodeAttention)] =
-        p.real(key(e, "decode_attention_efficiency"));
-    es.memory_efficiency = p.real(key(e, "memory_efficiency"));
-    es.dispatch_ns = seconds_to_ns(p.real(key(e, "dispatch_us")) * 1e-6);
-    DeviceSpec& d = es.device;
-    d.name = engine_name(e);
-    d.kind = engine_name(e);
-    d.peak_bf16_flops = es.peak_fp16_flops;
-    d.peak_fp32_flops = es.peak_fp16_flops / 2;  // not used for timing; FP32 runs at half rate
-    d.peak_int8_ops = es.peak_int8_ops;
-    d.memory_bytes = soc.ddr_bytes;
-    d.memory_bw_bytes_per_s = soc.ddr_bw_bytes_per_s;
-    d.idle_power_w = p.real(key(e, "idle_power_w"));
-    d.max_power_w = p.real(key(e, "busy_power_w"));
-    if (d.idle_power_w > d.max_power_w)
-      throw ParamError(key(e, "idle_power_w"),
-                       key(e, "idle_power_w") + " exceeds " + key(e, "busy_power_w"));
-    if (!es.supports(WorkKind::Dense))
-      throw ParamError(
-          key(e, "dense_efficiency"),
-          "every engine must run dense GEMMs (an engine that cannot is not an engine)");
-  }
-  for (EngineKind v : kEngines)
-    for (EngineKind a : kEngines)
-      soc.slowdown[static_cast<int>(v)][static_cast<int>(a)] =
-          v == a ? 1.0 : p.real(std::string(engine_name(v)) + "_slowdown_by_" + engine_name(a));
-  return soc;
+const ParamBinding<SocSpec>& SocSpec::binding() {
+  static const ParamBinding<SocSpec> b = [] {
+    ParamBinding<SocSpec> out;
+    out.string(XPUSIM_KEY(SocSpec, name), "SoC name (a preset's file name when left empty)")
+        .real("ddr_gb", &SocSpec::ddr_bytes, "GB", "shared LPDDR capacity (1 GB = 1e9 bytes)",
+              kPositive)
+        .scale(1e9)
+        .required()
+        .real("ddr_bw_gbps", &SocSpec::ddr_bw_bytes_per_s, "GB/s", "shared LPDDR peak bandwidth",
+              kPositive)
+        .scale(1e9)
+        .required();
+    for (EngineKind e : kEngines) bind_engine(out, e);
+    for (EngineKind v : kEngines)
+      for (EngineKind a : kEngines)
+        if (v != a)
+          out.real(std::string(engine_name(v)) + "_slowdown_by_" + engine_name(a),
+                 [v = static_cast<int>(v), a = static_cast<int>(a)](auto& c) -> auto& {
+                   return c.slowdown[v][a];
+                 },
+                 "x",
+                 std::string("factor on the ") + engine_name(v) + "'s memory time while the " +
+                     engine_name(a) + " runs fully memory-bound work (1 = no interference)",
+                 {.min = 1, .max = 100})
+              .required();
+    out.derive(derive_devices).rule(check_engines);
+    return out;
+  }();
+  return b;
 }
 
 }  // namespace xpusim::hw

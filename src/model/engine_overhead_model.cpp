@@ -19,35 +19,29 @@ double EngineOverhead::iteration_seconds(double gpu_s, const BatchShape& b) cons
   return gpu_s + (cpu - hidden) + std::max(0.0, hidden - gpu_s);
 }
 
-ParamSchema engine_schema() {
-  ParamSchema s;
-  s.string("name", std::string("custom"), "label of the engine preset (reports only)")
-      .real("fixed_us", 0.0, "us", "CPU time per iteration independent of the batch",
-            {.min = 0, .max = 1e6})
-      .real("per_seq_us", 0.0, "us",
-            "CPU time per sequence in the iteration (scheduling, input preparation)",
-            {.min = 0, .max = 1e5})
-      .real("per_sampled_token_us", 0.0, "us",
-            "CPU time per token sampled (sampling, detokenisation, output to the API)",
-            {.min = 0, .max = 1e5})
-      .real("overlap", 0.0, "",
-            "fraction of the CPU time overlapped with GPU execution (asynchronous scheduling)",
-            {.min = 0, .max = 1})
-      .real("gpu_time_scale", 1.0, "",
-            "multiplies the execution model's iteration time (a calibrated efficiency factor)",
-            {.min = 0, .max = 100, .min_exclusive = true});
-  return s;
-}
-
-EngineOverhead engine_from_params(const Params& p) {
-  EngineOverhead e;
-  e.name = p.string("name");
-  e.fixed_s = p.real("fixed_us") * 1e-6;
-  e.per_seq_s = p.real("per_seq_us") * 1e-6;
-  e.per_sampled_token_s = p.real("per_sampled_token_us") * 1e-6;
-  e.overlap = p.real("overlap");
-  e.gpu_time_scale = p.real("gpu_time_scale");
-  return e;
+const ParamBinding<EngineOverhead>& EngineOverhead::binding() {
+  using C = EngineOverhead;
+  static const auto b =
+      ParamBinding<C>()
+          .string(XPUSIM_KEY(C, name), "label of the engine preset (reports only)")
+          .real("fixed_us", &C::fixed_s, "us", "CPU time per iteration independent of the batch",
+                {.min = 0, .max = 1e6})
+          .scale(1e-6)
+          .real("per_seq_us", &C::per_seq_s, "us",
+                "CPU time per sequence in the iteration (scheduling, input preparation)",
+                {.min = 0, .max = 1e5})
+          .scale(1e-6)
+          .real("per_sampled_token_us", &C::per_sampled_token_s, "us",
+                "CPU time per token sampled (sampling, detokenisation, output to the API)",
+                {.min = 0, .max = 1e5})
+          .scale(1e-6)
+          .real(XPUSIM_KEY(C, overlap), "",
+                "fraction of the CPU time overlapped with GPU execution (asynchronous scheduling)",
+                {.min = 0, .max = 1})
+          .real(XPUSIM_KEY(C, gpu_time_scale), "",
+                "multiplies the execution model's iteration time (a calibrated efficiency factor)",
+                {.min = 0, .max = 100, .min_exclusive = true});
+  return b;
 }
 
 EngineOverheadModel::EngineOverheadModel(std::unique_ptr<ExecutionModel> inner,

@@ -66,42 +66,9 @@ double ModelSpec::kv_bytes_per_token_per_layer() const {
 
 double ModelSpec::kv_bytes_per_token() const { return num_layers * kv_bytes_per_token_per_layer(); }
 
-ParamSchema model_schema() {
-  const auto dtypes = hw::dtype_names();
-  ParamSchema s;
-  s.string("name", "", "model name (a preset's file name when left empty)")
-      .integer("num_layers", std::nullopt, "", "transformer layers", kPositive)
-      .integer("hidden", std::nullopt, "", "model (residual stream) width", kPositive)
-      .integer("num_heads", std::nullopt, "", "attention (query) heads", kPositive)
-      .integer("num_kv_heads", std::nullopt, "", "key/value heads (GQA); = num_heads for MHA",
-               kPositive)
-      .integer("head_dim", std::nullopt, "", "width of one head (MLA: K-nope and V width)",
-               kPositive)
-      .integer("ffn_hidden", 0, "", "dense FFN width (and of an MoE model's dense layers)",
-               kNonNegative)
-      .integer("num_experts", 0, "", "routed experts per MoE layer; 0 = dense model", kNonNegative)
-      .integer("experts_top_k", 0, "", "routed experts each token runs", kNonNegative)
-      .integer("expert_groups", 1, "",
-               "expert groups of group-limited routing (HF config n_group); 1 = no groups; "
-               "EPLB's hierarchical mode packs groups onto nodes",
-               kPositive)
-      .integer("num_shared_experts", 0, "", "experts every token runs", kNonNegative)
-      .integer("expert_ffn_hidden", 0, "", "FFN width of one expert", kNonNegative)
-      .integer("first_dense_layers", 0, "", "leading layers with a dense FFN (DeepSeek)",
-               kNonNegative)
-      .integer("vocab", std::nullopt, "", "vocabulary size", kPositive)
-      .integer("kv_lora_rank", 0, "", "MLA latent KV width; 0 = standard attention", kNonNegative)
-      .integer("rope_head_dim", 0, "", "MLA decoupled rope width per head", kNonNegative)
-      .integer("q_lora_rank", 0, "", "MLA low-rank query width; 0 = direct projection",
-               kNonNegative)
-      .boolean("tied_embeddings", false,
-               "the LM head shares the embedding matrix (counted once in the weights)")
-      .choice("dtype", "bf16", dtypes, "weight and activation data type")
-      .choice("kv_dtype", "bf16", dtypes, "KV-cache data type");
-  return s;
-}
+namespace {
 
-static void check_moe(const ModelSpec& m) {
+void check_moe(const ModelSpec& m) {
   if (!m.is_moe()) {
     require(m.experts_top_k == 0 && m.expert_groups == 1 && m.num_shared_experts == 0 && m.expert_ffn_hidden == 0 &&
                 m.first_dense_layers == 0,
@@ -138,36 +105,16 @@ std::int64_t size_cap(const std::string& key) {
 // is rejected: its FLOPs per token would no longer be simulable at any rate.
 constexpr double kMaxParams = 1e15;
 
-ModelSpec model_spec_from_params(const Params& p) {
-  ModelSpec m;
-  auto i = [&](const char* key) {
-    const std::int64_t v = p.integer(key);
-    const std::int64_t cap = size_cap(key);
-    require(v <= cap, key,
-            "expected an integer <= " + std::to_string(cap) + ", got " + std::to_string(v) +
-                " (larger sizes are not representable in the cost models)");
-    return static_cast<int>(v);
-  };
-  m.name = p.string("name");
-  m.num_layers = i("num_layers");
-  m.hidden = i("hidden");
-  m.num_heads = i("num_heads");
-  m.num_kv_heads = i("num_kv_heads");
-  m.head_dim = i("head_dim");
-  m.ffn_hidden = i("ffn_hidden");
-  m.num_experts = i("num_experts");
-  m.experts_top_k = i("experts_top_k");
-  m.expert_groups = i("expert_groups");
-  m.num_shared_experts = i("num_shared_experts");
-  m.expert_ffn_hidden = i("expert_ffn_hidden");
-  m.first_dense_layers = i("first_dense_layers");
-  m.vocab = i("vocab");
-  m.kv_lora_rank = i("kv_lora_rank");
-  m.rope_head_dim = i("rope_head_dim");
-  m.q_lora_rank = i("q_lora_rank");
-  m.tied_embeddings = p.boolean("tied_embeddings");
-  m.dtype = hw::parse_dtype(p.string("dtype"));
-  m.kv_dtype = hw::parse_dtype(p.string("kv_dtype"));
+// A size as given is at most its cap before it is narrowed to the field's int.
+void check_cap(const std::string& key, const ParamValue& value) {
+  const std::int64_t v = std::get<std::int64_t>(value);
+  const std::int64_t cap = size_cap(key);
+  require(v <= cap, key.c_str(),
+          "expected an integer <= " + std::to_string(cap) + ", got " + std::to_string(v) +
+              " (larger sizes are not representable in the cost models)");
+}
+
+void check_shape(const ModelSpec& m) {
   require(m.num_heads % m.num_kv_heads == 0, "num_kv_heads",
           "num_heads (" + std::to_string(m.num_heads) + ") must be a multiple of num_kv_heads (" +
               std::to_string(m.num_kv_heads) + ")");
@@ -183,7 +130,70 @@ ModelSpec model_spec_from_params(const Params& p) {
                                    " parameters, above the representable 1e15 (check hidden, "
                                    "ffn_hidden, vocab, num_layers, num_experts)");
   }
-  return m;
+}
+
+std::vector<std::pair<std::string, hw::DType>> dtype_choices() {
+  std::vector<std::pair<std::string, hw::DType>> out;
+  for (const auto& name : hw::dtype_names()) out.emplace_back(name, hw::parse_dtype(name));
+  return out;
+}
+
+}  // namespace
+
+const ParamBinding<ModelSpec>& ModelSpec::binding() {
+  using C = ModelSpec;
+  static const auto b =
+      ParamBinding<C>()
+          .string(XPUSIM_KEY(C, name), "model name (a preset's file name when left empty)")
+          .integer(XPUSIM_KEY(C, num_layers), "", "transformer layers", kPositive)
+          .required().check(check_cap)
+          .integer(XPUSIM_KEY(C, hidden), "", "model (residual stream) width", kPositive)
+          .required().check(check_cap)
+          .integer(XPUSIM_KEY(C, num_heads), "", "attention (query) heads", kPositive)
+          .required().check(check_cap)
+          .integer(XPUSIM_KEY(C, num_kv_heads), "", "key/value heads (GQA); = num_heads for MHA",
+                   kPositive)
+          .required().check(check_cap)
+          .integer(XPUSIM_KEY(C, head_dim), "", "width of one head (MLA: K-nope and V width)",
+                   kPositive)
+          .required().check(check_cap)
+          .integer(XPUSIM_KEY(C, ffn_hidden), "",
+                   "dense FFN width (and of an MoE model's dense layers)", kNonNegative)
+          .check(check_cap)
+          .integer(XPUSIM_KEY(C, num_experts), "", "routed experts per MoE layer; 0 = dense model",
+                   kNonNegative)
+          .check(check_cap)
+          .integer(XPUSIM_KEY(C, experts_top_k), "", "routed experts each token runs", kNonNegative)
+          .check(check_cap)
+          .integer(XPUSIM_KEY(C, expert_groups), "",
+                   "expert groups of group-limited routing (HF config n_group); 1 = no groups; "
+                   "EPLB's hierarchical mode packs groups onto nodes",
+                   kPositive)
+          .check(check_cap)
+          .integer(XPUSIM_KEY(C, num_shared_experts), "", "experts every token runs", kNonNegative)
+          .check(check_cap)
+          .integer(XPUSIM_KEY(C, expert_ffn_hidden), "", "FFN width of one expert", kNonNegative)
+          .check(check_cap)
+          .integer(XPUSIM_KEY(C, first_dense_layers), "",
+                   "leading layers with a dense FFN (DeepSeek)", kNonNegative)
+          .check(check_cap)
+          .integer(XPUSIM_KEY(C, vocab), "", "vocabulary size", kPositive)
+          .required().check(check_cap)
+          .integer(XPUSIM_KEY(C, kv_lora_rank), "", "MLA latent KV width; 0 = standard attention",
+                   kNonNegative)
+          .check(check_cap)
+          .integer(XPUSIM_KEY(C, rope_head_dim), "", "MLA decoupled rope width per head",
+                   kNonNegative)
+          .check(check_cap)
+          .integer(XPUSIM_KEY(C, q_lora_rank), "", "MLA low-rank query width; 0 = direct projection",
+                   kNonNegative)
+          .check(check_cap)
+          .boolean(XPUSIM_KEY(C, tied_embeddings),
+                   "the LM head shares the embedding matrix (counted once in the weights)")
+          .choice(XPUSIM_KEY(C, dtype), dtype_choices(), "weight and activation data type")
+          .choice(XPUSIM_KEY(C, kv_dtype), dtype_choices(), "KV-cache data type")
+          .rule(check_shape);
+  return b;
 }
 
 }  // namespace xpusim::model

@@ -67,17 +67,18 @@ bool read_hf_model(SectionReader& ld, const ParamSchema& schema, Params& out) {
 bool read_model_section(SectionReader& ld, Params& out) {
   const YAML::Node node = ld.section("model");
   if (node.IsNull()) return false;
-  if (node.IsMap() && node["hf_config"]) return read_hf_model(ld, model::model_schema(), out);
-  return ld.read_with_preset("model", "models", model::model_schema(), out);
+  if (node.IsMap() && node["hf_config"]) return read_hf_model(ld, model::ModelSpec::binding().schema(), out);
+  return ld.read_with_preset("model", "models", model::ModelSpec::binding().schema(), out);
 }
 
 DeviceAndModel read_device_and_model(SectionReader& ld) {
   DeviceAndModel out;
   if (!ld.section("hardware").IsNull() &&
-      ld.read_with_preset("hardware", "hardware", hw::device_schema(), out.device_params))
-    ld.convert("hardware", [&] { out.device = hw::device_spec_from_params(out.device_params); });
+      ld.read_with_preset("hardware", "hardware", hw::DeviceSpec::binding().schema(),
+                          out.device_params))
+    ld.convert("hardware", [&] { out.device = hw::DeviceSpec::binding().bind(out.device_params); });
   if (read_model_section(ld, out.model_params))
-    ld.convert("model", [&] { out.model = model::model_spec_from_params(out.model_params); });
+    ld.convert("model", [&] { out.model = model::ModelSpec::binding().bind(out.model_params); });
   return out;
 }
 
@@ -90,7 +91,8 @@ DeviceAndModel read_device_and_model(KindReader& r) {
 
 SectionDecl hardware_section(std::string required) {
   SectionDecl s = preset_section("hardware", "device parameters ({preset: NAME, ...overrides})",
-                                 "hardware", hw::device_schema);
+                                 "hardware",
+                                 [] { return hw::DeviceSpec::binding().schema(); });
   s.required = std::move(required);
   return s;
 }
@@ -98,7 +100,7 @@ SectionDecl hardware_section(std::string required) {
 SectionDecl model_section(std::string required) {
   SectionDecl s = preset_section(
       "model", "model parameters ({preset: NAME | hf_config: PATH, ...overrides})", "models",
-      model::model_schema);
+      [] { return model::ModelSpec::binding().schema(); });
   s.required = std::move(required);
   return s;
 }

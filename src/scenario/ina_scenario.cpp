@@ -62,7 +62,7 @@ std::vector<Params> read_job_list(SectionReader& ld) {
       ld.diag.error(ld.doc.locate(given, "workload." + key), "workload." + key,
                     "not used when workload.jobs lists the jobs; set it per job or remove it");
   }
-  const ParamSchema schema = workload::training_job_schema();
+  const ParamSchema schema = workload::TrainingJob::binding().schema();
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string prefix = "workload.jobs[" + std::to_string(i) + "]";
     const LocatedMap given = read_params_map(ld.doc, list[i], prefix, schema, {}, ld.diag);
@@ -166,7 +166,7 @@ std::unique_ptr<LoadedScenario> load_ina(KindReader& r) {
   InaSpec spec;
   Params switch_params;
   if (r.preset("switch", switch_params))
-    ld.convert("switch", [&] { spec.sw = hw::switch_spec_from_params(switch_params); });
+    ld.convert("switch", [&] { spec.sw = hw::SwitchSpec::binding().bind(switch_params); });
   r.select("switch_memory", spec.policy);
   const Params workload = r.plain("workload");
   const std::vector<Params> job_list = read_job_list(ld);
@@ -177,15 +177,18 @@ std::unique_ptr<LoadedScenario> load_ina(KindReader& r) {
   spec.seed = r.seed();
   spec.horizon_s = r.horizon_s();
   ld.convert("workload", [&] {
+    const auto config = workload::TrainingWorkloadConfig::binding().bind(workload);
+    spec.transport = config.transport;
     if (job_list.empty()) {
-      spec.jobs = workload::generate_training_jobs(workload, spec.seed);
+      spec.jobs = workload::generate_training_jobs(config, spec.seed);
       return;
     }
-    for (std::size_t i = 0; i < job_list.size(); ++i)
-      spec.jobs.push_back(
-          workload::training_job_from_params(job_list[i], static_cast<std::int32_t>(i)));
+    for (std::size_t i = 0; i < job_list.size(); ++i) {
+      workload::TrainingJob job = workload::TrainingJob::binding().bind(job_list[i]);
+      job.id = static_cast<std::int32_t>(i);
+      spec.jobs.push_back(job);
+    }
   });
-  spec.transport = workload::training_transport_from_params(workload);
   spec.bin_ns =
       duration_ns_ceil(InaMetricsSection::binding().bind(metrics).utilization_bin_ms * 1e-3);
   diag.throw_if_any();
@@ -204,16 +207,18 @@ SystemKind ina_kind() {
   k.description =
       "in-network aggregation: training jobs share a programmable switch's aggregator memory";
   SectionDecl sw = preset_section("switch", "switch parameters ({preset: NAME, ...overrides})",
-                                  "hardware", hw::switch_schema);
+                                  "hardware",
+                                  [] { return hw::SwitchSpec::binding().schema(); });
   sw.required = "the programmable switch, e.g. {preset: tofino, aggregator_memory_kb: 64}";
   k.sections = {
       std::move(sw),
       selection_section("switch_memory", "switch-memory policies", &Catalogs::switch_memory,
                         "policy", "atp"),
-      plain_section("workload", "training jobs (generated)", workload::training_workload_schema),
+      plain_section("workload", "training jobs (generated)",
+                    [] { return workload::TrainingWorkloadConfig::binding().schema(); }),
       items_section("workload.jobs[]",
                     "one listed job (instead of the generator keys: jobs: [{...}, ...])",
-                    workload::training_job_schema),
+                    [] { return workload::TrainingJob::binding().schema(); }),
       plain_section("metrics", "ina metrics", ina_metrics_schema),
   };
   k.load = load_ina;

@@ -58,6 +58,19 @@ const ParamBinding<MoeRunSection>& MoeRunSection::binding() {
   return b;
 }
 
+const ParamBinding<MoeRoutingSection>& MoeRoutingSection::binding() {
+  using C = MoeRoutingSection;
+  static const auto b =
+      ParamBinding<C>()
+          .choice("source", &C::trace, {{"zipf", false}, {"trace", true}},
+                  "zipf: synthetic skewed, drifting routing; trace: replay a routing trace file")
+          .group(workload::ZipfRoutingConfig::binding(), &C::zipf)
+          .string(XPUSIM_KEY(C, path),
+                  "routing trace (CSV, docs/moe.md), relative to the scenario file; source trace "
+                  "only");
+  return b;
+}
+
 const ParamBinding<OffloadRunSection>& OffloadRunSection::binding() {
   using C = OffloadRunSection;
   static const auto b =

@@ -10,33 +10,29 @@ namespace xpusim::scenario {
 
 namespace fs = std::filesystem;
 
-std::unique_ptr<workload::RoutingSource> make_moe_routing(const Params& routing,
+std::unique_ptr<workload::RoutingSource> make_moe_routing(const MoeRoutingSection& routing,
                                                           const model::ModelSpec& model,
                                                           std::int64_t tokens, int micro_batches,
                                                           std::uint64_t seed,
                                                           const fs::path& scenario_path,
                                                           bool check_trace_counts) {
   const int layers = model.moe_layers(), experts = model.num_experts;
-  if (routing.string("source") == "trace") {
-    fs::path p = routing.string("path");
+  if (routing.trace) {
+    fs::path p = routing.path;
     if (p.is_relative()) p = scenario_path.parent_path() / p;
     if (!check_trace_counts) return std::make_unique<workload::RoutingTrace>(p, layers, experts);
     return std::make_unique<workload::RoutingTrace>(p, layers, experts, tokens, model.experts_top_k);
   }
-  workload::ZipfRoutingConfig z;
+  workload::ZipfRoutingConfig z = routing.zipf;
   z.layers = layers, z.experts = experts, z.top_k = model.experts_top_k, z.tokens = tokens;
-  z.skew = routing.real("skew");
-  z.drift = routing.real("drift");
-  z.micro_batch_shift = routing.real("micro_batch_shift");
-  z.layer_correlation = routing.real("layer_correlation");
   z.micro_batches = micro_batches;
   return std::make_unique<workload::ZipfRouting>(z, RngStream(seed, "moe.routing"));
 }
 
-void check_moe_routing(const Params& routing, const model::ModelSpec& model,
+void check_moe_routing(const MoeRoutingSection& routing, const model::ModelSpec& model,
                        const fs::path& scenario_path, const YAML::Node& section,
                        const YamlDocument& doc, Diagnostics& diag, std::int64_t trace_tokens) {
-  if (routing.string("source") != "trace" || routing.string("path").empty()) return;
+  if (!routing.trace || routing.path.empty()) return;
   try {
     make_moe_routing(routing, model, trace_tokens, 1, 0, scenario_path, trace_tokens > 0);
   } catch (const Error& e) {
@@ -44,13 +40,13 @@ void check_moe_routing(const Params& routing, const model::ModelSpec& model,
   }
 }
 
-void check_moe_model_and_routing(const model::ModelSpec& model, const Params& routing,
+void check_moe_model_and_routing(const model::ModelSpec& model, const MoeRoutingSection& routing,
                                  const fs::path& scenario_path, const std::string& kind,
                                  SectionReader& ld, std::int64_t trace_tokens) {
   if (!model.is_moe())
     ld.diag.error(ld.doc.locate(ld.section("model"), "model"), "model.num_experts",
                   "the " + kind + " system needs an MoE model (num_experts > 0)");
-  if (routing.string("source") == "trace" && routing.string("path").empty())
+  if (routing.trace && routing.path.empty())
     ld.diag.error(ld.doc.locate(ld.section("routing"), "routing"), "routing.path",
                   "required when source is trace");
   if (model.is_moe()) check_moe_routing(routing, model, scenario_path, ld.section("routing"), ld.doc, ld.diag, trace_tokens);

@@ -42,7 +42,7 @@ struct OffloadSpec {
   int seq_len = 1024;
   int profile_iterations = 0;  // > 0: warm the cache with the profiled hottest experts
   double pcie_bw = 0, pcie_latency = 0;
-  Params routing;
+  MoeRoutingSection routing;
   Selection policy;
   std::vector<std::pair<std::string, Params>> resolved;
 };
@@ -148,9 +148,10 @@ OffloadSpec load_spec(KindReader& r) {
   const Params cpu_params = r.plain("cpu");
   const Params cache_params = r.plain("cache");
   const Params run_params = r.plain("run");
-  spec.routing = r.plain("routing");
+  const Params routing_params = r.plain("routing");
   r.select("offload", spec.policy);
   diag.throw_if_any();
+  spec.routing = MoeRoutingSection::binding().bind(routing_params);
   const OffloadCpuSection cpu = OffloadCpuSection::binding().bind(cpu_params);
   const OffloadCacheSection cache = OffloadCacheSection::binding().bind(cache_params);
   const OffloadRunSection run = OffloadRunSection::binding().bind(run_params);

@@ -27,15 +27,7 @@ namespace fs = std::filesystem;
 ParamSchema moe_cluster_schema() { return MoeClusterSection::binding().schema(); }
 ParamSchema moe_run_schema() { return MoeRunSection::binding().schema(); }
 
-ParamSchema moe_routing_schema() {
-  ParamSchema s;
-  s.choice("source", "zipf", {"zipf", "trace"},
-           "zipf: synthetic skewed, drifting routing; trace: replay a routing trace file")
-      .extend(workload::zipf_routing_schema())
-      .string("path", "",
-              "routing trace (CSV, docs/moe.md), relative to the scenario file; source trace only");
-  return s;
-}
+ParamSchema moe_routing_schema() { return MoeRoutingSection::binding().schema(); }
 
 namespace {
 
@@ -50,7 +42,7 @@ struct MoeSpec {
   systems::EpLinks links;
   systems::MoeRunConfig run;
   int seq_len = 4096;
-  Params routing;
+  MoeRoutingSection routing;
   Selection placement;
   std::vector<std::pair<std::string, Params>> resolved;
 };
@@ -180,9 +172,10 @@ MoeSpec load_spec(KindReader& r) {
   spec.model = dm.model;
   const Params cluster_params = r.plain("cluster");
   const Params run_params = r.plain("run");
-  spec.routing = r.plain("routing");
+  const Params routing_params = r.plain("routing");
   r.select("placement", spec.placement);
   diag.throw_if_any();
+  spec.routing = MoeRoutingSection::binding().bind(routing_params);
 
   const MoeClusterSection cluster = MoeClusterSection::binding().bind(cluster_params);
   const MoeRunSection run = MoeRunSection::binding().bind(run_params);

@@ -111,12 +111,13 @@ ScenarioSpec load_serving_spec(KindReader& r) {
   Params decode_device_params;
   if (r.preset("decode_hardware", decode_device_params))
     ld.convert("decode_hardware", [&] {
-      spec.decode_device = hw::device_spec_from_params(decode_device_params);
+      spec.decode_device = hw::DeviceSpec::binding().bind(decode_device_params);
     });
 
   r.select("execution", spec.execution);
   Params engine_params;  // engine: {preset: vllm-v1 | FILE.yaml, KEY: override}; absent = none
-  if (r.preset("engine", engine_params)) spec.engine = model::engine_from_params(engine_params);
+  if (r.preset("engine", engine_params))
+    ld.convert("engine", [&] { spec.engine = model::EngineOverhead::binding().bind(engine_params); });
   Params cluster = r.plain("cluster");
   r.select("cluster.router", spec.router);
   r.select("cluster.migration", spec.migration);

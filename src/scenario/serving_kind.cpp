@@ -40,10 +40,10 @@ SystemKind serving_kind() {
   k.description = "LLM serving instances and clusters: batching, routing, KV cache, disaggregation";
   SectionDecl decode = preset_section(
       "decode_hardware", "device of the decode pool when disaggregated (as hardware; absent = the same)",
-      "hardware", hw::device_schema);
+      "hardware", [] { return hw::DeviceSpec::binding().schema(); });
   SectionDecl engine = preset_section(
       "engine", "serving engine overhead ({preset: NAME, ...overrides}; absent = none)", "engines",
-      model::engine_schema);
+      [] { return model::EngineOverhead::binding().schema(); });
   SectionDecl workload =
       selection_section("workload", "workload sources", &C::sources, "source", "");
   workload.required = "what arrives, e.g. {source: synthetic, rate_per_s: 4}";

@@ -133,9 +133,9 @@ std::unique_ptr<LoadedScenario> load_soc(KindReader& r) {
   const bool have_soc = r.preset("soc", soc_params);
   const bool have_model = read_model_section(ld, model_params);
   if (have_model) r.record("model", model_params);
-  if (have_soc) ld.convert("soc", [&] { s.soc = hw::soc_spec_from_params(soc_params); });
+  if (have_soc) ld.convert("soc", [&] { s.soc = hw::SocSpec::binding().bind(soc_params); });
   if (have_model)
-    ld.convert("model", [&] { s.model = model::model_spec_from_params(model_params); });
+    ld.convert("model", [&] { s.model = model::ModelSpec::binding().bind(model_params); });
   r.select("flow_scheduling", s.policy);
   const Params workload = r.plain("workload");
   diag.throw_if_any();
@@ -153,7 +153,8 @@ std::unique_ptr<LoadedScenario> load_soc(KindReader& r) {
   s.seed = r.seed();
   s.horizon_s = r.horizon_s();
   ld.convert("workload", [&] {
-    s.flows = workload::load_agent_flows(workload, s.seed, doc.path().parent_path());
+    const auto config = workload::AgentWorkloadConfig::binding().bind(workload);
+    s.flows = workload::load_agent_flows(config, s.seed, doc.path().parent_path());
   });
   diag.throw_if_any();
   s.resolved = r.resolved();
@@ -167,14 +168,15 @@ SystemKind soc_kind() {
   k.name = "soc";
   k.description = "agent flows (reactive, proactive) on one CPU + iGPU + NPU SoC with shared DDR";
   SectionDecl soc = preset_section("soc", "SoC parameters ({preset: NAME, ...overrides})",
-                                   "hardware", hw::soc_schema);
+                                   "hardware", [] { return hw::SocSpec::binding().schema(); });
   soc.required = "the SoC the flows run on, e.g. {preset: intel-core-ultra-7-258v}";
   k.sections = {
       std::move(soc),
       model_section("the model every flow uses, e.g. {preset: llama-3-8b, dtype: int4}"),
       selection_section("flow_scheduling", "flow-scheduling policies", &Catalogs::flow_scheduling,
                         "policy", "agent_xpu"),
-      plain_section("workload", "agent flows", workload::agent_workload_schema),
+      plain_section("workload", "agent flows",
+                    [] { return workload::AgentWorkloadConfig::binding().schema(); }),
   };
   k.load = load_soc;
   return k;

@@ -33,52 +33,64 @@ const char* flow_class_name(FlowClass c) {
   return c == FlowClass::Reactive ? "reactive" : "proactive";
 }
 
-ParamSchema agent_workload_schema() {
-  ParamSchema s;
-  s.choice("source", "synthetic", {"synthetic", "trace"},
-           "synthetic flows from the keys below, or a recorded agent trace (trace_path)")
-      .string("trace_path", "", "agent trace CSV (docs/soc.md), relative to the scenario file")
-      .real("duration_s", 120.0, "s", "synthetic: flows arrive in [0, duration_s)",
-            {.min = 0, .min_exclusive = true})
-      .real("reactive_rate_per_s", 0.05, "1/s", "synthetic: Poisson arrival rate of reactive flows",
-            kNonNegative)
-      .real("proactive_rate_per_s", 0.2, "1/s",
-            "synthetic: Poisson arrival rate of proactive flows", kNonNegative)
-      .integer("reactive_turns", 2, "", "synthetic: turns per reactive flow",
-               {.min = 1, .max = 10000})
-      .integer("proactive_turns", 2, "", "synthetic: turns per proactive flow",
-               {.min = 1, .max = 10000})
-      .real("reactive_prompt_tokens", 256, "tokens",
-            "synthetic: mean new prompt tokens per reactive turn", kTokens)
-      .real("reactive_output_tokens", 64, "tokens",
-            "synthetic: mean output tokens per reactive turn", kTokens)
-      .real("proactive_prompt_tokens", 512, "tokens",
-            "synthetic: mean new prompt tokens per proactive turn", kTokens)
-      .real("proactive_output_tokens", 64, "tokens",
-            "synthetic: mean output tokens per proactive turn", kTokens)
-      .real("length_jitter", 0.5, "", "synthetic: lengths uniform in mean x [1 - j, 1 + j]",
-            {.min = 0, .max = 0.99})
-      .real("think_time_s", 5.0, "s",
-            "synthetic: mean user think time before a reactive turn (exponential)", kNonNegative)
-      .real("tool_wait_s", 2.0, "s",
-            "synthetic: mean tool-call time before a proactive turn (exponential)", kNonNegative);
-  return s;
+const ParamBinding<AgentWorkloadConfig>& AgentWorkloadConfig::binding() {
+  using C = AgentWorkloadConfig;
+  static const auto b =
+      ParamBinding<C>()
+          .choice("source", &C::trace, {{"synthetic", false}, {"trace", true}},
+                  "synthetic flows from the keys below, or a recorded agent trace (trace_path)")
+          .string(XPUSIM_KEY(C, trace_path),
+                  "agent trace CSV (docs/soc.md), relative to the scenario file")
+          .real(XPUSIM_KEY(C, duration_s), "s", "synthetic: flows arrive in [0, duration_s)",
+                {.min = 0, .min_exclusive = true})
+          .real(XPUSIM_KEY(C, reactive_rate_per_s), "1/s",
+                "synthetic: Poisson arrival rate of reactive flows", kNonNegative)
+          .real(XPUSIM_KEY(C, proactive_rate_per_s), "1/s",
+                "synthetic: Poisson arrival rate of proactive flows", kNonNegative)
+          .integer(XPUSIM_KEY(C, reactive_turns), "", "synthetic: turns per reactive flow",
+                   {.min = 1, .max = 10000})
+          .integer(XPUSIM_KEY(C, proactive_turns), "", "synthetic: turns per proactive flow",
+                   {.min = 1, .max = 10000})
+          .real(XPUSIM_KEY(C, reactive_prompt_tokens), "tokens",
+                "synthetic: mean new prompt tokens per reactive turn", kTokens)
+          .real(XPUSIM_KEY(C, reactive_output_tokens), "tokens",
+                "synthetic: mean output tokens per reactive turn", kTokens)
+          .real(XPUSIM_KEY(C, proactive_prompt_tokens), "tokens",
+                "synthetic: mean new prompt tokens per proactive turn", kTokens)
+          .real(XPUSIM_KEY(C, proactive_output_tokens), "tokens",
+                "synthetic: mean output tokens per proactive turn", kTokens)
+          .real(XPUSIM_KEY(C, length_jitter), "",
+                "synthetic: lengths uniform in mean x [1 - j, 1 + j]", {.min = 0, .max = 0.99})
+          .real(XPUSIM_KEY(C, think_time_s), "s",
+                "synthetic: mean user think time before a reactive turn (exponential)",
+                kNonNegative)
+          .real(XPUSIM_KEY(C, tool_wait_s), "s",
+                "synthetic: mean tool-call time before a proactive turn (exponential)",
+                kNonNegative)
+          .rule([](const C& c) {
+            if (c.trace && c.trace_path.empty())
+              throw ParamError("trace_path", "source 'trace' needs trace_path (an agent trace CSV)");
+          });
+  return b;
 }
 
-std::vector<AgentFlow> generate_agent_flows(const Params& p, std::uint64_t seed) {
-  const double duration = p.real("duration_s");
-  const double jitter = p.real("length_jitter");
+std::vector<AgentFlow> generate_agent_flows(const AgentWorkloadConfig& p, std::uint64_t seed) {
+  const double duration = p.duration_s;
+  const double jitter = p.length_jitter;
   std::vector<AgentFlow> flows;
   for (FlowClass cls : {FlowClass::Reactive, FlowClass::Proactive}) {
     const std::string c = flow_class_name(cls);
-    const ClassShape shape{p.real(c + "_rate_per_s"), static_cast<int>(p.integer(c + "_turns")),
-                           p.real(c + "_prompt_tokens"), p.real(c + "_output_tokens")};
+    const bool reactive = cls == FlowClass::Reactive;
+    const ClassShape shape =
+        reactive ? ClassShape{p.reactive_rate_per_s, p.reactive_turns, p.reactive_prompt_tokens,
+                              p.reactive_output_tokens}
+                 : ClassShape{p.proactive_rate_per_s, p.proactive_turns,
+                              p.proactive_prompt_tokens, p.proactive_output_tokens};
     if (shape.rate_per_s <= 0) continue;
     // One stream per class, so changing one class's load never moves the other's flows.
     RngStream arrivals(seed, "agent_workload." + c + ".arrivals");
     RngStream lengths(seed, "agent_workload." + c + ".lengths");
-    const double mean_gap =
-        cls == FlowClass::Reactive ? p.real("think_time_s") : p.real("tool_wait_s");
+    const double mean_gap = reactive ? p.think_time_s : p.tool_wait_s;
     for (double t = arrivals.exponential(shape.rate_per_s); t < duration;
          t += arrivals.exponential(shape.rate_per_s)) {
       AgentFlow f;
@@ -172,13 +184,10 @@ std::vector<AgentFlow> read_agent_trace(const std::filesystem::path& path) {
   return flows;
 }
 
-std::vector<AgentFlow> load_agent_flows(const Params& params, std::uint64_t seed,
+std::vector<AgentFlow> load_agent_flows(const AgentWorkloadConfig& config, std::uint64_t seed,
                                         const std::filesystem::path& base_dir) {
-  if (params.string("source") == "synthetic") return generate_agent_flows(params, seed);
-  const std::string& trace = params.string("trace_path");
-  if (trace.empty())
-    throw ParamError("trace_path", "source 'trace' needs trace_path (an agent trace CSV)");
-  std::filesystem::path p(trace);
+  if (!config.trace) return generate_agent_flows(config, seed);  // (binding checks trace_path)
+  std::filesystem::path p = config.trace_path;
   if (p.is_relative()) p = base_dir / p;
   return read_agent_trace(p);
 }

@@ -8,23 +8,25 @@
 
 namespace xpusim::workload {
 
-ParamSchema zipf_routing_schema() {
-  ParamSchema s;
-  s.real("skew", 1.0, "", "Zipf exponent of expert popularity (0 = uniform)", {.min = 0, .max = 10})
-      .real("drift", 0.05, "",
-            "fraction of popularity ranks reshuffled from one global batch to the next (0 = fixed "
-            "hot set, 1 = a new ranking every batch)",
-            {.min = 0, .max = 1})
-      .real(
-          "micro_batch_shift", 0.2, "",
-          "fraction of popularity ranks each micro-batch reshuffles from its batch's ranking (hot "
-          "experts that differ between micro-batches of one batch)",
-          {.min = 0, .max = 1})
-      .real("layer_correlation", 0.5, "",
-            "how much neighbouring layers share their hot experts and their drift (1 = identical "
-            "rankings, 0 = independent)",
-            {.min = 0, .max = 1});
-  return s;
+const ParamBinding<ZipfRoutingConfig>& ZipfRoutingConfig::binding() {
+  using C = ZipfRoutingConfig;
+  static const auto b =
+      ParamBinding<C>()
+          .real(XPUSIM_KEY(C, skew), "", "Zipf exponent of expert popularity (0 = uniform)",
+                {.min = 0, .max = 10})
+          .real(XPUSIM_KEY(C, drift), "",
+                "fraction of popularity ranks reshuffled from one global batch to the next (0 = "
+                "fixed hot set, 1 = a new ranking every batch)",
+                {.min = 0, .max = 1})
+          .real(XPUSIM_KEY(C, micro_batch_shift), "",
+                "fraction of popularity ranks each micro-batch reshuffles from its batch's "
+                "ranking (hot experts that differ between micro-batches of one batch)",
+                {.min = 0, .max = 1})
+          .real(XPUSIM_KEY(C, layer_correlation), "",
+                "how much neighbouring layers share their hot experts and their drift (1 = "
+                "identical rankings, 0 = independent)",
+                {.min = 0, .max = 1});
+  return b;
 }
 
 std::vector<double> top_k_inclusion(const std::vector<double>& w, int top_k) {

@@ -103,5 +103,45 @@ TEST(ParamBinding, ReadAllReportsFieldsInTheKeysUnits) {
   EXPECT_EQ(v[2], ParamValue(std::string("fast")));
 }
 
+// A field of 500 * 1e-9 read back in ns is 500.00000000000006; the documented default is the
+// shortest decimal that binds back to exactly the field (500), so defaults round-trip.
+TEST(ParamBinding, ScaledAndConvertedDefaultsBindBackToTheStructDefault) {
+  struct Timed {
+    double latency_s = 500 * 1e-9;
+    std::int64_t timeout_ns = 200'000;
+  };
+  const auto b =
+      ParamBinding<Timed>()
+          .real("latency_ns", &Timed::latency_s, "ns", "l")
+          .scale(1e-9)
+          .real_via(
+              "timeout_us", [](Timed& t, double us) { t.timeout_ns = std::int64_t(us * 1e3); },
+              [](const Timed& t) { return double(t.timeout_ns) / 1e3; }, "us", "t");
+  const ParamSchema s = b.schema();
+  EXPECT_EQ(s.find("latency_ns")->default_value, ParamValue(500.0));
+  EXPECT_EQ(s.find("timeout_us")->default_value, ParamValue(200.0));
+  const Timed bound = b.from({});
+  EXPECT_EQ(bound.latency_s, Timed{}.latency_s);  // exact, not within a tolerance
+  EXPECT_EQ(b.from({{"timeout_us", 1.5}}).timeout_ns, 1500);
+}
+
+TEST(ParamBinding, CheckSeesTheValueAsGivenBeforeItIsWritten) {
+  struct Narrow {
+    int size = 1;
+  };
+  const auto b = ParamBinding<Narrow>()
+                     .integer(XPUSIM_KEY(Narrow, size), "", "s", {.min = 1})
+                     .check([](const std::string& key, const ParamValue& v) {
+                       if (std::get<std::int64_t>(v) > 1000) throw ParamError(key, "too large");
+                     });
+  EXPECT_EQ(b.from({{"size", std::int64_t{7}}}).size, 7);
+  try {
+    b.from({{"size", std::int64_t{1} << 33}});  // would narrow to 0 in an int
+    FAIL() << "accepted a size the check rejects";
+  } catch (const ParamError& e) {
+    EXPECT_EQ(e.key(), "size");
+  }
+}
+
 }  // namespace
 }  // namespace xpusim

@@ -34,7 +34,7 @@ TEST(DType, UnknownNameListsValidOnes) {
 }
 
 TEST(DeviceSpec, ConvertsToSiUnits) {
-  const DeviceSpec d = device_spec_from_params(resolve_params(device_schema(), minimal_device()));
+  const DeviceSpec d = DeviceSpec::binding().from(minimal_device());
   EXPECT_DOUBLE_EQ(d.peak_bf16_flops, 100e12);
   EXPECT_DOUBLE_EQ(d.peak_fp32_flops, 10e12);
   EXPECT_DOUBLE_EQ(d.memory_bytes, 16e9);
@@ -50,24 +50,24 @@ TEST(DeviceSpec, CrossFieldChecksNameTheKey) {
   auto given = minimal_device();
   given["idle_power_w"] = 150.0;
   try {
-    device_spec_from_params(resolve_params(device_schema(), given));
+    DeviceSpec::binding().from(given);
     FAIL() << "expected a ParamError";
   } catch (const ParamError& e) {
     EXPECT_EQ(e.key(), "idle_power_w");
   }
   given = minimal_device();
   given["peak_fp32_tflops"] = 1000.0;
-  EXPECT_THROW(device_spec_from_params(resolve_params(device_schema(), given)), ParamError);
+  EXPECT_THROW(DeviceSpec::binding().from(given), ParamError);
   given = minimal_device();
   given["memory_gb"] = 0.0;  // bounds: capacity must be positive
-  EXPECT_THROW(resolve_params(device_schema(), given), ParamError);
+  EXPECT_THROW(resolve_params(DeviceSpec::binding().schema(), given), ParamError);
   given = minimal_device();
   given.erase("memory_bw_gbps");  // required
-  EXPECT_THROW(resolve_params(device_schema(), given), ParamError);
+  EXPECT_THROW(resolve_params(DeviceSpec::binding().schema(), given), ParamError);
 }
 
 TEST(DeviceSpec, EveryFieldIsDeclaredWithUnitsAndHelp) {
-  const ParamSchema schema = device_schema();  // decls() refers into it: keep it alive
+  const ParamSchema schema = DeviceSpec::binding().schema();  // decls() refers into it: keep it alive
   for (const auto& decl : schema.decls()) {
     EXPECT_FALSE(decl.help.empty()) << decl.name;
     if (decl.type == ParamType::Real) EXPECT_FALSE(decl.unit.empty()) << decl.name;
@@ -83,8 +83,7 @@ TEST(HardwarePresets, LoadAndMatchDataSheets) {
   for (const Expect& e :
        {Expect{"a100-80gb", 312, 2039, 80, 400}, Expect{"h100-sxm", 989, 3350, 80, 700},
         Expect{"h200", 989, 4800, 141, 700}, Expect{"l4", 121, 300, 24, 72}}) {
-    const DeviceSpec d = device_spec_from_params(
-        resolve_params(device_schema(), testing::read_named_preset("configs/hardware", e.name)));
+    const DeviceSpec d = DeviceSpec::binding().from(testing::read_named_preset("configs/hardware", e.name));
     EXPECT_EQ(d.name, e.name);
     EXPECT_DOUBLE_EQ(d.peak_bf16_flops, e.bf16_tflops * 1e12) << e.name;
     EXPECT_DOUBLE_EQ(d.memory_bw_bytes_per_s, e.bw_gbps * 1e9) << e.name;

@@ -22,13 +22,11 @@ namespace {
 namespace fs = std::filesystem;
 
 DeviceSpec device(const std::string& name) {
-  return device_spec_from_params(
-      resolve_params(device_schema(), testing::read_named_preset("configs/hardware", name)));
+  return DeviceSpec::binding().from(testing::read_named_preset("configs/hardware", name));
 }
 
 InterconnectSpec link(const std::string& name) {
-  return interconnect_spec_from_params(resolve_params(
-      interconnect_schema(), testing::read_named_preset("configs/hardware", "link-" + name)));
+  return InterconnectSpec::binding().from(testing::read_named_preset("configs/hardware", "link-" + name));
 }
 
 std::string kind_of(const std::map<std::string, ParamValue>& values) {
@@ -47,15 +45,15 @@ TEST(HardwareCatalog, EveryPresetLoads) {
     const std::string kind = kind_of(values);
     SCOPED_TRACE(name);
     if (kind == "link") {
-      EXPECT_NO_THROW(interconnect_spec_from_params(resolve_params(interconnect_schema(), values)));
+      EXPECT_NO_THROW(InterconnectSpec::binding().from(values));
       EXPECT_EQ(name.rfind("link-", 0), 0u) << "link presets are named link-*";
       ++links;
     } else if (kind == "switch") {
-      EXPECT_NO_THROW(switch_spec_from_params(resolve_params(switch_schema(), values)));
+      EXPECT_NO_THROW(SwitchSpec::binding().from(values));
     } else if (kind.empty()) {  // a whole SoC, read by system: soc (docs/soc.md)
-      EXPECT_NO_THROW(soc_spec_from_params(resolve_params(soc_schema(), values)));
+      EXPECT_NO_THROW(SocSpec::binding().from(values));
     } else {
-      const DeviceSpec d = device_spec_from_params(resolve_params(device_schema(), values));
+      const DeviceSpec d = DeviceSpec::binding().from(values);
       EXPECT_EQ(d.name, name);
       // Idle is an assumption everywhere: 10-20% of TDP (docs/hardware.md).
       EXPECT_GE(d.idle_power_w, 0.10 * d.max_power_w);
@@ -171,7 +169,7 @@ TEST(HardwareCatalog, BadLinkPresetNamesTheKey) {
   std::map<std::string, ParamValue> v{{"bandwidth_gbps", 100.0}, {"latency_us", 1.0},
                                       {"scope", std::string("scale_up")}, {"domain_size", std::int64_t{1}}};
   try {
-    interconnect_spec_from_params(resolve_params(interconnect_schema(), v));
+    InterconnectSpec::binding().from(v);
     FAIL() << "expected a ParamError";
   } catch (const ParamError& e) {
     EXPECT_EQ(e.key(), "domain_size");

@@ -109,8 +109,7 @@ TEST(SharedDdr, StartingOnABusyEngineIsAnInvariantViolation) {
 }
 
 TEST(SocSpec, PresetsLoadWithTheirDataSheetPeaks) {
-  const SocSpec lnl = soc_spec_from_params(resolve_params(
-      soc_schema(), testing::read_named_preset("configs/hardware", "intel-core-ultra-7-258v")));
+  const SocSpec lnl = SocSpec::binding().from(testing::read_named_preset("configs/hardware", "intel-core-ultra-7-258v"));
   EXPECT_DOUBLE_EQ(lnl.engine(EngineKind::Npu).peak_int8_ops, 47e12);
   EXPECT_DOUBLE_EQ(lnl.engine(EngineKind::Igpu).peak_int8_ops, 64e12);
   EXPECT_DOUBLE_EQ(lnl.ddr_bw_bytes_per_s, 136.5e9);
@@ -118,8 +117,7 @@ TEST(SocSpec, PresetsLoadWithTheirDataSheetPeaks) {
   EXPECT_FALSE(lnl.engine(EngineKind::Npu).supports(WorkKind::DecodeAttention));
   EXPECT_TRUE(lnl.engine(EngineKind::Igpu).supports(WorkKind::DecodeAttention));
   EXPECT_GT(lnl.slowdown[kNpu][kIgpu], lnl.slowdown[kIgpu][kNpu]);  // asymmetric
-  const SocSpec x = soc_spec_from_params(resolve_params(
-      soc_schema(), testing::read_named_preset("configs/hardware", "snapdragon-x-elite")));
+  const SocSpec x = SocSpec::binding().from(testing::read_named_preset("configs/hardware", "snapdragon-x-elite"));
   EXPECT_DOUBLE_EQ(x.engine(EngineKind::Npu).peak_int8_ops, 45e12);
   EXPECT_DOUBLE_EQ(x.ddr_bw_bytes_per_s, 135e9);
   // No INT8 path on the Adreno: INT4 weights are multiplied at the FP16 rate.
@@ -130,14 +128,14 @@ TEST(SocSpec, RulesSpanningFieldsNameTheKey) {
   auto given = testing::read_named_preset("configs/hardware", "intel-core-ultra-7-258v");
   given["npu_idle_power_w"] = 9.0;
   try {
-    soc_spec_from_params(resolve_params(soc_schema(), given));
+    SocSpec::binding().from(given);
     FAIL() << "idle above busy power accepted";
   } catch (const ParamError& e) {
     EXPECT_EQ(e.key(), "npu_idle_power_w");
   }
   given = testing::read_named_preset("configs/hardware", "intel-core-ultra-7-258v");
   given["igpu_slowdown_by_npu"] = 0.5;
-  EXPECT_THROW(resolve_params(soc_schema(), given), ParamError);
+  EXPECT_THROW(resolve_params(SocSpec::binding().schema(), given), ParamError);
 }
 
 }  // namespace

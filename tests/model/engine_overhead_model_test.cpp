@@ -70,10 +70,10 @@ TEST(EngineOverhead, GpuScaleMultipliesTheInnerTimeAndEmptyBatchesCostNothing) {
 }
 
 TEST(EngineOverhead, SchemaDefaultsAreNoOverhead) {
-  const EngineOverhead e = engine_from_params(resolve_params(engine_schema(), {}));
+  const EngineOverhead e = EngineOverhead::binding().from({});
   const EngineOverheadModel m(std::make_unique<FixedGpu>(3'000'000), e);
   EXPECT_EQ(m.estimate(batch(64, 1)).time_ns, 3'000'000);
-  EXPECT_THROW(resolve_params(engine_schema(), {{"overlap", 1.5}}), ParamError);
+  EXPECT_THROW(EngineOverhead::binding().from({{"overlap", 1.5}}), ParamError);
 }
 
 }  // namespace

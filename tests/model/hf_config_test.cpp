@@ -16,7 +16,7 @@ std::string hf_path(const std::string& name) {
   return std::string(XPUSIM_SOURCE_DIR) + "/configs/models/hf/" + name + "/config.json";
 }
 
-Params from_hf(const std::string& name) { return resolve_params(model_schema(), hf_config_params(hf_path(name))); }
+Params from_hf(const std::string& name) { return resolve_params(ModelSpec::binding().schema(), hf_config_params(hf_path(name))); }
 
 // The shipped presets were copied by hand from these configs: both routes give the same
 // resolved parameters, key for key (the name is the config's folder).
@@ -24,7 +24,7 @@ TEST(HfConfig, ShippedPresetsEqualTheirConfigs) {
   for (const char* name : {"llama-2-7b", "llama-2-70b", "llama-3-8b", "mixtral-8x7b",
                            "qwen3-30b-a3b", "deepseek-v2-lite"}) {
     SCOPED_TRACE(name);
-    const Params preset = resolve_params(model_schema(), testing::read_named_preset("configs/models", name));
+    const Params preset = resolve_params(ModelSpec::binding().schema(), testing::read_named_preset("configs/models", name));
     const Params hf = from_hf(name);
     for (const auto& [key, value] : preset.values()) {
       ASSERT_TRUE(hf.has(key)) << key;
@@ -42,20 +42,20 @@ TEST(HfConfig, OtherArchitecturesMatchPublishedCounts) {
       {"qwen3-32b", 32.8e9},    {"deepseek-v3", 671e9}, {"gemma-7b", 8.54e9},
       {"phi-3-mini", 3.82e9}};
   for (const auto& [name, total] : published) {
-    const ModelSpec m = model_spec_from_params(from_hf(name));
+    const ModelSpec m = ModelSpec::binding().bind(from_hf(name));
     EXPECT_EQ(m.name, name);
     EXPECT_NEAR(m.total_params() / total, 1.0, 0.03) << name << ": " << m.total_params();
   }
   // DeepSeek-V3: 37B activated (technical report), MLA cache (512 + 64) x 2 bytes x 61 layers.
-  const ModelSpec v3 = model_spec_from_params(from_hf("deepseek-v3"));
+  const ModelSpec v3 = ModelSpec::binding().bind(from_hf("deepseek-v3"));
   EXPECT_NEAR(v3.active_params() / 37e9, 1.0, 0.03) << v3.active_params();
   EXPECT_DOUBLE_EQ(v3.kv_bytes_per_token(), (512.0 + 64) * 2 * 61);
   EXPECT_EQ(v3.q_lora_rank, 1536);
   EXPECT_EQ(v3.first_dense_layers, 3);
   // Gemma ties its LM head to the embedding: counted once (untied it would be 9.3B).
-  EXPECT_TRUE(model_spec_from_params(from_hf("gemma-7b")).tied_embeddings);
+  EXPECT_TRUE(ModelSpec::binding().bind(from_hf("gemma-7b")).tied_embeddings);
   // Phi-3-mini has no head_dim key: 3072 / 32 heads = 96.
-  EXPECT_EQ(model_spec_from_params(from_hf("phi-3-mini")).head_dim, 96);
+  EXPECT_EQ(ModelSpec::binding().bind(from_hf("phi-3-mini")).head_dim, 96);
 }
 
 std::string error_of(const std::string& json) {

@@ -10,8 +10,7 @@ namespace xpusim::model {
 namespace {
 
 ModelSpec load(const std::string& name) {
-  return model_spec_from_params(
-      resolve_params(model_schema(), testing::read_named_preset("configs/models", name)));
+  return ModelSpec::binding().from(testing::read_named_preset("configs/models", name));
 }
 
 // Published totals (model cards / papers, docs/models.md). 3%: the counts here leave out
@@ -65,7 +64,7 @@ std::map<std::string, ParamValue> small_dense() {
 
 std::string failing_key(std::map<std::string, ParamValue> given) {
   try {
-    model_spec_from_params(resolve_params(model_schema(), given));
+    ModelSpec::binding().from(given);
   } catch (const ParamError& e) {
     return e.key();
   }

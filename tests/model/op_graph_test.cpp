@@ -9,8 +9,7 @@ namespace xpusim::model {
 namespace {
 
 hw::SocSpec lunar_lake() {
-  return hw::soc_spec_from_params(resolve_params(
-      hw::soc_schema(), testing::read_named_preset("configs/hardware", "intel-core-ultra-7-258v")));
+  return hw::SocSpec::binding().from(testing::read_named_preset("configs/hardware", "intel-core-ultra-7-258v"));
 }
 
 BatchShape decode(int seqs, int context) {

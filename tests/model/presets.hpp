@@ -9,13 +9,11 @@
 namespace xpusim::testing {
 
 inline model::ModelSpec load_model(const std::string& name) {
-  return model::model_spec_from_params(
-      resolve_params(model::model_schema(), read_named_preset("configs/models", name)));
+  return model::ModelSpec::binding().from(read_named_preset("configs/models", name));
 }
 
 inline hw::DeviceSpec load_device(const std::string& name) {
-  return hw::device_spec_from_params(
-      resolve_params(hw::device_schema(), read_named_preset("configs/hardware", name)));
+  return hw::DeviceSpec::binding().from(read_named_preset("configs/hardware", name));
 }
 
 }  // namespace xpusim::testing

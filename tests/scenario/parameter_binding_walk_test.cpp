@@ -10,6 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "xpusim/hw/device_spec.hpp"
+#include "xpusim/hw/interconnect_spec.hpp"
+#include "xpusim/hw/soc_spec.hpp"
+#include "xpusim/hw/switch_spec.hpp"
+#include "xpusim/model/model_spec.hpp"
+#include "xpusim/workload/agent_flow.hpp"
+#include "xpusim/workload/training_job.hpp"
+#include "xpusim/model/engine_overhead_model.hpp"
 #include "xpusim/scenario/catalogs.hpp"
 #include "xpusim/scenario/kind_sections.hpp"
 #include "xpusim/scenario/serving_sections.hpp"
@@ -28,6 +36,20 @@ const Given kSamples = {
     {"path", std::string("trace.csv")},  {"table", std::string("table.csv")},
     {"weights", std::string("1,2")},     {"prompt_tokens", std::string("100-200")},
     {"output_tokens", std::string("50")}, {"on_off_s", std::string("10,0")},
+    // switch, link
+    {"aggregator_memory_kb", 64.0},      {"port_gbps", 100.0},
+    {"bandwidth_gbps", 400.0},           {"latency_us", 1.0},
+    // hardware: fp32 below bf16, idle below max, also after the walk moves one of them
+    {"peak_fp32_tflops", 60.0},          {"peak_bf16_tflops", 900.0},
+    {"memory_gb", 80.0},                 {"memory_bw_gbps", 3000.0},
+    {"idle_power_w", 100.0},             {"max_power_w", 700.0},
+    {"held_power_w", 200.0},             {"power_cap_w", 600.0},
+    // model: a dense GQA model
+    {"num_layers", std::int64_t{4}},     {"hidden", std::int64_t{1024}},
+    {"num_heads", std::int64_t{8}},      {"num_kv_heads", std::int64_t{1}},
+    {"head_dim", std::int64_t{128}},     {"vocab", std::int64_t{32000}},
+    // ina jobs[]
+    {"gradient_mb", 2.0},
 };
 // A second valid value for sampled keys that are required (their sample is the baseline).
 const Given kAlternates = {
@@ -41,6 +63,23 @@ const std::map<std::string, Given> kCompanions = {
     {"log_type_filter", {{"format", std::string("burstgpt")}}},
     {"prompt_dist", {{"prompt_trace", std::string("t.csv")}}},
     {"output_dist", {{"output_trace", std::string("t.csv")}}},
+    {"source", {{"trace_path", std::string("t.csv")}}},  // soc workload: a trace needs its path
+    // model: expert settings need experts, MLA settings need each other
+    {"num_experts", {{"experts_top_k", std::int64_t{1}}, {"expert_ffn_hidden", std::int64_t{512}}}},
+    {"experts_top_k", {{"num_experts", std::int64_t{2}}, {"expert_ffn_hidden", std::int64_t{512}}}},
+    {"expert_groups", {{"num_experts", std::int64_t{2}}, {"experts_top_k", std::int64_t{1}},
+                       {"expert_ffn_hidden", std::int64_t{512}}}},
+    {"num_shared_experts", {{"num_experts", std::int64_t{2}}, {"experts_top_k", std::int64_t{1}},
+                            {"expert_ffn_hidden", std::int64_t{512}}}},
+    {"expert_ffn_hidden", {{"num_experts", std::int64_t{2}}, {"experts_top_k", std::int64_t{1}}}},
+    {"first_dense_layers", {{"num_experts", std::int64_t{2}}, {"experts_top_k", std::int64_t{1}},
+                            {"expert_ffn_hidden", std::int64_t{512}}}},
+    {"kv_lora_rank", {{"rope_head_dim", std::int64_t{64}}}},
+    {"rope_head_dim", {{"kv_lora_rank", std::int64_t{512}}}},
+    {"q_lora_rank", {{"kv_lora_rank", std::int64_t{512}}, {"rope_head_dim", std::int64_t{64}}}},
+    // ina workload: a min moved up needs its max
+    {"gradient_mb_min", {{"gradient_mb_max", 8.0}}},
+    {"iterations_min", {{"iterations_max", std::int64_t{20}}}},
 };
 
 bool same(const ParamValue& a, const ParamValue& b) {
@@ -80,20 +119,26 @@ std::optional<ParamValue> other_value(const ParamDecl& d, const ParamValue& def)
   return std::nullopt;
 }
 
-void walk(const std::string& family, const ParamSchema& schema, const ReadBack& read_back) {
+void walk(const std::string& family, const ParamSchema& schema, const ReadBack& read_back,
+          const Given& samples = {}) {
   SCOPED_TRACE(family);
+  // The baseline: the required keys, and any key the family gives a sample for (a default
+  // that needs another key's non-default value to pass the rules).
   Given required;
-  for (const auto& d : schema.decls())
-    if (!d.default_value) {
+  for (const auto& d : schema.decls()) {
+    if (samples.count(d.name)) {
+      required[d.name] = samples.at(d.name);
+    } else if (!d.default_value) {
       ASSERT_TRUE(kSamples.count(d.name)) << "no sample for required key " << d.name;
       required[d.name] = kSamples.at(d.name);
     }
+  }
   const std::vector<ParamValue> base = read_back(resolve_params(schema, required));
   ASSERT_EQ(base.size(), schema.decls().size());
   for (std::size_t i = 0; i < base.size(); ++i) {
     const ParamDecl& d = schema.decls()[i];
     // The documented default is what a default-constructed Config holds.
-    if (d.default_value) {
+    if (d.default_value && !required.count(d.name)) {
       EXPECT_TRUE(same(base[i], *d.default_value)) << d.name << ": documented "
                                                    << format_value(*d.default_value)
                                                    << ", bound " << format_value(base[i]);
@@ -103,7 +148,8 @@ void walk(const std::string& family, const ParamSchema& schema, const ReadBack& 
     Given given = required;
     given[d.name] = *value;
     const Given companions = kCompanions.count(d.name) ? kCompanions.at(d.name) : Given{};
-    for (const auto& [k, v] : companions) given[k] = v;
+    for (const auto& [k, v] : companions)
+      if (schema.find(k)) given[k] = v;
     const Params params = resolve_params(schema, given);
     const std::vector<ParamValue> got = read_back(params);
     EXPECT_TRUE(same(got[i], params.values().at(d.name)))
@@ -131,8 +177,27 @@ int walk_catalog(const Catalog& catalog) {
 }
 
 template <typename Config>
-void walk_binding(const std::string& family, const ParamBinding<Config>& b) {
-  walk(family, b.schema(), [&b](const Params& p) { return b.read_all(b.bind(p)); });
+void walk_binding(const std::string& family, const ParamBinding<Config>& b,
+                  const Given& samples = {}) {
+  walk(family, b.schema(), [&b](const Params& p) { return b.read_all(b.bind(p)); }, samples);
+}
+
+// Valid values for the SoC's required keys (every engine runs dense work; idle below busy).
+Given soc_samples() {
+  Given g{{"ddr_gb", 32.0}, {"ddr_bw_gbps", 136.0}};
+  for (const char* e : {"cpu", "igpu", "npu"}) {
+    const std::string n = e;
+    g[n + "_peak_fp16_tflops"] = 10.0;
+    g[n + "_dense_efficiency"] = 0.5;
+    g[n + "_prefill_attention_efficiency"] = 0.4;
+    g[n + "_decode_attention_efficiency"] = 0.3;
+    g[n + "_memory_efficiency"] = 0.6;
+    g[n + "_idle_power_w"] = 1.0;
+    g[n + "_busy_power_w"] = 10.0;
+    for (const char* a : {"cpu", "igpu", "npu"})
+      if (n != a) g[n + "_slowdown_by_" + a] = 1.2;
+  }
+  return g;
 }
 
 TEST(ParameterBinding, EveryServingSideKeyReachesItsFieldAndDocumentsTheStructDefault) {
@@ -149,6 +214,7 @@ TEST(ParameterBinding, EveryServingSideKeyReachesItsFieldAndDocumentsTheStructDe
   walk_binding("prefix_cache", prefix_cache_binding());
   walk_binding("slo", slo_binding());
   walk_binding("tenants", tenants_binding());
+  walk_binding("engine", model::EngineOverhead::binding());
 }
 
 TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDefault) {
@@ -163,6 +229,16 @@ TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDef
   walk_binding("moe_offload cache", OffloadCacheSection::binding());
   walk_binding("moe_offload cpu", OffloadCpuSection::binding());
   walk_binding("ina metrics", InaMetricsSection::binding());
+  walk_binding("switch", hw::SwitchSpec::binding());
+  walk_binding("hardware", hw::DeviceSpec::binding());
+  // A scale_up fabric (the default scope) joins at least two devices.
+  walk_binding("link preset", hw::InterconnectSpec::binding(), {{"domain_size", std::int64_t{8}}});
+  walk_binding("soc", hw::SocSpec::binding(), soc_samples());
+  walk_binding("model", model::ModelSpec::binding(), {{"ffn_hidden", std::int64_t{4096}}});
+  walk_binding("moe routing", MoeRoutingSection::binding());
+  walk_binding("soc workload", workload::AgentWorkloadConfig::binding());
+  walk_binding("ina workload", workload::TrainingWorkloadConfig::binding());
+  walk_binding("ina workload.jobs[]", workload::TrainingJob::binding());
 }
 
 // The walk itself must catch a key bound to the wrong field: two keys on one field.

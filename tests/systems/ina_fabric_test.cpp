@@ -184,7 +184,7 @@ TEST(InaFabric, UncontendedIterationTimeIsComputePlusStreamPlusRoundTrip) {
   const auto jobs = jobs_of({{10 * 256.0, 3}}, 1, 100'000);
   policy::StaticPool pool({.partitions = 1, .fallback_window_packets = 8});
   Recorder rec(64);
-  run(pool, sw, {}, jobs, rec);
+  run(pool, sw, {.compute_jitter = 0}, jobs, rec);
   const TimeNs ser = duration_ns_ceil(320.0 / 12.5e9);  // 25.6 ns -> 26
   const TimeNs iteration = 100'000 + 11 * ser + 2 * 1'000 + 500;
   EXPECT_EQ(rec.finished.at(0).finish_ns, 3 * iteration);
@@ -195,7 +195,7 @@ TEST(InaFabric, HorizonLeavesUnfinishedJobsReported) {
   const auto jobs = jobs_of({{64e3, 50}, {16e3, 1}}, 2, 20'000);
   policy::Atp atp(16);
   Recorder rec(8);
-  run(atp, sw, {}, jobs, rec, 100'000);
+  run(atp, sw, {.compute_jitter = 0}, jobs, rec, 100'000);
   EXPECT_EQ(rec.finished.count(1), 1u);
   ASSERT_EQ(rec.unfinished.count(0), 1u);
   EXPECT_EQ(rec.unfinished.at(0).finish_ns, -1);

@@ -80,6 +80,7 @@ struct Fixture {
   static workload::ZipfRoutingConfig zipf(double skew) {
     workload::ZipfRoutingConfig z;
     z.layers = 3, z.experts = 8, z.top_k = 2, z.tokens = 4096, z.skew = skew, z.micro_batches = 2;
+    z.drift = 0, z.micro_batch_shift = 0;  // a fixed hot set unless a test moves it
     return z;
   }
   MoeRunConfig config() const {

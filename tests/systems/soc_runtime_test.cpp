@@ -17,13 +17,12 @@ using workload::AgentFlow;
 using workload::FlowClass;
 
 hw::SocSpec lunar_lake() {
-  return hw::soc_spec_from_params(resolve_params(
-      hw::soc_schema(), testing::read_named_preset("configs/hardware", "intel-core-ultra-7-258v")));
+  return hw::SocSpec::binding().from(testing::read_named_preset("configs/hardware", "intel-core-ultra-7-258v"));
 }
 
 model::ModelSpec llama_int4() {
-  model::ModelSpec m = model::model_spec_from_params(resolve_params(
-      model::model_schema(), testing::read_named_preset("configs/models", "llama-3-8b")));
+  model::ModelSpec m = model::ModelSpec::binding().from(
+      testing::read_named_preset("configs/models", "llama-3-8b"));
   m.dtype = hw::DType::Int4;
   return m;
 }

@@ -13,8 +13,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Params workload(std::map<std::string, ParamValue> given) {
-  return resolve_params(agent_workload_schema(), given);
+AgentWorkloadConfig workload(std::map<std::string, ParamValue> given) {
+  return AgentWorkloadConfig::binding().from(given);
 }
 
 TEST(AgentFlows, SyntheticFlowsFollowTheirClassShapes) {

@@ -5,12 +5,12 @@
 namespace xpusim::workload {
 namespace {
 
-Params workload(std::map<std::string, ParamValue> given) {
-  return resolve_params(training_workload_schema(), given);
+TrainingWorkloadConfig workload(std::map<std::string, ParamValue> given) {
+  return TrainingWorkloadConfig::binding().from(given);
 }
 
 TEST(TrainingJobs, DrawsWithinRangesAndRepeatsPerSeed) {
-  const Params p = workload({{"count", std::int64_t{50}},
+  const TrainingWorkloadConfig p = workload({{"count", std::int64_t{50}},
                              {"arrival", std::string("poisson")},
                              {"mean_interarrival_s", 0.5},
                              {"gradient_mb_min", 1.0},
@@ -48,8 +48,7 @@ TEST(TrainingJobs, SimultaneousArrivalsStartAtZero) {
 
 TEST(TrainingJobs, InvertedRangesNameTheKey) {
   try {
-    generate_training_jobs(
-        workload({{"iterations_min", std::int64_t{5}}, {"iterations_max", std::int64_t{4}}}), 1);
+    workload({{"iterations_min", std::int64_t{5}}, {"iterations_max", std::int64_t{4}}});
     FAIL();
   } catch (const ParamError& e) {
     EXPECT_EQ(e.key(), "iterations_max");
@@ -57,8 +56,9 @@ TEST(TrainingJobs, InvertedRangesNameTheKey) {
 }
 
 TEST(TrainingJobs, TransportConvertsUnits) {
-  const auto t = training_transport_from_params(
-      workload({{"loss_rate", 0.01}, {"retransmit_timeout_us", 150.0}, {"compute_jitter", 0.2}}));
+  const auto t =
+      workload({{"loss_rate", 0.01}, {"retransmit_timeout_us", 150.0}, {"compute_jitter", 0.2}})
+          .transport;
   EXPECT_DOUBLE_EQ(t.loss_rate, 0.01);
   EXPECT_EQ(t.retransmit_timeout_ns, 150'000);
   EXPECT_DOUBLE_EQ(t.compute_jitter, 0.2);

@@ -17,6 +17,8 @@
 // a key that names a different unit than its field (`swap_space_gb` into `swap_space_bytes`)
 // is written out and carries its conversion (`scale`).
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -137,7 +139,9 @@ class ParamBinding {
   }
 
   // The last (real) entry is in other units than its field: field = value x factor. The
-  // documented default is field / factor.
+  // documented default is the shortest decimal whose product with factor is the field's
+  // initialiser (500 for a field of 500 * 1e-9, not 500.00000000000006), so binding the
+  // documented default gives back exactly the struct's default.
   ParamBinding& scale(double factor) {
     XPUSIM_CHECK(!entries_.empty() && entries_.back().decl.type == ParamType::Real,
                  "scale() applies to a real entry");
@@ -146,7 +150,41 @@ class ParamBinding {
       w(c, ParamValue(as_real(v) * factor));
     };
     e.read = [r = e.read, factor](const Config& c) {
-      return ParamValue(std::get<double>(r(c)) / factor);
+      const double field = std::get<double>(r(c));
+      return ParamValue(shortest(field / factor, [&](double v) { return v * factor == field; }));
+    };
+    return *this;
+  }
+
+  // A real key written into its field through functions, for a field of another type or unit
+  // (microseconds into integer ns): `write(c, value)` stores the key's value, `read(c)` gives it
+  // back. The documented default is the shortest decimal near read(Config{}) that `write` turns
+  // into the same field, so binding it reproduces the struct's default.
+  ParamBinding& real_via(std::string key, std::function<void(Config&, double)> write,
+                         std::function<double(const Config&)> read, std::string unit,
+                         std::string help, Bounds bounds = {}) {
+    ParamDecl d = numeric(std::move(key), ParamType::Real, std::move(unit), std::move(help), bounds);
+    return push(std::move(d),
+                [write](Config& c, const ParamValue& v) { write(c, as_real(v)); },
+                [write, read](const Config& c) {
+                  const double held = read(c);
+                  return ParamValue(shortest(held, [&](double v) {
+                    Config again = c;
+                    write(again, v);
+                    return read(again) == held;
+                  }));
+                });
+  }
+
+  // The last entry's value, as given in the key's units, is checked by `check(key, value)`
+  // before it is written (a limit whose message says more than the bounds can, or one on a
+  // value that the field's type would not hold); `check` throws ParamError naming the key.
+  ParamBinding& check(std::function<void(const std::string&, const ParamValue&)> check) {
+    XPUSIM_CHECK(!entries_.empty(), "check() before any entry");
+    Entry& e = entries_.back();
+    e.write = [w = e.write, check, key = e.decl.name](Config& c, const ParamValue& v) {
+      check(key, v);
+      w(c, v);
     };
     return *this;
   }
@@ -245,6 +283,17 @@ class ParamBinding {
   static double as_real(const ParamValue& v) {
     return std::holds_alternative<std::int64_t>(v) ? double(std::get<std::int64_t>(v))
                                                    : std::get<double>(v);
+  }
+  // The decimal with the fewest significant digits near `guess` that `same` accepts (`guess`
+  // itself when none shorter does).
+  static double shortest(double guess, const std::function<bool(double)>& same) {
+    for (int digits = 1; digits <= 17; ++digits) {
+      char text[40];
+      std::snprintf(text, sizeof text, "%.*g", digits, guess);
+      const double v = std::strtod(text, nullptr);
+      if (same(v)) return v;
+    }
+    return guess;
   }
   static ParamValue params_value(const Params& p, const std::string& name) {
     auto it = p.values().find(name);

@@ -43,7 +43,9 @@ double per_request_error(const std::vector<MeasuredRequest>& simulated,
 double median_abs_relative_error(const RunStats& simulated, const RunStats& measured);
 
 struct CalibrationOptions {
-  model::EngineOverhead start;  // overlap and per_sampled_token_s stay as given here
+  // overlap and per_sampled_token_s stay as given here; the name "none" means no engine was
+  // given (the fit is then named "calibrated", else NAME-calibrated).
+  model::EngineOverhead start{.name = "none"};
   // Also fit per_seq_us. Off by default: on a run whose batch size varies little, a fixed cost
   // per iteration and a cost per sequence are nearly collinear (docs/execution-model.md).
   bool fit_per_seq = false;

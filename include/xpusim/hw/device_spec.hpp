@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 
 namespace xpusim::hw {
 
@@ -15,6 +15,7 @@ std::string to_string(DType dtype);
 double bytes_per_element(DType dtype);
 std::vector<std::string> dtype_names();  // every name parse_dtype accepts, in a fixed order
 
+// What the `hardware` (and `decode_hardware`) section binds into.
 struct DeviceSpec {
   std::string name;            // e.g. "h100-sxm"
   std::string kind = "gpu";    // device kind: gpu, or an SoC engine (cpu, igpu, npu)
@@ -48,12 +49,11 @@ struct DeviceSpec {
 
   // Peak for a data type; throws xpusim::Error when the device has none for it.
   double peak_flops(DType dtype) const;
-};
 
-// The declared parameters of a device preset / inline device block (units in the names).
-ParamSchema device_schema();
-// Converts resolved parameters to SI base units (bytes, bytes/s, FLOP/s) and checks rules
-// that span fields; throws xpusim::ParamError naming the offending key.
-DeviceSpec device_spec_from_params(const Params& params);
+  // The keys of a device preset / inline device block (units in the names: TFLOP/s, GB, GB/s),
+  // each bound to its field in SI base units (FLOP/s, bytes, bytes/s). Rates and sizes are
+  // checked representable as given; the rules spanning fields throw ParamError naming the key.
+  static const ParamBinding<DeviceSpec>& binding();
+};
 
 }  // namespace xpusim::hw

@@ -7,7 +7,7 @@
 #include <array>
 #include <string>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/core/time.hpp"
 #include "xpusim/hw/device_spec.hpp"
 
@@ -37,6 +37,9 @@ struct EngineSpec {
   double peak_ops(DType weight_dtype) const;
 };
 
+// Each key of the `soc` section is bound to its field by binding(): ddr_*, then per engine
+// cpu_*, igpu_*, npu_* into engines[kind] (its device's idle and busy power, the rest derived
+// from the SoC's figures), then v_slowdown_by_a into slowdown[v][a] (diagonal 1).
 struct SocSpec {
   std::string name;
   double ddr_bytes = 0;
@@ -47,10 +50,8 @@ struct SocSpec {
   std::array<std::array<double, kEngineKinds>, kEngineKinds> slowdown{};
 
   const EngineSpec& engine(EngineKind kind) const { return engines[static_cast<int>(kind)]; }
-};
 
-ParamSchema soc_schema();
-// Converts to SI units; throws xpusim::ParamError naming the offending key.
-SocSpec soc_spec_from_params(const Params& params);
+  static const ParamBinding<SocSpec>& binding();
+};
 
 }  // namespace xpusim::hw

@@ -6,13 +6,15 @@
 #include <memory>
 #include <string>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/model/execution_model.hpp"
 
 namespace xpusim::model {
 
+// The `engine` section (a preset in configs/engines/ with overrides): each key is bound to its
+// field by binding(), microseconds into seconds.
 struct EngineOverhead {
-  std::string name = "none";
+  std::string name = "custom";     // label of the preset (reports only)
   double fixed_s = 0;              // per iteration
   double per_seq_s = 0;            // per sequence in the batch (decode + prefill)
   double per_sampled_token_s = 0;  // per token sampled and returned this iteration
@@ -24,11 +26,10 @@ struct EngineOverhead {
   // Wall seconds of an iteration whose GPU part takes `gpu_s` (already scaled):
   //   gpu + (1 - overlap)·cpu + max(0, overlap·cpu - gpu).
   double iteration_seconds(double gpu_s, const BatchShape& batch) const;
-};
 
-// name, fixed_us, per_seq_us, per_sampled_token_us, overlap, gpu_time_scale.
-ParamSchema engine_schema();
-EngineOverhead engine_from_params(const Params& params);
+  // name, fixed_us, per_seq_us, per_sampled_token_us, overlap, gpu_time_scale.
+  static const ParamBinding<EngineOverhead>& binding();
+};
 
 // Contract: estimate() returns the inner model's cost with time_ns replaced by
 // EngineOverhead::iteration_seconds (rounded up to the ns) and activity scaled by GPU time over

@@ -1,5 +1,5 @@
 #pragma once
-// Reads a Hugging Face `config.json` into model parameters (the keys of model_schema()), so
+// Reads a Hugging Face `config.json` into model parameters (the keys of ModelSpec::binding()), so
 // `model: {hf_config: PATH}` describes any model of a supported architecture without a
 // hand-written preset. Supported: Llama, Mistral, Mixtral, Qwen2, Qwen3, Qwen3-MoE,
 // DeepSeek-V2/V3 (MLA), Gemma, Phi-3. The field mapping and what is not read (biases, sliding
@@ -16,7 +16,7 @@ namespace xpusim::model {
 // The architectures accepted, as `architectures[0]` names them.
 std::vector<std::string> hf_architectures();
 
-// Parameters for model_schema() from the JSON text of a config; `file` names it in errors.
+// Parameters for ModelSpec::binding() from the JSON text of a config; `file` names it in errors.
 // Throws xpusim::Error "FILE: key 'K': expected E (got G)" for a missing or malformed field, an
 // unknown architecture (listing the supported ones) or a feature the model cannot express.
 std::map<std::string, ParamValue> hf_config_params_from_text(const std::string& json_text,

@@ -3,11 +3,12 @@
 // Presets live in configs/models/ (sources in docs/models.md).
 #include <string>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/hw/device_spec.hpp"
 
 namespace xpusim::model {
 
+// What the `model` section binds into.
 struct ModelSpec {
   std::string name;
   int num_layers = 0;
@@ -50,11 +51,11 @@ struct ModelSpec {
   double expert_params() const;     // one routed or shared expert (gated: 3 matrices)
   double dense_ffn_params() const;  // one dense gated FFN
   double norm_params() const;       // per layer
-};
 
-ParamSchema model_schema();
-// Builds the spec and checks rules spanning fields (heads divisible by KV heads, top-k within
-// the expert count...); throws xpusim::ParamError naming the offending key.
-ModelSpec model_spec_from_params(const Params& params);
+  // The keys of a model preset / inline model block, each bound to its field; sizes are
+  // checked representable as given, and the rules spanning fields (heads divisible by KV
+  // heads, top-k within the expert count...) throw ParamError naming the key.
+  static const ParamBinding<ModelSpec>& binding();
+};
 
 }  // namespace xpusim::model

@@ -4,7 +4,10 @@
 // the kinds' loaders convert these into the runners' configurations.
 #include <cstdint>
 
+#include <string>
+
 #include "xpusim/core/param_binding.hpp"
+#include "xpusim/workload/zipf_routing.hpp"
 
 namespace xpusim::scenario {
 
@@ -32,6 +35,14 @@ struct MoeRunSection {
   int rebalance_every = 1;
   bool overlap_micro_batch_moves = true;
   static const ParamBinding<MoeRunSection>& binding();
+};
+
+// system: moe and moe_offload, routing:
+struct MoeRoutingSection {
+  bool trace = false;                // source: zipf | trace
+  workload::ZipfRoutingConfig zipf;  // its popularity keys; the shape comes from model and run
+  std::string path;                  // source trace: the trace, relative to the scenario file
+  static const ParamBinding<MoeRoutingSection>& binding();
 };
 
 // system: moe_offload, run:

@@ -8,25 +8,28 @@
 #include <cstdint>
 #include <vector>
 
-#include "xpusim/core/params.hpp"
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/core/rng.hpp"
 #include "xpusim/workload/routing_source.hpp"
 
 namespace xpusim::workload {
 
+// The shape (layers, experts, top_k, tokens, micro_batches) comes from the model and the run;
+// the popularity keys (skew, drift, micro_batch_shift, layer_correlation) are bound by
+// binding(), the keys under `routing:` when source is zipf.
 struct ZipfRoutingConfig {
   int layers = 1;
   int experts = 8;
   int top_k = 2;
   std::int64_t tokens = 4096;      // tokens per micro-batch (each picks top_k experts)
   double skew = 1.0;               // Zipf exponent s: weight of rank r is 1 / (r + 1)^s
-  double drift = 0.0;              // fraction of ranks reshuffled from one global batch to the next
-  double micro_batch_shift = 0.0;  // fraction of ranks a micro-batch reshuffles from its batch's
+  double drift = 0.05;             // fraction of ranks reshuffled from one global batch to the next
+  double micro_batch_shift = 0.2;  // fraction of ranks a micro-batch reshuffles from its batch's
   int micro_batches = 1;           // micro-batches per global batch
   double layer_correlation = 0.5;  // 1: every layer has layer 0's ranking; 0: independent
-};
 
-ParamSchema zipf_routing_schema();  // the keys under routing: when source is zipf
+  static const ParamBinding<ZipfRoutingConfig>& binding();
+};
 
 // Probability that one token picks each expert when it picks `top_k` distinct experts with
 // weights `w`: k * w / sum(w), capped at 1 with the excess spread over the others (water
