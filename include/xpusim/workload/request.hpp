@@ -19,8 +19,8 @@ struct Request {
   double ttft_slo_s = 0;           // 0 = none (the scenario-wide SLO applies)
   double tpot_slo_s = 0;
   std::vector<std::uint64_t> prefix_hashes;  // prompt block identities, when the source has them
-  std::vector<TokenType> prefix_types;
-  bool expects_followup = false;  // its session sends another turn after it (agent: a tool call)       // kind of each prefix_hashes entry; empty = unknown
+  std::vector<TokenType> prefix_types;  // kind of each prefix_hashes entry; empty = unknown
+  bool expects_followup = false;  // its session sends another turn after it (agent: a tool call)
 };
 
 }  // namespace xpusim::workload
