@@ -81,6 +81,24 @@ TEST_F(Overrides, UnsetRemovesAKey) {
   EXPECT_NE(absent.err.find("nothing to unset"), std::string::npos) << absent.err;
 }
 
+TEST_F(Overrides, UnsetWorksInValidateSweepAndRegressAsInRun) {
+  // validate: the same keys are fine or missing as for run.
+  EXPECT_EQ(run_xpusim("validate " + quickstart + " --unset cluster.router", dir / "s").exit_code, 0);
+  const auto v = run_xpusim("validate " + quickstart + " --unset workload.source", dir / "s");
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_NE(v.err.find("workload.source"), std::string::npos) << v.err;
+  // sweep: every point loses the key (--dry-run loads each point's scenario).
+  const std::string sweep =
+      (fs::path(XPUSIM_SOURCE_DIR) / "configs/sweeps/serving_orca_static.yaml").string();
+  EXPECT_EQ(run_xpusim("sweep " + sweep + " --dry-run --unset cluster.router", dir / "s").exit_code, 0);
+  const auto s = run_xpusim("sweep " + sweep + " --dry-run --unset workload.source", dir / "s");
+  EXPECT_NE(s.exit_code, 0);
+  EXPECT_NE(s.err.find("workload.source"), std::string::npos) << s.err;
+  const auto absent = run_xpusim("sweep " + sweep + " --dry-run --unset batching.nope", dir / "s");
+  EXPECT_NE(absent.exit_code, 0);
+  EXPECT_NE(absent.err.find("nothing to unset"), std::string::npos) << absent.err;
+}
+
 TEST_F(Overrides, SectionPresetsComposeLikeHardwarePresets) {
   ASSERT_EQ(quick("--set batching=sarathi-strict --set slo=mlperf-llama2-70b-interactive", "p").exit_code, 0);
   const auto r = resolved("p");
