@@ -106,6 +106,12 @@ TEST_F(Overrides, SectionPresetsComposeLikeHardwarePresets) {
   EXPECT_EQ(r.at("batching").at("chunk_size"), 512);        // Sarathi-Serve's strict budget
   EXPECT_DOUBLE_EQ(r.at("slo").at("ttft_s").get<double>(), 0.45);  // MLPerf interactive
   EXPECT_DOUBLE_EQ(r.at("slo").at("tpot_s").get<double>(), 0.04);
+  // vLLM's server defaults by GPU class (configs/batching/vllm-server-*.yaml).
+  ASSERT_EQ(quick("--set batching=vllm-server-a100", "a100").exit_code, 0);
+  EXPECT_EQ(resolved("a100").at("batching").at("max_num_batched_tokens"), 2048);
+  EXPECT_EQ(resolved("a100").at("batching").at("max_num_seqs"), 256);
+  ASSERT_EQ(quick("--set batching=vllm-server-h100", "h100").exit_code, 0);
+  EXPECT_EQ(resolved("h100").at("batching").at("max_num_seqs"), 1024);
   // azure-conv holds quickstart's own workload numbers: the same run, byte for byte.
   std::string text = slurp(quickstart);
   const auto at = text.find("workload:");
