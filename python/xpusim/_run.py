@@ -1,6 +1,7 @@
 """xpusim.run: one scenario, as `xpusim run` runs it."""
 import json
 import os
+import sys
 import tempfile
 import threading
 
@@ -78,7 +79,9 @@ def run_once(name, text, overrides, out, as_frames, timeline=False, requests_csv
                   timeline=timeline, requests_csv_one_in=_requests_csv_one_in(requests_csv),
                   max_events=max_events, max_wall_s=max_wall_s,
                   watchdog_events=watchdog_events, progress=progress,
-                  watch_interrupt=_watch_interrupt())
+                  watch_interrupt=_watch_interrupt(),
+                  argv=[sys.executable] + list(sys.argv),
+                  call=f"xpusim.run({name!r}, set={list(overrides)!r})")
     if out is not None:
         out = os.fspath(out)
         raw = _xpusim.run_scenario(name, out_dir=out, **kwargs)

@@ -9,6 +9,22 @@
 #include "xpusim/cli/commands.hpp"
 #include "xpusim/cli/run_info.hpp"
 
+namespace {
+
+void add_unset(CLI::App* cmd, std::vector<std::string>& unsets, const std::string& where = "") {
+  cmd->add_option("--unset", unsets, "remove a key of the scenario" + where + " (repeatable)")
+      ->take_all()->allow_extra_args(false);
+}
+
+void with_unsets(std::vector<std::string>& overrides, const std::vector<std::string>& unsets) {
+  std::vector<std::string> all;
+  for (const auto& key : unsets) all.push_back("~" + key);
+  all.insert(all.end(), overrides.begin(), overrides.end());
+  overrides = std::move(all);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace xpusim::cli;
   // A file size limit (ulimit -f) must fail the write (EFBIG: an error, temporaries removed),
@@ -79,6 +95,8 @@ int main(int argc, char** argv) {
   CLI::App* val_cmd = app.add_subcommand("validate", "check scenario, sweep and regression-case files as run would; report every error");
   val_cmd->add_option("files", files, "scenario YAML files")->required();
   val_cmd->add_option("--set", validate_overrides, "override a key: dotted.key=value");
+  std::vector<std::string> validate_unsets, sweep_unsets, regress_unsets, calibrate_unsets;
+  add_unset(val_cmd, validate_unsets);
 
   ListArgs list;
   CLI::App* list_cmd = app.add_subcommand(
@@ -110,6 +128,7 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--shard", sweep.shard, "run only points with index % N == I (I/N, 0-based)");
   sweep_cmd->add_option("--set", sweep.overrides, "override a key in every point (its own axis values win): dotted.key=value")
       ->take_all()->allow_extra_args(false);
+  add_unset(sweep_cmd, sweep_unsets, " in every point (an axis still sets it)");
   sweep_cmd->add_flag("--reduced", sweep.reduced, "also apply the sweep file's `reduced:` overrides");
   sweep_cmd->add_flag("--mpi", sweep.mpi, "share the points among the ranks of an MPI job");
   sweep_cmd->add_flag("--dry-run", sweep.dry_run,
@@ -128,6 +147,7 @@ int main(int argc, char** argv) {
   regress_cmd->add_flag("--update", regress.update, "rewrite the expectations with this build's values");
   regress_cmd->add_option("--set", regress.overrides, "override a key in every case: dotted.key=value")
       ->take_all()->allow_extra_args(false);
+  add_unset(regress_cmd, regress_unsets, " in every case");
 
   regress_cmd->add_option("--junit", regress.junit, "also write a JUnit XML report to this file");
 
@@ -152,6 +172,7 @@ int main(int argc, char** argv) {
       ->required();
   calibrate_cmd->add_option("--set", calibrate.overrides, "override a scenario key: dotted.key=value")
       ->take_all()->allow_extra_args(false);
+  add_unset(calibrate_cmd, calibrate_unsets);
   calibrate_cmd->add_option("-o,--out", calibrate.out, "engine preset file to write (YAML)");
   calibrate_cmd->add_option("--work-dir", calibrate.work_dir, "folder for the replay's files");
   calibrate_cmd->add_flag("--fit-per-seq", calibrate.fit_per_seq,
@@ -175,6 +196,11 @@ int main(int argc, char** argv) {
                           : verbosity >= 2 ? spdlog::level::debug
                           : verbosity == 1 ? spdlog::level::info
                                            : spdlog::level::warn);
+  // `--unset KEY` is the override `~KEY`, applied before every --set (as `run` does).
+  with_unsets(validate_overrides, validate_unsets);
+  with_unsets(sweep.overrides, sweep_unsets);
+  with_unsets(regress.overrides, regress_unsets);
+  with_unsets(calibrate.overrides, calibrate_unsets);
   run.quiet = quiet;
   run.command_line.assign(argv, argv + argc);
   if (*run_cmd) return run_command(run);

@@ -46,6 +46,7 @@ std::string run_record_json(const RunRecord& record) {
   j["version"] = version();
   j["commit"] = git_commit();
   j["command_line"] = record.command_line;
+  if (!record.python_call.empty()) j["python_call"] = record.python_call;
   j["scenario"] = record.scenario;
   std::error_code ec;
   j["working_dir"] = fs::current_path(ec).string();

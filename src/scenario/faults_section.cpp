@@ -5,44 +5,86 @@
 
 namespace xpusim::scenario {
 
-ParamSchema faults_schema() {
-  ParamSchema s;
-  s.choice("on_failure", "requeue", {"requeue", "lose"},
-           "requests held by a failed instance: re-routed to the instances still up (requeue; "
-           "their progress and KV are lost, they restart) or dropped and counted as lost")
-      .real("mtbf_s", 0.0, "s",
-            "mean time between failures of each instance (exponential); 0 = no random failures",
-            {.min = 0, .max = 1e9})
-      .real("mttr_s", 60.0, "s", "mean time to repair after a random failure (exponential)",
-            {.min = 0, .max = 1e9, .min_exclusive = true})
-      .real("link_mtbf_s", 0.0, "s",
-            "mean time between failures of each KV-fabric link (an instance's link to the "
-            "switch; exponential); 0 = no random link failures",
-            {.min = 0, .max = 1e9})
-      .real("link_mttr_s", 60.0, "s", "mean time to repair a randomly failed link (exponential)",
-            {.min = 0, .max = 1e9, .min_exclusive = true});
-  return s;
+using systems::FaultConfig;
+using systems::LinkFault;
+
+const ParamBinding<FaultConfig>& faults_binding() {
+  using F = FaultConfig;
+  static const auto b =
+      ParamBinding<F>()
+          .choice("on_failure", &F::requeue, {{"requeue", true}, {"lose", false}},
+                  "requests held by a failed instance: re-routed to the instances still up "
+                  "(requeue; their progress and KV are lost, they restart) or dropped and "
+                  "counted as lost")
+          .real(XPUSIM_KEY(F, mtbf_s), "s",
+                "mean time between failures of each instance (exponential); 0 = no random "
+                "failures",
+                {.min = 0, .max = 1e9})
+          .real(XPUSIM_KEY(F, mttr_s), "s", "mean time to repair after a random failure (exponential)",
+                {.min = 0, .max = 1e9, .min_exclusive = true})
+          .real(XPUSIM_KEY(F, link_mtbf_s), "s",
+                "mean time between failures of each KV-fabric link (an instance's link to the "
+                "switch; exponential); 0 = no random link failures",
+                {.min = 0, .max = 1e9})
+          .real(XPUSIM_KEY(F, link_mttr_s), "s",
+                "mean time to repair a randomly failed link (exponential)",
+                {.min = 0, .max = 1e9, .min_exclusive = true});
+  return b;
 }
 
-ParamSchema link_fault_schema() {
-  ParamSchema s;
-  s.string("host", std::nullopt,
-           "instance whose link to the KV switch fails: inst<i> (colocated with migration), "
-           "prefill<i> or decode<j> (disaggregated)")
-      .real("at_s", std::nullopt, "s", "simulated time of the failure", {.min = 0, .max = 9e9})
-      .real("duration_s", std::nullopt, "s", "how long it stays down", {.min = 0, .max = 9e9,
-                                                                        .min_exclusive = true});
-  return s;
+namespace {
+
+// The `at_s` and `duration_s` keys of one scheduled failure, into integer nanoseconds (the
+// duration rounded up, so a positive duration never becomes zero).
+template <typename Item>
+ParamBinding<Item>& timed(ParamBinding<Item>& b) {
+  return b
+      .real_via(
+          "at_s", [](Item& f, double s) { f.at_ns = seconds_to_ns(s); },
+          [](const Item& f) { return static_cast<double>(f.at_ns) * 1e-9; }, "s",
+          "simulated time of the failure", {.min = 0, .max = 9e9})
+      .required()
+      .real_via(
+          "duration_s", [](Item& f, double s) { f.duration_ns = duration_ns_ceil(s); },
+          [](const Item& f) { return static_cast<double>(f.duration_ns) * 1e-9; }, "s",
+          "how long it stays down", {.min = 0, .max = 9e9, .min_exclusive = true})
+      .required();
 }
 
-ParamSchema scheduled_fault_schema() {
-  ParamSchema s;
-  s.integer("instance", std::nullopt, "", "index of the instance that fails (0-based)", {.min = 0})
-      .real("at_s", std::nullopt, "s", "simulated time of the failure", {.min = 0, .max = 9e9})
-      .real("duration_s", std::nullopt, "s", "how long it stays down", {.min = 0, .max = 9e9,
-                                                                        .min_exclusive = true});
-  return s;
+// A failure must end before the simulable 9.2e9 s (int64 nanoseconds); summed in double, as
+// two int64 times near the limit would overflow.
+bool ends_too_late(TimeNs at_ns, TimeNs duration_ns) {
+  return static_cast<double>(at_ns) + static_cast<double>(duration_ns) >= 9.2e18;
 }
+
+}  // namespace
+
+const ParamBinding<FaultConfig::Scheduled>& scheduled_fault_binding() {
+  using S = FaultConfig::Scheduled;
+  static const auto b = [] {
+    ParamBinding<S> s;
+    s.integer(XPUSIM_KEY(S, instance), "", "index of the instance that fails (0-based)", {.min = 0})
+        .required();
+    return timed(s);
+  }();
+  return b;
+}
+
+const ParamBinding<LinkFault>& link_fault_binding() {
+  static const auto b = [] {
+    ParamBinding<LinkFault> s;
+    s.string(XPUSIM_KEY(LinkFault, host),
+             "instance whose link to the KV switch fails: inst<i> (colocated with migration), "
+             "prefill<i> or decode<j> (disaggregated)")
+        .required();
+    return timed(s);
+  }();
+  return b;
+}
+
+ParamSchema faults_schema() { return faults_binding().schema(); }
+ParamSchema scheduled_fault_schema() { return scheduled_fault_binding().schema(); }
+ParamSchema link_fault_schema() { return link_fault_binding().schema(); }
 
 std::optional<systems::FaultConfig> read_faults(SectionReader& ld, int instances, double horizon_s,
                                                 std::uint64_t seed, Params& resolved) {
@@ -50,13 +92,8 @@ std::optional<systems::FaultConfig> read_faults(SectionReader& ld, int instances
   if (node.IsNull()) return std::nullopt;
   resolved = ld.plain("faults", faults_schema(), {"schedule", "links"});
   if (!ld.diag.ok()) return std::nullopt;
-  systems::FaultConfig config;
+  FaultConfig config = faults_binding().bind(resolved);
   config.seed = seed;
-  config.requeue = resolved.string("on_failure") == "requeue";
-  config.mtbf_s = resolved.real("mtbf_s");
-  config.mttr_s = resolved.real("mttr_s");
-  config.link_mtbf_s = resolved.real("link_mtbf_s");
-  config.link_mttr_s = resolved.real("link_mttr_s");
   if (config.mtbf_s > 0 && horizon_s <= 0)
     ld.diag.error(ld.doc.locate(SectionReader::child(node, "mtbf_s"), "faults.mtbf_s"), "faults.mtbf_s",
                   "random failures never stop by themselves: set horizon_s > 0 with mtbf_s");
@@ -85,7 +122,7 @@ std::optional<systems::FaultConfig> read_faults(SectionReader& ld, int instances
                   "expected a list of {instance, at_s, duration_s}");
     return std::nullopt;
   }
-  const ParamSchema one = scheduled_fault_schema();
+  const ParamSchema one = scheduled_fault_schema();  // named: the loop reads it by reference
   for (std::size_t k = 0; schedule.IsSequence() && k < schedule.size(); ++k) {
     const std::string prefix = "faults.schedule." + std::to_string(k);
     const YAML::Node item = schedule[k];
@@ -96,21 +133,20 @@ std::optional<systems::FaultConfig> read_faults(SectionReader& ld, int instances
     Params p;
     if (!resolve_located(one, read_params_map(ld.doc, item, prefix, one, {}, ld.diag), prefix, p, ld.diag))
       continue;
-    if (p.integer("instance") >= instances) {
+    const FaultConfig::Scheduled f = scheduled_fault_binding().bind(p);
+    if (f.instance >= static_cast<std::size_t>(instances)) {
       ld.diag.error(ld.doc.locate(SectionReader::child(item, "instance"), prefix + ".instance"),
                     prefix + ".instance",
-                    "is " + std::to_string(p.integer("instance")) + " but the cluster has " +
+                    "is " + std::to_string(f.instance) + " but the cluster has " +
                         std::to_string(instances) + " instance(s) (0-based)");
       continue;
     }
-    const double end_s = p.real("at_s") + p.real("duration_s");
-    if (end_s >= 9.2e9) {
+    if (ends_too_late(f.at_ns, f.duration_ns)) {
       ld.diag.error(ld.doc.locate(item, prefix), prefix,
                     "at_s + duration_s is past the simulable 9.2e9 s (int64 nanoseconds)");
       continue;
     }
-    config.scheduled.push_back({static_cast<std::size_t>(p.integer("instance")),
-                                seconds_to_ns(p.real("at_s")), duration_ns_ceil(p.real("duration_s"))});
+    config.scheduled.push_back(f);
   }
   const YAML::Node links = SectionReader::child(node, "links");
   if (!links.IsNull() && !links.IsSequence()) {
@@ -129,15 +165,12 @@ std::optional<systems::FaultConfig> read_faults(SectionReader& ld, int instances
     Params p;
     if (!resolve_located(link, read_params_map(ld.doc, item, prefix, link, {}, ld.diag), prefix, p, ld.diag))
       continue;
-    if (p.real("at_s") + p.real("duration_s") >= 9.2e9) {
+    LinkFault f = link_fault_binding().bind(p);
+    if (ends_too_late(f.at_ns, f.duration_ns)) {
       ld.diag.error(ld.doc.locate(item, prefix), prefix,
                     "at_s + duration_s is past the simulable 9.2e9 s (int64 nanoseconds)");
       continue;
     }
-    systems::LinkFault f;
-    f.host = p.string("host");
-    f.at_ns = seconds_to_ns(p.real("at_s"));
-    f.duration_ns = duration_ns_ceil(p.real("duration_s"));
     config.links.push_back(std::move(f));
   }
   return config;

@@ -6,16 +6,22 @@
 
 namespace xpusim::scenario {
 
-ParamSchema top_level_schema() {
-  ParamSchema s;
-  s.string("system", "serving",
-           "kind of simulated system; each kind reads its own sections (docs/scenarios.md)")
-      .string("name", "", "scenario name (default: the file name without extension)")
-      .integer("seed", 1, "", "seed every random stream is derived from", {.min = 0})
-      .real("horizon_s", 0.0, "s", "stop simulated time here; 0 runs until every request is done",
-            {.min = 0, .max = 9e9});
-  return s;
+const ParamBinding<TopLevel>& TopLevel::binding() {
+  static const auto b =
+      ParamBinding<TopLevel>()
+          .string(XPUSIM_KEY(TopLevel, system),
+                  "kind of simulated system; each kind reads its own sections (docs/scenarios.md)")
+          .string(XPUSIM_KEY(TopLevel, name),
+                  "scenario name (default: the file name without extension)")
+          .integer(XPUSIM_KEY(TopLevel, seed), "", "seed every random stream is derived from",
+                   {.min = 0})
+          .real(XPUSIM_KEY(TopLevel, horizon_s), "s",
+                "stop simulated time here; 0 runs until every request is done",
+                {.min = 0, .max = 9e9});
+  return b;
 }
+
+ParamSchema top_level_schema() { return TopLevel::binding().schema(); }
 
 namespace {
 
@@ -79,10 +85,11 @@ KindReader::KindReader(const SystemKind& kind, const YamlDocument& doc, Diagnost
     if (!s.required.empty()) ld.require(s.key, s.required);
   }
   top_ = ld.plain("", top_level_schema(), heads);
-  if (!top_.values().count("name")) return;  // reported; the kind's load throws at its end
-  name_ = top_.string("name").empty() ? doc.path().stem().string() : top_.string("name");
-  if (top_.values().count("seed")) seed_ = static_cast<std::uint64_t>(top_.integer("seed"));
-  if (top_.values().count("horizon_s")) horizon_s_ = top_.real("horizon_s");
+  if (ld.failed_sections.count("")) return;  // reported; the kind's load throws at its end
+  const TopLevel top = TopLevel::binding().bind(top_);
+  name_ = top.name.empty() ? doc.path().stem().string() : top.name;
+  seed_ = static_cast<std::uint64_t>(top.seed);
+  horizon_s_ = top.horizon_s;
 }
 
 const SectionDecl& KindReader::declared(const std::string& key, SectionDecl::Form form) const {

@@ -1,5 +1,7 @@
 #include "xpusim/systems/prefix_cache.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "xpusim/core/error.hpp"
 
 namespace xpusim::systems {
@@ -180,7 +182,12 @@ void PrefixCache::release(std::vector<policy::BlockId>& held, KvBlockPool& pool,
 }
 
 void PrefixCache::evict_to(std::int64_t free_blocks, TimeNs now) {
+  const std::int64_t before = evictions_;
   while (unreferenced_ > free_blocks) evict_one(now);
+  if (evictions_ != before && spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("prefix cache: instance {} evicted {} blocks (policy's choice; {} cached blocks "
+                  "left unreferenced) (t={} ns)",
+                  instance_, evictions_ - before, unreferenced_, now);
 }
 
 void PrefixCache::lose_all() {

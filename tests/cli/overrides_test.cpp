@@ -81,6 +81,26 @@ TEST_F(Overrides, UnsetRemovesAKey) {
   EXPECT_NE(absent.err.find("nothing to unset"), std::string::npos) << absent.err;
 }
 
+TEST_F(Overrides, UnsetWorksInValidateSweepAndRegressAsInRun) {
+  // validate: the same keys are fine or missing as for run.
+  EXPECT_EQ(run_xpusim("validate " + quickstart + " --unset cluster.router", dir / "s").exit_code, 0);
+  const auto v = run_xpusim("validate " + quickstart + " --unset workload.source", dir / "s");
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_NE(v.err.find("workload.source"), std::string::npos) << v.err;
+  // sweep: every point loses the key (--dry-run loads each point's scenario).
+  const std::string sweep =
+      (fs::path(XPUSIM_SOURCE_DIR) / "configs/sweeps/serving_orca_static.yaml").string();
+  EXPECT_EQ(run_xpusim("sweep " + sweep + " --dry-run --unset slo", dir / "s").exit_code, 0);
+  // An axis sets its key after the unset: the points still load.
+  EXPECT_EQ(run_xpusim("sweep " + sweep + " --dry-run --unset workload.rate_per_s", dir / "s").exit_code, 0);
+  const auto s = run_xpusim("sweep " + sweep + " --dry-run --unset workload.source", dir / "s");
+  EXPECT_NE(s.exit_code, 0);
+  EXPECT_NE(s.err.find("workload.source"), std::string::npos) << s.err;
+  const auto absent = run_xpusim("sweep " + sweep + " --dry-run --unset batching.nope", dir / "s");
+  EXPECT_NE(absent.exit_code, 0);
+  EXPECT_NE(absent.err.find("nothing to unset"), std::string::npos) << absent.err;
+}
+
 TEST_F(Overrides, SectionPresetsComposeLikeHardwarePresets) {
   ASSERT_EQ(quick("--set batching=sarathi-strict --set slo=mlperf-llama2-70b-interactive", "p").exit_code, 0);
   const auto r = resolved("p");
@@ -88,6 +108,12 @@ TEST_F(Overrides, SectionPresetsComposeLikeHardwarePresets) {
   EXPECT_EQ(r.at("batching").at("chunk_size"), 512);        // Sarathi-Serve's strict budget
   EXPECT_DOUBLE_EQ(r.at("slo").at("ttft_s").get<double>(), 0.45);  // MLPerf interactive
   EXPECT_DOUBLE_EQ(r.at("slo").at("tpot_s").get<double>(), 0.04);
+  // vLLM's server defaults by GPU class (configs/batching/vllm-server-*.yaml).
+  ASSERT_EQ(quick("--set batching=vllm-server-a100", "a100").exit_code, 0);
+  EXPECT_EQ(resolved("a100").at("batching").at("max_num_batched_tokens"), 2048);
+  EXPECT_EQ(resolved("a100").at("batching").at("max_num_seqs"), 256);
+  ASSERT_EQ(quick("--set batching=vllm-server-h100", "h100").exit_code, 0);
+  EXPECT_EQ(resolved("h100").at("batching").at("max_num_seqs"), 1024);
   // azure-conv holds quickstart's own workload numbers: the same run, byte for byte.
   std::string text = slurp(quickstart);
   const auto at = text.find("workload:");

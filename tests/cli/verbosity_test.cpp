@@ -2,7 +2,10 @@
 // only, the default shows warnings and the results line, -v adds info, -vv adds per-component
 // decisions; the outputs are the same bytes at every level.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
+
+#include <regex>
 
 #include "cli_test_support.hpp"
 
@@ -59,6 +62,32 @@ TEST_F(Verbosity, EachLevelShowsWhatItPromisesAndOutputsAreTheSameBytes) {
     EXPECT_EQ(slurp(dir / "v" / file), q) << file;
     EXPECT_EQ(slurp(dir / "vv" / file), q) << file;
   }
+}
+
+// Counts the lines of `err` that match `line`; with a capture group, sums the captured numbers.
+std::int64_t tally(const std::string& err, const std::regex& line) {
+  std::int64_t total = 0;
+  for (auto it = std::sregex_iterator(err.begin(), err.end(), line); it != std::sregex_iterator(); ++it)
+    total += it->size() > 1 ? std::stoll((*it)[1].str()) : 1;
+  return total;
+}
+
+// -vv says every preemption and every prefix-cache eviction: as many preemption lines as the
+// summary counts preemptions, and eviction lines whose block counts add up to its evictions.
+TEST_F(Verbosity, DebugLinesAccountForEveryPreemptionAndEviction) {
+  const auto o = run_xpusim("-vv run " + (src / "configs/prefix_cache_chat.yaml").string() +
+                                " --set instance.kv_blocks=600 --set workload.num_sessions=60"
+                                " --out " + (dir / "pc").string(),
+                            dir / "scratch", dir);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const auto summary = nlohmann::json::parse(slurp(dir / "pc" / "summary.json"));
+  const std::int64_t preempted = summary.at("requests").at("preempted").get<std::int64_t>();
+  const std::int64_t evictions = summary.at("prefix_cache").at("evictions").get<std::int64_t>();
+  ASSERT_GT(preempted, 0) << "the scenario must preempt for the check to mean anything";
+  ASSERT_GT(evictions, 0) << "the scenario must evict for the check to mean anything";
+  EXPECT_EQ(tally(o.err, std::regex("debug: instance \\d+: preempted request ")), preempted);
+  EXPECT_EQ(tally(o.err, std::regex("debug: prefix cache: instance \\d+ evicted (\\d+) blocks")),
+            evictions);
 }
 
 }  // namespace

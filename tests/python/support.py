@@ -10,14 +10,22 @@ NOT_BUILT = "skipped: the Python module was not built"
 
 try:
     import xpusim  # noqa: F401
-except ImportError as e:  # the module is optional (CMake builds it when pybind11 is found)
+except ModuleNotFoundError as e:  # the module is optional (CMake builds it when pybind11 is found)
     xpusim = None
     IMPORT_ERROR = str(e)
+    BROKEN = False
+except ImportError as e:  # built but does not load (an undefined symbol): a failure, not a skip
+    xpusim = None
+    IMPORT_ERROR = str(e)
+    BROKEN = True
 else:
     IMPORT_ERROR = ""
+    BROKEN = False
 
 
 def require_module():
+    if BROKEN:
+        raise AssertionError(f"the Python module was built but does not import: {IMPORT_ERROR}")
     if xpusim is None:
         raise unittest.SkipTest(f"{NOT_BUILT} ({IMPORT_ERROR})")
     return xpusim

@@ -37,6 +37,24 @@ class RunMatchesCommandLine(unittest.TestCase):
         self.assertEqual(r.seed, 7)
         self.assertEqual(r.summary["seed"], 7)
 
+    def test_out_folder_has_the_provenance_the_binary_writes(self):
+        cli_dir, py_dir, _ = self.both_ways("configs/quickstart.yaml", QUICK, 7)
+        self.assertEqual(sorted(os.listdir(py_dir)), sorted(os.listdir(cli_dir)))
+        # The resolved scenario is the same file, and it re-runs to the same summary.
+        self.assertEqual(read(os.path.join(py_dir, "scenario.yaml")),
+                         read(os.path.join(cli_dir, "scenario.yaml")))
+        again = os.path.join(self.tmp.name, "again")
+        cli("run", os.path.join(py_dir, "scenario.yaml"), "-q", "-o", again)
+        self.assertEqual(read(os.path.join(again, "summary.json"), "rb"),
+                         read(os.path.join(py_dir, "summary.json"), "rb"))
+        py_run = json.loads(read(os.path.join(py_dir, "run.json")))
+        cli_run = json.loads(read(os.path.join(cli_dir, "run.json")))
+        for key in ("version", "commit", "seed", "scenario", "host"):
+            self.assertEqual(py_run[key], cli_run[key], key)
+        self.assertIn("xpusim.run('configs/quickstart.yaml'", py_run["python_call"])
+        self.assertIn("seed=7", py_run["python_call"])
+        self.assertNotIn("python_call", cli_run)
+
     def test_other_kinds_match_the_binary(self):
         for scenario, table in (("configs/ina_jct.yaml", "jobs"),
                                 ("configs/moe_mixtral_training.yaml", "steps")):

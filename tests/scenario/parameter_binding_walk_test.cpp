@@ -19,6 +19,8 @@
 #include "xpusim/workload/training_job.hpp"
 #include "xpusim/model/engine_overhead_model.hpp"
 #include "xpusim/scenario/catalogs.hpp"
+#include "xpusim/scenario/faults_section.hpp"
+#include "xpusim/scenario/system_kind.hpp"
 #include "xpusim/scenario/kind_sections.hpp"
 #include "xpusim/scenario/serving_sections.hpp"
 #include "xpusim/systems/instance_config.hpp"
@@ -215,6 +217,15 @@ TEST(ParameterBinding, EveryServingSideKeyReachesItsFieldAndDocumentsTheStructDe
   walk_binding("slo", slo_binding());
   walk_binding("tenants", tenants_binding());
   walk_binding("engine", model::EngineOverhead::binding());
+  walk_binding("faults", faults_binding());
+  const Given when{{"at_s", 10.0}, {"duration_s", 5.0}};
+  Given scheduled = when;
+  scheduled["instance"] = std::int64_t{1};
+  walk_binding("faults.schedule[]", scheduled_fault_binding(), scheduled);
+  Given link = when;
+  link["host"] = std::string("inst0");
+  walk_binding("faults.links[]", link_fault_binding(), link);
+  walk_binding("top level", TopLevel::binding());
 }
 
 TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDefault) {

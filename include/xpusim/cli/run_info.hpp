@@ -24,6 +24,7 @@ struct RunRecord {
   std::uint64_t seed = 0;
   std::chrono::system_clock::time_point start;
   std::chrono::steady_clock::time_point start_steady;
+  std::string python_call;  // a run from the Python module: the call that made it (else empty)
 };
 // run.json's text (a JSON object; times in UTC, ISO 8601).
 std::string run_record_json(const RunRecord& record);

@@ -5,11 +5,18 @@
 #include <string>
 #include <vector>
 
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/core/params.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/fault_injector.hpp"
 
 namespace xpusim::scenario {
+
+// Each key bound to the FaultConfig field it fills (times in seconds into integer ns); the
+// struct's initialisers are the documented defaults.
+const ParamBinding<systems::FaultConfig>& faults_binding();
+const ParamBinding<systems::FaultConfig::Scheduled>& scheduled_fault_binding();  // schedule[]
+const ParamBinding<systems::LinkFault>& link_fault_binding();                      // links[]
 
 ParamSchema faults_schema();
 ParamSchema scheduled_fault_schema();

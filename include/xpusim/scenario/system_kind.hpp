@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "xpusim/core/param_binding.hpp"
 #include "xpusim/core/params.hpp"
 #include "xpusim/scenario/catalogs.hpp"
 #include "xpusim/scenario/loaded_scenario.hpp"
@@ -80,8 +81,15 @@ SectionDecl selection_section(std::string key, std::string title, CatalogT Catal
   return s;
 }
 
-// The keys every kind reads at the top level of the document.
-ParamSchema top_level_schema();
+// The keys every kind reads at the top level of the document, each bound to its field.
+struct TopLevel {
+  std::string system = "serving";  // the kind; chosen from the raw document before loading
+  std::string name;                // empty: the file name without extension
+  std::int64_t seed = 1;
+  double horizon_s = 0;
+  static const ParamBinding<TopLevel>& binding();
+};
+ParamSchema top_level_schema();  // TopLevel::binding().schema()
 
 class KindReader;
 

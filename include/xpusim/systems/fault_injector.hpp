@@ -22,7 +22,7 @@ struct FaultConfig {
   // Whether any instance can fail (scheduled or random), as opposed to only links.
   bool instance_faults() const { return !scheduled.empty() || mtbf_s > 0; }
   double mtbf_s = 0;   // mean time between failures of each instance; 0: no random failures
-  double mttr_s = 0;   // mean time to repair
+  double mttr_s = 60;  // mean time to repair
   double link_mtbf_s = 0;  // the same for every KV-fabric link; 0: no random link failures
   double link_mttr_s = 60;
   bool link_faults() const { return !links.empty() || link_mtbf_s > 0; }
