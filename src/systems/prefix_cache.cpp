@@ -31,8 +31,8 @@ PrefixCache::PrefixCache(Config config, Wiring wiring)
 
 // The unit holding token `t` of the stream prompt + output: a prompt token's unit is a
 // prefix_hashes entry, a generated token's an output_hashes entry (the prompt's partial last
-// unit is both: as the prompt ended, and with output after it). Null when the source has none.
-const PrefixCache::Unit* PrefixCache::unit_of(const workload::Request& r, std::int64_t t, Unit& out) const {
+// unit is both: as the prompt ended, and with output after it). False when the source has none.
+bool PrefixCache::unit_of(const workload::Request& r, std::int64_t t, Unit& out) const {
   const std::int64_t p = config_.id_tokens;
   std::size_t k = 0;
   const std::vector<std::uint64_t>* hashes = &r.prefix_hashes;
@@ -44,10 +44,10 @@ const PrefixCache::Unit* PrefixCache::unit_of(const workload::Request& r, std::i
     hashes = &r.output_hashes;
     types = &r.output_types;
   }
-  if (k >= hashes->size()) return nullptr;
+  if (k >= hashes->size()) return false;
   out.hash = (*hashes)[k];
   out.type = k < types->size() ? (*types)[k] : workload::TokenType::Unknown;
-  return &out;
+  return true;
 }
 
 std::vector<std::uint64_t> PrefixCache::block_keys(const workload::Request& r) const {
@@ -63,7 +63,7 @@ std::vector<std::uint64_t> PrefixCache::block_keys(const workload::Request& r, s
     // A block is identified by the hash unit holding its last token and the offset in it;
     // chaining carries every earlier unit, so the whole block content is accounted for.
     const std::int64_t last = (i + 1) * b - 1;
-    if (unit_of(r, last, unit) == nullptr) break;
+    if (!unit_of(r, last, unit)) break;
     h = chain(h, chain(unit.hash, static_cast<std::uint64_t>(last % p)));
     keys.push_back(h);
   }
@@ -173,8 +173,8 @@ void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t up
     s.parent = held.empty() ? kNoBlock : held.back();
     if (config_.structure == Structure::Radix && s.parent != kNoBlock) ++slots_[s.parent].children;
     Unit unit;
-    s.meta.type = unit_of(request, (i + 1) * config_.block_size - 1, unit) != nullptr
-                      ? unit.type : workload::TokenType::Unknown;
+    s.meta.type = unit_of(request, (i + 1) * config_.block_size - 1, unit) ? unit.type
+                                                                          : workload::TokenType::Unknown;
     s.meta.position = static_cast<std::int32_t>(i);
     s.meta.session = request.session;
     s.meta.inserted_ns = s.meta.last_access_ns = now;

@@ -113,7 +113,7 @@ class PrefixCache final : public policy::BlockTable {
     std::uint64_t hash = 0;
     workload::TokenType type = workload::TokenType::Unknown;
   };
-  const Unit* unit_of(const workload::Request& request, std::int64_t token, Unit& out) const;
+  bool unit_of(const workload::Request& request, std::int64_t token, Unit& out) const;
 
   bool eligible(const Slot& s) const {
     return s.refs == 0 && (config_.structure == Structure::Hashed || s.children == 0);
