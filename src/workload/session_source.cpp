@@ -155,7 +155,8 @@ void SessionSource::fill_output_hashes(const Session& s, std::int64_t reasoning,
   const std::uint64_t turn_owner = mix(s.id) ^ static_cast<std::uint64_t>(s.turn);
   for (std::int64_t u = begin / p; u * p < end; ++u) {
     const auto unit = static_cast<std::uint64_t>(u);
-    r.output_hashes.push_back(kept ? unit_id(kSessionDomain, s.id, unit) : unit_id(kOutputDomain, turn_owner, unit));
+    r.output_hashes.push_back(kept ? unit_id(kSessionDomain, s.id, unit)
+                                   : unit_id(kOutputDomain, turn_owner, unit));
     const std::int64_t last = std::min((u + 1) * p, end) - 1;
     r.output_types.push_back(last - begin < reasoning ? TokenType::Reasoning : TokenType::Response);
   }
