@@ -75,6 +75,17 @@ void write_goodput(std::ostream& os, const json& s) {
      << " s, TPOT " << field(*g, "slo_tpot_s", 3) << " s)\n";
 }
 
+// Multi-turn sessions: program-level job completion time (first arrival to last finish).
+void write_sessions(std::ostream& os, const json& s) {
+  const json* ss = find(s, "sessions");
+  if (ss == nullptr) return;
+  const json* jct = find(*ss, "jct_s");
+  os << "sessions     complete " << field(*ss, "complete", 0) << " of " << field(*ss, "sessions", 0)
+     << "   JCT mean " << (jct ? field(*jct, "mean", 3) : "-") << " s, p50 "
+     << (jct ? field(*jct, "p50", 3) : "-") << " s, p99 " << (jct ? field(*jct, "p99", 3) : "-")
+     << " s\n";
+}
+
 void write_energy(std::ostream& os, const json& s) {
   const json* e = find(s, "energy");
   if (e == nullptr) return;
@@ -178,6 +189,7 @@ std::string format_summary_table(const nlohmann::json& summary) {
   write_throughput(os, summary);
   write_latencies(os, summary);
   write_goodput(os, summary);
+  write_sessions(os, summary);
   write_energy(os, summary);
   write_utilization(os, summary);
   return os.str();

@@ -18,6 +18,7 @@
 #include "xpusim/report/prefix_cache_metrics.hpp"
 #include "xpusim/report/progress_meter.hpp"
 #include "xpusim/report/serving_metrics.hpp"
+#include "xpusim/report/session_metrics.hpp"
 #include "xpusim/report/tenant_service.hpp"
 #include "xpusim/report/timeline_writer.hpp"
 #include "xpusim/scenario/run_guard.hpp"
@@ -57,6 +58,7 @@ struct Run {
   systems::ServingObservers observers;
   report::KvMovementStats kv_movement;
   report::PrefixCacheMetrics prefix_metrics;
+  report::SessionMetrics sessions;  // program-level JCT of multi-turn sessions
   std::int32_t prefix_id_tokens = 0;  // tokens per prefix hash of the workload
   hw::Topology topology;
   std::unique_ptr<hw::LinkFabric> fabric;
@@ -99,6 +101,7 @@ struct Run {
     observers.add(*tenant_service);
     if (timeline) observers.add(*timeline);
     observers.add(kv_movement);
+    observers.add(sessions);
     if (spec.prefix_cache) observers.add(prefix_metrics);
     auto router = catalogs.routers.find(spec.router.name)->make(spec.router.params);
     if (spec.faults) {
@@ -387,6 +390,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   const nlohmann::json tenants = run.tenant_service->summary(end);
   for (auto it = tenants.begin(); it != tenants.end(); ++it) summary[it.key()] = it.value();
   if (spec.prefix_cache) summary["prefix_cache"] = run.prefix_metrics.summary();
+  if (run.sessions.any()) summary["sessions"] = run.sessions.summary();
   summary["requests"]["unfinished"] = run.arrived() -
                                       summary["requests"]["completed"].get<std::int64_t>() -
                                       summary["requests"]["rejected"].get<std::int64_t>() -

@@ -17,6 +17,8 @@ RequestRecord lost_record(const workload::Request& r, int instance) {
   rec.output_tokens = r.output_tokens;
   rec.tenant = r.tenant;
   rec.priority = r.priority;
+  rec.session = r.session;
+  rec.followup = r.expects_followup;
   rec.ttft_slo_s = r.ttft_slo_s;
   rec.tpot_slo_s = r.tpot_slo_s;
   rec.arrival_ns = r.arrival_ns;

@@ -1,5 +1,7 @@
 #include "xpusim/systems/kv_manager.hpp"
 
+#include <algorithm>
+
 #include "xpusim/core/error.hpp"
 
 // Blocks, cache, swap space and transfers of one serving instance (docs/serving.md, "Parts of
@@ -85,6 +87,14 @@ void KvManager::cache_prompt(const std::vector<std::uint64_t>& keys, const workl
                              std::vector<policy::BlockId>& cached, TimeNs now) {
   if (!cache_) return;
   cache_->insert(keys, static_cast<std::int64_t>(keys.size()), request, cached, pool_, now);
+}
+
+void KvManager::cache_generated(const workload::Request& request, std::int64_t tokens,
+                                std::int64_t held, std::vector<policy::BlockId>& cached, TimeNs now) {
+  if (!cache_ || request.output_hashes.empty()) return;
+  const std::vector<std::uint64_t> keys = cache_->block_keys(request, tokens);
+  cache_->insert(keys, std::min<std::int64_t>(static_cast<std::int64_t>(keys.size()), held), request,
+                 cached, pool_, now);
 }
 
 bool KvManager::swap_out(std::int64_t blocks) {

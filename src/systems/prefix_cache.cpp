@@ -31,19 +31,42 @@ PrefixCache::PrefixCache(Config config, Wiring wiring)
   XPUSIM_CHECK(config_.block_size > 0 && config_.id_tokens > 0, "prefix cache needs block sizes");
 }
 
+// The unit holding token `t` of the stream prompt + output: a prompt token's unit is a
+// prefix_hashes entry, a generated token's an output_hashes entry (the prompt's partial last
+// unit is both: as the prompt ended, and with output after it). False when the source has none.
+bool PrefixCache::unit_of(const workload::Request& r, std::int64_t t, Unit& out) const {
+  const std::int64_t p = config_.id_tokens;
+  std::size_t k = 0;
+  const std::vector<std::uint64_t>* hashes = &r.prefix_hashes;
+  const std::vector<workload::TokenType>* types = &r.prefix_types;
+  if (t < r.prompt_tokens) {
+    k = static_cast<std::size_t>(t / p);
+  } else {
+    k = static_cast<std::size_t>(t / p - r.prompt_tokens / p);
+    hashes = &r.output_hashes;
+    types = &r.output_types;
+  }
+  if (k >= hashes->size()) return false;
+  out.hash = (*hashes)[k];
+  out.type = k < types->size() ? (*types)[k] : workload::TokenType::Unknown;
+  return true;
+}
+
 std::vector<std::uint64_t> PrefixCache::block_keys(const workload::Request& r) const {
+  return block_keys(r, r.prompt_tokens);
+}
+
+std::vector<std::uint64_t> PrefixCache::block_keys(const workload::Request& r, std::int64_t tokens) const {
   std::vector<std::uint64_t> keys;
   const std::int64_t b = config_.block_size, p = config_.id_tokens;
-  const auto units = static_cast<std::int64_t>(r.prefix_hashes.size());
   std::uint64_t h = 0x6a09e667f3bcc908ULL;  // the chain's seed (vLLM's NONE_HASH, fixed here)
-  for (std::int64_t i = 0; (i + 1) * b <= r.prompt_tokens; ++i) {
+  Unit unit;
+  for (std::int64_t i = 0; (i + 1) * b <= tokens; ++i) {
     // A block is identified by the hash unit holding its last token and the offset in it;
     // chaining carries every earlier unit, so the whole block content is accounted for.
     const std::int64_t last = (i + 1) * b - 1;
-    const std::int64_t unit = last / p;
-    if (unit >= units) break;
-    h = chain(h, chain(r.prefix_hashes[static_cast<std::size_t>(unit)],
-                       static_cast<std::uint64_t>(last % p)));
+    if (!unit_of(r, last, unit)) break;
+    h = chain(h, chain(unit.hash, static_cast<std::uint64_t>(last % p)));
     keys.push_back(h);
   }
   return keys;
@@ -151,10 +174,9 @@ void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t up
     ++references_;
     s.parent = held.empty() ? kNoBlock : held.back();
     if (config_.structure == Structure::Radix && s.parent != kNoBlock) ++slots_[s.parent].children;
-    const std::int64_t last = (i + 1) * config_.block_size - 1;
-    const auto unit = static_cast<std::size_t>(last / config_.id_tokens);
-    s.meta.type = unit < request.prefix_types.size() ? request.prefix_types[unit]
-                                                     : workload::TokenType::Unknown;
+    Unit unit;
+    s.meta.type = unit_of(request, (i + 1) * config_.block_size - 1, unit) ? unit.type
+                                                                          : workload::TokenType::Unknown;
     s.meta.position = static_cast<std::int32_t>(i);
     s.meta.session = request.session;
     s.meta.inserted_ns = s.meta.last_access_ns = now;

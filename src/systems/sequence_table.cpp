@@ -29,6 +29,7 @@ void SequenceTable::release(std::uint32_t s) {
   q.state = SeqState::Free;
   ++q.epoch;
   q.request.prefix_hashes = {};
+  q.request.output_hashes = {};
   q.block_keys = {};
   free_seqs_.push_back(s);
 }

@@ -85,6 +85,8 @@ void ServingInstance::publish(const Sequence& q, RequestOutcome outcome, TimeNs 
   r.output_tokens = q.request.output_tokens;
   r.tenant = q.request.tenant;
   r.priority = q.request.priority;
+  r.session = q.request.session;
+  r.followup = q.request.expects_followup;
   r.ttft_slo_s = q.request.ttft_slo_s;
   r.tpot_slo_s = q.request.tpot_slo_s;
   r.arrival_ns = q.request.arrival_ns;
@@ -252,6 +254,7 @@ void ServingInstance::leave_running(std::uint32_t s, bool keep_kv) {
 }
 
 void ServingInstance::finish(std::uint32_t s, TimeNs now) {
+  cache_output(table_[s], now);
   leave_running(s);
   Sequence& q = table_[s];
   table_.waiting().on_finished(WaitingQueue::describe(q.request, false), now);

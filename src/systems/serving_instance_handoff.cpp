@@ -26,6 +26,7 @@ void ServingInstance::hand_off(std::uint32_t s, TimeNs now) {
   h.prefill_slot = s;
   h.request = std::move(q.request);
   q.request.prefix_hashes = {};
+  q.request.output_hashes = {};
   handoff_->on_prefilled(index_, std::move(h), now);
 }
 

@@ -10,6 +10,12 @@ void ServingInstance::release_blocks(Sequence& q, std::int64_t held, TimeNs now)
   kv_.release(q.cached, held, followup, now);
 }
 
+void ServingInstance::cache_output(Sequence& q, TimeNs now) {
+  // KV exists for every token but the last one emitted (it was never fed back).
+  const std::int64_t tokens = std::int64_t{q.request.prompt_tokens} + q.request.output_tokens - 1;
+  kv_.cache_generated(q.request, tokens, blocks_held(q), q.cached, now);
+}
+
 bool ServingInstance::reuse_cached_prefix(Sequence& q, std::int64_t reserve_blocks, TimeNs now) {
   const std::int64_t skipped = kv_.reuse_prefix(q.block_keys, q.request, q.prefill_len,
                                                 q.cache_hit_tokens >= 0, reserve_blocks, q.cached, now);

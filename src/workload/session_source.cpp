@@ -23,7 +23,7 @@ std::uint64_t unit_id(std::uint64_t domain, std::uint64_t owner, std::uint64_t u
   return mix(mix(domain ^ mix(owner)) ^ unit);
 }
 
-constexpr std::uint64_t kSystemDomain = 0x5157ULL, kSessionDomain = 0x5e55ULL;
+constexpr std::uint64_t kSystemDomain = 0x5157ULL, kSessionDomain = 0x5e55ULL, kOutputDomain = 0x0a75ULL;
 
 // Past int64 nanoseconds (~292 years) nothing can be simulated: say which keys got there.
 constexpr double kMaxArrivalS = 9.2e9;
@@ -143,6 +143,25 @@ void SessionSource::fill_hashes(const Session& s, Request& r) const {
   }
 }
 
+// The units of what the turn generates (reasoning, then response), continuing its prompt's
+// units from the prompt's partial last one. When the next turn's context holds exactly that
+// output (agent; chat without reasoning) they are the session's units at those positions, so the
+// next turn finds the generated blocks cached; chat drops the reasoning from later context, so
+// a turn with reasoning gets units of its own that no later prompt shares.
+void SessionSource::fill_output_hashes(const Session& s, std::int64_t reasoning, Request& r) const {
+  const std::int64_t p = config_.hash_block_tokens;
+  const std::int64_t begin = r.prompt_tokens, end = begin + r.output_tokens;
+  const bool kept = config_.kind == Kind::Agent || reasoning == 0;
+  const std::uint64_t turn_owner = mix(s.id) ^ static_cast<std::uint64_t>(s.turn);
+  for (std::int64_t u = begin / p; u * p < end; ++u) {
+    const auto unit = static_cast<std::uint64_t>(u);
+    r.output_hashes.push_back(kept ? unit_id(kSessionDomain, s.id, unit)
+                                   : unit_id(kOutputDomain, turn_owner, unit));
+    const std::int64_t last = std::min((u + 1) * p, end) - 1;
+    r.output_types.push_back(last - begin < reasoning ? TokenType::Reasoning : TokenType::Response);
+  }
+}
+
 Request SessionSource::make_turn(Session& s, TimeNs arrival) {
   const bool agent = config_.kind == Kind::Agent;
   if (s.turn == 0) append(s, TokenType::System, config_.system_prompt_tokens);
@@ -163,6 +182,7 @@ Request SessionSource::make_turn(Session& s, TimeNs arrival) {
   r.output_tokens = static_cast<std::int32_t>(reasoning + response);
   r.session = s.id;
   fill_hashes(s, r);
+  fill_output_hashes(s, reasoning, r);
   // What the next turn sees of this one: chat templates drop the reasoning, agents keep it.
   if (agent) append(s, TokenType::Reasoning, reasoning);
   append(s, TokenType::Response, response);

@@ -34,5 +34,13 @@ TEST(SummaryTable, SocRowsPerFlowClass) {
   EXPECT_NE(t.find("iGPU busy    50.0%"), std::string::npos) << t;
 }
 
+TEST(SummaryTable, SessionsLineOnlyWithSessions) {
+  const json with = {{"sessions", {{"sessions", 5}, {"complete", 4}, {"jct_s", {{"mean", 91.5}, {"p50", 90.0}, {"p99", 170.25}}}}}};
+  const std::string t = format_summary_table(with);
+  EXPECT_NE(t.find("sessions     complete 4 of 5   JCT mean 91.500 s, p50 90.000 s, p99 170.250 s"),
+            std::string::npos) << t;
+  EXPECT_EQ(format_summary_table(json::object()).find("sessions"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace xpusim::report

@@ -105,3 +105,31 @@ TEST(PrefixCacheScenario, SameSeedGivesIdenticalSummariesForEveryPolicy) {
 
 }  // namespace
 }  // namespace xpusim::scenario
+
+namespace xpusim::scenario {
+namespace {
+
+// Closed loop, one agent program of 3 turns with a fixed 4 s tool time: its JCT is, by
+// construction, the three turns' end-to-end latencies plus the two tool gaps.
+TEST(SessionsScenario, ClosedLoopJctIsTheTurnsE2ePlusTheToolGaps) {
+  const auto s = run("configs/prefix_cache_agent_closed.yaml",
+                     {"workload.num_sessions=1", "workload.turns_min=3", "workload.turns_max=3",
+                      "workload.think_sigma=0", "workload.think_time_s=4"});
+  ASSERT_TRUE(s.contains("sessions"));
+  EXPECT_EQ(s["sessions"]["sessions"], 1);
+  EXPECT_EQ(s["sessions"]["complete"], 1);
+  EXPECT_EQ(s["sessions"]["turns"]["mean"], 3.0);
+  ASSERT_EQ(s["e2e_s"]["count"], 3);
+  const double expected = 3 * s["e2e_s"]["mean"].get<double>() + 2 * 4.0;
+  EXPECT_NEAR(s["sessions"]["jct_s"]["mean"].get<double>(), expected, 1e-6);
+  // Alone on the instance, the first turn finds nothing cached and the later two their context.
+  EXPECT_EQ(s["prefix_cache"]["hit_requests"], 2);
+}
+
+TEST(SessionsScenario, NoSessionsBlockWithoutSessions) {
+  const auto s = run("configs/quickstart.yaml", {});
+  EXPECT_FALSE(s.contains("sessions"));
+}
+
+}  // namespace
+}  // namespace xpusim::scenario

@@ -253,8 +253,8 @@ TEST(PrefixCachedInstance, AHitSkipsThePrefillOfTheCachedTokens) {
   EXPECT_EQ(inst->prefix_cache()->cached_blocks(), 10);
 }
 
-// Random arrivals sharing a few prefixes on a small KV pool: preemptions, evictions and shared
-// blocks all happen, and the invariant walk (on in tests) checks conservation every iteration.
+// Random arrivals sharing a few prefixes on a small KV pool: preemptions, evictions, shared and
+// generated blocks all happen, and the invariant walk (on in tests) checks conservation every iteration.
 void random_load(std::unique_ptr<policy::EvictionPolicy> policy, std::uint64_t seed) {
   Simulator sim;
   LinearExec exec;
@@ -275,6 +275,11 @@ void random_load(std::unique_ptr<policy::EvictionPolicy> policy, std::uint64_t s
     r.arrival_ns = t;
     r.prompt_tokens -= static_cast<std::int32_t>(rng.uniform_int(0, 15));
     r.output_tokens = static_cast<std::int32_t>(rng.uniform_int(1, 200));
+    // Half of them name their output units, so finished sequences cache generated blocks too
+    // (some shared with other requests' prompts: the "computed twice" path).
+    if (rng.uniform01() < 0.5)
+      for (std::int64_t u = r.prompt_tokens / 16; u * 16 < std::int64_t{r.prompt_tokens} + r.output_tokens; ++u)
+        r.output_hashes.push_back(u < 10 ? family * 1000 + static_cast<std::uint64_t>(u) : i * 1000 + static_cast<std::uint64_t>(u));
     reqs.push_back(r);
   }
   Feeder feed(sim, *inst, reqs);

@@ -177,3 +177,65 @@ TEST(SessionSource, ClosedLoopTakenBackTurnIsEmittedAgainInArrivalOrder) {
 
 }  // namespace
 }  // namespace xpusim::workload
+
+namespace xpusim::workload {
+namespace {
+
+// Each turn's output units continue its prompt's (from the prompt's partial last unit); the
+// next turn's prompt holds the same units when the output stays in context verbatim (agent;
+// chat without reasoning) and none of them when chat drops the reasoning.
+std::int64_t output_units_in_next_prompt(SessionSource::Config c, std::int64_t& total) {
+  const auto reqs = all(c);
+  std::map<std::uint64_t, std::vector<const Request*>> by_session;
+  for (const auto& r : reqs) by_session[r.session].push_back(&r);
+  std::int64_t shared = 0;
+  total = 0;
+  for (const auto& [session, turns] : by_session)
+    for (std::size_t k = 0; k + 1 < turns.size(); ++k) {
+      const Request& a = *turns[k];
+      const Request& b = *turns[k + 1];
+      const std::int64_t first = a.prompt_tokens / 16;
+      const std::int64_t end = (std::int64_t{a.prompt_tokens} + a.output_tokens + 15) / 16;
+      EXPECT_EQ(static_cast<std::int64_t>(a.output_hashes.size()), end - first);
+      EXPECT_EQ(a.output_types.size(), a.output_hashes.size());
+      for (std::int64_t u = first; u < end; ++u) {
+        ++total;
+        shared += a.output_hashes[static_cast<std::size_t>(u - first)] ==
+                  b.prefix_hashes[static_cast<std::size_t>(u)];
+      }
+    }
+  return shared;
+}
+
+TEST(SessionSource, OutputUnitsAreTheNextPromptsUnitsWhenTheOutputStaysInContext) {
+  std::int64_t total = 0;
+  auto agent = small(SessionSource::Kind::Agent);
+  agent.reasoning_tokens = 50;
+  EXPECT_EQ(output_units_in_next_prompt(agent, total), total);
+  EXPECT_GT(total, 0);
+  auto chat = small(SessionSource::Kind::Chat);
+  EXPECT_EQ(output_units_in_next_prompt(chat, total), total);
+  EXPECT_GT(total, 0);
+  chat.reasoning_tokens = 50;  // dropped from the next turn's context
+  EXPECT_EQ(output_units_in_next_prompt(chat, total), 0);
+  EXPECT_GT(total, 0);
+}
+
+TEST(SessionSource, OutputTypesAreReasoningThenResponse) {
+  auto agent = small(SessionSource::Kind::Agent);
+  agent.reasoning_tokens = 100;
+  agent.response_tokens = 100;
+  agent.length_sigma = 0;  // exactly 100 + 100 generated tokens
+  for (const auto& r : all(agent)) {
+    ASSERT_EQ(r.output_tokens, 200);
+    const std::int64_t first = r.prompt_tokens / 16;
+    for (std::size_t k = 0; k < r.output_types.size(); ++k) {
+      const std::int64_t last = std::min<std::int64_t>((first + static_cast<std::int64_t>(k) + 1) * 16,
+                                                       std::int64_t{r.prompt_tokens} + 200) - 1;
+      EXPECT_EQ(r.output_types[k], last - r.prompt_tokens < 100 ? TokenType::Reasoning : TokenType::Response);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace xpusim::workload

@@ -107,6 +107,11 @@ class KvManager {
   // without a cache).
   void cache_prompt(const std::vector<std::uint64_t>& keys, const workload::Request& request,
                     std::vector<policy::BlockId>& cached, TimeNs now);
+  // A request finished with KV for `tokens` tokens of prompt + output in `held` blocks (of which
+  // `cached` are cached): its full blocks the output hashes identify join the cache too, as
+  // vLLM and SGLang cache generated blocks (no-op without a cache or output hashes).
+  void cache_generated(const workload::Request& request, std::int64_t tokens, std::int64_t held,
+                       std::vector<policy::BlockId>& cached, TimeNs now);
 
   // ---- swap space (host memory) ----
   std::int64_t swap_used() const { return swap_used_; }

@@ -39,6 +39,9 @@ class PrefixCache final : public policy::BlockTable {
 
   // Keys of a request's full prompt blocks that its prefix hashes identify (empty without).
   std::vector<std::uint64_t> block_keys(const workload::Request& request) const;
+  // Keys of the full blocks among the first `tokens` tokens of prompt + output: the prompt's
+  // keys, then those its output hashes identify (a finished turn's generated blocks).
+  std::vector<std::uint64_t> block_keys(const workload::Request& request, std::int64_t tokens) const;
   // How many leading keys are cached, at most `max_blocks`.
   std::int64_t match(const std::vector<std::uint64_t>& keys, std::int64_t max_blocks) const;
   // Of the first `n` keys (all cached), how many some request references already: those need
@@ -105,6 +108,12 @@ class PrefixCache final : public policy::BlockTable {
     bool used = false;
   };
   static constexpr policy::BlockId kNoBlock = UINT32_MAX;
+
+  struct Unit {
+    std::uint64_t hash = 0;
+    workload::TokenType type = workload::TokenType::Unknown;
+  };
+  bool unit_of(const workload::Request& request, std::int64_t token, Unit& out) const;
 
   bool eligible(const Slot& s) const {
     return s.refs == 0 && (config_.structure == Structure::Hashed || s.children == 0);

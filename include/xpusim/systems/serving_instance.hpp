@@ -159,6 +159,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   }
   // Frees what a sequence holds (its cached blocks go back to the prefix cache).
   void release_blocks(Sequence& seq, std::int64_t held, TimeNs now);
+  // A finished sequence's generated blocks join the prefix cache (before it releases them).
+  void cache_output(Sequence& seq, TimeNs now);
   // Reserves a sequence's blocks, reusing its cached prefix (device blocks referenced, host-tier
   // blocks copied back over PCIe before the iteration) and skipping that part of its prefill;
   // false (and nothing changed) when the reservation no longer fits.

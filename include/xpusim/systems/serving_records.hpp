@@ -20,6 +20,8 @@ struct RequestRecord {
   std::int32_t output_tokens = 0;
   std::int32_t tenant = 0;
   std::int32_t priority = 0;
+  std::uint64_t session = 0;  // the request's session (0 = none)
+  bool followup = false;      // its session sends another turn after it
   double ttft_slo_s = 0;  // per-request SLOs as given by the source (0 = scenario default)
   double tpot_slo_s = 0;
   TimeNs arrival_ns = 0;

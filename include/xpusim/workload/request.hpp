@@ -21,6 +21,11 @@ struct Request {
   std::vector<std::uint64_t> prefix_hashes;  // prompt block identities, when the source has them
   std::vector<TokenType> prefix_types;  // kind of each prefix_hashes entry; empty = unknown
   bool expects_followup = false;  // its session sends another turn after it (agent: a tool call)
+  // Identities of the units holding generated tokens, continuing prefix_hashes over the stream
+  // prompt + output: entry k is unit prompt_tokens / unit_tokens + k (the prompt's partial last
+  // unit, if any, comes first, now with output in it). Empty: the output is not cached (traces).
+  std::vector<std::uint64_t> output_hashes;
+  std::vector<TokenType> output_types;  // kind of each output_hashes entry
 };
 
 }  // namespace xpusim::workload

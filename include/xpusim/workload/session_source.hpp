@@ -4,7 +4,9 @@
 // outputs). Each turn's prompt is the session's whole context so far plus the new segment, and
 // its prefix hashes identify every hash_block_tokens-token unit of that context: units inside a
 // shared system prompt are shared by every session using it, the rest are the session's own.
-// Every unit carries the kind of text it holds (system, user, tool, response, reasoning).
+// Every unit carries the kind of text it holds (system, user, tool, response, reasoning). Each
+// turn also names the units of its output (Request::output_hashes), so a finished turn's
+// generated blocks enter the prefix cache and the next turn reuses them.
 //
 // Open loop (docs/prefix-cache.md, the default): turn k+1 arrives turn_time_s + a think/tool gap
 // after turn k arrived, whether or not turn k has finished in the simulation. Closed loop: turn
@@ -89,6 +91,7 @@ class SessionSource final : public RequestSource {
   Request make_turn(Session& s, TimeNs arrival);
   void append(Session& s, TokenType type, std::int64_t tokens);
   void fill_hashes(const Session& s, Request& r) const;
+  void fill_output_hashes(const Session& s, std::int64_t reasoning, Request& r) const;
 
   Config config_;
   RngStream session_rng_;
