@@ -98,5 +98,15 @@ TEST(NoMigration, NeverPairs) {
   EXPECT_EQ(p.settings().interval_s, 0);
 }
 
+// The fixed stop-and-copy cost is declared in ms and stored in s; its default 0 keeps every
+// existing scenario's downtime as the last round's transfer alone.
+TEST(LlumnixPairing, FixedDowntimeKeyIsInMillisecondsDefaultZero) {
+  EXPECT_EQ(LlumnixMigration::binding().from({}).settings.downtime_fixed_s, 0.0);
+  const auto c = LlumnixMigration::binding().from({{"downtime_fixed_ms", ParamValue(25.0)}});
+  EXPECT_DOUBLE_EQ(c.settings.downtime_fixed_s, 0.025);
+  EXPECT_THROW(LlumnixMigration::binding().from({{"downtime_fixed_ms", ParamValue(-1.0)}}),
+               std::exception);
+}
+
 }  // namespace
 }  // namespace xpusim::policy

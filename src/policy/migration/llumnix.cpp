@@ -26,7 +26,13 @@ const ParamBinding<LlumnixMigration::Config>& LlumnixMigration::binding() {
                    [](auto& c) -> auto& { return c.settings.last_round_max_blocks; }, "",
                    "stop the request and copy the rest once at most this many blocks of new KV "
                    "remain",
-                   {.min = 0});
+                   {.min = 0})
+          .real("downtime_fixed_ms",
+                [](auto& c) -> auto& { return c.settings.downtime_fixed_s; }, "ms",
+                "fixed cost of each migration's stop-and-copy stage, added to its last round's "
+                "transfer (the downtime); Llumnix reports a near-constant downtime of tens of ms",
+                {.min = 0, .max = 1e6})
+          .scale(1e-3);
   return b;
 }
 

@@ -36,6 +36,9 @@ struct MigrationSettings {
   double interval_s = 0;             // 0 = never check (no migration)
   std::int32_t max_rounds = 4;       // pre-copy rounds including the final stop-and-copy
   std::int64_t last_round_max_blocks = 1;  // stop and copy once no more than this remains
+  // Fixed cost of the stop-and-copy stage on top of its transfer (the handshake that commits
+  // the request on the destination), so downtime = last round's transfer + this.
+  double downtime_fixed_s = 0;
 };
 
 class MigrationPolicy {
