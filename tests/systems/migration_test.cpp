@@ -172,6 +172,25 @@ TEST(Migration, FailureDuringTheFixedCostReturnsTheRequest) {
   EXPECT_TRUE(rig.obs.done.empty());
 }
 
+// Llumnix migrates low-priority requests first: with a normal request admitted before a
+// high-priority one, the older normal one is the candidate (the newest of the lowest priority),
+// and the one that moves; the instance counts its one high-priority request until it finishes.
+TEST(Migration, CandidateIsTheNewestOfTheLowestPriority) {
+  Rig rig(2, 1000, once(3, 0));
+  workload::Request normal = testing::request(1, 0, 160, 200);
+  workload::Request high = testing::request(2, 0, 160, 200);
+  high.priority = 1;
+  rig.instances[0]->enqueue(normal, 0);
+  rig.instances[0]->enqueue(high, 0);
+  EXPECT_EQ(rig.instances[0]->high_priority_outstanding(), 1);
+  rig.migration->wake();
+  rig.sim.run();
+  ASSERT_EQ(rig.obs.migrations.size(), 1u);
+  EXPECT_EQ(rig.obs.migrations[0].request_id, 1u);
+  EXPECT_EQ(rig.instances[0]->high_priority_outstanding(), 0);
+  EXPECT_EQ(rig.instances[1]->high_priority_outstanding(), 0);
+}
+
 // A threshold of 1 block (16 tokens) makes round 2 (16 tokens) the final one.
 TEST(Migration, SmallRoundBecomesTheFinalOne) {
   Rig rig(2, 1000, once(8, 1));

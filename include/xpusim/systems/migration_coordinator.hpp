@@ -50,6 +50,9 @@ class MigrationCoordinator final : public EventHandler,
   }
   std::int64_t candidate_blocks(std::size_t i) const override;
   bool can_migrate_in(std::size_t i) const override { return !busy(i) && !instances_[i]->down(); }
+  std::int64_t high_priority_requests(std::size_t i) const override {
+    return instances_[i]->high_priority_outstanding();
+  }
 
   // The periodic check (kTick) or the end of a final round's fixed cost (kCommit, payload =
   // slot).

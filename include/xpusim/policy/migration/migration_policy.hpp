@@ -22,6 +22,8 @@ class MigrationView {
   virtual std::int64_t candidate_blocks(std::size_t instance) const = 0;
   // Whether the instance may receive a migration now (not already in one).
   virtual bool can_migrate_in(std::size_t instance) const = 0;
+  // Outstanding requests with priority > 0 (Llumnix's priority headroom); 0 when not tracked.
+  virtual std::int64_t high_priority_requests(std::size_t) const { return 0; }
 };
 
 // Move one request (the source's candidate) from `from` to `to`.
