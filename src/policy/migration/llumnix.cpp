@@ -35,7 +35,7 @@ const ParamBinding<LlumnixMigration::Config>& LlumnixMigration::binding() {
           .real("downtime_fixed_ms",
                 [](auto& c) -> auto& { return c.settings.downtime_fixed_s; }, "ms",
                 "fixed cost of each migration's stop-and-copy stage, added to its last round's "
-                "transfer (the downtime); Llumnix reports a near-constant downtime of tens of ms",
+                "transfer (the downtime); Llumnix reports a downtime nearly constant in sequence length",
                 {.min = 0, .max = 1e6})
           .scale(1e-3);
   return b;
