@@ -12,6 +12,9 @@ _STYLE = {
     # batching
     "vllm": ("tab:blue", "o"), "sarathi": ("tab:red", "^"), "orca": ("tab:green", "s"),
     "static": ("tab:gray", "D"), "layered_prefill": ("tab:purple", "v"),
+    # routers (cluster dispatch)
+    "round_robin": ("tab:gray", "o"), "least_outstanding": ("tab:orange", "s"),
+    "llumnix": ("tab:blue", "^"),
     # clusters
     "dp2": ("tab:orange", "o"), "pd-1p1d": ("tab:blue", "^"),
     # soc flow scheduling

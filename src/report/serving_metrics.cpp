@@ -101,6 +101,12 @@ void ServingMetrics::on_request_done(const RequestRecord& r) {
     input_tokens_ += r.prompt_tokens;
     output_tokens_ += r.output_tokens;
     e2e_s_.add(seconds(r.finish_ns - r.arrival_ns));
+    if (r.priority > 0) {
+      ++high_completed_;
+      high_e2e_s_.add(seconds(r.finish_ns - r.arrival_ns));
+      if (r.first_token_ns >= 0) high_ttft_s_.add(seconds(r.first_token_ns - r.arrival_ns));
+      if (has_tpot(r)) high_tpot_s_.add(tpot_ns(r) / 1e9);
+    }
     if (r.first_scheduled_ns >= 0) scheduling_delay_s_.add(seconds(r.first_scheduled_ns - r.arrival_ns));
     if (r.first_token_ns >= 0) {
       ttft = seconds(r.first_token_ns - r.arrival_ns);
@@ -168,6 +174,12 @@ nlohmann::json ServingMetrics::summary(TimeNs makespan_ns) const {
                    {"lost", lost_},
                    {"preempted", preemptions_}};
   j["tokens"] = {{"input", input_tokens_}, {"output", output_tokens_}};
+  // Only runs whose workload has priorities (Llumnix's high-priority requests) get the block.
+  if (high_completed_ > 0)
+    j["high_priority"] = {{"completed", high_completed_},
+                          {"ttft_s", high_ttft_s_.to_json()},
+                          {"tpot_s", high_tpot_s_.to_json()},
+                          {"e2e_s", high_e2e_s_.to_json()}};
   // Requests still running at the end count against the fraction: they met no SLO in the run.
   const std::int64_t denominator = std::max(arrived_, completed_ + rejected_ + lost_);
   j["goodput"] = {

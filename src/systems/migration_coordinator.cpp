@@ -18,14 +18,16 @@ MigrationCoordinator::MigrationCoordinator(
       settings_(policy_->settings()),
       observer_(observer),
       kv_bytes_per_token_(kv_bytes_per_token) {
-  XPUSIM_CHECK(settings_.interval_s > 0 && settings_.max_rounds >= 1 && kv_bytes_per_token_ >= 0,
-               "migration needs a check interval, at least one round and KV bytes per token");
+  XPUSIM_CHECK(settings_.interval_s > 0 && settings_.max_rounds >= 1 && kv_bytes_per_token_ >= 0 &&
+                   settings_.downtime_fixed_s >= 0,
+               "migration needs a check interval, at least one round, KV bytes per token and a "
+               "non-negative fixed downtime");
 }
 
 void MigrationCoordinator::wake() {
   if (tick_pending_) return;
   tick_pending_ = true;
-  sim_.schedule_after(std::max<TimeNs>(seconds_to_ns(settings_.interval_s), 1), *this);
+  sim_.schedule_after(std::max<TimeNs>(seconds_to_ns(settings_.interval_s), 1), *this, kTick);
 }
 
 std::int64_t MigrationCoordinator::candidate_blocks(std::size_t i) const {
@@ -40,7 +42,8 @@ bool MigrationCoordinator::anything_left() const {
   return false;
 }
 
-void MigrationCoordinator::on_event(std::uint32_t, std::uint64_t) {
+void MigrationCoordinator::on_event(std::uint32_t tag, std::uint64_t payload) {
+  if (tag == kCommit) return final_round_done(static_cast<std::uint32_t>(payload), sim_.now());
   tick_pending_ = false;
   XPUSIM_CHECK(nodes_.size() == instances_.size(), "every instance needs a fabric node");
   if (busy_.size() < instances_.size()) busy_.resize(instances_.size(), 0);
@@ -113,14 +116,24 @@ void MigrationCoordinator::begin_round(std::uint32_t slot, TimeNs now) {
 
 void MigrationCoordinator::on_transfer_done(std::uint64_t cookie, TimeNs now) {
   const auto slot = static_cast<std::uint32_t>(cookie);
+  const Migration& m = migrations_[slot];
+  if (m.final_start_ns < 0 && !m.cancelled) return begin_round(slot, now);
+  // The final round's transfer is done; its fixed cost follows (none: at once).
+  const TimeNs fixed = seconds_to_ns(settings_.downtime_fixed_s);
+  if (fixed > 0 && !m.cancelled) sim_.schedule_after(fixed, *this, kCommit, slot);
+  else final_round_done(slot, now);
+}
+
+// The end of the final stage, or of the transfer in flight when an end failed meanwhile (the
+// slot is freed only now, so no transfer or timer outlives it).
+void MigrationCoordinator::final_round_done(std::uint32_t slot, TimeNs now) {
   if (migrations_[slot].cancelled) {
     migrations_[slot].active = false;
     --in_flight_;
     free_slots_.push_back(slot);
     return;
   }
-  if (migrations_[slot].final_start_ns >= 0) complete(slot, now);
-  else begin_round(slot, now);
+  complete(slot, now);
 }
 
 void MigrationCoordinator::abort(std::uint32_t slot, TimeNs now) {
@@ -149,7 +162,8 @@ std::vector<workload::Request> MigrationCoordinator::on_instance_failed(std::siz
   std::vector<workload::Request> held;
   for (Migration& m : migrations_) {
     if (!m.active || m.cancelled || (m.from != i && m.to != i)) continue;
-    // The transfer in flight still ends (the fabric does not know); the slot is freed then.
+    // The transfer in flight (or the final round's fixed-cost wait) still ends: the fabric and
+    // the event queue do not know; the slot is freed then.
     m.cancelled = true;
     ++aborted_;
     busy_[m.from] = busy_[m.to] = 0;

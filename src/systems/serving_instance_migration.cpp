@@ -7,9 +7,25 @@
 namespace xpusim::systems {
 
 ServingInstance::SeqRef ServingInstance::migration_candidate() const {
-  for (std::uint32_t s = table_.newest_running(); s != Sequence::kNone; s = table_[s].prev)
-    if (table_[s].state == SeqState::Decoding) return {s, table_[s].epoch};
-  return {};
+  SeqRef best;
+  std::int32_t best_priority = 0;
+  for (std::uint32_t s = table_.newest_running(); s != Sequence::kNone; s = table_[s].prev) {
+    const Sequence& q = table_[s];
+    if (q.state != SeqState::Decoding) continue;
+    // Newest first, so a later one replaces it only with a strictly lower priority.
+    if (best.slot == Sequence::kNone || q.request.priority < best_priority) {
+      best = {s, q.epoch};
+      best_priority = q.request.priority;
+    }
+  }
+  return best;
+}
+
+std::int64_t ServingInstance::high_priority_outstanding() const {
+  std::int64_t n = 0;
+  for (const Sequence& q : table_.slots())
+    n += q.request.priority > 0 && q.state != SeqState::Free && q.state != SeqState::HandedOff;
+  return n;
 }
 
 std::int64_t ServingInstance::live_kv_tokens(SeqRef ref) const {

@@ -36,7 +36,11 @@ const ParamBinding<SyntheticSource::Config>& SyntheticSource::binding() {
           .real(XPUSIM_KEY(Config, ttft_slo_s), "s",
                 "time-to-first-token SLO of every request (0: none)", {.min = 0})
           .real(XPUSIM_KEY(Config, tpot_slo_s), "s",
-                "time-per-output-token SLO of every request (0: none)", {.min = 0});
+                "time-per-output-token SLO of every request (0: none)", {.min = 0})
+          .real(XPUSIM_KEY(Config, high_priority_fraction), "",
+                "share of requests drawn as high priority (priority 1; the rest 0), each "
+                "independently",
+                {.min = 0, .max = 1});
   return b;
 }
 
@@ -48,6 +52,7 @@ SyntheticSource::SyntheticSource(const Config& config, std::uint64_t seed)
       prompt_rng_(seed, "workload.synthetic.prompt_tokens"),
       output_rng_(seed, "workload.synthetic.output_tokens"),
       tenant_rng_(seed, "workload.synthetic.tenants"),
+      priority_rng_(seed, "workload.synthetic.priority"),
       duration_ns_(seconds_to_ns(config.duration_s)) {
   XPUSIM_CHECK(config.rate_per_s > 0 && config.cv > 0 && config.tenants >= 1,
                "bad synthetic source config");
@@ -91,6 +96,9 @@ std::optional<Request> SyntheticSource::next() {
   r.tenant = static_cast<std::int32_t>(tenant_rng_.uniform_int(0, config_.tenants - 1));
   r.ttft_slo_s = config_.ttft_slo_s;
   r.tpot_slo_s = config_.tpot_slo_s;
+  // Drawn only when asked for, from its own stream: every other draw is unchanged.
+  if (config_.high_priority_fraction > 0)
+    r.priority = priority_rng_.uniform01() < config_.high_priority_fraction ? 1 : 0;
   return r;
 }
 

@@ -12,11 +12,15 @@ namespace {
 struct FakeMigrationView : MigrationView {
   std::vector<std::int64_t> used, candidate, total;
   std::vector<bool> busy;
+  std::vector<std::int64_t> high;
   std::size_t instance_count() const override { return used.size(); }
   std::int64_t total_blocks(std::size_t i) const override { return total.empty() ? 100 : total.at(i); }
   std::int64_t virtual_used_blocks(std::size_t i) const override { return used.at(i); }
   std::int64_t candidate_blocks(std::size_t i) const override { return candidate.at(i); }
   bool can_migrate_in(std::size_t i) const override { return busy.empty() || !busy.at(i); }
+  std::int64_t high_priority_requests(std::size_t i) const override {
+    return high.empty() ? 0 : high.at(i);
+  }
 };
 
 std::vector<MigrationPair> pairs(const FakeMigrationView& v, double threshold = 0.9) {
@@ -96,6 +100,34 @@ TEST(NoMigration, NeverPairs) {
   p.choose_pairs(v, out);
   EXPECT_TRUE(out.empty());
   EXPECT_EQ(p.settings().interval_s, 0);
+}
+
+// The fixed stop-and-copy cost is declared in ms and stored in s; its default 0 keeps every
+// existing scenario's downtime as the last round's transfer alone.
+TEST(LlumnixPairing, FixedDowntimeKeyIsInMillisecondsDefaultZero) {
+  EXPECT_EQ(LlumnixMigration::binding().from({}).settings.downtime_fixed_s, 0.0);
+  const auto c = LlumnixMigration::binding().from({{"downtime_fixed_ms", ParamValue(25.0)}});
+  EXPECT_DOUBLE_EQ(c.settings.downtime_fixed_s, 0.025);
+  EXPECT_THROW(LlumnixMigration::binding().from({{"downtime_fixed_ms", ParamValue(-1.0)}}),
+               std::exception);
+}
+
+// Priority headroom: instance 1 (30 of 100 blocks, 2 high-priority requests) looks 30 + 2 x 20
+// = 70 full with 20 blocks of headroom each, so it becomes the source against instance 0 (50):
+// moving its 5-block candidate gives after = .65 - .55 = .1 < before = .2. Without headroom
+// instance 0 (.5) is the source against 1 (.3): after = .45 - .35 = .1 < before = .2.
+TEST(LlumnixPairing, PriorityHeadroomTurnsHighPriorityInstancesIntoSources) {
+  FakeMigrationView v;
+  v.used = {50, 30};
+  v.candidate = {5, 5};
+  v.high = {0, 2};
+  EXPECT_EQ(pairs(v), (Pairs{{0, 1}}));
+  LlumnixMigration::Config cfg;
+  cfg.priority_headroom_blocks = 20;
+  LlumnixMigration policy(cfg);
+  std::vector<MigrationPair> out;
+  policy.choose_pairs(v, out);
+  EXPECT_EQ(out, (Pairs{{1, 0}}));
 }
 
 }  // namespace

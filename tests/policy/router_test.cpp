@@ -16,12 +16,16 @@ struct FakeRoutingView : RoutingView {
   std::vector<std::int64_t> load;
   std::vector<double> kv;
   std::vector<std::int64_t> free, queued;  // KV blocks
+  std::vector<std::int64_t> high;          // high-priority requests
   std::size_t instance_count() const override { return load.size(); }
   std::int64_t outstanding(std::size_t i) const override { return load.at(i); }
   double kv_used_fraction(std::size_t i) const override { return kv.empty() ? 0 : kv.at(i); }
   std::int64_t free_kv_blocks(std::size_t i) const override { return free.empty() ? 0 : free.at(i); }
   std::int64_t queued_prompt_blocks(std::size_t i) const override {
     return queued.empty() ? 0 : queued.at(i);
+  }
+  std::int64_t high_priority_requests(std::size_t i) const override {
+    return high.empty() ? 0 : high.at(i);
   }
 };
 
@@ -73,6 +77,22 @@ TEST(LlumnixDispatch, PicksTheMostFreenessFreeBlocksLessQueuedDemandPerRequest) 
   // An instance without requests is infinitely free.
   v.load = {1, 5, 0};
   EXPECT_EQ(r.choose_instance(v, {}), 2u);
+}
+
+// Priority headroom (Llumnix's virtual usage): 50 blocks per high-priority request come off the
+// free blocks. Instance 0: (400 - 2 x 50) / 4 = 75 < instance 2's (1000 - 200) / 8 = 100, so the
+// request goes to 2; without headroom (the default) 0 and 2 tie at 100 and 0 wins.
+TEST(LlumnixDispatch, PriorityHeadroomMakesInstancesWithHighPriorityRequestsLessFree) {
+  FakeRoutingView v;
+  v.load = {4, 2, 8};
+  v.free = {400, 300, 1000};
+  v.queued = {0, 200, 200};
+  v.high = {2, 0, 0};
+  EXPECT_EQ(LlumnixDispatchRouter().choose_instance(v, {}), 0u);
+  LlumnixDispatchRouter r(LlumnixDispatchRouter::Config{.priority_headroom_blocks = 50});
+  EXPECT_DOUBLE_EQ(LlumnixDispatchRouter::freeness(v, 0, 50), 75.0);
+  EXPECT_EQ(r.choose_instance(v, {}), 2u);
+  EXPECT_EQ(LlumnixDispatchRouter::binding().from({}).priority_headroom_blocks, 0);
 }
 
 // A view that reports every change to the router it serves, as RoutingView asks.

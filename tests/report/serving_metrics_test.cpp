@@ -206,5 +206,27 @@ TEST(ServingMetricsInvariant, OutOfOrderTimestampsAreAnInvariantViolation) {
                InvariantError);  // first token after finish
 }
 
+// Completed requests with priority > 0 get their own latencies; runs without any have no block.
+// r0 (priority 1): TTFT 0.8, TPOT 0.1, E2E 1.8; r2 (priority 2): TTFT 0.2, TPOT 0.2, E2E 2.2.
+TEST(ServingMetrics, HighPriorityBlockOnlyWithPriorities) {
+  ServingMetrics plain(SloTargets{}, {});
+  feed(plain);
+  EXPECT_FALSE(plain.summary(10 * kNsPerS).contains("high_priority"));
+  ServingMetrics m(SloTargets{}, {});
+  RequestRecord r0 = completed(0, 100, 11, 0, 500 * kMs, 800 * kMs, 1800 * kMs);
+  r0.priority = 1;
+  RequestRecord r2 = completed(2, 300, 11, 2000 * kMs, 2100 * kMs, 2200 * kMs, 4200 * kMs);
+  r2.priority = 2;
+  m.on_request_done(r0);
+  m.on_request_done(completed(1, 200, 6, 1000 * kMs, 1100 * kMs, 2500 * kMs, 3000 * kMs));
+  m.on_request_done(r2);
+  const auto j = m.summary(10 * kNsPerS)["high_priority"];
+  EXPECT_EQ(j["completed"], 2);
+  EXPECT_EQ(j["ttft_s"]["count"], 2);
+  EXPECT_NEAR(j["ttft_s"]["mean"].get<double>(), (0.8 + 0.2) / 2, 1e-12);
+  EXPECT_NEAR(j["tpot_s"]["max"].get<double>(), 0.2, 1e-12);
+  EXPECT_NEAR(j["e2e_s"]["mean"].get<double>(), (1.8 + 2.2) / 2, 1e-12);
+}
+
 }  // namespace
 }  // namespace xpusim::report

@@ -68,9 +68,10 @@ struct Rig {
   }
 };
 
-std::unique_ptr<OnceZeroToOne> once(std::int32_t max_rounds, std::int64_t last_round_blocks) {
+std::unique_ptr<OnceZeroToOne> once(std::int32_t max_rounds, std::int64_t last_round_blocks,
+                                    double downtime_fixed_s = 0) {
   auto p = std::make_unique<OnceZeroToOne>();
-  p->s = {0.005, max_rounds, last_round_blocks};
+  p->s = {0.005, max_rounds, last_round_blocks, downtime_fixed_s};
   return p;
 }
 
@@ -122,6 +123,72 @@ TEST(Migration, TokenGapAcrossTheMigrationIncludesTheDowntime) {
   EXPECT_EQ(across, 1);
   EXPECT_EQ(slow, 0);
   EXPECT_EQ(rig.obs.gap_count, 199);
+}
+
+// The same migration as above with a fixed stop-and-copy cost of 5 ms: the last round's 2
+// tokens arrive at 23.1 ms, the request joins the destination 5 ms later (28.1), so the
+// downtime is 0.2 + 5 = 5.2 ms, the token gap across the migration 1.74 + 5 = 6.74 ms, and the
+// request finishes 5 ms later than without the fixed cost.
+TEST(Migration, FixedCostIsAddedToTheDowntime) {
+  Rig rig(2, 1000, once(3, 0, 0.005));
+  rig.instances[0]->enqueue(testing::request(1, 0, 160, 200), 0);
+  rig.migration->wake();
+  rig.sim.run(ms(28.0));
+  EXPECT_EQ(rig.instances[1]->migration_reserved_blocks(), 11);  // not yet handed over
+  EXPECT_TRUE(rig.obs.migrations.empty());
+  rig.sim.run();
+  ASSERT_EQ(rig.obs.migrations.size(), 1u);
+  const MigrationRecord& m = rig.obs.migrations[0];
+  EXPECT_EQ(m.rounds, 3);
+  EXPECT_DOUBLE_EQ(m.bytes, (163 + 16 + 2) * kBytesPerToken);
+  EXPECT_NEAR(m.downtime_ns, ms(5.2), 10);
+  ASSERT_EQ(rig.obs.done.size(), 1u);
+  EXPECT_EQ(rig.obs.done[0].instance, 1);
+  EXPECT_NEAR(rig.obs.done[0].finish_ns, ms(28.1 + 178 * 1.01), 20);
+  std::int64_t across = 0;
+  for (const auto& [gap, count] : rig.obs.gaps)
+    if (std::abs(gap - ms(6.74)) <= 20) across += count;
+  EXPECT_EQ(across, 1);
+  for (const auto& inst : rig.instances) EXPECT_EQ(inst->kv().allocated(), 0);
+}
+
+// An end failing during the fixed-cost wait (23.1 to 28.1 ms) returns the stopped request at
+// once; the slot stays in flight until the wait ends, and nothing is handed over.
+TEST(Migration, FailureDuringTheFixedCostReturnsTheRequest) {
+  Rig rig(2, 1000, once(3, 0, 0.005));
+  rig.instances[0]->enqueue(testing::request(1, 0, 160, 200), 0);
+  rig.migration->wake();
+  rig.sim.run(ms(25));
+  EXPECT_EQ(rig.migration->requests_in_flight(), 1u);
+  const auto held = rig.migration->on_instance_failed(0, rig.sim.now());
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].id, 1u);
+  EXPECT_EQ(rig.migration->requests_in_flight(), 0u);
+  EXPECT_EQ(rig.migration->in_flight(), 1u);
+  EXPECT_EQ(rig.instances[1]->migration_reserved_blocks(), 0);  // returned at the failure
+  rig.sim.run();
+  EXPECT_EQ(rig.migration->in_flight(), 0u);
+  EXPECT_TRUE(rig.obs.migrations.empty());
+  EXPECT_TRUE(rig.obs.done.empty());
+}
+
+// Llumnix migrates low-priority requests first: with a normal request admitted before a
+// high-priority one, the older normal one is the candidate (the newest of the lowest priority),
+// and the one that moves; the instance counts its one high-priority request until it finishes.
+TEST(Migration, CandidateIsTheNewestOfTheLowestPriority) {
+  Rig rig(2, 1000, once(3, 0));
+  workload::Request normal = testing::request(1, 0, 160, 200);
+  workload::Request high = testing::request(2, 0, 160, 200);
+  high.priority = 1;
+  rig.instances[0]->enqueue(normal, 0);
+  rig.instances[0]->enqueue(high, 0);
+  EXPECT_EQ(rig.instances[0]->high_priority_outstanding(), 1);
+  rig.migration->wake();
+  rig.sim.run();
+  ASSERT_EQ(rig.obs.migrations.size(), 1u);
+  EXPECT_EQ(rig.obs.migrations[0].request_id, 1u);
+  EXPECT_EQ(rig.instances[0]->high_priority_outstanding(), 0);
+  EXPECT_EQ(rig.instances[1]->high_priority_outstanding(), 0);
 }
 
 // A threshold of 1 block (16 tokens) makes round 2 (16 tokens) the final one.

@@ -199,5 +199,33 @@ TEST(SourceCatalog, SyntheticCrossParameterErrorIsParamError) {
   }
 }
 
+// A share of high-priority requests from its own stream: 10,000 draws at 0.3 land within 4
+// standard deviations (sqrt(.3 x .7 / 10,000) = .0046) of 0.3, and every other field is the
+// same as without priorities.
+TEST(SyntheticSource, HighPriorityFractionDrawsFromItsOwnStream) {
+  SyntheticSource::Config c = base_config();
+  c.num_requests = 10'000;
+  c.tenants = 3;
+  SyntheticSource plain(c, 7);
+  c.high_priority_fraction = 0.3;
+  SyntheticSource mixed(c, 7);
+  const auto a = drain(plain), b = drain(mixed);
+  ASSERT_EQ(a.size(), b.size());
+  std::int64_t high = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].priority, 0);
+    ASSERT_TRUE(b[i].priority == 0 || b[i].priority == 1);
+    high += b[i].priority;
+    ASSERT_EQ(a[i].arrival_ns, b[i].arrival_ns);
+    ASSERT_EQ(a[i].prompt_tokens, b[i].prompt_tokens);
+    ASSERT_EQ(a[i].output_tokens, b[i].output_tokens);
+    ASSERT_EQ(a[i].tenant, b[i].tenant);
+  }
+  EXPECT_NEAR(static_cast<double>(high) / 10'000, 0.3, 4 * 0.0046);
+  EXPECT_THROW(SyntheticSource::binding().from({{"rate_per_s", ParamValue(1.0)},
+                                                {"high_priority_fraction", ParamValue(1.5)}}),
+               std::exception);
+}
+
 }  // namespace
 }  // namespace xpusim::workload

@@ -80,6 +80,11 @@ class ServingMetrics : public systems::RequestLifecycleObserver,
   SampleSummary tpot_s_;
   SampleSummary e2e_s_;
   SampleSummary scheduling_delay_s_;
+  // The same for completed requests with priority > 0 (reported only when there are any).
+  SampleSummary high_ttft_s_;
+  SampleSummary high_tpot_s_;
+  SampleSummary high_e2e_s_;
+  std::int64_t high_completed_ = 0;
   LogHistogram tbt_ns_;
   std::int64_t arrived_ = 0;
   std::int64_t completed_ = 0;

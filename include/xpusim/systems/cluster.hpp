@@ -41,6 +41,9 @@ class Cluster final : public ArrivalSink, public policy::RoutingView, public Fau
   std::int64_t queued_prompt_blocks(std::size_t i) const override {
     return instances_[i]->queued_prompt_blocks();
   }
+  std::int64_t high_priority_requests(std::size_t i) const override {
+    return instances_[i]->high_priority_outstanding();
+  }
 
   // ArrivalSink: routes the request to an instance.
   void on_request_arrival(workload::Request&& request, TimeNs now) override;

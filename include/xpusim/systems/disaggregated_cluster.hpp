@@ -73,6 +73,9 @@ class DisaggregatedCluster final : public ArrivalSink,
   std::int64_t queued_prompt_blocks(std::size_t i) const override {
     return prefill_[i]->queued_prompt_blocks();
   }
+  std::int64_t high_priority_requests(std::size_t i) const override {
+    return prefill_[i]->high_priority_outstanding();
+  }
 
   void on_request_arrival(workload::Request&& request, TimeNs now) override;
   void on_prefilled(int instance, Handoff&& handoff, TimeNs now) override;

@@ -3,8 +3,10 @@
 // interval a migration policy pairs instances; each pair moves one decoding request by
 // pre-copy over the link fabric. Round 1 copies the request's KV while it keeps decoding on
 // the source; each later round copies the KV produced during the previous one; the final round
-// stops it on the source (its downtime) and hands it to the destination like a disaggregated
-// KV hand-off (remote KV, no PCIe charge). Blocks on the destination are reserved at the start.
+// stops it on the source and hands it to the destination like a disaggregated KV hand-off
+// (remote KV, no PCIe charge) once its transfer and the fixed stop-and-copy cost
+// (`downtime_fixed_s`) have passed: together the downtime. Blocks on the destination are
+// reserved at the start.
 #include <memory>
 #include <vector>
 
@@ -48,11 +50,17 @@ class MigrationCoordinator final : public EventHandler,
   }
   std::int64_t candidate_blocks(std::size_t i) const override;
   bool can_migrate_in(std::size_t i) const override { return !busy(i) && !instances_[i]->down(); }
+  std::int64_t high_priority_requests(std::size_t i) const override {
+    return instances_[i]->high_priority_outstanding();
+  }
 
-  void on_event(std::uint32_t tag, std::uint64_t payload) override;  // the periodic check
-  void on_transfer_done(std::uint64_t cookie, TimeNs now) override;   // a round ended
+  // The periodic check (kTick) or the end of a final round's fixed cost (kCommit, payload =
+  // slot).
+  void on_event(std::uint32_t tag, std::uint64_t payload) override;
+  void on_transfer_done(std::uint64_t cookie, TimeNs now) override;  // a round ended
 
  private:
+  static constexpr std::uint32_t kTick = 0, kCommit = 1;
   struct Migration {
     ServingInstance::SeqRef ref;
     std::size_t from = 0, to = 0;
@@ -72,6 +80,7 @@ class MigrationCoordinator final : public EventHandler,
   void begin_round(std::uint32_t slot, TimeNs now);
   void abort(std::uint32_t slot, TimeNs now);
   void complete(std::uint32_t slot, TimeNs now);
+  void final_round_done(std::uint32_t slot, TimeNs now);
   void release(std::uint32_t slot);
   bool anything_left() const;
 

@@ -63,7 +63,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
     std::uint32_t slot = Sequence::kNone;
     std::uint32_t epoch = 0;
   };
-  // The newest admitted decoding sequence (Llumnix migrates the last one in); slot kNone if none.
+  // The newest admitted decoding sequence of the lowest priority decoding here (Llumnix
+  // migrates the last one in, low priority first); slot kNone if none.
   SeqRef migration_candidate() const;
   // KV tokens of a sequence still decoding since `ref` was taken; -1 once it has left.
   std::int64_t live_kv_tokens(SeqRef ref) const;
@@ -85,6 +86,9 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
     return static_cast<std::int64_t>(table_.waiting().size() + table_.swapped().size() +
                                      table_.arrived().size() + table_.running_count());
   }
+  // Outstanding requests (as outstanding() counts them) with priority > 0; walks the slots, so
+  // it is for checks that ask once per instance (Llumnix's priority headroom), not per step.
+  std::int64_t high_priority_outstanding() const;
   std::int64_t swap_used_blocks() const { return kv_.swap_used(); }
   const std::vector<std::unique_ptr<hw::Device>>& devices() const { return devices_; }
   const KvBlockPool& kv() const { return kv_.pool(); }

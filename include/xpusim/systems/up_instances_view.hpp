@@ -21,6 +21,9 @@ class UpInstancesView final : public policy::RoutingView {
   std::int64_t queued_prompt_blocks(std::size_t i) const override {
     return all_.queued_prompt_blocks(up_[i]);
   }
+  std::int64_t high_priority_requests(std::size_t i) const override {
+    return all_.high_priority_requests(up_[i]);
+  }
   std::size_t to_cluster(std::size_t i) const { return up_.at(i); }
 
  private:

@@ -9,8 +9,9 @@
 namespace xpusim::workload {
 
 // Generates requests from an arrival process (Poisson or gamma renewal) with drawn prompt and
-// output lengths and uniformly assigned tenants. Arrivals, prompt lengths, output lengths and
-// tenants each use their own RNG stream, so changing one knob never reshuffles the others.
+// output lengths, uniformly assigned tenants and an optional share of high-priority requests.
+// Arrivals, prompt lengths, output lengths, tenants and priorities each use their own RNG
+// stream, so changing one knob never reshuffles the others.
 class SyntheticSource final : public RequestSource {
  public:
   enum class Arrival { Poisson, Gamma };
@@ -25,6 +26,7 @@ class SyntheticSource final : public RequestSource {
     std::int32_t tenants = 1;
     double ttft_slo_s = 0;
     double tpot_slo_s = 0;
+    double high_priority_fraction = 0;  // share of requests with priority 1 (the rest 0)
   };
 
   // Its rules throw ParamError for cross-parameter problems (e.g. prompt_min > prompt_max).
@@ -45,6 +47,7 @@ class SyntheticSource final : public RequestSource {
   RngStream prompt_rng_;
   RngStream output_rng_;
   RngStream tenant_rng_;
+  RngStream priority_rng_;
   std::vector<std::string> tenant_names_;
   TimeNs duration_ns_ = 0;
   double clock_s_ = 0;

@@ -16,6 +16,11 @@ const ParamBinding<LlumnixMigration::Config>& LlumnixMigration::binding() {
                 "skip a pair if the destination's load (virtual KV usage fraction) after "
                 "migrating in would exceed this",
                 {.min = 0})
+          .integer(XPUSIM_KEY(Config, priority_headroom_blocks), "blocks",
+                   "KV blocks of headroom each high-priority request (priority > 0) adds to its "
+                   "instance's load (Llumnix's virtual usage), so normal requests migrate away; "
+                   "0 = priorities ignored",
+                   {.min = 0, .max = 1e9})
           .choice(XPUSIM_KEY(Config, request), {{"last", Request::Last}},
                   "which request a source migrates: the last admitted decoding one (Llumnix "
                   "LCFS)")
@@ -26,7 +31,13 @@ const ParamBinding<LlumnixMigration::Config>& LlumnixMigration::binding() {
                    [](auto& c) -> auto& { return c.settings.last_round_max_blocks; }, "",
                    "stop the request and copy the rest once at most this many blocks of new KV "
                    "remain",
-                   {.min = 0});
+                   {.min = 0})
+          .real("downtime_fixed_ms",
+                [](auto& c) -> auto& { return c.settings.downtime_fixed_s; }, "ms",
+                "fixed cost of each migration's stop-and-copy stage, added to its last round's "
+                "transfer (the downtime); Llumnix reports a downtime nearly constant in sequence length",
+                {.min = 0, .max = 1e6})
+          .scale(1e-3);
   return b;
 }
 
@@ -34,9 +45,12 @@ void LlumnixMigration::choose_pairs(const MigrationView& view, std::vector<Migra
   out.clear();
   const std::size_t n = view.instance_count();
   load_.resize(n);
-  for (std::size_t i = 0; i < n; ++i)
-    load_[i] = static_cast<double>(view.virtual_used_blocks(i)) /
-               static_cast<double>(view.total_blocks(i));
+  const std::int64_t headroom = config_.priority_headroom_blocks;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::int64_t used = view.virtual_used_blocks(i);
+    if (headroom > 0) used += headroom * view.high_priority_requests(i);
+    load_[i] = static_cast<double>(used) / static_cast<double>(view.total_blocks(i));
+  }
   src_.resize(n);
   std::iota(src_.begin(), src_.end(), std::size_t{0});
   dst_ = src_;

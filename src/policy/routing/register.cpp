@@ -17,8 +17,10 @@ void register_routers(RouterCatalog& c) {
         ParamSchema{}, [](const Params&) { return std::make_unique<LeastKvLoadRouter>(); });
   c.add("llumnix",
         "Llumnix's load-aware dispatch: the most freeness, (free KV blocks - blocks queued "
-        "prompts need) / outstanding requests (ties: lowest index)",
-        ParamSchema{}, [](const Params&) { return std::make_unique<LlumnixDispatchRouter>(); });
+        "prompts need - priority headroom) / outstanding requests (ties: lowest index)",
+        LlumnixDispatchRouter::binding(), [](LlumnixDispatchRouter::Config cfg) {
+          return std::make_unique<LlumnixDispatchRouter>(cfg);
+        });
   c.add("prefix_affinity",
         "the instance believed to hold the longest prefix of the request's KV blocks, unless "
         "it is over the load cap (then least outstanding)",

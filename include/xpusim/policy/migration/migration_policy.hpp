@@ -22,6 +22,8 @@ class MigrationView {
   virtual std::int64_t candidate_blocks(std::size_t instance) const = 0;
   // Whether the instance may receive a migration now (not already in one).
   virtual bool can_migrate_in(std::size_t instance) const = 0;
+  // Outstanding requests with priority > 0 (Llumnix's priority headroom); 0 when not tracked.
+  virtual std::int64_t high_priority_requests(std::size_t) const { return 0; }
 };
 
 // Move one request (the source's candidate) from `from` to `to`.
@@ -36,6 +38,9 @@ struct MigrationSettings {
   double interval_s = 0;             // 0 = never check (no migration)
   std::int32_t max_rounds = 4;       // pre-copy rounds including the final stop-and-copy
   std::int64_t last_round_max_blocks = 1;  // stop and copy once no more than this remains
+  // Fixed cost of the stop-and-copy stage on top of its transfer (the handshake that commits
+  // the request on the destination), so downtime = last round's transfer + this.
+  double downtime_fixed_s = 0;
 };
 
 class MigrationPolicy {

@@ -19,6 +19,9 @@ class RoutingView {
   // request will need.
   virtual std::int64_t free_kv_blocks(std::size_t instance) const = 0;
   virtual std::int64_t queued_prompt_blocks(std::size_t instance) const = 0;
+  // Outstanding requests with priority > 0 (Llumnix's priority headroom); 0 for views that do
+  // not track priorities.
+  virtual std::int64_t high_priority_requests(std::size_t) const { return 0; }
   // True when the view calls Router::on_load_changed(i) after every change of outstanding(i) or
   // kv_used_fraction(i) (and keeps instance_count() fixed): routers may then keep an index
   // instead of scanning every instance per request. False (the default): they scan.
