@@ -14,7 +14,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
 
 import style  # noqa: E402
 
@@ -30,18 +29,11 @@ MAX_MEDIAN_SCHEDULING_DELAY_S = 2.0  # Sarathi-Serve's capacity definition (sect
 
 
 def main(results_csv, output_png):
-    df = pd.read_csv(results_csv)
-    failed = df[df["status"] != "ok"]
-    if len(failed):
-        print(f"{results_csv}: {len(failed)} failed points left out", file=sys.stderr)
-    df = df[df["status"] == "ok"]
+    df = style.ok_points(results_csv)
     fig, axes = plt.subplots(1, len(PANELS), figsize=(4.2 * len(PANELS), 3.6))
     for ax, (metric, label) in zip(axes, PANELS):
         for policy, group in df.groupby(POLICY, sort=True):
-            by_load = group.groupby(LOAD)[metric].agg(["mean", "min", "max"]).sort_index()
-            color, marker = style.color(policy), style.marker(policy)
-            ax.plot(by_load.index, by_load["mean"], marker=marker, color=color, label=policy)
-            ax.fill_between(by_load.index, by_load["min"], by_load["max"], color=color, alpha=0.15)
+            style.band(ax, group, LOAD, metric, policy)
         ax.set_xlabel("offered load (requests/s)")
         ax.set_ylabel(label)
         ax.grid(True, alpha=0.3)

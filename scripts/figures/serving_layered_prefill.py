@@ -12,7 +12,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
 
 import style  # noqa: E402
 
@@ -28,19 +27,12 @@ BASELINE, PROPOSAL = "sarathi", "layered_prefill"
 
 
 def main(results_csv, output_png):
-    df = pd.read_csv(results_csv)
-    failed = df[df["status"] != "ok"]
-    if len(failed):
-        print(f"{results_csv}: {len(failed)} failed points left out", file=sys.stderr)
-    df = df[df["status"] == "ok"]
+    df = style.ok_points(results_csv)
     fig, axes = plt.subplots(1, len(PANELS), figsize=(4.0 * len(PANELS), 3.6))
     for ax, (metric, label, log) in zip(axes, PANELS):
         for policy, group in df.groupby(POLICY, sort=True):
-            by_load = group.groupby(LOAD)[metric].agg(["mean", "min", "max"]).sort_index()
-            c = style.color(policy)
             name = "chunked prefill (sarathi)" if policy == BASELINE else "layered prefill"
-            ax.plot(by_load.index, by_load["mean"], marker=style.marker(policy), color=c, label=name)
-            ax.fill_between(by_load.index, by_load["min"], by_load["max"], color=c, alpha=0.15)
+            style.band(ax, group, LOAD, metric, policy, label=name)
         ax.set_xlabel("offered load (requests/s)")
         ax.set_ylabel(label)
         if log:
@@ -62,8 +54,7 @@ def print_changes(df):
     change.columns = [m.split(".")[0] + " " + m.split(".")[-1] for m, _, _ in PANELS]
     print(f"{PROPOSAL} vs {BASELINE}, change in % (negative = lower):")
     print(change.round(0).to_string())
-    finished = df["requests.completed"] / df["requests.arrived"]
-    print(f"fraction of arrived requests completed: min {finished.min():.3f}")
+    style.print_completed(df)
 
 
 if __name__ == "__main__":

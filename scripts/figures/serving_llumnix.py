@@ -15,7 +15,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
 
 import style  # noqa: E402
 
@@ -39,11 +38,7 @@ def label(router, migration):
 
 
 def main(results_csv, output_png):
-    df = pd.read_csv(results_csv)
-    failed = df[df["status"] != "ok"]
-    if len(failed):
-        print(f"{results_csv}: {len(failed)} failed points left out", file=sys.stderr)
-    df = df[df["status"] == "ok"].copy()
+    df = style.ok_points(results_csv)
     df[PREEMPT] = df["requests.preempted"] / df["requests.arrived"]
     fig, axes = plt.subplots(1, len(PANELS), figsize=(4.2 * len(PANELS), 3.8))
     for ax, (metric, ylabel, log) in zip(axes, PANELS):
@@ -52,12 +47,8 @@ def main(results_csv, output_png):
                 group = df[(df[ROUTER] == router) & (df[MIGRATION] == migration)]
                 if group.empty:
                     continue
-                by_load = group.groupby(LOAD)[metric].agg(["mean", "min", "max"]).sort_index()
-                c = style.color(router)
-                ax.plot(by_load.index, by_load["mean"], marker=style.marker(router), color=c,
-                        linestyle="-" if migration == "llumnix" else "--",
-                        label=label(router, migration))
-                ax.fill_between(by_load.index, by_load["min"], by_load["max"], color=c, alpha=0.12)
+                style.band(ax, group, LOAD, metric, router, label=label(router, migration),
+                           linestyle="-" if migration == "llumnix" else "--", alpha=0.12)
         ax.set_xlabel("offered load (requests/s)")
         ax.set_ylabel(ylabel)
         if log:
@@ -92,8 +83,7 @@ def print_ratios(df):
         other = means.loc[(router, "none")]["ttft_s.p99"]
         print(f"P99 TTFT {router} / INFaaS++ (both without migration):")
         print((other / base).round(2).to_string())
-    finished = df["requests.completed"] / df["requests.arrived"]
-    print(f"fraction of arrived requests completed: min {finished.min():.3f}")
+    style.print_completed(df)
 
 
 if __name__ == "__main__":

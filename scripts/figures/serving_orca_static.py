@@ -12,7 +12,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
 
 import style  # noqa: E402
 
@@ -23,11 +22,7 @@ LATENCY_BUDGETS_S = [5.0, 10.0]
 
 
 def main(results_csv, output_png):
-    df = pd.read_csv(results_csv)
-    failed = df[df["status"] != "ok"]
-    if len(failed):
-        print(f"{results_csv}: {len(failed)} failed points left out", file=sys.stderr)
-    df = df[df["status"] == "ok"]
+    df = style.ok_points(results_csv)
     fig, (ax_tp, ax_lat, ax_ttft) = plt.subplots(1, 3, figsize=(12.6, 3.6))
     for policy, group in df.groupby(POLICY, sort=True):
         by_load = group.groupby(LOAD)[[THROUGHPUT, "e2e_s.p50", "ttft_s.p50"]].agg(["mean", "min", "max"]).sort_index()

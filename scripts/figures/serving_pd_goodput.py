@@ -13,7 +13,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
 
 import style  # noqa: E402
 
@@ -26,21 +25,14 @@ TARGET = 0.9
 
 
 def main(results_csv, output_png):
-    df = pd.read_csv(results_csv)
-    failed = df[df["status"] != "ok"]
-    if len(failed):
-        print(f"{results_csv}: {len(failed)} failed points left out", file=sys.stderr)
-    df = df[df["status"] == "ok"].copy()
+    df = style.ok_points(results_csv)
     df["per_gpu"] = df[LOAD] / GPUS
     slos = sorted(df[TPOT].unique(), reverse=True)
     fig, axes = plt.subplots(1, len(slos), figsize=(4.8 * len(slos), 3.8), sharey=True)
     for ax, slo in zip(axes, slos):
         part = df[df[TPOT] == slo]
         for cluster, group in part.groupby(CLUSTER, sort=True):
-            a = group.groupby("per_gpu")[ATTAIN].agg(["mean", "min", "max"]).sort_index()
-            c = style.color(cluster)
-            ax.plot(a.index, a["mean"], marker=style.marker(cluster), color=c, label=cluster)
-            ax.fill_between(a.index, a["min"], a["max"], color=c, alpha=0.15)
+            style.band(ax, group, "per_gpu", ATTAIN, cluster)
         ttft = part["goodput.slo_ttft_s"].iloc[0]
         ax.axhline(TARGET, color="grey", lw=0.8, ls=":", label="90% attainment")
         ax.set_title(f"TTFT <= {ttft:g} s, TPOT <= {slo:g} s")

@@ -64,3 +64,35 @@ def save(fig, output_png):
     """Writes OUTPUT_PNG at 300 dpi and the same figure as a PDF beside it."""
     fig.savefig(output_png, dpi=300)
     fig.savefig(os.path.splitext(output_png)[0] + ".pdf")
+
+
+def ok_points(results_csv):
+    """The rows of a sweep's results.csv whose point ran (status ok), as a DataFrame copy; says on
+    stderr how many failed points were left out."""
+    import sys
+
+    import pandas as pd
+
+    df = pd.read_csv(results_csv)
+    failed = int((df["status"] != "ok").sum())
+    if failed:
+        print(f"{results_csv}: {failed} failed points left out", file=sys.stderr)
+    return df[df["status"] == "ok"].copy()
+
+
+def band(ax, group, x, metric, policy, label=None, linestyle="-", alpha=0.15):
+    """Draws `metric` against `x` for one policy's rows: the mean over seeds as a line in the
+    policy's colour and marker, and a band from the seeds' minimum to maximum."""
+    by_x = group.groupby(x)[metric].agg(["mean", "min", "max"]).sort_index()
+    c = color(policy)
+    ax.plot(by_x.index, by_x["mean"], marker=marker(policy), color=c, linestyle=linestyle,
+            label=policy if label is None else label)
+    ax.fill_between(by_x.index, by_x["min"], by_x["max"], color=c, alpha=alpha)
+    return by_x
+
+
+def print_completed(df):
+    """The smallest fraction of arrived requests that completed over the points (the docs state
+    that the measured requests are the bulk)."""
+    finished = df["requests.completed"] / df["requests.arrived"]
+    print(f"fraction of arrived requests completed: min {finished.min():.3f}")
