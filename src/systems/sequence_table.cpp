@@ -1,5 +1,7 @@
 #include "xpusim/systems/sequence_table.hpp"
 
+#include <type_traits>
+
 #include "xpusim/core/error.hpp"
 
 // Slots and queues of one serving instance (docs/serving.md, "Parts of a serving instance").
@@ -28,9 +30,15 @@ void SequenceTable::release(std::uint32_t s) {
   Sequence& q = seqs_[s];
   q.state = SeqState::Free;
   ++q.epoch;
-  q.request.prefix_hashes = {};
-  q.request.output_hashes = {};
-  q.block_keys = {};
+  // A free slot holds no per-request vectors (a long trace would otherwise keep the largest
+  // prompt's hashes alive in every slot until it is reused).
+  // (`v = {}` would keep the capacity: it assigns an empty initializer list.)
+  const auto free_vector = [](auto& v) { std::remove_reference_t<decltype(v)>().swap(v); };
+  free_vector(q.request.prefix_hashes);
+  free_vector(q.request.prefix_types);
+  free_vector(q.request.output_hashes);
+  free_vector(q.request.output_types);
+  free_vector(q.block_keys);
   free_seqs_.push_back(s);
 }
 

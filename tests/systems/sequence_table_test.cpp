@@ -36,6 +36,21 @@ TEST(SequenceTable, ReusesTheLastFreedSlotWithANewEpoch) {
   EXPECT_EQ(t[a].request.id, 5u);
 }
 
+TEST(SequenceTable, AFreedSlotHoldsNoPerRequestVectors) {
+  SequenceTable t(nullptr);
+  workload::Request r = req(1);
+  r.prefix_hashes = {11, 12};
+  r.prefix_types = {workload::TokenType{}, workload::TokenType{}};
+  r.output_hashes = {13};
+  r.output_types = {workload::TokenType{}};
+  const std::uint32_t a = t.create(std::move(r));
+  t.release(a);
+  EXPECT_EQ(t[a].request.prefix_hashes.capacity(), 0u);
+  EXPECT_EQ(t[a].request.prefix_types.capacity(), 0u);
+  EXPECT_EQ(t[a].request.output_hashes.capacity(), 0u);
+  EXPECT_EQ(t[a].request.output_types.capacity(), 0u);
+}
+
 TEST(SequenceTable, RunningListKeepsAdmissionOrderAndWalksFromTheNewest) {
   SequenceTable t(nullptr);
   std::vector<std::uint32_t> s;
