@@ -200,8 +200,10 @@ std::int64_t output_units_in_next_prompt(SessionSource::Config c, std::int64_t& 
       EXPECT_EQ(a.output_types.size(), a.output_hashes.size());
       for (std::int64_t u = first; u < end; ++u) {
         ++total;
-        shared += a.output_hashes[static_cast<std::size_t>(u - first)] ==
-                  b.prefix_hashes[static_cast<std::size_t>(u)];
+        // A unit past the end of the next prompt (chat dropped the reasoning) is not shared.
+        const auto at = static_cast<std::size_t>(u);
+        shared += at < b.prefix_hashes.size() &&
+                  a.output_hashes[static_cast<std::size_t>(u - first)] == b.prefix_hashes[at];
       }
     }
   return shared;
