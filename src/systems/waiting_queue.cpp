@@ -90,11 +90,16 @@ void WaitingQueue::extend_order(std::size_t needed) const {
   order_head_ = 0;
   policy_->admission_order(*this, now_, limit, order_);
   XPUSIM_CHECK(order_.size() == limit, "fairness policy ordered fewer requests than are waiting");
-  scratch_pos_.assign(by_tenant_.size(), 0);
+  // Each ordered tenant's next request; only the tenants met are reset (O(limit), not
+  // O(tenants)), at the start so that the positions are all zero whatever happened last time.
+  for (const std::size_t u : scratch_touched_) scratch_pos_[u] = 0;
+  scratch_touched_.clear();
+  if (scratch_pos_.size() < by_tenant_.size()) scratch_pos_.resize(by_tenant_.size(), 0);
   for (const std::int32_t t : order_) {
     const auto u = static_cast<std::size_t>(t);
     XPUSIM_CHECK(u < by_tenant_.size() && scratch_pos_[u] < by_tenant_[u].size(),
                  "fairness policy ordered more requests than a tenant has waiting");
+    if (scratch_pos_[u] == 0) scratch_touched_.push_back(u);
     order_seqs_.push_back(by_tenant_[u][scratch_pos_[u]++].seq);
   }
 }
