@@ -113,14 +113,17 @@ std::uint32_t WaitingQueue::at(std::size_t i) const {
 
 WaitingQueue::Entry WaitingQueue::take_front() {
   XPUSIM_CHECK(size_ > 0, "taking from an empty waiting queue");
-  --size_;
   if (single()) {
+    --size_;
     Entry e = all_.front();
     all_.pop_front();
     count(e.request.tenant, -1);
     return e;
   }
+  // Ordered while the request taken still counts (with no cached order and one request left,
+  // an order of size_ - 1 = 0 requests would have nothing to take).
   extend_order(1);
+  --size_;
   auto& q = by_tenant_[static_cast<std::size_t>(order_[order_head_])];
   Entry e = q.front();
   q.pop_front();

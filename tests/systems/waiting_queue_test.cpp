@@ -23,7 +23,8 @@ std::unique_ptr<policy::FairnessPolicy> vtc() {
 // Two queues fed the same operations: `walked` is read a few positions at a time (the cached
 // order is extended, reused after admissions, and rebuilt after counter changes, touching a
 // few of many tenants each time), `whole` all at once. 300 tenants, few requests each, so most
-// tenants are absent from any one order.
+// tenants are absent from any one order. Admissions run past the end of `walked`'s cached
+// order, down to the last request (which once read a tenant out of an empty order).
 TEST(WaitingQueue, WalkedOrderEqualsTheWholeOrderAndKeepsEachTenantFifo) {
   WaitingQueue walked(vtc()), whole(vtc());
   RngStream rng(5);
