@@ -12,6 +12,7 @@ Cluster::Cluster(Simulator& sim, std::unique_ptr<workload::RequestSource> source
     : feed_(sim, std::move(source), *this), router_(std::move(router)), observer_(observer) {}
 
 void Cluster::add_instance(std::unique_ptr<ServingInstance> instance) {
+  instance->set_load_listener(*this, instances_.size());
   instances_.push_back(std::move(instance));
 }
 

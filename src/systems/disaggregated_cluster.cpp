@@ -23,6 +23,7 @@ void DisaggregatedCluster::add_prefill(std::unique_ptr<ServingInstance> instance
   XPUSIM_CHECK(decode_.empty() && instance->role() == InstanceRole::PrefillOnly &&
                    instance->index() == static_cast<int>(prefill_.size()),
                "prefill instances come first, numbered from 0");
+  instance->set_load_listener(*this, prefill_.size());
   prefill_.push_back(std::move(instance));
   prefill_node_.push_back(fabric_node);
 }

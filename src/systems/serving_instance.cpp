@@ -61,6 +61,7 @@ std::uint32_t ServingInstance::new_sequence(workload::Request request) {
 }
 
 void ServingInstance::enqueue(workload::Request request, TimeNs now) {
+  const LoadNotice notice(*this);
   XPUSIM_CHECK(!down_, "request routed to a failed instance");
   if (!fits(request)) return reject(std::move(request), now);
   const policy::FairRequest fair = WaitingQueue::describe(request, false);
@@ -178,6 +179,7 @@ void ServingInstance::schedule_prefill_chunks(std::int64_t budget, std::int32_t 
 // ---- finishing an iteration ------------------------------------------------------------
 
 void ServingInstance::on_op_done(std::uint64_t, TimeNs now) {
+  const LoadNotice notice(*this);
   if (iter_decodes_) finish_decode_step(now);
   finish_prefills(now);
   observer_.on_iteration(index_, iter_start_ns_, now, iter_shape_.decode_seqs,

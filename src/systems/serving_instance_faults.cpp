@@ -7,6 +7,7 @@
 namespace xpusim::systems {
 
 std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
+  const LoadNotice notice(*this);
   XPUSIM_CHECK(!down_, "instance failed twice");
   if (busy_) {
     memory_.abort(iter_op_);  // the iteration's work is lost with the device
@@ -36,6 +37,7 @@ std::vector<workload::Request> ServingInstance::fail(TimeNs now) {
 }
 
 void ServingInstance::recover(TimeNs /*now*/) {
+  const LoadNotice notice(*this);
   XPUSIM_CHECK(down_, "recovering an instance that is up");
   down_ = false;
 }

@@ -31,6 +31,7 @@ void ServingInstance::hand_off(std::uint32_t s, TimeNs now) {
 }
 
 void ServingInstance::release_handoff(std::uint32_t slot, TimeNs now) {
+  const LoadNotice notice(*this);
   XPUSIM_CHECK(slot < table_.size() && table_[slot].state == SeqState::HandedOff,
                "release of a KV hand-off this instance does not hold");
   Sequence& q = table_[slot];
@@ -42,6 +43,7 @@ void ServingInstance::release_handoff(std::uint32_t slot, TimeNs now) {
 }
 
 void ServingInstance::accept_remote_kv(Handoff&& h, TimeNs now) {
+  const LoadNotice notice(*this);
   // Decode-only instances take prefilled KV; colocated ones take live-migrated requests.
   XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly, "KV handed to a prefill-only instance");
   if (!fits(h.request)) return reject(std::move(h.request), now);

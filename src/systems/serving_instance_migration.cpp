@@ -49,6 +49,7 @@ std::int64_t ServingInstance::virtual_used_blocks() const {
 }
 
 Handoff ServingInstance::migrate_out(SeqRef ref, TimeNs now) {
+  const LoadNotice notice(*this);
   XPUSIM_CHECK(live_kv_tokens(ref) >= 0, "migration of a sequence that is no longer decoding");
   Sequence& q = table_[ref.slot];
   Handoff h;
@@ -72,10 +73,12 @@ Handoff ServingInstance::migrate_out(SeqRef ref, TimeNs now) {
 }
 
 bool ServingInstance::reserve_migration(std::int64_t blocks) {
+  const LoadNotice notice(*this);
   return kv_.reserve_migration(blocks, sim_.now());
 }
 
 void ServingInstance::release_migration(std::int64_t blocks, TimeNs now) {
+  const LoadNotice notice(*this);
   kv_.release_migration(blocks);
   if (!busy_) try_start(now);
 }
@@ -83,6 +86,7 @@ void ServingInstance::release_migration(std::int64_t blocks, TimeNs now) {
 // The reservation is returned just before the sequence joins the arrived queue, which every
 // batching policy serves before admitting new prompts, so the blocks go to it first.
 void ServingInstance::accept_migration(Handoff&& handoff, std::int64_t reserved_blocks, TimeNs now) {
+  const LoadNotice notice(*this);
   XPUSIM_CHECK(reserved_blocks <= kv_.migration_reserved(), "migration without a reservation");
   kv_.release_migration(reserved_blocks);
   accept_remote_kv(std::move(handoff), now);

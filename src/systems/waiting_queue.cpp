@@ -90,11 +90,16 @@ void WaitingQueue::extend_order(std::size_t needed) const {
   order_head_ = 0;
   policy_->admission_order(*this, now_, limit, order_);
   XPUSIM_CHECK(order_.size() == limit, "fairness policy ordered fewer requests than are waiting");
-  scratch_pos_.assign(by_tenant_.size(), 0);
+  // Each ordered tenant's next request; only the tenants met are reset (O(limit), not
+  // O(tenants)), at the start so that the positions are all zero whatever happened last time.
+  for (const std::size_t u : scratch_touched_) scratch_pos_[u] = 0;
+  scratch_touched_.clear();
+  if (scratch_pos_.size() < by_tenant_.size()) scratch_pos_.resize(by_tenant_.size(), 0);
   for (const std::int32_t t : order_) {
     const auto u = static_cast<std::size_t>(t);
     XPUSIM_CHECK(u < by_tenant_.size() && scratch_pos_[u] < by_tenant_[u].size(),
                  "fairness policy ordered more requests than a tenant has waiting");
+    if (scratch_pos_[u] == 0) scratch_touched_.push_back(u);
     order_seqs_.push_back(by_tenant_[u][scratch_pos_[u]++].seq);
   }
 }
@@ -108,14 +113,17 @@ std::uint32_t WaitingQueue::at(std::size_t i) const {
 
 WaitingQueue::Entry WaitingQueue::take_front() {
   XPUSIM_CHECK(size_ > 0, "taking from an empty waiting queue");
-  --size_;
   if (single()) {
+    --size_;
     Entry e = all_.front();
     all_.pop_front();
     count(e.request.tenant, -1);
     return e;
   }
+  // Ordered while the request taken still counts (with no cached order and one request left,
+  // an order of size_ - 1 = 0 requests would have nothing to take).
   extend_order(1);
+  --size_;
   auto& q = by_tenant_[static_cast<std::size_t>(order_[order_head_])];
   Entry e = q.front();
   q.pop_front();

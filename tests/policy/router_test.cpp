@@ -155,6 +155,62 @@ TEST(LoadIndexedRouters, PickExactlyWhatTheLinearScanPicks) {
   }
 }
 
+// The most free instance, written out as the reference: first strict maximum of freeness.
+std::size_t scan_llumnix(const FakeRoutingView& v, std::int64_t headroom) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < v.load.size(); ++i)
+    if (LlumnixDispatchRouter::freeness(v, i, headroom) >
+        LlumnixDispatchRouter::freeness(v, best, headroom))
+      best = i;
+  return best;
+}
+
+// Llumnix's dispatch through its index picks what the scan picks: random changes of every
+// input of the freeness (outstanding 0-4, so idle instances tie at +infinity and equal
+// fractions tie often; free and queued blocks from a small range, negative freeness included),
+// with and without priority headroom.
+TEST(LoadIndexedRouters, LlumnixPicksExactlyWhatTheLinearScanPicks) {
+  RngStream rng(7);
+  for (const std::int64_t headroom : {0, 10})
+    for (const std::size_t n : {1u, 2u, 5u, 16u, 100u, 257u}) {
+      LlumnixDispatchRouter r(LlumnixDispatchRouter::Config{.priority_headroom_blocks = headroom});
+      FakeRoutingView v;
+      v.load.assign(n, 0);
+      v.free.assign(n, 40);
+      v.queued.assign(n, 0);
+      v.high.assign(n, 0);
+      struct Reporting : RoutingView {
+        const FakeRoutingView& f;
+        explicit Reporting(const FakeRoutingView& fake) : f(fake) {}
+        std::size_t instance_count() const override { return f.instance_count(); }
+        std::int64_t outstanding(std::size_t i) const override { return f.outstanding(i); }
+        double kv_used_fraction(std::size_t i) const override { return f.kv_used_fraction(i); }
+        std::int64_t free_kv_blocks(std::size_t i) const override { return f.free_kv_blocks(i); }
+        std::int64_t queued_prompt_blocks(std::size_t i) const override {
+          return f.queued_prompt_blocks(i);
+        }
+        std::int64_t high_priority_requests(std::size_t i) const override {
+          return f.high_priority_requests(i);
+        }
+        bool reports_load_changes() const override { return true; }
+      } reporting(v);
+      for (int step = 0; step < 2000; ++step) {
+        for (std::int64_t c = rng.uniform_int(0, 3); c > 0; --c) {
+          const auto i = static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(n) - 1));
+          v.load[i] = rng.uniform_int(0, 4);
+          v.free[i] = 4 * rng.uniform_int(0, 10);
+          v.queued[i] = 4 * rng.uniform_int(0, 3);
+          v.high[i] = std::min(v.load[i], rng.uniform_int(0, 1));
+          r.on_load_changed(i);
+        }
+        const std::size_t pick = r.choose_instance(reporting, {});
+        ASSERT_EQ(pick, scan_llumnix(v, headroom)) << "n=" << n << " step " << step;
+        ++v.load[pick];  // what the cluster does after routing there
+        r.on_load_changed(pick);
+      }
+    }
+}
+
 // Without reported changes the routers scan, so a silent change is still seen.
 TEST(LoadIndexedRouters, ViewsThatDoNotReportAreScanned) {
   FakeRoutingView v;

@@ -9,6 +9,7 @@
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/systems/arrival_feed.hpp"
 #include "xpusim/systems/fault_target.hpp"
+#include "xpusim/systems/load_listener.hpp"
 #include "xpusim/systems/serving_instance.hpp"
 #include "xpusim/workload/request_source.hpp"
 
@@ -16,7 +17,12 @@ namespace xpusim::systems {
 
 class MigrationCoordinator;
 
-class Cluster final : public ArrivalSink, public policy::RoutingView, public FaultTarget {
+// Routes through itself as the RoutingView; its instances report every load change to it
+// (LoadListener), which it passes to the router, so load-based routers keep an index.
+class Cluster final : public ArrivalSink,
+                      public policy::RoutingView,
+                      public FaultTarget,
+                      public LoadListener {
  public:
   Cluster(Simulator& sim, std::unique_ptr<workload::RequestSource> source,
           std::unique_ptr<policy::Router> router, ServingObserver& observer);
@@ -44,6 +50,12 @@ class Cluster final : public ArrivalSink, public policy::RoutingView, public Fau
   std::int64_t high_priority_requests(std::size_t i) const override {
     return instances_[i]->high_priority_outstanding();
   }
+  // Every instance reports its changes (set up in add_instance). Fault routing goes through an
+  // UpInstancesView, which renumbers the instances and so reports nothing: routers scan there.
+  bool reports_load_changes() const override { return true; }
+
+  // LoadListener: instance `slot` (its position here) changed.
+  void on_load_changed(std::size_t slot) override { router_->on_load_changed(slot); }
 
   // ArrivalSink: routes the request to an instance.
   void on_request_arrival(workload::Request&& request, TimeNs now) override;

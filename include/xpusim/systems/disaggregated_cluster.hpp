@@ -14,6 +14,7 @@
 #include "xpusim/systems/arrival_feed.hpp"
 #include "xpusim/systems/fault_target.hpp"
 #include "xpusim/systems/kv_handoff.hpp"
+#include "xpusim/systems/load_listener.hpp"
 #include "xpusim/systems/serving_instance.hpp"
 #include "xpusim/workload/request_source.hpp"
 
@@ -31,7 +32,8 @@ class DisaggregatedCluster final : public ArrivalSink,
                                    public policy::RoutingView,
                                    public KvHandoff,
                                    public hw::TransferListener,
-                                   public FaultTarget {
+                                   public FaultTarget,
+                                   public LoadListener {
  public:
   DisaggregatedCluster(Simulator& sim, std::unique_ptr<workload::RequestSource> source,
                        std::unique_ptr<policy::Router> router, ServingObserver& observer,
@@ -76,6 +78,13 @@ class DisaggregatedCluster final : public ArrivalSink,
   std::int64_t high_priority_requests(std::size_t i) const override {
     return prefill_[i]->high_priority_outstanding();
   }
+  // The prefill instances report every load change (add_prefill); with one down, routing goes
+  // through an UpInstancesView, which reports nothing.
+  bool reports_load_changes() const override { return true; }
+
+  // LoadListener: prefill instance `slot` changed (decode instances are not routed to by the
+  // router, so they report to nobody).
+  void on_load_changed(std::size_t slot) override { router_->on_load_changed(slot); }
 
   void on_request_arrival(workload::Request&& request, TimeNs now) override;
   void on_prefilled(int instance, Handoff&& handoff, TimeNs now) override;

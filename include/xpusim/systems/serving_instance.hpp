@@ -20,6 +20,7 @@
 #include "xpusim/systems/decode_tracker.hpp"
 #include "xpusim/systems/kv_handoff.hpp"
 #include "xpusim/systems/kv_manager.hpp"
+#include "xpusim/systems/load_listener.hpp"
 #include "xpusim/systems/sequence.hpp"
 #include "xpusim/systems/sequence_table.hpp"
 #include "xpusim/systems/serving_records.hpp"
@@ -47,6 +48,12 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void enqueue(workload::Request request, TimeNs now);
 
   int index() const { return index_; }
+  // Told of every change of this instance's load, as `slot` (load_listener.hpp's contract): each
+  // public method that changes anything ends by telling it (through a LoadNotice).
+  void set_load_listener(LoadListener& listener, std::size_t slot) {
+    load_listener_ = &listener;
+    load_slot_ = slot;
+  }
   InstanceRole role() const { return role_; }
   // KV arriving from elsewhere (a disaggregated prefill instance's hand-off, the last round of
   // a live migration): the sequence waits in the arrived queue, apart from swapped-out ones,
@@ -135,6 +142,21 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   void on_op_done(std::uint64_t cookie, TimeNs now) override;
 
  private:
+  // Tells the load listener when it goes out of scope: the first statement of every public
+  // method that changes the instance, so no return path misses the notice.
+  class LoadNotice {
+   public:
+    explicit LoadNotice(const ServingInstance& inst) : inst_(inst) {}
+    LoadNotice(const LoadNotice&) = delete;
+    LoadNotice& operator=(const LoadNotice&) = delete;
+    ~LoadNotice() {
+      if (inst_.load_listener_) inst_.load_listener_->on_load_changed(inst_.load_slot_);
+    }
+
+   private:
+    const ServingInstance& inst_;
+  };
+
   void try_start(TimeNs now);
   void apply_preemptions(std::size_t count, bool swap, TimeNs now);
   void swap_in(std::size_t count, TimeNs now);
@@ -190,6 +212,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int64_t queued_prompt_blocks_ = 0;  // sum of blocks_for(prefill_len) over the waiting queue
 
   bool down_ = false;  // failed (faults): takes no requests, runs nothing
+  LoadListener* load_listener_ = nullptr;  // null: nobody routes by this instance's load
+  std::size_t load_slot_ = 0;
   // The running iteration.
   bool busy_ = false;
   hw::OpHandle iter_op_;  // its operation on the memory domain (aborted by a failure)

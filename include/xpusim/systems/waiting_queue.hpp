@@ -74,7 +74,9 @@ class WaitingQueue final : public policy::FairnessView {
   mutable std::vector<std::int32_t> order_;
   mutable std::vector<std::uint32_t> order_seqs_;
   mutable std::size_t order_head_ = 0;
+  // extend_order's position in each tenant's queue (zero outside the tenants it touched).
   mutable std::vector<std::size_t> scratch_pos_;
+  mutable std::vector<std::size_t> scratch_touched_;
 };
 
 }  // namespace xpusim::systems

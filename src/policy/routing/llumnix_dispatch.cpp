@@ -23,6 +23,10 @@ double LlumnixDispatchRouter::freeness(const RoutingView& view, std::size_t i,
 }
 
 std::size_t LlumnixDispatchRouter::choose_instance(const RoutingView& view, const RouteRequest&) {
+  return tracker_.choose(view, [this](const RoutingView& v) { return scan(v); });
+}
+
+std::size_t LlumnixDispatchRouter::scan(const RoutingView& view) const {
   const std::int64_t headroom = config_.priority_headroom_blocks;
   std::size_t best = 0;
   double best_free = freeness(view, 0, headroom);

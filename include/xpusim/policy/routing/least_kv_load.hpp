@@ -17,6 +17,7 @@ class LeastKvLoadRouter final : public Router {
   void on_load_changed(std::size_t instance) override { tracker_.mark_changed(instance); }
 
  private:
+  static std::size_t scan(const RoutingView& view);  // first strict minimum
   using Key = std::pair<double, std::int64_t>;  // (KV used fraction, outstanding)
   struct KeyOf {
     Key operator()(const RoutingView& v, std::size_t i) const {

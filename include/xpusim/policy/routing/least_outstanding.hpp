@@ -16,6 +16,7 @@ class LeastOutstandingRouter final : public Router {
   void on_load_changed(std::size_t instance) override { tracker_.mark_changed(instance); }
 
  private:
+  static std::size_t scan(const RoutingView& view);  // first strict minimum
   struct KeyOf {
     std::int64_t operator()(const RoutingView& v, std::size_t i) const { return v.outstanding(i); }
   };

@@ -22,13 +22,16 @@ class LoadIndex {
     for (std::size_t v = leaves_ - 1; v >= 1; --v) tree_[v] = better(tree_[2 * v], tree_[2 * v + 1]);
   }
   std::size_t size() const { return keys_.size(); }
-  // Changes instance i's key; O(log n).
+  // Changes instance i's key; O(log n), O(1) when it is unchanged.
   void set(std::size_t i, const Key& key) {
+    if (same_key(i, key)) return;  // the tree depends on the keys only
     keys_[i] = key;
     for (std::size_t v = (leaves_ + i) / 2; v >= 1; v /= 2)
       tree_[v] = better(tree_[2 * v], tree_[2 * v + 1]);
   }
   const Key& key(std::size_t i) const { return keys_[i]; }
+  // Instance i's key is equivalent to `key` (neither is less).
+  bool same_key(std::size_t i, const Key& key) const { return !(key < keys_[i]) && !(keys_[i] < key); }
   // The index of the least key, lowest index on ties; O(1). Precondition: size() >= 1.
   std::size_t argmin() const { return leaves_ == 1 ? 0 : tree_[1]; }
 

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "xpusim/core/error.hpp"
 #include "xpusim/policy/routing/load_index.hpp"
 #include "xpusim/policy/routing/router.hpp"
 
@@ -22,6 +23,23 @@ class LoadTracker {
     if (changed_flag_[i]) return;
     changed_flag_[i] = true;
     changed_.push_back(i);
+  }
+
+  // What a load-based router picks: the index's argmin when `view` reports its changes, else
+  // `scan(view)` (the router's linear scan, same ties). In invariant builds every indexed pick
+  // is checked against the scan, and every instance's indexed key against the view, so a load
+  // change the view failed to report fails whichever run (test or shipped config) meets it.
+  template <typename Scan>
+  std::size_t choose(const RoutingView& view, Scan scan) {
+    if (!view.reports_load_changes()) return scan(view);
+    const std::size_t pick = argmin(view);
+    if constexpr (kXpusimInvariants) {
+      for (std::size_t i = 0; i < view.instance_count(); ++i)
+        XPUSIM_CHECK(index_.same_key(i, key_of_(view, i)),
+                     "an instance's load changed without being reported to the router");
+      XPUSIM_CHECK(pick == scan(view), "the indexed routing pick differs from the linear scan's");
+    }
+    return pick;
   }
 
   std::size_t argmin(const RoutingView& view) {

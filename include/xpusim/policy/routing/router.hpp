@@ -22,9 +22,10 @@ class RoutingView {
   // Outstanding requests with priority > 0 (Llumnix's priority headroom); 0 for views that do
   // not track priorities.
   virtual std::int64_t high_priority_requests(std::size_t) const { return 0; }
-  // True when the view calls Router::on_load_changed(i) after every change of outstanding(i) or
-  // kv_used_fraction(i) (and keeps instance_count() fixed): routers may then keep an index
-  // instead of scanning every instance per request. False (the default): they scan.
+  // True when the view calls Router::on_load_changed(i) after every change of any value above
+  // for instance i, before the next routing decision (and keeps instance_count() fixed):
+  // routers may then keep an index instead of scanning every instance per request. False (the
+  // default): they scan.
   virtual bool reports_load_changes() const { return false; }
 };
 
@@ -41,8 +42,8 @@ class Router {
  public:
   virtual ~Router() = default;
   virtual std::size_t choose_instance(const RoutingView& view, const RouteRequest& request) = 0;
-  // Instance `instance`'s outstanding() or kv_used_fraction() may have changed (only from views
-  // whose reports_load_changes() is true).
+  // Something the view reports of `instance` may have changed (only from views whose
+  // reports_load_changes() is true).
   virtual void on_load_changed(std::size_t /*instance*/) {}
 };
 
