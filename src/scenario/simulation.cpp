@@ -18,12 +18,16 @@
 #include "xpusim/report/prefix_cache_metrics.hpp"
 #include "xpusim/report/progress_meter.hpp"
 #include "xpusim/report/serving_metrics.hpp"
+#include "xpusim/report/serving_moe_metrics.hpp"
 #include "xpusim/report/session_metrics.hpp"
 #include "xpusim/report/tenant_service.hpp"
 #include "xpusim/report/timeline_writer.hpp"
 #include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/hw/link_fabric.hpp"
 #include "xpusim/hw/topology.hpp"
+#include "xpusim/core/rng.hpp"
+#include "xpusim/model/roofline_model.hpp"
+#include "xpusim/scenario/moe_common.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/fault_injector.hpp"
@@ -45,6 +49,7 @@ struct Run {
     hw::DeviceSpec device;
     std::unique_ptr<model::ExecutionModel> exec;
     systems::KvSizing sizing;
+    std::unique_ptr<systems::MoeCostModel> moe_cost;  // with expert parallelism only
   };
   Pool main_pool;    // every instance, or the prefill pool under disaggregation
   Pool decode_pool;  // decode instances on decode_hardware (exec null when not used)
@@ -52,6 +57,7 @@ struct Run {
   std::optional<report::AtomicFile> timeline_file;
   std::optional<report::AtomicFile> tenant_csv;
   std::unique_ptr<report::ServingMetrics> metrics;
+  std::unique_ptr<report::ServingMoeMetrics> moe_metrics;  // with expert parallelism only
   std::unique_ptr<report::TenantServiceMetrics> tenant_service;
   report::EnergyMeter energy;
   std::unique_ptr<report::TimelineWriter> timeline;
@@ -73,6 +79,8 @@ struct Run {
   int device_id = 0;
 
   Run(const ScenarioSpec& s, const Catalogs& cat, const RunOptions& options) : spec(s), catalogs(cat) {
+    if (spec.expert_parallel > 0)
+      moe_metrics = std::make_unique<report::ServingMoeMetrics>(spec.expert_parallel, spec.placement.name);
     main_pool = make_pool(spec.device);
     if (spec.decode_device) decode_pool = make_pool(*spec.decode_device);
     workload::SourceContext ctx{spec.seed, spec.path.parent_path()};
@@ -135,15 +143,19 @@ struct Run {
                   spec.router.name, spec.batching.name, spec.fairness.name, spec.migration.name,
                   spec.prefix_cache ? spec.eviction.name : "off");
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
-                 spec.tensor_parallel, spec.device.name, main_pool.sizing.blocks,
+                 spec.devices_per_instance(), spec.device.name, main_pool.sizing.blocks,
                  spec.instance.block_size);
   }
 
   Pool make_pool(const hw::DeviceSpec& device) const {
     Pool pool;
     pool.device = device;
-    const model::Placement placement{device, spec.tensor_parallel, spec.tp_link_bw_bytes_per_s,
-                                     spec.tp_link_latency_s};
+    model::Placement placement{device, spec.tensor_parallel, spec.tp_link_bw_bytes_per_s,
+                               spec.tp_link_latency_s};
+    if (spec.expert_parallel > 0) {
+      placement.expert_parallel = spec.expert_parallel;
+      pool.moe_cost = make_moe_cost(device);
+    }
     pool.exec = catalogs.execution.find(spec.execution.name)
                     ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
     if (spec.engine)
@@ -152,12 +164,45 @@ struct Run {
     systems::KvSizing& sizing = pool.sizing;
     sizing = systems::KvSizing{kv_blocks, spec.instance.block_size};
     sizing.block_bytes = spec.model.kv_bytes_per_token() * spec.instance.block_size;
-    sizing.host_bw_bytes_per_s = spec.tensor_parallel * device.pcie_bw_bytes_per_s;
+    sizing.host_bw_bytes_per_s = spec.devices_per_instance() * device.pcie_bw_bytes_per_s;
     sizing.swap_block_group = spec.instance.swap_block_group;
     sizing.swap_transfer_overhead_s = spec.instance.swap_transfer_overhead_s;
     if (sizing.host_bw_bytes_per_s > 0)
       sizing.swap_blocks = static_cast<std::int64_t>(spec.instance.swap_space_bytes / sizing.block_bytes);
     return pool;
+  }
+
+  // The expert-parallel group of one instance on `device`, timed with the execution section's
+  // roofline factors (the loader requires the roofline model).
+  std::unique_ptr<systems::MoeCostModel> make_moe_cost(const hw::DeviceSpec& device) const {
+    const ServingEpSection& ep = spec.ep;
+    policy::EpShape shape;
+    shape.experts = spec.model.num_experts;
+    shape.gpus = spec.expert_parallel;
+    shape.nodes = shape.gpus > ep.gpus_per_node ? shape.gpus / ep.gpus_per_node : 1;
+    shape.slots_per_gpu = (shape.experts + ep.redundant_experts) / shape.gpus;
+    shape.expert_groups = spec.model.expert_groups;
+    systems::EpLinks links;
+    links.nvlink_bw_bytes_per_s = ep.nvlink_gbps > 0 ? ep.nvlink_gbps * 1e9 : device.scaleup_bw_bytes_per_s;
+    links.nvlink_latency_s = ep.nvlink_latency_us * 1e-6;
+    links.network_bw_bytes_per_s = ep.network_gbps * 1e9;
+    links.network_latency_s = ep.network_latency_us * 1e-6;
+    const model::RooflineFactors factors = model::roofline_binding().bind(spec.execution.params);
+    return std::make_unique<systems::MoeCostModel>(spec.model, device, shape, links, false, 1, factors);
+  }
+
+  // Instance `index`'s expert-parallel stage: its own routing stream and placement policy.
+  std::unique_ptr<systems::ExpertParallelStage> make_ep_stage(int index, const Pool& pool) const {
+    const std::uint64_t seed = derive_seed(spec.seed, "moe.routing.instance" + std::to_string(index));
+    auto routing = make_moe_routing(spec.routing, spec.model, 1, 1, seed, spec.path);
+    auto placement = catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
+    systems::EpServingConfig c;
+    c.top_k = spec.model.experts_top_k;
+    c.rebalance_every = spec.ep.rebalance_every;
+    c.history_weight = spec.ep.history_weight;
+    c.overlap_weight_moves = spec.ep.overlap_weight_moves;
+    return std::make_unique<systems::ExpertParallelStage>(c, *pool.moe_cost, std::move(routing),
+                                                         std::move(placement), *moe_metrics);
   }
 
   // Devices named `name`.gpuN; the first device's topology node is written to `first_node`
@@ -167,7 +212,7 @@ struct Run {
                                                           systems::ServingInstance::Wiring extra,
                                                           int host = -1, int* first_node = nullptr) {
     std::vector<std::unique_ptr<hw::Device>> devices;
-    for (int g = 0; g < spec.tensor_parallel; ++g) {
+    for (int g = 0; g < spec.devices_per_instance(); ++g) {
       auto d = std::make_unique<hw::Device>(device_id++, name + ".gpu" + std::to_string(g), pool.device);
       energy.attach(*d);
       if (timeline) timeline->attach(*d);
@@ -176,7 +221,7 @@ struct Run {
         // device-host hop is modelled as one link of TP x PCIe (or unlimited without PCIe);
         // the NIC (kv_link_gbps) is the usual bottleneck.
         const double bw = pool.device.pcie_bw_bytes_per_s > 0
-                              ? spec.tensor_parallel * pool.device.pcie_bw_bytes_per_s
+                              ? spec.devices_per_instance() * pool.device.pcie_bw_bytes_per_s
                               : 1e18;
         const int node = topology.add_node(d->name());
         topology.add_link(node, host, bw, 0);
@@ -190,6 +235,7 @@ struct Run {
     // Decode-only instances compute no prompts: the cache lives on the prefill pool (Mooncake).
     if (spec.prefix_cache && extra.role != systems::InstanceRole::DecodeOnly)
       extra.prefix_cache = make_prefix_cache(index, pool.sizing);
+    if (pool.moe_cost) extra.expert_parallel = make_ep_stage(index, pool);
     return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices),
                                                       pool.sizing);
   }
@@ -390,6 +436,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   const nlohmann::json tenants = run.tenant_service->summary(end);
   for (auto it = tenants.begin(); it != tenants.end(); ++it) summary[it.key()] = it.value();
   if (spec.prefix_cache) summary["prefix_cache"] = run.prefix_metrics.summary();
+  if (run.moe_metrics) summary["moe"] = run.moe_metrics->summary();
   if (run.sessions.any()) summary["sessions"] = run.sessions.summary();
   summary["requests"]["unfinished"] = run.arrived() -
                                       summary["requests"]["completed"].get<std::int64_t>() -

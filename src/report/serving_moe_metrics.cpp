@@ -1,0 +1,37 @@
+#include "xpusim/report/serving_moe_metrics.hpp"
+
+namespace xpusim::report {
+
+void ServingMoeMetrics::on_layer(const systems::MoeLayerRecord& r) {
+  max_sum_ += r.max_gpu_tokens;
+  mean_sum_ += r.mean_gpu_tokens;
+  all_to_all_s_ += static_cast<double>(r.all_to_all_ns) * 1e-9;
+  expert_s_ += static_cast<double>(r.time_ns - r.all_to_all_ns) * 1e-9;
+  all_to_all_bytes_ += r.all_to_all_bytes;
+}
+
+void ServingMoeMetrics::on_step(const systems::MoeStepRecord& r) {
+  if (mean_sum_ > 0) imbalance_.add(max_sum_ / mean_sum_);
+  max_sum_ = mean_sum_ = 0;
+  ++iterations_;
+  if (r.placed) ++rebalances_;
+  time_s_ += static_cast<double>(r.time_ns) * 1e-9;
+  move_bytes_ += r.weight_move_bytes;
+  move_exposed_s_ += static_cast<double>(r.weight_move_ns) * 1e-9;
+}
+
+nlohmann::json ServingMoeMetrics::summary() const {
+  nlohmann::json j;
+  j["expert_parallel"] = expert_parallel_;
+  j["placement"] = placement_;
+  j["iterations"] = iterations_;
+  j["imbalance"] = imbalance_.to_json();
+  j["all_to_all_share"] = time_s_ > 0 ? all_to_all_s_ / time_s_ : 0.0;
+  j["expert_share"] = time_s_ > 0 ? expert_s_ / time_s_ : 0.0;
+  j["all_to_all_bytes"] = all_to_all_bytes_;
+  j["rebalances"] = rebalances_;
+  j["weight_moves"] = {{"bytes", move_bytes_}, {"exposed_s", move_exposed_s_}};
+  return j;
+}
+
+}  // namespace xpusim::report
