@@ -1,11 +1,12 @@
 #include "xpusim/scenario/scenario_loader.hpp"
 
+#include <map>
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/faults_section.hpp"
-#include "xpusim/scenario/moe_common.hpp"
 #include "xpusim/scenario/section_presets.hpp"
+#include "xpusim/scenario/serving_expert_parallel.hpp"
 #include "xpusim/scenario/serving_sections.hpp"
 #include "xpusim/scenario/system_kinds.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
@@ -91,85 +92,6 @@ Params without(const Params& params, const std::string& key) {
   std::map<std::string, ParamValue> values = params.values();
   values.erase(key);
   return Params(std::move(values));
-}
-
-// The expert-parallel sections (expert_parallel:, routing:, placement:) with
-// cluster.expert_parallel > 0, and the rules that tie them to the model and the cluster.
-void check_expert_parallel(Loader& ld, const ScenarioSpec& spec, const Catalogs& catalogs) {
-  const int g = spec.expert_parallel;
-  const YAML::Node cluster = ld.section("cluster");
-  const Location at = ld.doc.locate(Loader::child(cluster, "expert_parallel"), "cluster.expert_parallel");
-  if (!spec.model.is_moe()) {
-    ld.diag.error(at, "cluster.expert_parallel",
-                  "model '" + spec.model.name + "' is dense (num_experts 0): expert parallelism "
-                  "needs an MoE model; remove expert_parallel");
-    return;
-  }
-  if (spec.tensor_parallel != 1)
-    ld.diag.error(ld.doc.locate(Loader::child(cluster, "tensor_parallel"), "cluster.tensor_parallel"),
-                  "cluster.tensor_parallel",
-                  "is " + std::to_string(spec.tensor_parallel) + ", but with expert_parallel the "
-                  "attention runs data-parallel over the instance's GPUs (SGLang's DP attention): "
-                  "set tensor_parallel to 1");
-  const int slots = spec.model.num_experts + spec.ep.redundant_experts;
-  if (slots % g != 0)
-    ld.diag.error(at, "cluster.expert_parallel",
-                  std::to_string(spec.model.num_experts) + " experts + " +
-                      std::to_string(spec.ep.redundant_experts) + " redundant = " +
-                      std::to_string(slots) + " expert slots do not split evenly over " +
-                      std::to_string(g) + " GPUs (expected a divisor of " + std::to_string(slots) + ")");
-  if (g > spec.ep.gpus_per_node && g % spec.ep.gpus_per_node != 0)
-    ld.diag.error(ld.doc.locate(ld.section("expert_parallel"), "expert_parallel"),
-                  "expert_parallel.gpus_per_node",
-                  std::to_string(g) + " GPUs do not fill whole nodes of " +
-                      std::to_string(spec.ep.gpus_per_node) + " (expected expert_parallel <= "
-                      "gpus_per_node or a multiple of it)");
-  if (spec.execution.name != "roofline")
-    ld.diag.error(ld.doc.locate(ld.section("execution"), "execution"), "execution.model",
-                  "expert parallelism is timed with the roofline model; '" + spec.execution.name +
-                      "' cannot leave the routed experts out");
-  check_moe_model_and_routing(spec.model, spec.routing, spec.path, "serving", ld);
-  ld.diag.throw_if_any();
-  // The chosen policy placed once on uniform loads, so a shape it cannot place shows at load.
-  try {
-    policy::EpShape shape;
-    shape.experts = spec.model.num_experts;
-    shape.gpus = g;
-    shape.nodes = g > spec.ep.gpus_per_node ? g / spec.ep.gpus_per_node : 1;
-    shape.slots_per_gpu = slots / g;
-    shape.expert_groups = spec.model.expert_groups;
-    auto policy = catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
-    const std::vector<double> uniform(shape.experts, 1.0);
-    const policy::ExpertLayout empty{std::vector<int>(shape.slots(), -1)};
-    policy->place_batch({shape, uniform, empty});
-  } catch (const Error& e) {
-    ld.diag.error(ld.doc.locate(ld.section("placement"), "placement"), "placement.policy", e.what());
-  }
-}
-
-void read_expert_parallel(KindReader& r, ScenarioSpec& spec) {
-  Loader& ld = r.ld;
-  if (spec.expert_parallel == 0) {
-    std::string given;  // the sections that need expert parallelism, one error for all
-    YAML::Node first;
-    for (const char* key : {"expert_parallel", "routing", "placement"}) {
-      if (ld.section(key).IsNull()) continue;
-      if (given.empty()) first = ld.section(key);
-      given += (given.empty() ? "" : ", ") + std::string(key);
-    }
-    if (!given.empty())
-      ld.diag.error(ld.doc.locate(first, "cluster.expert_parallel"), "cluster.expert_parallel",
-                    "is 0 (off), but section(s) " + given + " apply to an MoE model served with "
-                    "expert parallelism: set cluster.expert_parallel, or remove them");
-    return;
-  }
-  const Params ep = r.plain("expert_parallel");
-  const Params routing = r.plain("routing");
-  r.select("placement", spec.placement);
-  ld.diag.throw_if_any();
-  spec.ep = ServingEpSection::binding().bind(ep);
-  spec.routing = MoeRoutingSection::binding().bind(routing);
-  check_expert_parallel(ld, spec, r.catalogs);
 }
 
 }  // namespace

@@ -23,11 +23,9 @@
 #include "xpusim/report/tenant_service.hpp"
 #include "xpusim/report/timeline_writer.hpp"
 #include "xpusim/scenario/run_guard.hpp"
+#include "xpusim/scenario/serving_expert_parallel.hpp"
 #include "xpusim/hw/link_fabric.hpp"
 #include "xpusim/hw/topology.hpp"
-#include "xpusim/core/rng.hpp"
-#include "xpusim/model/roofline_model.hpp"
-#include "xpusim/scenario/moe_common.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/fault_injector.hpp"
@@ -154,7 +152,7 @@ struct Run {
                                spec.tp_link_latency_s};
     if (spec.expert_parallel > 0) {
       placement.expert_parallel = spec.expert_parallel;
-      pool.moe_cost = make_moe_cost(device);
+      pool.moe_cost = make_serving_moe_cost(spec, device);
     }
     pool.exec = catalogs.execution.find(spec.execution.name)
                     ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
@@ -170,39 +168,6 @@ struct Run {
     if (sizing.host_bw_bytes_per_s > 0)
       sizing.swap_blocks = static_cast<std::int64_t>(spec.instance.swap_space_bytes / sizing.block_bytes);
     return pool;
-  }
-
-  // The expert-parallel group of one instance on `device`, timed with the execution section's
-  // roofline factors (the loader requires the roofline model).
-  std::unique_ptr<systems::MoeCostModel> make_moe_cost(const hw::DeviceSpec& device) const {
-    const ServingEpSection& ep = spec.ep;
-    policy::EpShape shape;
-    shape.experts = spec.model.num_experts;
-    shape.gpus = spec.expert_parallel;
-    shape.nodes = shape.gpus > ep.gpus_per_node ? shape.gpus / ep.gpus_per_node : 1;
-    shape.slots_per_gpu = (shape.experts + ep.redundant_experts) / shape.gpus;
-    shape.expert_groups = spec.model.expert_groups;
-    systems::EpLinks links;
-    links.nvlink_bw_bytes_per_s = ep.nvlink_gbps > 0 ? ep.nvlink_gbps * 1e9 : device.scaleup_bw_bytes_per_s;
-    links.nvlink_latency_s = ep.nvlink_latency_us * 1e-6;
-    links.network_bw_bytes_per_s = ep.network_gbps * 1e9;
-    links.network_latency_s = ep.network_latency_us * 1e-6;
-    const model::RooflineFactors factors = model::roofline_binding().bind(spec.execution.params);
-    return std::make_unique<systems::MoeCostModel>(spec.model, device, shape, links, false, 1, factors);
-  }
-
-  // Instance `index`'s expert-parallel stage: its own routing stream and placement policy.
-  std::unique_ptr<systems::ExpertParallelStage> make_ep_stage(int index, const Pool& pool) const {
-    const std::uint64_t seed = derive_seed(spec.seed, "moe.routing.instance" + std::to_string(index));
-    auto routing = make_moe_routing(spec.routing, spec.model, 1, 1, seed, spec.path);
-    auto placement = catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
-    systems::EpServingConfig c;
-    c.top_k = spec.model.experts_top_k;
-    c.rebalance_every = spec.ep.rebalance_every;
-    c.history_weight = spec.ep.history_weight;
-    c.overlap_weight_moves = spec.ep.overlap_weight_moves;
-    return std::make_unique<systems::ExpertParallelStage>(c, *pool.moe_cost, std::move(routing),
-                                                         std::move(placement), *moe_metrics);
   }
 
   // Devices named `name`.gpuN; the first device's topology node is written to `first_node`
@@ -235,7 +200,8 @@ struct Run {
     // Decode-only instances compute no prompts: the cache lives on the prefill pool (Mooncake).
     if (spec.prefix_cache && extra.role != systems::InstanceRole::DecodeOnly)
       extra.prefix_cache = make_prefix_cache(index, pool.sizing);
-    if (pool.moe_cost) extra.expert_parallel = make_ep_stage(index, pool);
+    if (pool.moe_cost)
+      extra.expert_parallel = make_serving_ep_stage(spec, catalogs, index, *pool.moe_cost, *moe_metrics);
     return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices),
                                                       pool.sizing);
   }

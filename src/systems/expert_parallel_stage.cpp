@@ -1,6 +1,8 @@
 #include "xpusim/systems/expert_parallel_stage.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <span>
 
 #include "xpusim/core/error.hpp"
 
@@ -52,6 +54,21 @@ ExpertParallelStage::Moves ExpertParallelStage::rebalance() {
   return m;
 }
 
+void ExpertParallelStage::refine(Moves& moves) {
+  for (int l = 0; l < layers_.layers(); ++l) {
+    if (iteration_ > 0)
+      for (int e = 0; e < shape_.experts; ++e) mean_[e] = static_cast<double>(loads_[l][e]);
+    const std::span<const double> plan =
+        iteration_ > 0 ? std::span<const double>(mean_) : std::span<const double>(layers_.predicted(l));
+    std::optional<policy::ExpertLayout> next =
+        policy_->place_micro_batch({shape_, plan, layers_.layout(l)});
+    if (!next) continue;
+    const AllToAll copies = layers_.install(l, std::move(*next), cost_);
+    moves.seconds += copies.seconds;
+    moves.bytes += copies.bytes;
+  }
+}
+
 double ExpertParallelStage::layer_seconds(int layer, const workload::ExpertLoads& loads,
                                           bool prefill, bool record, double& ideal) {
   const ExpertPass p =
@@ -81,6 +98,7 @@ void ExpertParallelStage::add_experts(const model::BatchShape& batch, TimeNs now
     moves = rebalance();
     rec.placed = true;
   }
+  refine(moves);  // loads_ still holds the previous iteration's
   const std::int64_t tokens = batch.total_tokens();
   routing_->next_sized(loads_, tokens, config_.top_k);
   // Layered prefill: prefill tokens pass a fraction f of the layers; the others run the decode

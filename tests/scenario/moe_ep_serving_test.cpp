@@ -57,6 +57,24 @@ TEST(MoeEpServing, EplbLowersImbalanceAndTailTpotAgainstStatic) {
   EXPECT_LT(st["moe"]["all_to_all_share"].get<double>(), 1.0);
 }
 
+// Every placement policy of the moe kind serves through the same interface; the balancing ones
+// (EPLB, ReLibra with its per-iteration refinement, MicroMoE with its token schedule) all end
+// with less imbalance than the round-robin layout on the same skewed routing.
+TEST(MoeEpServing, EveryPlacementPolicyServesAndTheBalancingOnesBalance) {
+  auto with = [](const std::string& policy) {
+    return run(kConfig, {"workload.num_requests=300", "placement.policy=" + policy});
+  };
+  const auto st = with("static");
+  EXPECT_EQ(st["requests"]["completed"], 300);
+  for (const std::string policy : {"eplb", "relibra", "micromoe"}) {
+    const auto s = with(policy);
+    EXPECT_EQ(s["requests"]["completed"], 300) << policy;
+    EXPECT_GT(s["moe"]["weight_moves"]["bytes"].get<double>(), 0.0) << policy;
+    EXPECT_LT(s["moe"]["imbalance"]["mean"].get<double>(),
+              st["moe"]["imbalance"]["mean"].get<double>()) << policy;
+  }
+}
+
 TEST(MoeEpServing, SameSeedGivesTheSameSummary) {
   const std::vector<std::string> sets{"workload.num_requests=200"};
   EXPECT_EQ(run(kConfig, sets).dump(), run(kConfig, sets).dump());

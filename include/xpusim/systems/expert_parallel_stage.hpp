@@ -7,7 +7,8 @@
 // GPUs under the current layouts, and adds per MoE layer dispatch + the slowest GPU's experts +
 // combine. Every `rebalance_every` iterations the placement policy lays out each layer again
 // from the moving average of observed loads; the weight copies cost link time, hidden behind
-// the iteration or not. It shares its routing, placement and cost code with the moe kind.
+// the iteration or not; a policy that refines per micro-batch (ReLibra) refines every iteration
+// from the previous iteration's loads. It shares its routing, placement and cost code with the moe kind.
 #include <memory>
 
 #include "xpusim/core/time.hpp"
@@ -48,6 +49,9 @@ class ExpertParallelStage {
     double seconds = 0, bytes = 0;
   };
   Moves rebalance();
+  // The policy's per-iteration refinement (ReLibra's micro-batch placement) from the latest
+  // iteration's loads, as the moe kind runs it in serving mode; adds its copies to `moves`.
+  void refine(Moves& moves);
   // Routed-expert time (dispatch + experts + combine) of one layer pass; publishes it when
   // `record`.
   double layer_seconds(int layer, const workload::ExpertLoads& loads, bool prefill, bool record,
