@@ -8,6 +8,14 @@ void ServingMoeMetrics::on_layer(const systems::MoeLayerRecord& r) {
   all_to_all_s_ += static_cast<double>(r.all_to_all_ns) * 1e-9;
   expert_s_ += static_cast<double>(r.time_ns - r.all_to_all_ns) * 1e-9;
   all_to_all_bytes_ += r.all_to_all_bytes;
+  if (r.mean_gpu_tokens <= 0) return;
+  const auto layer = static_cast<std::size_t>(r.layer);
+  if (layer_passes_.size() <= layer) {
+    layer_passes_.resize(layer + 1, 0);
+    layer_imbalance_sum_.resize(layer + 1, 0.0);
+  }
+  layer_imbalance_sum_[layer] += r.max_gpu_tokens / r.mean_gpu_tokens;
+  ++layer_passes_[layer];
 }
 
 void ServingMoeMetrics::on_step(const systems::MoeStepRecord& r) {
@@ -26,6 +34,10 @@ nlohmann::json ServingMoeMetrics::summary() const {
   j["placement"] = placement_;
   j["iterations"] = iterations_;
   j["imbalance"] = imbalance_.to_json();
+  nlohmann::json per_layer = nlohmann::json::array();
+  for (std::size_t l = 0; l < layer_passes_.size(); ++l)
+    per_layer.push_back(layer_passes_[l] > 0 ? layer_imbalance_sum_[l] / layer_passes_[l] : 0.0);
+  j["imbalance_per_layer_mean"] = per_layer;
   j["all_to_all_share"] = time_s_ > 0 ? all_to_all_s_ / time_s_ : 0.0;
   j["expert_share"] = time_s_ > 0 ? expert_s_ / time_s_ : 0.0;
   j["all_to_all_bytes"] = all_to_all_bytes_;

@@ -11,6 +11,8 @@ namespace xpusim::scenario {
 namespace {
 
 const std::string kConfig = std::string(XPUSIM_SOURCE_DIR) + "/configs/moe_ep_serving.yaml";
+const std::string kComposed =
+    std::string(XPUSIM_SOURCE_DIR) + "/configs/composed_pd_cache_faults.yaml";
 const std::string kChat = std::string(XPUSIM_SOURCE_DIR) + "/configs/prefix_cache_chat.yaml";
 
 nlohmann::json run(const std::string& path, std::vector<std::string> sets) {
@@ -53,6 +55,13 @@ TEST(MoeEpServing, EplbLowersImbalanceAndTailTpotAgainstStatic) {
   EXPECT_LT(eplb["moe"]["imbalance"]["p99"].get<double>(),
             st["moe"]["imbalance"]["p99"].get<double>());
   EXPECT_LT(eplb["tpot_s"]["p99"].get<double>(), st["tpot_s"]["p99"].get<double>());
+  // The per-layer means agree with the per-iteration one: every layer is imbalanced under
+  // static placement, and EPLB lowers every layer's.
+  const auto& st_layers = st["moe"]["imbalance_per_layer_mean"];
+  const auto& eplb_layers = eplb["moe"]["imbalance_per_layer_mean"];
+  ASSERT_EQ(st_layers.size(), 26u);  // DeepSeek-V2-Lite: 27 layers, the first dense
+  for (std::size_t l = 0; l < st_layers.size(); ++l)
+    EXPECT_LT(eplb_layers[l].get<double>(), st_layers[l].get<double>()) << l;
   EXPECT_GT(st["moe"]["all_to_all_share"].get<double>(), 0.0);
   EXPECT_LT(st["moe"]["all_to_all_share"].get<double>(), 1.0);
 }
@@ -83,8 +92,9 @@ TEST(MoeEpServing, SameSeedGivesTheSameSummary) {
   EXPECT_NE(run(kConfig, sets)["moe"].dump(), run(kConfig, other)["moe"].dump());
 }
 
-// Issue 15, point 5: the same expert-parallel instances as a prefill and a decode pool, and
-// with prefix caching (the chat sessions' shared system prompts).
+// Issue 15, point 5: the same expert-parallel instances as a prefill and a decode pool, with
+// prefix caching (the chat sessions' shared system prompts), and everything at once with
+// fairness and an instance failure (configs/composed_pd_cache_faults.yaml on DeepSeek-V2-Lite).
 TEST(MoeEpServing, ComposesWithDisaggregationAndPrefixCaching) {
   const auto pd = run(kConfig, {"workload.num_requests=200", "cluster.instances=2",
                                 "cluster.prefill_instances=1", "cluster.decode_instances=1"});
@@ -98,6 +108,18 @@ TEST(MoeEpServing, ComposesWithDisaggregationAndPrefixCaching) {
   EXPECT_GT(cached["prefix_cache"]["hit_rate_tokens"].get<double>(), 0.3);
   EXPECT_GT(cached["moe"]["iterations"].get<double>(), 0);
   EXPECT_EQ(cached["requests"]["unfinished"], 0);
+
+  // All of it at once: EPLB on a disaggregated pool pair with prefix caching, Sarathi
+  // batching, VTC fairness and a decode instance failing mid-run (requests requeued).
+  const auto all = run(kComposed, {"hardware.preset=h100-sxm", "model.preset=deepseek-v2-lite",
+                                   "cluster.expert_parallel=8", "placement.policy=eplb",
+                                   "expert_parallel.rebalance_every=50",
+                                   "workload.num_sessions=40"});
+  EXPECT_EQ(all["requests"]["unfinished"], 0);
+  EXPECT_EQ(all["requests"]["lost"], 0);
+  EXPECT_EQ(all["faults"]["failures"], 1);
+  EXPECT_GT(all["prefix_cache"]["hit_rate_tokens"].get<double>(), 0.3);
+  EXPECT_GT(all["moe"]["rebalances"].get<double>(), 0);
 }
 
 TEST(MoeEpServing, InconsistentScenariosGiveOneClearError) {

@@ -5,6 +5,7 @@
 // the routed experts, and placements with the expert weights they moved (docs/outputs.md).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,8 @@ class ServingMoeMetrics final : public systems::MoeObserver {
   std::string placement_;
   double max_sum_ = 0, mean_sum_ = 0;  // the open iteration's layers
   SampleSummary imbalance_;
+  std::vector<double> layer_imbalance_sum_;  // per MoE layer: Σ over iterations of max/mean
+  std::vector<std::int64_t> layer_passes_;
   std::int64_t iterations_ = 0, rebalances_ = 0;
   double time_s_ = 0, all_to_all_s_ = 0, expert_s_ = 0, all_to_all_bytes_ = 0;
   double move_bytes_ = 0, move_exposed_s_ = 0;
