@@ -31,6 +31,7 @@ void ServingMoeMetrics::on_step(const systems::MoeStepRecord& r) {
 nlohmann::json ServingMoeMetrics::summary() const {
   nlohmann::json j;
   j["expert_parallel"] = expert_parallel_;
+  if (decode_expert_parallel_ > 0) j["decode_expert_parallel"] = decode_expert_parallel_;
   j["placement"] = placement_;
   j["iterations"] = iterations_;
   j["imbalance"] = imbalance_.to_json();

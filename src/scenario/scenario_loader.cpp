@@ -1,5 +1,6 @@
 #include "xpusim/scenario/scenario_loader.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "xpusim/core/error.hpp"
@@ -47,13 +48,14 @@ void check_disaggregation(Loader& ld, ScenarioSpec& spec, Params& cluster_params
 constexpr std::int64_t kMaxDevices = 16384;
 
 void check_size(Loader& ld, const ScenarioSpec& spec) {
-  const std::int64_t devices = std::int64_t{spec.instances} * spec.devices_per_instance();
+  const int per_instance = std::max(spec.devices_per_instance(), spec.devices_per_instance(true));
+  const std::int64_t devices = std::int64_t{spec.instances} * per_instance;
   if (devices <= kMaxDevices) return;
   const YAML::Node cluster = ld.section("cluster");
   const YAML::Node given = Loader::child(cluster, "instances");
   ld.diag.error(ld.doc.locate(given.IsNull() ? cluster : given, "cluster.instances"), "cluster.instances",
                 "scenario too large: " + std::to_string(spec.instances) + " instances x " +
-                    std::to_string(spec.devices_per_instance()) + " devices = " + std::to_string(devices) +
+                    std::to_string(per_instance) + " devices = " + std::to_string(devices) +
                     " devices (the limit is " + std::to_string(kMaxDevices) + ")");
   ld.diag.throw_if_any();
 }
@@ -156,6 +158,7 @@ ScenarioSpec load_serving_spec(KindReader& r) {
                   "cluster.decode_instances, or remove it");
   check_disaggregation(ld, spec, cluster);
   if (spec.expert_parallel == 0) cluster = without(cluster, "expert_parallel");
+  if (spec.decode_expert_parallel == 0) cluster = without(cluster, "decode_expert_parallel");
   r.record("cluster", cluster);  // the instances that run (scenario.yaml must load back)
   read_expert_parallel(r, spec);
   ld.diag.throw_if_any();

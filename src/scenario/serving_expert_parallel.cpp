@@ -11,6 +11,24 @@ namespace {
 
 using Loader = SectionReader;
 
+// One pool's G (the value of `key`): whole expert slots per GPU, whole nodes.
+void check_group(Loader& ld, const ScenarioSpec& spec, int g, const std::string& key) {
+  const Location at = ld.doc.locate(Loader::child(ld.section("cluster"), key.substr(8)), key);
+  const int slots = spec.model.num_experts + spec.ep.redundant_experts;
+  if (slots % g != 0)
+    ld.diag.error(at, key,
+                  std::to_string(spec.model.num_experts) + " experts + " +
+                      std::to_string(spec.ep.redundant_experts) + " redundant = " +
+                      std::to_string(slots) + " expert slots do not split evenly over " +
+                      std::to_string(g) + " GPUs (expected a divisor of " + std::to_string(slots) + ")");
+  if (g > spec.ep.gpus_per_node && g % spec.ep.gpus_per_node != 0)
+    ld.diag.error(ld.doc.locate(ld.section("expert_parallel"), "expert_parallel"),
+                  "expert_parallel.gpus_per_node",
+                  std::to_string(g) + " GPUs (" + key + ") do not fill whole nodes of " +
+                      std::to_string(spec.ep.gpus_per_node) + " (expected a G <= "
+                      "gpus_per_node or a multiple of it)");
+}
+
 // The expert-parallel sections (expert_parallel:, routing:, placement:) with
 // cluster.expert_parallel > 0, and the rules that tie them to the model and the cluster.
 void check_expert_parallel(Loader& ld, const ScenarioSpec& spec, const Catalogs& catalogs) {
@@ -29,34 +47,37 @@ void check_expert_parallel(Loader& ld, const ScenarioSpec& spec, const Catalogs&
                   "is " + std::to_string(spec.tensor_parallel) + ", but with expert_parallel the "
                   "attention runs data-parallel over the instance's GPUs (SGLang's DP attention): "
                   "set tensor_parallel to 1");
-  const int slots = spec.model.num_experts + spec.ep.redundant_experts;
-  if (slots % g != 0)
-    ld.diag.error(at, "cluster.expert_parallel",
-                  std::to_string(spec.model.num_experts) + " experts + " +
-                      std::to_string(spec.ep.redundant_experts) + " redundant = " +
-                      std::to_string(slots) + " expert slots do not split evenly over " +
-                      std::to_string(g) + " GPUs (expected a divisor of " + std::to_string(slots) + ")");
-  if (g > spec.ep.gpus_per_node && g % spec.ep.gpus_per_node != 0)
-    ld.diag.error(ld.doc.locate(ld.section("expert_parallel"), "expert_parallel"),
-                  "expert_parallel.gpus_per_node",
-                  std::to_string(g) + " GPUs do not fill whole nodes of " +
-                      std::to_string(spec.ep.gpus_per_node) + " (expected expert_parallel <= "
-                      "gpus_per_node or a multiple of it)");
+  check_group(ld, spec, g, "cluster.expert_parallel");
+  if (spec.decode_expert_parallel > 0) {
+    if (!spec.disaggregated())
+      ld.diag.error(ld.doc.locate(Loader::child(cluster, "decode_expert_parallel"),
+                                  "cluster.decode_expert_parallel"),
+                    "cluster.decode_expert_parallel",
+                    "applies to the decode pool of a disaggregated cluster; set "
+                    "cluster.prefill_instances and cluster.decode_instances, or remove it");
+    check_group(ld, spec, spec.decode_expert_parallel, "cluster.decode_expert_parallel");
+  }
   if (spec.execution.name != "roofline")
     ld.diag.error(ld.doc.locate(ld.section("execution"), "execution"), "execution.model",
                   "expert parallelism is timed with the roofline model; '" + spec.execution.name +
                       "' cannot leave the routed experts out");
   check_moe_model_and_routing(spec.model, spec.routing, spec.path, "serving", ld);
   ld.diag.throw_if_any();
-  // The chosen policy placed once on uniform loads, so a shape it cannot place shows at load.
-  try {
-    const policy::EpShape shape = serving_ep_shape(spec);
-    auto policy = catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
-    const std::vector<double> uniform(shape.experts, 1.0);
-    const policy::ExpertLayout empty{std::vector<int>(shape.slots(), -1)};
-    policy->place_batch({shape, uniform, empty});
-  } catch (const Error& e) {
-    ld.diag.error(ld.doc.locate(ld.section("placement"), "placement"), "placement.policy", e.what());
+  // The chosen policy placed once on uniform loads per pool's shape, so a shape it cannot
+  // place shows at load.
+  for (const bool decode : {false, true}) {
+    if (decode && spec.decode_expert_parallel == 0) break;
+    try {
+      const policy::EpShape shape = serving_ep_shape(spec, spec.expert_parallel_of(decode));
+      auto policy = catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
+      const std::vector<double> uniform(shape.experts, 1.0);
+      const policy::ExpertLayout empty{std::vector<int>(shape.slots(), -1)};
+      policy->place_batch({shape, uniform, empty});
+    } catch (const Error& e) {
+      ld.diag.error(ld.doc.locate(ld.section("placement"), "placement"), "placement.policy",
+                    e.what());
+      break;
+    }
   }
 }
 
@@ -87,11 +108,11 @@ void read_expert_parallel(KindReader& r, ScenarioSpec& spec) {
   check_expert_parallel(ld, spec, r.catalogs);
 }
 
-policy::EpShape serving_ep_shape(const ScenarioSpec& spec) {
+policy::EpShape serving_ep_shape(const ScenarioSpec& spec, int gpus) {
   const ServingEpSection& ep = spec.ep;
   policy::EpShape shape;
   shape.experts = spec.model.num_experts;
-  shape.gpus = spec.expert_parallel;
+  shape.gpus = gpus;
   shape.nodes = shape.gpus > ep.gpus_per_node ? shape.gpus / ep.gpus_per_node : 1;
   shape.slots_per_gpu = (shape.experts + ep.redundant_experts) / shape.gpus;
   shape.expert_groups = spec.model.expert_groups;
@@ -99,7 +120,8 @@ policy::EpShape serving_ep_shape(const ScenarioSpec& spec) {
 }
 
 std::unique_ptr<systems::MoeCostModel> make_serving_moe_cost(const ScenarioSpec& spec,
-                                                             const hw::DeviceSpec& device) {
+                                                             const hw::DeviceSpec& device,
+                                                             int gpus) {
   const ServingEpSection& ep = spec.ep;
   systems::EpLinks links;
   links.nvlink_bw_bytes_per_s =
@@ -108,7 +130,7 @@ std::unique_ptr<systems::MoeCostModel> make_serving_moe_cost(const ScenarioSpec&
   links.network_bw_bytes_per_s = ep.network_gbps * 1e9;
   links.network_latency_s = ep.network_latency_us * 1e-6;
   const model::RooflineFactors factors = model::roofline_binding().bind(spec.execution.params);
-  return std::make_unique<systems::MoeCostModel>(spec.model, device, serving_ep_shape(spec), links,
+  return std::make_unique<systems::MoeCostModel>(spec.model, device, serving_ep_shape(spec, gpus), links,
                                                  false, 1, factors);
 }
 

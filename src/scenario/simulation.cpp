@@ -48,6 +48,7 @@ struct Run {
     std::unique_ptr<model::ExecutionModel> exec;
     systems::KvSizing sizing;
     std::unique_ptr<systems::MoeCostModel> moe_cost;  // with expert parallelism only
+    int devices = 1;                                  // per instance
   };
   Pool main_pool;    // every instance, or the prefill pool under disaggregation
   Pool decode_pool;  // decode instances on decode_hardware (exec null when not used)
@@ -78,9 +79,11 @@ struct Run {
 
   Run(const ScenarioSpec& s, const Catalogs& cat, const RunOptions& options) : spec(s), catalogs(cat) {
     if (spec.expert_parallel > 0)
-      moe_metrics = std::make_unique<report::ServingMoeMetrics>(spec.expert_parallel, spec.placement.name);
-    main_pool = make_pool(spec.device);
-    if (spec.decode_device) decode_pool = make_pool(*spec.decode_device);
+      moe_metrics = std::make_unique<report::ServingMoeMetrics>(
+          spec.expert_parallel, spec.decode_expert_parallel, spec.placement.name);
+    main_pool = make_pool(spec.device, false);
+    if (spec.decode_device || spec.decode_expert_parallel > 0)
+      decode_pool = make_pool(spec.decode_device ? *spec.decode_device : spec.device, true);
     workload::SourceContext ctx{spec.seed, spec.path.parent_path()};
     auto source = catalogs.sources.find(spec.workload.name)->make(spec.workload.params, ctx);
     prefix_id_tokens = source->prefix_block_tokens();
@@ -145,14 +148,16 @@ struct Run {
                  spec.instance.block_size);
   }
 
-  Pool make_pool(const hw::DeviceSpec& device) const {
+  // The pool of decode instances (`decode`, under disaggregation) or of every other instance.
+  Pool make_pool(const hw::DeviceSpec& device, bool decode) const {
     Pool pool;
     pool.device = device;
+    pool.devices = spec.devices_per_instance(decode);
     model::Placement placement{device, spec.tensor_parallel, spec.tp_link_bw_bytes_per_s,
                                spec.tp_link_latency_s};
-    if (spec.expert_parallel > 0) {
-      placement.expert_parallel = spec.expert_parallel;
-      pool.moe_cost = make_serving_moe_cost(spec, device);
+    if (const int g = spec.expert_parallel_of(decode); g > 0) {
+      placement.expert_parallel = g;
+      pool.moe_cost = make_serving_moe_cost(spec, device, g);
     }
     pool.exec = catalogs.execution.find(spec.execution.name)
                     ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
@@ -162,7 +167,7 @@ struct Run {
     systems::KvSizing& sizing = pool.sizing;
     sizing = systems::KvSizing{kv_blocks, spec.instance.block_size};
     sizing.block_bytes = spec.model.kv_bytes_per_token() * spec.instance.block_size;
-    sizing.host_bw_bytes_per_s = spec.devices_per_instance() * device.pcie_bw_bytes_per_s;
+    sizing.host_bw_bytes_per_s = pool.devices * device.pcie_bw_bytes_per_s;
     sizing.swap_block_group = spec.instance.swap_block_group;
     sizing.swap_transfer_overhead_s = spec.instance.swap_transfer_overhead_s;
     if (sizing.host_bw_bytes_per_s > 0)
@@ -177,7 +182,7 @@ struct Run {
                                                           systems::ServingInstance::Wiring extra,
                                                           int host = -1, int* first_node = nullptr) {
     std::vector<std::unique_ptr<hw::Device>> devices;
-    for (int g = 0; g < spec.devices_per_instance(); ++g) {
+    for (int g = 0; g < pool.devices; ++g) {
       auto d = std::make_unique<hw::Device>(device_id++, name + ".gpu" + std::to_string(g), pool.device);
       energy.attach(*d);
       if (timeline) timeline->attach(*d);
@@ -186,7 +191,7 @@ struct Run {
         // device-host hop is modelled as one link of TP x PCIe (or unlimited without PCIe);
         // the NIC (kv_link_gbps) is the usual bottleneck.
         const double bw = pool.device.pcie_bw_bytes_per_s > 0
-                              ? spec.devices_per_instance() * pool.device.pcie_bw_bytes_per_s
+                              ? pool.devices * pool.device.pcie_bw_bytes_per_s
                               : 1e18;
         const int node = topology.add_node(d->name());
         topology.add_link(node, host, bw, 0);

@@ -16,8 +16,11 @@ namespace xpusim::report {
 
 class ServingMoeMetrics final : public systems::MoeObserver {
  public:
-  ServingMoeMetrics(int expert_parallel, std::string placement)
-      : expert_parallel_(expert_parallel), placement_(std::move(placement)) {}
+  // `decode_expert_parallel` > 0: the decode pool's G (reported when set).
+  ServingMoeMetrics(int expert_parallel, int decode_expert_parallel, std::string placement)
+      : expert_parallel_(expert_parallel),
+        decode_expert_parallel_(decode_expert_parallel),
+        placement_(std::move(placement)) {}
   // Contract: an iteration's layer records come together, followed by its step record.
   void on_layer(const systems::MoeLayerRecord& r) override;
   void on_step(const systems::MoeStepRecord& r) override;
@@ -25,6 +28,7 @@ class ServingMoeMetrics final : public systems::MoeObserver {
 
  private:
   int expert_parallel_;
+  int decode_expert_parallel_;
   std::string placement_;
   double max_sum_ = 0, mean_sum_ = 0;  // the open iteration's layers
   SampleSummary imbalance_;

@@ -18,13 +18,15 @@ namespace xpusim::scenario {
 // one error. Errors go to r.ld.diag (the caller throws).
 void read_expert_parallel(KindReader& r, ScenarioSpec& spec);
 
-// One instance's expert-parallel group: G GPUs, whole nodes of expert_parallel.gpus_per_node.
-policy::EpShape serving_ep_shape(const ScenarioSpec& spec);
+// One instance's expert-parallel group of `gpus` GPUs, whole nodes of
+// expert_parallel.gpus_per_node.
+policy::EpShape serving_ep_shape(const ScenarioSpec& spec, int gpus);
 
-// The group's cost model on `device`, with the execution section's roofline factors (the loader
+// The cost model of a group of `gpus` GPUs on `device`, with the execution section's roofline factors (the loader
 // requires the roofline model).
 std::unique_ptr<systems::MoeCostModel> make_serving_moe_cost(const ScenarioSpec& spec,
-                                                             const hw::DeviceSpec& device);
+                                                             const hw::DeviceSpec& device,
+                                                             int gpus);
 
 // Instance `index`'s stage: its own routing stream (seeded from the scenario seed and the index)
 // and placement policy; `cost` and `observer` outlive it.
