@@ -53,7 +53,8 @@ void check_size(Loader& ld, const ScenarioSpec& spec) {
   if (devices <= kMaxDevices) return;
   const YAML::Node cluster = ld.section("cluster");
   const YAML::Node given = Loader::child(cluster, "instances");
-  ld.diag.error(ld.doc.locate(given.IsNull() ? cluster : given, "cluster.instances"), "cluster.instances",
+  ld.diag.error(ld.doc.locate(given.IsNull() ? cluster : given, "cluster.instances"),
+                "cluster.instances",
                 "scenario too large: " + std::to_string(spec.instances) + " instances x " +
                     std::to_string(per_instance) + " devices = " + std::to_string(devices) +
                     " devices (the limit is " + std::to_string(kMaxDevices) + ")");

@@ -18,14 +18,16 @@ void check_group(Loader& ld, const ScenarioSpec& spec, int g, const std::string&
   if (slots % g != 0)
     ld.diag.error(at, key,
                   std::to_string(spec.model.num_experts) + " experts + " +
-                      std::to_string(spec.ep.redundant_experts) + " redundant = " +
-                      std::to_string(slots) + " expert slots do not split evenly over " +
-                      std::to_string(g) + " GPUs (expected a divisor of " + std::to_string(slots) + ")");
+                      std::to_string(spec.ep.redundant_experts) +
+                      " redundant = " + std::to_string(slots) +
+                      " expert slots do not split evenly over " + std::to_string(g) +
+                      " GPUs (expected a divisor of " + std::to_string(slots) + ")");
   if (g > spec.ep.gpus_per_node && g % spec.ep.gpus_per_node != 0)
     ld.diag.error(ld.doc.locate(ld.section("expert_parallel"), "expert_parallel"),
                   "expert_parallel.gpus_per_node",
                   std::to_string(g) + " GPUs (" + key + ") do not fill whole nodes of " +
-                      std::to_string(spec.ep.gpus_per_node) + " (expected a G <= "
+                      std::to_string(spec.ep.gpus_per_node) +
+                      " (expected a G <= "
                       "gpus_per_node or a multiple of it)");
 }
 
@@ -34,19 +36,23 @@ void check_group(Loader& ld, const ScenarioSpec& spec, int g, const std::string&
 void check_expert_parallel(Loader& ld, const ScenarioSpec& spec, const Catalogs& catalogs) {
   const int g = spec.expert_parallel;
   const YAML::Node cluster = ld.section("cluster");
-  const Location at = ld.doc.locate(Loader::child(cluster, "expert_parallel"), "cluster.expert_parallel");
+  const Location at =
+      ld.doc.locate(Loader::child(cluster, "expert_parallel"), "cluster.expert_parallel");
   if (!spec.model.is_moe()) {
     ld.diag.error(at, "cluster.expert_parallel",
-                  "model '" + spec.model.name + "' is dense (num_experts 0): expert parallelism "
-                  "needs an MoE model; remove expert_parallel");
+                  "model '" + spec.model.name +
+                      "' is dense (num_experts 0): expert parallelism "
+                      "needs an MoE model; remove expert_parallel");
     return;
   }
   if (spec.tensor_parallel != 1)
-    ld.diag.error(ld.doc.locate(Loader::child(cluster, "tensor_parallel"), "cluster.tensor_parallel"),
-                  "cluster.tensor_parallel",
-                  "is " + std::to_string(spec.tensor_parallel) + ", but with expert_parallel the "
-                  "attention runs data-parallel over the instance's GPUs (SGLang's DP attention): "
-                  "set tensor_parallel to 1");
+    ld.diag.error(
+        ld.doc.locate(Loader::child(cluster, "tensor_parallel"), "cluster.tensor_parallel"),
+        "cluster.tensor_parallel",
+        "is " + std::to_string(spec.tensor_parallel) +
+            ", but with expert_parallel the "
+            "attention runs data-parallel over the instance's GPUs (SGLang's DP attention): "
+            "set tensor_parallel to 1");
   check_group(ld, spec, g, "cluster.expert_parallel");
   if (spec.decode_expert_parallel > 0) {
     if (!spec.disaggregated())
@@ -69,7 +75,8 @@ void check_expert_parallel(Loader& ld, const ScenarioSpec& spec, const Catalogs&
     if (decode && spec.decode_expert_parallel == 0) break;
     try {
       const policy::EpShape shape = serving_ep_shape(spec, spec.expert_parallel_of(decode));
-      auto policy = catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
+      auto policy =
+          catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
       const std::vector<double> uniform(shape.experts, 1.0);
       const policy::ExpertLayout empty{std::vector<int>(shape.slots(), -1)};
       policy->place_batch({shape, uniform, empty});
@@ -95,8 +102,9 @@ void read_expert_parallel(KindReader& r, ScenarioSpec& spec) {
     }
     if (!given.empty())
       ld.diag.error(ld.doc.locate(first, "cluster.expert_parallel"), "cluster.expert_parallel",
-                    "is 0 (off), but section(s) " + given + " apply to an MoE model served with "
-                    "expert parallelism: set cluster.expert_parallel, or remove them");
+                    "is 0 (off), but section(s) " + given +
+                        " apply to an MoE model served with "
+                        "expert parallelism: set cluster.expert_parallel, or remove them");
     return;
   }
   const Params ep = r.plain("expert_parallel");
@@ -130,18 +138,16 @@ std::unique_ptr<systems::MoeCostModel> make_serving_moe_cost(const ScenarioSpec&
   links.network_bw_bytes_per_s = ep.network_gbps * 1e9;
   links.network_latency_s = ep.network_latency_us * 1e-6;
   const model::RooflineFactors factors = model::roofline_binding().bind(spec.execution.params);
-  return std::make_unique<systems::MoeCostModel>(spec.model, device, serving_ep_shape(spec, gpus), links,
-                                                 false, 1, factors);
+  return std::make_unique<systems::MoeCostModel>(spec.model, device, serving_ep_shape(spec, gpus),
+                                                 links, false, 1, factors);
 }
 
 std::unique_ptr<systems::ExpertParallelStage> make_serving_ep_stage(
     const ScenarioSpec& spec, const Catalogs& catalogs, int index,
     const systems::MoeCostModel& cost, systems::MoeObserver& observer) {
-  const std::uint64_t seed =
-      derive_seed(spec.seed, "moe.routing.instance" + std::to_string(index));
+  const std::uint64_t seed = derive_seed(spec.seed, "moe.routing.instance" + std::to_string(index));
   auto routing = make_moe_routing(spec.routing, spec.model, 1, 1, seed, spec.path);
-  auto placement =
-      catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
+  auto placement = catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
   systems::EpServingConfig c;
   c.top_k = spec.model.experts_top_k;
   c.rebalance_every = spec.ep.rebalance_every;

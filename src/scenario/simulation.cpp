@@ -1,5 +1,4 @@
 #include "xpusim/scenario/simulation.hpp"
-#include "xpusim/scenario/run_outputs.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -11,6 +10,8 @@
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/core/simulator.hpp"
+#include "xpusim/hw/link_fabric.hpp"
+#include "xpusim/hw/topology.hpp"
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/energy_meter.hpp"
 #include "xpusim/report/fault_stats.hpp"
@@ -23,9 +24,8 @@
 #include "xpusim/report/tenant_service.hpp"
 #include "xpusim/report/timeline_writer.hpp"
 #include "xpusim/scenario/run_guard.hpp"
+#include "xpusim/scenario/run_outputs.hpp"
 #include "xpusim/scenario/serving_expert_parallel.hpp"
-#include "xpusim/hw/link_fabric.hpp"
-#include "xpusim/hw/topology.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/fault_injector.hpp"
@@ -206,7 +206,8 @@ struct Run {
     if (spec.prefix_cache && extra.role != systems::InstanceRole::DecodeOnly)
       extra.prefix_cache = make_prefix_cache(index, pool.sizing);
     if (pool.moe_cost)
-      extra.expert_parallel = make_serving_ep_stage(spec, catalogs, index, *pool.moe_cost, *moe_metrics);
+      extra.expert_parallel =
+          make_serving_ep_stage(spec, catalogs, index, *pool.moe_cost, *moe_metrics);
     return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices),
                                                       pool.sizing);
   }

@@ -58,8 +58,9 @@ void ExpertParallelStage::refine(Moves& moves) {
   for (int l = 0; l < layers_.layers(); ++l) {
     if (iteration_ > 0)
       for (int e = 0; e < shape_.experts; ++e) mean_[e] = static_cast<double>(loads_[l][e]);
-    const std::span<const double> plan =
-        iteration_ > 0 ? std::span<const double>(mean_) : std::span<const double>(layers_.predicted(l));
+    const std::span<const double> plan = iteration_ > 0
+                                             ? std::span<const double>(mean_)
+                                             : std::span<const double>(layers_.predicted(l));
     std::optional<policy::ExpertLayout> next =
         policy_->place_micro_batch({shape_, plan, layers_.layout(l)});
     if (!next) continue;

@@ -52,8 +52,8 @@ double placed_weight_bytes(const model::ModelSpec& model, const model::Placement
 
 std::int64_t derive_kv_blocks(const InstanceConfig& config, const model::ModelSpec& model,
                               const model::Placement& placement) {
-  const double devices = placement.expert_parallel > 1 ? placement.expert_parallel
-                                                       : placement.tensor_parallel;
+  const double devices =
+      placement.expert_parallel > 1 ? placement.expert_parallel : placement.tensor_parallel;
   const double weights = placed_weight_bytes(model, placement);
   if (config.kv_blocks > 0) {
     // A given block count is taken as is (it may mirror a measured deployment), but it must
@@ -83,8 +83,8 @@ std::int64_t derive_kv_blocks(const InstanceConfig& config, const model::ModelSp
     std::ostringstream os;
     os.precision(3);
     os << "model '" << model.name << "' does not fit: weights " << model.weight_bytes() / 1e9
-       << " GB + reserves on " << devices << " x '" << placement.device.name
-       << "' (" << placement.device.memory_bytes / 1e9 << " GB, utilisation "
+       << " GB + reserves on " << devices << " x '" << placement.device.name << "' ("
+       << placement.device.memory_bytes / 1e9 << " GB, utilisation "
        << config.gpu_memory_utilization << ") leave no room for KV blocks; raise "
        << "cluster.tensor_parallel or use a device with more memory";
     throw Error(os.str());

@@ -80,7 +80,8 @@ TEST(MoeEpServing, EveryPlacementPolicyServesAndTheBalancingOnesBalance) {
     EXPECT_EQ(s["requests"]["completed"], 300) << policy;
     EXPECT_GT(s["moe"]["weight_moves"]["bytes"].get<double>(), 0.0) << policy;
     EXPECT_LT(s["moe"]["imbalance"]["mean"].get<double>(),
-              st["moe"]["imbalance"]["mean"].get<double>()) << policy;
+              st["moe"]["imbalance"]["mean"].get<double>())
+        << policy;
   }
 }
 
@@ -104,27 +105,27 @@ TEST(MoeEpServing, ComposesWithDisaggregationAndPrefixCaching) {
   // Separate degrees per pool, as DeepSeek runs prefill at EP32 and decode at EP144: the
   // decode instance spans two 8-GPU nodes, so its all-to-all crosses the 50 GB/s NIC and
   // takes a larger share of the time than within one NVLink node.
-  const auto pd16 = run(kConfig, {"workload.num_requests=200", "cluster.instances=2",
-                                  "cluster.prefill_instances=1", "cluster.decode_instances=1",
-                                  "cluster.decode_expert_parallel=16"});
+  const auto pd16 = run(
+      kConfig, {"workload.num_requests=200", "cluster.instances=2", "cluster.prefill_instances=1",
+                "cluster.decode_instances=1", "cluster.decode_expert_parallel=16"});
   EXPECT_EQ(pd16["requests"]["completed"], 200);
   EXPECT_EQ(pd16["moe"]["decode_expert_parallel"], 16);
   EXPECT_GT(pd16["moe"]["all_to_all_share"].get<double>(),
             pd["moe"]["all_to_all_share"].get<double>());
 
-  const auto cached = run(kChat, {"hardware.preset=h100-sxm", "model.preset=deepseek-v2-lite",
-                                  "instance.kv_blocks=0", "cluster.expert_parallel=8",
-                                  "workload.num_sessions=30", "placement.policy=eplb"});
+  const auto cached = run(
+      kChat, {"hardware.preset=h100-sxm", "model.preset=deepseek-v2-lite", "instance.kv_blocks=0",
+              "cluster.expert_parallel=8", "workload.num_sessions=30", "placement.policy=eplb"});
   EXPECT_GT(cached["prefix_cache"]["hit_rate_tokens"].get<double>(), 0.3);
   EXPECT_GT(cached["moe"]["iterations"].get<double>(), 0);
   EXPECT_EQ(cached["requests"]["unfinished"], 0);
 
   // All of it at once: EPLB on a disaggregated pool pair with prefix caching, Sarathi
   // batching, VTC fairness and a decode instance failing mid-run (requests requeued).
-  const auto all = run(kComposed, {"hardware.preset=h100-sxm", "model.preset=deepseek-v2-lite",
-                                   "cluster.expert_parallel=8", "placement.policy=eplb",
-                                   "expert_parallel.rebalance_every=50",
-                                   "workload.num_sessions=40"});
+  const auto all =
+      run(kComposed, {"hardware.preset=h100-sxm", "model.preset=deepseek-v2-lite",
+                      "cluster.expert_parallel=8", "placement.policy=eplb",
+                      "expert_parallel.rebalance_every=50", "workload.num_sessions=40"});
   EXPECT_EQ(all["requests"]["unfinished"], 0);
   EXPECT_EQ(all["requests"]["lost"], 0);
   EXPECT_EQ(all["faults"]["failures"], 1);
@@ -149,10 +150,11 @@ TEST(MoeEpServing, InconsistentScenariosGiveOneClearError) {
 
   const std::string colocated = load_error(kConfig, {"cluster.decode_expert_parallel=16"});
   EXPECT_NE(colocated.find("applies to the decode pool of a disaggregated cluster"),
-            std::string::npos) << colocated;
+            std::string::npos)
+      << colocated;
 
-  const std::string nodes = load_error(kConfig, {"cluster.expert_parallel=16",
-                                                 "expert_parallel.gpus_per_node=6"});
+  const std::string nodes =
+      load_error(kConfig, {"cluster.expert_parallel=16", "expert_parallel.gpus_per_node=6"});
   EXPECT_NE(nodes.find("expert_parallel.gpus_per_node"), std::string::npos) << nodes;
 }
 

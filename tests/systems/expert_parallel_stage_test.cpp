@@ -1,12 +1,13 @@
 // Serving's expert-parallel stage: a hand-computed iteration, the attention ranks' share of a
 // batch, placements from observed loads and the time their weight copies cost.
+#include "xpusim/systems/expert_parallel_stage.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "xpusim/policy/expert_placement/eplb.hpp"
 #include "xpusim/policy/expert_placement/static_placement.hpp"
-#include "xpusim/systems/expert_parallel_stage.hpp"
 
 namespace xpusim::systems {
 namespace {
@@ -122,8 +123,7 @@ TEST(ExpertParallelStage, EplbRebalancesFromObservedLoadsAndPaysForTheCopies) {
   std::vector<MoeStepRecord> placed;
   for (const bool overlap : {false, true}) {
     Recorder rec;
-    ExpertParallelStage stage({2, 2, 0.5, overlap}, cost,
-                              std::make_unique<FixedRouting>(4, skewed),
+    ExpertParallelStage stage({2, 2, 0.5, overlap}, cost, std::make_unique<FixedRouting>(4, skewed),
                               std::make_unique<policy::EplbPlacement>(policy::EplbConfig{}), rec);
     for (int i = 0; i < 3; ++i) {
       model::IterationCost c;
@@ -147,7 +147,8 @@ TEST(ExpertParallelStage, EplbRebalancesFromObservedLoadsAndPaysForTheCopies) {
   EXPECT_GE(static_cast<double>(exposed.weight_move_ns), cost.expert_bytes() / 450e9 * 1e9);
   EXPECT_EQ(exposed.weight_move_bytes, hidden.weight_move_bytes);
   EXPECT_LT(hidden.weight_move_ns, exposed.weight_move_ns);
-  EXPECT_NEAR(static_cast<double>(hidden.time_ns), static_cast<double>(exposed.weight_move_ns), 2.0);
+  EXPECT_NEAR(static_cast<double>(hidden.time_ns), static_cast<double>(exposed.weight_move_ns),
+              2.0);
 }
 
 }  // namespace

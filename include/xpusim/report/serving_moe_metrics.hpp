@@ -4,10 +4,9 @@
 // over the mean, summed over the MoE layers), the shares of iteration time in all-to-all and in
 // the routed experts, and placements with the expert weights they moved (docs/outputs.md).
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "xpusim/report/sample_summary.hpp"
 #include "xpusim/systems/moe_records.hpp"

@@ -39,9 +39,9 @@ struct ScenarioSpec {
   // attention data-parallel over them; 0 = off (experts split by tensor parallelism).
   int expert_parallel = 0;
   int decode_expert_parallel = 0;  // the decode pool's G when disaggregated; 0 = expert_parallel
-  ServingEpSection ep;         // expert_parallel: links, redundancy, rebalancing
-  MoeRoutingSection routing;   // routing: as the moe kinds'
-  Selection placement;         // placement: as the moe kind's
+  ServingEpSection ep;             // expert_parallel: links, redundancy, rebalancing
+  MoeRoutingSection routing;       // routing: as the moe kinds'
+  Selection placement;             // placement: as the moe kind's
   // G of an instance of the decode pool (`decode`) or of every other instance; 0 = no EP.
   int expert_parallel_of(bool decode) const {
     return decode && decode_expert_parallel > 0 ? decode_expert_parallel : expert_parallel;

@@ -22,8 +22,8 @@ void read_expert_parallel(KindReader& r, ScenarioSpec& spec);
 // expert_parallel.gpus_per_node.
 policy::EpShape serving_ep_shape(const ScenarioSpec& spec, int gpus);
 
-// The cost model of a group of `gpus` GPUs on `device`, with the execution section's roofline factors (the loader
-// requires the roofline model).
+// The cost model of a group of `gpus` GPUs on `device`, with the execution section's roofline
+// factors (the loader requires the roofline model).
 std::unique_ptr<systems::MoeCostModel> make_serving_moe_cost(const ScenarioSpec& spec,
                                                              const hw::DeviceSpec& device,
                                                              int gpus);

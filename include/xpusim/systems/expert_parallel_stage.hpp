@@ -8,7 +8,8 @@
 // combine. Every `rebalance_every` iterations the placement policy lays out each layer again
 // from the moving average of observed loads; the weight copies cost link time, hidden behind
 // the iteration or not; a policy that refines per micro-batch (ReLibra) refines every iteration
-// from the previous iteration's loads. It shares its routing, placement and cost code with the moe kind.
+// from the previous iteration's loads. It shares its routing, placement and cost code with the moe
+// kind.
 #include <memory>
 
 #include "xpusim/core/time.hpp"
@@ -32,8 +33,7 @@ class ExpertParallelStage {
   // `cost` outlives the stage (one per pool of identical instances).
   ExpertParallelStage(EpServingConfig config, const MoeCostModel& cost,
                       std::unique_ptr<workload::RoutingSource> routing,
-                      std::unique_ptr<policy::ExpertPlacementPolicy> policy,
-                      MoeObserver& observer);
+                      std::unique_ptr<policy::ExpertPlacementPolicy> policy, MoeObserver& observer);
   // The busiest attention rank's share of `batch`: every count split evenly over the G GPUs,
   // rounded up (the rank with the extra sequence sets the time).
   model::BatchShape rank_shape(const model::BatchShape& batch) const;
