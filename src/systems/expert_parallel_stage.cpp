@@ -1,6 +1,7 @@
 #include "xpusim/systems/expert_parallel_stage.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <span>
 
@@ -33,12 +34,23 @@ ExpertParallelStage::ExpertParallelStage(EpServingConfig config, const MoeCostMo
 model::BatchShape ExpertParallelStage::rank_shape(const model::BatchShape& b) const {
   const int g = shape_.gpus;
   model::BatchShape r = b;
-  r.decode_seqs = share_up(b.decode_seqs, g);
-  r.decode_context_sum = share_up(b.decode_context_sum, g);
-  r.prefill_seqs = share_up(b.prefill_seqs, g);
-  r.prefill_tokens = share_up(b.prefill_tokens, g);
-  r.prefill_cached_sum = share_up(b.prefill_cached_sum, g);
-  r.prefill_attention_pairs = b.prefill_attention_pairs / g;
+  // Whole sequences go to one rank each: the busiest has ceil(n / G) of the n sequences, and
+  // their share of the tokens, context and pairs (sequences taken as of the mean size).
+  if (b.decode_seqs > 0) {
+    r.decode_seqs = share_up(b.decode_seqs, g);
+    const double share = static_cast<double>(r.decode_seqs) / b.decode_seqs;
+    r.decode_context_sum =
+        static_cast<std::int64_t>(std::ceil(share * static_cast<double>(b.decode_context_sum)));
+  }
+  if (b.prefill_seqs > 0) {
+    r.prefill_seqs = share_up(b.prefill_seqs, g);
+    const double share = static_cast<double>(r.prefill_seqs) / b.prefill_seqs;
+    r.prefill_tokens =
+        static_cast<std::int64_t>(std::ceil(share * static_cast<double>(b.prefill_tokens)));
+    r.prefill_cached_sum =
+        static_cast<std::int64_t>(std::ceil(share * static_cast<double>(b.prefill_cached_sum)));
+    r.prefill_attention_pairs = share * b.prefill_attention_pairs;
+  }
   return r;
 }
 

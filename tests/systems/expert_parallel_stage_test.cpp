@@ -94,7 +94,9 @@ TEST(ExpertParallelStage, UniformRoutingMatchesTheHandComputedTime) {
   EXPECT_FALSE(rec.steps[0].placed);
 }
 
-// Attention is data-parallel: the busiest of 4 ranks gets ceil(n / 4) of every count.
+// Attention is data-parallel with whole sequences per rank: of 65 decode sequences the busiest
+// of 4 ranks holds 17 (and 17/65 of their context); of 2 prefill sequences one, with half the
+// tokens and pairs; a single prompt stays whole on one rank.
 TEST(ExpertParallelStage, RankShapeIsTheBusiestRanksShare) {
   const MoeCostModel cost(small_moe(), gpu(), kShape, kLinks, false, 1);
   Recorder rec;
@@ -103,12 +105,19 @@ TEST(ExpertParallelStage, RankShapeIsTheBusiestRanksShare) {
                             std::make_unique<policy::StaticPlacement>(), rec);
   model::BatchShape b = decode_batch(65);
   b.prefill_seqs = 2, b.prefill_tokens = 1001, b.prefill_attention_pairs = 800;
+  b.prefill_cached_sum = 99;
   const model::BatchShape r = stage.rank_shape(b);
   EXPECT_EQ(r.decode_seqs, 17);
-  EXPECT_EQ(r.decode_context_sum, 1625);
+  EXPECT_EQ(r.decode_context_sum, 1700);  // 6500 x 17 / 65
   EXPECT_EQ(r.prefill_seqs, 1);
-  EXPECT_EQ(r.prefill_tokens, 251);
-  EXPECT_DOUBLE_EQ(r.prefill_attention_pairs, 200);
+  EXPECT_EQ(r.prefill_tokens, 501);  // ceil(1001 / 2)
+  EXPECT_EQ(r.prefill_cached_sum, 50);
+  EXPECT_DOUBLE_EQ(r.prefill_attention_pairs, 400);
+  model::BatchShape one;
+  one.prefill_seqs = 1, one.prefill_tokens = 8192, one.prefill_attention_pairs = 3e7;
+  const model::BatchShape whole = stage.rank_shape(one);
+  EXPECT_EQ(whole.prefill_tokens, 8192);
+  EXPECT_DOUBLE_EQ(whole.prefill_attention_pairs, 3e7);
 }
 
 // One hot expert: under round robin its GPU computes far more than the mean. After

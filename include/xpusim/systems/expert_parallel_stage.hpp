@@ -34,8 +34,10 @@ class ExpertParallelStage {
   ExpertParallelStage(EpServingConfig config, const MoeCostModel& cost,
                       std::unique_ptr<workload::RoutingSource> routing,
                       std::unique_ptr<policy::ExpertPlacementPolicy> policy, MoeObserver& observer);
-  // The busiest attention rank's share of `batch`: every count split evenly over the G GPUs,
-  // rounded up (the rank with the extra sequence sets the time).
+  // The busiest attention rank's share of `batch`. Sequences are spread whole over the G ranks
+  // (a request lives on one data-parallel rank): the busiest holds ceil(n / G) of the n decode
+  // and of the n prefill sequences, with their proportional share of the context, tokens,
+  // cached tokens and causal pairs (rounded up). One long prompt thus lands on one rank.
   model::BatchShape rank_shape(const model::BatchShape& batch) const;
   // Adds the routed experts of every MoE layer of an iteration of `batch` starting at `now` to
   // `cost` (the execution model's estimate of rank_shape(batch)), and publishes one record per
