@@ -67,7 +67,8 @@ double expected_distinct_experts(int experts, int top_k, double tokens) {
   return e * (1.0 - std::pow(1.0 - top_k / e, tokens));
 }
 
-OperatorCosts::OperatorCosts(const ModelSpec& m, int tensor_parallel) : tp_(tensor_parallel) {
+OperatorCosts::OperatorCosts(const ModelSpec& m, int tensor_parallel, bool routed_experts)
+    : tp_(tensor_parallel), routed_experts_(routed_experts) {
   if (tp_ < 1) throw Error("tensor_parallel must be at least 1");
   if (m.num_heads % tp_ != 0)
     throw Error(
@@ -156,12 +157,14 @@ void OperatorCosts::moe_ffn(double n, OpWorks& out) const {
   at(out, Op::Router) = gemm(n, h, e, b);
   // Each token runs k experts; an expert's weights are read once if any token picks it.
   const double nk = n * top_k_;
-  const double touched = expected_distinct_experts(experts_, top_k_, n);
-  at(out, Op::UpGate) = {2.0 * nk * h * 2.0 * expert_ffn_,
-                         (touched * 2.0 * h * expert_ffn_ + nk * h + 2.0 * nk * expert_ffn_) * b};
-  at(out, Op::Act) = {3.0 * nk * expert_ffn_, 3.0 * nk * expert_ffn_ * b};
-  at(out, Op::Down) = {2.0 * nk * expert_ffn_ * h,
-                       (touched * expert_ffn_ * h + nk * expert_ffn_ + nk * h) * b};
+  if (routed_experts_) {
+    const double touched = expected_distinct_experts(experts_, top_k_, n);
+    at(out, Op::UpGate) = {2.0 * nk * h * 2.0 * expert_ffn_,
+                           (touched * 2.0 * h * expert_ffn_ + nk * h + 2.0 * nk * expert_ffn_) * b};
+    at(out, Op::Act) = {3.0 * nk * expert_ffn_, 3.0 * nk * expert_ffn_ * b};
+    at(out, Op::Down) = {2.0 * nk * expert_ffn_ * h,
+                         (touched * expert_ffn_ * h + nk * expert_ffn_ + nk * h) * b};
+  }
   if (shared_ffn_ > 0) {
     at(out, Op::SharedExperts) = {
         2.0 * n * h * 3.0 * shared_ffn_,

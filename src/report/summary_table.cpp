@@ -86,6 +86,23 @@ void write_sessions(std::ostream& os, const json& s) {
      << " s\n";
 }
 
+// MoE served with expert parallelism: balance, communication, placements.
+void write_serving_moe(std::ostream& os, const json& s) {
+  const json* m = find(s, "moe");
+  if (m == nullptr) return;
+  const json* imb = find(*m, "imbalance");
+  const json* moves = find(*m, "weight_moves");
+  os << "moe          EP " << field(*m, "expert_parallel", 0) << ' '
+     << (find(*m, "placement") && (*m)["placement"].is_string()
+             ? (*m)["placement"].get<std::string>()
+             : std::string("-"))
+     << "   imbalance mean " << (imb ? field(*imb, "mean", 3) : "-") << ", p99 "
+     << (imb ? field(*imb, "p99", 3) : "-") << "   all-to-all "
+     << field(*m, "all_to_all_share", 1, 100.0) << "% of time   rebalances "
+     << field(*m, "rebalances", 0) << " (" << (moves ? field(*moves, "bytes", 2, 1e-9) : "-")
+     << " GB moved)\n";
+}
+
 void write_energy(std::ostream& os, const json& s) {
   const json* e = find(s, "energy");
   if (e == nullptr) return;
@@ -190,6 +207,7 @@ std::string format_summary_table(const nlohmann::json& summary) {
   write_latencies(os, summary);
   write_goodput(os, summary);
   write_sessions(os, summary);
+  write_serving_moe(os, summary);
   write_energy(os, summary);
   write_utilization(os, summary);
   return os.str();

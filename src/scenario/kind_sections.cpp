@@ -71,6 +71,39 @@ const ParamBinding<MoeRoutingSection>& MoeRoutingSection::binding() {
   return b;
 }
 
+const ParamBinding<ServingEpSection>& ServingEpSection::binding() {
+  using C = ServingEpSection;
+  static const auto b =
+      ParamBinding<C>()
+          .integer(XPUSIM_KEY(C, gpus_per_node), "",
+                   "GPUs per node (NVLink inside a node, the network across nodes)",
+                   {.min = 1, .max = 256})
+          .integer(XPUSIM_KEY(C, redundant_experts), "",
+                   "extra expert slots per MoE layer beyond one per expert; experts + redundant "
+                   "must be a multiple of cluster.expert_parallel",
+                   {.min = 0, .max = 100000})
+          .real(XPUSIM_KEY(C, nvlink_gbps), "GB/s",
+                "per-GPU NVLink bandwidth per direction; 0 = the device's scale-up link",
+                {.min = 0})
+          .real(XPUSIM_KEY(C, nvlink_latency_us), "us",
+                "latency added to a collective inside a node", {.min = 0})
+          .real(XPUSIM_KEY(C, network_gbps), "GB/s",
+                "per-GPU network (NIC) bandwidth per direction", {.min = 1e-6})
+          .real(XPUSIM_KEY(C, network_latency_us), "us",
+                "latency added to a collective that crosses nodes", {.min = 0})
+          .integer(XPUSIM_KEY(C, rebalance_every), "",
+                   "iterations of an instance between placements from the observed loads (the "
+                   "first after this many); 0 = keep the round-robin layout",
+                   {.min = 0, .max = 100000000})
+          .real(XPUSIM_KEY(C, history_weight), "",
+                "weight of the newest iteration in the moving average of loads",
+                {.min = 0, .max = 1, .min_exclusive = true})
+          .boolean(XPUSIM_KEY(C, overlap_weight_moves),
+                   "expert-weight copies of a placement run behind the iteration (only what "
+                   "outlasts it shows); false: the iteration waits for them");
+  return b;
+}
+
 const ParamBinding<OffloadRunSection>& OffloadRunSection::binding() {
   using C = OffloadRunSection;
   static const auto b =

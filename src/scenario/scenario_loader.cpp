@@ -1,10 +1,13 @@
 #include "xpusim/scenario/scenario_loader.hpp"
 
+#include <algorithm>
+#include <map>
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/faults_section.hpp"
 #include "xpusim/scenario/section_presets.hpp"
+#include "xpusim/scenario/serving_expert_parallel.hpp"
 #include "xpusim/scenario/serving_sections.hpp"
 #include "xpusim/scenario/system_kinds.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
@@ -45,13 +48,15 @@ void check_disaggregation(Loader& ld, ScenarioSpec& spec, Params& cluster_params
 constexpr std::int64_t kMaxDevices = 16384;
 
 void check_size(Loader& ld, const ScenarioSpec& spec) {
-  const std::int64_t devices = std::int64_t{spec.instances} * spec.tensor_parallel;
+  const int per_instance = std::max(spec.devices_per_instance(), spec.devices_per_instance(true));
+  const std::int64_t devices = std::int64_t{spec.instances} * per_instance;
   if (devices <= kMaxDevices) return;
   const YAML::Node cluster = ld.section("cluster");
   const YAML::Node given = Loader::child(cluster, "instances");
-  ld.diag.error(ld.doc.locate(given.IsNull() ? cluster : given, "cluster.instances"), "cluster.instances",
+  ld.diag.error(ld.doc.locate(given.IsNull() ? cluster : given, "cluster.instances"),
+                "cluster.instances",
                 "scenario too large: " + std::to_string(spec.instances) + " instances x " +
-                    std::to_string(spec.tensor_parallel) + " devices = " + std::to_string(devices) +
+                    std::to_string(per_instance) + " devices = " + std::to_string(devices) +
                     " devices (the limit is " + std::to_string(kMaxDevices) + ")");
   ld.diag.throw_if_any();
 }
@@ -83,6 +88,13 @@ void check_migration(Loader& ld, const ScenarioSpec& spec, const Catalogs& catal
                   "batching policy '" + spec.batching.name + "' cannot run " +
                       (caps.prefill_pool ? "a decode" : "a prefill") + " pool");
   ld.diag.throw_if_any();
+}
+
+// A cluster key recorded only when given, so scenarios without it resolve as before.
+Params without(const Params& params, const std::string& key) {
+  std::map<std::string, ParamValue> values = params.values();
+  values.erase(key);
+  return Params(std::move(values));
 }
 
 }  // namespace
@@ -146,7 +158,11 @@ ScenarioSpec load_serving_spec(KindReader& r) {
                   "applies to decode instances only; set cluster.prefill_instances and "
                   "cluster.decode_instances, or remove it");
   check_disaggregation(ld, spec, cluster);
+  if (spec.expert_parallel == 0) cluster = without(cluster, "expert_parallel");
+  if (spec.decode_expert_parallel == 0) cluster = without(cluster, "decode_expert_parallel");
   r.record("cluster", cluster);  // the instances that run (scenario.yaml must load back)
+  read_expert_parallel(r, spec);
+  ld.diag.throw_if_any();
   check_size(ld, spec);
   check_migration(ld, spec, catalogs);
   prefix_cache_binding().bind_into(prefix, spec);

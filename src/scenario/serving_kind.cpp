@@ -1,6 +1,8 @@
 // The serving kind's module: its sections and how it loads and runs (docs/serving.md).
 #include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/faults_section.hpp"
+#include "xpusim/scenario/kind_sections.hpp"
+#include "xpusim/scenario/moe_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/serving_sections.hpp"
 #include "xpusim/scenario/simulation.hpp"
@@ -72,6 +74,14 @@ SystemKind serving_kind() {
       plain_section("faults", "instance and link failures (docs/faults.md)", faults_schema),
       items_section("faults.schedule[]", "one scheduled instance failure", scheduled_fault_schema),
       items_section("faults.links[]", "one scheduled KV-link failure", link_fault_schema),
+      plain_section("expert_parallel",
+                    "expert parallelism of an MoE model (with cluster.expert_parallel): links, "
+                    "redundant slots, rebalancing",
+                    [] { return ServingEpSection::binding().schema(); }),
+      plain_section("routing", "token-to-expert routing (with cluster.expert_parallel)",
+                    moe_routing_schema),
+      selection_section("placement", "expert placement policies", &C::expert_placement, "policy",
+                        "static"),
   };
   k.load = [](KindReader& r) -> std::unique_ptr<LoadedScenario> {
     return std::make_unique<ServingScenario>(load_serving_spec(r), r.catalogs);

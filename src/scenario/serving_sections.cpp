@@ -13,6 +13,14 @@ const ParamBinding<ScenarioSpec>& cluster_binding() {
                    {.min = 1, .max = 100000})
           .integer(XPUSIM_KEY(S, tensor_parallel), "", "devices per instance (tensor parallelism)",
                    {.min = 1, .max = 64})
+          .integer(XPUSIM_KEY(S, expert_parallel), "",
+                   "GPUs per instance of an MoE model that hold its experts (expert "
+                   "parallelism; attention data-parallel over them, tensor_parallel 1); 0 = off",
+                   {.min = 0, .max = 1024})
+          .integer(XPUSIM_KEY(S, decode_expert_parallel), "",
+                   "expert_parallel of the decode pool when disaggregated (DeepSeek runs prefill "
+                   "at EP32 and decode at EP144); 0 = expert_parallel",
+                   {.min = 0, .max = 1024})
           .real("tp_link_bw_gbps", &S::tp_link_bw_bytes_per_s, "GB/s",
                 "tensor-parallel all-reduce bandwidth per direction; 0 = the device's scale-up "
                 "link",

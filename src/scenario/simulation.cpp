@@ -1,5 +1,4 @@
 #include "xpusim/scenario/simulation.hpp"
-#include "xpusim/scenario/run_outputs.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -11,6 +10,8 @@
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/core/simulator.hpp"
+#include "xpusim/hw/link_fabric.hpp"
+#include "xpusim/hw/topology.hpp"
 #include "xpusim/report/atomic_file.hpp"
 #include "xpusim/report/energy_meter.hpp"
 #include "xpusim/report/fault_stats.hpp"
@@ -18,12 +19,13 @@
 #include "xpusim/report/prefix_cache_metrics.hpp"
 #include "xpusim/report/progress_meter.hpp"
 #include "xpusim/report/serving_metrics.hpp"
+#include "xpusim/report/serving_moe_metrics.hpp"
 #include "xpusim/report/session_metrics.hpp"
 #include "xpusim/report/tenant_service.hpp"
 #include "xpusim/report/timeline_writer.hpp"
 #include "xpusim/scenario/run_guard.hpp"
-#include "xpusim/hw/link_fabric.hpp"
-#include "xpusim/hw/topology.hpp"
+#include "xpusim/scenario/run_outputs.hpp"
+#include "xpusim/scenario/serving_expert_parallel.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/fault_injector.hpp"
@@ -45,6 +47,8 @@ struct Run {
     hw::DeviceSpec device;
     std::unique_ptr<model::ExecutionModel> exec;
     systems::KvSizing sizing;
+    std::unique_ptr<systems::MoeCostModel> moe_cost;  // with expert parallelism only
+    int devices = 1;                                  // per instance
   };
   Pool main_pool;    // every instance, or the prefill pool under disaggregation
   Pool decode_pool;  // decode instances on decode_hardware (exec null when not used)
@@ -52,6 +56,7 @@ struct Run {
   std::optional<report::AtomicFile> timeline_file;
   std::optional<report::AtomicFile> tenant_csv;
   std::unique_ptr<report::ServingMetrics> metrics;
+  std::unique_ptr<report::ServingMoeMetrics> moe_metrics;  // with expert parallelism only
   std::unique_ptr<report::TenantServiceMetrics> tenant_service;
   report::EnergyMeter energy;
   std::unique_ptr<report::TimelineWriter> timeline;
@@ -73,8 +78,12 @@ struct Run {
   int device_id = 0;
 
   Run(const ScenarioSpec& s, const Catalogs& cat, const RunOptions& options) : spec(s), catalogs(cat) {
-    main_pool = make_pool(spec.device);
-    if (spec.decode_device) decode_pool = make_pool(*spec.decode_device);
+    if (spec.expert_parallel > 0)
+      moe_metrics = std::make_unique<report::ServingMoeMetrics>(
+          spec.expert_parallel, spec.decode_expert_parallel, spec.placement.name);
+    main_pool = make_pool(spec.device, false);
+    if (spec.decode_device || spec.decode_expert_parallel > 0)
+      decode_pool = make_pool(spec.decode_device ? *spec.decode_device : spec.device, true);
     workload::SourceContext ctx{spec.seed, spec.path.parent_path()};
     auto source = catalogs.sources.find(spec.workload.name)->make(spec.workload.params, ctx);
     prefix_id_tokens = source->prefix_block_tokens();
@@ -135,15 +144,21 @@ struct Run {
                   spec.router.name, spec.batching.name, spec.fairness.name, spec.migration.name,
                   spec.prefix_cache ? spec.eviction.name : "off");
     spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
-                 spec.tensor_parallel, spec.device.name, main_pool.sizing.blocks,
+                 spec.devices_per_instance(), spec.device.name, main_pool.sizing.blocks,
                  spec.instance.block_size);
   }
 
-  Pool make_pool(const hw::DeviceSpec& device) const {
+  // The pool of decode instances (`decode`, under disaggregation) or of every other instance.
+  Pool make_pool(const hw::DeviceSpec& device, bool decode) const {
     Pool pool;
     pool.device = device;
-    const model::Placement placement{device, spec.tensor_parallel, spec.tp_link_bw_bytes_per_s,
-                                     spec.tp_link_latency_s};
+    pool.devices = spec.devices_per_instance(decode);
+    model::Placement placement{device, spec.tensor_parallel, spec.tp_link_bw_bytes_per_s,
+                               spec.tp_link_latency_s};
+    if (const int g = spec.expert_parallel_of(decode); g > 0) {
+      placement.expert_parallel = g;
+      pool.moe_cost = make_serving_moe_cost(spec, device, g);
+    }
     pool.exec = catalogs.execution.find(spec.execution.name)
                     ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
     if (spec.engine)
@@ -152,7 +167,7 @@ struct Run {
     systems::KvSizing& sizing = pool.sizing;
     sizing = systems::KvSizing{kv_blocks, spec.instance.block_size};
     sizing.block_bytes = spec.model.kv_bytes_per_token() * spec.instance.block_size;
-    sizing.host_bw_bytes_per_s = spec.tensor_parallel * device.pcie_bw_bytes_per_s;
+    sizing.host_bw_bytes_per_s = pool.devices * device.pcie_bw_bytes_per_s;
     sizing.swap_block_group = spec.instance.swap_block_group;
     sizing.swap_transfer_overhead_s = spec.instance.swap_transfer_overhead_s;
     if (sizing.host_bw_bytes_per_s > 0)
@@ -167,7 +182,7 @@ struct Run {
                                                           systems::ServingInstance::Wiring extra,
                                                           int host = -1, int* first_node = nullptr) {
     std::vector<std::unique_ptr<hw::Device>> devices;
-    for (int g = 0; g < spec.tensor_parallel; ++g) {
+    for (int g = 0; g < pool.devices; ++g) {
       auto d = std::make_unique<hw::Device>(device_id++, name + ".gpu" + std::to_string(g), pool.device);
       energy.attach(*d);
       if (timeline) timeline->attach(*d);
@@ -176,7 +191,7 @@ struct Run {
         // device-host hop is modelled as one link of TP x PCIe (or unlimited without PCIe);
         // the NIC (kv_link_gbps) is the usual bottleneck.
         const double bw = pool.device.pcie_bw_bytes_per_s > 0
-                              ? spec.tensor_parallel * pool.device.pcie_bw_bytes_per_s
+                              ? pool.devices * pool.device.pcie_bw_bytes_per_s
                               : 1e18;
         const int node = topology.add_node(d->name());
         topology.add_link(node, host, bw, 0);
@@ -190,6 +205,9 @@ struct Run {
     // Decode-only instances compute no prompts: the cache lives on the prefill pool (Mooncake).
     if (spec.prefix_cache && extra.role != systems::InstanceRole::DecodeOnly)
       extra.prefix_cache = make_prefix_cache(index, pool.sizing);
+    if (pool.moe_cost)
+      extra.expert_parallel =
+          make_serving_ep_stage(spec, catalogs, index, *pool.moe_cost, *moe_metrics);
     return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices),
                                                       pool.sizing);
   }
@@ -390,6 +408,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   const nlohmann::json tenants = run.tenant_service->summary(end);
   for (auto it = tenants.begin(); it != tenants.end(); ++it) summary[it.key()] = it.value();
   if (spec.prefix_cache) summary["prefix_cache"] = run.prefix_metrics.summary();
+  if (run.moe_metrics) summary["moe"] = run.moe_metrics->summary();
   if (run.sessions.any()) summary["sessions"] = run.sessions.summary();
   summary["requests"]["unfinished"] = run.arrived() -
                                       summary["requests"]["completed"].get<std::int64_t>() -

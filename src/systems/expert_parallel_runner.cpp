@@ -5,7 +5,6 @@
 #include <numeric>
 
 #include "xpusim/core/error.hpp"
-#include "xpusim/policy/expert_placement/static_placement.hpp"
 
 namespace xpusim::systems {
 
@@ -27,17 +26,10 @@ ExpertParallelRunner::ExpertParallelRunner(MoeRunConfig config, policy::EpShape 
       policy_(policy),
       observer_(observer),
       // Training: a replica's gradient goes back to its home copy, as large as the weights.
+      layers_(shape, routing.layers(), config.tokens_per_micro_batch),
       move_factor_(config.training ? 2.0 : 1.0) {
   XPUSIM_CHECK(routing.experts() == shape.experts, "routing and shape disagree on experts");
   if (!config_.training) config_.micro_batches = 1;
-  // Every run starts from the deployment's round-robin layout; uniform history.
-  policy::StaticPlacement start;
-  const std::vector<double> uniform(shape.experts, config_.tokens_per_micro_batch / shape.experts);
-  const policy::ExpertLayout empty{std::vector<int>(shape.slots(), -1)};
-  for (int l = 0; l < routing.layers(); ++l) {
-    layouts_.push_back(start.place_batch({shape_, uniform, empty}));
-    predicted_.push_back(uniform);
-  }
 }
 
 TimeNs ExpertParallelRunner::run() {
@@ -53,18 +45,17 @@ double ExpertParallelRunner::place_batch(const std::vector<workload::ExpertLoads
                                          double& bytes) {
   double seconds = 0;
   for (int l = 0; l < routing_.layers(); ++l) {
-    std::vector<double> plan = predicted_[l];
+    std::vector<double> plan = layers_.predicted(l);
     if (config_.routing_replay) {
       std::fill(plan.begin(), plan.end(), 0.0);
       for (const auto& mb : micro)
         for (int e = 0; e < shape_.experts; ++e)
           plan[e] += static_cast<double>(mb[l][e]) / micro.size();
     }
-    policy::ExpertLayout next = policy_.place_batch({shape_, plan, layouts_[l]});
-    const AllToAll moves = cost_.weight_moves(layouts_[l], next);
+    policy::ExpertLayout next = policy_.place_batch({shape_, plan, layers_.layout(l)});
+    const AllToAll moves = layers_.install(l, std::move(next), cost_);
     seconds += moves.seconds * move_factor_;
     bytes += moves.bytes * move_factor_;
-    layouts_[l] = std::move(next);
   }
   return seconds;
 }
@@ -76,54 +67,39 @@ double ExpertParallelRunner::place_micro_batch(const workload::ExpertLoads& load
   for (int l = 0; l < routing_.layers(); ++l) {
     // Without replay: the latest micro-batch's loads, or before any, the history average.
     const std::vector<double> plan = config_.routing_replay ? to_double(loads[l])
-                                     : last_micro_.empty()  ? predicted_[l]
+                                     : last_micro_.empty()  ? layers_.predicted(l)
                                                             : to_double(last_micro_[l]);
     std::optional<policy::ExpertLayout> next =
-        policy_.place_micro_batch({shape_, plan, layouts_[l]});
+        policy_.place_micro_batch({shape_, plan, layers_.layout(l)});
     if (!next) continue;
-    const AllToAll moves = cost_.weight_moves(layouts_[l], *next);
+    const AllToAll moves = layers_.install(l, std::move(*next), cost_);
     seconds += moves.seconds * move_factor_;
     bytes += moves.bytes * move_factor_;
-    layouts_[l] = std::move(*next);
   }
   return seconds;
 }
 
 ExpertParallelRunner::Pass ExpertParallelRunner::run_layer(int step, int micro_batch, int layer,
                                                            const std::vector<std::int64_t>& loads) {
-  const policy::ExpertLayout& layout = layouts_[layer];
-  const std::vector<double> gpu = policy_.schedule_tokens(shape_, layout, loads);
-  const double total = std::accumulate(gpu.begin(), gpu.end(), 0.0);
-  const double mean = total / shape_.gpus;
+  const ExpertPass p =
+      expert_pass(cost_, shape_, policy_, layers_.layout(layer), loads, config_.training);
   const double dense = cost_.dense_seconds(config_.tokens_per_micro_batch / shape_.gpus);
-  double slowest = 0, active_sum = 0, max_tokens = 0;
-  for (int g = 0; g < shape_.gpus; ++g) {
-    int active = 0;
-    for (int s = g * shape_.slots_per_gpu; s < (g + 1) * shape_.slots_per_gpu; ++s)
-      active += layout.phy2log[s] >= 0 && loads[layout.phy2log[s]] > 0 ? 1 : 0;
-    active_sum += active;
-    slowest = std::max(slowest, cost_.expert_seconds(gpu[g], active));
-    max_tokens = std::max(max_tokens, gpu[g]);
-  }
-  const AllToAll a2a = cost_.all_to_all(gpu);
-  const AllToAll ideal_a2a = cost_.all_to_all(std::vector<double>(shape_.gpus, mean));
-  const int ideal_active = static_cast<int>(std::ceil(active_sum / shape_.gpus));
-  const double fwd = dense + 2 * a2a.seconds + slowest;
-  const double ideal = dense + 2 * ideal_a2a.seconds + cost_.expert_seconds(mean, ideal_active);
+  const double fwd = dense + 2 * p.all_to_all_s + p.expert_s;
+  const double ideal = dense + 2 * p.ideal_all_to_all_s + p.ideal_expert_s;
 
   MoeLayerRecord r;
   r.step = step, r.micro_batch = micro_batch, r.layer = layer;
-  r.max_gpu_tokens = max_tokens, r.mean_gpu_tokens = mean;
+  r.max_gpu_tokens = p.max_gpu_tokens, r.mean_gpu_tokens = p.mean_gpu_tokens;
   r.time_ns = seconds_to_ns(fwd), r.ideal_ns = seconds_to_ns(ideal);
-  r.all_to_all_ns = seconds_to_ns(2 * a2a.seconds), r.all_to_all_bytes = 2 * a2a.bytes;
+  r.all_to_all_ns = seconds_to_ns(2 * p.all_to_all_s), r.all_to_all_bytes = 2 * p.all_to_all_bytes;
   observer_.on_layer(r);
   ++layer_passes_;
   Pass pass{fwd, ideal};
   if (config_.training) {
     // Backward: twice the forward compute (input and weight gradients), the same two
     // all-to-alls in reverse.
-    const double bwd = 2 * (dense + slowest) + 2 * a2a.seconds;
-    const double ideal_bwd = 2 * (ideal - 2 * ideal_a2a.seconds) + 2 * ideal_a2a.seconds;
+    const double bwd = 2 * (dense + p.expert_s) + 2 * p.all_to_all_s;
+    const double ideal_bwd = 2 * (ideal - 2 * p.ideal_all_to_all_s) + 2 * p.ideal_all_to_all_s;
     r.backward = true;
     r.time_ns = seconds_to_ns(bwd), r.ideal_ns = seconds_to_ns(ideal_bwd);
     observer_.on_layer(r);
@@ -172,13 +148,14 @@ void ExpertParallelRunner::run_step(int step) {
 
 // Moving average of the per-micro-batch loads, the history a non-replay policy plans from.
 void ExpertParallelRunner::remember(const std::vector<workload::ExpertLoads>& micro) {
-  const double a = config_.history_weight;
-  for (int l = 0; l < routing_.layers(); ++l)
+  std::vector<double> mean(shape_.experts);
+  for (int l = 0; l < routing_.layers(); ++l) {
     for (int e = 0; e < shape_.experts; ++e) {
-      double mean = 0;
-      for (const auto& mb : micro) mean += static_cast<double>(mb[l][e]) / micro.size();
-      predicted_[l][e] = a * mean + (1 - a) * predicted_[l][e];
+      mean[e] = 0;
+      for (const auto& mb : micro) mean[e] += static_cast<double>(mb[l][e]) / micro.size();
     }
+    layers_.remember(l, mean, config_.history_weight);
+  }
 }
 
 }  // namespace xpusim::systems

@@ -37,15 +37,30 @@ const ParamBinding<InstanceConfig>& InstanceConfig::binding() {
   return b;
 }
 
+namespace {
+
+// Weights over the devices: once under tensor parallelism; under expert parallelism each device
+// holds everything but the routed experts, which are split over the devices.
+double placed_weight_bytes(const model::ModelSpec& model, const model::Placement& placement) {
+  if (placement.expert_parallel <= 1) return model.weight_bytes();
+  const double routed = double(model.moe_layers()) * model.num_experts * model.expert_params() *
+                        hw::bytes_per_element(model.dtype);
+  return placement.expert_parallel * (model.weight_bytes() - routed) + routed;
+}
+
+}  // namespace
+
 std::int64_t derive_kv_blocks(const InstanceConfig& config, const model::ModelSpec& model,
                               const model::Placement& placement) {
-  const double devices = placement.tensor_parallel;
+  const double devices =
+      placement.expert_parallel > 1 ? placement.expert_parallel : placement.tensor_parallel;
+  const double weights = placed_weight_bytes(model, placement);
   if (config.kv_blocks > 0) {
     // A given block count is taken as is (it may mirror a measured deployment), but it must
     // fit beside the weights in the devices' whole memory: more is no real system.
     const double kv = static_cast<double>(config.kv_blocks) * model.kv_bytes_per_token() *
                       config.block_size;
-    const double room = devices * placement.device.memory_bytes - model.weight_bytes();
+    const double room = devices * placement.device.memory_bytes - weights;
     if (kv > room) {
       std::ostringstream os;
       os.precision(3);
@@ -61,15 +76,15 @@ std::int64_t derive_kv_blocks(const InstanceConfig& config, const model::ModelSp
     return config.kv_blocks;
   }
   const double usable = devices * placement.device.memory_bytes * config.gpu_memory_utilization;
-  const double kv_bytes = usable - model.weight_bytes() - devices * config.activation_reserve_bytes;
+  const double kv_bytes = usable - weights - devices * config.activation_reserve_bytes;
   const double per_block = model.kv_bytes_per_token() * config.block_size;
   const double blocks = kv_bytes > 0 ? std::floor(kv_bytes / per_block) : 0;
   if (blocks < 1) {
     std::ostringstream os;
     os.precision(3);
     os << "model '" << model.name << "' does not fit: weights " << model.weight_bytes() / 1e9
-       << " GB + reserves on " << placement.tensor_parallel << " x '" << placement.device.name
-       << "' (" << placement.device.memory_bytes / 1e9 << " GB, utilisation "
+       << " GB + reserves on " << devices << " x '" << placement.device.name << "' ("
+       << placement.device.memory_bytes / 1e9 << " GB, utilisation "
        << config.gpu_memory_utilization << ") leave no room for KV blocks; raise "
        << "cluster.tensor_parallel or use a device with more memory";
     throw Error(os.str());

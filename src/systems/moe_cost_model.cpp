@@ -7,8 +7,9 @@
 namespace xpusim::systems {
 
 MoeCostModel::MoeCostModel(const model::ModelSpec& model, const hw::DeviceSpec& device,
-                           policy::EpShape shape, EpLinks links, bool training, int seq_len)
-    : roofline_(model, model::Placement{device, 1, 0, 0}, model::RooflineFactors{}),
+                           policy::EpShape shape, EpLinks links, bool training, int seq_len,
+                           model::RooflineFactors factors)
+    : roofline_(model, model::Placement{device, 1, 0, 0}, factors),
       shape_(shape),
       links_(links),
       training_(training),
@@ -41,11 +42,15 @@ double MoeCostModel::dense_seconds(double tokens) const {
 }
 
 double MoeCostModel::expert_seconds(double tokens, int active_experts) const {
+  return expert_seconds(tokens, active_experts, training_);
+}
+
+double MoeCostModel::expert_seconds(double tokens, int active_experts, bool prefill) const {
   if (tokens <= 0) return 0.0;
   // Weights of every active expert are read once; activations in and out of the three GEMMs.
   const model::OpWork w{tokens * expert_flops_per_token_,
                         active_experts * expert_bytes_ + tokens * 4.0 * hidden_bytes_};
-  return roofline_.op_seconds(model::Op::UpGate, w, training_);
+  return roofline_.op_seconds(model::Op::UpGate, w, prefill);
 }
 
 AllToAll MoeCostModel::port_time(const std::vector<double>& nvl_in,

@@ -13,11 +13,11 @@ constexpr std::string_view kLabelMixed = "mixed";
 }  // namespace
 
 ServingInstance::ServingInstance(int index, Wiring wiring,
-                                 std::vector<std::unique_ptr<hw::Device>> devices,
-                                 KvSizing sizing)
+                                 std::vector<std::unique_ptr<hw::Device>> devices, KvSizing sizing)
     : index_(index),
       sim_(wiring.sim),
       exec_(wiring.exec),
+      expert_parallel_(std::move(wiring.expert_parallel)),
       policy_(std::move(wiring.policy)),
       observer_(wiring.observer),
       devices_(std::move(devices)),
@@ -137,7 +137,9 @@ void ServingInstance::try_start(TimeNs now) {
   busy_ = true;
   iter_start_ns_ = now;
   iter_shape_ = shape;
-  model::IterationCost cost = exec_.estimate(shape);
+  model::IterationCost cost = expert_parallel_ ? exec_.estimate(expert_parallel_->rank_shape(shape))
+                                               : exec_.estimate(shape);
+  if (expert_parallel_) expert_parallel_->add_experts(shape, now, cost);
   // vLLM runs the iteration's swaps before the model step and waits for them.
   if (kv_.iteration_host_bytes() > 0) {
     const TimeNs stall = kv_.iteration_host_stall_ns();

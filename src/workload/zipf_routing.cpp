@@ -137,4 +137,10 @@ void ZipfRouting::next(ExpertLoads& out) {
       out[l][rank_to_expert_[l][r]] = draw_count(inclusion_[r]);
 }
 
+void ZipfRouting::next_sized(ExpertLoads& out, std::int64_t tokens, int top_k) {
+  XPUSIM_CHECK(top_k == config_.top_k, "routing: next_sized with another top_k");
+  config_.tokens = tokens;
+  next(out);
+}
+
 }  // namespace xpusim::workload

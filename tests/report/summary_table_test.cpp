@@ -42,5 +42,21 @@ TEST(SummaryTable, SessionsLineOnlyWithSessions) {
   EXPECT_EQ(format_summary_table(json::object()).find("sessions"), std::string::npos);
 }
 
+TEST(SummaryTable, MoeLineOnlyWithExpertParallelServing) {
+  const json with = {{"moe",
+                      {{"expert_parallel", 8},
+                       {"placement", "eplb"},
+                       {"imbalance", {{"mean", 1.25}, {"p99", 2.5}}},
+                       {"all_to_all_share", 0.125},
+                       {"rebalances", 3},
+                       {"weight_moves", {{"bytes", 1.5e9}, {"exposed_s", 0.01}}}}}};
+  const std::string t = format_summary_table(with);
+  EXPECT_NE(t.find("moe          EP 8 eplb   imbalance mean 1.250, p99 2.500   all-to-all 12.5% of "
+                   "time   rebalances 3 (1.50 GB moved)"),
+            std::string::npos)
+      << t;
+  EXPECT_EQ(format_summary_table(json::object()).find("moe"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace xpusim::report

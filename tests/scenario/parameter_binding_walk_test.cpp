@@ -235,6 +235,7 @@ TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDef
   EXPECT_EQ(walk_catalog(c.expert_offload), 2);
   EXPECT_EQ(walk_catalog(c.switch_memory), 3);
   walk_binding("moe cluster", MoeClusterSection::binding());
+  walk_binding("serving expert_parallel", ServingEpSection::binding());
   walk_binding("moe run", MoeRunSection::binding());
   walk_binding("moe_offload run", OffloadRunSection::binding());
   walk_binding("moe_offload cache", OffloadCacheSection::binding());

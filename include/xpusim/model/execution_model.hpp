@@ -27,6 +27,10 @@ struct Placement {
   int tensor_parallel = 1;
   double tp_link_bw_bytes_per_s = 0;  // all-reduce bus bandwidth; 0 = device scale-up bandwidth
   double tp_link_latency_s = 0;
+  // > 1: the MoE layers' routed experts run expert-parallel over this many devices and are
+  // timed by the serving instance's ExpertParallelStage (docs/moe.md, "Expert parallelism in
+  // serving"); the execution model leaves them out of its MoE layers.
+  int expert_parallel = 1;
 };
 
 class ExecutionModel {

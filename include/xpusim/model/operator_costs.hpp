@@ -66,7 +66,9 @@ double expected_distinct_experts(int experts, int top_k, double tokens);
 class OperatorCosts {
  public:
   // Throws xpusim::Error when the heads do not split evenly over `tensor_parallel` devices.
-  OperatorCosts(const ModelSpec& model, int tensor_parallel);
+  // Without `routed_experts`, MoE layers leave out the routed experts' GEMMs (up/gate,
+  // activation, down): expert parallelism times them elsewhere.
+  OperatorCosts(const ModelSpec& model, int tensor_parallel, bool routed_experts = true);
 
   // Fills the per-layer entries of `out` (and zeroes the head entries).
   void layer(const LayerTokens& t, bool moe_layer, OpWorks& out) const;
@@ -93,6 +95,7 @@ class OperatorCosts {
   double pair_flops_prefill_, pair_flops_decode_;
   double ffn_, expert_ffn_, shared_ffn_;  // per-device FFN widths
   int experts_, top_k_;
+  bool routed_experts_;
 };
 
 }  // namespace xpusim::model

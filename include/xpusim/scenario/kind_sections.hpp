@@ -45,6 +45,21 @@ struct MoeRoutingSection {
   static const ParamBinding<MoeRoutingSection>& binding();
 };
 
+// system: serving, expert_parallel: (with cluster.expert_parallel > 0). The link keys are the
+// moe kind's cluster keys; rebalance_every and history_weight its run keys, in iterations.
+struct ServingEpSection {
+  int gpus_per_node = 8;
+  int redundant_experts = 0;
+  double nvlink_gbps = 0;  // 0 = the device's scale-up link
+  double nvlink_latency_us = 3;
+  double network_gbps = 50;
+  double network_latency_us = 10;
+  int rebalance_every = 1000;  // iterations; 0 = never
+  double history_weight = 0.5;
+  bool overlap_weight_moves = false;
+  static const ParamBinding<ServingEpSection>& binding();
+};
+
 // system: moe_offload, run:
 struct OffloadRunSection {
   bool prefill = false;  // phase: decode | prefill

@@ -12,6 +12,7 @@
 #include "xpusim/model/engine_overhead_model.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/policy/fairness/fairness_policy.hpp"
+#include "xpusim/scenario/kind_sections.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/fault_injector.hpp"
 #include "xpusim/systems/instance_config.hpp"
@@ -34,6 +35,21 @@ struct ScenarioSpec {
   int tensor_parallel = 1;
   double tp_link_bw_bytes_per_s = 0;  // 0 = the device's scale-up bandwidth
   double tp_link_latency_s = 0;
+  // Expert parallelism of an MoE model (docs/moe.md): GPUs per instance holding its experts,
+  // attention data-parallel over them; 0 = off (experts split by tensor parallelism).
+  int expert_parallel = 0;
+  int decode_expert_parallel = 0;  // the decode pool's G when disaggregated; 0 = expert_parallel
+  ServingEpSection ep;             // expert_parallel: links, redundancy, rebalancing
+  MoeRoutingSection routing;       // routing: as the moe kinds'
+  Selection placement;             // placement: as the moe kind's
+  // G of an instance of the decode pool (`decode`) or of every other instance; 0 = no EP.
+  int expert_parallel_of(bool decode) const {
+    return decode && decode_expert_parallel > 0 ? decode_expert_parallel : expert_parallel;
+  }
+  int devices_per_instance(bool decode = false) const {
+    const int g = expert_parallel_of(decode);
+    return g > 0 ? g : tensor_parallel;
+  }
   // Prefill–decode disaggregation (docs/disaggregation.md); 0 prefill instances = colocated.
   int prefill_instances = 0;
   int decode_instances = 0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "xpusim/policy/expert_placement/expert_placement_policy.hpp"
+#include "xpusim/systems/expert_layers.hpp"
 #include "xpusim/systems/moe_cost_model.hpp"
 #include "xpusim/systems/moe_records.hpp"
 #include "xpusim/workload/routing_source.hpp"
@@ -36,7 +37,7 @@ class ExpertParallelRunner {
   TimeNs run();
   int steps_done() const { return steps_done_; }
   std::uint64_t layer_passes() const { return layer_passes_; }
-  const policy::ExpertLayout& layout(int layer) const { return layouts_[layer]; }
+  const policy::ExpertLayout& layout(int layer) const { return layers_.layout(layer); }
 
  private:
   struct Pass {
@@ -54,8 +55,7 @@ class ExpertParallelRunner {
   workload::RoutingSource& routing_;
   policy::ExpertPlacementPolicy& policy_;
   MoeObserver& observer_;
-  std::vector<policy::ExpertLayout> layouts_;   // per MoE layer, in place now
-  std::vector<std::vector<double>> predicted_;  // per layer, moving average of loads
+  ExpertLayers layers_;                         // per MoE layer: layout, load history
   workload::ExpertLoads last_micro_;            // the latest micro-batch's actual loads
   double move_factor_;                          // copies per moved replica (weights, gradients)
   TimeNs now_ = 0;

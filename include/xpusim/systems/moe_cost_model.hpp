@@ -26,14 +26,17 @@ struct AllToAll {
 class MoeCostModel {
  public:
   // `training`: GEMMs at the prefill efficiency and attention over `seq_len`-token sequences;
-  // otherwise decode: one new token per sequence over `seq_len` cached tokens.
+  // otherwise decode: one new token per sequence over `seq_len` cached tokens. `factors`: the
+  // roofline's efficiencies (serving passes its execution section's; the moe kinds the defaults).
   MoeCostModel(const model::ModelSpec& model, const hw::DeviceSpec& device, policy::EpShape shape,
-               EpLinks links, bool training, int seq_len);
+               EpLinks links, bool training, int seq_len, model::RooflineFactors factors = {});
 
   // Forward time of the non-expert part of one MoE layer on a GPU with `tokens` tokens.
   double dense_seconds(double tokens) const;
   // Forward time of a GPU computing `tokens` token-expert pairs over `active_experts` experts.
   double expert_seconds(double tokens, int active_experts) const;
+  // The same at the prefill GEMM efficiency (`prefill`) or the decode one.
+  double expert_seconds(double tokens, int active_experts, bool prefill) const;
   // One all-to-all (dispatch, or combine in reverse) when GPU g receives gpu_tokens[g]
   // token-expert pairs, tokens starting evenly spread over the GPUs.
   AllToAll all_to_all(const std::vector<double>& gpu_tokens) const;
@@ -41,6 +44,9 @@ class MoeCostModel {
   // same node holding it in `from` if any (NVLink), else over the network.
   AllToAll weight_moves(const policy::ExpertLayout& from, const policy::ExpertLayout& to) const;
   double expert_bytes() const { return expert_bytes_; }
+  double hidden_bytes() const { return hidden_bytes_; }
+  const policy::EpShape& shape() const { return shape_; }
+  const EpLinks& links() const { return links_; }
 
  private:
   AllToAll port_time(const std::vector<double>& nvl_in, const std::vector<double>& nvl_out,

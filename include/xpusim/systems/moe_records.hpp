@@ -28,6 +28,7 @@ struct MoeStepRecord {
   TimeNs weight_move_ns = 0;     // exposed (not overlapped) time spent moving expert weights
   double weight_move_bytes = 0;  // expert weights (and their gradients) copied between GPUs
   double tokens = 0;             // tokens the step processed
+  bool placed = false;           // serving: a batch-level placement ran before this iteration
 };
 
 class MoeObserver {

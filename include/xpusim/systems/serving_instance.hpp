@@ -18,6 +18,7 @@
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
 #include "xpusim/systems/decode_tracker.hpp"
+#include "xpusim/systems/expert_parallel_stage.hpp"
 #include "xpusim/systems/kv_handoff.hpp"
 #include "xpusim/systems/kv_manager.hpp"
 #include "xpusim/systems/load_listener.hpp"
@@ -38,6 +39,9 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
     KvHandoff* handoff = nullptr;  // told of finished prompts; required for PrefillOnly
     std::unique_ptr<policy::FairnessPolicy> fairness = nullptr;  // admission order; null = fcfs
     std::unique_ptr<PrefixCache> prefix_cache = nullptr;  // null: no prefix caching (colocated only)
+    // MoE under expert parallelism: times the routed experts (exec then times one attention
+    // rank's share without them); null: exec times the whole iteration.
+    std::unique_ptr<ExpertParallelStage> expert_parallel = nullptr;
   };
   ServingInstance(int index, Wiring wiring, std::vector<std::unique_ptr<hw::Device>> devices,
                   KvSizing sizing);
@@ -195,6 +199,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   int index_;
   Simulator& sim_;
   const model::ExecutionModel& exec_;
+  std::unique_ptr<ExpertParallelStage> expert_parallel_;  // null without expert parallelism
   std::unique_ptr<policy::BatchingPolicy> policy_;
   ServingObserver& observer_;
   std::vector<std::unique_ptr<hw::Device>> devices_;

@@ -17,6 +17,15 @@ class RoutingSource {
   virtual int experts() const = 0;
   // Fills `out` with the next micro-batch's loads (resized to layers() x experts()).
   virtual void next(ExpertLoads& out) = 0;
+  // The next loads for a batch of `tokens` tokens each picking `top_k` experts, for callers
+  // whose batches vary in size (serving iterations). Default: next() rescaled so that each
+  // layer's counts sum to tokens x top_k (largest remainder; a layer with no counts spreads
+  // them evenly), which is how a recorded trace replays under serving.
+  virtual void next_sized(ExpertLoads& out, std::int64_t tokens, int top_k);
 };
+
+// Rescales every layer of `loads` so that its counts sum to `total` (largest remainder, ties
+// to the lower expert index; an all-zero layer gets total spread evenly).
+void rescale_loads(ExpertLoads& loads, std::int64_t total);
 
 }  // namespace xpusim::workload

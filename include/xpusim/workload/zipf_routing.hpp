@@ -42,6 +42,8 @@ class ZipfRouting final : public RoutingSource {
   int layers() const override { return config_.layers; }
   int experts() const override { return config_.experts; }
   void next(ExpertLoads& out) override;
+  // Draws for `tokens` tokens (the configured top_k; `top_k` must equal it).
+  void next_sized(ExpertLoads& out, std::int64_t tokens, int top_k) override;
   // The current ranking of a layer: rank_to_expert[r] is the expert at popularity rank r.
   const std::vector<int>& ranking(int layer) const { return rank_to_expert_[layer]; }
 

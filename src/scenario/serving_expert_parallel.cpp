@@ -1,0 +1,160 @@
+#include "xpusim/scenario/serving_expert_parallel.hpp"
+
+#include "xpusim/core/error.hpp"
+#include "xpusim/core/rng.hpp"
+#include "xpusim/model/roofline_model.hpp"
+#include "xpusim/scenario/moe_common.hpp"
+
+namespace xpusim::scenario {
+
+namespace {
+
+using Loader = SectionReader;
+
+// One pool's G (the value of `key`): whole expert slots per GPU, whole nodes.
+void check_group(Loader& ld, const ScenarioSpec& spec, int g, const std::string& key) {
+  const Location at = ld.doc.locate(Loader::child(ld.section("cluster"), key.substr(8)), key);
+  const int slots = spec.model.num_experts + spec.ep.redundant_experts;
+  if (slots % g != 0)
+    ld.diag.error(at, key,
+                  std::to_string(spec.model.num_experts) + " experts + " +
+                      std::to_string(spec.ep.redundant_experts) +
+                      " redundant = " + std::to_string(slots) +
+                      " expert slots do not split evenly over " + std::to_string(g) +
+                      " GPUs (expected a divisor of " + std::to_string(slots) + ")");
+  if (g > spec.ep.gpus_per_node && g % spec.ep.gpus_per_node != 0)
+    ld.diag.error(ld.doc.locate(ld.section("expert_parallel"), "expert_parallel"),
+                  "expert_parallel.gpus_per_node",
+                  std::to_string(g) + " GPUs (" + key + ") do not fill whole nodes of " +
+                      std::to_string(spec.ep.gpus_per_node) +
+                      " (expected a G <= "
+                      "gpus_per_node or a multiple of it)");
+}
+
+// The expert-parallel sections (expert_parallel:, routing:, placement:) with
+// cluster.expert_parallel > 0, and the rules that tie them to the model and the cluster.
+void check_expert_parallel(Loader& ld, const ScenarioSpec& spec, const Catalogs& catalogs) {
+  const int g = spec.expert_parallel;
+  const YAML::Node cluster = ld.section("cluster");
+  const Location at =
+      ld.doc.locate(Loader::child(cluster, "expert_parallel"), "cluster.expert_parallel");
+  if (!spec.model.is_moe()) {
+    ld.diag.error(at, "cluster.expert_parallel",
+                  "model '" + spec.model.name +
+                      "' is dense (num_experts 0): expert parallelism "
+                      "needs an MoE model; remove expert_parallel");
+    return;
+  }
+  if (spec.tensor_parallel != 1)
+    ld.diag.error(
+        ld.doc.locate(Loader::child(cluster, "tensor_parallel"), "cluster.tensor_parallel"),
+        "cluster.tensor_parallel",
+        "is " + std::to_string(spec.tensor_parallel) +
+            ", but with expert_parallel the "
+            "attention runs data-parallel over the instance's GPUs (SGLang's DP attention): "
+            "set tensor_parallel to 1");
+  check_group(ld, spec, g, "cluster.expert_parallel");
+  if (spec.decode_expert_parallel > 0) {
+    if (!spec.disaggregated())
+      ld.diag.error(ld.doc.locate(Loader::child(cluster, "decode_expert_parallel"),
+                                  "cluster.decode_expert_parallel"),
+                    "cluster.decode_expert_parallel",
+                    "applies to the decode pool of a disaggregated cluster; set "
+                    "cluster.prefill_instances and cluster.decode_instances, or remove it");
+    check_group(ld, spec, spec.decode_expert_parallel, "cluster.decode_expert_parallel");
+  }
+  if (spec.execution.name != "roofline")
+    ld.diag.error(ld.doc.locate(ld.section("execution"), "execution"), "execution.model",
+                  "expert parallelism is timed with the roofline model; '" + spec.execution.name +
+                      "' cannot leave the routed experts out");
+  check_moe_model_and_routing(spec.model, spec.routing, spec.path, "serving", ld);
+  ld.diag.throw_if_any();
+  // The chosen policy placed once on uniform loads per pool's shape, so a shape it cannot
+  // place shows at load.
+  for (const bool decode : {false, true}) {
+    if (decode && spec.decode_expert_parallel == 0) break;
+    try {
+      const policy::EpShape shape = serving_ep_shape(spec, spec.expert_parallel_of(decode));
+      auto policy =
+          catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
+      const std::vector<double> uniform(shape.experts, 1.0);
+      const policy::ExpertLayout empty{std::vector<int>(shape.slots(), -1)};
+      policy->place_batch({shape, uniform, empty});
+    } catch (const Error& e) {
+      ld.diag.error(ld.doc.locate(ld.section("placement"), "placement"), "placement.policy",
+                    e.what());
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void read_expert_parallel(KindReader& r, ScenarioSpec& spec) {
+  Loader& ld = r.ld;
+  if (spec.expert_parallel == 0) {
+    std::string given;  // the sections that need expert parallelism, one error for all
+    YAML::Node first;
+    for (const char* key : {"expert_parallel", "routing", "placement"}) {
+      if (ld.section(key).IsNull()) continue;
+      if (given.empty()) first = ld.section(key);
+      given += (given.empty() ? "" : ", ") + std::string(key);
+    }
+    if (!given.empty())
+      ld.diag.error(ld.doc.locate(first, "cluster.expert_parallel"), "cluster.expert_parallel",
+                    "is 0 (off), but section(s) " + given +
+                        " apply to an MoE model served with "
+                        "expert parallelism: set cluster.expert_parallel, or remove them");
+    return;
+  }
+  const Params ep = r.plain("expert_parallel");
+  const Params routing = r.plain("routing");
+  r.select("placement", spec.placement);
+  ld.diag.throw_if_any();
+  spec.ep = ServingEpSection::binding().bind(ep);
+  spec.routing = MoeRoutingSection::binding().bind(routing);
+  check_expert_parallel(ld, spec, r.catalogs);
+}
+
+policy::EpShape serving_ep_shape(const ScenarioSpec& spec, int gpus) {
+  const ServingEpSection& ep = spec.ep;
+  policy::EpShape shape;
+  shape.experts = spec.model.num_experts;
+  shape.gpus = gpus;
+  shape.nodes = shape.gpus > ep.gpus_per_node ? shape.gpus / ep.gpus_per_node : 1;
+  shape.slots_per_gpu = (shape.experts + ep.redundant_experts) / shape.gpus;
+  shape.expert_groups = spec.model.expert_groups;
+  return shape;
+}
+
+std::unique_ptr<systems::MoeCostModel> make_serving_moe_cost(const ScenarioSpec& spec,
+                                                             const hw::DeviceSpec& device,
+                                                             int gpus) {
+  const ServingEpSection& ep = spec.ep;
+  systems::EpLinks links;
+  links.nvlink_bw_bytes_per_s =
+      ep.nvlink_gbps > 0 ? ep.nvlink_gbps * 1e9 : device.scaleup_bw_bytes_per_s;
+  links.nvlink_latency_s = ep.nvlink_latency_us * 1e-6;
+  links.network_bw_bytes_per_s = ep.network_gbps * 1e9;
+  links.network_latency_s = ep.network_latency_us * 1e-6;
+  const model::RooflineFactors factors = model::roofline_binding().bind(spec.execution.params);
+  return std::make_unique<systems::MoeCostModel>(spec.model, device, serving_ep_shape(spec, gpus),
+                                                 links, false, 1, factors);
+}
+
+std::unique_ptr<systems::ExpertParallelStage> make_serving_ep_stage(
+    const ScenarioSpec& spec, const Catalogs& catalogs, int index,
+    const systems::MoeCostModel& cost, systems::MoeObserver& observer) {
+  const std::uint64_t seed = derive_seed(spec.seed, "moe.routing.instance" + std::to_string(index));
+  auto routing = make_moe_routing(spec.routing, spec.model, 1, 1, seed, spec.path);
+  auto placement = catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
+  systems::EpServingConfig c;
+  c.top_k = spec.model.experts_top_k;
+  c.rebalance_every = spec.ep.rebalance_every;
+  c.history_weight = spec.ep.history_weight;
+  c.overlap_weight_moves = spec.ep.overlap_weight_moves;
+  return std::make_unique<systems::ExpertParallelStage>(c, cost, std::move(routing),
+                                                        std::move(placement), observer);
+}
+
+}  // namespace xpusim::scenario
