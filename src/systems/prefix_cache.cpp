@@ -75,14 +75,20 @@ std::vector<std::uint64_t> PrefixCache::block_keys(const workload::Request& r, s
 std::int64_t PrefixCache::match(const std::vector<std::uint64_t>& keys, std::int64_t max_blocks) const {
   std::int64_t n = 0;
   const auto limit = std::min<std::int64_t>(max_blocks, static_cast<std::int64_t>(keys.size()));
-  while (n < limit && index_.count(keys[static_cast<std::size_t>(n)]) > 0) ++n;
+  while (n < limit && index_.contains(keys[static_cast<std::size_t>(n)])) ++n;
   return n;
+}
+
+policy::BlockId PrefixCache::cached_id(std::uint64_t key) const {
+  const policy::BlockId* id = index_.find(key);
+  XPUSIM_CHECK(id != nullptr, "prefix cache asked for a block it does not hold");
+  return *id;
 }
 
 std::int64_t PrefixCache::referenced_among(const std::vector<std::uint64_t>& keys, std::int64_t n) const {
   std::int64_t referenced = 0;
   for (std::int64_t i = 0; i < n; ++i)
-    referenced += slots_[index_.at(keys[static_cast<std::size_t>(i)])].refs > 0 ? 1 : 0;
+    referenced += slots_[cached_id(keys[static_cast<std::size_t>(i)])].refs > 0 ? 1 : 0;
   return referenced;
 }
 
@@ -118,7 +124,7 @@ void PrefixCache::acquire(const std::vector<std::uint64_t>& keys, std::int64_t n
                           const Lookup& lookup, TimeNs now) {
   XPUSIM_CHECK(held.empty(), "a sequence acquires its cached prefix once per admission");
   for (std::int64_t i = 0; i < n; ++i) {
-    const policy::BlockId id = index_.at(keys[static_cast<std::size_t>(i)]);
+    const policy::BlockId id = cached_id(keys[static_cast<std::size_t>(i)]);
     reference(id, pool);
     Slot& s = slots_[id];
     ++s.meta.hits;
@@ -157,15 +163,16 @@ void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t up
   upto = std::min<std::int64_t>(upto, static_cast<std::int64_t>(keys.size()));
   for (auto i = static_cast<std::int64_t>(held.size()); i < upto; ++i) {
     const std::uint64_t key = keys[static_cast<std::size_t>(i)];
-    const auto found = index_.find(key);
-    if (found != index_.end()) {
+    const auto [entry, added] = index_.insert(key, kNoBlock);
+    if (!added) {
       // Computed twice concurrently: share the cached copy, free our own.
-      reference(found->second, pool);
+      reference(*entry, pool);
       pool.release(1);
-      held.push_back(found->second);
+      held.push_back(*entry);
       continue;
     }
     const policy::BlockId id = new_slot();
+    *entry = id;
     Slot& s = slots_[id];
     s = Slot{};
     s.used = true;
@@ -180,7 +187,6 @@ void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t up
     s.meta.position = static_cast<std::int32_t>(i);
     s.meta.session = request.session;
     s.meta.inserted_ns = s.meta.last_access_ns = now;
-    index_.emplace(key, id);
     policy_->on_insert(id, s.meta, now);
     held.push_back(id);
   }
@@ -221,6 +227,7 @@ void PrefixCache::lose_all() {
   unreferenced_ = references_ = candidates_ = 0;
   ghosts_.clear();
   ghost_order_.clear();
+  ghost_next_ = 0;
   host_.clear();
   host_lru_.clear();
 }
@@ -252,25 +259,25 @@ std::int64_t PrefixCache::match_host(const std::vector<std::uint64_t>& keys, std
   if (!has_host_tier()) return 0;
   std::int64_t n = from;
   const auto limit = std::min<std::int64_t>(max_blocks, static_cast<std::int64_t>(keys.size()));
-  while (n < limit && host_.count(keys[static_cast<std::size_t>(n)]) > 0) ++n;
+  while (n < limit && host_.contains(keys[static_cast<std::size_t>(n)])) ++n;
   return n - from;
 }
 
 void PrefixCache::take_from_host(const std::vector<std::uint64_t>& keys, std::int64_t from, std::int64_t n) {
   for (std::int64_t i = from; i < from + n; ++i) {
-    const auto it = host_.find(keys[static_cast<std::size_t>(i)]);
-    XPUSIM_CHECK(it != host_.end(), "promoting a block the host tier does not hold");
-    host_lru_.erase({it->second, it->first});
-    host_.erase(it);
+    const std::uint64_t key = keys[static_cast<std::size_t>(i)];
+    const std::uint64_t* order = host_.find(key);
+    XPUSIM_CHECK(order != nullptr, "promoting a block the host tier does not hold");
+    host_lru_.erase({*order, key});
+    host_.erase(key);
   }
 }
 
 // The evicted block's KV is copied to host memory (asynchronously: not timed, see
 // docs/prefix-cache.md); the host tier drops its least recently demoted block when full.
 void PrefixCache::demote(const Slot& s) {
-  const auto it = host_.find(s.key);
-  if (it != host_.end()) host_lru_.erase({it->second, it->first});
-  host_[s.key] = ++host_counter_;
+  if (const std::uint64_t* order = host_.find(s.key)) host_lru_.erase({*order, s.key});
+  host_.assign(s.key, ++host_counter_);
   host_lru_.emplace(host_counter_, s.key);
   while (static_cast<std::int64_t>(host_.size()) > config_.host_blocks) {
     host_.erase(host_lru_.begin()->second);
@@ -280,20 +287,24 @@ void PrefixCache::demote(const Slot& s) {
 
 void PrefixCache::remember_evicted(const Slot& s, TimeNs now) {
   if (config_.ghost_capacity == 0) return;
-  ghosts_[s.key] = policy::RegretInfo{s.meta.type, s.meta.position, s.meta.session, now, s.meta.queue};
-  ghost_order_.push_back(s.key);
-  while (ghost_order_.size() > config_.ghost_capacity) {
-    ghosts_.erase(ghost_order_.front());  // a key evicted twice is forgotten at its first expiry
-    ghost_order_.pop_front();
+  ghosts_.assign(s.key, policy::RegretInfo{s.meta.type, s.meta.position, s.meta.session, now, s.meta.queue});
+  if (ghost_order_.size() < config_.ghost_capacity) {
+    ghost_order_.push_back(s.key);
+    return;
   }
+  // Full: the oldest key is forgotten and its place in the ring takes the new one. A key evicted
+  // twice is forgotten at its first expiry (even when that is the key just remembered).
+  ghosts_.erase(ghost_order_[ghost_next_]);
+  ghost_order_[ghost_next_] = s.key;
+  ghost_next_ = (ghost_next_ + 1) % ghost_order_.size();
 }
 
 void PrefixCache::check_regret(std::uint64_t key, TimeNs now) {
-  const auto it = ghosts_.find(key);
-  if (it == ghosts_.end()) return;
-  policy_->on_regret(it->second, now);
+  const policy::RegretInfo* info = ghosts_.find(key);
+  if (info == nullptr) return;
+  policy_->on_regret(*info, now);
   observer_.on_prefix_regret(instance_, now);
-  ghosts_.erase(it);
+  ghosts_.erase(key);
 }
 
 void PrefixCache::check_invariants(std::int64_t total_references) const {

@@ -7,12 +7,11 @@
 //   radix:  only unreferenced leaves may go; a parent becomes a candidate when its last child
 //           goes (SGLang RadixAttention over block-sized pages).
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <set>
-#include <unordered_map>
 #include <vector>
 
+#include "xpusim/core/key_map.hpp"
 #include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
 #include "xpusim/systems/kv_block_pool.hpp"
 #include "xpusim/systems/prefix_cache_records.hpp"
@@ -123,6 +122,7 @@ class PrefixCache final : public policy::BlockTable {
   void reference(policy::BlockId id, KvBlockPool& pool);
   void evict_one(TimeNs now);
   policy::BlockId new_slot();
+  policy::BlockId cached_id(std::uint64_t key) const;  // the block a cached key names
   void remember_evicted(const Slot& s, TimeNs now);
   void check_regret(std::uint64_t key, TimeNs now);
   void demote(const Slot& s);
@@ -134,16 +134,18 @@ class PrefixCache final : public policy::BlockTable {
   std::vector<Slot> slots_;
   std::vector<policy::BlockId> free_slots_;
   // Lookups only: never iterated, so its order cannot reach an output.
-  std::unordered_map<std::uint64_t, policy::BlockId> index_;
+  KeyMap<policy::BlockId> index_;
   std::int64_t unreferenced_ = 0;
   std::int64_t references_ = 0;  // sum of refs
   std::int64_t candidates_ = 0;
   std::uint64_t release_counter_ = 0;
   std::int64_t evictions_ = 0;
-  std::unordered_map<std::uint64_t, policy::RegretInfo> ghosts_;  // lookups only
-  std::deque<std::uint64_t> ghost_order_;                       // oldest first
+  KeyMap<policy::RegretInfo> ghosts_;  // lookups only
+  // Keys in eviction order, a ring of ghost_capacity: ghost_next_ is the oldest once it is full.
+  std::vector<std::uint64_t> ghost_order_;
+  std::size_t ghost_next_ = 0;
   // Host tier: evicted blocks' keys, least recently demoted first out when full.
-  std::unordered_map<std::uint64_t, std::uint64_t> host_;  // key -> demotion order (lookups only)
+  KeyMap<std::uint64_t> host_;  // key -> demotion order (lookups only)
   std::set<std::pair<std::uint64_t, std::uint64_t>> host_lru_;  // (demotion order, key)
   std::uint64_t host_counter_ = 0;
 };
