@@ -1,5 +1,7 @@
 #include "xpusim/systems/prefix_cache.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "xpusim/core/error.hpp"
@@ -29,6 +31,7 @@ PrefixCache::PrefixCache(Config config, Wiring wiring)
       observer_(wiring.observer) {
   XPUSIM_CHECK(policy_ != nullptr, "prefix cache needs an eviction policy");
   XPUSIM_CHECK(config_.block_size > 0 && config_.id_tokens > 0, "prefix cache needs block sizes");
+  XPUSIM_CHECK(config_.ghost_capacity <= UINT32_MAX, "prefix cache remembers too many evictions");
 }
 
 // The unit holding token `t` of the stream prompt + output: a prompt token's unit is a
@@ -75,8 +78,26 @@ std::vector<std::uint64_t> PrefixCache::block_keys(const workload::Request& r, s
 std::int64_t PrefixCache::match(const std::vector<std::uint64_t>& keys, std::int64_t max_blocks) const {
   std::int64_t n = 0;
   const auto limit = std::min<std::int64_t>(max_blocks, static_cast<std::int64_t>(keys.size()));
-  while (n < limit && index_.contains(keys[static_cast<std::size_t>(n)])) ++n;
+  prefetch(keys, 0, limit);
+  while (n < limit) {
+    step(keys, n, limit);
+    if (!index_.contains(keys[static_cast<std::size_t>(n)])) break;
+    ++n;
+  }
   return n;
+}
+
+// A long prompt's index lookups are independent of each other: a loop over keys [i, n) starts
+// key i + kPrefetchAhead's lookup at key i, so the cache misses of several lookups overlap.
+// prefetch(keys, from, n) starts keys [from, from + kPrefetchAhead) clipped to n; step(keys, i,
+// n) the one key i + kPrefetchAhead.
+void PrefixCache::prefetch(const std::vector<std::uint64_t>& keys, std::int64_t from, std::int64_t n) const {
+  for (std::int64_t j = from, end = std::min(n, from + kPrefetchAhead); j < end; ++j)
+    index_.prefetch(keys[static_cast<std::size_t>(j)]);
+}
+
+void PrefixCache::step(const std::vector<std::uint64_t>& keys, std::int64_t i, std::int64_t n) const {
+  if (i + kPrefetchAhead < n) index_.prefetch(keys[static_cast<std::size_t>(i + kPrefetchAhead)]);
 }
 
 policy::BlockId PrefixCache::cached_id(std::uint64_t key) const {
@@ -123,7 +144,9 @@ void PrefixCache::acquire(const std::vector<std::uint64_t>& keys, std::int64_t n
                           std::vector<policy::BlockId>& held, KvBlockPool& pool,
                           const Lookup& lookup, TimeNs now) {
   XPUSIM_CHECK(held.empty(), "a sequence acquires its cached prefix once per admission");
+  prefetch(keys, 0, n);
   for (std::int64_t i = 0; i < n; ++i) {
+    step(keys, i, n);
     const policy::BlockId id = cached_id(keys[static_cast<std::size_t>(i)]);
     reference(id, pool);
     Slot& s = slots_[id];
@@ -161,7 +184,9 @@ void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t up
                          const workload::Request& request, std::vector<policy::BlockId>& held,
                          KvBlockPool& pool, TimeNs now) {
   upto = std::min<std::int64_t>(upto, static_cast<std::int64_t>(keys.size()));
+  prefetch(keys, static_cast<std::int64_t>(held.size()), upto);
   for (auto i = static_cast<std::int64_t>(held.size()); i < upto; ++i) {
+    step(keys, i, upto);
     const std::uint64_t key = keys[static_cast<std::size_t>(i)];
     const auto [entry, added] = index_.insert(key, kNoBlock);
     if (!added) {
@@ -211,7 +236,12 @@ void PrefixCache::release(std::vector<policy::BlockId>& held, KvBlockPool& pool,
 
 void PrefixCache::evict_to(std::int64_t free_blocks, TimeNs now) {
   const std::int64_t before = evictions_;
-  while (unreferenced_ > free_blocks) evict_one(now);
+  if (config_.structure == Structure::Radix) {
+    // An eviction may make its parent a candidate, which the next choice must see.
+    while (unreferenced_ > free_blocks) drop(take_victim(now), now);
+  } else if (unreferenced_ > free_blocks) {
+    evict_batch(unreferenced_ - free_blocks, now);
+  }
   if (evictions_ != before && spdlog::should_log(spdlog::level::debug))
     spdlog::debug("prefix cache: instance {} evicted {} blocks (policy's choice; {} cached blocks "
                   "left unreferenced) (t={} ns)",
@@ -232,12 +262,38 @@ void PrefixCache::lose_all() {
   host_lru_.clear();
 }
 
-void PrefixCache::evict_one(TimeNs now) {
+policy::BlockId PrefixCache::take_victim(TimeNs now) {
   XPUSIM_CHECK(policy_->candidates() > 0, "prefix cache must evict but has no candidate");
   const policy::BlockId id = policy_->victim(*this, now);
-  Slot& s = slots_[id];
+  const Slot& s = slots_[id];
   XPUSIM_CHECK(s.used && s.candidate && s.refs == 0, "eviction policy chose a block it may not evict");
   withdraw(id);
+  return id;
+}
+
+// Hashed: dropping a block makes no other block a candidate and tells the policy nothing, so
+// choosing all n victims first gives the same victims in the same order as choosing and dropping
+// one at a time; the drops' index and ghost updates then overlap their cache misses.
+void PrefixCache::evict_batch(std::int64_t n, TimeNs now) {
+  victims_.clear();
+  for (std::int64_t i = 0; i < n; ++i) victims_.push_back(take_victim(now));
+  const std::size_t ahead = static_cast<std::size_t>(kPrefetchAhead);
+  for (std::size_t i = 0; i < victims_.size(); ++i) {
+    if (i == 0)
+      for (std::size_t j = 0; j < std::min(ahead, victims_.size()); ++j) prefetch_drop(victims_[j]);
+    if (i + ahead < victims_.size()) prefetch_drop(victims_[i + ahead]);
+    drop(victims_[i], now);
+  }
+}
+
+void PrefixCache::prefetch_drop(policy::BlockId id) const {
+  index_.prefetch(slots_[id].key);
+  if (config_.ghost_capacity > 0) ghosts_.prefetch(slots_[id].key);
+}
+
+// The victim (withdrawn already) leaves the cache.
+void PrefixCache::drop(policy::BlockId id, TimeNs now) {
+  Slot& s = slots_[id];
   index_.erase(s.key);
   --unreferenced_;
   ++evictions_;
@@ -287,22 +343,24 @@ void PrefixCache::demote(const Slot& s) {
 
 void PrefixCache::remember_evicted(const Slot& s, TimeNs now) {
   if (config_.ghost_capacity == 0) return;
-  ghosts_.assign(s.key, policy::RegretInfo{s.meta.type, s.meta.position, s.meta.session, now, s.meta.queue});
+  const Ghost ghost{s.key, {s.meta.type, s.meta.position, s.meta.session, now, s.meta.queue}};
   if (ghost_order_.size() < config_.ghost_capacity) {
-    ghost_order_.push_back(s.key);
+    ghosts_.assign(s.key, static_cast<std::uint32_t>(ghost_order_.size()));
+    ghost_order_.push_back(ghost);
     return;
   }
   // Full: the oldest key is forgotten and its place in the ring takes the new one. A key evicted
   // twice is forgotten at its first expiry (even when that is the key just remembered).
-  ghosts_.erase(ghost_order_[ghost_next_]);
-  ghost_order_[ghost_next_] = s.key;
+  ghosts_.assign(s.key, static_cast<std::uint32_t>(ghost_next_));
+  ghosts_.erase(ghost_order_[ghost_next_].key);
+  ghost_order_[ghost_next_] = ghost;
   ghost_next_ = (ghost_next_ + 1) % ghost_order_.size();
 }
 
 void PrefixCache::check_regret(std::uint64_t key, TimeNs now) {
-  const policy::RegretInfo* info = ghosts_.find(key);
-  if (info == nullptr) return;
-  policy_->on_regret(*info, now);
+  const std::uint32_t* at = ghosts_.find(key);
+  if (at == nullptr) return;
+  policy_->on_regret(ghost_order_[*at].info, now);
   observer_.on_prefix_regret(instance_, now);
   ghosts_.erase(key);
 }

@@ -31,6 +31,9 @@ class KeyMap {
     return const_cast<V*>(static_cast<const KeyMap&>(*this).find(key));
   }
 
+  // A hint that `key` is looked up soon: loops over many keys start the memory access early.
+  void prefetch(std::uint64_t key) const { __builtin_prefetch(&entries_[home(key)]); }
+
   // Inserts key -> value unless `key` is present; returns its value and whether it was added.
   std::pair<V*, bool> insert(std::uint64_t key, const V& value) {
     if ((size_ + 1) * 2 > entries_.size()) rehash(entries_.size() * 2);
