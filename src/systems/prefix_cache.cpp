@@ -280,15 +280,20 @@ void PrefixCache::evict_batch(std::int64_t n, TimeNs now) {
   const std::size_t ahead = static_cast<std::size_t>(kPrefetchAhead);
   for (std::size_t i = 0; i < victims_.size(); ++i) {
     if (i == 0)
-      for (std::size_t j = 0; j < std::min(ahead, victims_.size()); ++j) prefetch_drop(victims_[j]);
-    if (i + ahead < victims_.size()) prefetch_drop(victims_[i + ahead]);
+      for (std::size_t j = 0; j < std::min(ahead, victims_.size()); ++j) prefetch_drop(victims_[j], j);
+    if (i + ahead < victims_.size()) prefetch_drop(victims_[i + ahead], ahead);
     drop(victims_[i], now);
   }
 }
 
-void PrefixCache::prefetch_drop(policy::BlockId id) const {
+// Starts the memory accesses of the drop `later` drops from now: its index entry, its ghost
+// entry and, once the ring is full, the entry of the ghost it will push out.
+void PrefixCache::prefetch_drop(policy::BlockId id, std::size_t later) const {
   index_.prefetch(slots_[id].key);
-  if (config_.ghost_capacity > 0) ghosts_.prefetch(slots_[id].key);
+  if (config_.ghost_capacity == 0) return;
+  ghosts_.prefetch(slots_[id].key);
+  if (ghost_order_.size() == config_.ghost_capacity)
+    ghosts_.prefetch(ghost_order_[(ghost_next_ + later) % ghost_order_.size()].key);
 }
 
 // The victim (withdrawn already) leaves the cache.

@@ -122,7 +122,7 @@ class PrefixCache final : public policy::BlockTable {
   void reference(policy::BlockId id, KvBlockPool& pool);
   policy::BlockId take_victim(TimeNs now);  // the policy's choice, withdrawn
   void evict_batch(std::int64_t n, TimeNs now);
-  void prefetch_drop(policy::BlockId id) const;
+  void prefetch_drop(policy::BlockId id, std::size_t later) const;
   void drop(policy::BlockId id, TimeNs now);
   policy::BlockId new_slot();
   policy::BlockId cached_id(std::uint64_t key) const;  // the block a cached key names
