@@ -1,5 +1,7 @@
 #include "xpusim/systems/prefix_cache.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "xpusim/core/error.hpp"
@@ -29,6 +31,7 @@ PrefixCache::PrefixCache(Config config, Wiring wiring)
       observer_(wiring.observer) {
   XPUSIM_CHECK(policy_ != nullptr, "prefix cache needs an eviction policy");
   XPUSIM_CHECK(config_.block_size > 0 && config_.id_tokens > 0, "prefix cache needs block sizes");
+  XPUSIM_CHECK(config_.ghost_capacity <= UINT32_MAX, "prefix cache remembers too many evictions");
 }
 
 // The unit holding token `t` of the stream prompt + output: a prompt token's unit is a
@@ -75,14 +78,38 @@ std::vector<std::uint64_t> PrefixCache::block_keys(const workload::Request& r, s
 std::int64_t PrefixCache::match(const std::vector<std::uint64_t>& keys, std::int64_t max_blocks) const {
   std::int64_t n = 0;
   const auto limit = std::min<std::int64_t>(max_blocks, static_cast<std::int64_t>(keys.size()));
-  while (n < limit && index_.count(keys[static_cast<std::size_t>(n)]) > 0) ++n;
+  prefetch(keys, 0, limit);
+  while (n < limit) {
+    step(keys, n, limit);
+    if (!index_.contains(keys[static_cast<std::size_t>(n)])) break;
+    ++n;
+  }
   return n;
+}
+
+// A long prompt's index lookups are independent of each other: a loop over keys [i, n) starts
+// key i + kPrefetchAhead's lookup at key i, so the cache misses of several lookups overlap.
+// prefetch(keys, from, n) starts keys [from, from + kPrefetchAhead) clipped to n; step(keys, i,
+// n) the one key i + kPrefetchAhead.
+void PrefixCache::prefetch(const std::vector<std::uint64_t>& keys, std::int64_t from, std::int64_t n) const {
+  for (std::int64_t j = from, end = std::min(n, from + kPrefetchAhead); j < end; ++j)
+    index_.prefetch(keys[static_cast<std::size_t>(j)]);
+}
+
+void PrefixCache::step(const std::vector<std::uint64_t>& keys, std::int64_t i, std::int64_t n) const {
+  if (i + kPrefetchAhead < n) index_.prefetch(keys[static_cast<std::size_t>(i + kPrefetchAhead)]);
+}
+
+policy::BlockId PrefixCache::cached_id(std::uint64_t key) const {
+  const policy::BlockId* id = index_.find(key);
+  XPUSIM_CHECK(id != nullptr, "prefix cache asked for a block it does not hold");
+  return *id;
 }
 
 std::int64_t PrefixCache::referenced_among(const std::vector<std::uint64_t>& keys, std::int64_t n) const {
   std::int64_t referenced = 0;
   for (std::int64_t i = 0; i < n; ++i)
-    referenced += slots_[index_.at(keys[static_cast<std::size_t>(i)])].refs > 0 ? 1 : 0;
+    referenced += slots_[cached_id(keys[static_cast<std::size_t>(i)])].refs > 0 ? 1 : 0;
   return referenced;
 }
 
@@ -117,8 +144,10 @@ void PrefixCache::acquire(const std::vector<std::uint64_t>& keys, std::int64_t n
                           std::vector<policy::BlockId>& held, KvBlockPool& pool,
                           const Lookup& lookup, TimeNs now) {
   XPUSIM_CHECK(held.empty(), "a sequence acquires its cached prefix once per admission");
+  prefetch(keys, 0, n);
   for (std::int64_t i = 0; i < n; ++i) {
-    const policy::BlockId id = index_.at(keys[static_cast<std::size_t>(i)]);
+    step(keys, i, n);
+    const policy::BlockId id = cached_id(keys[static_cast<std::size_t>(i)]);
     reference(id, pool);
     Slot& s = slots_[id];
     ++s.meta.hits;
@@ -155,17 +184,20 @@ void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t up
                          const workload::Request& request, std::vector<policy::BlockId>& held,
                          KvBlockPool& pool, TimeNs now) {
   upto = std::min<std::int64_t>(upto, static_cast<std::int64_t>(keys.size()));
+  prefetch(keys, static_cast<std::int64_t>(held.size()), upto);
   for (auto i = static_cast<std::int64_t>(held.size()); i < upto; ++i) {
+    step(keys, i, upto);
     const std::uint64_t key = keys[static_cast<std::size_t>(i)];
-    const auto found = index_.find(key);
-    if (found != index_.end()) {
+    const auto [entry, added] = index_.insert(key, kNoBlock);
+    if (!added) {
       // Computed twice concurrently: share the cached copy, free our own.
-      reference(found->second, pool);
+      reference(*entry, pool);
       pool.release(1);
-      held.push_back(found->second);
+      held.push_back(*entry);
       continue;
     }
     const policy::BlockId id = new_slot();
+    *entry = id;
     Slot& s = slots_[id];
     s = Slot{};
     s.used = true;
@@ -180,7 +212,6 @@ void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t up
     s.meta.position = static_cast<std::int32_t>(i);
     s.meta.session = request.session;
     s.meta.inserted_ns = s.meta.last_access_ns = now;
-    index_.emplace(key, id);
     policy_->on_insert(id, s.meta, now);
     held.push_back(id);
   }
@@ -205,7 +236,12 @@ void PrefixCache::release(std::vector<policy::BlockId>& held, KvBlockPool& pool,
 
 void PrefixCache::evict_to(std::int64_t free_blocks, TimeNs now) {
   const std::int64_t before = evictions_;
-  while (unreferenced_ > free_blocks) evict_one(now);
+  if (config_.structure == Structure::Radix) {
+    // An eviction may make its parent a candidate, which the next choice must see.
+    while (unreferenced_ > free_blocks) drop(take_victim(now), now);
+  } else if (unreferenced_ > free_blocks) {
+    evict_batch(unreferenced_ - free_blocks, now);
+  }
   if (evictions_ != before && spdlog::should_log(spdlog::level::debug))
     spdlog::debug("prefix cache: instance {} evicted {} blocks (policy's choice; {} cached blocks "
                   "left unreferenced) (t={} ns)",
@@ -221,16 +257,48 @@ void PrefixCache::lose_all() {
   unreferenced_ = references_ = candidates_ = 0;
   ghosts_.clear();
   ghost_order_.clear();
+  ghost_next_ = 0;
   host_.clear();
   host_lru_.clear();
 }
 
-void PrefixCache::evict_one(TimeNs now) {
+policy::BlockId PrefixCache::take_victim(TimeNs now) {
   XPUSIM_CHECK(policy_->candidates() > 0, "prefix cache must evict but has no candidate");
   const policy::BlockId id = policy_->victim(*this, now);
-  Slot& s = slots_[id];
+  const Slot& s = slots_[id];
   XPUSIM_CHECK(s.used && s.candidate && s.refs == 0, "eviction policy chose a block it may not evict");
   withdraw(id);
+  return id;
+}
+
+// Hashed: dropping a block makes no other block a candidate and tells the policy nothing, so
+// choosing all n victims first gives the same victims in the same order as choosing and dropping
+// one at a time; the drops' index and ghost updates then overlap their cache misses.
+void PrefixCache::evict_batch(std::int64_t n, TimeNs now) {
+  victims_.clear();
+  for (std::int64_t i = 0; i < n; ++i) victims_.push_back(take_victim(now));
+  const std::size_t ahead = static_cast<std::size_t>(kPrefetchAhead);
+  for (std::size_t i = 0; i < victims_.size(); ++i) {
+    if (i == 0)
+      for (std::size_t j = 0; j < std::min(ahead, victims_.size()); ++j) prefetch_drop(victims_[j], j);
+    if (i + ahead < victims_.size()) prefetch_drop(victims_[i + ahead], ahead);
+    drop(victims_[i], now);
+  }
+}
+
+// Starts the memory accesses of the drop `later` drops from now: its index entry, its ghost
+// entry and, once the ring is full, the entry of the ghost it will push out.
+void PrefixCache::prefetch_drop(policy::BlockId id, std::size_t later) const {
+  index_.prefetch(slots_[id].key);
+  if (config_.ghost_capacity == 0) return;
+  ghosts_.prefetch(slots_[id].key);
+  if (ghost_order_.size() == config_.ghost_capacity)
+    ghosts_.prefetch(ghost_order_[(ghost_next_ + later) % ghost_order_.size()].key);
+}
+
+// The victim (withdrawn already) leaves the cache.
+void PrefixCache::drop(policy::BlockId id, TimeNs now) {
+  Slot& s = slots_[id];
   index_.erase(s.key);
   --unreferenced_;
   ++evictions_;
@@ -252,25 +320,25 @@ std::int64_t PrefixCache::match_host(const std::vector<std::uint64_t>& keys, std
   if (!has_host_tier()) return 0;
   std::int64_t n = from;
   const auto limit = std::min<std::int64_t>(max_blocks, static_cast<std::int64_t>(keys.size()));
-  while (n < limit && host_.count(keys[static_cast<std::size_t>(n)]) > 0) ++n;
+  while (n < limit && host_.contains(keys[static_cast<std::size_t>(n)])) ++n;
   return n - from;
 }
 
 void PrefixCache::take_from_host(const std::vector<std::uint64_t>& keys, std::int64_t from, std::int64_t n) {
   for (std::int64_t i = from; i < from + n; ++i) {
-    const auto it = host_.find(keys[static_cast<std::size_t>(i)]);
-    XPUSIM_CHECK(it != host_.end(), "promoting a block the host tier does not hold");
-    host_lru_.erase({it->second, it->first});
-    host_.erase(it);
+    const std::uint64_t key = keys[static_cast<std::size_t>(i)];
+    const std::uint64_t* order = host_.find(key);
+    XPUSIM_CHECK(order != nullptr, "promoting a block the host tier does not hold");
+    host_lru_.erase({*order, key});
+    host_.erase(key);
   }
 }
 
 // The evicted block's KV is copied to host memory (asynchronously: not timed, see
 // docs/prefix-cache.md); the host tier drops its least recently demoted block when full.
 void PrefixCache::demote(const Slot& s) {
-  const auto it = host_.find(s.key);
-  if (it != host_.end()) host_lru_.erase({it->second, it->first});
-  host_[s.key] = ++host_counter_;
+  if (const std::uint64_t* order = host_.find(s.key)) host_lru_.erase({*order, s.key});
+  host_.assign(s.key, ++host_counter_);
   host_lru_.emplace(host_counter_, s.key);
   while (static_cast<std::int64_t>(host_.size()) > config_.host_blocks) {
     host_.erase(host_lru_.begin()->second);
@@ -280,20 +348,26 @@ void PrefixCache::demote(const Slot& s) {
 
 void PrefixCache::remember_evicted(const Slot& s, TimeNs now) {
   if (config_.ghost_capacity == 0) return;
-  ghosts_[s.key] = policy::RegretInfo{s.meta.type, s.meta.position, s.meta.session, now, s.meta.queue};
-  ghost_order_.push_back(s.key);
-  while (ghost_order_.size() > config_.ghost_capacity) {
-    ghosts_.erase(ghost_order_.front());  // a key evicted twice is forgotten at its first expiry
-    ghost_order_.pop_front();
+  const Ghost ghost{s.key, {s.meta.type, s.meta.position, s.meta.session, now, s.meta.queue}};
+  if (ghost_order_.size() < config_.ghost_capacity) {
+    ghosts_.assign(s.key, static_cast<std::uint32_t>(ghost_order_.size()));
+    ghost_order_.push_back(ghost);
+    return;
   }
+  // Full: the oldest key is forgotten and its place in the ring takes the new one. A key evicted
+  // twice is forgotten at its first expiry (even when that is the key just remembered).
+  ghosts_.assign(s.key, static_cast<std::uint32_t>(ghost_next_));
+  ghosts_.erase(ghost_order_[ghost_next_].key);
+  ghost_order_[ghost_next_] = ghost;
+  ghost_next_ = (ghost_next_ + 1) % ghost_order_.size();
 }
 
 void PrefixCache::check_regret(std::uint64_t key, TimeNs now) {
-  const auto it = ghosts_.find(key);
-  if (it == ghosts_.end()) return;
-  policy_->on_regret(it->second, now);
+  const std::uint32_t* at = ghosts_.find(key);
+  if (at == nullptr) return;
+  policy_->on_regret(ghost_order_[*at].info, now);
   observer_.on_prefix_regret(instance_, now);
-  ghosts_.erase(it);
+  ghosts_.erase(key);
 }
 
 void PrefixCache::check_invariants(std::int64_t total_references) const {

@@ -7,12 +7,11 @@
 //   radix:  only unreferenced leaves may go; a parent becomes a candidate when its last child
 //           goes (SGLang RadixAttention over block-sized pages).
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <set>
-#include <unordered_map>
 #include <vector>
 
+#include "xpusim/core/key_map.hpp"
 #include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
 #include "xpusim/systems/kv_block_pool.hpp"
 #include "xpusim/systems/prefix_cache_records.hpp"
@@ -121,8 +120,15 @@ class PrefixCache final : public policy::BlockTable {
   void make_candidate(policy::BlockId id, TimeNs now);
   void withdraw(policy::BlockId id);
   void reference(policy::BlockId id, KvBlockPool& pool);
-  void evict_one(TimeNs now);
+  policy::BlockId take_victim(TimeNs now);  // the policy's choice, withdrawn
+  void evict_batch(std::int64_t n, TimeNs now);
+  void prefetch_drop(policy::BlockId id, std::size_t later) const;
+  void drop(policy::BlockId id, TimeNs now);
   policy::BlockId new_slot();
+  policy::BlockId cached_id(std::uint64_t key) const;  // the block a cached key names
+  static constexpr std::int64_t kPrefetchAhead = 8;
+  void prefetch(const std::vector<std::uint64_t>& keys, std::int64_t from, std::int64_t n) const;
+  void step(const std::vector<std::uint64_t>& keys, std::int64_t i, std::int64_t n) const;
   void remember_evicted(const Slot& s, TimeNs now);
   void check_regret(std::uint64_t key, TimeNs now);
   void demote(const Slot& s);
@@ -134,16 +140,25 @@ class PrefixCache final : public policy::BlockTable {
   std::vector<Slot> slots_;
   std::vector<policy::BlockId> free_slots_;
   // Lookups only: never iterated, so its order cannot reach an output.
-  std::unordered_map<std::uint64_t, policy::BlockId> index_;
+  KeyMap<policy::BlockId> index_;
   std::int64_t unreferenced_ = 0;
   std::int64_t references_ = 0;  // sum of refs
   std::int64_t candidates_ = 0;
   std::uint64_t release_counter_ = 0;
   std::int64_t evictions_ = 0;
-  std::unordered_map<std::uint64_t, policy::RegretInfo> ghosts_;  // lookups only
-  std::deque<std::uint64_t> ghost_order_;                       // oldest first
+  std::vector<policy::BlockId> victims_;  // evict_batch's scratch
+  // Remembered evictions: a ring of ghost_capacity in eviction order (ghost_next_ is the oldest
+  // once it is full), and each remembered key's latest place in it (lookups only). The map holds
+  // 4-byte positions, not the records, so it stays small enough to sit in cache.
+  struct Ghost {
+    std::uint64_t key = 0;
+    policy::RegretInfo info;
+  };
+  std::vector<Ghost> ghost_order_;
+  std::size_t ghost_next_ = 0;
+  KeyMap<std::uint32_t> ghosts_;
   // Host tier: evicted blocks' keys, least recently demoted first out when full.
-  std::unordered_map<std::uint64_t, std::uint64_t> host_;  // key -> demotion order (lookups only)
+  KeyMap<std::uint64_t> host_;  // key -> demotion order (lookups only)
   std::set<std::pair<std::uint64_t, std::uint64_t>> host_lru_;  // (demotion order, key)
   std::uint64_t host_counter_ = 0;
 };

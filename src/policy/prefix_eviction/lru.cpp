@@ -6,14 +6,14 @@ namespace xpusim::policy {
 
 void LruEviction::on_candidate(BlockId id, CachedBlock& block, TimeNs) {
   block.order = block.release_order;
-  queue_.emplace(block.order, id);
+  queue_.add(id, block.order);
 }
 
-void LruEviction::on_withdrawn(BlockId id, CachedBlock& block) { queue_.erase({block.order, id}); }
+void LruEviction::on_withdrawn(BlockId id, CachedBlock&) { queue_.remove(id); }
 
 BlockId LruEviction::victim(const BlockTable&, TimeNs) {
   XPUSIM_CHECK(!queue_.empty(), "LRU asked for a victim without candidates");
-  return queue_.begin()->second;
+  return queue_.front().second;
 }
 
 }  // namespace xpusim::policy

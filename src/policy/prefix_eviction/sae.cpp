@@ -45,11 +45,11 @@ void SaeEviction::on_touch(BlockId, CachedBlock& block, TimeNs now) {
 void SaeEviction::on_candidate(BlockId id, CachedBlock& block, TimeNs) {
   block.order = block.release_order;
   block.queue = queue_of(block);
-  queues_[block.queue].emplace(block.order, id);
+  queues_[block.queue].add(id, block.order);
 }
 
 void SaeEviction::on_withdrawn(BlockId id, CachedBlock& block) {
-  queues_[block.queue].erase({block.order, id});
+  queues_[block.queue].remove(id);
 }
 
 double SaeEviction::score(const CachedBlock& b, TimeNs now) const {
@@ -65,15 +65,16 @@ BlockId SaeEviction::victim(const BlockTable& blocks, TimeNs now) {
   std::pair<std::uint64_t, BlockId> best_key{};
   for (const auto& q : queues_) {
     std::int64_t seen = 0;
-    for (auto it = q.begin(); it != q.end() && seen < config_.window; ++it, ++seen) {
-      const double s = score(blocks.block(it->second), now);
+    q.for_each_oldest([&](const OrderedCandidates::Key& key) {
+      const double s = score(blocks.block(key.second), now);
       // Ties go to the older block, so equal scores degrade to LRU.
-      if (!found || s < best || (s == best && *it < best_key)) {
+      if (!found || s < best || (s == best && key < best_key)) {
         found = true;
         best = s;
-        best_key = *it;
+        best_key = key;
       }
-    }
+      return ++seen < config_.window;
+    });
   }
   XPUSIM_CHECK(found, "SAE asked for a victim without candidates");
   ++evictions_;

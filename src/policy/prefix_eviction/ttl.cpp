@@ -44,7 +44,7 @@ void TtlEviction::on_candidate(BlockId id, CachedBlock& block, TimeNs now) {
   block.order = block.release_order;
   if (!block.followup) {
     block.queue = kLru;
-    lru_.emplace(block.order, id);
+    lru_.add(id, block.order);
     return;
   }
   block.queue = kPinned;
@@ -55,7 +55,7 @@ void TtlEviction::on_candidate(BlockId id, CachedBlock& block, TimeNs now) {
 void TtlEviction::on_withdrawn(BlockId id, CachedBlock& block) {
   // A pinned block may have moved to the LRU set when its pin expired (see victim()).
   if (block.queue == kPinned && pinned_.erase({block.pinned_until_ns, id}) > 0) return;
-  lru_.erase({block.order, id});
+  lru_.remove(id);
 }
 
 BlockId TtlEviction::victim(const BlockTable& blocks, TimeNs now) {
@@ -63,10 +63,10 @@ BlockId TtlEviction::victim(const BlockTable& blocks, TimeNs now) {
   while (!pinned_.empty() && pinned_.begin()->first <= now) {
     const BlockId id = pinned_.begin()->second;
     pinned_.erase(pinned_.begin());
-    lru_.emplace(blocks.block(id).order, id);
+    lru_.add(id, blocks.block(id).order);
     // (The table is read-only here, so the block's queue flag stays; on_withdrawn copes.)
   }
-  if (!lru_.empty()) return lru_.begin()->second;
+  if (!lru_.empty()) return lru_.front().second;
   // Every candidate is pinned and memory is needed now: the pin that expires first yields.
   XPUSIM_CHECK(!pinned_.empty(), "TTL asked for a victim without candidates");
   return pinned_.begin()->second;

@@ -1,8 +1,6 @@
 #pragma once
-#include <set>
-#include <utility>
-
 #include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
+#include "xpusim/policy/prefix_eviction/ordered_candidates.hpp"
 
 namespace xpusim::policy {
 
@@ -18,7 +16,7 @@ class LruEviction final : public EvictionPolicy {
   std::size_t candidates() const override { return queue_.size(); }
 
  private:
-  std::set<std::pair<std::uint64_t, BlockId>> queue_;  // (release order, id): head goes first
+  OrderedCandidates queue_;  // by (release order, id): the front goes first
 };
 
 }  // namespace xpusim::policy

@@ -1,10 +1,10 @@
 #pragma once
 #include <array>
-#include <set>
 #include <utility>
 
 #include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
+#include "xpusim/policy/prefix_eviction/ordered_candidates.hpp"
 #include "xpusim/policy/prefix_eviction/reuse_gap_fit.hpp"
 
 namespace xpusim::policy {
@@ -49,7 +49,7 @@ class SaeEviction final : public EvictionPolicy {
   Config config_;
   std::int64_t evictions_ = 0;
   std::int64_t regrets_ = 0;
-  std::array<std::set<std::pair<std::uint64_t, BlockId>>, 2> queues_;  // (release order, id)
+  std::array<OrderedCandidates, 2> queues_;  // by (release order, id)
   std::array<ReuseGapFit, 2> fits_;
   std::array<double, workload::kTokenTypes> type_w_;
   std::array<double, 2> queue_w_{1.0, 1.0};

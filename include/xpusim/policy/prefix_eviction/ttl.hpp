@@ -4,6 +4,7 @@
 
 #include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
+#include "xpusim/policy/prefix_eviction/ordered_candidates.hpp"
 #include "xpusim/policy/prefix_eviction/reuse_gap_fit.hpp"
 
 namespace xpusim::policy {
@@ -37,7 +38,7 @@ class TtlEviction final : public EvictionPolicy {
  private:
   Config config_;
   ReuseGapFit gaps_;
-  std::set<std::pair<std::uint64_t, BlockId>> lru_;  // (release order, id)
+  OrderedCandidates lru_;                         // by (release order, id)
   std::set<std::pair<TimeNs, BlockId>> pinned_;      // (expiry, id)
   static constexpr std::uint8_t kLru = 0, kPinned = 1;
 };
