@@ -76,6 +76,8 @@ for fair in fcfs vtc; do
   time_scenario "tenants_1000_$fair" bench/e2e_1m.yaml --requests-csv none \
     --set workload.num_requests=200000 --set workload.tenants=1000 --set fairness.policy=$fair
 done
+# issue 15: MoE serving, DeepSeek-V2-Lite on 8 EP8 instances with eplb (docs/performance.md).
+time_scenario moe_ep_1m bench/moe_ep_1m.yaml --requests-csv none
 for kind in soc moe ina; do
   time_scenario "$kind" "bench/$kind.yaml"
 done
