@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Agent.xpu reproduction figure: reactive latency and proactive throughput of the three
-flow-scheduling policies versus proactive load (configs/sweeps/agent_xpu_proactive_load.yaml).
+"""Agent.xpu reproduction figure: reactive latency and proactive throughput of the four
+flow-scheduling policies (three baselines and Agent.xpu)
+versus proactive load (configs/sweeps/agent_xpu_proactive_load.yaml).
 
 usage: agent_xpu_proactive_load.py results.csv out.png
 Points are the mean over seeds; bars span the seeds' min and max."""
@@ -22,7 +23,7 @@ PANELS = [
     ("proactive.tokens_per_s", "proactive throughput (output tokens/s)", False),
     ("igpu_busy_fraction", "iGPU busy fraction", False),
 ]
-POLICIES = ["igpu_only", "static_partition", "agent_xpu"]
+POLICIES = ["igpu_only", "static_partition", "igpu_continuous", "agent_xpu"]
 
 
 def main(results_csv: str, out_png: str) -> None:

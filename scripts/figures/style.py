@@ -19,7 +19,7 @@ _STYLE = {
     "dp2": ("tab:orange", "o"), "pd-1p1d": ("tab:blue", "^"),
     # soc flow scheduling
     "igpu_only": ("tab:red", "o"), "static_partition": ("tab:orange", "s"),
-    "agent_xpu": ("tab:blue", "^"),
+    "igpu_continuous": ("tab:brown", "D"), "agent_xpu": ("tab:blue", "^"),
     # in-network aggregation
     "static_pool": ("tab:orange", "s"), "atp": ("tab:red", "o"), "esa": ("tab:blue", "^"),
     # prefix-cache eviction

@@ -1,6 +1,7 @@
 #include "xpusim/hw/soc_spec.hpp"
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/hw/npu_shapes.hpp"
 
 namespace xpusim::hw {
 namespace {
@@ -144,6 +145,22 @@ const ParamBinding<SocSpec>& SocSpec::binding() {
                      engine_name(a) + " runs fully memory-bound work (1 = no interference)",
                  {.min = 1, .max = 100})
               .required();
+    out.real("kv_budget_gb", &SocSpec::kv_budget_bytes, "GB",
+             "shared DDR the flows' KV caches may hold together; a flow is admitted when its "
+             "KV (all its turns' tokens) fits beside the admitted flows', else it queues in "
+             "arrival order; 0 = all the DDR the model's weights leave",
+             kNonNegative)
+        .scale(1e9)
+        .parsed_string(
+            "npu_prefill_shapes",
+            [](SocSpec& c, const ParamValue& v) {
+              c.npu_prefill_shapes =
+                  parse_shape_list(std::get<std::string>(v), "npu_prefill_shapes");
+            },
+            [](const SocSpec& c) { return ParamValue(format_shape_list(c.npu_prefill_shapes)); },
+            "comma-separated static prefill lengths (tokens) the NPU has compiled graphs for: a "
+            "prefill chunk runs on the NPU padded to the smallest length >= its own, and a "
+            "longer chunk cannot run there; empty = dynamic shapes (no padding)");
     out.derive(derive_devices).rule(check_engines);
     return out;
   }();

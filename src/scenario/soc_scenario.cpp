@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "xpusim/core/params.hpp"
 #include "xpusim/core/simulator.hpp"
 #include "xpusim/hw/soc_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
@@ -105,6 +106,9 @@ RunResult SocScenario::run(const RunOptions& options) const {
                 {"unfinished", soc.turns_started() - soc.turns_completed()}};
   j["flows"] = s_.flows.size();
   j["operator_groups_run"] = soc.groups_run();
+  j["kv"] = {{"budget_gb", soc.kv_budget_bytes() / 1e9},
+             {"peak_reserved_gb", soc.kv_peak_bytes() / 1e9},
+             {"flows_queued", soc.flows_queued_for_kv()}};
   add_run_fields(j, ns_to_seconds(end), result.events, s_.seed, s_.resolved);
   if (!options.out_dir.empty()) {
     std::ostringstream turns, devices;
@@ -124,6 +128,28 @@ RunResult SocScenario::run(const RunOptions& options) const {
 
 namespace {
 
+// The KV budget must fit the DDR beside the weights, and every flow's KV must fit the budget
+// (a flow that never fits would wait for ever).
+void check_kv_budget(const SocSpecs& s) {
+  const double free_bytes = s.soc.ddr_bytes - s.model.weight_bytes();
+  if (s.soc.kv_budget_bytes > free_bytes)
+    throw ParamError("kv_budget_gb",
+                     "KV budget " + report::format_fixed(s.soc.kv_budget_bytes / 1e9, 2) +
+                         " GB exceeds the DDR the weights leave (" +
+                         report::format_fixed(free_bytes / 1e9, 2) + " GB)");
+  const double budget = systems::SocRuntime::kv_budget_bytes(s.soc, s.model);
+  for (const workload::AgentFlow& f : s.flows) {
+    const double need = systems::SocRuntime::flow_kv_bytes(s.model, f);
+    if (need > budget)
+      throw ParamError("kv_budget_gb",
+                       "flow " + std::to_string(f.id) + " needs " +
+                           report::format_fixed(need / 1e9, 3) +
+                           " GB of KV cache (all its turns' tokens), more than the KV budget (" +
+                           report::format_fixed(budget / 1e9, 3) +
+                           " GB); raise kv_budget_gb or shorten the workload's flows");
+  }
+}
+
 std::unique_ptr<LoadedScenario> load_soc(KindReader& r) {
   SectionReader& ld = r.ld;
   Diagnostics& diag = ld.diag;
@@ -139,7 +165,7 @@ std::unique_ptr<LoadedScenario> load_soc(KindReader& r) {
   r.select("flow_scheduling", s.policy);
   const Params workload = r.plain("workload");
   diag.throw_if_any();
-  // The weights live in the shared DDR; KV growth is not bounded (docs/soc.md).
+  // The weights live in the shared DDR; the KV caches share what they leave (soc.kv_budget_gb).
   if (s.model.weight_bytes() > s.soc.ddr_bytes)
     diag.error(doc.locate(ld.section("model"), "model"), "model",
                "weights of '" + s.model.name + "' (" +
@@ -156,6 +182,8 @@ std::unique_ptr<LoadedScenario> load_soc(KindReader& r) {
     const auto config = workload::AgentWorkloadConfig::binding().bind(workload);
     s.flows = workload::load_agent_flows(config, s.seed, doc.path().parent_path());
   });
+  diag.throw_if_any();
+  ld.convert("soc", [&] { check_kv_budget(s); });
   diag.throw_if_any();
   s.resolved = r.resolved();
   return std::make_unique<SocScenario>(std::move(s), r.catalogs);

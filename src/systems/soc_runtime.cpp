@@ -5,6 +5,7 @@
 #include <string>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/hw/npu_shapes.hpp"
 
 namespace xpusim::systems {
 namespace {
@@ -14,6 +15,9 @@ using workload::FlowClass;
 constexpr std::uint32_t kTurnReady = 1;
 constexpr std::uint32_t kWake = 2;
 constexpr int kIgpu = static_cast<int>(hw::EngineKind::Igpu);
+// KV reservations are sums of doubles: compare with a relative slack so that releasing and
+// re-reserving the same bytes never refuses a flow by rounding.
+constexpr double kKvSlack = 1e-9;
 // A policy that opens iterations forever without running any would spin here.
 constexpr int kMaxDecideRounds = 10000;
 
@@ -43,11 +47,24 @@ SocRuntime::SocRuntime(Simulator& sim, const hw::SocSpec& soc, const model::Mode
     devices_[e] = std::make_unique<hw::Device>(
         e, std::string("soc.") + hw::engine_name(static_cast<hw::EngineKind>(e)),
         soc.engines[e].device);
+  kv_budget_bytes_ = kv_budget_bytes(soc, model);
   flows_.reserve(flows.size());
   for (auto& f : flows) {
     XPUSIM_CHECK(!f.turns.empty(), "agent flow without turns");
+    XPUSIM_CHECK(flow_kv_bytes(model, f) <= kv_budget_bytes_ * (1 + kKvSlack),
+                 "an agent flow's KV exceeds the SoC's KV budget (the loader rejects this)");
     flows_.push_back(FlowState{std::move(f)});
   }
+}
+
+double SocRuntime::flow_kv_bytes(const model::ModelSpec& model, const workload::AgentFlow& flow) {
+  std::int64_t tokens = 0;
+  for (const workload::AgentTurn& t : flow.turns) tokens += t.prompt_tokens + t.output_tokens;
+  return static_cast<double>(tokens) * model.kv_bytes_per_token();
+}
+
+double SocRuntime::kv_budget_bytes(const hw::SocSpec& soc, const model::ModelSpec& model) {
+  return soc.kv_budget_bytes > 0 ? soc.kv_budget_bytes : soc.ddr_bytes - model.weight_bytes();
 }
 
 void SocRuntime::start() {
@@ -87,6 +104,11 @@ std::optional<hw::EngineWork> SocRuntime::predict(Stage stage, const std::vector
                                                   std::int64_t tokens,
                                                   hw::EngineKind engine) const {
   if (flows.empty()) return std::nullopt;
+  if (stage == Stage::Prefill && engine == hw::EngineKind::Npu) {
+    const auto padded = hw::padded_shape(soc_.npu_prefill_shapes, tokens);
+    if (!padded) return std::nullopt;
+    tokens = *padded;
+  }
   const model::OpGraph g = model::OpGraph::iteration(model_, shape_of(stage, flows, tokens));
   hw::EngineWork sum;
   for (const model::OpGroup& group : g.order()) {
@@ -99,9 +121,23 @@ std::optional<hw::EngineWork> SocRuntime::predict(Stage stage, const std::vector
   return sum;
 }
 
+std::optional<hw::EngineWork> SocRuntime::group_work(const Task& t, hw::EngineKind engine,
+                                                      double share) const {
+  if (engine == hw::EngineKind::Npu && t.stage == Stage::Prefill) {
+    if (!t.npu_shape_fits) return std::nullopt;
+    if (!t.npu_groups.empty())
+      return model::engine_work(soc_, engine, t.npu_groups[t.next], model_.dtype, share);
+  }
+  return model::engine_work(soc_, engine, t.groups[t.next], model_.dtype, share);
+}
+
 void SocRuntime::on_event(std::uint32_t tag, std::uint64_t payload) {
   if (tag == kTurnReady) {
-    turn_ready(flows_.at(payload));
+    FlowState& f = flows_.at(payload);
+    if (f.phase == Phase::NotArrived)
+      arrive(static_cast<int>(payload));
+    else
+      turn_ready(f, sim_.now());
   } else {
     XPUSIM_CHECK(tag == kWake, "unknown SoC runtime event");
     wake_at_ = kTimeNever;
@@ -109,7 +145,30 @@ void SocRuntime::on_event(std::uint32_t tag, std::uint64_t payload) {
   decide();
 }
 
-void SocRuntime::turn_ready(FlowState& f) {
+void SocRuntime::arrive(int flow) {
+  // Strict arrival order: a flow never overtakes an earlier one that is waiting for KV.
+  kv_queue_.push_back(flow);
+  if (kv_queue_.size() > 1 ||
+      kv_reserved_bytes_ + flow_kv_bytes(model_, flows_[flow].spec) >
+          kv_budget_bytes_ * (1 + kKvSlack))
+    ++flows_queued_for_kv_;
+  admit_queued();
+}
+
+void SocRuntime::admit_queued() {
+  while (!kv_queue_.empty()) {
+    FlowState& f = flows_[kv_queue_.front()];
+    const double need = flow_kv_bytes(model_, f.spec);
+    if (kv_reserved_bytes_ + need > kv_budget_bytes_ * (1 + kKvSlack)) return;
+    kv_queue_.pop_front();
+    kv_reserved_bytes_ += need;
+    kv_peak_bytes_ = std::max(kv_peak_bytes_, kv_reserved_bytes_);
+    // The user has waited since the flow arrived: its first turn is ready from then.
+    turn_ready(f, seconds_to_ns(f.spec.arrival_s));
+  }
+}
+
+void SocRuntime::turn_ready(FlowState& f, TimeNs ready_ns) {
   XPUSIM_CHECK(f.phase == Phase::NotArrived || f.phase == Phase::Waiting, "turn ready twice");
   if (f.phase == Phase::NotArrived) active_.push_back(static_cast<int>(&f - flows_.data()));
   const workload::AgentTurn& t = f.spec.turns[f.turn];
@@ -117,7 +176,7 @@ void SocRuntime::turn_ready(FlowState& f) {
   f.stage = Stage::Prefill;
   f.prompt_left = t.prompt_tokens;
   f.output_left = t.output_tokens;
-  f.turn_ready_ns = sim_.now();
+  f.turn_ready_ns = ready_ns;
   ++turns_started_;
 }
 
@@ -146,8 +205,7 @@ void SocRuntime::refresh_view() {
     s.running_on = t.on;
     s.turn_ready_ns = t.turn_ready_ns;
     for (int e = 0; e < hw::kEngineKinds; ++e)
-      s.next_group_work[e] =
-          model::engine_work(soc_, static_cast<hw::EngineKind>(e), t.groups[t.next], model_.dtype);
+      s.next_group_work[e] = group_work(t, static_cast<hw::EngineKind>(e));
     task_view_.push_back(s);
   }
 }
@@ -199,6 +257,12 @@ void SocRuntime::open(const policy::OpenTask& o) {
   }
   t.groups =
       model::OpGraph::iteration(model_, shape_of(o.stage, o.flows, o.prefill_tokens)).order();
+  if (o.stage == Stage::Prefill) {
+    const auto padded = hw::padded_shape(soc_.npu_prefill_shapes, o.prefill_tokens);
+    t.npu_shape_fits = padded.has_value();
+    if (padded && *padded != o.prefill_tokens)
+      t.npu_groups = model::OpGraph::iteration(model_, shape_of(o.stage, o.flows, *padded)).order();
+  }
   tasks_.emplace(t.id, std::move(t));
 }
 
@@ -212,7 +276,7 @@ void SocRuntime::run(const policy::RunGroup& r) {
     const int e = static_cast<int>(p.engine);
     XPUSIM_CHECK(!ddr_.busy(e) && engine_task_[e] < 0, "policy dispatched to a busy engine");
     XPUSIM_CHECK(p.share > 0 && p.share <= 1, "engine share outside (0, 1]");
-    const auto w = model::engine_work(soc_, p.engine, group, model_.dtype, p.share);
+    const auto w = group_work(t, p.engine, p.share);
     XPUSIM_CHECK(w.has_value(), "policy dispatched a group to an engine that cannot run it");
     engine_task_[e] = t.id;
     t.on[e] = true;
@@ -285,6 +349,8 @@ void SocRuntime::turn_done(FlowState& f) {
   if (++f.turn == static_cast<int>(f.spec.turns.size())) {
     f.phase = Phase::Done;
     active_.erase(std::find(active_.begin(), active_.end(), rec.flow));
+    kv_reserved_bytes_ -= flow_kv_bytes(model_, f.spec);
+    admit_queued();
     return;
   }
   f.phase = Phase::Waiting;

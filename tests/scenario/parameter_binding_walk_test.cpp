@@ -38,6 +38,7 @@ const Given kSamples = {
     {"path", std::string("trace.csv")},  {"table", std::string("table.csv")},
     {"weights", std::string("1,2")},     {"prompt_tokens", std::string("100-200")},
     {"output_tokens", std::string("50")}, {"on_off_s", std::string("10,0")},
+    {"npu_prefill_shapes", std::string("64,512")},
     // switch, link
     {"aggregator_memory_kb", 64.0},      {"port_gbps", 100.0},
     {"bandwidth_gbps", 400.0},           {"latency_us", 1.0},
@@ -230,7 +231,7 @@ TEST(ParameterBinding, EveryServingSideKeyReachesItsFieldAndDocumentsTheStructDe
 
 TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDefault) {
   const Catalogs c = build_catalogs();
-  EXPECT_EQ(walk_catalog(c.flow_scheduling), 2);
+  EXPECT_EQ(walk_catalog(c.flow_scheduling), 3);
   EXPECT_EQ(walk_catalog(c.expert_placement), 3);
   EXPECT_EQ(walk_catalog(c.expert_offload), 2);
   EXPECT_EQ(walk_catalog(c.switch_memory), 3);

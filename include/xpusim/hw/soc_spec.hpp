@@ -5,7 +5,9 @@
 // group and idle/busy power; every ordered engine pair has a DDR contention factor. Presets in
 // configs/hardware/ (data-sheet numbers and assumptions cited in docs/soc.md).
 #include <array>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "xpusim/core/param_binding.hpp"
 #include "xpusim/core/time.hpp"
@@ -39,11 +41,19 @@ struct EngineSpec {
 
 // Each key of the `soc` section is bound to its field by binding(): ddr_*, then per engine
 // cpu_*, igpu_*, npu_* into engines[kind] (its device's idle and busy power, the rest derived
-// from the SoC's figures), then v_slowdown_by_a into slowdown[v][a] (diagonal 1).
+// from the SoC's figures), then v_slowdown_by_a into slowdown[v][a] (diagonal 1), then the
+// memory budget for KV caches and the NPU's static prefill shapes.
 struct SocSpec {
   std::string name;
   double ddr_bytes = 0;
   double ddr_bw_bytes_per_s = 0;
+  // Shared DDR the flows' KV caches may hold together; 0 = all the DDR the weights leave.
+  double kv_budget_bytes = 0;
+  // Prefill lengths the NPU has compiled graphs for (sorted); a chunk runs padded to the smallest
+  // one >= its length (hw/npu_shapes.hpp). Empty = dynamic shapes. The largest, 1024, is
+  // OpenVINO GenAI's default NPU MAX_PROMPT_LEN; the smaller buckets are an assumption
+  // (docs/soc.md).
+  std::vector<std::int64_t> npu_prefill_shapes{128, 256, 512, 1024};
   std::array<EngineSpec, kEngineKinds> engines;  // indexed by EngineKind
   // slowdown[victim][aggressor]: factor on the victim's memory time while the aggressor runs
   // fully memory-bound work at the same time (1 = no interference; diagonal unused).

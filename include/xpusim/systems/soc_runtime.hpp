@@ -5,7 +5,12 @@
 // one group at a time; a group may be split across engines (tensor partitioning). The
 // flow-scheduling policy is asked what runs next at every group boundary, turn arrival and
 // requested wake-up, so preemption happens at group boundaries and never inside a group.
+// A prefill group on the NPU runs padded to the NPU's static prefill shape (hw/npu_shapes.hpp).
+// A flow is admitted when its KV cache (all its turns' tokens) fits the SoC's KV budget beside
+// the admitted flows'; until then it queues in arrival order, and its first turn's latency counts
+// from its arrival.
 #include <array>
+#include <deque>
 #include <map>
 #include <memory>
 #include <vector>
@@ -35,6 +40,14 @@ class SocRuntime final : public EventHandler, public hw::OpListener, public poli
   std::int64_t turns_completed() const { return turns_completed_; }
   std::int64_t turns_started() const { return turns_started_; }
   std::int64_t groups_run() const { return groups_run_; }
+  // KV admission: the budget in bytes, the most reserved at once, flows that had to queue.
+  double kv_budget_bytes() const { return kv_budget_bytes_; }
+  double kv_peak_bytes() const { return kv_peak_bytes_; }
+  std::int64_t flows_queued_for_kv() const { return flows_queued_for_kv_; }
+  // The KV a flow reserves when admitted: every turn's prompt and output tokens.
+  static double flow_kv_bytes(const model::ModelSpec& model, const workload::AgentFlow& flow);
+  // The KV budget of `soc` for `model`: soc.kv_budget_bytes, or (0) the DDR the weights leave.
+  static double kv_budget_bytes(const hw::SocSpec& soc, const model::ModelSpec& model);
 
   // policy::FlowView
   TimeNs now() const override { return sim_.now(); }
@@ -70,6 +83,10 @@ class SocRuntime final : public EventHandler, public hw::OpListener, public poli
     workload::FlowClass cls = workload::FlowClass::Proactive;
     TimeNs turn_ready_ns = 0;
     std::vector<model::OpGroup> groups;
+    // Prefill: the groups of the chunk padded to the NPU's static shape (empty when no padding),
+    // and whether any compiled shape holds the chunk.
+    std::vector<model::OpGroup> npu_groups;
+    bool npu_shape_fits = true;
     int next = 0;
     bool running = false;
     int parts_left = 0;
@@ -81,12 +98,17 @@ class SocRuntime final : public EventHandler, public hw::OpListener, public poli
                              std::int64_t tokens) const;
   void decide();
   void refresh_view();
+  // The task's next group on `engine` alone (or a share of it); nullopt = cannot run it there.
+  std::optional<hw::EngineWork> group_work(const Task& t, hw::EngineKind engine,
+                                           double share = 1.0) const;
+  void arrive(int flow);
+  void admit_queued();
   void open(const policy::OpenTask& o);
   void run(const policy::RunGroup& r);
   void finish_group(Task& task);
   void finish_iteration(Task& task);
   void emit_tokens(const FlowState& f, std::int64_t n);
-  void turn_ready(FlowState& f);
+  void turn_ready(FlowState& f, TimeNs ready_ns);
   void turn_done(FlowState& f);
 
   Simulator& sim_;
@@ -111,6 +133,11 @@ class SocRuntime final : public EventHandler, public hw::OpListener, public poli
   std::int64_t turns_completed_ = 0;
   std::int64_t turns_started_ = 0;
   std::int64_t groups_run_ = 0;
+  double kv_budget_bytes_ = 0;
+  double kv_reserved_bytes_ = 0;
+  double kv_peak_bytes_ = 0;
+  std::deque<int> kv_queue_;  // flows waiting for KV budget, in arrival order
+  std::int64_t flows_queued_for_kv_ = 0;
 };
 
 }  // namespace xpusim::systems
