@@ -81,7 +81,7 @@ class Gen {
     return "system: soc\nseed: " + std::to_string(between(0, 1000)) + "\nsoc: {preset: " +
            pick<std::string>({"snapdragon-x-elite", "intel-core-ultra-7-258v"}) +
            "}\nmodel: {preset: llama-2-7b, dtype: int4}\nflow_scheduling: {policy: " +
-           pick<std::string>({"agent_xpu", "igpu_only", "static_partition"}) +
+           pick<std::string>({"agent_xpu", "igpu_only", "igpu_continuous", "static_partition"}) +
            "}\nworkload: {source: trace, trace_path: " + std::string(XPUSIM_SOURCE_DIR) +
            "/traces/sample_agent.csv}\n";
   }
