@@ -48,7 +48,7 @@ def main(results_csv, out_png):
                     label=config)
         ax.set(xlabel="offered load (requests/s)", ylabel=ylabel)
         ax.grid(True, alpha=0.3)
-    axes[0].legend(title="fairness + batching", fontsize="small")
+    axes[-1].legend(title="fairness + batching", fontsize="small", loc="upper left")
     fig.suptitle("Llama-2-7B on one L4, 10,000-token KV cache, two tenants (1:2 rates), "
                  "outputs 16-1,024 tokens, every arrival served to completion")
     fig.tight_layout()

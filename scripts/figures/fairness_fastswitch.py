@@ -7,7 +7,8 @@ One line per configuration, adding FastSwitch's mechanisms one at a time to vLLM
 preemption under VTC: vllm swap (per-block transfers, blocking), +block groups (16 blocks a
 transfer), +overlap (swaps beside the compute), fastswitch (+ reuse of the host copy). x: offered
 load (requests/s, both tenants). Panels: p99 TTFT, p99 TBT, time the iterations waited for swaps,
-output throughput. Every run goes on until every arrival has finished. Prints the table
+bytes moved over PCIe, output throughput. +overlap and fastswitch coincide in every panel but the
+bytes: once the swap is hidden behind compute, moving fewer bytes no longer changes any time. Every run goes on until every arrival has finished. Prints the table
 docs/reproductions/fairness.md quotes, with each configuration's tail speedups over vllm swap.
 """
 import sys
@@ -23,6 +24,7 @@ PANELS = [
     ("ttft_s.p99", "p99 TTFT (s)"),
     ("tbt_s.p99", "p99 TBT (s)"),
     ("context_switch.stall_s", "swap stall (s)"),
+    ("swap_gb", "bytes swapped (GB)"),
     ("throughput.output_tokens_per_s", "output throughput (tokens/s)"),
 ]
 ORDER = ["vllm swap", "+block groups", "+overlap", "fastswitch"]
@@ -42,7 +44,8 @@ def main(results_csv, out_png):
     df = style.ok_points(results_csv)
     df["config"] = df.apply(label, axis=1)
     df["load"] = df["workload.rates_per_s"].map(lambda s: sum(float(x) for x in str(s).split(",")))
-    fig, axes = plt.subplots(1, len(PANELS), figsize=(16, 3.8))
+    df["swap_gb"] = df["context_switch.bytes"] / 1e9
+    fig, axes = plt.subplots(1, len(PANELS), figsize=(19, 3.8))
     for ax, (column, ylabel) in zip(axes, PANELS):
         for config in [c for c in ORDER if c in set(df["config"])]:
             sel = df[df["config"] == config].groupby("load")[column].mean().sort_index()
