@@ -28,6 +28,11 @@ _STYLE = {
     # fairness
     "fcfs": ("tab:gray", "o"), "rpm_limit": ("tab:orange", "s"), "vtc": ("tab:blue", "^"),
     "equinox": ("tab:green", "v"),
+    # fairness ablations: fairness policy + batching policy (Equinox), swap mechanisms (FastSwitch)
+    "vtc+artifact": ("tab:blue", "^"), "vtc+vllm": ("tab:gray", "o"),
+    "vtc+adaptive": ("tab:cyan", "P"), "equinox+adaptive": ("tab:green", "v"),
+    "vllm swap": ("tab:red", "o"), "+block groups": ("tab:orange", "s"),
+    "+overlap": ("tab:purple", "D"), "fastswitch": ("tab:green", "v"),
     # faults
     "requeue": ("tab:blue", "o"), "drop": ("tab:red", "s"), "lose": ("tab:red", "s"),
     # expert placement

@@ -170,6 +170,8 @@ struct Run {
     sizing.host_bw_bytes_per_s = pool.devices * device.pcie_bw_bytes_per_s;
     sizing.swap_block_group = spec.instance.swap_block_group;
     sizing.swap_transfer_overhead_s = spec.instance.swap_transfer_overhead_s;
+    sizing.swap_overlap = spec.instance.swap_overlap;
+    sizing.swap_reuse = spec.instance.swap_reuse;
     if (sizing.host_bw_bytes_per_s > 0)
       sizing.swap_blocks = static_cast<std::int64_t>(spec.instance.swap_space_bytes / sizing.block_bytes);
     return pool;

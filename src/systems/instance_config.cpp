@@ -33,7 +33,14 @@ const ParamBinding<InstanceConfig>& InstanceConfig::binding() {
           .real("swap_transfer_overhead_us", &C::swap_transfer_overhead_s, "us",
                 "fixed setup time of each swap transfer, on top of bytes / PCIe bandwidth",
                 {.min = 0, .max = 1e6})
-          .scale(1e-6);
+          .scale(1e-6)
+          .boolean(XPUSIM_KEY(C, swap_overlap),
+                   "swap transfers overlap the iteration's compute, which waits only for what "
+                   "is left of them (FastSwitch's asynchronous swap; false = vLLM's blocking "
+                   "swap before the step)")
+          .boolean(XPUSIM_KEY(C, swap_reuse),
+                   "a host copy of a swapped sequence's full blocks is kept after swap-in, so a "
+                   "later swap-out copies only the blocks written since (FastSwitch's KV reuse)");
   return b;
 }
 

@@ -16,7 +16,9 @@ KvManager::KvManager(const KvSizing& sizing, std::unique_ptr<PrefixCache> cache)
       block_bytes_(sizing.block_bytes),
       host_bw_(sizing.host_bw_bytes_per_s),
       swap_block_group_(sizing.swap_block_group),
-      swap_transfer_overhead_s_(sizing.swap_transfer_overhead_s) {
+      swap_transfer_overhead_s_(sizing.swap_transfer_overhead_s),
+      swap_overlap_(sizing.swap_overlap),
+      swap_reuse_(sizing.swap_reuse) {
   XPUSIM_CHECK(sizing.swap_block_group >= 1, "swap block groups hold at least one block");
   XPUSIM_CHECK(sizing.blocks > 0 && sizing.block_size > 0, "instance needs KV capacity");
   XPUSIM_CHECK(sizing.swap_blocks == 0 || (block_bytes_ > 0 && host_bw_ > 0),
@@ -97,11 +99,12 @@ void KvManager::cache_generated(const workload::Request& request, std::int64_t t
                  cached, pool_, now);
 }
 
-bool KvManager::swap_out(std::int64_t blocks) {
+bool KvManager::swap_out(std::int64_t blocks, std::int64_t on_host) {
   if (swap_used_ + blocks > swap_capacity_) return false;
   swap_used_ += blocks;
-  iter_host_bytes_ += static_cast<double>(blocks) * block_bytes_;
-  iter_host_transfers_ += swap_transfers(blocks);
+  const std::int64_t copied = swap_reuse_ ? blocks - std::clamp<std::int64_t>(on_host, 0, blocks) : blocks;
+  iter_host_bytes_ += static_cast<double>(copied) * block_bytes_;
+  iter_host_transfers_ += swap_transfers(copied);
   return true;
 }
 
@@ -116,6 +119,11 @@ void KvManager::swap_in(std::int64_t blocks, TimeNs now) {
 TimeNs KvManager::iteration_host_stall_ns() const {
   const double transfers_s = static_cast<double>(iter_host_transfers_) * swap_transfer_overhead_s_;
   return duration_ns_ceil(iter_host_bytes_ / host_bw_ + transfers_s);
+}
+
+TimeNs KvManager::iteration_host_delay_ns(TimeNs compute_ns) const {
+  const TimeNs stall = iteration_host_stall_ns();
+  return swap_overlap_ ? std::max<TimeNs>(stall - compute_ns, 0) : stall;
 }
 
 bool KvManager::reserve_migration(std::int64_t blocks, TimeNs now) {

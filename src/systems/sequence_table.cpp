@@ -58,6 +58,7 @@ void SequenceTable::clear() {
   arrived_.clear();
   running_head_ = running_tail_ = Sequence::kNone;
   running_count_ = 0;
+  running_final_tokens_ = 0;
   cursor_seq_ = Sequence::kNone;
   cursor_index_ = 0;
 }
@@ -84,6 +85,7 @@ void SequenceTable::link_running(std::uint32_t s) {
   else running_head_ = s;
   running_tail_ = s;
   ++running_count_;
+  running_final_tokens_ += final_tokens_of(q);
   cursor_seq_ = Sequence::kNone;
 }
 
@@ -95,6 +97,7 @@ void SequenceTable::unlink_running(std::uint32_t s) {
   else running_tail_ = q.prev;
   q.prev = q.next = Sequence::kNone;
   --running_count_;
+  running_final_tokens_ -= final_tokens_of(q);
   cursor_seq_ = Sequence::kNone;
 }
 

@@ -140,9 +140,10 @@ void ServingInstance::try_start(TimeNs now) {
   model::IterationCost cost = expert_parallel_ ? exec_.estimate(expert_parallel_->rank_shape(shape))
                                                : exec_.estimate(shape);
   if (expert_parallel_) expert_parallel_->add_experts(shape, now, cost);
-  // vLLM runs the iteration's swaps before the model step and waits for them.
+  // vLLM runs the iteration's swaps before the model step and waits for them; with
+  // swap_overlap (FastSwitch) they run beside it and only what outlasts the compute is waited.
   if (kv_.iteration_host_bytes() > 0) {
-    const TimeNs stall = kv_.iteration_host_stall_ns();
+    const TimeNs stall = kv_.iteration_host_delay_ns(cost.time_ns);
     cost.time_ns += stall;
     observer_.on_swap_stall(index_, stall, kv_.iteration_host_bytes(), kv_.iteration_host_transfers());
   }

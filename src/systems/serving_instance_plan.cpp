@@ -30,7 +30,8 @@ void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now
                     swap && decoding ? "swap out if host room" : "recompute", now);
     // Swap keeps a decoding sequence's KV on the host when there is room; otherwise (or for a
     // sequence mid-prefill) the KV is dropped and recomputed on readmission.
-    if (swap && decoding && kv_.swap_out(blocks)) {
+    if (swap && decoding && kv_.swap_out(blocks, q.host_blocks)) {
+      q.host_blocks = kv / block_size_;  // full blocks never change: their copy stays valid
       q.state = SeqState::Swapped;
       q.blocks = blocks;
       q.base_kv = kv;

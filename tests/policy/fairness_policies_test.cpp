@@ -90,6 +90,49 @@ TEST(Equinox, ReturningTenantIsLiftedOnBothCounters) {
   EXPECT_DOUBLE_EQ(eq.resource_counter(1), 100 * 150);
 }
 
+// The latency term, by hand (oracle, alpha = 0.5, w_p = 1, w_q = 2, latency_weight = 10
+// priced tokens per second of waiting). t0 arrived at 0 and waited 20 s, t1 arrived at 15 s
+// and waited 5 s; both requests are 100 in + 100 out:
+//   user charges   t0: 300 - 10 * 20 = 100,   t1: 300 - 10 * 5 = 250
+//   resource       both 100 * (100 + 50) = 15000
+// After both are admitted, t0 (100, 15000) and t1 (250, 15000) are backlogged:
+//   HF(t0) = 0.5 * 100/350 + 0.5 * 0.5 = 0.3929,  HF(t1) = 0.5 * 250/350 + 0.25 = 0.6071
+// so t0, whose user waited longer, goes first; without the latency term the two tie (300 each)
+// and the first-seen tenant, t1 here, goes first.
+TEST(Equinox, LatencyTermServesTheTenantThatWaitedLongerFirst) {
+  for (const double lw : {10.0, 0.0}) {
+    EquinoxFairness::Config c = equinox_config(0.5, "oracle");
+    c.latency_weight = lw;
+    EquinoxFairness eq(c, TenantWeights{}, 1);
+    FakeFairnessView v;
+    v.arrive(eq, 1, 100, 100, seconds_to_ns(15));  // t1 is seen first
+    v.arrive(eq, 0, 100, 100, 0);
+    v.arrive(eq, 1, 100, 100, seconds_to_ns(15));  // both stay backlogged
+    v.arrive(eq, 0, 100, 100, 0);
+    v.admit(eq, 0, seconds_to_ns(20));
+    v.admit(eq, 1, seconds_to_ns(20));
+    EXPECT_DOUBLE_EQ(eq.user_counter(0), lw > 0 ? 100 : 300);
+    EXPECT_DOUBLE_EQ(eq.user_counter(1), lw > 0 ? 250 : 300);
+    EXPECT_DOUBLE_EQ(eq.resource_counter(0), 15000);
+    EXPECT_EQ(v.order(eq, 1, seconds_to_ns(20)).front(), lw > 0 ? 0 : 1) << "latency_weight " << lw;
+  }
+}
+
+// A wait worth more than the request's priced tokens charges nothing, never a negative service;
+// the correction at finish keeps the wait (500 s x 10 > 100 + 2 x 50 either way).
+TEST(Equinox, LatencyTermNeverChargesBelowZero) {
+  EquinoxFairness::Config c = equinox_config(0.5, "history_mean");
+  c.latency_weight = 10;
+  EquinoxFairness eq(c, TenantWeights{}, 1);
+  FakeFairnessView v;
+  v.arrive(eq, 0, 100, 50, 0);
+  const FairRequest r = v.admit(eq, 0, seconds_to_ns(500));
+  EXPECT_DOUBLE_EQ(eq.user_counter(0), 0);
+  eq.on_finished(r, seconds_to_ns(600));
+  EXPECT_DOUBLE_EQ(eq.user_counter(0), 0);
+  EXPECT_DOUBLE_EQ(eq.resource_counter(0), 50 * (100 + 25));  // corrected to the truth
+}
+
 TEST(OutputPredictors, HistoryMeanUsesThePriorThenTheTenantsMean) {
   HistoryMeanPredictor p(256);
   FairRequest r{0, 3, 10, 999, 0, false};

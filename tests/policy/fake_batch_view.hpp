@@ -13,6 +13,7 @@ struct FakeBatchView : BatchView {
   std::vector<RunningInfo> running;  // index 0 = oldest
   std::int64_t pending_prefill = 0;
   std::vector<std::int64_t> swapped;  // blocks of each swapped-out sequence, oldest first
+  std::int64_t running_final = 0;     // prompt + output tokens over the running sequences
 
   std::int64_t total_blocks() const override { return total; }
   std::int64_t free_blocks() const override { return free; }
@@ -29,6 +30,7 @@ struct FakeBatchView : BatchView {
     return n;
   }
   std::int64_t pending_prefill_tokens() const override { return pending_prefill; }
+  std::int64_t running_final_tokens() const override { return running_final; }
   std::size_t waiting_count() const override { return waiting_q.size(); }
   WaitingInfo waiting(std::size_t i) const override { return waiting_q.at(i); }
   RunningInfo newest_running(std::size_t i) const override {

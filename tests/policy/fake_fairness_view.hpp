@@ -36,9 +36,10 @@ struct FakeFairnessView : FairnessView {
     p.on_admitted(r, !r.readmission, now);
     return r;
   }
-  std::vector<std::int32_t> order(const FairnessPolicy& p, std::size_t limit = 1000) const {
+  std::vector<std::int32_t> order(const FairnessPolicy& p, std::size_t limit = 1000,
+                                  TimeNs now = 0) const {
     std::vector<std::int32_t> out;
-    p.admission_order(*this, 0, limit, out);
+    p.admission_order(*this, now, limit, out);
     return out;
   }
 };

@@ -205,7 +205,7 @@ Given soc_samples() {
 
 TEST(ParameterBinding, EveryServingSideKeyReachesItsFieldAndDocumentsTheStructDefault) {
   const Catalogs c = build_catalogs();
-  EXPECT_EQ(walk_catalog(c.batching), 5);
+  EXPECT_EQ(walk_catalog(c.batching), 6);
   EXPECT_EQ(walk_catalog(c.routers), 2);  // prefix_affinity, llumnix
   EXPECT_EQ(walk_catalog(c.migration), 1);
   EXPECT_EQ(walk_catalog(c.fairness), 3);

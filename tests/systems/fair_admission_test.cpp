@@ -198,5 +198,33 @@ TEST(FairAdmission, SwapStallIsBytesOverBandwidthPlusPerTransferOverhead) {
   EXPECT_GE(grouped * 4, per_block) << "a group moves at most 4 blocks";
 }
 
+// FastSwitch's overlap on a whole instance: every iteration with a swap is a decode step of at
+// most 8 sequences (LinearExec: 1 ms + 10 us each, so 1 to 1.08 ms), and every swap moves at
+// least one 2 ms block plus 1 ms of setup, so the swap always outlasts the compute and the
+// exposed stall is the swap time less each such iteration's compute.
+TEST(FairAdmission, OverlappedSwapExposesOnlyWhatOutlastsTheCompute) {
+  Simulator sim;
+  LinearExec exec;
+  ServiceObserver obs;
+  std::vector<std::unique_ptr<hw::Device>> devices;
+  devices.push_back(std::make_unique<hw::Device>(0, "inst0.gpu0", test_gpu()));
+  KvSizing sizing{40, 16, 1000, 2e6, 1e9};  // 2 ms a block
+  sizing.swap_transfer_overhead_s = 1e-3;
+  sizing.swap_overlap = true;
+  policy::VllmBatching::Config cfg;
+  cfg.preemption_mode = policy::VllmBatching::PreemptionMode::Swap;
+  cfg.watermark = 0;
+  ServingInstance inst(0, {sim, exec, std::make_unique<policy::VllmBatching>(cfg), obs},
+                       std::move(devices), sizing);
+  for (int i = 0; i < 8; ++i) inst.enqueue(request(i, 0, 100, 150), 0);
+  sim.run();
+  ASSERT_GT(obs.swap_iterations, 0);
+  const double swap_ns = (obs.swap_bytes / 1e9 + 1e-3 * static_cast<double>(obs.swap_transfers)) * 1e9;
+  const auto iters = static_cast<double>(obs.swap_iterations);
+  const auto stall = static_cast<double>(obs.swap_stall_ns);
+  EXPECT_LE(stall, swap_ns - 1.0e6 * iters + iters);  // + 1 ns of ceil per iteration
+  EXPECT_GE(stall, swap_ns - 1.08e6 * iters);
+}
+
 }  // namespace
 }  // namespace xpusim::systems

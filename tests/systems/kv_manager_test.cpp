@@ -90,6 +90,44 @@ TEST(KvManager, SwapSpaceAndHostTrafficAreCounted) {
   EXPECT_THROW(kv.swap_in(2, 0), InvariantError);  // only one block is swapped out
 }
 
+// FastSwitch's KV reuse: a sequence swapped out a second time copies only the blocks its host
+// copy lacks; the swap space still holds all of its blocks.
+TEST(KvManager, SwapReuseCopiesOnlyTheBlocksTheHostLacks) {
+  KvSizing reuse = sizing(10, 8);
+  reuse.swap_reuse = true;
+  KvManager kv(reuse, nullptr);
+  kv.begin_iteration();
+  EXPECT_TRUE(kv.swap_out(5, 3));  // 2 blocks copied: 2 ms + one transfer of 0.5 ms
+  EXPECT_DOUBLE_EQ(kv.iteration_host_bytes(), 2e6);
+  EXPECT_EQ(kv.iteration_host_transfers(), 1);
+  EXPECT_EQ(kv.iteration_host_stall_ns(), 2'500'000);
+  EXPECT_EQ(kv.swap_used(), 5);
+  kv.check_conservation(0, 5, 0);
+  // Without reuse the same swap-out copies all 5 blocks: 5 ms + 3 transfers.
+  KvManager plain(sizing(10, 8), nullptr);
+  plain.begin_iteration();
+  EXPECT_TRUE(plain.swap_out(5, 3));
+  // 5 ms + 1.5 ms, rounded up to the next ns (the sum is 6.5000000001 ms in binary floating point).
+  EXPECT_NEAR(plain.iteration_host_stall_ns(), 6'500'000, 1);
+}
+
+// FastSwitch's asynchronous swap: the iteration waits only for the traffic that outlasts its
+// compute (4 blocks in 2 transfers = 5 ms of host traffic).
+TEST(KvManager, SwapOverlapHidesTrafficBehindCompute) {
+  KvSizing overlap = sizing(10, 8);
+  overlap.swap_overlap = true;
+  KvManager kv(overlap, nullptr);
+  KvManager plain(sizing(10, 8), nullptr);
+  for (KvManager* m : {&kv, &plain}) {
+    m->begin_iteration();
+    EXPECT_TRUE(m->swap_out(4));
+    EXPECT_EQ(m->iteration_host_stall_ns(), 5'000'000);
+  }
+  EXPECT_EQ(kv.iteration_host_delay_ns(3'000'000), 2'000'000);  // 5 - 3 ms exposed
+  EXPECT_EQ(kv.iteration_host_delay_ns(8'000'000), 0);          // fully hidden
+  EXPECT_EQ(plain.iteration_host_delay_ns(3'000'000), 5'000'000);  // vLLM waits for all of it
+}
+
 TEST(KvManager, PrefixReuseCountsCachedBlocksApart) {
   NoCacheRecords rec;
   KvManager kv(sizing(8), lru_cache(rec));

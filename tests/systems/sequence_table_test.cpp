@@ -77,6 +77,29 @@ TEST(SequenceTable, RunningListKeepsAdmissionOrderAndWalksFromTheNewest) {
   EXPECT_THROW(t.check(), InvariantError);
 }
 
+// Equinox's adaptive batching reads the running set's final footprint: prompt + output of every
+// running sequence, kept as the list changes (32 + 4 each here, one of 100 + 4).
+TEST(SequenceTable, RunningFinalTokensFollowTheRunningList) {
+  SequenceTable t(nullptr);
+  const std::uint32_t a = t.create(req(0));
+  const std::uint32_t b = t.create(req(1, 100));
+  t[a].state = t[b].state = SeqState::Decoding;
+  t.link_running(a);
+  t.link_running(b);
+  EXPECT_EQ(t.running_final_tokens(), 36 + 104);
+  t.unlink_running(a);
+  EXPECT_EQ(t.running_final_tokens(), 104);
+  t.check();
+  t.clear();
+  EXPECT_EQ(t.running_final_tokens(), 0);
+  // A running request whose length changes behind the table's back is caught.
+  const std::uint32_t c = t.create(req(2));
+  t[c].state = SeqState::Decoding;
+  t.link_running(c);
+  t[c].request.output_tokens = 5;
+  EXPECT_THROW(t.check(), InvariantError);
+}
+
 TEST(SequenceTable, ClearForgetsEverySequence) {
   SequenceTable t(nullptr);
   for (std::uint64_t id = 0; id < 3; ++id) {

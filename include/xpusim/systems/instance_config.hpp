@@ -15,6 +15,8 @@ struct InstanceConfig {
   double swap_space_bytes = 4e9;          // host memory for swapped-out KV, per instance
   std::int64_t swap_block_group = 1;      // blocks per swap transfer
   double swap_transfer_overhead_s = 0;    // setup time of each swap transfer
+  bool swap_overlap = false;  // swaps run beside the iteration's compute (FastSwitch)
+  bool swap_reuse = false;    // a swap-out copies only blocks the host has no copy of
 
   // The `instance` section: each key bound to its field (GB and us keys scaled to bytes, s).
   static const ParamBinding<InstanceConfig>& binding();

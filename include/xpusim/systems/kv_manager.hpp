@@ -38,6 +38,10 @@ struct KvSizing {
   // time (FastSwitch's block-group granularity; docs/fairness.md).
   std::int64_t swap_block_group = 1;
   double swap_transfer_overhead_s = 0;
+  // FastSwitch: host traffic overlaps the iteration's compute (the iteration waits only for the
+  // part that outlasts it), and a swap-out skips blocks the host already holds a copy of.
+  bool swap_overlap = false;
+  bool swap_reuse = false;
 };
 
 class KvManager {
@@ -117,8 +121,10 @@ class KvManager {
   std::int64_t swap_used() const { return swap_used_; }
   std::int64_t swap_capacity() const { return swap_capacity_; }
   // Moves `blocks` device blocks (already freed by the holder) to swap space; false (nothing
-  // changed) when the swap space has no room for them.
-  bool swap_out(std::int64_t blocks);
+  // changed) when the swap space has no room for them. With swap_reuse, the first
+  // `on_host` of them (full blocks a host copy still holds) are not copied again; the copy is
+  // not counted against the swap space (host DRAM, docs/fairness.md).
+  bool swap_out(std::int64_t blocks, std::int64_t on_host = 0);
   // Brings `blocks` back from swap space into newly taken device blocks.
   void swap_in(std::int64_t blocks, TimeNs now);
 
@@ -132,6 +138,9 @@ class KvManager {
   // How long the iteration waits for that traffic (bytes over the host link, plus a fixed
   // setup time per transfer).
   TimeNs iteration_host_stall_ns() const;
+  // What that wait adds to an iteration whose compute takes `compute_ns`: all of it, or with
+  // swap_overlap only the part that outlasts the compute.
+  TimeNs iteration_host_delay_ns(TimeNs compute_ns) const;
 
   // ---- KV leaving (hand-off) and arriving (migration reservation) ----
   // A handed-off holder keeps `own` blocks until its KV has been copied out.
@@ -172,6 +181,8 @@ class KvManager {
   double host_bw_;
   std::int64_t swap_block_group_;
   double swap_transfer_overhead_s_;
+  bool swap_overlap_;
+  bool swap_reuse_;
   double iter_host_bytes_ = 0;
   std::int64_t iter_host_transfers_ = 0;
   std::int64_t handoff_ = 0;    // own blocks of handed-off holders, until their KV is copied

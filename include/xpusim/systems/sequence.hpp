@@ -31,6 +31,7 @@ struct Sequence {
   TimeNs first_scheduled_ns = -1;
   TimeNs first_token_ns = -1;
   std::int32_t preemptions = 0;
+  std::int64_t host_blocks = 0;   // full KV blocks a host copy holds (swap_reuse)
   // Prefix caching (empty / -1 without a cache): keys of its full prompt blocks, the cached
   // blocks it references (a prefix, from block 0; counted in `blocks` too), and the prompt
   // tokens its first admission found cached.

@@ -12,7 +12,8 @@
 // are the same on every run.
 //
 // Invariants (check): the running list's links and count agree and hold only Prefilling or
-// Decoding sequences; swapped and arrived queues hold only Swapped and Arrived ones.
+// Decoding sequences; running_final_tokens() is the sum of prompt + output tokens over the
+// running list; swapped and arrived queues hold only Swapped and Arrived ones.
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -55,6 +56,9 @@ class SequenceTable {
 
   // ---- the running set, in admission order ----
   std::size_t running_count() const { return running_count_; }
+  // Prompt + output tokens summed over the running sequences: the KV they will hold when all
+  // have finished (Equinox's adaptive batching bounds it).
+  std::int64_t running_final_tokens() const { return running_final_tokens_; }
   std::uint32_t oldest_running() const { return running_head_; }  // kNone when empty
   std::uint32_t newest_running() const { return running_tail_; }
   // Slot of the `i`-th newest running sequence (0 = newest); walks on from the last call.
@@ -67,6 +71,7 @@ class SequenceTable {
   template <class Visit>
   void check(Visit&& visit) const {
     std::size_t count = 0;
+    std::int64_t final_tokens = 0;
     std::uint32_t prev = Sequence::kNone;
     for (std::uint32_t s = running_head_; s != Sequence::kNone; s = seqs_[s].next) {
       const Sequence& q = seqs_[s];
@@ -74,11 +79,13 @@ class SequenceTable {
                    "running list holds a sequence that is not running");
       XPUSIM_CHECK(q.prev == prev, "running list links out of sync");
       visit(q);
+      final_tokens += final_tokens_of(q);
       prev = s;
       ++count;
     }
     XPUSIM_CHECK(prev == running_tail_, "running list tail out of sync");
     XPUSIM_CHECK(count == running_count_, "running count out of sync");
+    XPUSIM_CHECK(final_tokens == running_final_tokens_, "running final tokens out of sync");
     check_queues();
   }
   void check() const {
@@ -87,6 +94,9 @@ class SequenceTable {
 
  private:
   void check_queues() const;
+  static std::int64_t final_tokens_of(const Sequence& q) {
+    return std::int64_t{q.request.prompt_tokens} + q.request.output_tokens;
+  }
 
   std::vector<Sequence> seqs_;  // pool; freed slots are reused
   std::vector<std::uint32_t> free_seqs_;
@@ -97,6 +107,7 @@ class SequenceTable {
   std::uint32_t running_head_ = Sequence::kNone;  // oldest admitted
   std::uint32_t running_tail_ = Sequence::kNone;  // newest admitted
   std::size_t running_count_ = 0;
+  std::int64_t running_final_tokens_ = 0;
   mutable std::uint32_t cursor_seq_ = Sequence::kNone;  // newest_running(i) walk cache
   mutable std::size_t cursor_index_ = 0;
 };

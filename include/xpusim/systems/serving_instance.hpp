@@ -130,6 +130,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::int64_t oldest_prefill_progress() const override {
     return table_.prefilling().empty() ? 0 : table_[table_.prefilling().front()].prefilled;
   }
+  std::int64_t running_final_tokens() const override { return table_.running_final_tokens(); }
   std::size_t waiting_count() const override { return table_.waiting().size(); }
   policy::WaitingInfo waiting(std::size_t index) const override;
   policy::RunningInfo newest_running(std::size_t index) const override;

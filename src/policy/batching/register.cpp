@@ -1,4 +1,5 @@
 // The registry lines of the batching family: one per policy, by the name the YAML uses.
+#include "xpusim/policy/batching/equinox_batching.hpp"
 #include "xpusim/policy/batching/layered_prefill.hpp"
 #include "xpusim/policy/batching/orca.hpp"
 #include "xpusim/policy/batching/sarathi.hpp"
@@ -37,6 +38,12 @@ void register_batching_policies(BatchingCatalog& c) {
         "decodes run the full model",
         LayeredPrefillBatching::binding(), [](LayeredPrefillBatching::Config cfg) {
           return std::make_unique<LayeredPrefillBatching>(cfg);
+        });
+  c.add("equinox",
+        "Equinox: stall-free (Sarathi-style) iterations whose admissions stop when the running "
+        "batch's final KV footprint would pass kv_target of the cache (adaptive batch)",
+        EquinoxBatching::binding(), [](EquinoxBatching::Config cfg) {
+          return std::make_unique<EquinoxBatching>(cfg);
         });
 }
 

@@ -16,6 +16,10 @@ const ParamBinding<EquinoxFairness::Config>& EquinoxFairness::binding() {
                 "price of one prompt token in the user counter", {.min = 0})
           .real(XPUSIM_KEY(Config, output_weight), "",
                 "price of one output token in the user counter", {.min = 0})
+          .real(XPUSIM_KEY(Config, latency_weight), "tokens/s",
+                "priced tokens of user service one second of waiting for admission takes "
+                "away (Equinox's latency term; 0 = tokens only)",
+                {.min = 0, .max = 1e9})
           .choice("predictor", [](auto& c) -> auto& { return c.predictor.kind; },
                   {{"oracle", "oracle"},
                    {"history_mean", "history_mean"},
@@ -54,17 +58,20 @@ double EquinoxFairness::resource_counter(std::int32_t t) const {
 // User view: priced tokens. Resource view: KV token-steps, i.e. the tokens held summed over
 // the decode steps the request runs (in + o/2 on average, for o steps) — long outputs occupy
 // memory and batch slots for longer than their token count says.
-EquinoxFairness::Charge EquinoxFairness::charge(const FairRequest& r, double out) const {
+// The latency term takes the wait away from the priced tokens (never below zero service).
+EquinoxFairness::Charge EquinoxFairness::charge(const FairRequest& r, double out,
+                                                double wait_s) const {
   const double w = weights_.weight(r.tenant);
   const auto in = static_cast<double>(r.input_tokens);
-  return Charge{(config_.input_weight * in + config_.output_weight * out) / w,
+  const double tokens = config_.input_weight * in + config_.output_weight * out;
+  return Charge{std::max(tokens - config_.latency_weight * wait_s, 0.0) / w,
                 out * (in + 0.5 * out) / w};
 }
 
-EquinoxFairness::Charge EquinoxFairness::predicted_charge(const FairRequest& r) const {
+EquinoxFairness::Charge EquinoxFairness::predicted_charge(const FairRequest& r, TimeNs now) const {
   if (r.readmission) return {};
   const auto it = predicted_.find(r.id);
-  return charge(r, it != predicted_.end() ? it->second : 1.0);
+  return charge(r, it != predicted_.end() ? it->second : 1.0, ns_to_seconds(now - r.arrival_ns));
 }
 
 void EquinoxFairness::on_enqueued(const FairRequest& r, std::size_t waiting_before,
@@ -90,7 +97,7 @@ void EquinoxFairness::on_enqueued(const FairRequest& r, std::size_t waiting_befo
   }
 }
 
-void EquinoxFairness::admission_order(const FairnessView& view, TimeNs, std::size_t limit,
+void EquinoxFairness::admission_order(const FairnessView& view, TimeNs now, std::size_t limit,
                                       std::vector<std::int32_t>& order) const {
   struct Active {
     std::int32_t tenant;
@@ -125,7 +132,7 @@ void EquinoxFairness::admission_order(const FairnessView& view, TimeNs, std::siz
     }
     Active& a = active[best];
     order.push_back(a.tenant);
-    const Charge c = predicted_charge(view.waiting_request(a.tenant, a.next));
+    const Charge c = predicted_charge(view.waiting_request(a.tenant, a.next), now);
     a.user += c.user;
     a.resource += c.resource;
     sum_u += c.user;
@@ -135,9 +142,11 @@ void EquinoxFairness::admission_order(const FairnessView& view, TimeNs, std::siz
   }
 }
 
-void EquinoxFairness::on_admitted(const FairRequest& r, bool, TimeNs) {
+void EquinoxFairness::on_admitted(const FairRequest& r, bool, TimeNs now) {
   ensure(r.tenant);
-  const Charge c = predicted_charge(r);
+  const Charge c = predicted_charge(r, now);
+  if (const auto it = predicted_.find(r.id); it != predicted_.end() && !r.readmission)
+    admitted_[r.id] = {it->second, ns_to_seconds(now - r.arrival_ns)};
   ufc_[static_cast<std::size_t>(r.tenant)] += c.user;
   rfc_[static_cast<std::size_t>(r.tenant)] += c.resource;
 }
@@ -145,14 +154,15 @@ void EquinoxFairness::on_admitted(const FairRequest& r, bool, TimeNs) {
 // The truth replaces the prediction once known.
 void EquinoxFairness::on_finished(const FairRequest& r, TimeNs) {
   predictor_->observe(r, r.output_tokens);
-  const auto it = predicted_.find(r.id);
-  if (it == predicted_.end()) return;  // admitted elsewhere (disaggregated decode side)
+  predicted_.erase(r.id);
+  const auto it = admitted_.find(r.id);
+  if (it == admitted_.end()) return;  // admitted elsewhere (disaggregated decode side)
   ensure(r.tenant);
-  const Charge guess = charge(r, it->second);
-  const Charge truth = charge(r, static_cast<double>(r.output_tokens));
+  const Charge guess = charge(r, it->second.predicted, it->second.wait_s);
+  const Charge truth = charge(r, static_cast<double>(r.output_tokens), it->second.wait_s);
   ufc_[static_cast<std::size_t>(r.tenant)] += truth.user - guess.user;
   rfc_[static_cast<std::size_t>(r.tenant)] += truth.resource - guess.resource;
-  predicted_.erase(it);
+  admitted_.erase(it);
 }
 
 }  // namespace xpusim::policy

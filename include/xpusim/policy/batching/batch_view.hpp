@@ -36,6 +36,9 @@ class BatchView {
   virtual std::int64_t pending_prefill_tokens() const = 0;
   // Prompt tokens already processed by the oldest mid-prefill sequence (0 when none).
   virtual std::int64_t oldest_prefill_progress() const { return 0; }
+  // Prompt + output tokens summed over the running sequences: the KV they will hold once every
+  // one has generated its whole output (policies that plan by final footprint use it).
+  virtual std::int64_t running_final_tokens() const { return 0; }
   virtual std::size_t waiting_count() const = 0;
   virtual WaitingInfo waiting(std::size_t index) const = 0;       // 0 = head of the queue
   virtual RunningInfo newest_running(std::size_t index) const = 0;  // 0 = newest admitted

@@ -16,12 +16,17 @@ namespace xpusim::policy {
 // finishes; the tenant with the smallest holistic score
 //   HF(u) = alpha * UFC_u / sum UFC + (1 - alpha) * RFC_u / sum RFC   (sums over backlogged)
 // is served next. Counters are lifted like VTC's when a tenant returns (docs/fairness.md).
+// Latency term: Equinox's user counter measures service "via weighted tokens and latency"; a
+// request that waited `wait_s` seconds for admission gives its user latency_weight * wait_s
+// priced tokens less quality of service (its user charge is never below zero), so a tenant
+// whose requests waited long is served sooner. latency_weight = 0 is the token-only counter.
 class EquinoxFairness final : public FairnessPolicy {
  public:
   struct Config {
     double alpha = 0.5;  // weight of the user view against the resource view
     double input_weight = 1;
     double output_weight = 2;
+    double latency_weight = 0;  // priced tokens of service one second of waiting takes away
     PredictorConfig predictor;
   };
   static const ParamBinding<Config>& binding();
@@ -42,9 +47,14 @@ class EquinoxFairness final : public FairnessPolicy {
     double user = 0;
     double resource = 0;
   };
-  // What serving `request` with `output_tokens` outputs adds to the two counters.
-  Charge charge(const FairRequest& request, double output_tokens) const;
-  Charge predicted_charge(const FairRequest& request) const;
+  // What serving `request` with `output_tokens` outputs, admitted after waiting `wait_s`
+  // seconds, adds to the two counters.
+  Charge charge(const FairRequest& request, double output_tokens, double wait_s) const;
+  Charge predicted_charge(const FairRequest& request, TimeNs now) const;
+  struct Admitted {
+    double predicted = 0;  // output tokens
+    double wait_s = 0;     // admission time - arrival
+  };
   void ensure(std::int32_t tenant);
 
   Config config_;
@@ -54,7 +64,8 @@ class EquinoxFairness final : public FairnessPolicy {
   std::vector<double> rfc_;
   std::vector<bool> known_;
   std::vector<std::int32_t> order_;            // first-arrival order (ties go first)
-  std::map<std::uint64_t, double> predicted_;  // request id -> predicted output tokens
+  std::map<std::uint64_t, double> predicted_;   // request id -> predicted output tokens
+  std::map<std::uint64_t, Admitted> admitted_;  // charged at admission, corrected at finish
 };
 
 }  // namespace xpusim::policy
