@@ -4,6 +4,9 @@
 // Sarathi batching and disaggregation, and the combinations refused at load.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "xpusim/build_paths.hpp"
 #include "xpusim/core/error.hpp"
 #include "xpusim/scenario/system_kinds.hpp"
@@ -100,13 +103,19 @@ TEST(MoeOffloadServing, ComposesWithPrefixCachingFairnessSarathiAndDisaggregatio
   EXPECT_GT(num(all["offload"]["fetched_bytes"]), 0);
 }
 
-// Without offload DeepSeek-V2-Lite's 31 GB of weights do not fit a 24 GB L4; with it the GPU
-// holds the dense part and the cache, and the rest is KV room.
+// Without offload DeepSeek-V2-Lite's 31 GB of weights do not fit a 24 GB L4: a cache of all 64
+// experts per layer is the whole model on the GPU and is refused; with 16 the GPU holds the
+// dense part and the cache (9.8 GB), and the rest is KV room.
 TEST(MoeOffloadServing, OffloadLeavesKvRoomOnTheSmallGpu) {
-  const std::string full = load_error(kConfig, {"cache.experts_per_layer=64"});
+  std::string full;
+  try {
+    run(kConfig, {"cache.experts_per_layer=64", "workload.num_requests=1"});
+  } catch (const Error& e) {
+    full = e.what();
+  }
+  EXPECT_NE(full.find("does not fit: weights 31.4 GB"), std::string::npos) << full;
   const auto s = run(kConfig, {"workload.num_requests=5"});
   EXPECT_EQ(s["requests"]["completed"], 5);
-  EXPECT_NE(full, "");
 }
 
 TEST(MoeOffloadServing, UnmodelledCombinationsGiveOneClearError) {
@@ -135,8 +144,22 @@ TEST(MoeOffloadServing, UnmodelledCombinationsGiveOneClearError) {
   const std::string stray = load_error(
       std::string(XPUSIM_SOURCE_DIR) + "/configs/moe_ep_serving.yaml", {"cache.experts_per_layer=8"});
   EXPECT_TRUE(has(stray, "add an offload section")) << stray;
-  // Every message names the file and the line.
-  EXPECT_TRUE(has(tp, "moe_offload_serving.yaml:")) << tp;
+  // A key given in the file is located at its line; one given with --set names the --set.
+  EXPECT_TRUE(has(tp, "--set cluster.tensor_parallel=2")) << tp;
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / "xpusim_offload_tp_test.yaml";
+  {
+    std::ifstream in(kConfig);
+    std::ofstream out(file);
+    std::string line;
+    while (std::getline(in, line))
+      out << (line == "  tensor_parallel: 1" ? "  tensor_parallel: 2" : line) << '\n';
+  }
+  const std::string located = load_error(file.string(), {});
+  std::filesystem::remove(file);
+  EXPECT_TRUE(has(located, "xpusim_offload_tp_test.yaml:21") &&
+              has(located, "cluster.tensor_parallel"))
+      << located;
 }
 
 }  // namespace
