@@ -128,8 +128,10 @@ TEST(MoeOffloadServing, UnmodelledCombinationsGiveOneClearError) {
   const std::string tp = load_error(kConfig, {"cluster.tensor_parallel=2"});
   EXPECT_TRUE(has(tp, "cluster.tensor_parallel") && has(tp, "expected 1")) << tp;
 
-  const std::string exec = load_error(kConfig, {"execution.model=profile_table"});
-  EXPECT_TRUE(has(exec, "execution.model") || has(exec, "execution")) << exec;
+  const std::string exec = load_error(
+      kConfig, {"execution.model=profile_table",
+                "execution.table=profiles/example_h100_llama3_8b.csv"});
+  EXPECT_TRUE(has(exec, "execution.model") && has(exec, "expected roofline")) << exec;
 
   const std::string layered = load_error(kConfig, {"batching.policy=layered_prefill"});
   EXPECT_TRUE(has(layered, "batching.policy") && has(layered, "layered_prefill")) << layered;
