@@ -26,10 +26,11 @@ void refuse_unmodelled(Loader& ld, const ScenarioSpec& spec) {
                       "' is dense (num_experts 0): expert offload needs an MoE model (expected "
                       "num_experts > 0); remove the offload section");
   if (spec.expert_parallel > 0)
-    ld.diag.error(at_cluster("expert_parallel"), "cluster.expert_parallel",
-                  "is " + std::to_string(spec.expert_parallel) +
-                      ", but expert offload is modelled on one GPU holding the dense weights and "
-                      "an expert cache (expected 0: remove expert_parallel or the offload section)");
+    ld.diag.error(
+        at_cluster("expert_parallel"), "cluster.expert_parallel",
+        "is " + std::to_string(spec.expert_parallel) +
+            ", but expert offload is modelled on one GPU holding the dense weights and "
+            "an expert cache (expected 0: remove expert_parallel or the offload section)");
   if (spec.tensor_parallel != 1)
     ld.diag.error(at_cluster("tensor_parallel"), "cluster.tensor_parallel",
                   "is " + std::to_string(spec.tensor_parallel) +
@@ -47,8 +48,8 @@ void refuse_unmodelled(Loader& ld, const ScenarioSpec& spec) {
     ld.diag.error(ld.doc.locate(ld.section("cache"), "cache"), "cache.experts_per_layer",
                   "is " + std::to_string(spec.offload_cache.experts_per_layer) +
                       " but the model has only " + std::to_string(spec.model.num_experts) +
-                      " experts per layer (expected <= " +
-                      std::to_string(spec.model.num_experts) + ")");
+                      " experts per layer (expected <= " + std::to_string(spec.model.num_experts) +
+                      ")");
   const bool no_pcie = spec.device.pcie_bw_bytes_per_s <= 0 ||
                        (spec.decode_device && spec.decode_device->pcie_bw_bytes_per_s <= 0);
   if (spec.offload_cache.pcie_gbps <= 0 && no_pcie)
@@ -120,8 +121,7 @@ std::unique_ptr<systems::ExpertOffloadStage> make_serving_offload_stage(
   auto routing = make_moe_routing(spec.routing, spec.model, 1, 1, seed, spec.path);
   auto policy = catalogs.expert_offload.find(spec.offload.name)->make(spec.offload.params);
   return std::make_unique<systems::ExpertOffloadStage>(
-      std::move(c), *costs.decode, *costs.prefill, std::move(routing), std::move(policy),
-      observer);
+      std::move(c), *costs.decode, *costs.prefill, std::move(routing), std::move(policy), observer);
 }
 
 }  // namespace xpusim::scenario

@@ -6,8 +6,7 @@
 
 namespace xpusim::systems {
 
-ExpertOffloadStage::ExpertOffloadStage(OffloadServingConfig config,
-                                       const OffloadCostModel& decode,
+ExpertOffloadStage::ExpertOffloadStage(OffloadServingConfig config, const OffloadCostModel& decode,
                                        const OffloadCostModel& prefill,
                                        std::unique_ptr<workload::RoutingSource> routing,
                                        std::unique_ptr<policy::ExpertOffloadPolicy> policy,

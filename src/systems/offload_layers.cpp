@@ -43,22 +43,12 @@ double OffloadLayers::copy(double t0, const OffloadCostModel& cost, OffloadItera
   return pcie_free_;
 }
 
-double OffloadLayers::run_layer(int layer, std::span<const std::int64_t> tokens, double start,
-                                double dense_s, bool prefill, const OffloadCostModel& cost,
-                                policy::ExpertOffloadPolicy& policy,
-                                OffloadIterationRecord& rec) {
-  const int n = static_cast<int>(tokens.size());
-  const int layers = this->layers();
-  const std::vector<bool>* next = layer + 1 < layers ? &cached_[layer + 1] : nullptr;
-  const policy::OffloadLayerView view{layer, layers, top_k_,    prefill, tokens,
-                                      cached_[layer], capacity_, cost,    next};
-  const policy::OffloadDecision d = policy.schedule(view);
-  const double t0 = start + dense_s;
-  std::vector<bool> keep(n, false);
-  for (int e = 0; e < n; ++e) keep[e] = tokens[e] > 0;
-  double gpu = t0, cpu = t0;
+double OffloadLayers::cpu_pass(std::span<const std::int64_t> tokens,
+                               const policy::OffloadDecision& d, double t0,
+                               const OffloadCostModel& cost, OffloadIterationRecord& rec) {
+  double cpu = t0;
   bool cpu_used = false;
-  for (int e = 0; e < n; ++e) {
+  for (std::size_t e = 0; e < tokens.size(); ++e) {
     if (tokens[e] == 0) continue;
     ++rec.activated;
     rec.routed_pairs += tokens[e];
@@ -73,6 +63,23 @@ double OffloadLayers::run_layer(int layer, std::span<const std::int64_t> tokens,
     }
   }
   rec.cpu_expert_s += cpu - t0;
+  return cpu;
+}
+
+double OffloadLayers::run_layer(int layer, std::span<const std::int64_t> tokens, double start,
+                                double dense_s, bool prefill, const OffloadCostModel& cost,
+                                policy::ExpertOffloadPolicy& policy, OffloadIterationRecord& rec) {
+  const int n = static_cast<int>(tokens.size());
+  const int layers = this->layers();
+  const std::vector<bool>* next = layer + 1 < layers ? &cached_[layer + 1] : nullptr;
+  const policy::OffloadLayerView view{layer,          layers,    top_k_, prefill, tokens,
+                                      cached_[layer], capacity_, cost,   next};
+  const policy::OffloadDecision d = policy.schedule(view);
+  const double t0 = start + dense_s;
+  std::vector<bool> keep(n, false);
+  for (int e = 0; e < n; ++e) keep[e] = tokens[e] > 0;
+  const double cpu = cpu_pass(tokens, d, t0, cost, rec);
+  double gpu = t0;
   const double gpu_start = gpu;
   std::vector<int> fetched;
   double waited = 0;  // GPU idle waiting for copies
@@ -117,8 +124,10 @@ std::vector<std::vector<int>> hottest_experts(workload::RoutingSource& routing, 
   std::vector<std::vector<double>> total(layers, std::vector<double>(experts, 0.0));
   workload::ExpertLoads loads;
   for (int it = 0; it < iterations; ++it) {
-    if (tokens > 0) routing.next_sized(loads, tokens, top_k);
-    else routing.next(loads);
+    if (tokens > 0)
+      routing.next_sized(loads, tokens, top_k);
+    else
+      routing.next(loads);
     for (int l = 0; l < layers; ++l)
       for (int e = 0; e < experts; ++e) total[l][e] += static_cast<double>(loads[l][e]);
   }

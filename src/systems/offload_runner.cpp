@@ -10,8 +10,7 @@ OffloadRunner::OffloadRunner(OffloadRunConfig config, const OffloadCostModel& co
       routing_(routing),
       policy_(policy),
       observer_(observer),
-      layers_(routing.layers(), routing.experts(), config_.capacity, config_.top_k,
-              config_.warm) {}
+      layers_(routing.layers(), routing.experts(), config_.capacity, config_.top_k, config_.warm) {}
 
 TimeNs OffloadRunner::run() {
   workload::ExpertLoads loads;

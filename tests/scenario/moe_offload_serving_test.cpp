@@ -52,15 +52,14 @@ TEST(MoeOffloadServing, HybrimoeBeatsTheStaticHybridOnTpot) {
   EXPECT_EQ(st["offload"]["experts"]["fetched_on_demand"], 0);
   EXPECT_EQ(st["offload"]["experts"]["prefetched"], 0);
   EXPECT_EQ(num(st["offload"]["fetched_bytes"]), 0.0);
-  EXPECT_EQ(st["offload"]["experts"]["on_cpu"].get<std::int64_t>() +
-                static_cast<std::int64_t>(
-                    std::llround(num(st["offload"]["experts"]["cache_hit_rate"]) *
-                                 num(st["offload"]["experts"]["activated"]))),
-            st["offload"]["experts"]["activated"].get<std::int64_t>());
+  EXPECT_EQ(
+      st["offload"]["experts"]["on_cpu"].get<std::int64_t>() +
+          static_cast<std::int64_t>(std::llround(num(st["offload"]["experts"]["cache_hit_rate"]) *
+                                                 num(st["offload"]["experts"]["activated"]))),
+      st["offload"]["experts"]["activated"].get<std::int64_t>());
   EXPECT_LT(num(hy["tpot_s"]["mean"]), num(st["tpot_s"]["mean"]));
   EXPECT_LT(num(hy["tpot_s"]["p50"]), num(st["tpot_s"]["p50"]));
-  EXPECT_LT(num(hy["offload"]["experts"]["cpu_share"]),
-            num(st["offload"]["experts"]["cpu_share"]));
+  EXPECT_LT(num(hy["offload"]["experts"]["cpu_share"]), num(st["offload"]["experts"]["cpu_share"]));
   EXPECT_GT(num(hy["offload"]["fetched_bytes"]), 0.0);
   for (const auto* s : {&st, &hy}) {
     const auto& t = (*s)["offload"]["time_s"];
@@ -129,8 +128,8 @@ TEST(MoeOffloadServing, UnmodelledCombinationsGiveOneClearError) {
   EXPECT_TRUE(has(tp, "cluster.tensor_parallel") && has(tp, "expected 1")) << tp;
 
   const std::string exec = load_error(
-      kConfig, {"execution.model=profile_table",
-                "execution.table=profiles/example_h100_llama3_8b.csv"});
+      kConfig,
+      {"execution.model=profile_table", "execution.table=profiles/example_h100_llama3_8b.csv"});
   EXPECT_TRUE(has(exec, "execution.model") && has(exec, "expected roofline")) << exec;
 
   const std::string layered = load_error(kConfig, {"batching.policy=layered_prefill"});
@@ -143,8 +142,9 @@ TEST(MoeOffloadServing, UnmodelledCombinationsGiveOneClearError) {
   EXPECT_TRUE(has(big, "cache.experts_per_layer") && has(big, "expected <= 64")) << big;
 
   // cache:/cpu: without offload:
-  const std::string stray = load_error(
-      std::string(XPUSIM_SOURCE_DIR) + "/configs/moe_ep_serving.yaml", {"cache.experts_per_layer=8"});
+  const std::string stray =
+      load_error(std::string(XPUSIM_SOURCE_DIR) + "/configs/moe_ep_serving.yaml",
+                 {"cache.experts_per_layer=8"});
   EXPECT_TRUE(has(stray, "add an offload section")) << stray;
   // A key given in the file is located at its line; one given with --set names the --set.
   EXPECT_TRUE(has(tp, "--set cluster.tensor_parallel=2")) << tp;

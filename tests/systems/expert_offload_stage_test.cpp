@@ -61,8 +61,8 @@ struct Fixture {
     c.top_k = 1, c.model_layers = 2, c.capacity = capacity;
     c.warm = {{0}};
     // 3 tokens: two to expert 0 (cached), one to expert 1 (in host memory).
-    return ExpertOffloadStage(c, decode, prefill, std::make_unique<FixedRouting>(
-                                                      std::vector<std::int64_t>{2, 1, 0, 0}),
+    return ExpertOffloadStage(c, decode, prefill,
+                              std::make_unique<FixedRouting>(std::vector<std::int64_t>{2, 1, 0, 0}),
                               std::move(policy), rec);
   }
 };
@@ -149,8 +149,8 @@ TEST(ExpertOffloadStage, CopiesQueueOnTheLinkAcrossIterations) {
   auto s = f.stage(std::make_unique<policy::FetchOnDemand>(), 1);
   model::IterationCost a, b;
   a.time_ns = b.time_ns = 4'000'000;
-  s.add_experts(decode3(), 0, a);          // copy on the link from 4 ms to 5 ms
-  s.add_experts(decode3(), 500'000, b);    // wants the link at 4.5 ms: gets it at 5 ms
+  s.add_experts(decode3(), 0, a);        // copy on the link from 4 ms to 5 ms
+  s.add_experts(decode3(), 500'000, b);  // wants the link at 4.5 ms: gets it at 5 ms
   EXPECT_NEAR(a.time_ns, 4e6 + (1e-3 + g1) * 1e9, 1);
   EXPECT_NEAR(b.time_ns, 4e6 + (1.5e-3 + g1) * 1e9, 1);
 }

@@ -43,6 +43,10 @@ class OffloadLayers {
   // `keep`); gives up when every resident expert is kept.
   void insert(int layer, int expert, double ready_at, const std::vector<bool>& keep,
               policy::ExpertOffloadPolicy& policy);
+  // Counts the layer's activated experts into `rec` and runs the CPU's share of them from
+  // `t0`; returns when the CPU is done (`t0` when it has none).
+  double cpu_pass(std::span<const std::int64_t> tokens, const policy::OffloadDecision& d, double t0,
+                  const OffloadCostModel& cost, OffloadIterationRecord& rec);
   // One copy on the host link, queued behind the link's earlier copies and not before `t0`;
   // returns when it lands.
   double copy(double t0, const OffloadCostModel& cost, OffloadIterationRecord& rec);
@@ -58,7 +62,6 @@ class OffloadLayers {
 // `routing` (ties: lowest index): the profiled warm start (cache.warm_start: profiled). Draws
 // are next() when `tokens` is 0, else next_sized(tokens, top_k).
 std::vector<std::vector<int>> hottest_experts(workload::RoutingSource& routing, int iterations,
-                                              int capacity, std::int64_t tokens = 0,
-                                              int top_k = 1);
+                                              int capacity, std::int64_t tokens = 0, int top_k = 1);
 
 }  // namespace xpusim::systems
