@@ -73,7 +73,7 @@ RooflineModel::RooflineModel(ModelSpec model, Placement placement, RooflineFacto
     : model_(std::move(model)),
       placement_(std::move(placement)),
       factors_(factors),
-      costs_(model_, placement_.tensor_parallel, placement_.expert_parallel <= 1),
+      costs_(model_, placement_.tensor_parallel, placement_.routed_experts_timed_here()),
       peak_flops_(compute_peak(placement_.device, model_.dtype)),
       link_bw_(link_bandwidth(placement_)) {
   const auto in_unit = [](double x) { return x > 0 && x <= 1; };

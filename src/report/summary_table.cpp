@@ -103,6 +103,18 @@ void write_serving_moe(std::ostream& os, const json& s) {
      << " GB moved)\n";
 }
 
+// MoE served with its routed experts offloaded to host memory: cache, CPU, PCIe.
+void write_serving_offload(std::ostream& os, const json& s) {
+  const json* o = find(s, "offload");
+  const json* ex = o ? find(*o, "experts") : nullptr;
+  if (ex == nullptr) return;
+  os << "offload      " << ((*o)["policy"].is_string() ? (*o)["policy"].get<std::string>() : "-")
+     << "   cache hit " << field(*ex, "cache_hit_rate", 1, 100.0) << "%   on CPU "
+     << field(*ex, "cpu_share", 1, 100.0) << "%   fetched " << field(*ex, "fetched_on_demand", 0)
+     << " (" << field(*o, "fetched_bytes", 2, 1e-9) << " GB)   routed experts "
+     << field(*o, "routed_expert_share", 1, 100.0) << "% of time\n";
+}
+
 void write_energy(std::ostream& os, const json& s) {
   const json* e = find(s, "energy");
   if (e == nullptr) return;
@@ -208,6 +220,7 @@ std::string format_summary_table(const nlohmann::json& summary) {
   write_goodput(os, summary);
   write_sessions(os, summary);
   write_serving_moe(os, summary);
+  write_serving_offload(os, summary);
   write_energy(os, summary);
   write_utilization(os, summary);
   return os.str();

@@ -57,7 +57,8 @@ class OffloadScenario final : public LoadedScenario {
   RunResult run(const RunOptions& options) const override {
     std::unique_ptr<workload::RoutingSource> routing = make_routing();
     systems::OffloadRunConfig run_config = spec_.run;
-    if (spec_.profile_iterations > 0) run_config.warm = profiled_cache(*make_routing());
+    if (spec_.profile_iterations > 0) run_config.warm = systems::hottest_experts(*make_routing(), spec_.profile_iterations,
+                                                 spec_.run.capacity);
     auto policy = catalogs_.expert_offload.find(spec_.policy.name)->make(spec_.policy.params);
     const systems::OffloadCostModel cost(spec_.model, spec_.device, spec_.cpu, spec_.pcie_bw,
                                          spec_.pcie_latency, spec_.run.prefill, spec_.seq_len);
@@ -103,29 +104,6 @@ class OffloadScenario final : public LoadedScenario {
   }
 
  private:
-  // Each layer's `capacity` experts with the most routed tokens over the first
-  // profile_iterations iterations of the same routing (ties: lowest index).
-  std::vector<std::vector<int>> profiled_cache(workload::RoutingSource& routing) const {
-    const int layers = routing.layers(), experts = routing.experts();
-    std::vector<std::vector<double>> total(layers, std::vector<double>(experts, 0.0));
-    workload::ExpertLoads loads;
-    for (int it = 0; it < spec_.profile_iterations; ++it) {
-      routing.next(loads);
-      for (int l = 0; l < layers; ++l)
-        for (int e = 0; e < experts; ++e) total[l][e] += static_cast<double>(loads[l][e]);
-    }
-    std::vector<std::vector<int>> warm(layers);
-    for (int l = 0; l < layers; ++l) {
-      std::vector<int> order(experts);
-      for (int e = 0; e < experts; ++e) order[e] = e;
-      std::stable_sort(order.begin(), order.end(),
-                       [&](int a, int b) { return total[l][a] > total[l][b]; });
-      order.resize(std::min(experts, spec_.run.capacity));
-      warm[l] = std::move(order);
-    }
-    return warm;
-  }
-
   std::unique_ptr<workload::RoutingSource> make_routing() const {
     return make_moe_routing(spec_.routing, spec_.model,
                             static_cast<std::int64_t>(spec_.run.tokens_per_iteration), 1,

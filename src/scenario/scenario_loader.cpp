@@ -8,6 +8,7 @@
 #include "xpusim/scenario/faults_section.hpp"
 #include "xpusim/scenario/section_presets.hpp"
 #include "xpusim/scenario/serving_expert_parallel.hpp"
+#include "xpusim/scenario/serving_offload.hpp"
 #include "xpusim/scenario/serving_sections.hpp"
 #include "xpusim/scenario/system_kinds.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
@@ -162,6 +163,7 @@ ScenarioSpec load_serving_spec(KindReader& r) {
   if (spec.decode_expert_parallel == 0) cluster = without(cluster, "decode_expert_parallel");
   r.record("cluster", cluster);  // the instances that run (scenario.yaml must load back)
   read_expert_parallel(r, spec);
+  read_expert_offload(r, spec);
   ld.diag.throw_if_any();
   check_size(ld, spec);
   check_migration(ld, spec, catalogs);

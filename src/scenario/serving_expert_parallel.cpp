@@ -97,6 +97,7 @@ void read_expert_parallel(KindReader& r, ScenarioSpec& spec) {
     YAML::Node first;
     for (const char* key : {"expert_parallel", "routing", "placement"}) {
       if (ld.section(key).IsNull()) continue;
+      if (std::string(key) == "routing" && !ld.section("offload").IsNull()) continue;  // offload's
       if (given.empty()) first = ld.section(key);
       given += (given.empty() ? "" : ", ") + std::string(key);
     }

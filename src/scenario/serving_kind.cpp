@@ -2,6 +2,7 @@
 #include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/faults_section.hpp"
 #include "xpusim/scenario/kind_sections.hpp"
+#include "xpusim/scenario/moe_offload_scenario.hpp"
 #include "xpusim/scenario/moe_scenario.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/serving_sections.hpp"
@@ -78,10 +79,16 @@ SystemKind serving_kind() {
                     "expert parallelism of an MoE model (with cluster.expert_parallel): links, "
                     "redundant slots, rebalancing",
                     [] { return ServingEpSection::binding().schema(); }),
-      plain_section("routing", "token-to-expert routing (with cluster.expert_parallel)",
+      plain_section("routing", "token-to-expert routing (with cluster.expert_parallel or offload)",
                     moe_routing_schema),
       selection_section("placement", "expert placement policies", &C::expert_placement, "policy",
                         "static"),
+      plain_section("cache", "the GPU expert cache and its PCIe link (with offload)",
+                    offload_cache_schema),
+      plain_section("cpu", "the host CPU that may run experts (with offload)",
+                    offload_cpu_schema),
+      selection_section("offload", "expert offload policies (an MoE model on one GPU)",
+                        &C::expert_offload, "policy", "fetch_on_demand"),
   };
   k.load = [](KindReader& r) -> std::unique_ptr<LoadedScenario> {
     return std::make_unique<ServingScenario>(load_serving_spec(r), r.catalogs);

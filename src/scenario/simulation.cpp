@@ -20,12 +20,14 @@
 #include "xpusim/report/progress_meter.hpp"
 #include "xpusim/report/serving_metrics.hpp"
 #include "xpusim/report/serving_moe_metrics.hpp"
+#include "xpusim/report/serving_offload_metrics.hpp"
 #include "xpusim/report/session_metrics.hpp"
 #include "xpusim/report/tenant_service.hpp"
 #include "xpusim/report/timeline_writer.hpp"
 #include "xpusim/scenario/run_guard.hpp"
 #include "xpusim/scenario/run_outputs.hpp"
 #include "xpusim/scenario/serving_expert_parallel.hpp"
+#include "xpusim/scenario/serving_offload.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/fault_injector.hpp"
@@ -49,6 +51,7 @@ struct Run {
     systems::KvSizing sizing;
     std::unique_ptr<systems::MoeCostModel> moe_cost;  // with expert parallelism only
     int devices = 1;                                  // per instance
+    OffloadCosts offload;                             // with expert offload only
   };
   Pool main_pool;    // every instance, or the prefill pool under disaggregation
   Pool decode_pool;  // decode instances on decode_hardware (exec null when not used)
@@ -57,6 +60,7 @@ struct Run {
   std::optional<report::AtomicFile> tenant_csv;
   std::unique_ptr<report::ServingMetrics> metrics;
   std::unique_ptr<report::ServingMoeMetrics> moe_metrics;  // with expert parallelism only
+  std::unique_ptr<report::ServingOffloadMetrics> offload_metrics;  // with expert offload only
   std::unique_ptr<report::TenantServiceMetrics> tenant_service;
   report::EnergyMeter energy;
   std::unique_ptr<report::TimelineWriter> timeline;
@@ -82,6 +86,10 @@ struct Run {
       moe_metrics = std::make_unique<report::ServingMoeMetrics>(
           spec.expert_parallel, spec.decode_expert_parallel, spec.placement.name);
     main_pool = make_pool(spec.device, false);
+    if (spec.expert_offload)
+      offload_metrics = std::make_unique<report::ServingOffloadMetrics>(
+          spec.offload.name, spec.offload_cache.experts_per_layer,
+          main_pool.offload.decode->expert_bytes());
     if (spec.decode_device || spec.decode_expert_parallel > 0)
       decode_pool = make_pool(spec.decode_device ? *spec.decode_device : spec.device, true);
     workload::SourceContext ctx{spec.seed, spec.path.parent_path()};
@@ -159,6 +167,10 @@ struct Run {
       placement.expert_parallel = g;
       pool.moe_cost = make_serving_moe_cost(spec, device, g);
     }
+    if (spec.expert_offload) {
+      placement.offload_cached_experts = spec.offload_cache.experts_per_layer;
+      pool.offload = make_serving_offload_costs(spec, device);
+    }
     pool.exec = catalogs.execution.find(spec.execution.name)
                     ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
     if (spec.engine)
@@ -210,6 +222,9 @@ struct Run {
     if (pool.moe_cost)
       extra.expert_parallel =
           make_serving_ep_stage(spec, catalogs, index, *pool.moe_cost, *moe_metrics);
+    if (pool.offload.decode)
+      extra.expert_offload =
+          make_serving_offload_stage(spec, catalogs, index, pool.offload, *offload_metrics);
     return std::make_unique<systems::ServingInstance>(index, std::move(extra), std::move(devices),
                                                       pool.sizing);
   }
@@ -411,6 +426,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   for (auto it = tenants.begin(); it != tenants.end(); ++it) summary[it.key()] = it.value();
   if (spec.prefix_cache) summary["prefix_cache"] = run.prefix_metrics.summary();
   if (run.moe_metrics) summary["moe"] = run.moe_metrics->summary();
+  if (run.offload_metrics) summary["offload"] = run.offload_metrics->summary();
   if (run.sessions.any()) summary["sessions"] = run.sessions.summary();
   summary["requests"]["unfinished"] = run.arrived() -
                                       summary["requests"]["completed"].get<std::int64_t>() -

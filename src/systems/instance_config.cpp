@@ -47,11 +47,17 @@ const ParamBinding<InstanceConfig>& InstanceConfig::binding() {
 namespace {
 
 // Weights over the devices: once under tensor parallelism; under expert parallelism each device
-// holds everything but the routed experts, which are split over the devices.
+// holds everything but the routed experts, which are split over the devices; under expert
+// offload the GPU holds everything but the routed experts, and its expert cache.
 double placed_weight_bytes(const model::ModelSpec& model, const model::Placement& placement) {
-  if (placement.expert_parallel <= 1) return model.weight_bytes();
   const double routed = double(model.moe_layers()) * model.num_experts * model.expert_params() *
                         hw::bytes_per_element(model.dtype);
+  if (placement.offload_cached_experts >= 0)
+    return model.weight_bytes() - routed + double(model.moe_layers()) *
+                                               placement.offload_cached_experts *
+                                               model.expert_params() *
+                                               hw::bytes_per_element(model.dtype);
+  if (placement.expert_parallel <= 1) return model.weight_bytes();
   return placement.expert_parallel * (model.weight_bytes() - routed) + routed;
 }
 

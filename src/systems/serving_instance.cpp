@@ -18,6 +18,7 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       sim_(wiring.sim),
       exec_(wiring.exec),
       expert_parallel_(std::move(wiring.expert_parallel)),
+      expert_offload_(std::move(wiring.expert_offload)),
       policy_(std::move(wiring.policy)),
       observer_(wiring.observer),
       devices_(std::move(devices)),
@@ -140,6 +141,7 @@ void ServingInstance::try_start(TimeNs now) {
   model::IterationCost cost = expert_parallel_ ? exec_.estimate(expert_parallel_->rank_shape(shape))
                                                : exec_.estimate(shape);
   if (expert_parallel_) expert_parallel_->add_experts(shape, now, cost);
+  if (expert_offload_) expert_offload_->add_experts(shape, now, cost);
   // vLLM runs the iteration's swaps before the model step and waits for them; with
   // swap_overlap (FastSwitch) they run beside it and only what outlasts the compute is waited.
   if (kv_.iteration_host_bytes() > 0) {

@@ -58,5 +58,20 @@ TEST(SummaryTable, MoeLineOnlyWithExpertParallelServing) {
   EXPECT_EQ(format_summary_table(json::object()).find("moe"), std::string::npos);
 }
 
+TEST(SummaryTable, OffloadLineOnlyWithOffloadedServing) {
+  const json with = {{"offload",
+                      {{"policy", "hybrimoe"},
+                       {"experts", {{"cache_hit_rate", 0.375}, {"cpu_share", 0.5},
+                                    {"fetched_on_demand", 12}}},
+                       {"fetched_bytes", 2.5e9},
+                       {"routed_expert_share", 0.25}}}};
+  const std::string t = format_summary_table(with);
+  EXPECT_NE(t.find("offload      hybrimoe   cache hit 37.5%   on CPU 50.0%   fetched 12 (2.50 GB)"
+                   "   routed experts 25.0% of time"),
+            std::string::npos)
+      << t;
+  EXPECT_EQ(format_summary_table(json::object()).find("offload"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace xpusim::report

@@ -31,6 +31,13 @@ struct Placement {
   // timed by the serving instance's ExpertParallelStage (docs/moe.md, "Expert parallelism in
   // serving"); the execution model leaves them out of its MoE layers.
   int expert_parallel = 1;
+  // >= 0: the routed experts live in host memory and the GPU caches this many per MoE layer;
+  // the serving instance's ExpertOffloadStage times them and the execution model leaves them
+  // out (docs/moe.md, "Offload in serving"). -1: no offload.
+  int offload_cached_experts = -1;
+  bool routed_experts_timed_here() const {
+    return expert_parallel <= 1 && offload_cached_experts < 0;
+  }
 };
 
 class ExecutionModel {

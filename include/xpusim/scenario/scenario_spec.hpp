@@ -42,6 +42,12 @@ struct ScenarioSpec {
   ServingEpSection ep;             // expert_parallel: links, redundancy, rebalancing
   MoeRoutingSection routing;       // routing: as the moe kinds'
   Selection placement;             // placement: as the moe kind's
+  // Expert offload of an MoE model on one GPU (docs/moe.md, "Offload in serving"): on when the
+  // offload: section is given; cache: and cpu: as the moe_offload kind's.
+  bool expert_offload = false;
+  Selection offload;
+  OffloadCacheSection offload_cache;
+  OffloadCpuSection offload_cpu;
   // G of an instance of the decode pool (`decode`) or of every other instance; 0 = no EP.
   int expert_parallel_of(bool decode) const {
     return decode && decode_expert_parallel > 0 ? decode_expert_parallel : expert_parallel;

@@ -18,6 +18,7 @@
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
 #include "xpusim/systems/decode_tracker.hpp"
+#include "xpusim/systems/expert_offload_stage.hpp"
 #include "xpusim/systems/expert_parallel_stage.hpp"
 #include "xpusim/systems/kv_handoff.hpp"
 #include "xpusim/systems/kv_manager.hpp"
@@ -42,6 +43,9 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
     // MoE under expert parallelism: times the routed experts (exec then times one attention
     // rank's share without them); null: exec times the whole iteration.
     std::unique_ptr<ExpertParallelStage> expert_parallel = nullptr;
+    // MoE with its routed experts offloaded to host memory: times them (exec leaves them out);
+    // null: no offload.
+    std::unique_ptr<ExpertOffloadStage> expert_offload = nullptr;
   };
   ServingInstance(int index, Wiring wiring, std::vector<std::unique_ptr<hw::Device>> devices,
                   KvSizing sizing);
@@ -201,6 +205,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   Simulator& sim_;
   const model::ExecutionModel& exec_;
   std::unique_ptr<ExpertParallelStage> expert_parallel_;  // null without expert parallelism
+  std::unique_ptr<ExpertOffloadStage> expert_offload_;    // null without expert offload
   std::unique_ptr<policy::BatchingPolicy> policy_;
   ServingObserver& observer_;
   std::vector<std::unique_ptr<hw::Device>> devices_;
