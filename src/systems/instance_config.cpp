@@ -33,7 +33,12 @@ const ParamBinding<InstanceConfig>& InstanceConfig::binding() {
           .real("swap_transfer_overhead_us", &C::swap_transfer_overhead_s, "us",
                 "fixed setup time of each swap transfer, on top of bytes / PCIe bandwidth",
                 {.min = 0, .max = 1e6})
-          .scale(1e-6);
+          .scale(1e-6)
+          .choice(XPUSIM_KEY(C, queue_order),
+                  {{"arrival", C::QueueOrder::Arrival}, {"program", C::QueueOrder::Program}},
+                  "waiting-queue order: arrival (FCFS by request, vLLM) or program (FCFS by the "
+                  "session's first arrival, so later turns of earlier programs go first; "
+                  "Continuum)");
   return b;
 }
 

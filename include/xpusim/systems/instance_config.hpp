@@ -15,6 +15,10 @@ struct InstanceConfig {
   double swap_space_bytes = 4e9;          // host memory for swapped-out KV, per instance
   std::int64_t swap_block_group = 1;      // blocks per swap transfer
   double swap_transfer_overhead_s = 0;    // setup time of each swap transfer
+  // Waiting-queue order: arrival (vLLM) or program (Continuum's program-level FCFS: a turn
+  // queues by its session's first arrival, so later turns of earlier programs go first).
+  enum class QueueOrder { Arrival, Program };
+  QueueOrder queue_order = QueueOrder::Arrival;
 
   // The `instance` section: each key bound to its field (GB and us keys scaled to bytes, s).
   static const ParamBinding<InstanceConfig>& binding();
