@@ -12,7 +12,7 @@ namespace xpusim::scenario {
 namespace {
 
 nlohmann::json run(std::vector<std::string> sets) {
-  for (const char* s : {"workload.tool_types=lookup:1:0.4, edit:4:0.3, run_tests:20:0.3",
+  for (const char* s : {"workload.tool_types=lookup:1:0.4,edit:4:0.3,run_tests:20:0.3",
                         "workload.tool_time_spread=0.5", "workload.turns_min=24",
                         "workload.turns_max=24", "workload.num_sessions=33",
                         "workload.session_rate_per_s=0.0416667"})
