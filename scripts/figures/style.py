@@ -25,6 +25,7 @@ _STYLE = {
     # prefix-cache eviction
     "lru": ("tab:blue", "o"), "lfu": ("tab:orange", "s"), "ttl": ("tab:green", "^"),
     "fifo": ("tab:gray", "D"), "sae": ("tab:red", "v"), "sae_cache": ("tab:red", "v"),
+    "continuum": ("tab:purple", "*"),
     # fairness
     "fcfs": ("tab:gray", "o"), "rpm_limit": ("tab:orange", "s"), "vtc": ("tab:blue", "^"),
     "equinox": ("tab:green", "v"),

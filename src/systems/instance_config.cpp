@@ -40,7 +40,12 @@ const ParamBinding<InstanceConfig>& InstanceConfig::binding() {
                    "swap before the step)")
           .boolean(XPUSIM_KEY(C, swap_reuse),
                    "a host copy of a swapped sequence's full blocks is kept after swap-in, so a "
-                   "later swap-out copies only the blocks written since (FastSwitch's KV reuse)");
+                   "later swap-out copies only the blocks written since (FastSwitch's KV reuse)")
+          .choice(XPUSIM_KEY(C, queue_order),
+                  {{"arrival", C::QueueOrder::Arrival}, {"program", C::QueueOrder::Program}},
+                  "waiting-queue order: arrival (FCFS by request, vLLM) or program (FCFS by the "
+                  "session's first arrival, so later turns of earlier programs go first; "
+                  "Continuum)");
   return b;
 }
 

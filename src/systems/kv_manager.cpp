@@ -33,9 +33,9 @@ void KvManager::take(std::int64_t n, TimeNs now) {
 }
 
 void KvManager::release(std::vector<policy::BlockId>& cached, std::int64_t held, bool followup,
-                        TimeNs now) {
+                        TimeNs now, std::int32_t tool) {
   pool_.release(held - static_cast<std::int64_t>(cached.size()));
-  if (cache_) cache_->release(cached, pool_, now, followup);
+  if (cache_) cache_->release(cached, pool_, now, followup, tool);
 }
 
 std::int64_t KvManager::cache_hit_blocks(const std::vector<std::uint64_t>& keys,

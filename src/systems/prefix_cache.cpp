@@ -218,7 +218,7 @@ void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t up
 }
 
 void PrefixCache::release(std::vector<policy::BlockId>& held, KvBlockPool& pool, TimeNs now,
-                          bool followup) {
+                          bool followup, std::int32_t tool) {
   for (auto it = held.rbegin(); it != held.rend(); ++it) {
     Slot& s = slots_[*it];
     XPUSIM_CHECK(s.refs > 0, "prefix cache block released more often than referenced");
@@ -229,6 +229,7 @@ void PrefixCache::release(std::vector<policy::BlockId>& held, KvBlockPool& pool,
     s.meta.released_ns = s.meta.last_access_ns = now;
     s.meta.release_order = ++release_counter_;
     s.meta.followup = followup;
+    s.meta.tool = followup ? tool : -1;
     if (eligible(s)) make_candidate(*it, now);
   }
   held.clear();

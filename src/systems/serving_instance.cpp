@@ -29,6 +29,7 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       handoff_(wiring.handoff),
       table_(std::move(wiring.fairness)),
       decode_(sizing.block_size) {
+  table_.waiting().set_program_order(wiring.program_order);
   XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_ != nullptr,
                "a prefill-only instance needs someone to hand prefilled sequences to");
   // A decode-only instance computes no prompts, so it has nothing to cache (docs/prefix-cache.md).
@@ -67,8 +68,9 @@ void ServingInstance::enqueue(workload::Request request, TimeNs now) {
   if (!fits(request)) return reject(std::move(request), now);
   const policy::FairRequest fair = WaitingQueue::describe(request, false);
   if (!table_.waiting().accept(fair, now)) return reject(std::move(request), now);
+  const TimeNs program_ns = request.program_arrival_ns;
   const std::uint32_t s = new_sequence(std::move(request));
-  table_.waiting().push_back(s, fair);
+  table_.waiting().push_back(s, fair, program_ns);
   queued_prompt_blocks_ += blocks_for(table_[s].prefill_len);
   if (!busy_) try_start(now);
 }

@@ -7,7 +7,7 @@ namespace xpusim::systems {
 void ServingInstance::release_blocks(Sequence& q, std::int64_t held, TimeNs now) {
   // A finished turn (not a preemption) of a session that will send another one.
   const bool followup = q.request.expects_followup && q.generated >= q.request.output_tokens;
-  kv_.release(q.cached, held, followup, now);
+  kv_.release(q.cached, held, followup, now, q.request.tool_type);
 }
 
 void ServingInstance::cache_output(Sequence& q, TimeNs now) {

@@ -1,6 +1,7 @@
 #include "xpusim/systems/waiting_queue.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/policy/fairness/fcfs.hpp"
@@ -35,12 +36,19 @@ std::deque<WaitingQueue::Entry>& WaitingQueue::tenant_queue(std::int32_t tenant)
   return by_tenant_[t];
 }
 
-void WaitingQueue::push_back(std::uint32_t seq, const policy::FairRequest& r) {
+// Behind the last entry whose program arrived no later (ties keep arrival order); the scan
+// from the tail is short when, as usual, most waiting requests belong to earlier programs.
+void WaitingQueue::insert_arrival(std::deque<Entry>& queue, Entry entry) const {
+  if (!program_order_) return queue.push_back(std::move(entry));
+  auto it = queue.end();
+  while (it != queue.begin() && std::prev(it)->program_ns > entry.program_ns) --it;
+  queue.insert(it, std::move(entry));
+}
+
+void WaitingQueue::push_back(std::uint32_t seq, const policy::FairRequest& r, TimeNs program_ns) {
   const std::size_t before = waiting_of(r.tenant);
-  if (single())
-    all_.push_back({seq, r});
-  else
-    tenant_queue(r.tenant).push_back({seq, r});
+  Entry e{seq, r, program_ns >= 0 ? program_ns : r.arrival_ns};
+  insert_arrival(single() ? all_ : tenant_queue(r.tenant), std::move(e));
   ++size_;
   count(r.tenant, +1);
   invalidate();
@@ -49,10 +57,11 @@ void WaitingQueue::push_back(std::uint32_t seq, const policy::FairRequest& r) {
 
 void WaitingQueue::push_front(std::uint32_t seq, const policy::FairRequest& r) {
   const std::size_t before = waiting_of(r.tenant);
+  const Entry e{seq, r, std::numeric_limits<TimeNs>::min()};  // ahead of every arrival
   if (single())
-    all_.push_front({seq, r});
+    all_.push_front(e);
   else
-    tenant_queue(r.tenant).push_front({seq, r});
+    tenant_queue(r.tenant).push_front(e);
   ++size_;
   count(r.tenant, +1);
   invalidate();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/core/excerpt.hpp"
 
 namespace xpusim::workload {
 
@@ -36,6 +37,42 @@ TimeNs checked_arrival(double seconds, const std::string& what, const char* keys
                 " s, past the simulable 9.2e9 s (int64 ns); " + keys);
   }
   return seconds_to_ns(seconds);
+}
+
+// "name:mean_s[:weight],..." -> tools; an error names the item and what was expected.
+void parse_tools(SessionSource::Config& c) {
+  c.tools.clear();
+  if (c.tool_types.find_first_not_of(" \t") == std::string::npos) return;
+  const char* expected = "name:mean_s or name:mean_s:weight, mean_s and weight > 0";
+  std::size_t start = 0;
+  while (start <= c.tool_types.size()) {
+    const std::size_t end = std::min(c.tool_types.find(',', start), c.tool_types.size());
+    const std::string item = c.tool_types.substr(start, end - start);
+    start = end + 1;
+    std::vector<std::string> f;
+    for (std::size_t a = 0;;) {
+      const std::size_t b = item.find(':', a);
+      std::string part = item.substr(a, b == std::string::npos ? std::string::npos : b - a);
+      const auto l = part.find_first_not_of(" \t"), r = part.find_last_not_of(" \t");
+      f.push_back(l == std::string::npos ? std::string() : part.substr(l, r - l + 1));
+      if (b == std::string::npos) break;
+      a = b + 1;
+    }
+    const auto number = [&](const std::string& text) {
+      char* stop = nullptr;
+      const double v = text.empty() ? NAN : std::strtod(text.c_str(), &stop);
+      if (text.empty() || *stop != '\0' || !std::isfinite(v) || v <= 0 || v > 1e6)
+        throw ParamError("tool_types", quoted_excerpt(item) + " is not " + expected);
+      return v;
+    };
+    if (f.size() < 2 || f.size() > 3 || f[0].empty())
+      throw ParamError("tool_types", quoted_excerpt(item) + " is not " + expected);
+    SessionSource::Config::Tool t{f[0], number(f[1]), f.size() == 3 ? number(f[2]) : 1.0};
+    for (const auto& other : c.tools)
+      if (other.name == t.name)
+        throw ParamError("tool_types", "tool type '" + t.name + "' is listed twice");
+    c.tools.push_back(std::move(t));
+  }
 }
 
 }  // namespace
@@ -75,9 +112,19 @@ const ParamBinding<SessionSource::Config>& SessionSource::binding() {
       .integer(XPUSIM_KEY(Config, max_context_tokens), "tokens", "a session ends when its context reaches this",
                {.min = 16, .max = 10'000'000})
       .integer(XPUSIM_KEY(Config, hash_block_tokens), "tokens", "tokens each prefix hash stands for", {.min = 1, .max = 1'000'000})
+      .string(XPUSIM_KEY(Config, tool_types),
+              "agent: tool types each turn's call is drawn from, \"name:mean_s[:weight],...\" "
+              "(e.g. \"search:2,build:30:0.5\"); a call lasts a log-normal time with its type's "
+              "mean and sigma tool_time_spread; empty: one tool, think_time_s and think_sigma")
+      .real(XPUSIM_KEY(Config, tool_time_spread), "",
+            "log-normal sigma of one tool call's duration around its type's mean (tool_types)",
+            {.min = 0, .max = 5})
+      .derive(parse_tools)
       .rule([](const Config& c) {
         if (c.turns_min > c.turns_max)
           throw ParamError("turns_min", "turns_min must not exceed turns_max");
+        if (!c.tools.empty() && c.kind != Kind::Agent)
+          throw ParamError("tool_types", "tool types apply to kind: agent only");
       });
   return b;
 }
@@ -87,8 +134,10 @@ SessionSource::SessionSource(const Config& config, std::uint64_t seed)
     : config_(config),
       session_rng_(seed, "workload.sessions.starts"),
       length_rng_(seed, "workload.sessions.lengths"),
-      think_rng_(seed, "workload.sessions.think") {
+      think_rng_(seed, "workload.sessions.think"),
+      tool_rng_(seed, "workload.sessions.tools") {
   XPUSIM_CHECK(config.session_rate_per_s > 0 && config.hash_block_tokens > 0, "bad session source config");
+  for (const auto& t : config_.tools) tool_weight_sum_ += t.weight;
   next_session_s_ = session_rng_.exponential(config_.session_rate_per_s);
 }
 
@@ -99,15 +148,24 @@ std::int64_t SessionSource::draw_tokens(double mean) {
   return std::max<std::int64_t>(1, std::llround(x));
 }
 
+std::int32_t SessionSource::draw_tool() {
+  double x = tool_rng_.uniform01() * tool_weight_sum_;
+  for (std::size_t t = 0; t + 1 < config_.tools.size(); ++t) {
+    if (x < config_.tools[t].weight) return static_cast<std::int32_t>(t);
+    x -= config_.tools[t].weight;
+  }
+  return static_cast<std::int32_t>(config_.tools.size()) - 1;
+}
+
 void SessionSource::start_session() {
   Session s;
   s.id = sessions_.size() + 1;
   s.system_prompt = session_rng_.uniform_int(0, config_.system_prompts - 1);
   s.turns_left = session_rng_.uniform_int(config_.turns_min, config_.turns_max);
-  pending_.push({checked_arrival(next_session_s_, "session " + std::to_string(s.id),
-                                 "raise workload.session_rate_per_s, lower "
-                                 "workload.num_sessions or set workload.duration_s"),
-                 s.id});
+  s.start_ns = checked_arrival(next_session_s_, "session " + std::to_string(s.id),
+                               "raise workload.session_rate_per_s, lower "
+                               "workload.num_sessions or set workload.duration_s");
+  pending_.push({s.start_ns, s.id});
   sessions_.push_back(std::move(s));
   ++started_;
   next_session_s_ += session_rng_.exponential(config_.session_rate_per_s);
@@ -181,6 +239,7 @@ Request SessionSource::make_turn(Session& s, TimeNs arrival) {
   r.prompt_tokens = static_cast<std::int32_t>(s.context_tokens);
   r.output_tokens = static_cast<std::int32_t>(reasoning + response);
   r.session = s.id;
+  r.program_arrival_ns = s.start_ns;
   fill_hashes(s, r);
   fill_output_hashes(s, reasoning, r);
   // What the next turn sees of this one: chat templates drop the reasoning, agents keep it.
@@ -192,8 +251,12 @@ Request SessionSource::make_turn(Session& s, TimeNs arrival) {
 }
 
 TimeNs SessionSource::draw_gap_after(TimeNs from_ns, const Session& s, double extra_s) {
-  const double sigma = config_.think_sigma;
-  const double gap = think_rng_.lognormal(std::log(config_.think_time_s) - 0.5 * sigma * sigma, sigma);
+  // A typed tool call lasts its type's mean (log-normal, mean kept); else the think time.
+  const bool typed = s.pending_tool >= 0;
+  const double sigma = typed ? config_.tool_time_spread : config_.think_sigma;
+  const double mean = typed ? config_.tools[static_cast<std::size_t>(s.pending_tool)].mean_s
+                            : config_.think_time_s;
+  const double gap = think_rng_.lognormal(std::log(mean) - 0.5 * sigma * sigma, sigma);
   return checked_arrival(ns_to_seconds(from_ns) + extra_s + gap,
                          "turn " + std::to_string(s.turn + 1) + " of session " + std::to_string(s.id),
                          "lower workload.think_time_s, workload.turn_time_s or workload.turns_max");
@@ -220,6 +283,7 @@ std::optional<Request> SessionSource::next() {
   Request r = make_turn(s, turn.arrival_ns);
   if (s.turns_left > 0 && s.context_tokens < config_.max_context_tokens) {
     r.expects_followup = true;
+    if (!config_.tools.empty()) r.tool_type = s.pending_tool = draw_tool();
     if (config_.loop == Loop::Closed) awaiting_.emplace(r.id, s.id);
     else pending_.push({draw_gap_after(turn.arrival_ns, s, config_.turn_time_s), s.id});
   } else {

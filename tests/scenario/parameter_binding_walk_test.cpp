@@ -39,6 +39,7 @@ const Given kSamples = {
     {"weights", std::string("1,2")},     {"prompt_tokens", std::string("100-200")},
     {"output_tokens", std::string("50")}, {"on_off_s", std::string("10,0")},
     {"npu_prefill_shapes", std::string("64,512")},
+    {"tool_types", std::string("search:2")},
     // switch, link
     {"aggregator_memory_kb", 64.0},      {"port_gbps", 100.0},
     {"bandwidth_gbps", 400.0},           {"latency_us", 1.0},
@@ -67,6 +68,7 @@ const std::map<std::string, Given> kCompanions = {
     {"prompt_dist", {{"prompt_trace", std::string("t.csv")}}},
     {"output_dist", {{"output_trace", std::string("t.csv")}}},
     {"source", {{"trace_path", std::string("t.csv")}}},  // soc workload: a trace needs its path
+    {"tool_types", {{"kind", std::string("agent")}}},    // sessions: tool types are agent-only
     // model: expert settings need experts, MLA settings need each other
     {"num_experts", {{"experts_top_k", std::int64_t{1}}, {"expert_ffn_hidden", std::int64_t{512}}}},
     {"experts_top_k", {{"num_experts", std::int64_t{2}}, {"expert_ffn_hidden", std::int64_t{512}}}},

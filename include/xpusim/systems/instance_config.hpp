@@ -17,6 +17,10 @@ struct InstanceConfig {
   double swap_transfer_overhead_s = 0;    // setup time of each swap transfer
   bool swap_overlap = false;  // swaps run beside the iteration's compute (FastSwitch)
   bool swap_reuse = false;    // a swap-out copies only blocks the host has no copy of
+  // Waiting-queue order: arrival (vLLM) or program (Continuum's program-level FCFS: a turn
+  // queues by its session's first arrival, so later turns of earlier programs go first).
+  enum class QueueOrder { Arrival, Program };
+  QueueOrder queue_order = QueueOrder::Arrival;
 
   // The `instance` section: each key bound to its field (GB and us keys scaled to bytes, s).
   static const ParamBinding<InstanceConfig>& binding();

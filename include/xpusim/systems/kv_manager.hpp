@@ -74,8 +74,10 @@ class KvManager {
   void give_back(std::int64_t n) { pool_.release(n); }
   // Frees what a holder has: `held` blocks of which `cached` (a prefix) are cached blocks it
   // references; its own go back to the pool, its cached ones to the cache (unreferenced ones
-  // stay cached). `followup`: a finished turn its session will follow (Continuum pins those).
-  void release(std::vector<policy::BlockId>& cached, std::int64_t held, bool followup, TimeNs now);
+  // stay cached). `followup`: a finished turn its session will follow (Continuum pins those),
+  // having called tool type `tool` (-1: untyped).
+  void release(std::vector<policy::BlockId>& cached, std::int64_t held, bool followup, TimeNs now,
+               std::int32_t tool = -1);
 
   // ---- prefix cache (null: none) ----
   bool has_cache() const { return cache_ != nullptr; }

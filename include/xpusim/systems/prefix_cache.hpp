@@ -74,9 +74,10 @@ class PrefixCache final : public policy::BlockTable {
               KvBlockPool& pool, TimeNs now);
   // Drops a sequence's references, tail first (so LRU evicts a request's tail before its
   // prefix); blocks nobody references return to the pool's free count, still cached.
-  // `followup`: the holder finished a turn its session will follow up (Continuum pins those).
+  // `followup`: the holder finished a turn its session will follow up (Continuum pins those),
+  // calling tool type `tool` (-1: untyped).
   void release(std::vector<policy::BlockId>& held, KvBlockPool& pool, TimeNs now,
-               bool followup = false);
+               bool followup = false, std::int32_t tool = -1);
   // Evicts until the unreferenced cached blocks fit in `free_blocks` (after an allocation).
   void evict_to(std::int64_t free_blocks, TimeNs now);
   // The instance failed: every cached block (device and host tier) and every reference is

@@ -39,6 +39,7 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
     InstanceRole role = InstanceRole::Colocated;
     KvHandoff* handoff = nullptr;  // told of finished prompts; required for PrefillOnly
     std::unique_ptr<policy::FairnessPolicy> fairness = nullptr;  // admission order; null = fcfs
+    bool program_order = false;  // waiting queue in program-level FCFS (instance.queue_order)
     std::unique_ptr<PrefixCache> prefix_cache = nullptr;  // null: no prefix caching (colocated only)
     // MoE under expert parallelism: times the routed experts (exec then times one attention
     // rank's share without them); null: exec times the whole iteration.

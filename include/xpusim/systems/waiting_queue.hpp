@@ -22,7 +22,13 @@ class WaitingQueue final : public policy::FairnessView {
 
   // Admission control at arrival (false: the request is rejected and never queued).
   bool accept(const policy::FairRequest& request, TimeNs now);
-  void push_back(std::uint32_t seq, const policy::FairRequest& request);   // an arrival
+  // Program-level FCFS (instance.queue_order: program, Continuum): an arrival queues behind
+  // every request of a program that arrived no later than its own program (`program_ns`, its
+  // session's first arrival; -1: its own arrival) instead of at the tail; within a tenant's
+  // queue when the policy keeps one per tenant. Preempted requests stay at the front.
+  void set_program_order(bool on) { program_order_ = on; }
+  void push_back(std::uint32_t seq, const policy::FairRequest& request,
+                 TimeNs program_ns = -1);                                  // an arrival
   void push_front(std::uint32_t seq, const policy::FairRequest& request);  // a preempted request
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
@@ -50,7 +56,9 @@ class WaitingQueue final : public policy::FairnessView {
   struct Entry {
     std::uint32_t seq;
     policy::FairRequest request;
+    TimeNs program_ns = 0;  // program-order key
   };
+  void insert_arrival(std::deque<Entry>& queue, Entry entry) const;
   bool single() const { return by_tenant_.empty(); }
   std::deque<Entry>& tenant_queue(std::int32_t tenant);
   void extend_order(std::size_t needed) const;
@@ -64,6 +72,7 @@ class WaitingQueue final : public policy::FairnessView {
 
   std::unique_ptr<policy::FairnessPolicy> policy_;
   bool arrival_order_;
+  bool program_order_ = false;
   std::deque<Entry> all_;                     // arrival-order policies
   std::vector<std::deque<Entry>> by_tenant_;  // the others (empty vector = single queue)
   std::size_t size_ = 0;

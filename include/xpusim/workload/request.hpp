@@ -21,6 +21,8 @@ struct Request {
   std::vector<std::uint64_t> prefix_hashes;  // prompt block identities, when the source has them
   std::vector<TokenType> prefix_types;  // kind of each prefix_hashes entry; empty = unknown
   bool expects_followup = false;  // its session sends another turn after it (agent: a tool call)
+  std::int32_t tool_type = -1;    // the tool type its turn calls (workload.tool_types); -1: none
+  TimeNs program_arrival_ns = -1;  // its session's (program's) first arrival; -1: its own arrival
   // Identities of the units holding generated tokens, continuing prefix_hashes over the stream
   // prompt + output: entry k is unit prompt_tokens / unit_tokens + k (the prompt's partial last
   // unit, if any, comes first, now with output in it). Empty: the output is not cached (traces).

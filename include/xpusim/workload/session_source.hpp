@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <queue>
+#include <string>
 #include <vector>
 
 #include "xpusim/core/param_binding.hpp"
@@ -47,6 +48,15 @@ class SessionSource final : public RequestSource {
     double length_sigma = 0.6;      // log-normal sigma of every segment length
     std::int64_t max_context_tokens = 32768;
     std::int32_t hash_block_tokens = 16;
+    // Agent tool types, "name:mean_s[:weight],..." (empty: one tool, think_time_s/think_sigma).
+    std::string tool_types;
+    double tool_time_spread = 0.5;  // log-normal sigma of a call around its type's mean
+    struct Tool {
+      std::string name;
+      double mean_s = 0;
+      double weight = 1;
+    };
+    std::vector<Tool> tools;  // parsed from tool_types
   };
 
   static const ParamBinding<Config>& binding();
@@ -70,6 +80,8 @@ class SessionSource final : public RequestSource {
     std::int64_t turn = 0;
     std::vector<Segment> context;  // the prompt stream so far
     std::int64_t context_tokens = 0;
+    TimeNs start_ns = 0;            // its first turn's arrival (program-level FCFS)
+    std::int32_t pending_tool = -1;  // the tool its last turn called (-1: none / untyped)
   };
   struct Pending {  // a session's next turn, ordered by arrival then session id
     TimeNs arrival_ns;
@@ -88,6 +100,7 @@ class SessionSource final : public RequestSource {
   void start_session();
   TimeNs draw_gap_after(TimeNs from_ns, const Session& s, double extra_s);
   std::int64_t draw_tokens(double mean);
+  std::int32_t draw_tool();
   Request make_turn(Session& s, TimeNs arrival);
   void append(Session& s, TokenType type, std::int64_t tokens);
   void fill_hashes(const Session& s, Request& r) const;
@@ -97,6 +110,8 @@ class SessionSource final : public RequestSource {
   RngStream session_rng_;
   RngStream length_rng_;
   RngStream think_rng_;
+  RngStream tool_rng_;  // which tool type a turn calls (drawn only when tool_types is set)
+  double tool_weight_sum_ = 0;
   std::vector<std::string> tenant_names_{"default"};
   std::vector<Session> sessions_;  // by id - 1; finished ones release their context
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;

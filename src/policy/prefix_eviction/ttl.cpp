@@ -10,6 +10,9 @@ namespace xpusim::policy {
 const ParamBinding<TtlEviction::Config>& TtlEviction::binding() {
   static const auto b =
       ParamBinding<Config>()
+          .choice(XPUSIM_KEY(Config, mode), {{"global", Mode::Global}, {"per_tool", Mode::PerTool}},
+                  "global: one learned TTL for every continuing turn; per_tool: a TTL per tool "
+                  "type from that tool's observed gaps (workload.tool_types; Continuum)")
           .real(XPUSIM_KEY(Config, ttl_s), "s",
                 "fixed time-to-live of a finished turn's blocks; 0 = learn it",
                 {.min = 0, .max = 1e6})
@@ -29,15 +32,38 @@ const ParamBinding<TtlEviction::Config>& TtlEviction::binding() {
 TtlEviction::TtlEviction(Config config)
     : config_(config), gaps_(std::log(std::max(config.initial_ttl_s, 1e-3)), 1.0, config.min_samples) {}
 
-double TtlEviction::current_ttl_s() const {
+double TtlEviction::quantile_of(const ReuseGapFit& fit, std::size_t slot) const {
+  if (quantile_cache_.size() <= slot) quantile_cache_.resize(slot + 1, {-1, 0.0});
+  auto& [samples, value] = quantile_cache_[slot];
+  if (samples != fit.samples()) {
+    samples = fit.samples();
+    value = fit.quantile(config_.quantile);
+  }
+  return value;
+}
+
+double TtlEviction::current_ttl_s(std::int32_t tool) const {
   if (config_.ttl_s > 0) return config_.ttl_s;
+  const auto t = static_cast<std::size_t>(tool);
+  if (config_.mode == Mode::PerTool && tool >= 0 && t < tool_gaps_.size() &&
+      tool_gaps_[t].samples() >= config_.min_samples)
+    return std::min(quantile_of(tool_gaps_[t], t + 1), config_.max_ttl_s);
   if (gaps_.samples() < config_.min_samples) return config_.initial_ttl_s;
-  return std::min(gaps_.quantile(config_.quantile), config_.max_ttl_s);
+  return std::min(quantile_of(gaps_, 0), config_.max_ttl_s);
 }
 
 void TtlEviction::on_touch(BlockId, CachedBlock& block, TimeNs now) {
   // A session block reused after its turn ended: one observed tool/think gap.
-  if (block.followup && block.released_ns >= 0) gaps_.add(ns_to_seconds(now - block.released_ns));
+  if (!block.followup || block.released_ns < 0) return;
+  const double gap_s = ns_to_seconds(now - block.released_ns);
+  gaps_.add(gap_s);
+  // Shared system-prompt blocks are also hit by other sessions' turns: not a tool's duration.
+  if (config_.mode != Mode::PerTool || block.tool < 0 || block.type == workload::TokenType::System)
+    return;
+  const auto t = static_cast<std::size_t>(block.tool);
+  while (tool_gaps_.size() <= t)
+    tool_gaps_.emplace_back(std::log(std::max(config_.initial_ttl_s, 1e-3)), 1.0, config_.min_samples);
+  tool_gaps_[t].add(gap_s);
 }
 
 void TtlEviction::on_candidate(BlockId id, CachedBlock& block, TimeNs now) {
@@ -48,7 +74,7 @@ void TtlEviction::on_candidate(BlockId id, CachedBlock& block, TimeNs now) {
     return;
   }
   block.queue = kPinned;
-  block.pinned_until_ns = now + seconds_to_ns(current_ttl_s());
+  block.pinned_until_ns = now + seconds_to_ns(current_ttl_s(block.tool));
   pinned_.emplace(block.pinned_until_ns, id);
 }
 

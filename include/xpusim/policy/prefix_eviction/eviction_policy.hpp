@@ -20,6 +20,7 @@ struct CachedBlock {
   std::int32_t position = 0;   // block index within the prompt that filled it
   std::uint64_t session = 0;   // session of the request that filled it (0 = none)
   bool followup = false;       // last released by a finished turn whose session continues
+  std::int32_t tool = -1;      // followup: the tool type that turn called (-1: untyped)
   TimeNs inserted_ns = 0;
   TimeNs last_access_ns = 0;   // last time a request filled, hit or released it
   TimeNs released_ns = -1;     // when the last reference was dropped (-1: never)

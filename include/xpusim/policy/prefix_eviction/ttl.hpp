@@ -1,6 +1,7 @@
 #pragma once
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "xpusim/core/param_binding.hpp"
 #include "xpusim/policy/prefix_eviction/eviction_policy.hpp"
@@ -13,10 +14,14 @@ namespace xpusim::policy {
 // whose session continues (an agent turn that ended with a tool call) stay pinned for a TTL,
 // then fall back to LRU; every other block is LRU. The TTL is a quantile of the gaps seen so
 // far between such a release and the block's reuse (the tool/think time), so it follows the
-// sessions; a fixed ttl_s overrides it.
+// sessions; a fixed ttl_s overrides it. Mode per_tool learns one gap distribution per tool
+// type (CachedBlock::tool) and pins a turn for its own tool's TTL, falling back to the
+// all-tools TTL until that tool has min_samples gaps (Continuum predicts per tool).
 class TtlEviction final : public EvictionPolicy {
  public:
+  enum class Mode { Global, PerTool };
   struct Config {
+    Mode mode = Mode::Global;
     double ttl_s = 0;           // fixed TTL; 0 = learn it
     double quantile = 0.9;      // of the learned reuse-gap distribution
     double initial_ttl_s = 10;  // before min_samples gaps were seen
@@ -32,12 +37,17 @@ class TtlEviction final : public EvictionPolicy {
   void on_withdrawn(BlockId id, CachedBlock& block) override;
   BlockId victim(const BlockTable& blocks, TimeNs now) override;
   std::size_t candidates() const override { return lru_.size() + pinned_.size(); }
-  // The TTL a turn ending now would get.
-  double current_ttl_s() const;
+  // The TTL a turn ending now would get (per_tool: one that called tool type `tool`).
+  double current_ttl_s(std::int32_t tool = -1) const;
 
  private:
   Config config_;
   ReuseGapFit gaps_;
+  std::vector<ReuseGapFit> tool_gaps_;  // per_tool: by tool type
+  // The last quantile computed and the fit's sample count then, per fit (slot 0: all tools;
+  // t + 1: tool t): a turn's release asks once per block, the fit changes only on reuse.
+  double quantile_of(const ReuseGapFit& fit, std::size_t slot) const;
+  mutable std::vector<std::pair<std::int64_t, double>> quantile_cache_;
   OrderedCandidates lru_;                         // by (release order, id)
   std::set<std::pair<TimeNs, BlockId>> pinned_;      // (expiry, id)
   static constexpr std::uint8_t kLru = 0, kPinned = 1;
