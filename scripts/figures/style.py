@@ -15,8 +15,10 @@ _STYLE = {
     # routers (cluster dispatch)
     "round_robin": ("tab:gray", "o"), "least_outstanding": ("tab:orange", "s"),
     "llumnix": ("tab:blue", "^"),
+    "least_outstanding_capacity": ("tab:green", "v"), "phase_aware": ("tab:purple", "D"),
     # clusters
     "dp2": ("tab:orange", "o"), "pd-1p1d": ("tab:blue", "^"),
+    "pd-h100": ("tab:orange", "o"), "pd-h100-a100": ("tab:blue", "^"), "pd-l40s-h100": ("tab:green", "s"),
     # soc flow scheduling
     "igpu_only": ("tab:red", "o"), "static_partition": ("tab:orange", "s"),
     "igpu_continuous": ("tab:brown", "D"), "agent_xpu": ("tab:blue", "^"),

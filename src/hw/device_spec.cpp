@@ -172,6 +172,10 @@ const ParamBinding<DeviceSpec>& DeviceSpec::binding() {
                 "board power limit (nvidia-smi -pl); compute slows so power stays under it; 0 = "
                 "none",
                 kNonNegative)
+          .real(XPUSIM_KEY(C, cost_per_hour_usd), "USD/h",
+                "price of one device for one hour (the presets: a cloud on-demand list price, "
+                "docs/hardware.md); 0 = unpriced (no cost block in summary.json)",
+                {.min = 0, .max = 1e6})
           .rule(check_power_and_peaks);
   return b;
 }

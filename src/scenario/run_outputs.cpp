@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <memory>
 
 #include <yaml-cpp/yaml.h>
@@ -121,15 +122,53 @@ std::vector<std::pair<std::string, std::string>> scenario_lists(const YAML::Node
   return out;
 }
 
+namespace {
+
+// The resolved items of list sections ("cluster.pools[1]" -> "cluster.pools"), each list as
+// the YAML text of a flow sequence of its items' maps, in index order.
+std::map<std::string, std::string> resolved_items(const nlohmann::json& resolved,
+                                                  const fs::path& scenario_dir) {
+  std::map<std::string, std::map<std::size_t, const nlohmann::json*>> lists;
+  for (const auto& [section, params] : resolved.items()) {
+    const auto open = section.rfind('[');
+    if (open == std::string::npos || section.back() != ']') continue;
+    const std::string index = section.substr(open + 1, section.size() - open - 2);
+    lists[section.substr(0, open)][std::stoul(index)] = &params;
+  }
+  std::map<std::string, std::string> out;
+  for (const auto& [key, items] : lists) {
+    YAML::Emitter e;
+    e.SetMapFormat(YAML::Flow);
+    e.SetSeqFormat(YAML::Flow);
+    e << YAML::BeginSeq;
+    for (const auto& [index, params] : items) {
+      e << YAML::BeginMap;
+      for (const auto& [k, v] : params->items())
+        e << YAML::Key << k << YAML::Value << yaml_scalar(v, scenario_dir);
+      e << YAML::EndMap;
+    }
+    e << YAML::EndSeq;
+    out[key] = e.c_str();
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string resolved_scenario_yaml(const nlohmann::json& resolved, const fs::path& scenario_dir,
                                    const std::vector<std::pair<std::string, std::string>>& lists) {
   nlohmann::json tree = nlohmann::json::object();
+  // List items resolved one by one replace the document's own list (placed first, below).
+  std::vector<std::pair<std::string, std::string>> all_lists;
+  for (auto& item : resolved_items(resolved, scenario_dir)) all_lists.push_back(std::move(item));
+  all_lists.insert(all_lists.end(), lists.begin(), lists.end());
   for (const auto& [section, params] : resolved.items()) {
+    if (section.back() == ']') continue;  // a list item: in all_lists
     nlohmann::json* at = section == "scenario" ? &tree : map_at(tree, section);
     if (!at) continue;
     for (const auto& [k, v] : params.items()) (*at)[k] = yaml_scalar(v, scenario_dir);
   }
-  for (const auto& [key, text] : lists) {
+  for (const auto& [key, text] : all_lists) {
     const auto dot = key.rfind('.');
     nlohmann::json* at = dot == std::string::npos ? &tree : map_at(tree, key.substr(0, dot));
     const std::string last = dot == std::string::npos ? key : key.substr(dot + 1);

@@ -51,7 +51,16 @@ constexpr std::int64_t kMaxDevices = 16384;
 void check_size(Loader& ld, const ScenarioSpec& spec) {
   const int per_instance = std::max(spec.devices_per_instance(), spec.devices_per_instance(true));
   const std::int64_t devices = std::int64_t{spec.instances} * per_instance;
-  if (devices <= kMaxDevices) return;
+  if (devices <= kMaxDevices) {
+    std::int64_t in_pools = 0;  // with cluster.pools: every pool's instances x devices
+    for (const auto& p : spec.pools) in_pools += std::int64_t{p.count} * spec.devices_per_instance(p);
+    if (in_pools > kMaxDevices)
+      ld.diag.error(ld.doc.locate(ld.section("cluster"), "cluster.pools"), "cluster.pools",
+                    "scenario too large: " + std::to_string(in_pools) +
+                        " devices in the pools (the limit is " + std::to_string(kMaxDevices) + ")");
+    ld.diag.throw_if_any();
+    return;
+  }
   const YAML::Node cluster = ld.section("cluster");
   const YAML::Node given = Loader::child(cluster, "instances");
   ld.diag.error(ld.doc.locate(given.IsNull() ? cluster : given, "cluster.instances"),
@@ -154,13 +163,14 @@ ScenarioSpec load_serving_spec(KindReader& r) {
   spec.seed = r.seed();
   spec.horizon_s = r.horizon_s();
   cluster_binding().bind_into(cluster, spec);
-  if (spec.decode_device && !spec.disaggregated())
+  if (spec.decode_device && !spec.disaggregated() && !has_cluster_pools(r))
     ld.diag.error(ld.doc.locate(ld.section("decode_hardware"), "decode_hardware"), "decode_hardware",
                   "applies to decode instances only; set cluster.prefill_instances and "
                   "cluster.decode_instances, or remove it");
   check_disaggregation(ld, spec, cluster);
   if (spec.expert_parallel == 0) cluster = without(cluster, "expert_parallel");
   if (spec.decode_expert_parallel == 0) cluster = without(cluster, "decode_expert_parallel");
+  read_cluster_pools(r, spec, cluster);
   r.record("cluster", cluster);  // the instances that run (scenario.yaml must load back)
   read_expert_parallel(r, spec);
   read_expert_offload(r, spec);

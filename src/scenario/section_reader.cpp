@@ -55,7 +55,12 @@ YAML::Node SectionReader::child(const YAML::Node& parent, const std::string& key
 
 bool SectionReader::read_with_preset(const std::string& key, const std::string& preset_dir,
                                      const ParamSchema& schema, Params& out) {
-  const YAML::Node given = section(key);
+  return read_preset_node(section(key), key, preset_dir, schema, out);
+}
+
+bool SectionReader::read_preset_node(const YAML::Node& given, const std::string& key,
+                                     const std::string& preset_dir, const ParamSchema& schema,
+                                     Params& out) {
   // `hardware: h100-sxm` is `hardware: {preset: h100-sxm}`.
   const YAML::Node preset_node = given.IsScalar() ? given : given.IsMap() ? given["preset"] : YAML::Node();
   const YAML::Node node = given.IsScalar() ? YAML::Node() : given;

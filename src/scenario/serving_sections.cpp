@@ -44,6 +44,12 @@ const ParamBinding<ScenarioSpec>& cluster_binding() {
           .real("kv_link_latency_us", &S::kv_link_latency_s, "us",
                 "latency of each instance's link to the switch", {.min = 0})
           .scale(1e-6)
+          .string(XPUSIM_KEY(S, kv_link),
+                  "link preset (configs/hardware/link-*.yaml, e.g. link-ib-ndr) giving "
+                  "kv_link_gbps and kv_link_latency_us; empty = those keys")
+          .string(XPUSIM_KEY(S, tp_link),
+                  "link preset (e.g. link-nvlink4) giving tp_link_bw_gbps and "
+                  "tp_link_latency_us; empty = those keys")
           .choice("kv_transfer", &S::kv_transfer_per_layer, {{"whole", false}, {"per_layer", true}},
                   "send the KV after the prefill (whole) or layer by layer during it, leaving "
                   "only the last layer's share (per_layer, Splitwise)");

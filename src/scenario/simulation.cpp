@@ -13,6 +13,7 @@
 #include "xpusim/hw/link_fabric.hpp"
 #include "xpusim/hw/topology.hpp"
 #include "xpusim/report/atomic_file.hpp"
+#include "xpusim/report/cost_summary.hpp"
 #include "xpusim/report/energy_meter.hpp"
 #include "xpusim/report/fault_stats.hpp"
 #include "xpusim/report/kv_movement_stats.hpp"
@@ -31,6 +32,7 @@
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/fault_injector.hpp"
+#include "xpusim/systems/instance_capacity.hpp"
 #include "xpusim/systems/migration_coordinator.hpp"
 #include "xpusim/systems/serving_observers.hpp"
 
@@ -52,9 +54,9 @@ struct Run {
     std::unique_ptr<systems::MoeCostModel> moe_cost;  // with expert parallelism only
     int devices = 1;                                  // per instance
     OffloadCosts offload;                             // with expert offload only
+    policy::InstanceCapacity capacity;                // what capacity-aware routers weigh
   };
-  Pool main_pool;    // every instance, or the prefill pool under disaggregation
-  Pool decode_pool;  // decode instances on decode_hardware (exec null when not used)
+  std::vector<Pool> pools;  // one per spec.pools entry, in its order
   std::optional<report::AtomicFile> requests_csv;
   std::optional<report::AtomicFile> timeline_file;
   std::optional<report::AtomicFile> tenant_csv;
@@ -85,13 +87,11 @@ struct Run {
     if (spec.expert_parallel > 0)
       moe_metrics = std::make_unique<report::ServingMoeMetrics>(
           spec.expert_parallel, spec.decode_expert_parallel, spec.placement.name);
-    main_pool = make_pool(spec.device, false);
+    for (const auto& p : spec.pools) pools.push_back(make_pool(p));
     if (spec.expert_offload)
       offload_metrics = std::make_unique<report::ServingOffloadMetrics>(
           spec.offload.name, spec.offload_cache.experts_per_layer,
-          main_pool.offload.decode->expert_bytes());
-    if (spec.decode_device || spec.decode_expert_parallel > 0)
-      decode_pool = make_pool(spec.decode_device ? *spec.decode_device : spec.device, true);
+          pools.front().offload.decode->expert_bytes());
     workload::SourceContext ctx{spec.seed, spec.path.parent_path()};
     auto source = catalogs.sources.find(spec.workload.name)->make(spec.workload.params, ctx);
     prefix_id_tokens = source->prefix_block_tokens();
@@ -151,17 +151,21 @@ struct Run {
     spdlog::debug("serving: router {}, batching {}, fairness {}, migration {}, prefix cache {}",
                   spec.router.name, spec.batching.name, spec.fairness.name, spec.migration.name,
                   spec.prefix_cache ? spec.eviction.name : "off");
-    spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.instances,
-                 spec.devices_per_instance(), spec.device.name, main_pool.sizing.blocks,
-                 spec.instance.block_size);
+    for (std::size_t p = 0; p < pools.size(); ++p)
+      spdlog::info("{} instance(s) of {} x {}, {} KV blocks of {} tokens each", spec.pools[p].count,
+                   pools[p].devices, pools[p].device.name, pools[p].sizing.blocks,
+                   spec.instance.block_size);
   }
 
-  // The pool of decode instances (`decode`, under disaggregation) or of every other instance.
-  Pool make_pool(const hw::DeviceSpec& device, bool decode) const {
+  // The shared parts of one pool's instances (its decode-pool settings for role decode).
+  Pool make_pool(const PoolSpec& spec_pool) const {
+    const hw::DeviceSpec& device = spec_pool.device;
+    const bool decode = spec_pool.role == PoolRole::Decode;
     Pool pool;
     pool.device = device;
-    pool.devices = spec.devices_per_instance(decode);
-    model::Placement placement{device, spec.tensor_parallel, spec.tp_link_bw_bytes_per_s,
+    pool.devices = spec.devices_per_instance(spec_pool);
+    pool.capacity = systems::instance_capacity(device, spec.model, pool.devices);
+    model::Placement placement{device, spec_pool.tensor_parallel, spec.tp_link_bw_bytes_per_s,
                                spec.tp_link_latency_s};
     if (const int g = spec.expert_parallel_of(decode); g > 0) {
       placement.expert_parallel = g;
@@ -271,14 +275,18 @@ struct Run {
     auto policy = catalogs.migration.find(spec.migration.name)->make(spec.migration.params);
     const bool migrate = policy->settings().interval_s > 0;
     std::vector<int> nodes;
-    for (int i = 0; i < spec.instances; ++i) {
-      const std::string name = "inst" + std::to_string(i);
-      int node = -1;
-      const int host = migrate ? add_host(name) : -1;
-      cluster->add_instance(
-          make_instance(i, name, main_pool, {sim, *main_pool.exec, nullptr, observers}, host, &node));
-      nodes.push_back(node);
-    }
+    int i = 0;
+    for (std::size_t p = 0; p < pools.size(); ++p)
+      for (int k = 0; k < spec.pools[p].count; ++k, ++i) {
+        const std::string name = "inst" + std::to_string(i);
+        int node = -1;
+        const int host = migrate ? add_host(name) : -1;
+        const Pool& pool = pools[p];
+        cluster->add_instance(
+            make_instance(i, name, pool, {sim, *pool.exec, nullptr, observers}, host, &node),
+            pool.capacity);
+        nodes.push_back(node);
+      }
     if (!migrate) return;
     migration = std::make_unique<systems::MigrationCoordinator>(
         sim, cluster->instances(), std::move(nodes), *fabric, std::move(policy), observers,
@@ -295,20 +303,26 @@ struct Run {
     disaggregated = std::make_unique<systems::DisaggregatedCluster>(
         sim, std::move(source), std::move(router), observers, *fabric, kv);
     observers.add(disaggregated->feed());  // closed-loop sources hear of ends after the metrics
-    for (int i = 0; i < spec.instances; ++i) {
-      const bool prefill = i < spec.prefill_instances;
-      const std::string name = prefill ? "prefill" + std::to_string(i)
-                                       : "decode" + std::to_string(i - spec.prefill_instances);
-      const int host = add_host(name);
-      const Pool& pool = !prefill && decode_pool.exec ? decode_pool : main_pool;
-      systems::ServingInstance::Wiring w{sim, *pool.exec, nullptr, observers};
-      w.role = prefill ? systems::InstanceRole::PrefillOnly : systems::InstanceRole::DecodeOnly;
-      w.handoff = disaggregated.get();
-      int node = -1;
-      auto inst = make_instance(i, name, pool, std::move(w), host, &node);
-      if (prefill) disaggregated->add_prefill(std::move(inst), node);
-      else disaggregated->add_decode(std::move(inst), node);
-    }
+    int i = 0;  // prefill pools' instances first (prefill0..), then the decode pools' (decode0..)
+    for (const bool prefill : {true, false})
+      for (std::size_t p = 0; p < pools.size(); ++p) {
+        if ((spec.pools[p].role == PoolRole::Prefill) != prefill) continue;
+        for (int k = 0; k < spec.pools[p].count; ++k, ++i)
+          add_disaggregated(i, prefill, pools[p]);
+      }
+  }
+
+  void add_disaggregated(int i, bool prefill, const Pool& pool) {
+    const std::string name = prefill ? "prefill" + std::to_string(i)
+                                     : "decode" + std::to_string(i - spec.prefill_instances);
+    const int host = add_host(name);
+    systems::ServingInstance::Wiring w{sim, *pool.exec, nullptr, observers};
+    w.role = prefill ? systems::InstanceRole::PrefillOnly : systems::InstanceRole::DecodeOnly;
+    w.handoff = disaggregated.get();
+    int node = -1;
+    auto inst = make_instance(i, name, pool, std::move(w), host, &node);
+    if (prefill) disaggregated->add_prefill(std::move(inst), node, pool.capacity);
+    else disaggregated->add_decode(std::move(inst), node, pool.capacity);
   }
 
   // The instance with index `i` (prefill pool first under disaggregation).
@@ -340,6 +354,14 @@ struct Run {
     else cluster->start();
     if (faults) faults->start();
     if (link_faults) link_faults->start();
+  }
+  // The cost block (report/cost_summary.hpp): every pool's devices at their preset price.
+  nlohmann::json cost(double simulated_s) const {
+    std::vector<report::PricedDevices> priced;
+    for (std::size_t p = 0; p < pools.size(); ++p)
+      priced.push_back({std::int64_t{spec.pools[p].count} * pools[p].devices,
+                        pools[p].device.cost_per_hour_usd});
+    return report::cost_summary(priced, simulated_s, metrics->input_tokens(), metrics->output_tokens());
   }
   std::uint64_t arrived() const { return disaggregated ? disaggregated->arrived() : cluster->arrived(); }
 };
@@ -420,6 +442,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   nlohmann::json summary = run.metrics->summary(end);
   const nlohmann::json energy = run.energy.summary(run.metrics->output_tokens());
   for (auto it = energy.begin(); it != energy.end(); ++it) summary[it.key()] = it.value();
+  if (nlohmann::json cost = run.cost(ns_to_seconds(end)); !cost.is_null()) summary["cost"] = cost;
   if (run.disaggregated) summary["kv_transfer"] = run.kv_movement.transfer_summary();
   if (run.migration) summary["migration"] = run.kv_movement.migration_summary();
   summary["context_switch"] = run.kv_movement.swap_summary();

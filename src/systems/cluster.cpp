@@ -11,9 +11,11 @@ Cluster::Cluster(Simulator& sim, std::unique_ptr<workload::RequestSource> source
                  std::unique_ptr<policy::Router> router, ServingObserver& observer)
     : feed_(sim, std::move(source), *this), router_(std::move(router)), observer_(observer) {}
 
-void Cluster::add_instance(std::unique_ptr<ServingInstance> instance) {
+void Cluster::add_instance(std::unique_ptr<ServingInstance> instance,
+                           policy::InstanceCapacity capacity) {
   instance->set_load_listener(*this, instances_.size());
   instances_.push_back(std::move(instance));
+  capacity_.push_back(capacity);
 }
 
 void Cluster::start() {

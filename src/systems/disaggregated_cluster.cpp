@@ -4,6 +4,42 @@
 
 namespace xpusim::systems {
 
+namespace {
+
+// The decode instances that are up, renumbered 0..n-1, for a router that places decodes:
+// outstanding counts the KV transfers already on their way to the instance.
+class DecodePoolView final : public policy::RoutingView {
+ public:
+  using Instances = std::vector<std::unique_ptr<ServingInstance>>;
+  DecodePoolView(const Instances& decode, const std::vector<std::int64_t>& inbound,
+                 const std::vector<policy::InstanceCapacity>& capacity,
+                 const std::vector<std::size_t>& up)
+      : decode_(decode), inbound_(inbound), capacity_(capacity), up_(up) {}
+  std::size_t instance_count() const override { return up_.size(); }
+  std::int64_t outstanding(std::size_t i) const override {
+    return at(i).outstanding() + inbound_[up_[i]];
+  }
+  double kv_used_fraction(std::size_t i) const override {
+    const KvBlockPool& kv = at(i).kv();
+    return static_cast<double>(kv.allocated()) / static_cast<double>(kv.total());
+  }
+  std::int64_t free_kv_blocks(std::size_t i) const override { return at(i).free_blocks(); }
+  std::int64_t queued_prompt_blocks(std::size_t i) const override {
+    return at(i).queued_prompt_blocks();
+  }
+  policy::InstanceCapacity capacity(std::size_t i) const override { return capacity_[up_[i]]; }
+  bool single_phase() const override { return true; }
+
+ private:
+  const ServingInstance& at(std::size_t i) const { return *decode_[up_[i]]; }
+  const Instances& decode_;
+  const std::vector<std::int64_t>& inbound_;
+  const std::vector<policy::InstanceCapacity>& capacity_;
+  const std::vector<std::size_t>& up_;
+};
+
+}  // namespace
+
 DisaggregatedCluster::DisaggregatedCluster(Simulator& sim,
                                            std::unique_ptr<workload::RequestSource> source,
                                            std::unique_ptr<policy::Router> router,
@@ -19,21 +55,25 @@ DisaggregatedCluster::DisaggregatedCluster(Simulator& sim,
                "KV transfer needs bytes per token and a layer count");
 }
 
-void DisaggregatedCluster::add_prefill(std::unique_ptr<ServingInstance> instance, int fabric_node) {
+void DisaggregatedCluster::add_prefill(std::unique_ptr<ServingInstance> instance, int fabric_node,
+                                       policy::InstanceCapacity capacity) {
   XPUSIM_CHECK(decode_.empty() && instance->role() == InstanceRole::PrefillOnly &&
                    instance->index() == static_cast<int>(prefill_.size()),
                "prefill instances come first, numbered from 0");
   instance->set_load_listener(*this, prefill_.size());
   prefill_.push_back(std::move(instance));
   prefill_node_.push_back(fabric_node);
+  prefill_cap_.push_back(capacity);
 }
 
-void DisaggregatedCluster::add_decode(std::unique_ptr<ServingInstance> instance, int fabric_node) {
+void DisaggregatedCluster::add_decode(std::unique_ptr<ServingInstance> instance, int fabric_node,
+                                      policy::InstanceCapacity capacity) {
   XPUSIM_CHECK(instance->role() == InstanceRole::DecodeOnly &&
                    instance->index() == static_cast<int>(prefill_.size() + decode_.size()),
                "decode instances follow the prefill instances");
   decode_.push_back(std::move(instance));
   decode_node_.push_back(fabric_node);
+  decode_cap_.push_back(capacity);
   inbound_.push_back(0);
 }
 
@@ -58,8 +98,22 @@ void DisaggregatedCluster::on_request_arrival(workload::Request&& request, TimeN
   prefill_[target]->enqueue(std::move(request), now);
 }
 
+std::size_t DisaggregatedCluster::choose_decode(const Handoff& handoff) const {
+  if (!router_->places_decode()) return least_loaded_decode();
+  std::vector<std::size_t> up;
+  for (std::size_t j = 0; j < decode_.size(); ++j)
+    if (!decode_[j]->down()) up.push_back(j);
+  if (up.empty()) return decode_.size();
+  const DecodePoolView view(decode_, inbound_, decode_cap_, up);
+  const workload::Request& r = handoff.request;
+  const policy::RouteRequest route{r.prompt_tokens, r.output_tokens, r.tenant, &r.prefix_hashes};
+  const std::size_t pick = router_->choose_decode(view, route);
+  XPUSIM_CHECK(pick < up.size(), "router chose a non-existent decode instance");
+  return up[pick];
+}
+
 // Fewest outstanding requests, counting KV already on its way; ties to the lowest index.
-std::size_t DisaggregatedCluster::choose_decode() const {
+std::size_t DisaggregatedCluster::least_loaded_decode() const {
   std::size_t best = decode_.size();
   std::int64_t best_load = INT64_MAX;
   for (std::size_t j = 0; j < decode_.size(); ++j) {
@@ -80,7 +134,7 @@ void DisaggregatedCluster::on_prefilled(int instance, Handoff&& handoff, TimeNs 
 }
 
 void DisaggregatedCluster::start_transfer(Handoff&& handoff, TimeNs now) {
-  const std::size_t decode = choose_decode();
+  const std::size_t decode = choose_decode(handoff);
   if (decode == decode_.size()) {  // every decode instance is down: wait for one
     parked_handoffs_.push_back(std::move(handoff));
     return;

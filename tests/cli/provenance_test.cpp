@@ -63,7 +63,8 @@ TEST_F(Provenance, OneVersionInCMakeChangelogVersionFlagAndRunJson) {
 
 // scenario.yaml, run from another directory, gives a byte-identical summary.json: for a plain
 // serving scenario, one with disaggregation + prefix cache + a fault schedule (a list the
-// resolved parameters do not hold), and the other system kinds.
+// resolved parameters do not hold), a mixed cluster (cluster.pools items and a link preset),
+// and the other system kinds.
 TEST_F(Provenance, ScenarioYamlRerunsToAByteIdenticalSummary) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"quickstart", " --set workload.num_requests=60 --set batching.policy=sarathi"},
@@ -71,6 +72,7 @@ TEST_F(Provenance, ScenarioYamlRerunsToAByteIdenticalSummary) {
       {"soc_agent_xpu", ""},
       {"moe_qwen3_training", ""},
       {"ina_jct", ""},
+      {"mixed_pd", " --set workload.num_requests=100"},
       {"moe_offload_deepseek", ""}};
   for (const auto& [name, sets] : cases) {
     const fs::path a = dir / name / "a", b = dir / name / "b";

@@ -19,6 +19,7 @@
 #include "xpusim/workload/training_job.hpp"
 #include "xpusim/model/engine_overhead_model.hpp"
 #include "xpusim/scenario/catalogs.hpp"
+#include "xpusim/scenario/cluster_pools.hpp"
 #include "xpusim/scenario/faults_section.hpp"
 #include "xpusim/scenario/system_kind.hpp"
 #include "xpusim/scenario/kind_sections.hpp"
@@ -216,6 +217,7 @@ TEST(ParameterBinding, EveryServingSideKeyReachesItsFieldAndDocumentsTheStructDe
   EXPECT_EQ(walk_catalog(c.execution), 2);
   walk_binding("instance", systems::InstanceConfig::binding());
   walk_binding("cluster", cluster_binding());
+  walk_binding("cluster.pools[]", PoolSpec::binding());
   walk_binding("prefix_cache", prefix_cache_binding());
   walk_binding("slo", slo_binding());
   walk_binding("tenants", tenants_binding());

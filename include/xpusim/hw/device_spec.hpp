@@ -38,6 +38,7 @@ struct DeviceSpec {
   double held_power_w = 0;          // idle draw while an engine holds the device; 0 = idle_power_w
   double hold_s = 5;                // how long after work the held draw lasts before cold idle
   double power_cap_w = 0;           // board power limit; 0 = none (max_power_w applies)
+  double cost_per_hour_usd = 0;     // price per device-hour (preset: cited); 0 = unpriced
 
   // Fraction of the dynamic power range work at these utilisations draws, in [0, 1]:
   // clamp(max(compute_power_weight * u_compute, memory_power_weight * u_memory), 0, 1).

@@ -12,6 +12,7 @@
 #include "xpusim/model/engine_overhead_model.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/policy/fairness/fairness_policy.hpp"
+#include "xpusim/scenario/cluster_pools.hpp"
 #include "xpusim/scenario/kind_sections.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/fault_injector.hpp"
@@ -56,6 +57,10 @@ struct ScenarioSpec {
     const int g = expert_parallel_of(decode);
     return g > 0 ? g : tensor_parallel;
   }
+  int devices_per_instance(const PoolSpec& pool) const {
+    const int g = expert_parallel_of(pool.role == PoolRole::Decode);
+    return g > 0 ? g : pool.tensor_parallel;
+  }
   // Prefill–decode disaggregation (docs/disaggregation.md); 0 prefill instances = colocated.
   int prefill_instances = 0;
   int decode_instances = 0;
@@ -63,6 +68,12 @@ struct ScenarioSpec {
   double kv_link_latency_s = 2e-6;
   bool kv_transfer_per_layer = false;
   bool disaggregated() const { return prefill_instances > 0; }
+  // Link presets (configs/hardware/link-*.yaml) for the KV and TP links; empty = the figures.
+  std::string kv_link;
+  std::string tp_link;
+  // The instance pools that run, in order (cluster_pools.hpp): filled by the loader from
+  // cluster.pools or from the single-pool keys above.
+  std::vector<PoolSpec> pools;
   Selection router;
   Selection migration;  // live migration between colocated instances (docs/serving.md)
   systems::InstanceConfig instance;

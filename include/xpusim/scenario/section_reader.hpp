@@ -45,6 +45,9 @@ struct SectionReader {
   // each preset root) whose keys the section overrides.
   bool read_with_preset(const std::string& key, const std::string& preset_dir,
                         const ParamSchema& schema, Params& out);
+  // The same for a node of the document below a section (`key`: its dotted name in messages).
+  bool read_preset_node(const YAML::Node& given, const std::string& key,
+                        const std::string& preset_dir, const ParamSchema& schema, Params& out);
 
   // A map whose `selector` key names a catalog entry; the other keys are its parameters.
   // An absent map selects `default_name` (empty: the selector is required).

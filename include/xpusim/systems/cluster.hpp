@@ -27,7 +27,8 @@ class Cluster final : public ArrivalSink,
   Cluster(Simulator& sim, std::unique_ptr<workload::RequestSource> source,
           std::unique_ptr<policy::Router> router, ServingObserver& observer);
 
-  void add_instance(std::unique_ptr<ServingInstance> instance);
+  // `capacity` is what capacity-aware routers weigh the instance by (mixed hardware).
+  void add_instance(std::unique_ptr<ServingInstance> instance, policy::InstanceCapacity capacity = {});
   // Live migration between the instances (optional); woken at every arrival.
   void set_migration(MigrationCoordinator& migration) { migration_ = &migration; }
   // Schedules the first arrival; call once before Simulator::run.
@@ -50,6 +51,7 @@ class Cluster final : public ArrivalSink,
   std::int64_t high_priority_requests(std::size_t i) const override {
     return instances_[i]->high_priority_outstanding();
   }
+  policy::InstanceCapacity capacity(std::size_t i) const override { return capacity_[i]; }
   // Every instance reports its changes (set up in add_instance). Fault routing goes through an
   // UpInstancesView, which renumbers the instances and so reports nothing: routers scan there.
   bool reports_load_changes() const override { return true; }
@@ -74,6 +76,7 @@ class Cluster final : public ArrivalSink,
   std::unique_ptr<policy::Router> router_;
   ServingObserver& observer_;
   std::vector<std::unique_ptr<ServingInstance>> instances_;
+  std::vector<policy::InstanceCapacity> capacity_;
   MigrationCoordinator* migration_ = nullptr;
   std::size_t down_count_ = 0;
   std::deque<workload::Request> parked_;  // waiting for any instance to be up

@@ -42,8 +42,11 @@ class DisaggregatedCluster final : public ArrivalSink,
   // Instances are numbered prefill first: the i-th prefill instance has index i, the j-th
   // decode instance index prefill_count + j (all prefill instances are added first).
   // `fabric_node` is the topology node its KV leaves from or arrives at.
-  void add_prefill(std::unique_ptr<ServingInstance> instance, int fabric_node);
-  void add_decode(std::unique_ptr<ServingInstance> instance, int fabric_node);
+  // `capacity` is what capacity-aware routers weigh the instance by (mixed hardware).
+  void add_prefill(std::unique_ptr<ServingInstance> instance, int fabric_node,
+                   policy::InstanceCapacity capacity = {});
+  void add_decode(std::unique_ptr<ServingInstance> instance, int fabric_node,
+                  policy::InstanceCapacity capacity = {});
   // Schedules the first arrival; call once before Simulator::run.
   void start();
 
@@ -78,6 +81,8 @@ class DisaggregatedCluster final : public ArrivalSink,
   std::int64_t high_priority_requests(std::size_t i) const override {
     return prefill_[i]->high_priority_outstanding();
   }
+  policy::InstanceCapacity capacity(std::size_t i) const override { return prefill_cap_[i]; }
+  bool single_phase() const override { return true; }
   // The prefill instances report every load change (add_prefill); with one down, routing goes
   // through an UpInstancesView, which reports nothing.
   bool reports_load_changes() const override { return true; }
@@ -98,8 +103,10 @@ class DisaggregatedCluster final : public ArrivalSink,
     TimeNs start_ns = 0;
     bool cancelled = false;  // an end failed: ignored when the fabric reports it done
   };
-  // Fewest outstanding among decode instances that are up; decode_.size() when none is.
-  std::size_t choose_decode() const;
+  // The decode instance for `handoff`: the router's pick when it places_decode(), else the
+  // fewest outstanding among decode instances that are up; decode_.size() when none is up.
+  std::size_t choose_decode(const Handoff& handoff) const;
+  std::size_t least_loaded_decode() const;
   void start_transfer(Handoff&& handoff, TimeNs now);
   // Routes a prompt to a prefill instance that is up, or parks it.
   void route(workload::Request&& request, TimeNs now);
@@ -115,6 +122,7 @@ class DisaggregatedCluster final : public ArrivalSink,
   KvTransferConfig config_;
   std::vector<std::unique_ptr<ServingInstance>> prefill_, decode_;
   std::vector<int> prefill_node_, decode_node_;
+  std::vector<policy::InstanceCapacity> prefill_cap_, decode_cap_;
   std::vector<std::int64_t> inbound_;  // transfers on their way to each decode instance
   std::vector<Transfer> transfers_;    // slots, recycled
   std::vector<std::uint32_t> free_transfers_;

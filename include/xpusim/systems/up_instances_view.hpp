@@ -24,6 +24,8 @@ class UpInstancesView final : public policy::RoutingView {
   std::int64_t high_priority_requests(std::size_t i) const override {
     return all_.high_priority_requests(up_[i]);
   }
+  policy::InstanceCapacity capacity(std::size_t i) const override { return all_.capacity(up_[i]); }
+  bool single_phase() const override { return all_.single_phase(); }
   std::size_t to_cluster(std::size_t i) const { return up_.at(i); }
 
  private:

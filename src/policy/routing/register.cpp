@@ -1,7 +1,9 @@
 // The registry lines of the routing family: one per router, by the name the YAML uses.
 #include "xpusim/policy/routing/least_kv_load.hpp"
 #include "xpusim/policy/routing/least_outstanding.hpp"
+#include "xpusim/policy/routing/least_outstanding_capacity.hpp"
 #include "xpusim/policy/routing/llumnix_dispatch.hpp"
+#include "xpusim/policy/routing/phase_aware.hpp"
 #include "xpusim/policy/routing/prefix_affinity.hpp"
 #include "xpusim/policy/routing/round_robin.hpp"
 
@@ -12,6 +14,14 @@ void register_routers(RouterCatalog& c) {
         [](const Params&) { return std::make_unique<RoundRobinRouter>(); });
   c.add("least_outstanding", "fewest waiting + running requests (ties: lowest index)",
         ParamSchema{}, [](const Params&) { return std::make_unique<LeastOutstandingRouter>(); });
+  c.add("least_outstanding_capacity",
+        "smallest (outstanding + 1) / instance rate: prefill rate in a disaggregated prefill "
+        "pool, decode rate otherwise (mixed hardware; ties: lowest index)",
+        ParamSchema{}, [](const Params&) { return std::make_unique<LeastOutstandingCapacityRouter>(); });
+  c.add("phase_aware",
+        "smallest (outstanding + 1) x the request's best-case time on the instance (prompt / "
+        "prefill rate + output / decode rate); also places decodes under disaggregation",
+        ParamSchema{}, [](const Params&) { return std::make_unique<PhaseAwareRouter>(); });
   c.add("least_kv_load",
         "smallest fraction of KV blocks in use (ties: fewest outstanding, then lowest index)",
         ParamSchema{}, [](const Params&) { return std::make_unique<LeastKvLoadRouter>(); });

@@ -8,6 +8,14 @@
 
 namespace xpusim::policy {
 
+// The best-case rates of one instance (systems/instance_capacity.hpp): prompt tokens per
+// second when compute-bound, decode steps per second when bandwidth-bound. Only ratios between
+// instances matter to the routers; a view that does not know them reports 1 and 1.
+struct InstanceCapacity {
+  double prefill_tokens_per_s = 1;
+  double decode_steps_per_s = 1;
+};
+
 // Load of each candidate instance at the moment a request arrives.
 class RoutingView {
  public:
@@ -22,6 +30,11 @@ class RoutingView {
   // Outstanding requests with priority > 0 (Llumnix's priority headroom); 0 for views that do
   // not track priorities.
   virtual std::int64_t high_priority_requests(std::size_t) const { return 0; }
+  // The instance's capacity (mixed-hardware clusters); equal for every instance by default.
+  virtual InstanceCapacity capacity(std::size_t) const { return {}; }
+  // True when the instances run one phase only (the prefill or decode pool of a disaggregated
+  // cluster), so a router weighs them by that phase's capacity alone.
+  virtual bool single_phase() const { return false; }
   // True when the view calls Router::on_load_changed(i) after every change of any value above
   // for instance i, before the next routing decision (and keeps instance_count() fixed):
   // routers may then keep an index instead of scanning every instance per request. False (the
@@ -45,6 +58,16 @@ class Router {
   // Something the view reports of `instance` may have changed (only from views whose
   // reports_load_changes() is true).
   virtual void on_load_changed(std::size_t /*instance*/) {}
+  // Under disaggregation, whether this router also picks the decode instance a prefilled
+  // request's KV goes to (choose_decode); false: the cluster's own rule (fewest outstanding).
+  virtual bool places_decode() const { return false; }
+  // Only when places_decode(): `view` covers the decode instances that are up (outstanding
+  // counts the KV transfers on their way there); returns an index below its instance_count().
+  virtual std::size_t choose_decode(const RoutingView& view, const RouteRequest& request) {
+    (void)request;
+    (void)view;
+    return 0;
+  }
 };
 
 using RouterCatalog = Catalog<Router>;
