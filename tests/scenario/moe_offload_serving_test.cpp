@@ -158,6 +158,22 @@ TEST(MoeOffloadServing, UnmodelledCombinationsGiveOneClearError) {
       out << (line == "  tensor_parallel: 1" ? "  tensor_parallel: 2" : line) << '\n';
   }
   const std::string located = load_error(file.string(), {});
+  // A pool list (each pool may set its own tensor parallelism) is refused at its key.
+  {
+    std::ifstream in(kConfig);
+    std::ofstream out(file);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line == "  instances: 1") {
+        out << "  pools:\n    - {hardware: l4, count: 1, tensor_parallel: 2}\n";
+        continue;
+      }
+      if (line != "  tensor_parallel: 1") out << line << '\n';
+    }
+  }
+  const std::string pools = load_error(file.string(), {});
+  EXPECT_TRUE(has(pools, "xpusim_offload_tp_test.yaml:20") && has(pools, "cluster.pools"))
+      << pools;
   std::filesystem::remove(file);
   EXPECT_TRUE(has(located, "xpusim_offload_tp_test.yaml:21") &&
               has(located, "cluster.tensor_parallel"))
