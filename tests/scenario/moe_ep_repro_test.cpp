@@ -61,6 +61,14 @@ TEST(MoeEpConfigs, TwoBatchOverlapLowersTpotWhereAllToAllIsLarge) {
   EXPECT_GT(at(light_on, "tpot_s", "p50"), 1.1 * at(light_off, "tpot_s", "p50"));
 }
 
+// Same scenario and seed, same summary, with the overlap on (no new randomness: the split and
+// the loads' shares are deterministic).
+TEST(MoeEpConfigs, TwoBatchOverlapRunsReplayExactly) {
+  const std::vector<std::string> sets{"workload.num_requests=150", "workload.rate_per_s=150",
+                                      "expert_parallel.two_batch_overlap=true"};
+  EXPECT_EQ(run("moe_ep_qwen3_h100", sets).dump(), run("moe_ep_qwen3_h100", sets).dump());
+}
+
 // configs/sweeps/moe_ep_serving_placement.yaml's scenario, seed 1 at its reduced size
 // (DeepSeek-V2-Lite EP8 on one H100 node, 800 requests, Zipf 1.2 with drift 0.01 and
 // per-iteration shift 0.1). The papers' direction (EPLB README, MicroMoE) holds at high load: at
