@@ -116,8 +116,26 @@ void deepseek(const Fields& f, std::map<std::string, ParamValue>& p) {
   p["first_dense_layers"] = f.count_or("first_k_dense_replace", 0, true);
   p["num_experts"] = f.count("n_routed_experts");
   p["experts_top_k"] = f.count("num_experts_per_tok");
+  p["expert_groups"] = f.count_or("n_group", 1);  // group-limited routing (V3: 8; V2-Lite: 1)
   p["num_shared_experts"] = f.count_or("n_shared_experts", 0, true);
   p["expert_ffn_hidden"] = f.count("moe_intermediate_size");
+}
+
+// `quantization_config`: the weights as published. FP8 (DeepSeek-V3's block-scaled e4m3) sets
+// dtype fp8; torch_dtype (bfloat16 there too) is the precision of the unquantised parts and is
+// not read. Another scheme is refused rather than silently served at BF16.
+void quantization(const Fields& f, std::map<std::string, ParamValue>& p) {
+  if (!f.has("quantization_config")) return;
+  const Json& q = f.at("quantization_config");
+  const std::string key = "quantization_config.quant_method";
+  if (!q.is_object() || !q.contains("quant_method") || !q.at("quant_method").is_string())
+    f.fail(key, "missing (expected \"fp8\")");
+  const std::string method = q.at("quant_method").get<std::string>();
+  if (method != "fp8")
+    f.fail(key, "unsupported scheme '" + method +
+                    "' (expected \"fp8\"; for another, remove quantization_config and set "
+                    "model.dtype)");
+  p["dtype"] = std::string("fp8");
 }
 
 }  // namespace
@@ -153,6 +171,7 @@ std::map<std::string, ParamValue> hf_config_params_from_text(const std::string& 
       deepseek(f, p);
       break;
   }
+  quantization(f, p);
   return p;
 }
 

@@ -100,7 +100,10 @@ const ParamBinding<ServingEpSection>& ServingEpSection::binding() {
                 {.min = 0, .max = 1, .min_exclusive = true})
           .boolean(XPUSIM_KEY(C, overlap_weight_moves),
                    "expert-weight copies of a placement run behind the iteration (only what "
-                   "outlasts it shows); false: the iteration waits for them");
+                   "outlasts it shows); false: the iteration waits for them")
+          .boolean(XPUSIM_KEY(C, two_batch_overlap),
+                   "split each iteration into two micro-batches so one's dispatch/combine "
+                   "all-to-all overlaps the other's compute (DeepSeek, SGLang); docs/moe.md");
   return b;
 }
 

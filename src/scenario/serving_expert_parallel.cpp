@@ -154,6 +154,8 @@ std::unique_ptr<systems::ExpertParallelStage> make_serving_ep_stage(
   c.rebalance_every = spec.ep.rebalance_every;
   c.history_weight = spec.ep.history_weight;
   c.overlap_weight_moves = spec.ep.overlap_weight_moves;
+  c.two_batch_overlap = spec.ep.two_batch_overlap;
+  c.model_layers = spec.model.num_layers;
   return std::make_unique<systems::ExpertParallelStage>(c, cost, std::move(routing),
                                                         std::move(placement), observer);
 }

@@ -140,9 +140,8 @@ void ServingInstance::try_start(TimeNs now) {
   busy_ = true;
   iter_start_ns_ = now;
   iter_shape_ = shape;
-  model::IterationCost cost = expert_parallel_ ? exec_.estimate(expert_parallel_->rank_shape(shape))
+  model::IterationCost cost = expert_parallel_ ? expert_parallel_->estimate(exec_, shape, now)
                                                : exec_.estimate(shape);
-  if (expert_parallel_) expert_parallel_->add_experts(shape, now, cost);
   if (expert_offload_) expert_offload_->add_experts(shape, now, cost);
   // vLLM runs the iteration's swaps before the model step and waits for them; with
   // swap_overlap (FastSwitch) they run beside it and only what outlasts the compute is waited.

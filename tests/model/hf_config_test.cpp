@@ -22,7 +22,7 @@ Params from_hf(const std::string& name) { return resolve_params(ModelSpec::bindi
 // resolved parameters, key for key (the name is the config's folder).
 TEST(HfConfig, ShippedPresetsEqualTheirConfigs) {
   for (const char* name : {"llama-2-7b", "llama-2-70b", "llama-3-8b", "mixtral-8x7b",
-                           "qwen3-30b-a3b", "deepseek-v2-lite"}) {
+                           "qwen3-30b-a3b", "deepseek-v2-lite", "deepseek-v3"}) {
     SCOPED_TRACE(name);
     const Params preset = resolve_params(ModelSpec::binding().schema(), testing::read_named_preset("configs/models", name));
     const Params hf = from_hf(name);
@@ -52,6 +52,12 @@ TEST(HfConfig, OtherArchitecturesMatchPublishedCounts) {
   EXPECT_DOUBLE_EQ(v3.kv_bytes_per_token(), (512.0 + 64) * 2 * 61);
   EXPECT_EQ(v3.q_lora_rank, 1536);
   EXPECT_EQ(v3.first_dense_layers, 3);
+  // n_group 8 (group-limited routing; EPLB's hierarchical mode packs the groups onto nodes)
+  // and the published FP8 weights (quantization_config), not the defaults 1 and BF16.
+  EXPECT_EQ(v3.expert_groups, 8);
+  EXPECT_EQ(v3.dtype, hw::DType::Fp8);
+  EXPECT_EQ(v3.kv_dtype, hw::DType::Bf16);
+  EXPECT_EQ(ModelSpec::binding().bind(from_hf("deepseek-v2-lite")).expert_groups, 1);
   // Gemma ties its LM head to the embedding: counted once (untied it would be 9.3B).
   EXPECT_TRUE(ModelSpec::binding().bind(from_hf("gemma-7b")).tied_embeddings);
   // Phi-3-mini has no head_dim key: 3072 / 32 heads = 96.
@@ -93,6 +99,20 @@ TEST(HfConfig, ErrorsNameFileKeyAndExpectation) {
                 .find("key 'v_head_dim': expected 16"),
             std::string::npos);
   EXPECT_NE(error_of("{" + llama + R"(, "intermediate_size": 0})").find("got 0"), std::string::npos);
+  // A quantisation scheme other than FP8 is refused, not served at BF16.
+  EXPECT_EQ(error_of("{" + llama + R"(, "intermediate_size": 128,
+      "quantization_config": {"quant_method": "awq"}})"),
+            "cfg.json: key 'quantization_config.quant_method': unsupported scheme 'awq' "
+            "(expected \"fp8\"; for another, remove quantization_config and set model.dtype)");
+  EXPECT_EQ(error_of("{" + llama + R"(, "intermediate_size": 128, "quantization_config": 3})"),
+            "cfg.json: key 'quantization_config.quant_method': missing (expected \"fp8\")");
+  EXPECT_NE(error_of(R"({"architectures": ["DeepseekV3ForCausalLM"], "hidden_size": 64,
+      "num_attention_heads": 4, "num_hidden_layers": 2, "vocab_size": 100,
+      "qk_nope_head_dim": 16, "v_head_dim": 16, "qk_rope_head_dim": 8, "kv_lora_rank": 32,
+      "intermediate_size": 128, "n_routed_experts": 8, "num_experts_per_tok": 2,
+      "moe_intermediate_size": 32, "n_group": 0})")
+                .find("key 'n_group': expected a positive integer (got 0)"),
+            std::string::npos);
 }
 
 TEST(HfConfig, UnreadableFileIsAnError) {

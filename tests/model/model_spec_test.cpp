@@ -52,7 +52,27 @@ TEST(ModelPresets, MoeLayerCounts) {
   const ModelSpec d = load("deepseek-v2-lite");
   EXPECT_EQ(d.moe_layers(), 26);
   EXPECT_EQ(d.dense_layers(), 1);
+  EXPECT_EQ(d.expert_groups, 1);  // n_group 1: no group-limited routing
   EXPECT_EQ(load("llama-2-7b").moe_layers(), 0);
+}
+
+// DeepSeek-V3 (config.json and technical report, docs/models.md): 61 layers of which the first
+// 3 dense, 256 routed experts in 8 groups with 8 picked per token, 1 shared; 671B total and 37B
+// activated (the report's counts, without the 14B multi-token-prediction module); FP8 weights
+// (1 byte each) and a BF16 MLA cache of (512 + 64) x 2 bytes per layer.
+TEST(ModelPresets, DeepSeekV3) {
+  const ModelSpec v3 = load("deepseek-v3");
+  EXPECT_EQ(v3.num_experts, 256);
+  EXPECT_EQ(v3.expert_groups, 8);
+  EXPECT_EQ(v3.experts_top_k, 8);
+  EXPECT_EQ(v3.num_shared_experts, 1);
+  EXPECT_EQ(v3.moe_layers(), 58);
+  EXPECT_EQ(v3.dense_layers(), 3);
+  EXPECT_NEAR(v3.total_params() / 671e9, 1.0, 0.03) << v3.total_params();
+  EXPECT_NEAR(v3.active_params() / 37e9, 1.0, 0.03) << v3.active_params();
+  EXPECT_EQ(v3.dtype, hw::DType::Fp8);
+  EXPECT_DOUBLE_EQ(v3.weight_bytes(), v3.total_params());
+  EXPECT_DOUBLE_EQ(v3.kv_bytes_per_token(), (512.0 + 64) * 2 * 61);
 }
 
 std::map<std::string, ParamValue> small_dense() {

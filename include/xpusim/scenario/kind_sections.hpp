@@ -57,6 +57,7 @@ struct ServingEpSection {
   int rebalance_every = 1000;  // iterations; 0 = never
   double history_weight = 0.5;
   bool overlap_weight_moves = false;
+  bool two_batch_overlap = false;  // two micro-batches, all-to-all behind compute
   static const ParamBinding<ServingEpSection>& binding();
 };
 
