@@ -35,7 +35,7 @@ void refuse_unmodelled(Loader& ld, const ScenarioSpec& spec) {
     ld.diag.error(at_cluster("tensor_parallel"), "cluster.tensor_parallel",
                   "is " + std::to_string(spec.tensor_parallel) +
                       ", but expert offload is modelled on one GPU (expected 1)");
-  if (Loader::child(cluster, "pools"))
+  if (!Loader::child(cluster, "pools").IsNull())
     ld.diag.error(at_cluster("pools"), "cluster.pools",
                   "expert offload is modelled on one GPU per instance of one pool; a pool list "
                   "is not supported with it (expected the single-pool keys: instances, "

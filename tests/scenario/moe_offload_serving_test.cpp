@@ -172,7 +172,7 @@ TEST(MoeOffloadServing, UnmodelledCombinationsGiveOneClearError) {
     }
   }
   const std::string pools = load_error(file.string(), {});
-  EXPECT_TRUE(has(pools, "xpusim_offload_tp_test.yaml:20") && has(pools, "cluster.pools"))
+  EXPECT_TRUE(has(pools, "xpusim_offload_tp_test.yaml:21") && has(pools, "cluster.pools"))
       << pools;
   std::filesystem::remove(file);
   EXPECT_TRUE(has(located, "xpusim_offload_tp_test.yaml:21") &&
