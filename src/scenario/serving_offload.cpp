@@ -15,7 +15,7 @@ using Loader = SectionReader;
 constexpr std::int64_t kProfileTokens = 256;
 
 // What offload in serving does not model, each refused at its own key.
-void refuse_unmodelled(Loader& ld, const ScenarioSpec& spec) {
+void refuse_unmodelled(Loader& ld, const ScenarioSpec& spec, const Catalogs& catalogs) {
   const YAML::Node cluster = ld.section("cluster");
   const auto at_cluster = [&](const char* key) {
     return ld.doc.locate(Loader::child(cluster, key), std::string("cluster.") + key);
@@ -44,11 +44,20 @@ void refuse_unmodelled(Loader& ld, const ScenarioSpec& spec) {
     ld.diag.error(ld.doc.locate(ld.section("execution"), "execution"), "execution.model",
                   "expert offload is timed with the roofline model; '" + spec.execution.name +
                       "' cannot leave the routed experts out (expected roofline)");
-  if (spec.batching.name == "layered_prefill")
+  bool layered = false;
+  ld.convert("batching", [&] {
+    layered = catalogs.batching.find(spec.batching.name)
+                  ->make(spec.batching.params)
+                  ->capabilities()
+                  .layered_prefill;
+  });
+  if (layered)
     ld.diag.error(ld.doc.locate(ld.section("batching"), "batching"), "batching.policy",
-                  "layered_prefill with expert offload is not modelled (a prompt passing a "
-                  "layer group per iteration would fetch each group's experts apart); expected "
-                  "vllm, sarathi, orca or static");
+                  "'" + spec.batching.name +
+                      "' moves prompts through one layer group per iteration; with expert "
+                      "offload that is not modelled (each group's experts would be fetched "
+                      "apart); expected a policy without layered prefill (vllm, sarathi, orca, "
+                      "static, equinox)");
   if (spec.model.is_moe() && spec.offload_cache.experts_per_layer > spec.model.num_experts)
     ld.diag.error(ld.doc.locate(ld.section("cache"), "cache"), "cache.experts_per_layer",
                   "is " + std::to_string(spec.offload_cache.experts_per_layer) +
@@ -90,7 +99,7 @@ void read_expert_offload(KindReader& r, ScenarioSpec& spec) {
   spec.offload_cache = OffloadCacheSection::binding().bind(cache);
   spec.offload_cpu = OffloadCpuSection::binding().bind(cpu);
   if (spec.expert_parallel == 0) spec.routing = MoeRoutingSection::binding().bind(routing);
-  refuse_unmodelled(ld, spec);
+  refuse_unmodelled(ld, spec, r.catalogs);
   ld.diag.throw_if_any();
   check_moe_model_and_routing(spec.model, spec.routing, spec.path, "serving", ld);
 }
