@@ -6,6 +6,7 @@
 #include "xpusim/build_paths.hpp"
 #include "xpusim/core/error.hpp"
 #include "xpusim/scenario/system_kinds.hpp"
+#include "scenario/scenario_run_helpers.hpp"
 
 namespace xpusim::scenario {
 namespace {
@@ -15,20 +16,10 @@ const std::string kComposed =
     std::string(XPUSIM_SOURCE_DIR) + "/configs/composed_pd_cache_faults.yaml";
 const std::string kChat = std::string(XPUSIM_SOURCE_DIR) + "/configs/prefix_cache_chat.yaml";
 
-nlohmann::json run(const std::string& path, std::vector<std::string> sets) {
-  const Catalogs catalogs = build_catalogs();
-  return load_any_scenario(path, sets, catalogs)->run(RunOptions{}).summary;
+nlohmann::json run(const std::string& path, const std::vector<std::string>& sets) {
+  return testing::run_summary(path, sets);
 }
-
-std::string load_error(const std::string& path, std::vector<std::string> sets) {
-  const Catalogs catalogs = build_catalogs();
-  try {
-    load_any_scenario(path, sets, catalogs);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::load_error;
 
 // EPLB's claim (DeepSeek's EPLB README; ReLibra and MicroMoE report the same direction):
 // replicating and packing the hot experts evens the GPUs' loads, which shortens the MoE layers

@@ -10,6 +10,7 @@
 #include "xpusim/build_paths.hpp"
 #include "xpusim/core/error.hpp"
 #include "xpusim/scenario/system_kinds.hpp"
+#include "scenario/scenario_run_helpers.hpp"
 
 namespace xpusim::scenario {
 namespace {
@@ -18,20 +19,10 @@ const std::string kConfig = std::string(XPUSIM_SOURCE_DIR) + "/configs/moe_offlo
 const std::string kComposed =
     std::string(XPUSIM_SOURCE_DIR) + "/configs/composed_pd_cache_faults.yaml";
 
-nlohmann::json run(const std::string& path, std::vector<std::string> sets) {
-  const Catalogs catalogs = build_catalogs();
-  return load_any_scenario(path, sets, catalogs)->run(RunOptions{}).summary;
+nlohmann::json run(const std::string& path, const std::vector<std::string>& sets) {
+  return testing::run_summary(path, sets);
 }
-
-std::string load_error(const std::string& path, std::vector<std::string> sets) {
-  const Catalogs catalogs = build_catalogs();
-  try {
-    load_any_scenario(path, sets, catalogs);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::load_error;
 
 double num(const nlohmann::json& j) { return j.get<double>(); }
 
