@@ -27,6 +27,8 @@ InaLeafSpine::InaLeafSpine(const hw::SwitchSpec& sw, const InaNetworkConfig& net
     }
     switch_egress_.push_back(a_is_switch ? 1 : 0);  // a -> b leaves a
     switch_egress_.push_back(b_is_switch ? 1 : 0);
+    enters_switch_.push_back(b_is_switch ? 1 : 0);  // ... and enters b
+    enters_switch_.push_back(a_is_switch ? 1 : 0);
   };
   for (std::int32_t r = 0; r < racks_; ++r) {
     const int tor = topology_.add_node("rack" + std::to_string(r));
@@ -69,17 +71,19 @@ TimeNs InaLeafSpine::send(int from, int to, TimeNs sent, bool& marked) {
         if (depth >= ecn_threshold_) marked = true;
       }
       free_ns_[i] = std::max(free_ns_[i], t) + serialize_ns_[i];
-      t = free_ns_[i] + latency_ns_[i];
+      t = free_ns_[i] + latency_ns_[i] + (enters_switch_[i] ? pipeline_ns_ : 0);
     }
-    if (!dropped) return is_switch(to) ? t + pipeline_ns_ : t;
+    if (!dropped) return t;
   }
 }
 
 TimeNs InaLeafSpine::unqueued_ns(int from, int to) {
   TimeNs t = 0;
-  for (const int e : route(from, to))
-    t += serialize_ns_[static_cast<std::size_t>(e)] + latency_ns_[static_cast<std::size_t>(e)];
-  return is_switch(to) ? t + pipeline_ns_ : t;
+  for (const int e : route(from, to)) {
+    const auto i = static_cast<std::size_t>(e);
+    t += serialize_ns_[i] + latency_ns_[i] + (enters_switch_[i] ? pipeline_ns_ : 0);
+  }
+  return t;
 }
 
 std::int64_t InaLeafSpine::queue_packets(int edge, TimeNs t) const {
