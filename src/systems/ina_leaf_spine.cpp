@@ -8,8 +8,7 @@
 namespace xpusim::systems {
 
 InaLeafSpine::InaLeafSpine(const hw::SwitchSpec& sw, const InaNetworkConfig& net,
-                           const std::vector<std::int32_t>& workers,
-                           TimeNs retransmit_timeout_ns)
+                           const std::vector<std::int32_t>& workers, TimeNs retransmit_timeout_ns)
     : racks_(net.racks),
       ecn_threshold_(net.ecn_threshold_packets),
       buffer_(net.buffer_packets),

@@ -37,9 +37,10 @@ const ParamBinding<InaNetworkConfig>& InaNetworkConfig::binding() {
                    {.min = 0, .max = 1 << 20})
           .rule([](const C& c) {
             if (c.racks == 0 && (c.congestion_control || !c.two_level || c.buffer_packets > 0))
-              throw ParamError("racks",
-                               "congestion_control, two_level: false and buffer_packets need racks >= 1 (the "
-                               "single-switch star has neither)");
+              throw ParamError(
+                  "racks",
+                  "congestion_control, two_level: false and buffer_packets need racks >= 1 (the "
+                  "single-switch star has neither)");
           });
   return b;
 }

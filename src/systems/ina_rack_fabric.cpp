@@ -70,16 +70,16 @@ void InaRackFabric::setup_racks(Job& job) {
   job.workers.assign(static_cast<std::size_t>(job.spec.workers), Worker{});
   for (std::int32_t w = 0; w < job.spec.workers; ++w) {
     const std::int32_t rack = net_.worker_rack(id, w);
-    job.result_ns = std::max(job.result_ns,
-                             net_.unqueued_ns(net_.tor_node(ps_rack(job)), net_.worker_node(id, w)));
+    job.result_ns = std::max(
+        job.result_ns, net_.unqueued_ns(net_.tor_node(ps_rack(job)), net_.worker_node(id, w)));
     if (rack == ps_rack(job)) continue;
     const auto it = std::find(job.part_rack.begin(), job.part_rack.end(), rack);
     if (it == job.part_rack.end()) {
       job.part_rack.push_back(rack);
       job.part_fanin.push_back(0);
     }
-    const auto idx = std::find(job.part_rack.begin(), job.part_rack.end(), rack) -
-                     job.part_rack.begin();
+    const auto idx =
+        std::find(job.part_rack.begin(), job.part_rack.end(), rack) - job.part_rack.begin();
     job.workers[static_cast<std::size_t>(w)].part = static_cast<std::int32_t>(idx);
     ++job.part_fanin[static_cast<std::size_t>(idx)];
   }
@@ -92,7 +92,8 @@ std::int64_t InaRackFabric::total_slots() const {
 }
 
 void InaRackFabric::start() {
-  for (const Job& j : jobs_) sim_.schedule_at(j.spec.arrival_ns, *this, kArrive, pack(j.spec.id, 0, 0));
+  for (const Job& j : jobs_)
+    sim_.schedule_at(j.spec.arrival_ns, *this, kArrive, pack(j.spec.id, 0, 0));
 }
 
 void InaRackFabric::on_event(std::uint32_t tag, std::uint64_t payload) {
@@ -146,8 +147,8 @@ void InaRackFabric::start_iteration(Job& job) {
   job.acked_low = 0;
   job.acked = 0;
   policy_.on_iteration_start(RackView(*this, ps_rack(job)), job.spec.id);
-  const std::int64_t base = std::max<std::int64_t>(
-      1, policy_.window_packets(RackView(*this, ps_rack(job)), job.spec.id));
+  const std::int64_t base =
+      std::max<std::int64_t>(1, policy_.window_packets(RackView(*this, ps_rack(job)), job.spec.id));
   if (config_.congestion_control && !job.cc)
     job.cc.emplace(AimdWindow::Config{base, 1, base, config_.window_increase_packets});
   job.window = job.cc ? job.cc->window() : base;
@@ -171,7 +172,7 @@ void InaRackFabric::pump(Job& job, std::int32_t w) {
     Chunk& chunk = job.chunks[static_cast<std::size_t>(c)];
     chunk.expected_sum += InaFabric::gradient_value(id, w, job.iteration, c);
     TimeNs arrive = net_.send(net_.worker_node(id, w), net_.tor_node(net_.worker_rack(id, w)),
-                          sim_.now(), chunk.marked);
+                              sim_.now(), chunk.marked);
     while (transport_.loss_rate > 0 && loss_rng_.uniform01() < transport_.loss_rate) {
       arrive += transport_.retransmit_timeout_ns;
       ++job.record.retransmissions;
@@ -189,8 +190,8 @@ void InaRackFabric::on_result(Job& job, std::int64_t c) {
                "an aggregate differs from the sum the workers sent");
   job.record.contributions += job.spec.workers;
   if (chunk.in_switch) job.record.in_switch_contributions += job.spec.workers;
-  observer_.on_chunk_aggregated({job.spec.id, job.iteration, c, chunk.final_sum,
-                                 chunk.expected_sum, job.spec.workers, chunk.in_switch});
+  observer_.on_chunk_aggregated({job.spec.id, job.iteration, c, chunk.final_sum, chunk.expected_sum,
+                                 job.spec.workers, chunk.in_switch});
   if (job.cc) {
     job.cc->on_result(chunk.marked);
     job.window = job.cc->window();

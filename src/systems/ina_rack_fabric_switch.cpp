@@ -68,7 +68,7 @@ void InaRackFabric::forward_to_ps_rack(Job& job, std::int64_t c, std::int32_t pa
                                        std::int32_t source) {
   Chunk& chunk = job.chunks[static_cast<std::size_t>(c)];
   const TimeNs arrive = net_.send(net_.tor_node(job.part_rack[static_cast<std::size_t>(part)]),
-                              net_.tor_node(ps_rack(job)), sim_.now(), chunk.marked);
+                                  net_.tor_node(ps_rack(job)), sim_.now(), chunk.marked);
   sim_.schedule_at(arrive, *this, kPacketAtPsRack, pack(job.spec.id, source, c));
 }
 
@@ -121,7 +121,8 @@ void InaRackFabric::evict(std::int32_t rack, std::int64_t slot) {
   }
   Job& victim = at(h.job);
   const std::int64_t c = h.chunk - static_cast<std::int64_t>(victim.iteration) * victim.packets;
-  XPUSIM_CHECK(c >= 0 && c < victim.packets, "an aggregating slot holds a chunk of a past iteration");
+  XPUSIM_CHECK(c >= 0 && c < victim.packets,
+               "an aggregating slot holds a chunk of a past iteration");
   Chunk& chunk = victim.chunks[static_cast<std::size_t>(c)];
   const std::int64_t partial = pool.sum(slot);
   pool.release(slot);
@@ -173,14 +174,14 @@ void InaRackFabric::on_ack(Job& job, std::int64_t c) {
   for (std::size_t part = 0; part < job.part_rack.size(); ++part)
     if (chunk.racks[part].completed)
       sim_.schedule_after(net_.unqueued_ns(from, net_.tor_node(job.part_rack[part])), *this,
-                          kResultAtRack,
-                          pack(job.spec.id, static_cast<std::int32_t>(part), c));
+                          kResultAtRack, pack(job.spec.id, static_cast<std::int32_t>(part), c));
   sim_.schedule_after(job.result_ns, *this, kResultAtWorkers, pack(job.spec.id, 0, c));
 }
 
 void InaRackFabric::on_result_at_rack(Job& job, std::int32_t part, std::int64_t c) {
   const RackPart& p = job.chunks[static_cast<std::size_t>(c)].racks[static_cast<std::size_t>(part)];
-  AggregatorSlots& pool = slots_[static_cast<std::size_t>(job.part_rack[static_cast<std::size_t>(part)])];
+  AggregatorSlots& pool =
+      slots_[static_cast<std::size_t>(job.part_rack[static_cast<std::size_t>(part)])];
   if (p.slot >= 0 && pool.holds(p.slot, job.spec.id, global_chunk(job, c), SlotState::Complete)) {
     pool.release(p.slot);
     slots_changed();

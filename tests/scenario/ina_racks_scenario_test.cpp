@@ -31,9 +31,9 @@ TEST(InaRacksScenario, OneRackReproducesTheSingleSwitchStar) {
   for (const std::string policy : {"atp", "esa"}) {
     const auto star = run_config("configs/ina_jct.yaml", {"switch_memory.policy=" + policy,
                                                           "switch.aggregator_memory_kb=16"});
-    const auto rack = run_config("configs/ina_jct.yaml", {"switch_memory.policy=" + policy,
-                                                          "switch.aggregator_memory_kb=16",
-                                                          "network.racks=1"});
+    const auto rack = run_config(
+        "configs/ina_jct.yaml",
+        {"switch_memory.policy=" + policy, "switch.aggregator_memory_kb=16", "network.racks=1"});
     EXPECT_EQ(star["jct_s"]["mean"], rack["jct_s"]["mean"]) << policy;
     EXPECT_EQ(star["traffic"]["fallback_packets"], rack["traffic"]["fallback_packets"]) << policy;
     EXPECT_EQ(star["traffic"]["evicted_partials"], rack["traffic"]["evicted_partials"]) << policy;

@@ -55,7 +55,8 @@ struct RackRun {
 };
 
 void run(policy::SwitchMemoryPolicy& policy, std::int64_t slots, const InaNetworkConfig& net,
-         const std::vector<workload::TrainingJob>& jobs, workload::TrainingTransport t, RackRun& out) {
+         const std::vector<workload::TrainingJob>& jobs, workload::TrainingTransport t,
+         RackRun& out) {
   Simulator sim;
   InaRackFabric fabric({sim, policy, out.rec}, small_switch(slots), net, t, jobs, 7);
   fabric.start();
@@ -141,7 +142,8 @@ TEST(InaRackFabric, EveryContributionIsAccountedOnceUnderPreemptionDropsAndConge
     for (std::int32_t it = 0; it < j.iterations; ++it)
       for (std::int64_t c = 0; c < packets; ++c) {
         std::int64_t sum = 0;
-        for (std::int32_t w = 0; w < j.workers; ++w) sum += InaFabric::gradient_value(j.id, w, it, c);
+        for (std::int32_t w = 0; w < j.workers; ++w)
+          sum += InaFabric::gradient_value(j.id, w, it, c);
         ASSERT_EQ(r.rec.chunks.at({j.id, it, c}).sum, sum);
       }
   }

@@ -11,10 +11,10 @@ namespace xpusim::systems {
 class AimdWindow {
  public:
   struct Config {
-    std::int64_t initial = 128;   // packets; the window before any feedback
+    std::int64_t initial = 128;  // packets; the window before any feedback
     std::int64_t min = 1;
     std::int64_t max = 128;
-    std::int64_t increase = 4;    // packets added after a round without a mark
+    std::int64_t increase = 4;  // packets added after a round without a mark
   };
   explicit AimdWindow(const Config& config);
 

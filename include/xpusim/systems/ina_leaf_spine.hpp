@@ -37,11 +37,11 @@ class InaLeafSpine {
   const hw::Topology& topology() const { return topology_; }
 
   // One packet leaves `from` at `t` towards `to`: queued on every link of the route; returns
-  // when it has reached `to` (every switch it enters adds its pipeline latency). Sets `marked` when a
-  // switch egress queue on the way was at the ECN threshold or deeper. A packet that finds a
-  // full switch egress queue (buffer_packets > 0) is dropped and resent from `from` one
-  // retransmission timeout later, as often as needed; it then counts as marked too (a loss),
-  // and `drops` counts it.
+  // when it has reached `to` (every switch it enters adds its pipeline latency). Sets `marked` when
+  // a switch egress queue on the way was at the ECN threshold or deeper. A packet that finds a full
+  // switch egress queue (buffer_packets > 0) is dropped and resent from `from` one retransmission
+  // timeout later, as often as needed; it then counts as marked too (a loss), and `drops` counts
+  // it.
   TimeNs send(int from, int to, TimeNs t, bool& marked);
   std::int64_t drops() const { return drops_; }
   // The same trip without queueing (results, which the model does not queue: docs/ina.md).
@@ -62,7 +62,7 @@ class InaLeafSpine {
   std::vector<int> first_host_;
   std::vector<TimeNs> serialize_ns_;  // per directed edge: one packet at the link's rate
   std::vector<TimeNs> latency_ns_;
-  std::vector<TimeNs> free_ns_;       // when the link has sent everything queued on it
+  std::vector<TimeNs> free_ns_;      // when the link has sent everything queued on it
   std::vector<char> switch_egress_;  // the link leaves a switch (its queue may mark or drop)
   std::vector<char> enters_switch_;  // the link ends at a switch (its pipeline is charged)
   std::map<std::pair<int, int>, std::vector<int>> routes_;

@@ -10,10 +10,10 @@
 namespace xpusim::systems {
 
 struct InaNetworkConfig {
-  std::int32_t racks = 0;            // 0: one switch, every host on its own port
+  std::int32_t racks = 0;                     // 0: one switch, every host on its own port
   double spine_bw_bytes_per_s = 100e9 / 8.0;  // each rack-to-spine link, per direction
-  bool two_level = true;             // the PS-rack switch aggregates what the worker racks could not
-  bool congestion_control = false;   // ATP's AIMD window on ECN marks and losses
+  bool two_level = true;            // the PS-rack switch aggregates what the worker racks could not
+  bool congestion_control = false;  // ATP's AIMD window on ECN marks and losses
   std::int64_t ecn_threshold_packets = 64;   // switch egress queue depth that marks ECN
   std::int64_t buffer_packets = 0;           // switch egress queue that drops; 0: unlimited
   std::int64_t window_increase_packets = 4;  // additive increase per unmarked round

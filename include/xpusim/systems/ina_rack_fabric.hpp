@@ -69,7 +69,7 @@ class InaRackFabric final : public EventHandler {
   struct RackPart {  // one worker rack's level-1 state for a chunk (not the PS's rack)
     Site site = Site::Unplaced;
     std::int64_t slot = -1;
-    bool completed = false;  // the slot sent its complete partial and waits for the result
+    bool completed = false;        // the slot sent its complete partial and waits for the result
     std::int64_t partial_sum = 0;  // the partial on its way to level 2
     std::int32_t partial_count = 0;
   };
@@ -99,9 +99,9 @@ class InaRackFabric final : public EventHandler {
     std::int64_t acked = 0;
     std::int64_t window = 1;
     std::optional<AimdWindow> cc;
-    std::vector<std::int32_t> part_rack;    // worker racks other than the PS's
-    std::vector<std::int32_t> part_fanin;   // workers in each
-    TimeNs result_ns = 0;                   // PS rack switch to the farthest worker
+    std::vector<std::int32_t> part_rack;   // worker racks other than the PS's
+    std::vector<std::int32_t> part_fanin;  // workers in each
+    TimeNs result_ns = 0;                  // PS rack switch to the farthest worker
     std::vector<Chunk> chunks;
     std::vector<Worker> workers;
     std::int64_t spine_packets = 0;
