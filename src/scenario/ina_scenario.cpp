@@ -23,6 +23,8 @@
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/section_reader.hpp"
 #include "xpusim/systems/ina_fabric.hpp"
+#include "xpusim/systems/ina_network.hpp"
+#include "xpusim/systems/ina_rack_fabric.hpp"
 #include "xpusim/workload/training_job.hpp"
 
 namespace xpusim::scenario {
@@ -41,6 +43,7 @@ struct InaSpec {
   Selection policy;
   std::vector<workload::TrainingJob> jobs;
   workload::TrainingTransport transport;
+  systems::InaNetworkConfig network;
   TimeNs bin_ns = 0;
   std::vector<std::pair<std::string, Params>> resolved;
 };
@@ -96,7 +99,8 @@ RunResult InaScenario::run(const RunOptions& options) const {
   if (!options.out_dir.empty()) create_output_dir(options.out_dir);
   Simulator sim;
   auto policy = catalogs_.switch_memory.find(spec_.policy.name)->make(spec_.policy.params);
-  report::InaMetrics metrics(spec_.sw.aggregator_slots(), spec_.sw.packet_wire_bytes(),
+  const std::int64_t racks = std::max<std::int64_t>(1, spec_.network.racks);
+  report::InaMetrics metrics(racks * spec_.sw.aggregator_slots(), spec_.sw.packet_wire_bytes(),
                              spec_.bin_ns);
   spdlog::debug("ina: switch_memory {}, {} jobs, {} aggregator slots", spec_.policy.name,
                 spec_.jobs.size(), spec_.sw.aggregator_slots());
@@ -107,9 +111,18 @@ RunResult InaScenario::run(const RunOptions& options) const {
     timeline_file.emplace(options.out_dir / "timeline.json");
     observer = &timeline.emplace(timeline_file->stream(), metrics, options.timeline_max_tracks);
   }
-  systems::InaFabric fabric({sim, *policy, *observer}, spec_.sw, spec_.transport, spec_.jobs,
-                            spec_.seed);
-  fabric.start();
+  // racks = 0: the single-switch star; otherwise the leaf-spine with two-level aggregation.
+  std::optional<systems::InaFabric> star;
+  std::optional<systems::InaRackFabric> leaf_spine;
+  if (spec_.network.racks == 0) {
+    star.emplace(systems::InaFabric::Wiring{sim, *policy, *observer}, spec_.sw, spec_.transport,
+                 spec_.jobs, spec_.seed);
+    star->start();
+  } else {
+    leaf_spine.emplace(systems::InaRackFabric::Wiring{sim, *policy, *observer}, spec_.sw,
+                       spec_.network, spec_.transport, spec_.jobs, spec_.seed);
+    leaf_spine->start();
+  }
   sim.set_guard(make_run_guard(options.limits));
   report::ProgressMeter meter({options.progress, options.progress_bar, options.progress_every_s},
                               spec_.name);
@@ -126,7 +139,8 @@ RunResult InaScenario::run(const RunOptions& options) const {
   meter.done();
   throw_if_stopped(sim, options.limits);  // uncommitted outputs are removed on the way out
   const TimeNs end = sim.now();
-  fabric.report_unfinished();
+  if (star) star->report_unfinished();
+  if (leaf_spine) leaf_spine->report_unfinished();
   metrics.finish(end);
   if (timeline) {
     timeline->finish(end);
@@ -171,6 +185,7 @@ std::unique_ptr<LoadedScenario> load_ina(KindReader& r) {
   const Params workload = r.plain("workload");
   const std::vector<Params> job_list = read_job_list(ld);
   const Params metrics = r.plain("metrics");
+  const Params network = r.plain("network");
   diag.throw_if_any();
 
   spec.name = r.name();
@@ -189,6 +204,13 @@ std::unique_ptr<LoadedScenario> load_ina(KindReader& r) {
       spec.jobs.push_back(job);
     }
   });
+  ld.convert("network", [&] { spec.network = systems::InaNetworkConfig::binding().bind(network); });
+  if (spec.network.racks > 0 &&
+      !r.catalogs.switch_memory.find(spec.policy.name)->make(spec.policy.params)->release_on_ack())
+    diag.error(ld.doc.locate(ld.section("network"), "network.racks"), "network.racks",
+                  "switch_memory policy '" + spec.policy.name +
+                      "' keeps static per-job pools on one switch (SwitchML); racks >= 1 needs "
+                      "atp or esa, or set racks: 0");
   spec.bin_ns =
       duration_ns_ceil(InaMetricsSection::binding().bind(metrics).utilization_bin_ms * 1e-3);
   diag.throw_if_any();
@@ -220,6 +242,8 @@ SystemKind ina_kind() {
                     "one listed job (instead of the generator keys: jobs: [{...}, ...])",
                     [] { return workload::TrainingJob::binding().schema(); }),
       plain_section("metrics", "ina metrics", ina_metrics_schema),
+      plain_section("network", "racks, two-level aggregation and congestion control",
+                    [] { return systems::InaNetworkConfig::binding().schema(); }),
   };
   k.load = load_ina;
   return k;

@@ -36,6 +36,14 @@ std::int32_t AggregatorSlots::add(std::int64_t slot, std::int64_t value) {
   return ++s.holder.contributions;
 }
 
+std::int32_t AggregatorSlots::add(std::int64_t slot, std::int64_t sum, std::int32_t count) {
+  Slot& s = at(slot);
+  XPUSIM_CHECK(s.holder.state == SlotState::Aggregating && count >= 1,
+               "added to a slot that is not aggregating");
+  s.sum += sum;
+  return s.holder.contributions += count;
+}
+
 void AggregatorSlots::mark_complete(std::int64_t slot) {
   Slot& s = at(slot);
   XPUSIM_CHECK(s.holder.state == SlotState::Aggregating,

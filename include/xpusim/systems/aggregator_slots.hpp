@@ -22,6 +22,8 @@ class AggregatorSlots {
   void claim(std::int64_t slot, std::int32_t job, std::int64_t chunk);
   // Adds one worker's contribution; returns the contributions summed so far.
   std::int32_t add(std::int64_t slot, std::int64_t value);
+  // Adds a partial aggregate of `count` contributions (a lower-level switch's, in one packet).
+  std::int32_t add(std::int64_t slot, std::int64_t sum, std::int32_t count);
   // Aggregating -> Complete (the aggregate has left; the slot waits for the acknowledgement).
   void mark_complete(std::int64_t slot);
   // Any -> Free; the sum is cleared.
