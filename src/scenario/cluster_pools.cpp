@@ -119,6 +119,8 @@ std::optional<PoolSpec> read_pool(KindReader& r, const ScenarioSpec& spec, const
       r.record("cluster.pools[" + std::to_string(k) + "].hardware", device);
     }
   }
+  // Recorded only when given, so the resolved scenarios of pools without it stay as before.
+  if (pool.expert_parallel == 0) erase_key(p, "expert_parallel");
   r.record("cluster.pools[" + std::to_string(k) + "]", p);
   return pool;
 }
