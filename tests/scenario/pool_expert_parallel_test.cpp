@@ -155,7 +155,8 @@ TEST_F(PoolExpertParallel, PrefillAndDecodePoolsRunAsTheSinglePoolKeys) {
                                         "    - {count: 1, role: decode, expert_parallel: 4}\n"));
   EXPECT_EQ(outcome(keys), outcome(pools));
   EXPECT_EQ(keys["requests"]["completed"].get<int>(), 60);
-  EXPECT_TRUE(pools["utilization"].contains("decode1.gpu3"));
+  EXPECT_TRUE(pools["utilization"].contains("decode0.gpu3"));
+  EXPECT_FALSE(pools["utilization"].contains("prefill0.gpu2"));
 }
 
 // A pool without expert parallelism splits the experts by tensor parallelism beside an EP pool.
