@@ -32,6 +32,7 @@ nlohmann::json ServingMoeMetrics::summary() const {
   nlohmann::json j;
   j["expert_parallel"] = expert_parallel_;
   if (decode_expert_parallel_ > 0) j["decode_expert_parallel"] = decode_expert_parallel_;
+  if (!pool_expert_parallel_.empty()) j["pool_expert_parallel"] = pool_expert_parallel_;
   j["placement"] = placement_;
   j["iterations"] = iterations_;
   j["imbalance"] = imbalance_.to_json();

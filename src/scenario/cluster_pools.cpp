@@ -1,8 +1,10 @@
 #include "xpusim/scenario/cluster_pools.hpp"
 
 #include <map>
+#include <set>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/scenario/device_model_sections.hpp"
 #include "xpusim/scenario/scenario_spec.hpp"
 #include "xpusim/scenario/system_kind.hpp"
 #include "xpusim/scenario/yaml_document.hpp"
@@ -13,15 +15,21 @@ const ParamBinding<PoolSpec>& PoolSpec::binding() {
   static const auto b =
       ParamBinding<PoolSpec>()
           .string(XPUSIM_KEY(PoolSpec, hardware),
-                  "device preset of this pool's instances (a name in configs/hardware/ or a "
-                  ".yaml path); empty = the hardware section's device")
+                  "device of this pool's instances: a preset (a name in configs/hardware/ or a "
+                  ".yaml path), or a map read as the hardware section ({preset: NAME, KEY: "
+                  "override} or every key inline); empty = the hardware section's device")
           .integer(XPUSIM_KEY(PoolSpec, count), "", "instances in this pool", {.min = 1, .max = 100000})
           .choice("role", &PoolSpec::role,
                   {{"both", PoolRole::Both}, {"prefill", PoolRole::Prefill}, {"decode", PoolRole::Decode}},
                   "what its instances run: both phases (colocated), or only prefill or decode "
                   "(disaggregated: needs prefill and decode pools, and no `both` pool)")
           .integer(XPUSIM_KEY(PoolSpec, tensor_parallel), "", "devices per instance of this pool",
-                   {.min = 1, .max = 64});
+                   {.min = 1, .max = 64})
+          .integer(XPUSIM_KEY(PoolSpec, expert_parallel), "",
+                   "GPUs per instance of this pool holding an MoE model's experts (expert "
+                   "parallelism, attention data-parallel over them, tensor_parallel 1; the "
+                   "expert_parallel section's links, redundancy and rebalancing apply); 0 = off",
+                   {.min = 0, .max = 1024});
   return b;
 }
 
@@ -64,6 +72,7 @@ std::vector<PoolSpec> single_pool(const ScenarioSpec& spec) {
   PoolSpec main;
   main.device = spec.device;
   main.tensor_parallel = spec.tensor_parallel;
+  main.expert_parallel = spec.expert_parallel_of(false);
   if (!spec.disaggregated()) {
     main.count = spec.instances;
     return {main};
@@ -73,40 +82,45 @@ std::vector<PoolSpec> single_pool(const ScenarioSpec& spec) {
   PoolSpec decode = main;
   decode.count = spec.decode_instances;
   decode.role = PoolRole::Decode;
+  decode.expert_parallel = spec.expert_parallel_of(true);
   if (spec.decode_device) decode.device = *spec.decode_device;
   return {main, decode};
 }
 
-// One cluster.pools item, or nullopt after reporting its errors.
+// One cluster.pools item, or nullopt after reporting its errors. A `hardware` map is read as
+// the hardware section is (read_device_node) and recorded in full as
+// "cluster.pools[k].hardware", so the resolved scenario loads back without the preset.
 std::optional<PoolSpec> read_pool(KindReader& r, const ScenarioSpec& spec, const YAML::Node& item,
                                   std::size_t k) {
   Loader& ld = r.ld;
   const std::string prefix = "cluster.pools." + std::to_string(k);
   if (!item.IsMap()) {
     ld.diag.error(ld.doc.locate(item, prefix), prefix,
-                  "expected a map {hardware, count, role, tensor_parallel}");
+                  "expected a map {hardware, count, role, tensor_parallel, expert_parallel}");
     return std::nullopt;
   }
+  const YAML::Node hardware = Loader::child(item, "hardware");
+  const bool inline_device = hardware.IsMap();
   const ParamSchema schema = PoolSpec::binding().schema();
   Params p;
-  if (!resolve_located(schema, read_params_map(ld.doc, item, prefix, schema, {}, ld.diag), prefix, p,
-                       ld.diag))
+  const std::set<std::string> nested =
+      inline_device ? std::set<std::string>{"hardware"} : std::set<std::string>{};
+  if (!resolve_located(schema, read_params_map(ld.doc, item, prefix, schema, nested, ld.diag), prefix,
+                       p, ld.diag))
     return std::nullopt;
   PoolSpec pool = PoolSpec::binding().bind(p);
   pool.device = spec.device;
-  if (!pool.hardware.empty()) {
+  if (inline_device || !pool.hardware.empty()) {
     Params device;
-    if (!ld.read_preset_node(item["hardware"], prefix + ".hardware", "hardware",
-                             hw::DeviceSpec::binding().schema(), device))
+    if (!read_device_node(ld, hardware, prefix + ".hardware", device, pool.device))
       return std::nullopt;
-    try {
-      pool.device = hw::DeviceSpec::binding().bind(device);
-    } catch (const Error& e) {
-      ld.diag.error(ld.doc.locate(item["hardware"], prefix + ".hardware"), prefix + ".hardware",
-                    e.what());
-      return std::nullopt;
+    if (inline_device) {
+      erase_key(p, "hardware");
+      r.record("cluster.pools[" + std::to_string(k) + "].hardware", device);
     }
   }
+  // Recorded only when given, so the resolved scenarios of pools without it stay as before.
+  if (pool.expert_parallel == 0) erase_key(p, "expert_parallel");
   r.record("cluster.pools[" + std::to_string(k) + "]", p);
   return pool;
 }
@@ -152,14 +166,15 @@ void read_cluster_pools(KindReader& r, ScenarioSpec& spec, Params& cluster) {
   }
   if (!node.IsSequence() || node.size() == 0) {
     ld.diag.error(ld.doc.locate(node, "cluster.pools"), "cluster.pools",
-                  "expected a non-empty list of {hardware, count, role, tensor_parallel}");
+                  "expected a non-empty list of {hardware, count, role, tensor_parallel, "
+                  "expert_parallel}");
     return;
   }
   for (const auto& key : kSinglePoolKeys) {
     if (const YAML::Node given = Loader::child(section, key); !given.IsNull())
       ld.diag.error(ld.doc.locate(given, "cluster." + key), "cluster." + key,
                     key.find("expert") != std::string::npos
-                        ? "expert parallelism is not supported with cluster.pools"
+                        ? "give each pool's expert_parallel in cluster.pools instead"
                         : "give each pool's count and tensor_parallel in cluster.pools instead");
     erase_key(cluster, key);
   }
@@ -178,6 +193,7 @@ void read_cluster_pools(KindReader& r, ScenarioSpec& spec, Params& cluster) {
     if (p.role == PoolRole::Decode) spec.decode_instances += p.count;
   }
   spec.pools = std::move(pools);
+  spec.explicit_pools = true;
 }
 
 }  // namespace xpusim::scenario

@@ -71,12 +71,16 @@ bool read_model_section(SectionReader& ld, Params& out) {
   return ld.read_with_preset("model", "models", model::ModelSpec::binding().schema(), out);
 }
 
+bool read_device_node(SectionReader& ld, const YAML::Node& node, const std::string& key,
+                      Params& params, hw::DeviceSpec& device) {
+  return ld.read_preset_node(node, key, "hardware", hw::DeviceSpec::binding().schema(), params) &&
+         ld.convert_node(node, key, [&] { device = hw::DeviceSpec::binding().bind(params); });
+}
+
 DeviceAndModel read_device_and_model(SectionReader& ld) {
   DeviceAndModel out;
-  if (!ld.section("hardware").IsNull() &&
-      ld.read_with_preset("hardware", "hardware", hw::DeviceSpec::binding().schema(),
-                          out.device_params))
-    ld.convert("hardware", [&] { out.device = hw::DeviceSpec::binding().bind(out.device_params); });
+  if (!ld.section("hardware").IsNull())
+    read_device_node(ld, ld.section("hardware"), "hardware", out.device_params, out.device);
   if (read_model_section(ld, out.model_params))
     ld.convert("model", [&] { out.model = model::ModelSpec::binding().bind(out.model_params); });
   return out;

@@ -124,27 +124,56 @@ std::vector<std::pair<std::string, std::string>> scenario_lists(const YAML::Node
 
 namespace {
 
+// Whether `section` is a list item ("cluster.pools[1]") or a map inside one
+// ("cluster.pools[1].hardware"); fills the list's key, the index and the inner key ("" for the
+// item itself).
+bool list_item(const std::string& section, std::string& list, std::size_t& index,
+               std::string& inner) {
+  const auto open = section.find('[');
+  const auto close = open == std::string::npos ? open : section.find(']', open);
+  if (close == std::string::npos) return false;
+  list = section.substr(0, open);
+  index = std::stoul(section.substr(open + 1, close - open - 1));
+  inner = close + 2 <= section.size() ? section.substr(close + 2) : "";
+  return true;
+}
+
 // The resolved items of list sections ("cluster.pools[1]" -> "cluster.pools"), each list as
-// the YAML text of a flow sequence of its items' maps, in index order.
+// the YAML text of a flow sequence of its items' maps, in index order; an item's inner maps
+// ("cluster.pools[1].hardware") follow its scalars.
 std::map<std::string, std::string> resolved_items(const nlohmann::json& resolved,
                                                   const fs::path& scenario_dir) {
-  std::map<std::string, std::map<std::size_t, const nlohmann::json*>> lists;
+  struct Item {
+    const nlohmann::json* scalars = nullptr;
+    std::map<std::string, const nlohmann::json*> maps;
+  };
+  std::map<std::string, std::map<std::size_t, Item>> lists;
   for (const auto& [section, params] : resolved.items()) {
-    const auto open = section.rfind('[');
-    if (open == std::string::npos || section.back() != ']') continue;
-    const std::string index = section.substr(open + 1, section.size() - open - 2);
-    lists[section.substr(0, open)][std::stoul(index)] = &params;
+    std::string list, inner;
+    std::size_t index = 0;
+    if (!list_item(section, list, index, inner)) continue;
+    Item& item = lists[list][index];
+    if (inner.empty()) item.scalars = &params;
+    else item.maps[inner] = &params;
   }
+  auto emit_scalars = [&](YAML::Emitter& e, const nlohmann::json& params) {
+    for (const auto& [k, v] : params.items())
+      e << YAML::Key << k << YAML::Value << yaml_scalar(v, scenario_dir);
+  };
   std::map<std::string, std::string> out;
   for (const auto& [key, items] : lists) {
     YAML::Emitter e;
     e.SetMapFormat(YAML::Flow);
     e.SetSeqFormat(YAML::Flow);
     e << YAML::BeginSeq;
-    for (const auto& [index, params] : items) {
+    for (const auto& [index, item] : items) {
       e << YAML::BeginMap;
-      for (const auto& [k, v] : params->items())
-        e << YAML::Key << k << YAML::Value << yaml_scalar(v, scenario_dir);
+      if (item.scalars) emit_scalars(e, *item.scalars);
+      for (const auto& [inner, params] : item.maps) {
+        e << YAML::Key << inner << YAML::Value << YAML::BeginMap;
+        emit_scalars(e, *params);
+        e << YAML::EndMap;
+      }
       e << YAML::EndMap;
     }
     e << YAML::EndSeq;
@@ -163,7 +192,9 @@ std::string resolved_scenario_yaml(const nlohmann::json& resolved, const fs::pat
   for (auto& item : resolved_items(resolved, scenario_dir)) all_lists.push_back(std::move(item));
   all_lists.insert(all_lists.end(), lists.begin(), lists.end());
   for (const auto& [section, params] : resolved.items()) {
-    if (section.back() == ']') continue;  // a list item: in all_lists
+    std::string list, inner;
+    std::size_t index = 0;
+    if (list_item(section, list, index, inner)) continue;  // a list item: in all_lists
     nlohmann::json* at = section == "scenario" ? &tree : map_at(tree, section);
     if (!at) continue;
     for (const auto& [k, v] : params.items()) (*at)[k] = yaml_scalar(v, scenario_dir);

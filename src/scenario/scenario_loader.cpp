@@ -53,7 +53,7 @@ void check_size(Loader& ld, const ScenarioSpec& spec) {
   const std::int64_t devices = std::int64_t{spec.instances} * per_instance;
   if (devices <= kMaxDevices) {
     std::int64_t in_pools = 0;  // with cluster.pools: every pool's instances x devices
-    for (const auto& p : spec.pools) in_pools += std::int64_t{p.count} * spec.devices_per_instance(p);
+    for (const auto& p : spec.pools) in_pools += std::int64_t{p.count} * p.devices_per_instance();
     if (in_pools > kMaxDevices)
       ld.diag.error(ld.doc.locate(ld.section("cluster"), "cluster.pools"), "cluster.pools",
                     "scenario too large: " + std::to_string(in_pools) +

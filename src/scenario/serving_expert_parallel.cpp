@@ -1,5 +1,9 @@
 #include "xpusim/scenario/serving_expert_parallel.hpp"
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "xpusim/core/error.hpp"
 #include "xpusim/core/rng.hpp"
 #include "xpusim/model/roofline_model.hpp"
@@ -11,12 +15,59 @@ namespace {
 
 using Loader = SectionReader;
 
-// One pool's G (the value of `key`): whole expert slots per GPU, whole nodes.
-void check_group(Loader& ld, const ScenarioSpec& spec, int g, const std::string& key) {
-  const Location at = ld.doc.locate(Loader::child(ld.section("cluster"), key.substr(8)), key);
+// One expert-parallel group size the scenario asks for: a single-pool key
+// (cluster.expert_parallel, cluster.decode_expert_parallel) or a pool's expert_parallel, with
+// where it was given and the tensor parallelism of the instances it applies to.
+struct EpGroup {
+  int gpus = 0;
+  std::string key;  // dotted, for messages
+  Location at;
+  int tensor_parallel = 1;
+  std::string tp_key;
+  Location tp_at;
+};
+
+std::vector<EpGroup> ep_groups(Loader& ld, const ScenarioSpec& spec) {
+  const YAML::Node cluster = ld.section("cluster");
+  auto at = [&](const YAML::Node& parent, const std::string& key, const std::string& dotted) {
+    return ld.doc.locate(Loader::child(parent, key), dotted);
+  };
+  std::vector<EpGroup> groups;
+  if (!spec.explicit_pools) {
+    const Location tp = at(cluster, "tensor_parallel", "cluster.tensor_parallel");
+    for (const std::string key : {"expert_parallel", "decode_expert_parallel"}) {
+      const int g = key == "expert_parallel" ? spec.expert_parallel : spec.decode_expert_parallel;
+      if (g > 0)
+        groups.push_back({g, "cluster." + key, at(cluster, key, "cluster." + key),
+                          spec.tensor_parallel, "cluster.tensor_parallel", tp});
+    }
+    return groups;
+  }
+  const YAML::Node items = Loader::child(cluster, "pools");
+  for (std::size_t k = 0; k < spec.pools.size(); ++k) {
+    const PoolSpec& pool = spec.pools[k];
+    if (pool.expert_parallel == 0) continue;
+    const std::string prefix = "cluster.pools." + std::to_string(k);
+    groups.push_back({pool.expert_parallel, prefix + ".expert_parallel",
+                      at(items[k], "expert_parallel", prefix + ".expert_parallel"),
+                      pool.tensor_parallel, prefix + ".tensor_parallel",
+                      at(items[k], "tensor_parallel", prefix + ".tensor_parallel")});
+  }
+  return groups;
+}
+
+// One group's G: whole expert slots per GPU, whole nodes, attention data-parallel.
+void check_group(Loader& ld, const ScenarioSpec& spec, const EpGroup& group) {
+  if (group.tensor_parallel != 1)
+    ld.diag.error(group.tp_at, group.tp_key,
+                  "is " + std::to_string(group.tensor_parallel) +
+                      ", but with expert_parallel the "
+                      "attention runs data-parallel over the instance's GPUs (SGLang's DP "
+                      "attention): set tensor_parallel to 1");
+  const int g = group.gpus;
   const int slots = spec.model.num_experts + spec.ep.redundant_experts;
   if (slots % g != 0)
-    ld.diag.error(at, key,
+    ld.diag.error(group.at, group.key,
                   std::to_string(spec.model.num_experts) + " experts + " +
                       std::to_string(spec.ep.redundant_experts) +
                       " redundant = " + std::to_string(slots) +
@@ -25,43 +76,32 @@ void check_group(Loader& ld, const ScenarioSpec& spec, int g, const std::string&
   if (g > spec.ep.gpus_per_node && g % spec.ep.gpus_per_node != 0)
     ld.diag.error(ld.doc.locate(ld.section("expert_parallel"), "expert_parallel"),
                   "expert_parallel.gpus_per_node",
-                  std::to_string(g) + " GPUs (" + key + ") do not fill whole nodes of " +
+                  std::to_string(g) + " GPUs (" + group.key + ") do not fill whole nodes of " +
                       std::to_string(spec.ep.gpus_per_node) +
                       " (expected a G <= "
                       "gpus_per_node or a multiple of it)");
 }
 
-// The expert-parallel sections (expert_parallel:, routing:, placement:) with
-// cluster.expert_parallel > 0, and the rules that tie them to the model and the cluster.
+// The expert-parallel sections (expert_parallel:, routing:, placement:) with expert
+// parallelism in some pool, and the rules that tie them to the model and the cluster.
 void check_expert_parallel(Loader& ld, const ScenarioSpec& spec, const Catalogs& catalogs) {
-  const int g = spec.expert_parallel;
-  const YAML::Node cluster = ld.section("cluster");
-  const Location at =
-      ld.doc.locate(Loader::child(cluster, "expert_parallel"), "cluster.expert_parallel");
+  const std::vector<EpGroup> groups = ep_groups(ld, spec);
   if (!spec.model.is_moe()) {
-    ld.diag.error(at, "cluster.expert_parallel",
+    ld.diag.error(groups.front().at, groups.front().key,
                   "model '" + spec.model.name +
                       "' is dense (num_experts 0): expert parallelism "
                       "needs an MoE model; remove expert_parallel");
     return;
   }
-  if (spec.tensor_parallel != 1)
-    ld.diag.error(
-        ld.doc.locate(Loader::child(cluster, "tensor_parallel"), "cluster.tensor_parallel"),
-        "cluster.tensor_parallel",
-        "is " + std::to_string(spec.tensor_parallel) +
-            ", but with expert_parallel the "
-            "attention runs data-parallel over the instance's GPUs (SGLang's DP attention): "
-            "set tensor_parallel to 1");
-  check_group(ld, spec, g, "cluster.expert_parallel");
-  if (spec.decode_expert_parallel > 0) {
-    if (!spec.disaggregated())
-      ld.diag.error(ld.doc.locate(Loader::child(cluster, "decode_expert_parallel"),
-                                  "cluster.decode_expert_parallel"),
-                    "cluster.decode_expert_parallel",
+  std::set<std::string> tp_reported;  // the single-pool keys share cluster.tensor_parallel
+  for (const EpGroup& group : groups) {
+    if (group.key == "cluster.decode_expert_parallel" && !spec.disaggregated())
+      ld.diag.error(group.at, group.key,
                     "applies to the decode pool of a disaggregated cluster; set "
                     "cluster.prefill_instances and cluster.decode_instances, or remove it");
-    check_group(ld, spec, spec.decode_expert_parallel, "cluster.decode_expert_parallel");
+    EpGroup checked = group;
+    if (!tp_reported.insert(group.tp_key).second) checked.tensor_parallel = 1;
+    check_group(ld, spec, checked);
   }
   if (spec.execution.name != "roofline")
     ld.diag.error(ld.doc.locate(ld.section("execution"), "execution"), "execution.model",
@@ -69,12 +109,13 @@ void check_expert_parallel(Loader& ld, const ScenarioSpec& spec, const Catalogs&
                       "' cannot leave the routed experts out");
   check_moe_model_and_routing(spec.model, spec.routing, spec.path, "serving", ld);
   ld.diag.throw_if_any();
-  // The chosen policy placed once on uniform loads per pool's shape, so a shape it cannot
-  // place shows at load.
-  for (const bool decode : {false, true}) {
-    if (decode && spec.decode_expert_parallel == 0) break;
+  // The chosen policy placed once on uniform loads per group size, so a shape it cannot place
+  // shows at load.
+  std::set<int> sizes;
+  for (const EpGroup& group : groups) sizes.insert(group.gpus);
+  for (const int g : sizes) {
     try {
-      const policy::EpShape shape = serving_ep_shape(spec, spec.expert_parallel_of(decode));
+      const policy::EpShape shape = serving_ep_shape(spec, g);
       auto policy =
           catalogs.expert_placement.find(spec.placement.name)->make(spec.placement.params);
       const std::vector<double> uniform(shape.experts, 1.0);
@@ -92,7 +133,7 @@ void check_expert_parallel(Loader& ld, const ScenarioSpec& spec, const Catalogs&
 
 void read_expert_parallel(KindReader& r, ScenarioSpec& spec) {
   Loader& ld = r.ld;
-  if (spec.expert_parallel == 0) {
+  if (!spec.uses_expert_parallel()) {
     std::string given;  // the sections that need expert parallelism, one error for all
     YAML::Node first;
     for (const char* key : {"expert_parallel", "routing", "placement"}) {
@@ -105,7 +146,8 @@ void read_expert_parallel(KindReader& r, ScenarioSpec& spec) {
       ld.diag.error(ld.doc.locate(first, "cluster.expert_parallel"), "cluster.expert_parallel",
                     "is 0 (off), but section(s) " + given +
                         " apply to an MoE model served with "
-                        "expert parallelism: set cluster.expert_parallel, or remove them");
+                        "expert parallelism: set cluster.expert_parallel (with cluster.pools: a "
+                        "pool's expert_parallel), or remove them");
     return;
   }
   const Params ep = r.plain("expert_parallel");

@@ -84,9 +84,7 @@ struct Run {
   int device_id = 0;
 
   Run(const ScenarioSpec& s, const Catalogs& cat, const RunOptions& options) : spec(s), catalogs(cat) {
-    if (spec.expert_parallel > 0)
-      moe_metrics = std::make_unique<report::ServingMoeMetrics>(
-          spec.expert_parallel, spec.decode_expert_parallel, spec.placement.name);
+    if (spec.uses_expert_parallel()) moe_metrics = make_moe_metrics();
     for (const auto& p : spec.pools) pools.push_back(make_pool(p));
     if (spec.expert_offload)
       offload_metrics = std::make_unique<report::ServingOffloadMetrics>(
@@ -157,17 +155,33 @@ struct Run {
                    spec.instance.block_size);
   }
 
-  // The shared parts of one pool's instances (its decode-pool settings for role decode).
+  // The moe block's G: the single-pool keys' (expert_parallel, decode_expert_parallel), or
+  // with cluster.pools the first expert-parallel pool's and every pool's in a list.
+  std::unique_ptr<report::ServingMoeMetrics> make_moe_metrics() const {
+    if (!spec.explicit_pools)
+      return std::make_unique<report::ServingMoeMetrics>(
+          spec.expert_parallel, spec.decode_expert_parallel, spec.placement.name);
+    std::vector<int> per_pool;
+    int first = 0;
+    for (const auto& p : spec.pools) {
+      per_pool.push_back(p.expert_parallel);
+      if (first == 0) first = p.expert_parallel;
+    }
+    return std::make_unique<report::ServingMoeMetrics>(first, 0, spec.placement.name,
+                                                       std::move(per_pool));
+  }
+
+  // The shared parts of one pool's instances.
   Pool make_pool(const PoolSpec& spec_pool) const {
     const hw::DeviceSpec& device = spec_pool.device;
-    const bool decode = spec_pool.role == PoolRole::Decode;
     Pool pool;
     pool.device = device;
-    pool.devices = spec.devices_per_instance(spec_pool);
-    pool.capacity = systems::instance_capacity(device, spec.model, pool.devices);
+    pool.devices = spec_pool.devices_per_instance();
+    pool.capacity = systems::instance_capacity(device, spec.model, pool.devices,
+                                               spec_pool.expert_parallel);
     model::Placement placement{device, spec_pool.tensor_parallel, spec.tp_link_bw_bytes_per_s,
                                spec.tp_link_latency_s};
-    if (const int g = spec.expert_parallel_of(decode); g > 0) {
+    if (const int g = spec_pool.expert_parallel; g > 0) {
       placement.expert_parallel = g;
       pool.moe_cost = make_serving_moe_cost(spec, device, g);
     }

@@ -49,11 +49,6 @@ const ParamBinding<InstanceConfig>& InstanceConfig::binding() {
   return b;
 }
 
-namespace {
-
-// Weights over the devices: once under tensor parallelism; under expert parallelism each device
-// holds everything but the routed experts, which are split over the devices; under expert
-// offload the GPU holds everything but the routed experts, and its expert cache.
 double placed_weight_bytes(const model::ModelSpec& model, const model::Placement& placement) {
   const double routed = double(model.moe_layers()) * model.num_experts * model.expert_params() *
                         hw::bytes_per_element(model.dtype);
@@ -65,8 +60,6 @@ double placed_weight_bytes(const model::ModelSpec& model, const model::Placement
   if (placement.expert_parallel <= 1) return model.weight_bytes();
   return placement.expert_parallel * (model.weight_bytes() - routed) + routed;
 }
-
-}  // namespace
 
 std::int64_t derive_kv_blocks(const InstanceConfig& config, const model::ModelSpec& model,
                               const model::Placement& placement) {

@@ -1,12 +1,16 @@
 // Mixed clusters (cluster.pools, docs/serving.md "Mixed clusters"): the single-pool keys and
-// the equivalent pools run identically, the cost block against a hand-computed price, link
-// presets against their figures, the loader's errors, and the direction the sweep
+// the equivalent pools run identically, a pool's inline hardware as the hardware section, the
+// cost block against a hand-computed price, link presets against their figures, the loader's
+// errors, and the direction the sweep
 // configs/sweeps/serving_mixed_pd.yaml finds at one stated point.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+
+#include <yaml-cpp/yaml.h>
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/scenario/scenario_loader.hpp"
@@ -16,6 +20,10 @@ namespace xpusim::scenario {
 namespace {
 
 namespace fs = std::filesystem;
+
+bool has_text(const std::string& message, const std::string& part) {
+  return message.find(part) != std::string::npos;
+}
 
 class MixedCluster : public ::testing::Test {
  protected:
@@ -49,6 +57,20 @@ class MixedCluster : public ::testing::Test {
     }
     return "";
   }
+  // The message of the error that loading or running throws; "" when it runs.
+  std::string run_error(const fs::path& file, const std::vector<std::string>& sets = {}) const {
+    try {
+      run(file, sets);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return "";
+  }
+  // What follows "key '...': " in an error message.
+  static std::string message_text(const std::string& m) {
+    const auto at = m.find("': ");
+    return at == std::string::npos ? m : m.substr(at + 3);
+  }
   // Everything but the resolved scenario (which names the keys each form was given with).
   static std::string outcome(nlohmann::json summary) {
     summary.erase("scenario");
@@ -75,6 +97,63 @@ TEST_F(MixedCluster, PrefillAndDecodePoolsRunAsDecodeHardware) {
                                         "  router: {policy: least_outstanding}\n"));
   EXPECT_EQ(outcome(run(keys)), outcome(pools));
   EXPECT_TRUE(pools["utilization"].contains("decode2.gpu0"));
+}
+
+// A pool's hardware read as the hardware section: a preset with overrides, or every key inline.
+// Llama-3-8B on an H100 cut to 64 GB: 64e9 - 16,060,522,496 bytes of weights leave
+// 47,939,477,504 bytes, 22,859.3 KV blocks of 2,097,152 bytes (16 tokens x 131,072).
+TEST_F(MixedCluster, APoolsHardwareMayOverrideItsPreset) {
+  const fs::path file =
+      write("override", "  pools: [{hardware: {preset: h100-sxm, memory_gb: 64}, count: 1}]\n");
+  EXPECT_EQ(run_error(file, {"instance.kv_blocks=22859"}), "");
+  const std::string m = run_error(file, {"instance.kv_blocks=22860"});
+  EXPECT_TRUE(has_text(m, "1 x 'h100-sxm' (64 GB each)") && has_text(m, "kv_blocks <= 22859")) << m;
+  // The resolved scenario records the whole device and loads back to the same run.
+  const fs::path out = dir / "out";
+  const auto first = [&] {
+    RunOptions options;
+    options.out_dir = out;
+    return run_scenario(load_scenario(file, {}, catalogs), catalogs, options).summary;
+  }();
+  EXPECT_EQ(first["scenario"]["cluster.pools[0].hardware"]["memory_gb"].get<double>(), 64.0);
+  EXPECT_EQ(outcome(run(out / "scenario.yaml")), outcome(first));
+}
+
+TEST_F(MixedCluster, APoolsInlineDeviceRunsAsItsPreset) {
+  const YAML::Node a100 = YAML::LoadFile("configs/hardware/a100-80gb.yaml");
+  YAML::Emitter flow;
+  flow.SetMapFormat(YAML::Flow);
+  flow << a100;
+  const auto preset = run(write("preset", "  pools: [{hardware: a100-80gb, count: 2}]\n"));
+  const auto map = run(write("map", "  pools: [{hardware: {preset: a100-80gb}, count: 2}]\n"));
+  const auto whole = run(write("whole", "  pools: [{hardware: " + std::string(flow.c_str()) +
+                                            ", count: 2}]\n"));
+  EXPECT_EQ(outcome(preset), outcome(map));
+  EXPECT_EQ(outcome(preset), outcome(whole));
+  EXPECT_NE(outcome(preset), outcome(run(write("h100", "  pools: [{count: 2}]\n"))));
+}
+
+// The same checks and messages as the hardware section, at the pool's key.
+TEST_F(MixedCluster, APoolsHardwareIsCheckedAsTheHardwareSection) {
+  for (const std::string bad : {"idle_power_w: 800", "memory_gbb: 64", "memory_gb: -1"}) {
+    const std::string key = bad.substr(0, bad.find(':'));
+    const fs::path top = write("top", "  instances: 1\n");
+    {
+      std::ifstream in(top);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const std::string given = "hardware: {preset: h100-sxm}";
+      text.replace(text.find(given), given.size(), "hardware: {preset: h100-sxm, " + bad + "}");
+      std::ofstream(top) << text;
+    }
+    const std::string at_top = error(top);
+    const std::string in_pool =
+        error(write("pool", "  pools: [{hardware: {preset: h100-sxm, " + bad + "}, count: 1}]\n"));
+    EXPECT_TRUE(has_text(at_top, "key 'hardware." + key + "'")) << at_top;
+    EXPECT_TRUE(has_text(in_pool, "key 'cluster.pools.0.hardware." + key + "'")) << in_pool;
+    EXPECT_EQ(message_text(in_pool), message_text(at_top)) << bad;
+  }
+  const std::string m = error(write("incomplete", "  pools: [{hardware: {kind: gpu}, count: 1}]\n"));
+  EXPECT_TRUE(has_text(m, "cluster.pools.0.hardware")) << m;
 }
 
 // Every device is paid for over the whole run: 1 H100 instance of TP 2 and 2 A100s are

@@ -5,6 +5,7 @@
 #include "model/presets.hpp"
 #include "xpusim/core/error.hpp"
 #include "xpusim/systems/instance_capacity.hpp"
+#include "xpusim/systems/instance_config.hpp"
 
 namespace xpusim::systems {
 namespace {
@@ -33,6 +34,34 @@ TEST(InstanceCapacity, H100AndA100ServingLlama3_8bMatchTheHandComputation) {
   const auto l40s = instance_capacity(testing::load_device("l40s"), llama, 1);
   EXPECT_NEAR(l40s.prefill_tokens_per_s / h100.prefill_tokens_per_s, 362.05 / 989, 1e-12);
   EXPECT_NEAR(l40s.decode_steps_per_s / h100.decode_steps_per_s, 864.0 / 3350, 1e-12);
+}
+
+// Mixtral-8x7B under expert parallelism (hand computation in
+// tests/scenario/pool_expert_parallel_test.cpp): 93,405,585,408 weight bytes, 90,194,313,216 of
+// them routed experts; 12,748,857,344 active parameters. An EP G instance holds
+// G x 3,211,272,192 + 90,194,313,216 bytes and reads them in one decode step, G GPUs in parallel.
+TEST(InstanceCapacity, ExpertParallelInstancesCountTheReplicatedWeights) {
+  const model::ModelSpec mixtral = testing::load_model("mixtral-8x7b");
+  const hw::DeviceSpec h100 = testing::load_device("h100-sxm");
+  constexpr double kEp2Bytes = 96616857600.0, kEp4Bytes = 103039401984.0;
+  const auto ep2 = instance_capacity(h100, mixtral, 2, 2);
+  const auto ep4 = instance_capacity(h100, mixtral, 4, 4);
+  EXPECT_NEAR(ep2.decode_steps_per_s, 2 * 3350e9 / kEp2Bytes, 1e-9);
+  EXPECT_NEAR(ep2.decode_steps_per_s, 69.346, 0.001);
+  EXPECT_NEAR(ep4.decode_steps_per_s, 130.047, 0.001);
+  EXPECT_NEAR(ep2.prefill_tokens_per_s, 2 * 989e12 / (2 * 12748857344.0), 1e-6);
+  EXPECT_NEAR(ep4.prefill_tokens_per_s, 2 * ep2.prefill_tokens_per_s, 1e-6);
+  // Tensor parallelism over 2 GPUs holds one copy: more decode steps than EP2 on the same GPUs.
+  EXPECT_NEAR(instance_capacity(h100, mixtral, 2).decode_steps_per_s, 2 * 3350e9 / 93405585408.0,
+              1e-9);
+  // KV blocks of 16 tokens (2,097,152 bytes) in 0.9 of the memory less 1 GB per GPU:
+  // (144e9 - 96,616,857,600 - 2e9) / 2,097,152 = 21,640.4 and (288e9 - 103,039,401,984 - 4e9)
+  // / 2,097,152 = 86,288.7.
+  model::Placement placement{h100, 1, 0, 0};
+  placement.expert_parallel = 2;
+  EXPECT_EQ(derive_kv_blocks(InstanceConfig{}, mixtral, placement), 21640);
+  placement.expert_parallel = 4;
+  EXPECT_EQ(derive_kv_blocks(InstanceConfig{}, mixtral, placement), 86288);
 }
 
 TEST(InstanceCapacity, ADeviceWithoutAPeakForTheModelsTypeIsAnError) {

@@ -15,11 +15,14 @@ namespace xpusim::report {
 
 class ServingMoeMetrics final : public systems::MoeObserver {
  public:
-  // `decode_expert_parallel` > 0: the decode pool's G (reported when set).
-  ServingMoeMetrics(int expert_parallel, int decode_expert_parallel, std::string placement)
+  // `decode_expert_parallel` > 0: the decode pool's G (reported when set); `pool_expert_parallel`
+  // (cluster.pools): every pool's G, 0 for a pool without (reported when given).
+  ServingMoeMetrics(int expert_parallel, int decode_expert_parallel, std::string placement,
+                    std::vector<int> pool_expert_parallel = {})
       : expert_parallel_(expert_parallel),
         decode_expert_parallel_(decode_expert_parallel),
-        placement_(std::move(placement)) {}
+        placement_(std::move(placement)),
+        pool_expert_parallel_(std::move(pool_expert_parallel)) {}
   // Contract: an iteration's layer records come together, followed by its step record.
   void on_layer(const systems::MoeLayerRecord& r) override;
   void on_step(const systems::MoeStepRecord& r) override;
@@ -29,6 +32,7 @@ class ServingMoeMetrics final : public systems::MoeObserver {
   int expert_parallel_;
   int decode_expert_parallel_;
   std::string placement_;
+  std::vector<int> pool_expert_parallel_;
   double max_sum_ = 0, mean_sum_ = 0;  // the open iteration's layers
   SampleSummary imbalance_;
   std::vector<double> layer_imbalance_sum_;  // per MoE layer: Σ over iterations of max/mean

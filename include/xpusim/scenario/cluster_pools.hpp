@@ -1,6 +1,6 @@
 #pragma once
 // `cluster.pools`: a serving cluster of several instance pools, each with its own hardware,
-// instance count, role and tensor parallelism (docs/serving.md, "Mixed clusters"). The
+// instance count, role, tensor and expert parallelism (docs/serving.md, "Mixed clusters"). The
 // single-pool keys (instances, tensor_parallel, prefill_instances, decode_instances,
 // decode_hardware) are read as one pool (or a prefill and a decode pool), so every scenario
 // runs through the same list.
@@ -18,12 +18,20 @@ class KindReader;
 enum class PoolRole { Both, Prefill, Decode };
 
 struct PoolSpec {
-  std::string hardware;  // preset name or .yaml path; empty = the `hardware` section's device
+  // A preset name or .yaml path; empty = the `hardware` section's device. In the document it
+  // may also be a map ({preset: NAME, KEY: override} or a whole inline device), read as the
+  // `hardware` section is; then this stays empty and `device` holds the result.
+  std::string hardware;
   hw::DeviceSpec device;  // resolved (not a key)
   int count = 1;
   PoolRole role = PoolRole::Both;
   int tensor_parallel = 1;
-  // The keys of one cluster.pools item (hardware, count, role, tensor_parallel).
+  // GPUs per instance holding an MoE model's experts (attention data-parallel over them,
+  // tensor_parallel 1); 0 = off (docs/moe.md, "Expert parallelism in serving").
+  int expert_parallel = 0;
+  int devices_per_instance() const { return expert_parallel > 0 ? expert_parallel : tensor_parallel; }
+  // The scalar keys of one cluster.pools item (hardware as a name, count, role,
+  // tensor_parallel, expert_parallel).
   static const ParamBinding<PoolSpec>& binding();
 };
 

@@ -21,6 +21,12 @@ struct DeviceAndModel {
 // absent or has errors (reported to the reader's Diagnostics).
 bool read_model_section(SectionReader& ld, Params& out);
 
+// A device given at `node` (`key`: its dotted name in messages) as the `hardware` section is:
+// a preset name, {preset: NAME, KEY: override}, or every key inline. Fills `params` (resolved)
+// and `device`; false after reporting its problems to the reader's Diagnostics.
+bool read_device_node(SectionReader& ld, const YAML::Node& node, const std::string& key,
+                      Params& params, hw::DeviceSpec& device);
+
 // Problems go to the reader's Diagnostics; an absent section is left for the caller's
 // `require` (reading it would only add noise).
 DeviceAndModel read_device_and_model(SectionReader& ld);

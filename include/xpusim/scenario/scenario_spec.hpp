@@ -57,9 +57,11 @@ struct ScenarioSpec {
     const int g = expert_parallel_of(decode);
     return g > 0 ? g : tensor_parallel;
   }
-  int devices_per_instance(const PoolSpec& pool) const {
-    const int g = expert_parallel_of(pool.role == PoolRole::Decode);
-    return g > 0 ? g : pool.tensor_parallel;
+  // Whether any pool serves with expert parallelism (after the loader filled `pools`).
+  bool uses_expert_parallel() const {
+    for (const auto& p : pools)
+      if (p.expert_parallel > 0) return true;
+    return false;
   }
   // Prefill–decode disaggregation (docs/disaggregation.md); 0 prefill instances = colocated.
   int prefill_instances = 0;
@@ -74,6 +76,7 @@ struct ScenarioSpec {
   // The instance pools that run, in order (cluster_pools.hpp): filled by the loader from
   // cluster.pools or from the single-pool keys above.
   std::vector<PoolSpec> pools;
+  bool explicit_pools = false;  // `pools` came from cluster.pools (not the single-pool keys)
   Selection router;
   Selection migration;  // live migration between colocated instances (docs/serving.md)
   systems::InstanceConfig instance;

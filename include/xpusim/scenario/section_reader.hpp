@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "xpusim/core/error.hpp"
@@ -91,18 +92,25 @@ struct SectionReader {
     // A value already reported leaves its section's Params incomplete: cross-key rules and
     // bindings run only on a section that plain() read without errors.
     if (failed_sections.count(section_key) > 0) return;
+    convert_node(section(section_key), section_key, std::forward<Fn>(fn));
+  }
+  // The same for a node of the document below a section (`key`: its dotted name in messages);
+  // false when the conversion threw (reported).
+  template <typename Fn>
+  bool convert_node(const YAML::Node& node, const std::string& key, Fn&& fn) {
     try {
       fn();
+      return true;
     } catch (const ParamError& e) {
-      // At the key itself when the section gives it (a preset's value: at the section).
-      const YAML::Node at = child(section(section_key), e.key());
-      const std::string dotted = section_key + "." + e.key();
-      diag.error(at.IsDefined() && !at.IsNull() ? doc.locate(at, dotted)
-                                                : doc.locate(section(section_key), section_key),
+      // At the key itself when the node gives it (a preset's value: at the node).
+      const YAML::Node at = child(node, e.key());
+      const std::string dotted = key + "." + e.key();
+      diag.error(at.IsDefined() && !at.IsNull() ? doc.locate(at, dotted) : doc.locate(node, key),
                  dotted, e.what());
     } catch (const Error& e) {
-      diag.error(doc.locate(section(section_key), section_key), section_key, e.what());
+      diag.error(doc.locate(node, key), key, e.what());
     }
+    return false;
   }
 
  private:

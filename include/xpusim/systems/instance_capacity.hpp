@@ -8,13 +8,17 @@
 
 namespace xpusim::systems {
 
-// Contract: `devices` >= 1 devices of `device` hold one copy of `model`'s weights between them.
+// Contract: `devices` >= 1 devices of `device` hold `model`'s weights between them: one copy
+// under tensor parallelism (`expert_parallel` <= 1), or under expert parallelism
+// (`expert_parallel` = `devices` = G) every weight but the routed experts on each device and the
+// routed experts split over them, G x (weights - routed) + routed in all (placed_weight_bytes).
 //   prefill_tokens_per_s = devices x peak(model.dtype) / (2 x model.active_params())
 //     (a compute-bound prefill does 2 FLOPs per active weight per token);
-//   decode_steps_per_s = devices x memory_bw / model.weight_bytes()
-//     (a bandwidth-bound decode step reads every weight once).
+//   decode_steps_per_s = devices x memory_bw / placed weight bytes
+//     (a bandwidth-bound decode step reads every placed weight once, the devices in parallel).
 // Throws xpusim::Error when the device has no peak for the model's data type.
 policy::InstanceCapacity instance_capacity(const hw::DeviceSpec& device,
-                                           const model::ModelSpec& model, int devices);
+                                           const model::ModelSpec& model, int devices,
+                                           int expert_parallel = 0);
 
 }  // namespace xpusim::systems

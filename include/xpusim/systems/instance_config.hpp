@@ -26,6 +26,13 @@ struct InstanceConfig {
   static const ParamBinding<InstanceConfig>& binding();
 };
 
+// The weight bytes held over an instance's devices: the model's weights once under tensor
+// parallelism; under expert parallelism (placement.expert_parallel = G > 1) each device holds
+// every weight but the routed experts, which are split over the G devices,
+// G x (weights - routed) + routed; under expert offload the GPU holds every weight but the
+// routed experts, and its expert cache.
+double placed_weight_bytes(const model::ModelSpec& model, const model::Placement& placement);
+
 // KV blocks that fit: (devices x memory x utilisation - weights - reserves) / bytes per block.
 // Throws xpusim::Error when the model's weights do not fit at all.
 std::int64_t derive_kv_blocks(const InstanceConfig& config, const model::ModelSpec& model,
