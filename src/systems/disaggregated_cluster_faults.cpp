@@ -25,7 +25,8 @@ void DisaggregatedCluster::renumber_prefill() {
 
 void DisaggregatedCluster::renumber_decode() {
   decode_up_.renumber(decode_.size(), [&](std::size_t j) { return decode_[j]->down(); });
-  for (std::size_t j = 0; j < decode_.size(); ++j) decode_index_.set(j, decode_load(j));
+  if (decode_index_.size() == decode_.size())  // built by start()
+    for (std::size_t j = 0; j < decode_.size(); ++j) decode_index_.set(j, decode_load(j));
   if (router_->places_decode())
     for (std::size_t k = 0; k < decode_up_.list().size(); ++k) router_->on_decode_load_changed(k);
 }
