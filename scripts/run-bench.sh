@@ -64,6 +64,10 @@ else
 fi
 time_scenario many_instances_1024 bench/many_instances_1024.yaml --requests-csv none
 time_scenario many_instances bench/many_instances.yaml --requests-csv none
+# Capacity-aware routers over 8,192 instances of two kinds (issue 19 item 3).
+time_scenario many_instances_capacity bench/many_instances_capacity.yaml --requests-csv none
+time_scenario many_instances_phase_aware bench/many_instances_capacity.yaml --requests-csv none \
+  --set cluster.router.policy=phase_aware
 if [ "${XPUSIM_BENCH_LONG:-0}" = 1 ]; then
   time_scenario long_trace bench/long_trace.yaml --requests-csv none
 else

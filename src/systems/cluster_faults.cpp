@@ -27,14 +27,18 @@ RequestRecord lost_record(const workload::Request& r, int instance) {
 }
 
 void Cluster::route(workload::Request&& request, TimeNs now) {
-  const auto pick = route_among_up(
-      *this, instances_.size(), [&](std::size_t i) { return instances_[i]->down(); }, *router_, request);
+  const auto pick = route_among_up(*this, up_.list(), *router_, request);
   if (!pick) {
     parked_.push_back(std::move(request));
     return;
   }
   instances_[*pick]->enqueue(std::move(request), now);
   if (migration_) migration_->wake();
+}
+
+void Cluster::renumber_up() {
+  up_.renumber(instances_.size(), [&](std::size_t i) { return instances_[i]->down(); });
+  for (std::size_t k = 0; k < up_.list().size(); ++k) router_->on_load_changed(k);
 }
 
 void Cluster::fail_instance(std::size_t i, TimeNs now, bool requeue) {
@@ -48,6 +52,7 @@ void Cluster::fail_instance(std::size_t i, TimeNs now, bool requeue) {
     });
   }
   ++down_count_;
+  renumber_up();
   const auto count = static_cast<std::int64_t>(held.size());
   observer_.on_instance_down(static_cast<int>(i), now, requeue ? count : 0, requeue ? 0 : count);
   for (auto& r : held) {
@@ -63,6 +68,7 @@ void Cluster::recover_instance(std::size_t i, TimeNs now) {
   XPUSIM_CHECK(i < instances_.size() && instances_[i]->down(), "recovering an instance that is up");
   instances_[i]->recover(now);
   --down_count_;
+  renumber_up();
   observer_.on_instance_up(static_cast<int>(i), now);
   std::deque<workload::Request> waiting;
   waiting.swap(parked_);

@@ -29,6 +29,8 @@ class DecodePoolView final : public policy::RoutingView {
   }
   policy::InstanceCapacity capacity(std::size_t i) const override { return capacity_[up_[i]]; }
   bool single_phase() const override { return true; }
+  // The cluster reports every change to the router (DisaggregatedCluster::decode_changed).
+  bool reports_load_changes() const override { return true; }
 
  private:
   const ServingInstance& at(std::size_t i) const { return *decode_[up_[i]]; }
@@ -71,6 +73,7 @@ void DisaggregatedCluster::add_decode(std::unique_ptr<ServingInstance> instance,
   XPUSIM_CHECK(instance->role() == InstanceRole::DecodeOnly &&
                    instance->index() == static_cast<int>(prefill_.size() + decode_.size()),
                "decode instances follow the prefill instances");
+  instance->set_load_listener(*this, prefill_.size() + decode_.size());
   decode_.push_back(std::move(instance));
   decode_node_.push_back(fabric_node);
   decode_cap_.push_back(capacity);
@@ -80,6 +83,11 @@ void DisaggregatedCluster::add_decode(std::unique_ptr<ServingInstance> instance,
 void DisaggregatedCluster::start() {
   XPUSIM_CHECK(!prefill_.empty() && !decode_.empty(),
                "a disaggregated cluster needs prefill and decode instances");
+  prefill_up_.renumber(prefill_.size(), [&](std::size_t i) { return prefill_[i]->down(); });
+  decode_up_.renumber(decode_.size(), [&](std::size_t j) { return decode_[j]->down(); });
+  std::vector<DecodeLoad> keys;
+  for (std::size_t j = 0; j < decode_.size(); ++j) keys.push_back(decode_load(j));
+  decode_index_.build(std::move(keys));
   feed_.start();
 }
 
@@ -98,11 +106,27 @@ void DisaggregatedCluster::on_request_arrival(workload::Request&& request, TimeN
   prefill_[target]->enqueue(std::move(request), now);
 }
 
+void DisaggregatedCluster::on_load_changed(std::size_t slot) {
+  if (slot < prefill_.size()) {
+    if (prefill_down_ == 0) return router_->on_load_changed(slot);
+    const std::size_t k = prefill_up_.position(slot);
+    if (k != UpInstances::kDown) router_->on_load_changed(k);
+    return;
+  }
+  decode_changed(slot - prefill_.size());
+}
+
+void DisaggregatedCluster::decode_changed(std::size_t j) {
+  if (decode_index_.size() != decode_.size()) return;  // before start(), which builds it
+  decode_index_.set(j, decode_load(j));
+  if (!router_->places_decode()) return;
+  const std::size_t k = decode_down_ == 0 ? j : decode_up_.position(j);
+  if (k != UpInstances::kDown) router_->on_decode_load_changed(k);
+}
+
 std::size_t DisaggregatedCluster::choose_decode(const Handoff& handoff) const {
   if (!router_->places_decode()) return least_loaded_decode();
-  std::vector<std::size_t> up;
-  for (std::size_t j = 0; j < decode_.size(); ++j)
-    if (!decode_[j]->down()) up.push_back(j);
+  const std::vector<std::size_t>& up = decode_up_.list();
   if (up.empty()) return decode_.size();
   const DecodePoolView view(decode_, inbound_, decode_cap_, up);
   const workload::Request& r = handoff.request;
@@ -112,8 +136,21 @@ std::size_t DisaggregatedCluster::choose_decode(const Handoff& handoff) const {
   return up[pick];
 }
 
-// Fewest outstanding requests, counting KV already on its way; ties to the lowest index.
 std::size_t DisaggregatedCluster::least_loaded_decode() const {
+  const std::size_t j = decode_index_.argmin();
+  const std::size_t pick = decode_index_.key(j).down ? decode_.size() : j;
+  if constexpr (kXpusimInvariants) {
+    for (std::size_t i = 0; i < decode_.size(); ++i)
+      XPUSIM_CHECK(decode_index_.same_key(i, decode_load(i)),
+                   "a decode instance's load changed without being reported");
+    XPUSIM_CHECK(pick == least_loaded_decode_scan(),
+                 "the indexed decode pick differs from the linear scan's");
+  }
+  return pick;
+}
+
+// Fewest outstanding requests, counting KV already on its way; ties to the lowest index.
+std::size_t DisaggregatedCluster::least_loaded_decode_scan() const {
   std::size_t best = decode_.size();
   std::int64_t best_load = INT64_MAX;
   for (std::size_t j = 0; j < decode_.size(); ++j) {
@@ -156,7 +193,9 @@ void DisaggregatedCluster::start_transfer(Handoff&& handoff, TimeNs now) {
   t.bytes = bytes;
   t.start_ns = now;
   t.handoff = std::move(handoff);
+  t.live = true;
   ++inbound_[t.decode];
+  decode_changed(t.decode);
   ++in_flight_;
   fabric_.start(prefill_node_[instance], decode_node_[t.decode], bytes, *this, slot);
 }
@@ -164,10 +203,12 @@ void DisaggregatedCluster::start_transfer(Handoff&& handoff, TimeNs now) {
 void DisaggregatedCluster::on_transfer_done(std::uint64_t cookie, TimeNs now) {
   Transfer& t = transfers_[static_cast<std::size_t>(cookie)];
   if (t.cancelled) {  // counted out when it was cancelled
+    t.live = false;
     free_transfers_.push_back(static_cast<std::uint32_t>(cookie));
     return;
   }
   --inbound_[t.decode];
+  decode_changed(t.decode);
   --in_flight_;
   ServingInstance& decode = *decode_[t.decode];
   KvTransferRecord record{t.handoff.request.id, t.handoff.prefill_instance, decode.index(),
@@ -176,6 +217,7 @@ void DisaggregatedCluster::on_transfer_done(std::uint64_t cookie, TimeNs now) {
   prefill_[static_cast<std::size_t>(t.handoff.prefill_instance)]->release_handoff(
       t.handoff.prefill_slot, now);
   Handoff handoff = std::move(t.handoff);
+  t.live = false;
   free_transfers_.push_back(static_cast<std::uint32_t>(cookie));
   decode.accept_remote_kv(std::move(handoff), now);
 }

@@ -15,7 +15,9 @@
 #include "xpusim/policy/migration/llumnix.hpp"
 #include "xpusim/policy/routing/least_kv_load.hpp"
 #include "xpusim/policy/routing/least_outstanding.hpp"
+#include "xpusim/policy/routing/least_outstanding_capacity.hpp"
 #include "xpusim/policy/routing/llumnix_dispatch.hpp"
+#include "xpusim/policy/routing/phase_aware.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/fault_injector.hpp"
@@ -41,10 +43,13 @@ struct ScanView final : policy::RoutingView {
   std::int64_t high_priority_requests(std::size_t i) const override {
     return v.high_priority_requests(i);
   }
+  policy::InstanceCapacity capacity(std::size_t i) const override { return v.capacity(i); }
+  bool single_phase() const override { return v.single_phase(); }
 };
 
 struct Tally {
   std::int64_t decisions = 0, indexed = 0, mismatches = 0;
+  std::int64_t decode_decisions = 0, decode_mismatches = 0;  // routers that place decodes
 };
 
 // The router under test, fed the cluster's reports, and a twin that scans every decision.
@@ -63,7 +68,23 @@ struct CheckedRouter final : policy::Router {
     return pick;
   }
   void on_load_changed(std::size_t i) override { indexed->on_load_changed(i); }
+  bool places_decode() const override { return indexed->places_decode(); }
+  std::size_t choose_decode(const policy::RoutingView& view,
+                            const policy::RouteRequest& request) override {
+    const std::size_t pick = indexed->choose_decode(view, request);
+    ++tally.decode_decisions;
+    EXPECT_TRUE(view.reports_load_changes());
+    if (pick != scanning->choose_decode(ScanView(view), request)) ++tally.decode_mismatches;
+    return pick;
+  }
+  void on_decode_load_changed(std::size_t i) override { indexed->on_decode_load_changed(i); }
 };
+
+// Instance i's capacity: three kinds with power-of-two rates, so capacity-weighted scores tie.
+policy::InstanceCapacity capacity_of(int i) {
+  static const policy::InstanceCapacity kinds[] = {{1, 2}, {2, 1}, {4, 4}};
+  return kinds[i % 3];
+}
 
 struct VectorSource : workload::RequestSource {
   std::vector<workload::Request> reqs;
@@ -145,7 +166,9 @@ Observer run_colocated(const MakeRouter& make, Tally& tally, Options o, std::uin
     nodes.push_back(topo.add_node("host" + std::to_string(i)));
     topo.add_link(nodes.back(), sw, 1e9, 1e-6);
     cluster.add_instance(std::make_unique<ServingInstance>(
-        i, ServingInstance::Wiring{sim, exec, vllm_swap(), obs}, one_gpu(i), small_pool()));
+                             i, ServingInstance::Wiring{sim, exec, vllm_swap(), obs}, one_gpu(i),
+                             small_pool()),
+                         capacity_of(i));
   }
   hw::LinkFabric fabric(sim, topo);
   std::unique_ptr<MigrationCoordinator> migration;
@@ -176,6 +199,9 @@ std::vector<std::pair<std::string, MakeRouter>> indexed_routers() {
          return std::make_unique<policy::LlumnixDispatchRouter>(
              policy::LlumnixDispatchRouter::Config{.priority_headroom_blocks = 8});
        }},
+      {"least_outstanding_capacity",
+       [] { return std::make_unique<policy::LeastOutstandingCapacityRouter>(); }},
+      {"phase_aware", [] { return std::make_unique<policy::PhaseAwareRouter>(); }},
   };
 }
 
@@ -202,16 +228,16 @@ TEST(LoadReporting, MigrationClusterIndexedPicksEqualTheScan) {
   }
 }
 
-// While an instance is down, routing goes through the renumbered view of those up (scanned);
-// the index must be right again for the first decision after recovery.
+// While an instance is down, routing goes through the renumbered view of those up, which
+// reports its changes too: every decision uses the index, before, during and after failures.
 TEST(LoadReporting, FailuresAndRecoveriesKeepTheIndexExact) {
   for (const auto& [name, make] : indexed_routers()) {
     SCOPED_TRACE(name);
     Tally tally;
     const Observer obs = run_colocated(make, tally, {.migrate = true, .faults = true}, 13);
     EXPECT_EQ(obs.downs, 2);
-    EXPECT_LT(tally.indexed, tally.decisions);  // some routed around a failed instance
-    EXPECT_GT(tally.indexed, 300);
+    EXPECT_GT(tally.decisions, 600);  // requests of the failed instances routed again
+    EXPECT_EQ(tally.indexed, tally.decisions);
     EXPECT_EQ(tally.mismatches, 0);
   }
 }
@@ -246,8 +272,8 @@ TEST(LoadReporting, DisaggregatedIndexedPicksEqualTheScan) {
         KvSizing kv = small_pool();
         kv.blocks = i < p ? 40 : 120;
         auto inst = std::make_unique<ServingInstance>(i, std::move(w), one_gpu(i), kv);
-        if (i < p) cluster.add_prefill(std::move(inst), nodes[static_cast<std::size_t>(i)]);
-        else cluster.add_decode(std::move(inst), nodes[static_cast<std::size_t>(i)]);
+        if (i < p) cluster.add_prefill(std::move(inst), nodes[static_cast<std::size_t>(i)], capacity_of(i));
+        else cluster.add_decode(std::move(inst), nodes[static_cast<std::size_t>(i)], capacity_of(i));
       }
       FaultConfig fc;
       fc.scheduled = {{2, 400'000'000, 300'000'000}, {7, 800'000'000, 300'000'000}};
@@ -257,9 +283,11 @@ TEST(LoadReporting, DisaggregatedIndexedPicksEqualTheScan) {
       sim.run();
       EXPECT_EQ(obs.done.size(), 500u);
       EXPECT_GT(obs.transfers, 0);
-      EXPECT_GT(tally.indexed, 250);
-      if (!faults) EXPECT_EQ(tally.indexed, 500);
+      EXPECT_GE(tally.decisions, 500);
+      EXPECT_EQ(tally.indexed, tally.decisions);
       EXPECT_EQ(tally.mismatches, 0);
+      if (name == "phase_aware") EXPECT_GT(tally.decode_decisions, 250);
+      EXPECT_EQ(tally.decode_mismatches, 0);
     }
   }
 }

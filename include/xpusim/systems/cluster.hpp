@@ -11,6 +11,7 @@
 #include "xpusim/systems/fault_target.hpp"
 #include "xpusim/systems/load_listener.hpp"
 #include "xpusim/systems/serving_instance.hpp"
+#include "xpusim/systems/up_instances.hpp"
 #include "xpusim/workload/request_source.hpp"
 
 namespace xpusim::systems {
@@ -52,12 +53,18 @@ class Cluster final : public ArrivalSink,
     return instances_[i]->high_priority_outstanding();
   }
   policy::InstanceCapacity capacity(std::size_t i) const override { return capacity_[i]; }
-  // Every instance reports its changes (set up in add_instance). Fault routing goes through an
-  // UpInstancesView, which renumbers the instances and so reports nothing: routers scan there.
+  // Every instance reports its changes (set up in add_instance). While an instance is down,
+  // routing goes through an UpInstancesView of those up: changes are reported to the router
+  // under the instance's position there, and every position when an instance fails or
+  // recovers, so routers keep their index through failures too.
   bool reports_load_changes() const override { return true; }
 
   // LoadListener: instance `slot` (its position here) changed.
-  void on_load_changed(std::size_t slot) override { router_->on_load_changed(slot); }
+  void on_load_changed(std::size_t slot) override {
+    if (down_count_ == 0) return router_->on_load_changed(slot);
+    const std::size_t k = up_.position(slot);
+    if (k != UpInstances::kDown) router_->on_load_changed(k);
+  }
 
   // ArrivalSink: routes the request to an instance.
   void on_request_arrival(workload::Request&& request, TimeNs now) override;
@@ -79,10 +86,14 @@ class Cluster final : public ArrivalSink,
   std::vector<policy::InstanceCapacity> capacity_;
   MigrationCoordinator* migration_ = nullptr;
   std::size_t down_count_ = 0;
+  UpInstances up_;  // renumbered at every failure and recovery
   std::deque<workload::Request> parked_;  // waiting for any instance to be up
 
   // Routes to an instance that is up (through a view of those only) or parks the request.
   void route(workload::Request&& request, TimeNs now);
+  // Rebuilds up_ after a failure or recovery and reports every position of the new numbering
+  // to the router (O(n) per failure or recovery, none per request).
+  void renumber_up();
 };
 
 }  // namespace xpusim::systems

@@ -10,12 +10,14 @@
 
 #include "xpusim/core/simulator.hpp"
 #include "xpusim/hw/link_fabric.hpp"
+#include "xpusim/policy/routing/load_index.hpp"
 #include "xpusim/policy/routing/router.hpp"
 #include "xpusim/systems/arrival_feed.hpp"
 #include "xpusim/systems/fault_target.hpp"
 #include "xpusim/systems/kv_handoff.hpp"
 #include "xpusim/systems/load_listener.hpp"
 #include "xpusim/systems/serving_instance.hpp"
+#include "xpusim/systems/up_instances.hpp"
 #include "xpusim/workload/request_source.hpp"
 
 namespace xpusim::systems {
@@ -84,12 +86,15 @@ class DisaggregatedCluster final : public ArrivalSink,
   policy::InstanceCapacity capacity(std::size_t i) const override { return prefill_cap_[i]; }
   bool single_phase() const override { return true; }
   // The prefill instances report every load change (add_prefill); with one down, routing goes
-  // through an UpInstancesView, which reports nothing.
+  // through an UpInstancesView of those up, reported under their positions there (every
+  // position when one fails or recovers), as in Cluster.
   bool reports_load_changes() const override { return true; }
 
-  // LoadListener: prefill instance `slot` changed (decode instances are not routed to by the
-  // router, so they report to nobody).
-  void on_load_changed(std::size_t slot) override { router_->on_load_changed(slot); }
+  // LoadListener: instance `slot` changed (numbered as above). A prefill instance's change
+  // goes to the router; a decode instance's to the decode-load index and, when the router
+  // places decodes, to the router (on_decode_load_changed, under its position among the decode
+  // instances that are up).
+  void on_load_changed(std::size_t slot) override;
 
   void on_request_arrival(workload::Request&& request, TimeNs now) override;
   void on_prefilled(int instance, Handoff&& handoff, TimeNs now) override;
@@ -102,9 +107,27 @@ class DisaggregatedCluster final : public ArrivalSink,
     double bytes = 0;
     TimeNs start_ns = 0;
     bool cancelled = false;  // an end failed: ignored when the fabric reports it done
+    bool live = false;       // started and its slot not yet recycled
   };
+  // Decode instance j's load for least_loaded_decode: down instances last, then outstanding
+  // requests plus KV on its way; the index's argmin is the scan's pick.
+  struct DecodeLoad {
+    bool down = false;
+    std::int64_t load = 0;
+    bool operator<(const DecodeLoad& o) const { return down != o.down ? o.down : load < o.load; }
+  };
+  DecodeLoad decode_load(std::size_t j) const {
+    return {decode_[j]->down(), decode_[j]->outstanding() + inbound_[j]};
+  }
+  // Decode instance j's load changed (instance state or inbound KV).
+  void decode_changed(std::size_t j);
+  std::size_t least_loaded_decode_scan() const;
+  // Rebuild the up lists after a failure or recovery and report every position to the router.
+  void renumber_prefill();
+  void renumber_decode();
   // The decode instance for `handoff`: the router's pick when it places_decode(), else the
-  // fewest outstanding among decode instances that are up; decode_.size() when none is up.
+  // fewest outstanding among decode instances that are up (O(1): decode_index_, checked
+  // against the scan in invariant builds); decode_.size() when none is up.
   std::size_t choose_decode(const Handoff& handoff) const;
   std::size_t least_loaded_decode() const;
   void start_transfer(Handoff&& handoff, TimeNs now);
@@ -128,6 +151,8 @@ class DisaggregatedCluster final : public ArrivalSink,
   std::vector<std::uint32_t> free_transfers_;
   std::size_t in_flight_ = 0;
   std::size_t prefill_down_ = 0, decode_down_ = 0;
+  UpInstances prefill_up_, decode_up_;  // renumbered at every failure and recovery
+  policy::LoadIndex<DecodeLoad> decode_index_;  // built by start()
   std::deque<workload::Request> parked_;  // arrivals while every prefill instance is down
   std::deque<Handoff> parked_handoffs_;   // prefilled while every decode instance is down
 };

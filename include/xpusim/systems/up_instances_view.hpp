@@ -10,10 +10,15 @@
 
 namespace xpusim::systems {
 
+// Contract: `up` lists the instances of `all` that are up, ascending, and stays alive and
+// unchanged while the view is used. The cluster that owns the list reports every load change
+// of an instance that is up to the router under its position in `up`, and, whenever the list
+// changes, every position (Cluster, DisaggregatedCluster), so the view reports its changes and
+// indexed routers need not scan it.
 class UpInstancesView final : public policy::RoutingView {
  public:
-  UpInstancesView(const policy::RoutingView& all, std::vector<std::size_t> up)
-      : all_(all), up_(std::move(up)) {}
+  UpInstancesView(const policy::RoutingView& all, const std::vector<std::size_t>& up)
+      : all_(all), up_(up) {}
   std::size_t instance_count() const override { return up_.size(); }
   std::int64_t outstanding(std::size_t i) const override { return all_.outstanding(up_[i]); }
   double kv_used_fraction(std::size_t i) const override { return all_.kv_used_fraction(up_[i]); }
@@ -26,24 +31,23 @@ class UpInstancesView final : public policy::RoutingView {
   }
   policy::InstanceCapacity capacity(std::size_t i) const override { return all_.capacity(up_[i]); }
   bool single_phase() const override { return all_.single_phase(); }
+  bool reports_load_changes() const override { return true; }
   std::size_t to_cluster(std::size_t i) const { return up_.at(i); }
 
  private:
   const policy::RoutingView& all_;
-  std::vector<std::size_t> up_;
+  const std::vector<std::size_t>& up_;
 };
 
-// The instance of `all` (numbered 0..count-1) that `router` picks for `request` among those
-// that are up; none when every instance is down (the caller parks the request).
-template <typename IsDown>
-std::optional<std::size_t> route_among_up(const policy::RoutingView& all, std::size_t count,
-                                          IsDown is_down, policy::Router& router,
-                                          const workload::Request& request) {
-  std::vector<std::size_t> up;
-  for (std::size_t i = 0; i < count; ++i)
-    if (!is_down(i)) up.push_back(i);
+// The instance of `all` that `router` picks for `request` among those in `up` (the instances
+// that are up, ascending, kept by the cluster); none when `up` is empty (the caller parks the
+// request). O(1) besides the router's decision.
+inline std::optional<std::size_t> route_among_up(const policy::RoutingView& all,
+                                                 const std::vector<std::size_t>& up,
+                                                 policy::Router& router,
+                                                 const workload::Request& request) {
   if (up.empty()) return std::nullopt;
-  const UpInstancesView view(all, std::move(up));
+  const UpInstancesView view(all, up);
   const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant,
                                    &request.prefix_hashes};
   const std::size_t pick = router.choose_instance(view, route);

@@ -2,18 +2,25 @@
 
 namespace xpusim::policy {
 
+double LeastOutstandingCapacityRouter::score(const RoutingView& view, std::size_t i) {
+  const InstanceCapacity c = view.capacity(i);
+  const double rate = view.single_phase() ? c.prefill_tokens_per_s : c.decode_steps_per_s;
+  return static_cast<double>(view.outstanding(i) + 1) / rate;
+}
+
 std::size_t LeastOutstandingCapacityRouter::choose_instance(const RoutingView& view,
                                                             const RouteRequest&) {
-  const bool prefill = view.single_phase();
+  return tracker_.choose(view, scan);
+}
+
+std::size_t LeastOutstandingCapacityRouter::scan(const RoutingView& view) {
   std::size_t best = 0;
   double best_score = 0;
   for (std::size_t i = 0; i < view.instance_count(); ++i) {
-    const InstanceCapacity c = view.capacity(i);
-    const double rate = prefill ? c.prefill_tokens_per_s : c.decode_steps_per_s;
-    const double score = static_cast<double>(view.outstanding(i) + 1) / rate;
-    if (i == 0 || score < best_score) {
+    const double s = score(view, i);
+    if (i == 0 || s < best_score) {
       best = i;
-      best_score = score;
+      best_score = s;
     }
   }
   return best;

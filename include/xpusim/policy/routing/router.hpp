@@ -35,10 +35,11 @@ class RoutingView {
   // True when the instances run one phase only (the prefill or decode pool of a disaggregated
   // cluster), so a router weighs them by that phase's capacity alone.
   virtual bool single_phase() const { return false; }
-  // True when the view calls Router::on_load_changed(i) after every change of any value above
-  // for instance i, before the next routing decision (and keeps instance_count() fixed):
-  // routers may then keep an index instead of scanning every instance per request. False (the
-  // default): they scan.
+  // True when the view calls Router::on_load_changed(i) (Router::on_decode_load_changed(i) for
+  // the decode pool's view given to choose_decode) after every change of any value above for
+  // instance i, before the next routing decision; a view that renumbers its instances or
+  // changes instance_count() reports every instance changed: routers may then keep an index
+  // instead of scanning every instance per request. False (the default): they scan.
   virtual bool reports_load_changes() const { return false; }
 };
 
@@ -58,6 +59,8 @@ class Router {
   // Something the view reports of `instance` may have changed (only from views whose
   // reports_load_changes() is true).
   virtual void on_load_changed(std::size_t /*instance*/) {}
+  // The same for decode instance `instance` of the decode pool's view (choose_decode).
+  virtual void on_decode_load_changed(std::size_t /*instance*/) {}
   // Under disaggregation, whether this router also picks the decode instance a prefilled
   // request's KV goes to (choose_decode); false: the cluster's own rule (fewest outstanding).
   virtual bool places_decode() const { return false; }
