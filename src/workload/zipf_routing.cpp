@@ -157,6 +157,7 @@ void ZipfRouting::draw_tokens(ExpertLoads& out) {
   routes_.experts.assign(config_.layers, {});
   routes_.scores.assign(config_.layers, {});
   std::vector<double> log_w(n), key(n);
+  group_.assign(static_cast<std::size_t>(config_.tokens), -1);
   for (int l = 0; l < config_.layers; ++l) {
     for (int r = 0; r < n; ++r) log_w[rank_to_expert_[l][r]] = log_weight_[r];
     routes_.experts[l].reserve(static_cast<std::size_t>(config_.tokens * k));
@@ -168,12 +169,13 @@ void ZipfRouting::draw_tokens(ExpertLoads& out) {
         const double u = std::max(rng_.uniform01(), 1e-300);
         key[e] = log_w[e] - std::log(-std::log(u) + 1e-300);
       }
-      pick_token(l, key, out);
+      group_[t] = pick_token(l, key, group_[t], out);
     }
   }
 }
 
-void ZipfRouting::pick_token(int layer, std::vector<double>& key, ExpertLoads& out) {
+int ZipfRouting::pick_token(int layer, std::vector<double>& key, int previous_group,
+                            ExpertLoads& out) {
   const int n = config_.experts, groups = config_.coactivation_groups;
   const double lowest = -std::numeric_limits<double>::infinity();
   auto best_of = [&](int group) {  // -1: every expert
@@ -190,6 +192,9 @@ void ZipfRouting::pick_token(int layer, std::vector<double>& key, ExpertLoads& o
   for (int j = 0; j < config_.top_k; ++j) {
     int e = -1;
     if (j > 0 && rng_.uniform01() < config_.group_affinity) e = best_of(first * groups / n);
+    // A token keeps its previous layer's group (cross-layer affinity) as often.
+    if (j == 0 && previous_group >= 0 && rng_.uniform01() < config_.group_affinity)
+      e = best_of(previous_group);
     if (e < 0) e = best_of(-1);
     if (j == 0) first = e, first_key = key[e];
     const double score = std::exp(key[e] - first_key);  // softmax over the chosen logits
@@ -200,6 +205,7 @@ void ZipfRouting::pick_token(int layer, std::vector<double>& key, ExpertLoads& o
     routes_.scores[layer].push_back(score);
   }
   for (std::size_t i = begin; i < routes_.scores[layer].size(); ++i) routes_.scores[layer][i] /= sum;
+  return first * groups / n;
 }
 
 void ZipfRouting::next_sized(ExpertLoads& out, std::int64_t tokens, int top_k) {

@@ -4,6 +4,7 @@
 #include "xpusim/policy/expert_offload/fetch_on_demand.hpp"
 #include "xpusim/policy/expert_offload/hybrimoe.hpp"
 #include "xpusim/policy/expert_offload/impact_prefetch.hpp"
+#include "xpusim/policy/expert_offload/next_layer_predictor.hpp"
 #include "xpusim/policy/expert_offload/static_hybrid.hpp"
 
 namespace xpusim::policy {
@@ -92,6 +93,26 @@ TEST(FetchOnDemand, FetchesMissesAndEvictsLeastRecentlyUsed) {
   f.on_layer_done({0, 1, 1, false, std::vector<std::int64_t>{0, 1, 0}, cached, 2, t});
   f.on_layer_done({0, 1, 1, false, std::vector<std::int64_t>{1, 0, 0}, cached, 2, t});
   EXPECT_EQ(f.victim(0, cached, {false, false, false}), 1);  // 1 used before 0
+}
+
+TEST(NextLayerPredictor, PredictsTheNextLayerFromLearnedTransitions) {
+  NextLayerPredictor p(2);
+  const std::vector<std::int64_t> four{1, 1, 1, 1};
+  // Two passes of layers 0 -> 1, one token (top-1): 0 -> 2, then 0 -> 3, then 1 -> 3.
+  for (const auto& [a, b] : std::vector<std::pair<int, int>>{{0, 2}, {0, 3}, {1, 3}}) {
+    p.observe(0, four, std::vector<int>{a}, 1);
+    p.observe(1, four, std::vector<int>{b}, 1);
+  }
+  EXPECT_EQ(p.transitions(0, 0, 2), 1);
+  EXPECT_EQ(p.transitions(0, 0, 3), 1);
+  EXPECT_EQ(p.transitions(0, 1, 3), 1);
+  const std::vector<bool> none(4, false);
+  // A token on expert 1 now: only 3 follows 1 (score 1); on 0: 2 and 3 (0.5 each).
+  EXPECT_EQ(p.predict(0, none, std::vector<int>{1}, 1), (std::vector<int>{3}));
+  EXPECT_EQ(p.predict(0, none, std::vector<int>{0}, 1), (std::vector<int>{2, 3}));
+  // Tokens on 0 and 1: 3 scores 1.5, 2 scores 0.5; 3 resident -> prefetch 2 only.
+  EXPECT_EQ(p.predict(0, {false, false, false, true}, std::vector<int>{0, 1}, 1),
+            (std::vector<int>{2}));
 }
 
 TEST(FetchOnDemand, PrefetchesTheNextLayersPredictedExpertsThatAreMissing) {

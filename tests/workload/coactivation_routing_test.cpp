@@ -48,8 +48,9 @@ TEST(CoActivationRouting, EveryTokenPicksTopKDistinctExpertsMatchingTheCounts) {
       }
       EXPECT_EQ(distinct.size(), 4u);
       EXPECT_NEAR(sum, 1.0, 1e-12);
-      // The first expert has the top logit, so the highest score.
-      for (std::size_t j = 1; j < 4; ++j)
+      // In layer 0 the first expert has the top logit, so the highest score (later layers'
+      // first expert may come from the previous layer's group instead).
+      for (std::size_t j = 1; j < 4 && l == 0; ++j)
         EXPECT_GE(r->scores[l][t * 4], r->scores[l][t * 4 + j]);
     }
     EXPECT_EQ(counts, loads[l]);

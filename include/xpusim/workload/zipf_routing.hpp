@@ -7,7 +7,9 @@
 // token's probability of choosing the expert among its top-k. With coactivation_groups > 0 each
 // token draws its own top-k instead (weighted sampling without replacement, by Gumbel top-k), its
 // later choices drawn from its first expert's group with probability group_affinity, so experts
-// of a group are co-selected (docs/moe.md); the per-token choices are token_routes().
+// of a group are co-selected, and its first choice in the next layer from the same group as
+// often (cross-layer affinity, what prefetchers predict from); docs/moe.md. The per-token
+// choices are token_routes().
 #include <cstdint>
 #include <vector>
 
@@ -66,7 +68,9 @@ class ZipfRouting final : public RoutingSource {
   // Per-token top-k of every layer into `out` and routes_ (coactivation_groups > 0).
   void draw_tokens(ExpertLoads& out);
   // One token's top-k in a layer from its perturbed log-weights `key`; appends to routes_.
-  void pick_token(int layer, std::vector<double>& key, ExpertLoads& out);
+  // `previous_group`: its first expert's group in the previous layer (-1: none). Returns the
+  // group of its first expert here.
+  int pick_token(int layer, std::vector<double>& key, int previous_group, ExpertLoads& out);
 
   ZipfRoutingConfig config_;
   RngStream rng_;
@@ -76,6 +80,7 @@ class ZipfRouting final : public RoutingSource {
   std::int64_t drawn_ = 0;
   std::vector<double> log_weight_;  // by rank
   TokenRoutes routes_;
+  std::vector<int> group_;  // per token: its first expert's group in the last layer drawn
 };
 
 }  // namespace xpusim::workload

@@ -25,7 +25,8 @@ OffloadDecision FetchOnDemand::schedule(const OffloadLayerView& view) {
       d.gpu_order.push_back(static_cast<int>(e));
     }
   if (view.next_cached != nullptr)
-    d.prefetch_next = predictor_.predict(view.layer + 1, *view.next_cached);
+    d.prefetch_next =
+        predictor_.predict(view.layer, *view.next_cached, view.token_experts, view.top_k);
   return d;
 }
 
@@ -40,7 +41,7 @@ void FetchOnDemand::on_layer_done(const OffloadLayerView& view) {
   if (last_use_.size() <= static_cast<std::size_t>(view.layer)) last_use_.resize(view.layer + 1);
   last_use_[view.layer].resize(view.tokens.size(), -1.0);
   clock_ += 1;
-  if (predictor_.count() > 0) predictor_.observe(view.layer, view.tokens);
+  if (predictor_.count() > 0) predictor_.observe(view.layer, view.tokens, view.token_experts, view.top_k);
   for (std::size_t e = 0; e < view.tokens.size(); ++e)
     if (view.tokens[e] > 0) last_use_[view.layer][e] = clock_;
 }
