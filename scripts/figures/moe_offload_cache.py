@@ -12,8 +12,8 @@ import pandas as pd  # noqa: E402
 
 import style  # noqa: E402
 
-POLICIES = [("fetch_on_demand", "fetch on demand", "-o"), ("hybrimoe", "HybriMoE", "-s"),
-            ("buddy", "BuddyMoE (substitutes)", "--^")]  # (policy, label, line and marker)
+# (policy, label, line and marker); BuddyMoE has its own figure (moe_offload_buddy.py)
+POLICIES = [("fetch_on_demand", "fetch on demand", "-o"), ("hybrimoe", "HybriMoE", "-s")]
 PHASE_COLOR = {"decode": "tab:blue", "prefill": "tab:orange"}  # the ratio panel: one colour a phase
 PANELS = [("decode", 1, "decode, 1 sequence"), ("prefill", 512, "prefill, 512-token prompt")]
 

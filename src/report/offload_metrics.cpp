@@ -17,6 +17,8 @@ nlohmann::json OffloadMetrics::summary() const {
     t.tokens += r.tokens, t.activated += r.activated, t.hits += r.hits, t.fetched += r.fetched;
     t.prefetched += r.prefetched, t.on_cpu += r.on_cpu, t.substituted += r.substituted;
     t.routed_pairs += r.routed_pairs, t.substituted_pairs += r.substituted_pairs;
+    t.routed_mass += r.routed_mass, t.substituted_mass += r.substituted_mass;
+    t.substituted_loss += r.substituted_loss;
   }
   auto share = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   nlohmann::json j;
@@ -33,7 +35,9 @@ nlohmann::json OffloadMetrics::summary() const {
       {"substituted", t.substituted}};
   j["quality_loss"] = {
       {"substituted_assignment_share",
-       share(static_cast<double>(t.substituted_pairs), static_cast<double>(t.routed_pairs))}};
+       share(static_cast<double>(t.substituted_pairs), static_cast<double>(t.routed_pairs))},
+      {"substituted_mass_share", share(t.substituted_mass, t.routed_mass)},
+      {"similarity_weighted_loss", share(t.substituted_loss, t.routed_mass)}};
   j["tokens"] = t.tokens;
   return j;
 }

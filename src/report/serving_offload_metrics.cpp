@@ -9,6 +9,8 @@ void ServingOffloadMetrics::on_iteration(const systems::OffloadIterationRecord& 
   t.prefetched += r.prefetched, t.on_cpu += r.on_cpu, t.substituted += r.substituted;
   t.routed_pairs += r.routed_pairs, t.substituted_pairs += r.substituted_pairs;
   t.cpu_pairs += r.cpu_pairs;
+  t.routed_mass += r.routed_mass, t.substituted_mass += r.substituted_mass;
+  t.substituted_loss += r.substituted_loss;
   t.gpu_expert_s += r.gpu_expert_s, t.cpu_expert_s += r.cpu_expert_s, t.pcie_s += r.pcie_s;
   time_s_ += ns_to_seconds(r.time_ns);
   added_s_ += ns_to_seconds(r.added_ns);
@@ -33,7 +35,9 @@ nlohmann::json ServingOffloadMetrics::summary() const {
   j["assignments"] = {{"routed", t.routed_pairs},
                       {"on_cpu", t.cpu_pairs},
                       {"cpu_share", share(d(t.cpu_pairs), d(t.routed_pairs))},
-                      {"substituted_share", share(d(t.substituted_pairs), d(t.routed_pairs))}};
+                      {"substituted_share", share(d(t.substituted_pairs), d(t.routed_pairs))},
+                      {"substituted_mass_share", share(t.substituted_mass, t.routed_mass)},
+                      {"similarity_weighted_loss", share(t.substituted_loss, t.routed_mass)}};
   j["time_s"] = {{"iterations", time_s_},
                  {"routed_experts_added", added_s_},
                  {"gpu_experts", t.gpu_expert_s},

@@ -204,6 +204,10 @@ void write_offload(std::ostream& os, const json& s) {
   os << "experts      cache hit " << field(*ex, "cache_hit_rate", 1, 100.0) << "%   on CPU "
      << field(*ex, "cpu_share", 1, 100.0) << "%   fetched " << field(*ex, "fetched_on_demand", 0)
      << "   substituted " << field(*ex, "substituted", 0) << '\n';
+  const json* q = find(s, "quality_loss");
+  if (q != nullptr && q->value("substituted_mass_share", 0.0) > 0)
+    os << "quality      substituted routing mass " << field(*q, "substituted_mass_share", 2, 100.0)
+       << "%   similarity-weighted " << field(*q, "similarity_weighted_loss", 2, 100.0) << "%\n";
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ void ExpertOffloadStage::add_experts(const model::BatchShape& batch, TimeNs now,
   rec.iteration = iteration_;
   rec.tokens = static_cast<double>(tokens);
   for (int l = 0; l < moe; ++l)
-    t = layers_.run_layer(l, loads_[l], t, per_layer, prefill, c, *policy_, rec);
+    t = layers_.run_layer(l, loads_[l], t, per_layer, prefill, c, *policy_, rec,
+                          routing_->token_routes());
   rec.added_ns = std::max<TimeNs>(0, seconds_to_ns(t) - now - cost.time_ns);
   cost.time_ns += rec.added_ns;
   rec.time_ns = cost.time_ns;

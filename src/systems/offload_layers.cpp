@@ -66,15 +66,44 @@ double OffloadLayers::cpu_pass(std::span<const std::int64_t> tokens,
   return cpu;
 }
 
+void OffloadLayers::count_mass(const policy::OffloadLayerView& view,
+                               const policy::OffloadDecision& d,
+                               OffloadIterationRecord& rec) const {
+  const std::size_t n = view.tokens.size();
+  std::vector<double> mass(n, 0.0);
+  if (view.token_experts.empty()) {
+    for (std::size_t e = 0; e < n; ++e)
+      mass[e] = static_cast<double>(view.tokens[e]) / static_cast<double>(top_k_);
+  } else {
+    for (std::size_t i = 0; i < view.token_experts.size(); ++i)
+      mass[view.token_experts[i]] += view.token_scores[i];
+  }
+  for (std::size_t e = 0; e < n; ++e) {
+    if (view.tokens[e] == 0) continue;
+    rec.routed_mass += mass[e];
+    if (d.run[e] != policy::ExpertRun::Substitute) continue;
+    const double sim = d.similarity.empty() ? 0.0 : d.similarity[e];
+    rec.substituted_mass += mass[e];
+    rec.substituted_loss += mass[e] * (1.0 - sim);
+  }
+}
+
 double OffloadLayers::run_layer(int layer, std::span<const std::int64_t> tokens, double start,
                                 double dense_s, bool prefill, const OffloadCostModel& cost,
-                                policy::ExpertOffloadPolicy& policy, OffloadIterationRecord& rec) {
+                                policy::ExpertOffloadPolicy& policy, OffloadIterationRecord& rec,
+                                const workload::TokenRoutes* routes) {
   const int n = static_cast<int>(tokens.size());
   const int layers = this->layers();
   const std::vector<bool>* next = layer + 1 < layers ? &cached_[layer + 1] : nullptr;
-  const policy::OffloadLayerView view{layer,          layers,    top_k_, prefill, tokens,
-                                      cached_[layer], capacity_, cost,   next};
+  policy::OffloadLayerView view{layer,          layers,    top_k_, prefill, tokens,
+                                cached_[layer], capacity_, cost,   next};
+  if (routes != nullptr) {
+    XPUSIM_CHECK(routes->top_k == top_k_, "token routes with another top_k");
+    view.token_experts = routes->experts[layer];
+    view.token_scores = routes->scores[layer];
+  }
   const policy::OffloadDecision d = policy.schedule(view);
+  count_mass(view, d, rec);
   const double t0 = start + dense_s;
   std::vector<bool> keep(n, false);
   for (int e = 0; e < n; ++e) keep[e] = tokens[e] > 0;
@@ -98,8 +127,14 @@ double OffloadLayers::run_layer(int layer, std::span<const std::int64_t> tokens,
     gpu += cost.gpu_seconds(tokens[e]);
   }
   for (int e = 0; e < n; ++e)
-    if (tokens[e] > 0 && d.run[e] == policy::ExpertRun::Substitute)
+    if (tokens[e] > 0 && d.run[e] == policy::ExpertRun::Substitute) {
+      const int buddy = d.substitute[e];
+      XPUSIM_CHECK(buddy >= 0 && cached_[layer][buddy], "offload policy substituted a non-resident buddy");
+      const double before = gpu;
+      gpu = std::max(gpu, ready_at_[layer][buddy]);  // a buddy still being prefetched
+      waited += gpu - before;
       gpu += cost.gpu_seconds(tokens[e]);
+    }
   rec.gpu_expert_s += gpu - gpu_start - waited;
   if (d.cache_fetched)
     for (int e : fetched) insert(layer, e, 0.0, keep, policy);

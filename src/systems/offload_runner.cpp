@@ -23,7 +23,8 @@ TimeNs OffloadRunner::run() {
     rec.tokens = config_.tokens_per_iteration;
     const double start = now_;
     for (int l = 0; l < routing_.layers(); ++l)
-      now_ = layers_.run_layer(l, loads[l], now_, dense_s, config_.prefill, cost_, policy_, rec);
+      now_ = layers_.run_layer(l, loads[l], now_, dense_s, config_.prefill, cost_, policy_, rec,
+                               routing_.token_routes());
     rec.time_ns = seconds_to_ns(now_) - seconds_to_ns(start);
     ++done_;
     observer_.on_iteration(rec);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "xpusim/core/error.hpp"
@@ -25,6 +26,15 @@ const ParamBinding<ZipfRoutingConfig>& ZipfRoutingConfig::binding() {
           .real(XPUSIM_KEY(C, layer_correlation), "",
                 "how much neighbouring layers share their hot experts and their drift (1 = "
                 "identical rankings, 0 = independent)",
+                {.min = 0, .max = 1})
+          .integer(XPUSIM_KEY(C, coactivation_groups), "",
+                   "0: per-expert token counts only; G >= 1: each token draws its own top-k "
+                   "experts, which are split into G groups of consecutive ids whose members "
+                   "tend to be selected together (per-token co-selection, BuddyMoE)",
+                   {.min = 0, .max = 4096})
+          .real(XPUSIM_KEY(C, group_affinity), "",
+                "with coactivation_groups: chance that each of a token's experts after the "
+                "first is drawn from the first one's group (0 = no co-activation structure)",
                 {.min = 0, .max = 1});
   return b;
 }
@@ -59,6 +69,9 @@ ZipfRouting::ZipfRouting(const ZipfRoutingConfig& config, RngStream rng)
   std::vector<double> w(config_.experts);
   for (int r = 0; r < config_.experts; ++r) w[r] = 1.0 / std::pow(r + 1.0, config_.skew);
   inclusion_ = top_k_inclusion(w, config_.top_k);
+  if (config_.coactivation_groups > config_.experts)
+    throw Error("routing: coactivation_groups must be at most the number of experts");
+  for (double x : w) log_weight_.push_back(std::log(x));
   // Layer 0 gets a random ranking; each next layer is the previous one with a share of its
   // ranks reshuffled, (1 - correlation) of them.
   rank_to_expert_.resize(config_.layers);
@@ -132,9 +145,67 @@ void ZipfRouting::next(ExpertLoads& out) {
   rank_to_expert_ = batch_ranking_;
   reshuffle(rank_to_expert_, config_.micro_batch_shift * config_.experts);
   out.assign(config_.layers, std::vector<std::int64_t>(config_.experts, 0));
+  if (config_.coactivation_groups > 0) return draw_tokens(out);
   for (int l = 0; l < config_.layers; ++l)
     for (int r = 0; r < config_.experts; ++r)
       out[l][rank_to_expert_[l][r]] = draw_count(inclusion_[r]);
+}
+
+void ZipfRouting::draw_tokens(ExpertLoads& out) {
+  const int n = config_.experts, k = config_.top_k;
+  routes_.top_k = k;
+  routes_.experts.assign(config_.layers, {});
+  routes_.scores.assign(config_.layers, {});
+  std::vector<double> log_w(n), key(n);
+  group_.assign(static_cast<std::size_t>(config_.tokens), -1);
+  for (int l = 0; l < config_.layers; ++l) {
+    for (int r = 0; r < n; ++r) log_w[rank_to_expert_[l][r]] = log_weight_[r];
+    routes_.experts[l].reserve(static_cast<std::size_t>(config_.tokens * k));
+    routes_.scores[l].reserve(static_cast<std::size_t>(config_.tokens * k));
+    for (std::int64_t t = 0; t < config_.tokens; ++t) {
+      // Gumbel top-k: log w + Gumbel noise, highest keys first, is sampling without
+      // replacement in proportion to w; the keys are the token's router logits.
+      for (int e = 0; e < n; ++e) {
+        const double u = std::max(rng_.uniform01(), 1e-300);
+        key[e] = log_w[e] - std::log(-std::log(u) + 1e-300);
+      }
+      group_[t] = pick_token(l, key, group_[t], out);
+    }
+  }
+}
+
+int ZipfRouting::pick_token(int layer, std::vector<double>& key, int previous_group,
+                            ExpertLoads& out) {
+  const int n = config_.experts, groups = config_.coactivation_groups;
+  const double lowest = -std::numeric_limits<double>::infinity();
+  auto best_of = [&](int group) {  // -1: every expert
+    int best = -1;
+    for (int e = 0; e < n; ++e)
+      if (key[e] > lowest && (group < 0 || e * groups / n == group) &&
+          (best < 0 || key[e] > key[best]))
+        best = e;
+    return best;
+  };
+  int first = -1;
+  double first_key = 0, sum = 0;
+  const std::size_t begin = routes_.scores[layer].size();
+  for (int j = 0; j < config_.top_k; ++j) {
+    int e = -1;
+    if (j > 0 && rng_.uniform01() < config_.group_affinity) e = best_of(first * groups / n);
+    // A token keeps its previous layer's group (cross-layer affinity) as often.
+    if (j == 0 && previous_group >= 0 && rng_.uniform01() < config_.group_affinity)
+      e = best_of(previous_group);
+    if (e < 0) e = best_of(-1);
+    if (j == 0) first = e, first_key = key[e];
+    const double score = std::exp(key[e] - first_key);  // softmax over the chosen logits
+    sum += score;
+    key[e] = lowest;  // picked
+    ++out[layer][e];
+    routes_.experts[layer].push_back(e);
+    routes_.scores[layer].push_back(score);
+  }
+  for (std::size_t i = begin; i < routes_.scores[layer].size(); ++i) routes_.scores[layer][i] /= sum;
+  return first * groups / n;
 }
 
 void ZipfRouting::next_sized(ExpertLoads& out, std::int64_t tokens, int top_k) {

@@ -4,6 +4,7 @@
 #include "xpusim/policy/expert_offload/fetch_on_demand.hpp"
 #include "xpusim/policy/expert_offload/hybrimoe.hpp"
 #include "xpusim/policy/expert_offload/impact_prefetch.hpp"
+#include "xpusim/policy/expert_offload/next_layer_predictor.hpp"
 #include "xpusim/policy/expert_offload/static_hybrid.hpp"
 
 namespace xpusim::policy {
@@ -94,22 +95,44 @@ TEST(FetchOnDemand, FetchesMissesAndEvictsLeastRecentlyUsed) {
   EXPECT_EQ(f.victim(0, cached, {false, false, false}), 1);  // 1 used before 0
 }
 
-TEST(BuddyMoe, SubstitutesACachedBuddyForALightMiss) {
-  BuddyMoe b({2, 4});
+TEST(NextLayerPredictor, PredictsTheNextLayerFromLearnedTransitions) {
+  NextLayerPredictor p(2);
+  const std::vector<std::int64_t> four{1, 1, 1, 1};
+  // Two passes of layers 0 -> 1, one token (top-1): 0 -> 2, then 0 -> 3, then 1 -> 3.
+  for (const auto& [a, b] : std::vector<std::pair<int, int>>{{0, 2}, {0, 3}, {1, 3}}) {
+    p.observe(0, four, std::vector<int>{a}, 1);
+    p.observe(1, four, std::vector<int>{b}, 1);
+  }
+  EXPECT_EQ(p.transitions(0, 0, 2), 1);
+  EXPECT_EQ(p.transitions(0, 0, 3), 1);
+  EXPECT_EQ(p.transitions(0, 1, 3), 1);
+  const std::vector<bool> none(4, false);
+  // A token on expert 1 now: only 3 follows 1 (score 1); on 0: 2 and 3 (0.5 each).
+  EXPECT_EQ(p.predict(0, none, std::vector<int>{1}, 1), (std::vector<int>{3}));
+  EXPECT_EQ(p.predict(0, none, std::vector<int>{0}, 1), (std::vector<int>{2, 3}));
+  // Tokens on 0 and 1: 3 scores 1.5, 2 scores 0.5; 3 resident -> prefetch 2 only.
+  EXPECT_EQ(p.predict(0, {false, false, false, true}, std::vector<int>{0, 1}, 1),
+            (std::vector<int>{2}));
+}
+
+TEST(FetchOnDemand, PrefetchesTheNextLayersPredictedExpertsThatAreMissing) {
+  FetchOnDemand f({2});
   CodeTimes t;
-  const std::vector<bool> cached{false, true, false, false, false};
-  // Expert 0 (1 token) misses; buddies 1, 4: 1 is cached. Expert 3 (9 tokens) is too heavy.
-  // Expert 2 misses with buddies 3, 1: 1 is cached -> substituted.
-  const std::vector<std::int64_t> tokens{1, 0, 2, 9, 0};
-  const auto d = b.schedule({0, 1, 2, false, tokens, cached, 1, t});
-  EXPECT_EQ(d.run[0], ExpertRun::Substitute);
-  EXPECT_EQ(d.substitute[0], 1);
-  EXPECT_EQ(d.run[2], ExpertRun::Substitute);
-  EXPECT_EQ(d.run[3], ExpertRun::FetchThenGpu);
-  EXPECT_EQ(d.gpu_order, (std::vector<int>{3}));
-  const std::vector<bool> none(5, false);
-  const auto d2 = b.schedule({0, 1, 2, false, tokens, none, 1, t});
-  EXPECT_EQ(d2.run[0], ExpertRun::FetchThenGpu);  // no buddy resident: fetch
+  const std::vector<bool> cached{true, false, false, false};
+  // Layer 1 history: pass 1 activates {1, 2}, pass 2 {2, 3}. Scores (a = 0.5): expert 1:
+  // 0.25, 2: 0.75, 3: 0.5. Top 2: {2, 3}; both missing from layer 1's cache -> prefetch both.
+  f.on_layer_done({1, 2, 2, false, std::vector<std::int64_t>{0, 1, 1, 0}, cached, 2, t});
+  f.on_layer_done({1, 2, 2, false, std::vector<std::int64_t>{0, 0, 1, 1}, cached, 2, t});
+  EXPECT_DOUBLE_EQ(f.predictor().score(1, 1), 0.25);
+  EXPECT_DOUBLE_EQ(f.predictor().score(1, 2), 0.75);
+  EXPECT_DOUBLE_EQ(f.predictor().score(1, 3), 0.5);
+  const std::vector<bool> next{false, false, true, false};  // 2 already resident in layer 1
+  const std::vector<std::int64_t> tokens{1, 0, 0, 0};
+  OffloadLayerView v{0, 2, 2, false, tokens, cached, 2, t, &next};
+  EXPECT_EQ(f.schedule(v).prefetch_next, (std::vector<int>{3}));
+  FetchOnDemand plain;  // prefetch 0: nothing
+  plain.on_layer_done({1, 2, 2, false, std::vector<std::int64_t>{0, 1, 1, 0}, cached, 2, t});
+  EXPECT_TRUE(plain.schedule(v).prefetch_next.empty());
 }
 
 TEST(StaticHybrid, ResidentOnGpuMissingOnCpuNothingFetched) {

@@ -185,7 +185,7 @@ double offload_speed(const std::string& policy, int cache, const std::string& ph
 }
 
 // HybriMoE: 1.70x decode over the hybrid baseline, gains largest with small caches; a bigger
-// cache helps fetch-on-demand; BuddyMoE trades quality for speed.
+// cache helps fetch-on-demand.
 TEST(MoeOffloadScenario, HybriMoeBeatsFetchOnDemandMostWithSmallCaches) {
   const double fod8 = offload_speed("fetch_on_demand", 8),
                fod48 = offload_speed("fetch_on_demand", 48);
@@ -194,14 +194,42 @@ TEST(MoeOffloadScenario, HybriMoeBeatsFetchOnDemandMostWithSmallCaches) {
   EXPECT_GT(hy8, fod8 * 1.3);
   EXPECT_GT(hy48, fod48);
   EXPECT_GT(hy8 / fod8, hy48 / fod48);
-  const auto buddy = run(kOffload, {"offload.policy=buddy", "cache.experts_per_layer=16"});
-  EXPECT_GT(buddy["throughput"]["tokens_per_s"].get<double>(),
-            offload_speed("fetch_on_demand", 16));
-  EXPECT_GT(buddy["quality_loss"]["substituted_assignment_share"].get<double>(), 0.05);
   // As coded, prefill sends every expert to the GPU: no gain over fetch-on-demand.
   EXPECT_NEAR(
       offload_speed("hybrimoe", 16, "prefill") / offload_speed("fetch_on_demand", 16, "prefill"),
       1.0, 0.02);
+}
+
+// BuddyMoE (refs B.5; paper: about 10 % more throughput at 75 % of the experts resident on
+// DeepSeek-V2-Lite, for a small accuracy loss) against its own baseline, fetch-on-demand behind
+// the same next-layer prefetcher, on configs/moe_offload_buddy.yaml (decode of one sequence,
+// co-activation routing): faster at 48 of 64 experts cached and at 16;
+// the substituted routing mass stays a minority, and weighing it by buddy similarity lowers it
+// (buddies are co-activated experts).
+const std::string kBuddy = std::string(XPUSIM_SOURCE_DIR) + "/configs/moe_offload_buddy.yaml";
+
+nlohmann::json buddy_run(const std::string& policy, int cache) {
+  return run(kBuddy, {"offload.policy=" + policy, "cache.experts_per_layer=" + std::to_string(cache)});
+}
+
+double speed_of(const nlohmann::json& s) { return s["throughput"]["tokens_per_s"].get<double>(); }
+
+TEST(MoeOffloadScenario, BuddyMoeBeatsFetchOnDemandBehindTheSamePrefetcher) {
+  const auto base48 = buddy_run("fetch_on_demand", 48), buddy48 = buddy_run("buddy", 48);
+  const auto base16 = buddy_run("fetch_on_demand", 16), buddy16 = buddy_run("buddy", 16);
+  EXPECT_GT(speed_of(buddy48), speed_of(base48) * 1.05);  // measured 1.12x
+  EXPECT_GT(speed_of(buddy16), speed_of(base16));          // measured 1.06x
+  // Same prefetcher: the baseline prefetches too, and substitutes nothing.
+  EXPECT_GT(base48["experts"]["prefetched"].get<double>(), 0);
+  EXPECT_EQ(base48["quality_loss"]["substituted_mass_share"].get<double>(), 0.0);
+  const auto& q = buddy48["quality_loss"];
+  const double mass = q["substituted_mass_share"].get<double>();
+  EXPECT_GT(mass, 0.0);
+  EXPECT_LT(mass, 0.5);
+  EXPECT_LT(q["similarity_weighted_loss"].get<double>(), mass);
+  // Fewer demand fetches is where the time goes.
+  EXPECT_LT(buddy48["experts"]["fetched_on_demand"].get<double>(),
+            base48["experts"]["fetched_on_demand"].get<double>());
 }
 
 TEST(MoeOffloadScenario, SameSeedSameBytes) {

@@ -237,7 +237,7 @@ TEST(ParameterBinding, EveryDeviceSideKeyReachesItsFieldAndDocumentsTheStructDef
   const Catalogs c = build_catalogs();
   EXPECT_EQ(walk_catalog(c.flow_scheduling), 3);
   EXPECT_EQ(walk_catalog(c.expert_placement), 3);
-  EXPECT_EQ(walk_catalog(c.expert_offload), 2);
+  EXPECT_EQ(walk_catalog(c.expert_offload), 3);  // hybrimoe, buddy, fetch_on_demand (prefetch)
   EXPECT_EQ(walk_catalog(c.switch_memory), 3);
   walk_binding("moe cluster", MoeClusterSection::binding());
   walk_binding("serving expert_parallel", ServingEpSection::binding());

@@ -32,11 +32,11 @@ class OffloadLayers {
   std::uint64_t layer_passes() const { return layer_passes_; }
 
   // One pass of MoE layer `layer` whose non-expert part starts at `start` (s) and takes
-  // `dense_s`; `tokens` per expert. Returns the time the layer ends; adds its counts and busy
-  // times to `rec`.
+  // `dense_s`; `tokens` per expert; `routes` the draw's per-token routing (null: counts only).
+  // Returns the time the layer ends; adds its counts and busy times to `rec`.
   double run_layer(int layer, std::span<const std::int64_t> tokens, double start, double dense_s,
                    bool prefill, const OffloadCostModel& cost, policy::ExpertOffloadPolicy& policy,
-                   OffloadIterationRecord& rec);
+                   OffloadIterationRecord& rec, const workload::TokenRoutes* routes = nullptr);
 
  private:
   // Puts `expert` in the layer's cache, evicting the policy's victim when full (never one of
@@ -47,6 +47,9 @@ class OffloadLayers {
   // `t0`; returns when the CPU is done (`t0` when it has none).
   double cpu_pass(std::span<const std::int64_t> tokens, const policy::OffloadDecision& d, double t0,
                   const OffloadCostModel& cost, OffloadIterationRecord& rec);
+  // Adds the layer's routing mass, and the substituted share of it, to `rec` (quality proxy).
+  void count_mass(const policy::OffloadLayerView& view, const policy::OffloadDecision& d,
+                  OffloadIterationRecord& rec) const;
   // One copy on the host link, queued behind the link's earlier copies and not before `t0`;
   // returns when it lands.
   double copy(double t0, const OffloadCostModel& cost, OffloadIterationRecord& rec);

@@ -20,6 +20,9 @@ struct OffloadIterationRecord {
   std::int64_t routed_pairs = 0;  // token-expert assignments
   std::int64_t substituted_pairs = 0;
   std::int64_t cpu_pairs = 0;  // token-expert assignments computed on the CPU
+  // Quality proxy: routing mass (gate scores; 1/top_k per assignment without per-token
+  // routing) routed, computed by a buddy, and computed by a buddy weighted by 1 - similarity.
+  double routed_mass = 0, substituted_mass = 0, substituted_loss = 0;
   // Busy time of each resource over the iteration's MoE layers (s): expert GEMMs on the GPU,
   // on the CPU (with its launch costs), and copies on the host link.
   double gpu_expert_s = 0, cpu_expert_s = 0, pcie_s = 0;

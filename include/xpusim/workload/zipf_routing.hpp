@@ -4,7 +4,12 @@
 // share of its ranks; each micro-batch deviates from its batch's ranking by reshuffling another
 // share; neighbouring layers share their ranking (and its changes) to a configurable degree. Counts
 // are drawn per expert (binomial, normal approximation; exact trials up to 64 tokens) from each
-// token's probability of choosing the expert among its top-k.
+// token's probability of choosing the expert among its top-k. With coactivation_groups > 0 each
+// token draws its own top-k instead (weighted sampling without replacement, by Gumbel top-k), its
+// later choices drawn from its first expert's group with probability group_affinity, so experts
+// of a group are co-selected, and its first choice in the next layer from the same group as
+// often (cross-layer affinity, what prefetchers predict from); docs/moe.md. The per-token
+// choices are token_routes().
 #include <cstdint>
 #include <vector>
 
@@ -27,6 +32,10 @@ struct ZipfRoutingConfig {
   double micro_batch_shift = 0.2;  // fraction of ranks a micro-batch reshuffles from its batch's
   int micro_batches = 1;           // micro-batches per global batch
   double layer_correlation = 0.5;  // 1: every layer has layer 0's ranking; 0: independent
+  // 0: per-expert counts only (binomial draws). G >= 1: per-token top-k draws; experts split
+  // into G groups of consecutive ids (expert e in group e * G / experts).
+  int coactivation_groups = 0;
+  double group_affinity = 0.8;  // chance a token's next expert comes from its first's group
 
   static const ParamBinding<ZipfRoutingConfig>& binding();
 };
@@ -46,6 +55,9 @@ class ZipfRouting final : public RoutingSource {
   void next_sized(ExpertLoads& out, std::int64_t tokens, int top_k) override;
   // The current ranking of a layer: rank_to_expert[r] is the expert at popularity rank r.
   const std::vector<int>& ranking(int layer) const { return rank_to_expert_[layer]; }
+  const TokenRoutes* token_routes() const override {
+    return config_.coactivation_groups > 0 ? &routes_ : nullptr;
+  }
 
  private:
   // Reshuffles `count` ranks of layer 0 and, per other layer, the same relabelling with
@@ -53,6 +65,12 @@ class ZipfRouting final : public RoutingSource {
   void reshuffle(std::vector<std::vector<int>>& rankings, double count);
   void random_swaps(std::vector<int>& ranking, double count);
   std::int64_t draw_count(double p);
+  // Per-token top-k of every layer into `out` and routes_ (coactivation_groups > 0).
+  void draw_tokens(ExpertLoads& out);
+  // One token's top-k in a layer from its perturbed log-weights `key`; appends to routes_.
+  // `previous_group`: its first expert's group in the previous layer (-1: none). Returns the
+  // group of its first expert here.
+  int pick_token(int layer, std::vector<double>& key, int previous_group, ExpertLoads& out);
 
   ZipfRoutingConfig config_;
   RngStream rng_;
@@ -60,6 +78,9 @@ class ZipfRouting final : public RoutingSource {
   std::vector<std::vector<int>> rank_to_expert_;  // the current micro-batch's
   std::vector<std::vector<int>> batch_ranking_;   // the current global batch's
   std::int64_t drawn_ = 0;
+  std::vector<double> log_weight_;  // by rank
+  TokenRoutes routes_;
+  std::vector<int> group_;  // per token: its first expert's group in the last layer drawn
 };
 
 }  // namespace xpusim::workload

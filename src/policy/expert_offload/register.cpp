@@ -8,8 +8,10 @@ namespace xpusim::policy {
 
 void register_expert_offload_policies(ExpertOffloadCatalog& c) {
   c.add("fetch_on_demand",
-        "every activated expert on the GPU; a missing one fetched over PCIe first; LRU cache",
-        ParamSchema{}, [](const Params&) { return std::make_unique<FetchOnDemand>(); });
+        "every activated expert on the GPU; a missing one fetched over PCIe first; LRU cache; "
+        "optional next-layer prefetch",
+        FetchOnDemand::binding(),
+        [](const FetchOnDemandConfig& cfg) { return std::make_unique<FetchOnDemand>(cfg); });
   c.add("static_hybrid",
         "kTransformers-style static hybrid: the cache's starting experts stay on the GPU, every "
         "other activated expert runs on the CPU; no fetching, prefetching or eviction",
@@ -20,8 +22,9 @@ void register_expert_offload_policies(ExpertOffloadCatalog& c) {
         HybriMoe::binding(),
         [](const HybriMoeConfig& cfg) { return std::make_unique<HybriMoe>(cfg); });
   c.add("buddy",
-        "BuddyMoE: a missing lightly used expert is computed by a cached buddy (counted as "
-        "quality loss) instead of fetched; LRU cache",
+        "BuddyMoE: next-layer prefetch; on a prefetch miss a cached buddy (from profiled "
+        "co-activation) computes the expert instead of a PCIe fetch, under the entropy and "
+        "distribution gates; LRU cache",
         BuddyMoe::binding(),
         [](const BuddyConfig& cfg) { return std::make_unique<BuddyMoe>(cfg); });
 }

@@ -31,6 +31,10 @@ struct OffloadLayerView {
   int capacity = 0;                      // experts this layer's cache holds
   const OffloadTimes& times;
   const std::vector<bool>* next_cached = nullptr;  // the next layer's cache (null: last layer)
+  // Per-token routing of this layer when the routing source models it (workload::TokenRoutes,
+  // token t's j-th expert at t * top_k + j, with its gate score); empty for counts-only sources.
+  std::span<const int> token_experts = {};
+  std::span<const double> token_scores = {};
 };
 
 enum class ExpertRun : std::uint8_t { Gpu, FetchThenGpu, Cpu, Substitute };
@@ -41,6 +45,9 @@ struct OffloadDecision {
   std::vector<int> gpu_order;      // GPU queue: experts in the order the GPU runs them
   std::vector<int> prefetch_next;  // experts of the next layer to load while this one runs
   bool cache_fetched = true;       // fetched experts enter the cache (false: streamed, dropped)
+  // Per substituted expert: how similar its buddy is, in [0, 1] (the quality proxy weighs the
+  // substituted routing mass by 1 - similarity); empty = 0 for every substitute.
+  std::vector<double> similarity;
 };
 
 class ExpertOffloadPolicy {
