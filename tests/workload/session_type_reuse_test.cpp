@@ -33,7 +33,7 @@ TEST(SessionTypeReuse, ParsesKeepProbabilitiesAndRejectsBadItems) {
   EXPECT_DOUBLE_EQ(c.keep[static_cast<std::size_t>(TokenType::Response)], 1.0);
   EXPECT_DOUBLE_EQ(c.keep[static_cast<std::size_t>(TokenType::User)], 1.0);
   for (const char* bad : {"system:0.5", "tool:1.5", "tool", "tool:-0.1", "tool:0.5,tool:0.2", "code:1"})
-    EXPECT_THROW(config_of({{"type_reuse", std::string(bad)}}), Error) << bad;
+    EXPECT_THROW(config_of({{"type_reuse", std::string(bad)}}), ParamError) << bad;
 }
 
 // Agent, exact lengths: system 64, task 32, tool outputs 48, responses 32, no reasoning; every
