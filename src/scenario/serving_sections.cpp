@@ -70,7 +70,7 @@ const ParamBinding<ScenarioSpec>& prefix_cache_binding() {
                   "disaggregated: a finished request's KV on its decode instance is dropped "
                   "(drop) or the full blocks its prefill instance's cache lacks are copied back "
                   "over the KV link and cached there, so the session's next turn reuses its "
-                  "output (to_prefill, Mooncake Store / LMCache style; docs/prefix-cache.md)")
+                  "output (to_prefill; docs/prefix-cache.md)")
           .real("host_tier_gb", &S::prefix_host_tier_bytes, "GB",
                 "second tier in host memory per instance: evicted blocks are kept there (LRU) "
                 "and copied back over PCIe on a hit; 0 = none",
