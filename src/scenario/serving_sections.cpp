@@ -65,6 +65,12 @@ const ParamBinding<ScenarioSpec>& prefix_cache_binding() {
           .choice("structure", &S::prefix_radix, {{"hashed", false}, {"radix", true}},
                   "hashed: any unreferenced cached block may be evicted (vLLM); radix: only "
                   "unreferenced leaves (SGLang)")
+          .choice("decode_output", &S::prefix_decode_output_to_prefill,
+                  {{"drop", false}, {"to_prefill", true}},
+                  "disaggregated: a finished request's KV on its decode instance is dropped "
+                  "(drop) or the full blocks its prefill instance's cache lacks are copied back "
+                  "over the KV link and cached there, so the session's next turn reuses its "
+                  "output (to_prefill; docs/prefix-cache.md)")
           .real("host_tier_gb", &S::prefix_host_tier_bytes, "GB",
                 "second tier in host memory per instance: evicted blocks are kept there (LRU) "
                 "and copied back over PCIe on a hit; 0 = none",

@@ -312,8 +312,9 @@ struct Run {
   void build_disaggregated(std::unique_ptr<workload::RequestSource> source,
                            std::unique_ptr<policy::Router> router) {
     ensure_fabric();
-    const systems::KvTransferConfig kv{spec.model.kv_bytes_per_token(), spec.kv_transfer_per_layer,
-                                       std::max(1, spec.model.num_layers)};
+    systems::KvTransferConfig kv{spec.model.kv_bytes_per_token(), spec.kv_transfer_per_layer,
+                                 std::max(1, spec.model.num_layers)};
+    kv.output_to_prefill = spec.prefix_cache && spec.prefix_decode_output_to_prefill;
     disaggregated = std::make_unique<systems::DisaggregatedCluster>(
         sim, std::move(source), std::move(router), observers, *fabric, kv);
     observers.add(disaggregated->feed());  // closed-loop sources hear of ends after the metrics

@@ -201,6 +201,7 @@ void DisaggregatedCluster::start_transfer(Handoff&& handoff, TimeNs now) {
 }
 
 void DisaggregatedCluster::on_transfer_done(std::uint64_t cookie, TimeNs now) {
+  if (cookie & kReturnCookie) return output_returned(static_cast<std::uint32_t>(cookie & ~kReturnCookie), now);
   Transfer& t = transfers_[static_cast<std::size_t>(cookie)];
   if (t.cancelled) {  // counted out when it was cancelled
     t.live = false;
@@ -216,10 +217,49 @@ void DisaggregatedCluster::on_transfer_done(std::uint64_t cookie, TimeNs now) {
   observer_.on_kv_transfer(record);
   prefill_[static_cast<std::size_t>(t.handoff.prefill_instance)]->release_handoff(
       t.handoff.prefill_slot, now);
+  if (config_.output_to_prefill && !t.handoff.request.output_hashes.empty())
+    prefilled_on_[t.handoff.request.id] = static_cast<std::size_t>(t.handoff.prefill_instance);
   Handoff handoff = std::move(t.handoff);
   t.live = false;
   free_transfers_.push_back(static_cast<std::uint32_t>(cookie));
   decode.accept_remote_kv(std::move(handoff), now);
+}
+
+// The KV a decode instance holds for a finished request goes back to where its prompt was
+// computed, so the session's next turn, routed there, finds the output cached: only the blocks
+// that cache lacks now are sent (as in Mooncake's KV store, which keeps what a prefill can
+// reuse; docs/prefix-cache.md). A prefill instance that is down gets nothing.
+void DisaggregatedCluster::on_decoded(int instance, const workload::Request& request,
+                                      std::int64_t kv_tokens, TimeNs now) {
+  if (!config_.output_to_prefill) return;
+  const auto it = prefilled_on_.find(request.id);
+  if (it == prefilled_on_.end()) return;
+  const std::size_t p = it->second;
+  prefilled_on_.erase(it);
+  ServingInstance& prefill = *prefill_[p];
+  if (prefill.down()) return;
+  const std::int64_t blocks = prefill.missing_cached_blocks(request, kv_tokens);
+  if (blocks == 0) return;
+  std::uint32_t slot;
+  if (free_returns_.empty()) {
+    slot = static_cast<std::uint32_t>(returns_.size());
+    returns_.emplace_back();
+  } else {
+    slot = free_returns_.back();
+    free_returns_.pop_back();
+  }
+  returns_[slot] = OutputReturn{request, kv_tokens, p};
+  const double bytes = config_.kv_bytes_per_token * static_cast<double>(blocks * prefill.block_size());
+  const auto j = static_cast<std::size_t>(instance) - prefill_.size();
+  fabric_.start(decode_node_[j], prefill_node_[p], bytes, *this, kReturnCookie | slot);
+  (void)now;
+}
+
+void DisaggregatedCluster::output_returned(std::uint32_t slot, TimeNs now) {
+  OutputReturn& r = returns_[slot];
+  if (!prefill_[r.prefill]->down()) prefill_[r.prefill]->cache_returned_output(r.request, r.kv_tokens, now);
+  r.request = {};
+  free_returns_.push_back(slot);
 }
 
 }  // namespace xpusim::systems

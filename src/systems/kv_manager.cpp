@@ -99,6 +99,29 @@ void KvManager::cache_generated(const workload::Request& request, std::int64_t t
                  cached, pool_, now);
 }
 
+std::int64_t KvManager::missing_cached_blocks(const workload::Request& request,
+                                              std::int64_t tokens) const {
+  if (!cache_ || request.output_hashes.empty()) return 0;
+  const std::vector<std::uint64_t> keys = cache_->block_keys(request, tokens);
+  const auto n = static_cast<std::int64_t>(keys.size());
+  return n - cache_->match(keys, n);
+}
+
+std::int64_t KvManager::cache_returned(const workload::Request& request, std::int64_t tokens,
+                                       bool followup, TimeNs now, std::int32_t tool) {
+  if (!cache_ || request.output_hashes.empty()) return 0;
+  const std::vector<std::uint64_t> keys = cache_->block_keys(request, tokens);
+  const auto n = static_cast<std::int64_t>(keys.size());
+  const std::int64_t hit = cache_->match(keys, n);
+  std::vector<policy::BlockId> held;
+  cache_->hold(keys, hit, held, pool_);  // not evicted to make room for what follows them
+  const std::int64_t added = std::min(n - hit, pool_.free());
+  take(added, now);
+  cache_->insert(keys, hit + added, request, held, pool_, now);
+  release(held, static_cast<std::int64_t>(held.size()), followup, now, tool);
+  return added;
+}
+
 bool KvManager::swap_out(std::int64_t blocks, std::int64_t on_host) {
   if (swap_used_ + blocks > swap_capacity_) return false;
   swap_used_ += blocks;

@@ -180,6 +180,16 @@ policy::BlockId PrefixCache::new_slot() {
   return static_cast<policy::BlockId>(slots_.size() - 1);
 }
 
+void PrefixCache::hold(const std::vector<std::uint64_t>& keys, std::int64_t n,
+                       std::vector<policy::BlockId>& held, KvBlockPool& pool) {
+  XPUSIM_CHECK(held.empty(), "a holder takes its cached prefix once");
+  for (std::int64_t i = 0; i < n; ++i) {
+    const policy::BlockId id = cached_id(keys[static_cast<std::size_t>(i)]);
+    reference(id, pool);
+    held.push_back(id);
+  }
+}
+
 void PrefixCache::insert(const std::vector<std::uint64_t>& keys, std::int64_t upto,
                          const workload::Request& request, std::vector<policy::BlockId>& held,
                          KvBlockPool& pool, TimeNs now) {

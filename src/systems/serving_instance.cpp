@@ -263,6 +263,10 @@ void ServingInstance::leave_running(std::uint32_t s, bool keep_kv) {
 
 void ServingInstance::finish(std::uint32_t s, TimeNs now) {
   cache_output(table_[s], now);
+  if (role_ == InstanceRole::DecodeOnly && handoff_ != nullptr) {
+    const workload::Request& r = table_[s].request;
+    handoff_->on_decoded(index_, r, std::int64_t{r.prompt_tokens} + r.output_tokens - 1, now);
+  }
   leave_running(s);
   Sequence& q = table_[s];
   table_.waiting().on_finished(WaitingQueue::describe(q.request, false), now);

@@ -16,6 +16,13 @@ void ServingInstance::cache_output(Sequence& q, TimeNs now) {
   kv_.cache_generated(q.request, tokens, blocks_held(q), q.cached, now);
 }
 
+void ServingInstance::cache_returned_output(const workload::Request& request, std::int64_t kv_tokens,
+                                            TimeNs now) {
+  const LoadNotice notice(*this);
+  // A finished turn's blocks, as a colocated finish releases them (Continuum pins those).
+  kv_.cache_returned(request, kv_tokens, request.expects_followup, now, request.tool_type);
+}
+
 bool ServingInstance::reuse_cached_prefix(Sequence& q, std::int64_t reserve_blocks, TimeNs now) {
   const std::int64_t skipped = kv_.reuse_prefix(q.block_keys, q.request, q.prefill_len,
                                                 q.cache_hit_tokens >= 0, reserve_blocks, q.cached, now);

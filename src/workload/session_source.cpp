@@ -24,7 +24,8 @@ std::uint64_t unit_id(std::uint64_t domain, std::uint64_t owner, std::uint64_t u
   return mix(mix(domain ^ mix(owner)) ^ unit);
 }
 
-constexpr std::uint64_t kSystemDomain = 0x5157ULL, kSessionDomain = 0x5e55ULL, kOutputDomain = 0x0a75ULL;
+constexpr std::uint64_t kSystemDomain = 0x5157ULL, kSessionDomain = 0x5e55ULL, kOutputDomain = 0x0a75ULL,
+                        kRewriteDomain = 0x4e77ULL;
 
 // Past int64 nanoseconds (~292 years) nothing can be simulated: say which keys got there.
 constexpr double kMaxArrivalS = 9.2e9;
@@ -75,6 +76,38 @@ void parse_tools(SessionSource::Config& c) {
   }
 }
 
+// "type:p,..." -> keep probabilities by token type (system prompts always stay).
+void parse_type_reuse(SessionSource::Config& c) {
+  c.keep.fill(1.0);
+  if (c.type_reuse.find_first_not_of(" \t") == std::string::npos) return;
+  const char* expected = "type:p with type user, tool, response or reasoning and 0 <= p <= 1";
+  std::array<bool, kTokenTypes> seen{};
+  std::size_t start = 0;
+  while (start <= c.type_reuse.size()) {
+    const std::size_t end = std::min(c.type_reuse.find(',', start), c.type_reuse.size());
+    const std::string item = c.type_reuse.substr(start, end - start);
+    start = end + 1;
+    const std::size_t colon = item.find(':');
+    const auto trim = [](std::string t) {
+      const auto l = t.find_first_not_of(" \t"), r = t.find_last_not_of(" \t");
+      return l == std::string::npos ? std::string() : t.substr(l, r - l + 1);
+    };
+    if (colon == std::string::npos)
+      throw ParamError("type_reuse", quoted_excerpt(item) + " is not " + expected);
+    const std::string name = trim(item.substr(0, colon)), value = trim(item.substr(colon + 1));
+    std::size_t t = 0;
+    for (const TokenType type : {TokenType::User, TokenType::Tool, TokenType::Response, TokenType::Reasoning})
+      if (token_type_name(type) == name) t = static_cast<std::size_t>(type);
+    char* stop = nullptr;
+    const double v = value.empty() ? NAN : std::strtod(value.c_str(), &stop);
+    if (t == 0 || value.empty() || *stop != '\0' || !(v >= 0 && v <= 1))
+      throw ParamError("type_reuse", quoted_excerpt(item) + " is not " + expected);
+    if (seen[t]) throw ParamError("type_reuse", "token type '" + name + "' is listed twice");
+    seen[t] = true;
+    c.keep[t] = v;
+  }
+}
+
 }  // namespace
 
 const ParamBinding<SessionSource::Config>& SessionSource::binding() {
@@ -119,7 +152,13 @@ const ParamBinding<SessionSource::Config>& SessionSource::binding() {
       .real(XPUSIM_KEY(Config, tool_time_spread), "",
             "log-normal sigma of one tool call's duration around its type's mean (tool_types)",
             {.min = 0, .max = 5})
+      .string(XPUSIM_KEY(Config, type_reuse),
+              "token-type reuse skew (SAECache): \"type:p,...\" (type user, tool, response or "
+              "reasoning, 0 <= p <= 1); each new segment of that type stays in the session's "
+              "later context with probability p, else only the turn that added it sees it; "
+              "empty: every segment stays (docs/prefix-cache.md)")
       .derive(parse_tools)
+      .derive(parse_type_reuse)
       .rule([](const Config& c) {
         if (c.turns_min > c.turns_max)
           throw ParamError("turns_min", "turns_min must not exceed turns_max");
@@ -135,7 +174,8 @@ SessionSource::SessionSource(const Config& config, std::uint64_t seed)
       session_rng_(seed, "workload.sessions.starts"),
       length_rng_(seed, "workload.sessions.lengths"),
       think_rng_(seed, "workload.sessions.think"),
-      tool_rng_(seed, "workload.sessions.tools") {
+      tool_rng_(seed, "workload.sessions.tools"),
+      reuse_rng_(seed, "workload.sessions.reuse") {
   XPUSIM_CHECK(config.session_rate_per_s > 0 && config.hash_block_tokens > 0, "bad session source config");
   for (const auto& t : config_.tools) tool_weight_sum_ += t.weight;
   next_session_s_ = session_rng_.exponential(config_.session_rate_per_s);
@@ -179,6 +219,40 @@ void SessionSource::append(Session& s, TokenType type, std::int64_t tokens) {
   s.context_tokens += tokens;
 }
 
+bool SessionSource::draw_keep(TokenType type) {
+  const double p = config_.keep[static_cast<std::size_t>(type)];
+  return p >= 1 || (p > 0 && reuse_rng_.uniform01() < p);
+}
+
+// Segments the previous turn used once leave the context; every unit from the first one's
+// start on now holds other text, so it gets identities of a new rewrite epoch.
+void SessionSource::drop_marked(Session& s) {
+  std::int64_t pos = 0, first = -1;
+  std::vector<Segment> kept;
+  for (const Segment& g : s.context) {
+    if (g.drop) {
+      if (first < 0) first = pos;
+    } else {
+      kept.push_back(g);
+    }
+    pos += g.tokens;
+  }
+  if (first < 0) return;
+  const std::int64_t unit = first / config_.hash_block_tokens;
+  while (!s.rewrites.empty() && s.rewrites.back().first >= unit) s.rewrites.pop_back();
+  s.rewrites.push_back({unit, ++s.epochs});
+  s.context = std::move(kept);
+  s.context_tokens = 0;
+  for (const Segment& g : s.context) s.context_tokens += g.tokens;
+}
+
+std::uint64_t SessionSource::session_unit(const Session& s, std::int64_t unit) const {
+  const auto u = static_cast<std::uint64_t>(unit);
+  for (auto it = s.rewrites.rbegin(); it != s.rewrites.rend(); ++it)
+    if (it->first <= unit) return unit_id(kRewriteDomain, mix(s.id) ^ mix(it->epoch), u);
+  return unit_id(kSessionDomain, s.id, u);
+}
+
 // One hash per unit of the prompt (the last may be partial). A unit wholly inside the system
 // prompt is shared by every session with that prompt; any other unit belongs to the session.
 void SessionSource::fill_hashes(const Session& s, Request& r) const {
@@ -196,25 +270,26 @@ void SessionSource::fill_hashes(const Session& s, Request& r) const {
     const bool shared = (j + 1) * p <= system_tokens;
     r.prefix_hashes.push_back(shared ? unit_id(kSystemDomain, static_cast<std::uint64_t>(s.system_prompt),
                                                static_cast<std::uint64_t>(j))
-                                     : unit_id(kSessionDomain, s.id, static_cast<std::uint64_t>(j)));
+                                     : session_unit(s, j));
     r.prefix_types.push_back(s.context[seg].type);
   }
 }
 
 // The units of what the turn generates (reasoning, then response), continuing its prompt's
-// units from the prompt's partial last one. When the next turn's context holds exactly that
-// output (agent; chat without reasoning) they are the session's units at those positions, so the
-// next turn finds the generated blocks cached; chat drops the reasoning from later context, so
-// a turn with reasoning gets units of its own that no later prompt shares.
-void SessionSource::fill_output_hashes(const Session& s, std::int64_t reasoning, Request& r) const {
+// units from the prompt's partial last one. The first `verbatim` output tokens stay where they
+// are in the next turn's context (agent; chat without reasoning; less when type_reuse drops a
+// segment): units wholly inside them are the session's units at those positions, so the next
+// turn finds the generated blocks cached. Any other unit (chat drops the reasoning from later
+// context) gets an identity of its own that no later prompt shares.
+void SessionSource::fill_output_hashes(const Session& s, std::int64_t reasoning, std::int64_t verbatim,
+                                       Request& r) const {
   const std::int64_t p = config_.hash_block_tokens;
   const std::int64_t begin = r.prompt_tokens, end = begin + r.output_tokens;
-  const bool kept = config_.kind == Kind::Agent || reasoning == 0;
   const std::uint64_t turn_owner = mix(s.id) ^ static_cast<std::uint64_t>(s.turn);
   for (std::int64_t u = begin / p; u * p < end; ++u) {
     const auto unit = static_cast<std::uint64_t>(u);
-    r.output_hashes.push_back(kept ? unit_id(kSessionDomain, s.id, unit)
-                                   : unit_id(kOutputDomain, turn_owner, unit));
+    const bool kept = std::min((u + 1) * p, end) - 1 - begin < verbatim;
+    r.output_hashes.push_back(kept ? session_unit(s, u) : unit_id(kOutputDomain, turn_owner, unit));
     const std::int64_t last = std::min((u + 1) * p, end) - 1;
     r.output_types.push_back(last - begin < reasoning ? TokenType::Reasoning : TokenType::Response);
   }
@@ -222,9 +297,12 @@ void SessionSource::fill_output_hashes(const Session& s, std::int64_t reasoning,
 
 Request SessionSource::make_turn(Session& s, TimeNs arrival) {
   const bool agent = config_.kind == Kind::Agent;
+  drop_marked(s);
   if (s.turn == 0) append(s, TokenType::System, config_.system_prompt_tokens);
-  if (s.turn == 0 || !agent) append(s, TokenType::User, draw_tokens(config_.user_tokens));
-  else append(s, TokenType::Tool, draw_tokens(config_.tool_tokens));
+  const TokenType fresh = s.turn == 0 || !agent ? TokenType::User : TokenType::Tool;
+  append(s, fresh, draw_tokens(fresh == TokenType::User ? config_.user_tokens : config_.tool_tokens));
+  const bool fresh_kept = draw_keep(fresh);
+  if (!fresh_kept && !s.context.empty() && s.context.back().type == fresh) s.context.back().drop = true;
   // A context past the limit is cut at the limit, and this turn is the session's last.
   if (s.context_tokens >= config_.max_context_tokens) {
     s.context.back().tokens -= s.context_tokens - config_.max_context_tokens;
@@ -241,10 +319,17 @@ Request SessionSource::make_turn(Session& s, TimeNs arrival) {
   r.session = s.id;
   r.program_arrival_ns = s.start_ns;
   fill_hashes(s, r);
-  fill_output_hashes(s, reasoning, r);
-  // What the next turn sees of this one: chat templates drop the reasoning, agents keep it.
-  if (agent) append(s, TokenType::Reasoning, reasoning);
-  append(s, TokenType::Response, response);
+  // What the next turn sees of this one: chat templates drop the reasoning, agents keep it;
+  // type_reuse may drop either output segment, or the new prompt segment (then the output
+  // moves to other positions in the next context).
+  const bool reasoning_kept = agent && draw_keep(TokenType::Reasoning);
+  const bool response_kept = draw_keep(TokenType::Response);
+  std::int64_t verbatim = 0;
+  if (fresh_kept && (reasoning == 0 || reasoning_kept))
+    verbatim = reasoning + (response_kept ? response : 0);
+  fill_output_hashes(s, reasoning, verbatim, r);
+  if (reasoning_kept) append(s, TokenType::Reasoning, reasoning);
+  if (response_kept) append(s, TokenType::Response, response);
   ++s.turn;
   --s.turns_left;
   return r;

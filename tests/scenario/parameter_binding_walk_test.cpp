@@ -41,6 +41,7 @@ const Given kSamples = {
     {"output_tokens", std::string("50")}, {"on_off_s", std::string("10,0")},
     {"npu_prefill_shapes", std::string("64,512")},
     {"tool_types", std::string("search:2")},
+    {"type_reuse", std::string("tool:0.5")},
     // switch, link
     {"aggregator_memory_kb", 64.0},      {"port_gbps", 100.0},
     {"bandwidth_gbps", 400.0},           {"latency_us", 1.0},

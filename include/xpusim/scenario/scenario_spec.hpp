@@ -91,6 +91,9 @@ struct ScenarioSpec {
   bool prefix_cache = false;
   bool prefix_radix = false;  // radix structure (leaf-only eviction) instead of hashed
   double prefix_host_tier_bytes = 0;  // per instance; 0 = no host tier
+  // Disaggregated: a finished request's KV on its decode instance is copied back to the
+  // prefill instance's cache (what that cache lacks) instead of dropped.
+  bool prefix_decode_output_to_prefill = false;
   Selection eviction;
   double slo_ttft_s = 0;
   double slo_tpot_s = 0;

@@ -4,6 +4,7 @@
 // with the fewest outstanding requests, which then generates the remaining tokens. The prefill
 // instance holds the KV blocks until the copy is done.
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -28,6 +29,10 @@ struct KvTransferConfig {
   // so only the last layer's share (1 / num_layers) is left to send when the prefill ends.
   bool per_layer = false;
   int num_layers = 1;
+  // A request finished on a decode instance: the full blocks of prompt + output that its
+  // prefill instance's cache lacks are copied back over the fabric and cached there
+  // (prefix_cache.decode_output: to_prefill; docs/prefix-cache.md). Off: they are dropped.
+  bool output_to_prefill = false;
 };
 
 class DisaggregatedCluster final : public ArrivalSink,
@@ -98,6 +103,8 @@ class DisaggregatedCluster final : public ArrivalSink,
 
   void on_request_arrival(workload::Request&& request, TimeNs now) override;
   void on_prefilled(int instance, Handoff&& handoff, TimeNs now) override;
+  void on_decoded(int instance, const workload::Request& request, std::int64_t kv_tokens,
+                  TimeNs now) override;
   void on_transfer_done(std::uint64_t cookie, TimeNs now) override;
 
  private:
@@ -125,6 +132,14 @@ class DisaggregatedCluster final : public ArrivalSink,
   // Rebuild the up lists after a failure or recovery and report every position to the router.
   void renumber_prefill();
   void renumber_decode();
+  // Generated KV on its way back to a prefill instance's cache (output_to_prefill).
+  struct OutputReturn {
+    workload::Request request;
+    std::int64_t kv_tokens = 0;
+    std::size_t prefill = 0;
+  };
+  static constexpr std::uint64_t kReturnCookie = std::uint64_t{1} << 63;
+  void output_returned(std::uint32_t slot, TimeNs now);
   // The decode instance for `handoff`: the router's pick when it places_decode(), else the
   // fewest outstanding among decode instances that are up (O(1): decode_index_, checked
   // against the scan in invariant builds); decode_.size() when none is up.
@@ -155,6 +170,9 @@ class DisaggregatedCluster final : public ArrivalSink,
   policy::LoadIndex<DecodeLoad> decode_index_;  // built by start()
   std::deque<workload::Request> parked_;  // arrivals while every prefill instance is down
   std::deque<Handoff> parked_handoffs_;   // prefilled while every decode instance is down
+  std::map<std::uint64_t, std::size_t> prefilled_on_;  // request id -> its prefill instance
+  std::vector<OutputReturn> returns_;                  // slots, recycled
+  std::vector<std::uint32_t> free_returns_;
 };
 
 }  // namespace xpusim::systems

@@ -32,6 +32,10 @@ class KvHandoff {
  public:
   virtual ~KvHandoff() = default;
   virtual void on_prefilled(int instance, Handoff&& handoff, TimeNs now) = 0;
+  // A decode-only instance finished `request` (its KV covers `kv_tokens` tokens of prompt +
+  // output): where the cluster copies generated KV back to a prefill cache, it starts here.
+  virtual void on_decoded(int /*instance*/, const workload::Request& /*request*/,
+                          std::int64_t /*kv_tokens*/, TimeNs /*now*/) {}
 };
 
 }  // namespace xpusim::systems

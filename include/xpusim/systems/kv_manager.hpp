@@ -119,6 +119,17 @@ class KvManager {
   void cache_generated(const workload::Request& request, std::int64_t tokens, std::int64_t held,
                        std::vector<policy::BlockId>& cached, TimeNs now);
 
+  // Of the full blocks among `request`'s first `tokens` tokens of prompt + output (its prompt
+  // and output hashes), how many are not cached from the first missing one on (0 without a
+  // cache or output hashes).
+  std::int64_t missing_cached_blocks(const workload::Request& request, std::int64_t tokens) const;
+  // KV of those blocks arrived from another instance (a decode instance's finished request):
+  // the leading run the cache lacks joins it, as many as free blocks allow (evicting as an
+  // allocation does), released at once as a finished holder's blocks are (`followup`, `tool`
+  // as release()). Returns the blocks added.
+  std::int64_t cache_returned(const workload::Request& request, std::int64_t tokens, bool followup,
+                              TimeNs now, std::int32_t tool = -1);
+
   // ---- swap space (host memory) ----
   std::int64_t swap_used() const { return swap_used_; }
   std::int64_t swap_capacity() const { return swap_capacity_; }

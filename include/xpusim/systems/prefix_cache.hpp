@@ -66,6 +66,10 @@ class PrefixCache final : public policy::BlockTable {
   // must be empty. Unreferenced ones leave the pool's free count. Publishes the lookup.
   void acquire(const std::vector<std::uint64_t>& keys, std::int64_t n, std::vector<policy::BlockId>& held,
                KvBlockPool& pool, const Lookup& lookup, TimeNs now);
+  // References the first `n` keys' blocks (cached) for a holder that is not a lookup (KV
+  // arriving from elsewhere): no hit is counted and nothing is published.
+  void hold(const std::vector<std::uint64_t>& keys, std::int64_t n, std::vector<policy::BlockId>& held,
+            KvBlockPool& pool);
   // The sequence has computed blocks [held.size(), upto) itself: they join the cache referenced
   // by it. A key cached meanwhile by another sequence is shared instead and the sequence's own
   // copy goes back to the pool.

@@ -72,6 +72,13 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   // Prefill-only: the KV of a handed-off sequence has been copied out; its blocks are freed.
   void release_handoff(std::uint32_t slot, TimeNs now);
   std::int64_t handoff_blocks() const { return kv_.handoff_blocks(); }
+  // Prefill-only with a prefix cache: of the full blocks of `request`'s first `kv_tokens`
+  // tokens (prompt + output), how many the cache lacks now (what a decode instance would copy
+  // back), and caching them once copied (serving_instance_prefix.cpp; docs/prefix-cache.md).
+  std::int64_t missing_cached_blocks(const workload::Request& request, std::int64_t kv_tokens) const {
+    return kv_.missing_cached_blocks(request, kv_tokens);
+  }
+  void cache_returned_output(const workload::Request& request, std::int64_t kv_tokens, TimeNs now);
 
   // ---- live migration (serving_instance_migration.cpp) ----
   // A decoding sequence across events; stale once it leaves decoding (finish, preemption).

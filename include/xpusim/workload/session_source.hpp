@@ -12,6 +12,7 @@
 // after turn k arrived, whether or not turn k has finished in the simulation. Closed loop: turn
 // k+1 arrives the think/tool gap after turn k finished in the simulation (turn_time_s unused); a
 // rejected or lost turn ends its session.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <queue>
@@ -57,6 +58,11 @@ class SessionSource final : public RequestSource {
       double weight = 1;
     };
     std::vector<Tool> tools;  // parsed from tool_types
+    // Token-type reuse skew (SAECache): "type:p,..." with type user, tool, response or
+    // reasoning; a segment of that type stays in the session's later context with probability
+    // p, else it is used once and dropped (empty: every segment stays, the behaviour before).
+    std::string type_reuse;
+    std::array<double, kTokenTypes> keep{1, 1, 1, 1, 1, 1};  // parsed, by TokenType
   };
 
   static const ParamBinding<Config>& binding();
@@ -72,6 +78,7 @@ class SessionSource final : public RequestSource {
   struct Segment {
     TokenType type;
     std::int64_t tokens;
+    bool drop = false;  // used by the turn that added it, then dropped (type_reuse)
   };
   struct Session {
     std::uint64_t id = 0;  // 1-based (0 = no session)
@@ -82,6 +89,14 @@ class SessionSource final : public RequestSource {
     std::int64_t context_tokens = 0;
     TimeNs start_ns = 0;            // its first turn's arrival (program-level FCFS)
     std::int32_t pending_tool = -1;  // the tool its last turn called (-1: none / untyped)
+    // Where dropped segments changed the context: from unit `first` on, units carry identities
+    // of rewrite `epoch` (none: the session's original units everywhere).
+    struct Rewrite {
+      std::int64_t first;
+      std::uint64_t epoch;
+    };
+    std::vector<Rewrite> rewrites;
+    std::uint64_t epochs = 0;
   };
   struct Pending {  // a session's next turn, ordered by arrival then session id
     TimeNs arrival_ns;
@@ -103,14 +118,19 @@ class SessionSource final : public RequestSource {
   std::int32_t draw_tool();
   Request make_turn(Session& s, TimeNs arrival);
   void append(Session& s, TokenType type, std::int64_t tokens);
+  bool draw_keep(TokenType type);
+  void drop_marked(Session& s);
+  std::uint64_t session_unit(const Session& s, std::int64_t unit) const;
   void fill_hashes(const Session& s, Request& r) const;
-  void fill_output_hashes(const Session& s, std::int64_t reasoning, Request& r) const;
+  void fill_output_hashes(const Session& s, std::int64_t reasoning, std::int64_t verbatim,
+                          Request& r) const;
 
   Config config_;
   RngStream session_rng_;
   RngStream length_rng_;
   RngStream think_rng_;
   RngStream tool_rng_;  // which tool type a turn calls (drawn only when tool_types is set)
+  RngStream reuse_rng_;  // whether a segment stays in context (drawn only for p < 1)
   double tool_weight_sum_ = 0;
   std::vector<std::string> tenant_names_{"default"};
   std::vector<Session> sessions_;  // by id - 1; finished ones release their context
