@@ -141,6 +141,11 @@ const ParamBinding<DeviceSpec>& DeviceSpec::binding() {
           .real("pcie_bw_gbps", &C::pcie_bw_bytes_per_s, "GB/s",
                 "host link bandwidth per direction; 0 = none", kNonNegative)
           .scale(kGiga).check(check_rate)
+          .real("allreduce_latency_us", &C::allreduce_latency_s, "us",
+                "fixed time of one tensor-parallel all-reduce over the device's own link "
+                "(measured small-message floor); used when cluster.tp_link_latency_us is 0",
+                {.min = 0, .max = 1e6})
+          .scale(1e-6)
           .real("peak_fp4_tflops", &C::peak_fp4_flops, "TFLOP/s",
                 "dense FP4 tensor peak; 0 = unsupported", kNonNegative)
           .scale(kTera)

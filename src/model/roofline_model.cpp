@@ -101,8 +101,10 @@ double RooflineModel::allreduce_seconds(double bytes) const {
   const int tp = placement_.tensor_parallel;
   if (tp <= 1) return 0.0;
   // Ring all-reduce: each device sends and receives 2 (tp - 1) / tp of the buffer.
-  return 2.0 * (tp - 1) / tp * bytes / (link_bw_ * factors_.comm_efficiency) +
-         placement_.tp_link_latency_s;
+  // A scenario's tp_link latency replaces the device's measured all-reduce floor.
+  const double latency = placement_.tp_link_latency_s > 0 ? placement_.tp_link_latency_s
+                                                          : placement_.device.allreduce_latency_s;
+  return 2.0 * (tp - 1) / tp * bytes / (link_bw_ * factors_.comm_efficiency) + latency;
 }
 
 double RooflineModel::op_seconds(Op op, const OpWork& work, bool has_prefill,

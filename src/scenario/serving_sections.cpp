@@ -27,7 +27,9 @@ const ParamBinding<ScenarioSpec>& cluster_binding() {
                 {.min = 0})
           .scale(1e9)
           .real("tp_link_latency_us", &S::tp_link_latency_s, "us",
-                "latency added to each tensor-parallel all-reduce", {.min = 0})
+                "latency added to each tensor-parallel all-reduce; 0 = the device's "
+                "allreduce_latency_us",
+                {.min = 0})
           .scale(1e-6)
           .integer(XPUSIM_KEY(S, prefill_instances), "",
                    "prefill-only instances (disaggregation); 0 = every instance does both phases",

@@ -114,6 +114,21 @@ TEST(Roofline, RingAllReduceFormula) {
   EXPECT_EQ(make("llama-2-7b", "h100-sxm", 1).allreduce_seconds(1e6), 0.0);
 }
 
+TEST(Roofline, DeviceAllReduceLatencyIsTheDefaultFloor) {
+  RooflineFactors f;
+  f.comm_efficiency = 0.5;
+  hw::DeviceSpec d = load_device("h100-sxm");
+  d.allreduce_latency_s = 24e-6;
+  // No scenario latency: 2 * 1/2 * 1 MB / (100 GB/s * 0.5) + the device's 24 us = 20 + 24 us.
+  const RooflineModel dflt(load_model("llama-2-7b"), Placement{d, 2, 100e9, 0}, f);
+  EXPECT_NEAR(dflt.allreduce_seconds(1e6), 44e-6, 1e-12);
+  // A scenario latency replaces it: 20 + 5 us.
+  const RooflineModel given(load_model("llama-2-7b"), Placement{d, 2, 100e9, 5e-6}, f);
+  EXPECT_NEAR(given.allreduce_seconds(1e6), 25e-6, 1e-12);
+  // The RTX PRO 6000 preset carries its measured floor (configs/hardware/rtx-pro-6000.yaml).
+  EXPECT_NEAR(load_device("rtx-pro-6000").allreduce_latency_s, 24e-6, 1e-12);
+}
+
 TEST(Roofline, PlacementErrors) {
   // 32 heads over 3 devices, and TP without any link.
   EXPECT_THROW(make("llama-2-7b", "h100-sxm", 3), Error);

@@ -1,6 +1,8 @@
 // Sarathi, Orca and layered prefill, each alone on hand-made instance states.
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "fake_batch_view.hpp"
 #include "xpusim/policy/batching/layered_prefill.hpp"
 #include "xpusim/policy/batching/orca.hpp"
@@ -52,6 +54,28 @@ TEST(Sarathi, PreemptsNewestForDecodeBlocksAndStopsAdmitting) {
   EXPECT_EQ(plan.admit, 0u);
   EXPECT_TRUE(plan.run_decodes);
   EXPECT_EQ(plan.prefill_token_budget, 510);
+}
+
+// vLLM V1's scheduler (vllm/v1/core/sched/scheduler.py, schedule()) walks the running list
+// oldest first; when a request cannot get its block it pops the tail of the list (the most
+// recently scheduled) and retries, and stops when the victim is the request itself. Worked by
+// hand on three decodes that each need a block with none free:
+//  - each holds 1 block: the oldest pops the newest (free 1) and takes it (free 0); the middle
+//    then pops itself. Two preempted, the oldest runs.
+//  - each holds 2 blocks: the oldest pops the newest (free 2) and takes one; the middle takes
+//    the other. One preempted.
+TEST(Sarathi, PreemptionMatchesVllmV1TailPopping) {
+  for (const auto& [held, victims] : {std::pair<std::int64_t, std::size_t>{1, 2}, {2, 1}}) {
+    FakeBatchView v;
+    v.free = 0;
+    v.running = {{held, true, false}, {held, true, false}, {held, true, false}};
+    v.add_waiting(16);
+    IterationPlan plan;
+    SarathiBatching({.chunk_size = 512, .max_num_seqs = 128}).plan_iteration(v, plan);
+    EXPECT_EQ(plan.preempt_newest, victims) << "blocks held " << held;
+    EXPECT_EQ(plan.admit, 0u);  // V1 schedules no waiting request in a step that preempted
+    EXPECT_TRUE(plan.run_decodes);
+  }
 }
 
 TEST(Sarathi, DynamicChunkingShrinksTheBudgetAsThePromptProgresses) {

@@ -30,6 +30,9 @@ struct DeviceSpec {
   double max_power_w = 0;             // board power at full activity (TDP)
   double scaleup_bw_bytes_per_s = 0;  // per-GPU NVLink-class bandwidth, per direction; 0 = none
   double pcie_bw_bytes_per_s = 0;     // host link, per direction
+  // Fixed time of one tensor-parallel all-reduce over the device's own link (NCCL's small-
+  // message floor); used when the scenario gives no tp_link latency; 0 = none.
+  double allreduce_latency_s = 0;
   int scaleup_domain = 0;             // devices one scale-up fabric joins (8 HGX, 72 NVL72); 0 = unstated
   double scaleout_bw_bytes_per_s = 0;  // per-device scale-out NIC bandwidth, per direction; 0 = none
   // Power model extensions (docs/hardware.md); the defaults reproduce the plain linear model.
