@@ -85,9 +85,10 @@ double prefill_ns_by_hand(std::int64_t tokens, double clock) {
   b.prefill_tokens = tokens;
   b.prefill_attention_pairs = double(tokens) * double(tokens + 1) / 2;
   double ns = 0;
-  for (const auto& g : model::OpGraph::iteration(llama_int4(), b).order()) {
-    const auto w = model::engine_work(lunar_lake_two_levels(), hw::EngineKind::Igpu, g,
-                                      hw::DType::Int4);
+  const model::OpGraph graph = model::OpGraph::iteration(llama_int4(), b);
+  const hw::SocSpec soc = lunar_lake_two_levels();
+  for (const auto& g : graph.order()) {
+    const auto w = model::engine_work(soc, hw::EngineKind::Igpu, g, hw::DType::Int4);
     ns += w->fixed_ns + std::max(w->compute_ns / clock, w->memory_ns);
   }
   return ns;
