@@ -110,6 +110,10 @@ void check_power_and_peaks(const DeviceSpec& d) {
   if (d.sm_clock_mhz > 0 && d.boost_clock_mhz <= 0)
     throw ParamError("sm_clock_mhz", "sm_clock_mhz needs boost_clock_mhz, the clock the peaks are "
                                      "quoted at (the presets of NVIDIA GPUs give it)");
+  if (d.sm_clock_mhz > 0 && d.sm_clock_mhz < 0.01 * d.boost_clock_mhz)
+    throw ParamError("sm_clock_mhz", "sm_clock_mhz (" + format_value(d.sm_clock_mhz) +
+                                         " MHz) is below 1% of boost_clock_mhz: operator times "
+                                         "would overflow (expected 0 or a real clock)");
   if (d.sm_clock_mhz > d.boost_clock_mhz && d.sm_clock_mhz > 0)
     throw ParamError("sm_clock_mhz", "sm_clock_mhz (" + format_value(d.sm_clock_mhz) +
                                          " MHz) exceeds boost_clock_mhz (" +

@@ -19,7 +19,8 @@ double fraction_of(const std::string& text) {
   if (text.empty()) return -1;
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !(v > 0 && v <= 1)) return -1;
+  // At least 0.01: slower clocks would stretch operator times past the int64-ns horizon.
+  if (end != text.c_str() + text.size() || !(v >= 0.01 && v <= 1)) return -1;
   return v;
 }
 
@@ -43,7 +44,7 @@ std::vector<DvfsLevel> parse_dvfs_levels(const std::string& text, const std::str
     const double volt = colon == std::string::npos ? -1 : fraction_of(trimmed(item.substr(colon + 1)));
     if (clock < 0 || volt < 0)
       throw ParamError(key, "'" + item +
-                                "' is not a level clock:voltage with both in (0, 1] (expected a "
+                                "' is not a level clock:voltage with both in [0.01, 1] (expected a "
                                 "comma-separated list such as 0.5:0.75,0.75:0.875,1:1; empty = "
                                 "one level, the top)");
     if (!out.empty() && clock <= out.back().clock)
