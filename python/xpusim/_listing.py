@@ -12,7 +12,7 @@ def _catalogs():
 def list_policies(family=None):
     """Names by family, e.g. {"batching": ["chunked", "sarathi", "vllm", ...], "router": [...]}.
     Families: batching, router, migration, fairness, eviction, execution (execution models),
-    workload (sources), switch_memory, flow_scheduling, expert_placement, expert_offload.
+    workload (sources), switch_memory, flow_scheduling, dvfs, expert_placement, expert_offload.
     With `family`, that family's names only."""
     catalogs = _catalogs()
     if family is not None:

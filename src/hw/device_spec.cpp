@@ -5,6 +5,7 @@
 #include <string>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/hw/dvfs_levels.hpp"
 
 namespace xpusim::hw {
 namespace {
@@ -56,6 +57,16 @@ double DeviceSpec::max_activity() const {
   return std::clamp((power_cap_w - base) / (max_power_w - base), 0.0, 1.0);
 }
 
+double DeviceSpec::clock_ratio() const {
+  return sm_clock_mhz > 0 ? sm_clock_mhz / boost_clock_mhz : 1.0;
+}
+
+double DeviceSpec::clock_power_fraction() const {
+  if (sm_clock_mhz <= 0) return 1.0;
+  const DvfsLevel level{clock_ratio(), linear_voltage(clock_ratio(), clock_voltage_floor)};
+  return level.dynamic_power_fraction();
+}
+
 namespace {
 
 // Representable device figures (docs/errors.md, "Representable sizes"). Every rate and size is
@@ -96,6 +107,18 @@ void check_power_and_peaks(const DeviceSpec& d) {
   if (d.held_power_w > 0 && (d.held_power_w < d.idle_power_w || d.held_power_w > d.max_power_w))
     throw ParamError("held_power_w", "held_power_w (" + format_value(d.held_power_w) +
                                          " W) must lie between idle_power_w and max_power_w");
+  if (d.sm_clock_mhz > 0 && d.boost_clock_mhz <= 0)
+    throw ParamError("sm_clock_mhz", "sm_clock_mhz needs boost_clock_mhz, the clock the peaks are "
+                                     "quoted at (the presets of NVIDIA GPUs give it)");
+  if (d.sm_clock_mhz > 0 && d.sm_clock_mhz < 0.01 * d.boost_clock_mhz)
+    throw ParamError("sm_clock_mhz", "sm_clock_mhz (" + format_value(d.sm_clock_mhz) +
+                                         " MHz) is below 1% of boost_clock_mhz: operator times "
+                                         "would overflow (expected 0 or a real clock)");
+  if (d.sm_clock_mhz > d.boost_clock_mhz && d.sm_clock_mhz > 0)
+    throw ParamError("sm_clock_mhz", "sm_clock_mhz (" + format_value(d.sm_clock_mhz) +
+                                         " MHz) exceeds boost_clock_mhz (" +
+                                         format_value(d.boost_clock_mhz) +
+                                         " MHz): a locked clock is at most the boost clock");
   const double base = d.held_power_w > 0 ? d.held_power_w : d.idle_power_w;
   if (d.power_cap_w > 0 && d.power_cap_w <= base)
     throw ParamError("power_cap_w", "power_cap_w (" + format_value(d.power_cap_w) +
@@ -181,6 +204,15 @@ const ParamBinding<DeviceSpec>& DeviceSpec::binding() {
                 "price of one device for one hour (the presets: a cloud on-demand list price, "
                 "docs/hardware.md); 0 = unpriced (no cost block in summary.json)",
                 {.min = 0, .max = 1e6})
+          .real(XPUSIM_KEY(C, boost_clock_mhz), "MHz",
+                "clock the peak figures are quoted at (boost); 0 = unstated", {.min = 0, .max = 1e5})
+          .real(XPUSIM_KEY(C, sm_clock_mhz), "MHz",
+                "locked SM clock below boost (nvidia-smi -lgc): compute peaks scale by "
+                "sm/boost, memory bandwidth does not, dynamic power by r x V(r)^2; 0 = none",
+                {.min = 0, .max = 1e5})
+          .real(XPUSIM_KEY(C, clock_voltage_floor), "ratio",
+                "relative voltage of the straight V-f line at clock 0 (power of a locked clock)",
+                {.min = 0, .max = 1})
           .rule(check_power_and_peaks);
   return b;
 }

@@ -56,7 +56,16 @@ void bind_engine(ParamBinding<SocSpec>& b, EngineKind e) {
       .required()
       .real(key(e, "busy_power_w"), [i](auto& c) -> auto& { return c.engines[i].device.max_power_w; },
             "W", n + ": power while running work", kPositive)
-      .required();
+      .required()
+      .parsed_string(
+          key(e, "dvfs_levels"),
+          [i, k = key(e, "dvfs_levels")](SocSpec& c, const ParamValue& v) {
+            c.engines[i].dvfs_levels = parse_dvfs_levels(std::get<std::string>(v), k);
+          },
+          [i](const SocSpec& c) { return ParamValue(format_dvfs_levels(c.engines[i].dvfs_levels)); },
+          n + ": clock levels clock:voltage (both relative to the top level), slowest first, the "
+              "last 1:1; compute runs at clock x peak, busy power is idle + (busy - idle) x clock "
+              "x voltage^2; empty = the top level only (docs/soc.md)");
 }
 
 // An engine's device as the rest of the simulator sees it, from the SoC's bound figures.
@@ -118,6 +127,11 @@ double EngineSpec::peak_ops(DType weight_dtype) const {
   const bool narrow =
       weight_dtype == DType::Int8 || weight_dtype == DType::Int4 || weight_dtype == DType::Fp8;
   return narrow && peak_int8_ops > 0 ? peak_int8_ops : peak_fp16_flops;
+}
+
+const std::vector<DvfsLevel>& EngineSpec::levels() const {
+  static const std::vector<DvfsLevel> top{DvfsLevel{}};
+  return dvfs_levels.empty() ? top : dvfs_levels;
 }
 
 const ParamBinding<SocSpec>& SocSpec::binding() {

@@ -73,7 +73,7 @@ OpGraph OpGraph::iteration(const ModelSpec& model, const BatchShape& batch) {
 
 std::optional<hw::EngineWork> engine_work(const hw::SocSpec& soc, hw::EngineKind engine,
                                           const OpGroup& group, hw::DType weight_dtype,
-                                          double share) {
+                                          double share, double clock) {
   const hw::EngineSpec& e = soc.engine(engine);
   if (!e.supports(group.kind)) return std::nullopt;
   const double peak = e.peak_ops(weight_dtype);
@@ -85,6 +85,7 @@ std::optional<hw::EngineWork> engine_work(const hw::SocSpec& soc, hw::EngineKind
   w.compute_ns = share * group.gemm_flops / dense_rate * 1e9;
   if (group.attention_flops > 0)
     w.compute_ns += share * group.attention_flops / attention_rate * 1e9;
+  if (clock != 1.0) w.compute_ns /= clock;
   w.memory_ns = share * group.bytes / (soc.ddr_bw_bytes_per_s * e.memory_efficiency) * 1e9;
   w.fixed_ns = static_cast<double>(e.dispatch_ns);
   return w;

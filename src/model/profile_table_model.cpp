@@ -78,6 +78,10 @@ ProfileTableModel::ProfileTableModel(ModelSpec model, Placement placement, Profi
       attention_(std::move(attention)),
       memory_bw_(placement.device.memory_bw_bytes_per_s) {
   require_dense(model_);
+  // Measured times carry the clock they were measured at; there is no compute term to stretch.
+  if (placement.device.sm_clock_mhz > 0)
+    throw Error("hardware.sm_clock_mhz needs the roofline execution model: the profile table's "
+                "timings were measured at the GPU's own clock (execution: {model: roofline})");
 }
 
 double ProfileTableModel::attention_seconds(const LayerTokens& t, double prefill_seqs,

@@ -212,10 +212,15 @@ IterationCost RooflineModel::estimate(const BatchShape& batch) const {
   IterationCost cost;
   if (batch.empty()) return cost;
   const hw::DeviceSpec& d = placement_.device;
-  Totals s = iteration_totals(batch, 1.0);
+  // Locked clock (docs/hardware.md): compute at clock x peak, memory unchanged, and the draw at
+  // the clock's share of the dynamic range. Without one, clock and fraction are exactly 1.
+  const double clock = d.clock_ratio();
+  const double slowdown = 1.0 / clock;
+  Totals s = iteration_totals(batch, slowdown);
   const auto activity_of = [&](const Totals& t) {
-    return d.activity(t.flops / (t.seconds * peak_flops_),
-                      t.bytes / (t.seconds * d.memory_bw_bytes_per_s));
+    return d.activity(t.flops / (t.seconds * peak_flops_ * clock),
+                      t.bytes / (t.seconds * d.memory_bw_bytes_per_s)) *
+           d.clock_power_fraction();
   };
   double activity = activity_of(s);
   // Power cap (docs/hardware.md): the clock drops until the draw fits; compute-bound operators
@@ -223,7 +228,7 @@ IterationCost RooflineModel::estimate(const BatchShape& batch) const {
   // not, and the firmware holds the draw at the cap whatever remains.
   const double cap = d.max_activity();
   if (activity > cap) {
-    s = iteration_totals(batch, activity / cap);
+    s = iteration_totals(batch, slowdown * activity / cap);
     activity = std::min(activity_of(s), cap);
   }
   cost.time_ns = duration_ns_ceil(s.seconds);

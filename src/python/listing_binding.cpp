@@ -68,6 +68,7 @@ py::dict catalogs() {
   add_family(out, "workload", "workload.source", c.sources);
   add_family(out, "switch_memory", "switch_memory.policy", c.switch_memory);
   add_family(out, "flow_scheduling", "flow_scheduling.policy", c.flow_scheduling);
+  add_family(out, "dvfs", "dvfs.policy", c.dvfs);
   add_family(out, "expert_placement", "placement.policy", c.expert_placement);
   add_family(out, "expert_offload", "offload.policy", c.expert_offload);
   return out;

@@ -13,6 +13,7 @@ Catalogs build_catalogs() {
   policy::register_migration_policies(c.migration);
   policy::register_switch_memory_policies(c.switch_memory);
   policy::register_flow_schedulers(c.flow_scheduling);
+  policy::register_dvfs_governors(c.dvfs);
   policy::register_expert_placement_policies(c.expert_placement);
   policy::register_expert_offload_policies(c.expert_offload);
   policy::register_fairness_policies(c.fairness);

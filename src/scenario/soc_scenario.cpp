@@ -34,6 +34,7 @@ struct SocSpecs {
   hw::SocSpec soc;
   model::ModelSpec model;
   Selection policy;
+  Selection dvfs;
   std::vector<workload::AgentFlow> flows;
   std::vector<std::pair<std::string, Params>> resolved;  // section -> parameters, for summary.json
 };
@@ -52,10 +53,39 @@ class SocScenario final : public LoadedScenario {
   const Catalogs& catalogs_;
 };
 
+// Busy time and busy energy of each engine at each of its clock levels; null when every engine
+// ran only at its top level (no DVFS happened, so the summary stays as it was without it).
+nlohmann::json dvfs_summary(const hw::SocSpec& spec, const systems::SocRuntime& soc) {
+  nlohmann::json out = nlohmann::json::object();
+  bool below_top = false;
+  for (auto e : {hw::EngineKind::Cpu, hw::EngineKind::Igpu, hw::EngineKind::Npu}) {
+    const hw::EngineSpec& es = spec.engine(e);
+    const auto& busy = soc.level_busy_ns(e);
+    nlohmann::json levels = nlohmann::json::array();
+    for (std::size_t i = 0; i < busy.size(); ++i) {
+      const hw::DvfsLevel& l = es.levels()[i];
+      const double power = es.device.idle_power_w +
+                           (es.device.max_power_w - es.device.idle_power_w) *
+                               l.dynamic_power_fraction();
+      const double s = ns_to_seconds(busy[i]);
+      if (i + 1 < busy.size() && busy[i] > 0) below_top = true;
+      levels.push_back({{"clock", l.clock},
+                        {"voltage", l.voltage},
+                        {"busy_power_w", power},
+                        {"busy_s", s},
+                        {"busy_energy_j", power * s}});
+    }
+    out[hw::engine_name(e)] = std::move(levels);
+  }
+  return below_top ? out : nlohmann::json();
+}
+
 RunResult SocScenario::run(const RunOptions& options) const {
   Simulator sim;
   auto scheduler = catalogs_.flow_scheduling.find(s_.policy.name)->make(s_.policy.params);
   systems::SocRuntime soc(sim, s_.soc, s_.model, *scheduler, s_.flows);
+  auto governor = catalogs_.dvfs.find(s_.dvfs.name)->make(s_.dvfs.params);
+  soc.set_dvfs_governor(*governor);
   report::EnergyMeter energy;
   for (auto e : {hw::EngineKind::Cpu, hw::EngineKind::Igpu, hw::EngineKind::Npu})
     energy.attach(soc.device(e));
@@ -109,6 +139,7 @@ RunResult SocScenario::run(const RunOptions& options) const {
   j["kv"] = {{"budget_gb", soc.kv_budget_bytes() / 1e9},
              {"peak_reserved_gb", soc.kv_peak_bytes() / 1e9},
              {"flows_queued", soc.flows_queued_for_kv()}};
+  if (auto levels = dvfs_summary(s_.soc, soc); !levels.is_null()) j["dvfs"] = std::move(levels);
   add_run_fields(j, ns_to_seconds(end), result.events, s_.seed, s_.resolved);
   if (!options.out_dir.empty()) {
     std::ostringstream turns, devices;
@@ -163,6 +194,7 @@ std::unique_ptr<LoadedScenario> load_soc(KindReader& r) {
   if (have_model)
     ld.convert("model", [&] { s.model = model::ModelSpec::binding().bind(model_params); });
   r.select("flow_scheduling", s.policy);
+  r.select("dvfs", s.dvfs);
   const Params workload = r.plain("workload");
   diag.throw_if_any();
   // The weights live in the shared DDR; the KV caches share what they leave (soc.kv_budget_gb).
@@ -203,6 +235,8 @@ SystemKind soc_kind() {
       model_section("the model every flow uses, e.g. {preset: llama-3-8b, dtype: int4}"),
       selection_section("flow_scheduling", "flow-scheduling policies", &Catalogs::flow_scheduling,
                         "policy", "agent_xpu"),
+      selection_section("dvfs", "DVFS governors (clock level per engine dispatch)", &Catalogs::dvfs,
+                        "policy", "max"),
       plain_section("workload", "agent flows",
                     [] { return workload::AgentWorkloadConfig::binding().schema(); }),
   };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <string>
 
 #include "xpusim/core/error.hpp"
@@ -38,6 +39,22 @@ const std::string& group_label(FlowClass cls, Stage stage, hw::WorkKind work) {
                 static_cast<int>(work)];
 }
 
+// The governor's view of one dispatch; the remaining time is computed on demand.
+class DispatchView final : public policy::DvfsView {
+ public:
+  DispatchView(const policy::DvfsRequest& request, const std::vector<hw::DvfsLevel>& levels,
+               std::function<double(int)> remaining)
+      : request_(request), levels_(levels), remaining_(std::move(remaining)) {}
+  const policy::DvfsRequest& request() const override { return request_; }
+  const std::vector<hw::DvfsLevel>& levels() const override { return levels_; }
+  double remaining_ns(int level) const override { return remaining_(level); }
+
+ private:
+  const policy::DvfsRequest& request_;
+  const std::vector<hw::DvfsLevel>& levels_;
+  std::function<double(int)> remaining_;
+};
+
 }  // namespace
 
 SocRuntime::SocRuntime(Simulator& sim, const hw::SocSpec& soc, const model::ModelSpec& model,
@@ -47,6 +64,8 @@ SocRuntime::SocRuntime(Simulator& sim, const hw::SocSpec& soc, const model::Mode
     devices_[e] = std::make_unique<hw::Device>(
         e, std::string("soc.") + hw::engine_name(static_cast<hw::EngineKind>(e)),
         soc.engines[e].device);
+  for (int e = 0; e < hw::kEngineKinds; ++e)
+    level_busy_ns_[e].assign(soc.engines[e].levels().size(), 0);
   kv_budget_bytes_ = kv_budget_bytes(soc, model);
   flows_.reserve(flows.size());
   for (auto& f : flows) {
@@ -123,12 +142,44 @@ std::optional<hw::EngineWork> SocRuntime::predict(Stage stage, const std::vector
 
 std::optional<hw::EngineWork> SocRuntime::group_work(const Task& t, hw::EngineKind engine,
                                                       double share) const {
+  return group_work_at(t, t.next, engine, share, 1.0);
+}
+
+std::optional<hw::EngineWork> SocRuntime::group_work_at(const Task& t, int group,
+                                                         hw::EngineKind engine, double share,
+                                                         double clock) const {
   if (engine == hw::EngineKind::Npu && t.stage == Stage::Prefill) {
     if (!t.npu_shape_fits) return std::nullopt;
     if (!t.npu_groups.empty())
-      return model::engine_work(soc_, engine, t.npu_groups[t.next], model_.dtype, share);
+      return model::engine_work(soc_, engine, t.npu_groups[group], model_.dtype, share, clock);
   }
-  return model::engine_work(soc_, engine, t.groups[t.next], model_.dtype, share);
+  return model::engine_work(soc_, engine, t.groups[group], model_.dtype, share, clock);
+}
+
+int SocRuntime::choose_level(const Task& t, hw::EngineKind engine, double share) const {
+  const auto& levels = soc_.engine(engine).levels();
+  const int top = static_cast<int>(levels.size()) - 1;
+  if (!governor_ || top == 0) return top;
+  policy::DvfsRequest r;
+  r.engine = engine;
+  r.cls = t.cls;
+  r.stage = t.stage;
+  r.now = sim_.now();
+  r.turn_ready_ns = t.turn_ready_ns;
+  r.opened_ns = t.opened_ns;
+  r.prompt_tokens = t.prompt_tokens;
+  r.prompt_done_after = t.prompt_done_after;
+  // Groups this engine cannot run are left out of the remaining time (another engine runs them).
+  const DispatchView view(r, levels, [&](int level) {
+    double ns = 0;
+    for (int g = t.next; g < static_cast<int>(t.groups.size()); ++g)
+      if (const auto w = group_work_at(t, g, engine, share, levels[level].clock))
+        ns += w->standalone_ns();
+    return ns;
+  });
+  const int level = governor_->level(view);
+  XPUSIM_CHECK(level >= 0 && level <= top, "DVFS governor chose a level the engine lacks");
+  return level;
 }
 
 void SocRuntime::on_event(std::uint32_t tag, std::uint64_t payload) {
@@ -242,6 +293,12 @@ void SocRuntime::open(const policy::OpenTask& o) {
   t.flows = o.flows;
   t.prefill_tokens = o.prefill_tokens;
   t.turn_ready_ns = kTimeNever;
+  t.opened_ns = sim_.now();
+  if (o.stage == Stage::Prefill && !o.flows.empty()) {
+    const FlowState& f = flows_.at(o.flows[0]);
+    t.prompt_tokens = f.spec.turns[f.turn].prompt_tokens;
+    t.prompt_done_after = t.prompt_tokens - f.prompt_left + o.prefill_tokens;
+  }
   for (int id : o.flows) {
     XPUSIM_CHECK(id >= 0 && static_cast<std::size_t>(id) < flows_.size(),
                  "policy named an unknown flow");
@@ -276,12 +333,17 @@ void SocRuntime::run(const policy::RunGroup& r) {
     const int e = static_cast<int>(p.engine);
     XPUSIM_CHECK(!ddr_.busy(e) && engine_task_[e] < 0, "policy dispatched to a busy engine");
     XPUSIM_CHECK(p.share > 0 && p.share <= 1, "engine share outside (0, 1]");
-    const auto w = group_work(t, p.engine, p.share);
+    const int level = choose_level(t, p.engine, p.share);
+    const hw::DvfsLevel& at = soc_.engines[e].levels()[level];
+    const auto w = group_work_at(t, t.next, p.engine, p.share, at.clock);
     XPUSIM_CHECK(w.has_value(), "policy dispatched a group to an engine that cannot run it");
     engine_task_[e] = t.id;
+    engine_level_[e] = level;
+    engine_since_[e] = sim_.now();
     t.on[e] = true;
     ddr_.start(e, *w, *this, static_cast<std::uint64_t>(e));
-    devices_[e]->set_busy(sim_.now(), 1.0, group_label(t.cls, t.stage, group.kind));
+    devices_[e]->set_busy(sim_.now(), at.dynamic_power_fraction(),
+                          group_label(t.cls, t.stage, group.kind));
     shares += p.share;
   }
   XPUSIM_CHECK(!r.parts.empty() && std::abs(shares - 1.0) < 1e-9, "engine shares do not sum to 1");
@@ -293,6 +355,7 @@ void SocRuntime::run(const policy::RunGroup& r) {
 void SocRuntime::on_op_done(std::uint64_t cookie, TimeNs now) {
   const int e = static_cast<int>(cookie);
   devices_[e]->set_idle(now);
+  level_busy_ns_[e][engine_level_[e]] += now - engine_since_[e];
   const int id = engine_task_[e];
   engine_task_[e] = -1;
   Task& t = tasks_.at(id);

@@ -40,6 +40,9 @@ const Given kSamples = {
     {"weights", std::string("1,2")},     {"prompt_tokens", std::string("100-200")},
     {"output_tokens", std::string("50")}, {"on_off_s", std::string("10,0")},
     {"npu_prefill_shapes", std::string("64,512")},
+    {"cpu_dvfs_levels", std::string("0.5:0.8,1:1")},
+    {"igpu_dvfs_levels", std::string("0.4:0.7,1:1")},
+    {"npu_dvfs_levels", std::string("0.6:0.8,1:1")},
     {"tool_types", std::string("search:2")},
     {"type_reuse", std::string("tool:0.5")},
     // switch, link
@@ -84,6 +87,8 @@ const std::map<std::string, Given> kCompanions = {
     {"kv_lora_rank", {{"rope_head_dim", std::int64_t{64}}}},
     {"rope_head_dim", {{"kv_lora_rank", std::int64_t{512}}}},
     {"q_lora_rank", {{"kv_lora_rank", std::int64_t{512}}, {"rope_head_dim", std::int64_t{64}}}},
+    // hardware: a locked clock needs the boost clock above it
+    {"sm_clock_mhz", {{"boost_clock_mhz", 1e5}}},
     // ina workload: a min moved up needs its max
     {"gradient_mb_min", {{"gradient_mb_max", 8.0}}},
     {"iterations_min", {{"iterations_max", std::int64_t{20}}}},

@@ -42,6 +42,11 @@ struct DeviceSpec {
   double hold_s = 5;                // how long after work the held draw lasts before cold idle
   double power_cap_w = 0;           // board power limit; 0 = none (max_power_w applies)
   double cost_per_hour_usd = 0;     // price per device-hour (preset: cited); 0 = unpriced
+  // Locked clock (docs/hardware.md, "Locked clock"): compute peaks scale by sm/boost, memory
+  // bandwidth does not, dynamic power by r * V(r)^2 on a straight V-f line from the floor.
+  double boost_clock_mhz = 0;       // clock the peak figures are quoted at; 0 = unstated
+  double sm_clock_mhz = 0;          // locked clock; 0 = none (boost)
+  double clock_voltage_floor = 0.5;  // relative voltage the V-f line reaches at clock 0
 
   // Fraction of the dynamic power range work at these utilisations draws, in [0, 1]:
   // clamp(max(compute_power_weight * u_compute, memory_power_weight * u_memory), 0, 1).
@@ -50,6 +55,11 @@ struct DeviceSpec {
   double busy_power_w(double activity) const;
   // Highest activity the power cap allows (1 without a cap).
   double max_activity() const;
+  // sm_clock_mhz / boost_clock_mhz, or exactly 1 without a locked clock.
+  double clock_ratio() const;
+  // Fraction of the dynamic power range the locked clock allows at full activity: r * V(r)^2
+  // (exactly 1 without a locked clock).
+  double clock_power_fraction() const;
 
   // Peak for a data type; throws xpusim::Error when the device has none for it.
   double peak_flops(DType dtype) const;

@@ -12,6 +12,7 @@
 #include "xpusim/core/param_binding.hpp"
 #include "xpusim/core/time.hpp"
 #include "xpusim/hw/device_spec.hpp"
+#include "xpusim/hw/dvfs_levels.hpp"
 
 namespace xpusim::hw {
 
@@ -32,11 +33,15 @@ struct EngineSpec {
   std::array<double, kWorkKinds> efficiency{};
   double memory_efficiency = 0;  // fraction of DDR peak bandwidth reached when alone
   TimeNs dispatch_ns = 0;        // fixed cost per operator group (launch / NPU submission)
+  // Clock levels, slowest first, the last 1:1; empty = one level, the top (docs/soc.md).
+  std::vector<DvfsLevel> dvfs_levels;
 
   bool supports(WorkKind kind) const { return efficiency[static_cast<int>(kind)] > 0; }
   // Peak used for math in weights of `weight_dtype`: INT8 for 8/4-bit weights when the engine
   // has an INT8 path, else FP16.
   double peak_ops(DType weight_dtype) const;
+  // The levels a DVFS governor picks from: dvfs_levels, or the top level alone.
+  const std::vector<DvfsLevel>& levels() const;
 };
 
 // Each key of the `soc` section is bound to its field by binding(): ddr_*, then per engine

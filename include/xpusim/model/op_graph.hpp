@@ -42,9 +42,11 @@ class OpGraph {
 // Time of a group on an engine alone (SoC roofline: GEMM and attention FLOPs at the engine's
 // peak times its efficiency for that kind of work, bytes at its share of the DDR bandwidth,
 // plus its dispatch overhead); nullopt when the engine cannot run the group's kind of work.
-// `share` in (0, 1] runs that fraction of the group (tensor partitioning).
+// `share` in (0, 1] runs that fraction of the group (tensor partitioning). `clock` in (0, 1] is
+// the engine's DVFS level clock: the compute term stretches by 1 / clock; the memory term (the
+// DDR has its own clock) and the dispatch cost do not (docs/soc.md, "DVFS levels").
 std::optional<hw::EngineWork> engine_work(const hw::SocSpec& soc, hw::EngineKind engine,
                                           const OpGroup& group, hw::DType weight_dtype,
-                                          double share = 1.0);
+                                          double share = 1.0, double clock = 1.0);
 
 }  // namespace xpusim::model

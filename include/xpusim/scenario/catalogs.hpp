@@ -7,6 +7,7 @@
 #include "xpusim/core/catalog.hpp"
 #include "xpusim/model/execution_model.hpp"
 #include "xpusim/policy/batching/batching_policy.hpp"
+#include "xpusim/policy/dvfs/dvfs_governor.hpp"
 #include "xpusim/policy/flow_scheduling/flow_scheduler.hpp"
 #include "xpusim/policy/expert_offload/expert_offload_policy.hpp"
 #include "xpusim/policy/expert_placement/expert_placement_policy.hpp"
@@ -34,6 +35,7 @@ struct Catalogs {
   ExecutionCatalog execution{"execution model"};
   policy::SwitchMemoryCatalog switch_memory{"switch-memory policy"};
   policy::FlowSchedulingCatalog flow_scheduling{"flow-scheduling policy"};
+  policy::DvfsCatalog dvfs{"DVFS governor"};
   policy::ExpertPlacementCatalog expert_placement{"expert placement policy"};
   policy::ExpertOffloadCatalog expert_offload{"expert offload policy"};
 };

@@ -21,6 +21,7 @@
 #include "xpusim/hw/soc_spec.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/model/op_graph.hpp"
+#include "xpusim/policy/dvfs/dvfs_governor.hpp"
 #include "xpusim/policy/flow_scheduling/flow_scheduler.hpp"
 #include "xpusim/systems/flow_records.hpp"
 #include "xpusim/workload/agent_flow.hpp"
@@ -33,6 +34,13 @@ class SocRuntime final : public EventHandler, public hw::OpListener, public poli
              policy::FlowScheduler& scheduler, std::vector<workload::AgentFlow> flows);
 
   void add_observer(FlowObserver& observer) { observers_.push_back(&observer); }
+  // The governor asked for an engine's clock level at each dispatch to an engine with more
+  // than one level; without one every engine runs at its top level.
+  void set_dvfs_governor(policy::DvfsGovernor& governor) { governor_ = &governor; }
+  // Busy time of `engine` at each of its levels (hw::EngineSpec::levels() order).
+  const std::vector<TimeNs>& level_busy_ns(hw::EngineKind engine) const {
+    return level_busy_ns_[static_cast<int>(engine)];
+  }
   hw::Device& device(hw::EngineKind engine) { return *devices_[static_cast<int>(engine)]; }
   // Schedules every flow's arrival; call once before Simulator::run.
   void start();
@@ -82,6 +90,9 @@ class SocRuntime final : public EventHandler, public hw::OpListener, public poli
     std::int64_t prefill_tokens = 0;
     workload::FlowClass cls = workload::FlowClass::Proactive;
     TimeNs turn_ready_ns = 0;
+    TimeNs opened_ns = 0;
+    std::int64_t prompt_tokens = 0;      // prefill: the turn's whole prompt
+    std::int64_t prompt_done_after = 0;  // prefill: tokens done once this chunk finishes
     std::vector<model::OpGroup> groups;
     // Prefill: the groups of the chunk padded to the NPU's static shape (empty when no padding),
     // and whether any compiled shape holds the chunk.
@@ -101,6 +112,11 @@ class SocRuntime final : public EventHandler, public hw::OpListener, public poli
   // The task's next group on `engine` alone (or a share of it); nullopt = cannot run it there.
   std::optional<hw::EngineWork> group_work(const Task& t, hw::EngineKind engine,
                                            double share = 1.0) const;
+  // Group `group` of the task on `engine` at relative clock `clock`.
+  std::optional<hw::EngineWork> group_work_at(const Task& t, int group, hw::EngineKind engine,
+                                              double share, double clock) const;
+  // The clock level the governor picks for the task's next group on `engine`.
+  int choose_level(const Task& t, hw::EngineKind engine, double share) const;
   void arrive(int flow);
   void admit_queued();
   void open(const policy::OpenTask& o);
@@ -121,6 +137,10 @@ class SocRuntime final : public EventHandler, public hw::OpListener, public poli
   std::vector<int> active_;    // flows that have arrived and are not done (the view walks these)
   std::map<int, Task> tasks_;  // by id: deterministic order
   std::array<int, hw::kEngineKinds> engine_task_{-1, -1, -1};
+  policy::DvfsGovernor* governor_ = nullptr;
+  std::array<int, hw::kEngineKinds> engine_level_{};        // level of the group in flight
+  std::array<TimeNs, hw::kEngineKinds> engine_since_{};     // when it started
+  std::array<std::vector<TimeNs>, hw::kEngineKinds> level_busy_ns_;
   std::vector<FlowObserver*> observers_;
   std::vector<policy::ReadyFlow> ready_view_;
   std::vector<policy::TaskState> task_view_;
