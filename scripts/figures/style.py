@@ -36,6 +36,7 @@ _STYLE = {
     "vtc+adaptive": ("tab:cyan", "P"), "equinox+adaptive": ("tab:green", "v"),
     "vllm swap": ("tab:red", "o"), "+block groups": ("tab:orange", "s"),
     "+overlap": ("tab:purple", "D"), "fastswitch": ("tab:green", "v"),
+    "memory only": ("tab:gray", "s"),
     # faults
     "requeue": ("tab:blue", "o"), "drop": ("tab:red", "s"), "lose": ("tab:red", "s"),
     # expert placement

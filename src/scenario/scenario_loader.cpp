@@ -100,6 +100,29 @@ void check_migration(Loader& ld, const ScenarioSpec& spec, const Catalogs& catal
   ld.diag.throw_if_any();
 }
 
+// Priority scheduling preempts running requests, so the batching policy must be one that
+// preempts; fairness-driven ranks only exist with priority scheduling on.
+void check_priority(Loader& ld, const ScenarioSpec& spec, const Catalogs& catalogs) {
+  const YAML::Node instance = ld.section("instance");
+  if (spec.instance.reprioritize_every > 0 && !spec.instance.preempt_for_priority)
+    ld.diag.error(ld.doc.locate(Loader::child(instance, "reprioritize_every"), "instance.reprioritize_every"),
+                  "instance.reprioritize_every",
+                  "re-prioritising by fairness needs instance.preempt_for_priority: true");
+  if (!spec.instance.preempt_for_priority) return ld.diag.throw_if_any();
+  policy::BatchingCapabilities caps;
+  ld.convert("batching", [&] {
+    caps = catalogs.batching.find(spec.batching.name)->make(spec.batching.params)->capabilities();
+  });
+  if (!caps.preempts)
+    ld.diag.error(ld.doc.locate(Loader::child(instance, "preempt_for_priority"),
+                                "instance.preempt_for_priority"),
+                  "instance.preempt_for_priority",
+                  "batching policy '" + spec.batching.name +
+                      "' never preempts; priority scheduling needs one that does (vllm, sarathi, "
+                      "layered_prefill, equinox)");
+  ld.diag.throw_if_any();
+}
+
 // A cluster key recorded only when given, so scenarios without it resolve as before.
 Params without(const Params& params, const std::string& key) {
   std::map<std::string, ParamValue> values = params.values();
@@ -179,6 +202,7 @@ ScenarioSpec load_serving_spec(KindReader& r) {
   check_migration(ld, spec, catalogs);
   prefix_cache_binding().bind_into(prefix, spec);
   spec.instance = systems::InstanceConfig::binding().bind(instance);
+  check_priority(ld, spec, catalogs);
   slo_binding().bind_into(slo, spec);
   Params faults;
   spec.faults = read_faults(ld, spec.instances, spec.horizon_s, spec.seed, faults);

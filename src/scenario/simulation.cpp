@@ -235,6 +235,7 @@ struct Run {
     const policy::FairnessContext fair{spec.tenant_weights, spec.seed, index};
     extra.fairness = catalogs.fairness.find(spec.fairness.name)->make(spec.fairness.params, fair);
     extra.program_order = spec.instance.queue_order == systems::InstanceConfig::QueueOrder::Program;
+    extra.priority = {spec.instance.preempt_for_priority, spec.instance.reprioritize_every};
     // Decode-only instances compute no prompts: the cache lives on the prefill pool (Mooncake).
     if (spec.prefix_cache && extra.role != systems::InstanceRole::DecodeOnly)
       extra.prefix_cache = make_prefix_cache(index, pool.sizing);

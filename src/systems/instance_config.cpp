@@ -45,7 +45,17 @@ const ParamBinding<InstanceConfig>& InstanceConfig::binding() {
                   {{"arrival", C::QueueOrder::Arrival}, {"program", C::QueueOrder::Program}},
                   "waiting-queue order: arrival (FCFS by request, vLLM) or program (FCFS by the "
                   "session's first arrival, so later turns of earlier programs go first; "
-                  "Continuum)");
+                  "Continuum)")
+          .boolean(XPUSIM_KEY(C, preempt_for_priority),
+                   "priority scheduling as vLLM's --scheduling-policy priority: waiting and "
+                   "swapped requests in (priority, arrival) order, and the lowest-priority running "
+                   "requests preempted when the first of them cannot be admitted")
+          .integer(XPUSIM_KEY(C, reprioritize_every), "iterations",
+                   "with preempt_for_priority: every this many iterations each request's priority "
+                   "becomes its tenant's standing under the fairness policy (least service "
+                   "first; FastSwitch's fairness-driven preemption); 0 = the requests' own "
+                   "priorities",
+                   {.min = 0, .max = 1 << 30});
   return b;
 }
 

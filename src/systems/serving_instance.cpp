@@ -30,6 +30,11 @@ ServingInstance::ServingInstance(int index, Wiring wiring,
       table_(std::move(wiring.fairness)),
       decode_(sizing.block_size) {
   table_.waiting().set_program_order(wiring.program_order);
+  prio_ = PriorityOrder(wiring.priority,
+                        [this](std::int32_t tenant) { return table_.waiting().service(tenant); });
+  // Fairness-driven ranks are the tenants' (equal within a tenant's queue, which stays in
+  // arrival order); the requests' own priorities order the queue.
+  table_.waiting().set_priority_order(prio_.on() && !prio_.fairness_driven());
   XPUSIM_CHECK(role_ != InstanceRole::PrefillOnly || handoff_ != nullptr,
                "a prefill-only instance needs someone to hand prefilled sequences to");
   // A decode-only instance computes no prompts, so it has nothing to cache (docs/prefix-cache.md).
@@ -106,8 +111,8 @@ void ServingInstance::publish(const Sequence& q, RequestOutcome outcome, TimeNs 
 // ---- starting an iteration ---------------------------------------------------------------
 
 void ServingInstance::try_start(TimeNs now) {
-  policy_->plan_iteration(*this, plan_);
-  kv_.begin_iteration();
+  kv_.begin_iteration();  // before planning: priority preemptions swap out while planning
+  plan(now);
   if (plan_.preempt_newest > 0) apply_preemptions(plan_.preempt_newest, plan_.swap_out, now);
   if (plan_.swap_in > 0) swap_in(plan_.swap_in, now);
   if (plan_.accept_arrived > 0) accept_arrived(plan_.accept_arrived, now);

@@ -12,40 +12,49 @@ namespace xpusim::systems {
 
 void ServingInstance::apply_preemptions(std::size_t count, bool swap, TimeNs now) {
   for (std::size_t i = 0; i < count; ++i) {
-    const std::uint32_t s = table_.newest_running();
-    XPUSIM_CHECK(s != Sequence::kNone, "policy preempted more sequences than are running");
-    Sequence& q = table_[s];
-    q.prefill_end_ns = last_token_ns(q);
-    const bool decoding = q.state == SeqState::Decoding;
-    if (decoding) q.generated = decode_.generated(q);
-    const std::int64_t kv = decoding ? kv_tokens(q) : 0;
-    const std::int64_t blocks = blocks_held(q);
-    leave_running(s);
-    ++q.preemptions;
-    observer_.on_preemption(q.request.id, index_, now);
-    if (spdlog::should_log(spdlog::level::debug))
-      spdlog::debug("instance {}: preempted request {} (newest running; the batching plan preempts "
-                    "{} this iteration, KV {} blocks, {}) (t={} ns)",
-                    index_, q.request.id, count, blocks,
-                    swap && decoding ? "swap out if host room" : "recompute", now);
-    // Swap keeps a decoding sequence's KV on the host when there is room; otherwise (or for a
-    // sequence mid-prefill) the KV is dropped and recomputed on readmission.
-    if (swap && decoding && kv_.swap_out(blocks, q.host_blocks)) {
-      q.host_blocks = kv / block_size_;  // full blocks never change: their copy stays valid
-      q.state = SeqState::Swapped;
-      q.blocks = blocks;
-      q.base_kv = kv;
-      table_.swapped().push_back(s);
-      continue;
+    XPUSIM_CHECK(table_.running_count() > 0, "policy preempted more sequences than are running");
+    // The newest, or under priority scheduling the lowest-ranked (what the policy walked).
+    std::uint32_t s = table_.newest_running();
+    if (prio_.on()) {
+      s = by_priority_.back();
+      by_priority_.pop_back();
     }
-    q.state = SeqState::Waiting;
-    q.prefill_len = std::int64_t{q.request.prompt_tokens} + q.generated;
-    q.prefilled = 0;
-    observer_.on_requeued(q.request.tenant, now);
-    // Newest first, so the oldest victim ends at the head (vLLM v0).
-    table_.waiting().push_front(s, WaitingQueue::describe(q.request, true));
-    queued_prompt_blocks_ += blocks_for(q.prefill_len);
+    preempt(s, swap, now);
   }
+}
+
+void ServingInstance::preempt(std::uint32_t s, bool swap, TimeNs now) {
+  Sequence& q = table_[s];
+  q.prefill_end_ns = last_token_ns(q);
+  const bool decoding = q.state == SeqState::Decoding;
+  if (decoding) q.generated = decode_.generated(q);
+  const std::int64_t kv = decoding ? kv_tokens(q) : 0;
+  const std::int64_t blocks = blocks_held(q);
+  leave_running(s);
+  ++q.preemptions;
+  observer_.on_preemption(q.request.id, index_, now);
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("instance {}: preempted request {} ({} running, KV {} blocks, {}) (t={} ns)",
+                  index_, q.request.id, prio_.on() ? "lowest-priority" : "newest", blocks,
+                  swap && decoding ? "swap out if host room" : "recompute", now);
+  // Swap keeps a decoding sequence's KV on the host when there is room; otherwise (or for a
+  // sequence mid-prefill) the KV is dropped and recomputed on readmission.
+  if (swap && decoding && kv_.swap_out(blocks, q.host_blocks)) {
+    q.host_blocks = kv / block_size_;  // full blocks never change: their copy stays valid
+    q.state = SeqState::Swapped;
+    q.blocks = blocks;
+    q.base_kv = kv;
+    push_swapped(s);
+    return;
+  }
+  q.state = SeqState::Waiting;
+  q.prefill_len = std::int64_t{q.request.prompt_tokens} + q.generated;
+  q.prefilled = 0;
+  observer_.on_requeued(q.request.tenant, now);
+  // Newest first, so the oldest victim ends at the head (vLLM v0); under priority order the
+  // queue places it by (priority, arrival).
+  table_.waiting().push_front(s, WaitingQueue::describe(q.request, true));
+  queued_prompt_blocks_ += blocks_for(q.prefill_len);
 }
 
 void ServingInstance::swap_in(std::size_t count, TimeNs now) {

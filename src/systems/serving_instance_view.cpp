@@ -15,7 +15,7 @@ policy::WaitingInfo ServingInstance::waiting(std::size_t i) const {
 }
 
 policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
-  const Sequence& q = table_[table_.newest_running(i)];
+  const Sequence& q = table_[running_victim(i)];
   const bool decoding = q.state == SeqState::Decoding;
   // Preempting it frees only the blocks no other sequence references.
   const std::int64_t freed = kv_.blocks_freed_by(q.cached, blocks_held(q));

@@ -21,6 +21,7 @@ policy::FairRequest WaitingQueue::describe(const workload::Request& r, bool read
   f.input_tokens = r.prompt_tokens;
   f.output_tokens = r.output_tokens;
   f.arrival_ns = r.arrival_ns;
+  f.priority = r.priority;
   f.readmission = readmission;
   return f;
 }
@@ -36,12 +37,18 @@ std::deque<WaitingQueue::Entry>& WaitingQueue::tenant_queue(std::int32_t tenant)
   return by_tenant_[t];
 }
 
-// Behind the last entry whose program arrived no later (ties keep arrival order); the scan
-// from the tail is short when, as usual, most waiting requests belong to earlier programs.
+bool WaitingQueue::before(const Entry& a, const Entry& b) const {
+  if (priority_order_ && a.request.priority != b.request.priority)
+    return a.request.priority > b.request.priority;
+  return program_order_ ? a.program_ns < b.program_ns : a.request.arrival_ns < b.request.arrival_ns;
+}
+
+// Behind the last entry that goes ahead of it (ties keep arrival order); the scan from the tail
+// is short when, as usual, most waiting requests go ahead of a new one.
 void WaitingQueue::insert_arrival(std::deque<Entry>& queue, Entry entry) const {
-  if (!program_order_) return queue.push_back(std::move(entry));
+  if (!program_order_ && !priority_order_) return queue.push_back(std::move(entry));
   auto it = queue.end();
-  while (it != queue.begin() && std::prev(it)->program_ns > entry.program_ns) --it;
+  while (it != queue.begin() && before(entry, *std::prev(it))) --it;
   queue.insert(it, std::move(entry));
 }
 
@@ -58,10 +65,13 @@ void WaitingQueue::push_back(std::uint32_t seq, const policy::FairRequest& r, Ti
 void WaitingQueue::push_front(std::uint32_t seq, const policy::FairRequest& r) {
   const std::size_t before = waiting_of(r.tenant);
   const Entry e{seq, r, std::numeric_limits<TimeNs>::min()};  // ahead of every arrival
-  if (single())
-    all_.push_front(e);
+  auto& queue = single() ? all_ : tenant_queue(r.tenant);
+  // Under priority order it queues by (priority, arrival) like any request, as vLLM re-sorts
+  // its waiting queue after a priority preemption.
+  if (priority_order_)
+    insert_arrival(queue, e);
   else
-    tenant_queue(r.tenant).push_front(e);
+    queue.push_front(e);
   ++size_;
   count(r.tenant, +1);
   invalidate();

@@ -56,6 +56,24 @@ TEST_F(ScenarioLoader, LoadsPresetsDefaultsAndSelections) {
   EXPECT_EQ(s.execution.name, "roofline");
 }
 
+// Priority scheduling needs a batching policy that preempts, and fairness-driven ranks need it on;
+// each mistake is one message naming the key.
+TEST_F(ScenarioLoader, PrioritySchedulingRefusesWhatCannotRunIt) {
+  auto one = [&](std::vector<std::string> sets, const std::string& key) {
+    const std::vector<std::string> e = errors(kValid, std::move(sets));
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_NE(e[0].find(key), std::string::npos) << e[0];
+  };
+  one({"instance.reprioritize_every=10"}, "instance.reprioritize_every");
+  one({"instance.preempt_for_priority=true", "batching.policy=orca"},
+      "instance.preempt_for_priority");
+  const ScenarioSpec s = load_scenario(
+      write("ok.yaml", kValid),
+      {"instance.preempt_for_priority=true", "instance.reprioritize_every=50"}, catalogs);
+  EXPECT_TRUE(s.instance.preempt_for_priority);
+  EXPECT_EQ(s.instance.reprioritize_every, 50);
+}
+
 TEST_F(ScenarioLoader, OverridesApplyAndAreValidated) {
   const ScenarioSpec s = load_scenario(write("ok.yaml", kValid),
                                        {"workload.rate_per_s=12", "seed=7", "hardware.memory_gb=40"},

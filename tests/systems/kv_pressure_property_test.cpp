@@ -53,7 +53,10 @@ struct Outcome {
   std::int64_t preemptions = 0;
 };
 
-Outcome run_under_pressure(const std::string& name, bool swap, std::uint64_t seed) {
+// `priority`: priority scheduling on (instance.preempt_for_priority), requests of random
+// priorities 0-2.
+Outcome run_under_pressure(const std::string& name, bool swap, std::uint64_t seed,
+                           bool priority = false) {
   Simulator sim;
   LinearExec exec;
   RecordingObserver obs;
@@ -61,8 +64,9 @@ Outcome run_under_pressure(const std::string& name, bool swap, std::uint64_t see
   devices.push_back(std::make_unique<hw::Device>(0, "inst0.gpu0", test_gpu()));
   // 96 blocks of 16 tokens; 48 blocks of swap space (1 MB per block over a 10 GB/s link).
   KvSizing sizing{96, 16, swap ? 48 : 0, 1e6, 1e10};
-  ServingInstance inst(0, ServingInstance::Wiring{sim, exec, make_policy(name, swap), obs},
-                       std::move(devices), sizing);
+  ServingInstance::Wiring wiring{sim, exec, make_policy(name, swap), obs};
+  wiring.priority = {priority, 0};
+  ServingInstance inst(0, std::move(wiring), std::move(devices), sizing);
   RngStream rng(seed);
   std::vector<workload::Request> reqs;
   TimeNs t = 0;
@@ -70,6 +74,7 @@ Outcome run_under_pressure(const std::string& name, bool swap, std::uint64_t see
     t += static_cast<TimeNs>(rng.uniform01() * 4e6);  // bursts far beyond what 96 blocks hold
     reqs.push_back(request(i, t, 1 + static_cast<int>(rng.uniform01() * 500),
                            1 + static_cast<int>(rng.uniform01() * 400)));
+    if (priority) reqs.back().priority = static_cast<std::int32_t>(rng.uniform01() * 3);
   }
   Feeder feed(sim, inst, reqs);
   sim.run();
@@ -103,6 +108,21 @@ TEST(KvPressureProperty, EveryPolicyAndPreemptionModeConservesBlocksAndRequests)
         // The load must actually press: paged policies preempt (Orca and static reserve
         // instead).
         if (name != "orca" && name != "static") EXPECT_GT(o.preemptions, 0);
+      }
+}
+
+// The same bursts under priority scheduling: preempting for priority (swap or recompute) keeps
+// blocks, swap space and requests conserved.
+TEST(KvPressureProperty, PrioritySchedulingConservesBlocksAndRequests) {
+  for (const std::string name : {"vllm", "sarathi", "layered_prefill"})
+    for (const bool swap : {false, true})
+      for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+        SCOPED_TRACE(name + (swap ? " swap" : " recompute") + " seed " + std::to_string(seed));
+        const Outcome o = run_under_pressure(name, swap, seed, true);
+        EXPECT_EQ(o.records, 150u);
+        EXPECT_EQ(o.distinct, 150u);
+        EXPECT_EQ(o.completed, 150u);
+        EXPECT_GT(o.preemptions, 0);
       }
 }
 

@@ -21,6 +21,12 @@ struct InstanceConfig {
   // queues by its session's first arrival, so later turns of earlier programs go first).
   enum class QueueOrder { Arrival, Program };
   QueueOrder queue_order = QueueOrder::Arrival;
+  // Priority scheduling (vLLM's --scheduling-policy priority): waiting and swapped requests in
+  // (priority, arrival) order, and lower-priority running requests preempted for the first of
+  // them when it cannot be admitted. reprioritize_every > 0: every that many iterations each
+  // request's priority becomes its tenant's standing under the fairness policy (FastSwitch).
+  bool preempt_for_priority = false;
+  std::int64_t reprioritize_every = 0;
 
   // The `instance` section: each key bound to its field (GB and us keys scaled to bytes, s).
   static const ParamBinding<InstanceConfig>& binding();

@@ -23,6 +23,7 @@
 #include "xpusim/systems/kv_handoff.hpp"
 #include "xpusim/systems/kv_manager.hpp"
 #include "xpusim/systems/load_listener.hpp"
+#include "xpusim/systems/priority_order.hpp"
 #include "xpusim/systems/sequence.hpp"
 #include "xpusim/systems/sequence_table.hpp"
 #include "xpusim/systems/serving_records.hpp"
@@ -40,6 +41,8 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
     KvHandoff* handoff = nullptr;  // told of finished prompts; required for PrefillOnly
     std::unique_ptr<policy::FairnessPolicy> fairness = nullptr;  // admission order; null = fcfs
     bool program_order = false;  // waiting queue in program-level FCFS (instance.queue_order)
+    // Priority scheduling and preemption (instance.preempt_for_priority, reprioritize_every).
+    PriorityOrder::Config priority{};
     std::unique_ptr<PrefixCache> prefix_cache = nullptr;  // null: no prefix caching (colocated only)
     // MoE under expert parallelism: times the routed experts (exec then times one attention
     // rank's share without them); null: exec times the whole iteration.
@@ -146,7 +149,11 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
   std::size_t waiting_count() const override { return table_.waiting().size(); }
   policy::WaitingInfo waiting(std::size_t index) const override;
   policy::RunningInfo newest_running(std::size_t index) const override;
-  std::size_t swapped_count() const override { return table_.swapped().size(); }
+  // Under priority scheduling, only the swapped sequences that outrank the first waiting one
+  // (a prefix: the swapped queue is in priority order); the others wait behind it.
+  std::size_t swapped_count() const override {
+    return prio_.on() ? visible_swapped_ : table_.swapped().size();
+  }
   std::int64_t swapped_blocks(std::size_t index) const override {
     return table_[table_.swapped().at(index)].blocks;
   }
@@ -176,6 +183,21 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
 
   void try_start(TimeNs now);
   void apply_preemptions(std::size_t count, bool swap, TimeNs now);
+  // Preempts running sequence `s`: swaps its KV out (when `swap`, decoding and host room) or
+  // drops it for recompute.
+  void preempt(std::uint32_t s, bool swap, TimeNs now);
+
+  // ---- priority scheduling (serving_instance_priority.cpp) ----
+  // Plans the iteration; under priority scheduling first preempts, lowest rank first, the
+  // running sequences the first waiting or swapped one needs gone (vLLM's
+  // _schedule_priority_preemption), re-planning after each.
+  void plan(TimeNs now);
+  void preempt_for_priority(TimeNs now);
+  // The running sequence preempted `i`-th: the newest, or under priority scheduling the
+  // lowest-ranked.
+  std::uint32_t running_victim(std::size_t i) const;
+  void push_swapped(std::uint32_t s);  // in priority order under priority scheduling
+  std::size_t outranking_swapped() const;
   void swap_in(std::size_t count, TimeNs now);
   void accept_arrived(std::size_t count, TimeNs now);
   void admit(std::size_t count, TimeNs now);
@@ -225,6 +247,11 @@ class ServingInstance final : public policy::BatchView, public hw::OpListener {
 
   // Slots, the running set and the waiting, prefilling, swapped and arrived queues.
   SequenceTable table_;
+  PriorityOrder prio_;
+  // Under priority scheduling, while an iteration is planned: the running sequences, highest
+  // rank first (victims are taken from the back), and how many swapped ones the policy sees.
+  std::vector<std::uint32_t> by_priority_;
+  std::size_t visible_swapped_ = 0;
 
   DecodeTracker decode_;  // decoding sequences: progress, block demand, who finishes when
   std::int64_t pending_prefill_tokens_ = 0;

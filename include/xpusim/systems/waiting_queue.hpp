@@ -27,6 +27,12 @@ class WaitingQueue final : public policy::FairnessView {
   // session's first arrival; -1: its own arrival) instead of at the tail; within a tenant's
   // queue when the policy keeps one per tenant. Preempted requests stay at the front.
   void set_program_order(bool on) { program_order_ = on; }
+  // Priority order (instance.preempt_for_priority, vLLM's priority scheduling): every request,
+  // arrival or preempted, queues by (priority, larger first; then arrival, or its program's
+  // arrival under program order), within its tenant's queue when the policy keeps one per tenant.
+  void set_priority_order(bool on) { priority_order_ = on; }
+  // The service the fairness policy has counted for `tenant` (FairnessPolicy::service).
+  double service(std::int32_t tenant) const { return policy_->service(tenant); }
   void push_back(std::uint32_t seq, const policy::FairRequest& request,
                  TimeNs program_ns = -1);                                  // an arrival
   void push_front(std::uint32_t seq, const policy::FairRequest& request);  // a preempted request
@@ -59,6 +65,7 @@ class WaitingQueue final : public policy::FairnessView {
     TimeNs program_ns = 0;  // program-order key
   };
   void insert_arrival(std::deque<Entry>& queue, Entry entry) const;
+  bool before(const Entry& a, const Entry& b) const;  // a goes ahead of b (ordered queues)
   bool single() const { return by_tenant_.empty(); }
   std::deque<Entry>& tenant_queue(std::int32_t tenant);
   void extend_order(std::size_t needed) const;
@@ -73,6 +80,7 @@ class WaitingQueue final : public policy::FairnessView {
   std::unique_ptr<policy::FairnessPolicy> policy_;
   bool arrival_order_;
   bool program_order_ = false;
+  bool priority_order_ = false;
   std::deque<Entry> all_;                     // arrival-order policies
   std::vector<std::deque<Entry>> by_tenant_;  // the others (empty vector = single queue)
   std::size_t size_ = 0;

@@ -20,6 +20,7 @@ struct FairRequest {
   std::int64_t input_tokens = 0;   // prompt tokens
   std::int64_t output_tokens = 0;  // true output length (only predictors may look at it)
   TimeNs arrival_ns = 0;
+  std::int32_t priority = 0;  // the request's own priority (larger = more important)
   bool readmission = false;  // back in the queue after a recompute preemption
 };
 
@@ -60,6 +61,10 @@ class FairnessPolicy {
   virtual void on_output_tokens(std::int32_t /*tenant*/, std::int64_t /*count*/, TimeNs /*now*/) {}
   // A request of the tenant finished with `output_tokens` generated.
   virtual void on_finished(const FairRequest& /*request*/, TimeNs /*now*/) {}
+  // The service the policy has counted for `tenant` (VTC: its virtual counter). Fairness-driven
+  // preemption (instance.reprioritize_every) ranks tenants by it, least served first; a policy
+  // that keeps no counter answers 0 for everyone, so it never preempts for fairness.
+  virtual double service(std::int32_t /*tenant*/) const { return 0.0; }
 };
 
 // What every fairness policy may need beyond its own parameters.

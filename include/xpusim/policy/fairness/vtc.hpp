@@ -34,6 +34,7 @@ class VtcFairness final : public FairnessPolicy {
                        std::vector<std::int32_t>& order) const override;
   void on_admitted(const FairRequest& request, bool first_time, TimeNs now) override;
   void on_output_tokens(std::int32_t tenant, std::int64_t count, TimeNs now) override;
+  double service(std::int32_t tenant) const override { return counter(tenant); }
 
   // The tenant's virtual counter (0 for a tenant never seen).
   double counter(std::int32_t tenant) const;
