@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/systems/ina_job_progress.hpp"
 
 namespace xpusim::systems {
 
@@ -148,35 +149,11 @@ void InaFabric::pump(Job& job, std::int32_t w) {
 }
 
 void InaFabric::on_result(Job& job, std::int64_t c) {
-  Chunk& chunk = job.chunks[static_cast<std::size_t>(c)];
-  XPUSIM_CHECK(!chunk.done, "a chunk's result reached the workers twice");
-  chunk.done = true;
-  // Always on: a lost or double-counted contribution changes the exact integer sum.
-  XPUSIM_CHECK(chunk.final_sum == chunk.expected_sum,
-               "an aggregate differs from the sum the workers sent");
-  job.record.contributions += job.spec.workers;
-  if (chunk.in_switch) job.record.in_switch_contributions += job.spec.workers;
-  observer_.on_chunk_aggregated({job.spec.id, job.iteration, c, chunk.final_sum, chunk.expected_sum,
-                                 job.spec.workers, chunk.in_switch});
-  ++job.acked;
-  while (job.acked_low < job.packets && job.chunks[static_cast<std::size_t>(job.acked_low)].done)
-    ++job.acked_low;
-  if (job.acked < job.packets) {
+  if (!count_result(job, c, observer_)) {
     for (std::int32_t w = 0; w < job.spec.workers; ++w) pump(job, w);
     return;
   }
-  ++job.iteration;
-  job.record.iterations_done = job.iteration;
-  if (job.iteration < job.spec.iterations) {
-    start_iteration(job);
-    return;
-  }
-  job.chunks.clear();
-  job.chunks.shrink_to_fit();
-  job.record.finish_ns = sim_.now();
-  ++finished_;
-  policy_.on_job_end(job.spec.id);
-  observer_.on_job_finished(job.record);
+  if (next_iteration(job, sim_, policy_, observer_, finished_)) start_iteration(job);
 }
 
 void InaFabric::report_unfinished() {
