@@ -16,7 +16,6 @@ import sys
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 import style  # noqa: E402
 
@@ -45,14 +44,7 @@ def main(results_csv, out_png):
     df["config"] = df.apply(label, axis=1)
     df["load"] = df["workload.rates_per_s"].map(lambda s: sum(float(x) for x in str(s).split(",")))
     df["swap_gb"] = df["context_switch.bytes"] / 1e9
-    fig, axes = plt.subplots(1, len(PANELS), figsize=(19, 3.8))
-    for ax, (column, ylabel) in zip(axes, PANELS):
-        for config in [c for c in ORDER if c in set(df["config"])]:
-            sel = df[df["config"] == config].groupby("load")[column].mean().sort_index()
-            ax.plot(sel.index, sel.values, marker=style.marker(config), color=style.color(config),
-                    label=config)
-        ax.set(xlabel="offered load (requests/s)", ylabel=ylabel)
-        ax.grid(True, alpha=0.3)
+    fig, axes = style.load_panels(df, PANELS, ORDER)
     axes[0].legend(title="swap mechanism", fontsize="small")
     fig.suptitle("Llama-2-7B on one L4 (PCIe 4.0), 10,000-token KV cache, VTC over two tenants, "
                  "swap preemption, every arrival served to completion")

@@ -17,7 +17,6 @@ import sys
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 import style  # noqa: E402
 
@@ -47,14 +46,7 @@ def main(results_csv, out_png):
     df["load"] = df["workload.rates_per_s"].map(lambda s: sum(float(x) for x in str(s).split(",")))
     df["preemptions_per_request"] = df["requests.preempted"] / df["requests.completed"]
     df["finished"] = df["requests.completed"] / df["requests.arrived"]
-    fig, axes = plt.subplots(1, len(PANELS), figsize=(19, 3.8))
-    for ax, (column, ylabel) in zip(axes, PANELS):
-        for config in [c for c in ORDER if c in set(df["config"])]:
-            sel = df[df["config"] == config].groupby("load")[column].mean().sort_index()
-            ax.plot(sel.index, sel.values, marker=style.marker(config), color=style.color(config),
-                    label=config)
-        ax.set(xlabel="offered load (requests/s)", ylabel=ylabel)
-        ax.grid(True, alpha=0.3)
+    fig, axes = style.load_panels(df, PANELS, ORDER)
     axes[0].legend(title="preemption, swap mechanism", fontsize="small")
     fig.suptitle("Llama-2-7B on one L4 (PCIe 4.0), 10,000-token KV cache, VTC over two tenants, "
                  "priorities re-computed every 100 iterations, every arrival served")

@@ -105,3 +105,18 @@ def print_completed(df):
     that the measured requests are the bulk)."""
     finished = df["requests.completed"] / df["requests.arrived"]
     print(f"fraction of arrived requests completed: min {finished.min():.3f}")
+
+
+def load_panels(df, panels, order):
+    """One panel per (column, ylabel) of `panels`, each the mean of `column` over seeds against
+    df["load"] for every config of `order` present in df["config"]; returns (fig, axes)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(panels), figsize=(19, 3.8))
+    for ax, (column, ylabel) in zip(axes, panels):
+        for config in [c for c in order if c in set(df["config"])]:
+            sel = df[df["config"] == config].groupby("load")[column].mean().sort_index()
+            ax.plot(sel.index, sel.values, marker=marker(config), color=color(config), label=config)
+        ax.set(xlabel="offered load (requests/s)", ylabel=ylabel)
+        ax.grid(True, alpha=0.3)
+    return fig, axes
