@@ -42,25 +42,7 @@ InaRackFabric::InaRackFabric(Wiring w, const hw::SwitchSpec& sw, const InaNetwor
   XPUSIM_CHECK(policy_.release_on_ack(),
                "the multi-rack fabric needs a policy that frees slots on the PS's result");
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    Job j;
-    j.spec = jobs[i];
-    XPUSIM_CHECK(j.spec.id == static_cast<std::int32_t>(i),
-                 "training jobs must be numbered 0, 1, 2, ...");
-    XPUSIM_CHECK(i < (1u << 16) && j.spec.workers >= 1 && j.spec.workers < (1 << 15),
-                 "job or worker index beyond the event payload");
-    j.packets = std::max<std::int64_t>(
-        1, static_cast<std::int64_t>(
-               std::ceil(j.spec.gradient_bytes / static_cast<double>(sw.payload_bytes()))));
-    if (j.packets >= (std::int64_t{1} << 31))
-      throw Error("job " + std::to_string(i) + ": gradient of " + std::to_string(j.packets) +
-                  " packets per iteration is beyond the simulator's 2^31 limit");
-    j.record.job = j.spec.id;
-    j.record.arrival_ns = j.spec.arrival_ns;
-    j.record.workers = j.spec.workers;
-    j.record.iterations = j.spec.iterations;
-    j.record.packets_per_iteration = j.packets;
-    j.record.gradient_bytes = j.spec.gradient_bytes;
-    jobs_.push_back(std::move(j));
+    jobs_.push_back(new_job<Job>(jobs[i], i, sw, 1 << 15));
     setup_racks(jobs_.back());
   }
 }
