@@ -19,10 +19,12 @@ OVERFLOW = "flow_scheduling.cpu_overflow"
 SMALL = "flow_scheduling.cpu_small_flows"
 LOAD = "workload.proactive_rate_per_s"
 PANELS = [
-    ("reactive.ttft_s.mean", "reactive TTFT, mean (s)"),
-    ("reactive.e2e_s.mean", "reactive end-to-end latency, mean (s)"),
-    ("proactive.tokens_per_s", "proactive throughput (output tokens/s)"),
-    ("utilization.soc.cpu", "CPU busy fraction"),
+    ("reactive.ttft_s.mean", "reactive TTFT, mean (s)", True),
+    ("reactive.e2e_s.mean", "reactive end-to-end latency, mean (s)", False),
+    ("energy.j_per_output_token", "energy per output token (J)", False),
+    ("proactive.tokens_per_s", "proactive throughput (output tokens/s)", False),
+    ("proactive.e2e_s.mean", "proactive end-to-end latency, mean (s)", True),
+    ("utilization.soc.cpu", "CPU busy fraction", False),
 ]
 VARIANTS = ["agent_xpu", "agent_xpu+cpu_small", "agent_xpu+cpu_overflow", "agent_xpu+cpu_both"]
 
@@ -40,12 +42,14 @@ def variant(row) -> str:
 def main(results_csv: str, out_png: str) -> None:
     df = style.ok_points(results_csv)
     df["variant"] = df.apply(variant, axis=1)
-    fig, grid = plt.subplots(2, 2, figsize=(10, 7.5))
-    for ax, (column, label) in zip(grid.flatten(), PANELS):
+    fig, grid = plt.subplots(2, 3, figsize=(15, 7.5))
+    for ax, (column, label, log) in zip(grid.flatten(), PANELS):
         for v in VARIANTS:
             style.band(ax, df[df["variant"] == v], LOAD, column, v)
         ax.set_xlabel("proactive flow arrival rate (flows/s)")
         ax.set_ylabel(label)
+        if log:
+            ax.set_yscale("log")
         ax.grid(True, alpha=0.3)
     grid[0][0].legend()
     fig.suptitle("Agent.xpu with the CPU as an engine: Core Ultra 7 258V model, Llama-3-8B INT4 "
