@@ -22,6 +22,9 @@ _STYLE = {
     # soc flow scheduling
     "igpu_only": ("tab:red", "o"), "static_partition": ("tab:orange", "s"),
     "igpu_continuous": ("tab:brown", "D"), "agent_xpu": ("tab:blue", "^"),
+    # agent_xpu with the CPU as an engine (issue 18)
+    "agent_xpu+cpu_small": ("tab:cyan", "v"), "agent_xpu+cpu_overflow": ("tab:green", "s"),
+    "agent_xpu+cpu_both": ("tab:purple", "P"),
     # in-network aggregation
     "static_pool": ("tab:orange", "s"), "atp": ("tab:red", "o"), "esa": ("tab:blue", "^"),
     # prefix-cache eviction

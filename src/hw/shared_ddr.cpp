@@ -58,6 +58,13 @@ void SharedDdr::on_event(std::uint32_t /*tag*/, std::uint64_t payload) {
   listener->on_op_done(cookie, now);
 }
 
+TimeNs SharedDdr::predicted_end(int engine) const {
+  const Op& op = ops_[engine];
+  if (!op.live) return sim_.now();
+  // `remaining` is as of the last update; the stretch has not changed since.
+  return std::max(sim_.now(), last_update_ + whole_ns(op.remaining * op.duration_ns()));
+}
+
 void SharedDdr::advance_to(TimeNs now) {
   XPUSIM_CHECK(now >= last_update_, "shared DDR advanced backwards");
   const double dt = static_cast<double>(now - last_update_);

@@ -99,6 +99,23 @@ double SocRuntime::contention(hw::EngineKind victim, hw::EngineKind aggressor) c
   return soc_.slowdown[static_cast<int>(victim)][static_cast<int>(aggressor)];
 }
 
+TimeNs SocRuntime::engine_free_at(hw::EngineKind engine) const {
+  return ddr_.predicted_end(static_cast<int>(engine));
+}
+
+std::optional<double> SocRuntime::rest_ns(int task, hw::EngineKind engine) const {
+  const auto it = tasks_.find(task);
+  if (it == tasks_.end()) return std::nullopt;
+  const Task& t = it->second;
+  double ns = 0;
+  for (int g = t.next + 1; g < static_cast<int>(t.groups.size()); ++g) {
+    const auto w = group_work_at(t, g, engine, 1.0, 1.0);
+    if (!w) return std::nullopt;
+    ns += w->standalone_ns();
+  }
+  return ns;
+}
+
 model::BatchShape SocRuntime::shape_of(Stage stage, const std::vector<int>& flows,
                                        std::int64_t tokens) const {
   model::BatchShape b;

@@ -138,5 +138,29 @@ TEST(SocSpec, RulesSpanningFieldsNameTheKey) {
   EXPECT_THROW(resolve_params(SocSpec::binding().schema(), given), ParamError);
 }
 
+// Issue 18: the CPU enters the contention model like any engine. A memory-bound 10 ms
+// operation on the CPU and one on the iGPU, started together under the preset's factors
+// (CPU-by-iGPU 1.4, iGPU-by-CPU 1.2): the iGPU's ends at 12 ms; the CPU has done 12/14 of its
+// work by then and finishes the last 1/7 alone, at 12 + 10/7 ms.
+TEST(SharedDdr, TheCpuContendsWithTheIgpuByItsOwnPairFactors) {
+  Simulator sim;
+  SharedDdr::Factors f{};
+  for (auto& row : f) row.fill(1.0);
+  f[kCpu][kIgpu] = 1.4;
+  f[kIgpu][kCpu] = 1.2;
+  SharedDdr ddr(sim, f);
+  Stream cpu(ddr, kCpu, kDecodeStep, 1), igpu(ddr, kIgpu, kDecodeStep, 1);
+  cpu.start();
+  igpu.start();
+  EXPECT_EQ(ddr.predicted_end(kIgpu), 12'000'000);
+  EXPECT_EQ(ddr.predicted_end(kCpu), 14'000'000);  // if the iGPU ran for all of it
+  EXPECT_EQ(ddr.predicted_end(kNpu), 0);            // idle: now
+  sim.run();
+  ASSERT_EQ(igpu.done.size(), 1u);
+  ASSERT_EQ(cpu.done.size(), 1u);
+  EXPECT_EQ(igpu.done[0], 12'000'000);
+  EXPECT_NEAR(static_cast<double>(cpu.done[0]), 12e6 + 10e6 / 7, 1.0);
+}
+
 }  // namespace
 }  // namespace xpusim::hw

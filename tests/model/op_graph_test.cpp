@@ -90,5 +90,30 @@ TEST(OpGraph, EngineWorkFollowsAffinityAndSupport) {
   EXPECT_DOUBLE_EQ(half.fixed_ns, npu.fixed_ns);
 }
 
+// Issue 18: the CPU as a schedulable engine, timed by the preset's CPU figures: INT4 weights
+// multiply at its 5 INT8 TOP/s x 0.5 dense efficiency, bytes stream at 60% of 136.5 GB/s, plus
+// 5 us per group.
+TEST(OpGraph, CpuTimesAGroupFromThePresetsCpuFigures) {
+  const hw::SocSpec soc = lunar_lake();
+  ModelSpec m = testing::load_model("llama-3-8b");
+  m.dtype = hw::DType::Int4;
+  const OpGroup g{hw::WorkKind::Dense, 0, 1e9, 0, 1e8};  // 1 GFLOP, 100 MB
+  const auto w = *engine_work(soc, hw::EngineKind::Cpu, g, m.dtype);
+  EXPECT_NEAR(w.compute_ns, 1e9 / (5e12 * 0.5) * 1e9, 1e-6);   // 0.4 ms
+  EXPECT_NEAR(w.memory_ns, 1e8 / (136.5e9 * 0.6) * 1e9, 1e-6);  // 1.221 ms
+  EXPECT_DOUBLE_EQ(w.fixed_ns, 5'000.0);
+  EXPECT_NEAR(w.standalone_ns(), 5'000.0 + 1e8 / (136.5e9 * 0.6) * 1e9, 1e-6);
+  // Decode attention over the KV cache: the CPU runs it (0.3 of its peak), unlike the NPU.
+  const OpGraph d = OpGraph::iteration(m, decode(1, 1000));
+  EXPECT_TRUE(engine_work(soc, hw::EngineKind::Cpu, d.order()[0], m.dtype).has_value());
+  // A one-flow decode FFN group is memory-bound on the CPU too, 0.75 / 0.6 = 1.25x the iGPU's
+  // memory time.
+  const OpGroup& ffn = d.order()[1];
+  const auto cpu = *engine_work(soc, hw::EngineKind::Cpu, ffn, m.dtype);
+  const auto igpu = *engine_work(soc, hw::EngineKind::Igpu, ffn, m.dtype);
+  EXPECT_GT(cpu.memory_ns, cpu.compute_ns);
+  EXPECT_NEAR(cpu.memory_ns / igpu.memory_ns, 0.75 / 0.6, 1e-12);
+}
+
 }  // namespace
 }  // namespace xpusim::model

@@ -39,6 +39,8 @@ class SharedDdr final : public EventHandler {
   bool busy(int engine) const { return ops_[engine].live; }
   // Current stretch factor of `engine`'s memory time (1 when nobody interferes).
   double memory_slowdown(int engine) const { return ops_[engine].slowdown; }
+  // When `engine`'s operation ends if the stretches stay as they are now (now when idle).
+  TimeNs predicted_end(int engine) const;
 
   void on_event(std::uint32_t tag, std::uint64_t payload) override;
 

@@ -66,6 +66,8 @@ class SocRuntime final : public EventHandler, public hw::OpListener, public poli
                                         std::int64_t tokens, hw::EngineKind engine) const override;
   double contention(hw::EngineKind victim, hw::EngineKind aggressor) const override;
   TimeNs proactive_igpu_busy_ns() const override { return proactive_igpu_busy_ns_; }
+  TimeNs engine_free_at(hw::EngineKind engine) const override;
+  std::optional<double> rest_ns(int task, hw::EngineKind engine) const override;
 
   void on_event(std::uint32_t tag, std::uint64_t payload) override;
   void on_op_done(std::uint64_t cookie, TimeNs now) override;

@@ -9,18 +9,22 @@ using hw::EngineKind;
 constexpr int kNpu = static_cast<int>(EngineKind::Npu);
 constexpr int kIgpu = static_cast<int>(EngineKind::Igpu);
 
-bool claimed(const FlowDecision& d, EngineKind engine) {
-  for (const RunGroup& r : d.run)
-    for (const EnginePart& p : r.parts)
-      if (p.engine == engine) return true;
-  return false;
-}
+constexpr int kCpu = static_cast<int>(EngineKind::Cpu);
+
+bool claimed(const FlowDecision& d, EngineKind engine) { return engine_claimed(d, engine); }
 
 bool is(const TaskState& t, FlowClass cls, Stage stage) { return t.cls == cls && t.stage == stage; }
 
-bool any_open(const FlowView& view, FlowClass cls, Stage stage) {
-  for (const TaskState& t : view.tasks())
-    if (is(t, cls, stage)) return true;
+// Open iterations of the class and stage, leaving out those the CPU runs (or is given now):
+// an accelerator does not idle because the CPU took some of its kind of work.
+bool any_open(const FlowView& view, const FlowDecision& d, FlowClass cls, Stage stage) {
+  for (const TaskState& t : view.tasks()) {
+    if (!is(t, cls, stage) || t.running_on[kCpu]) continue;
+    bool on_cpu = false;
+    for (const RunGroup& r : d.run)
+      if (r.task == t.id && r.parts.front().engine == EngineKind::Cpu) on_cpu = true;
+    if (!on_cpu) return true;
+  }
   return false;
 }
 
@@ -49,14 +53,30 @@ const ParamBinding<AgentXpuConfig>& AgentXpuScheduler::binding() {
           .real(XPUSIM_KEY(C, proactive_igpu_cap), "",
                 "most iGPU time proactive-only iterations may use, as a fraction of elapsed time "
                 "(1 = no cap)",
-                {.min = 0, .max = 1, .min_exclusive = true});
+                {.min = 0, .max = 1, .min_exclusive = true})
+          .integer(XPUSIM_KEY(C, cpu_small_flows), "flows",
+                   "small operators on the CPU: a proactive decode iteration of at most this "
+                   "many flows runs on the idle CPU when the CPU is predicted no slower than the "
+                   "iGPU for it, or the iGPU is busy, or reactive work is waiting (docs/soc.md); "
+                   "0 = off",
+                   {.min = 0, .max = 4096})
+          .boolean(XPUSIM_KEY(C, cpu_overflow),
+                   "CPU overflow: proactive work whose preferred engine (NPU for prefill, iGPU "
+                   "for decode) is busy runs on the idle CPU when predicted to finish earlier "
+                   "than after waiting for that engine (docs/soc.md)");
   return b;
 }
 
 FlowDecision AgentXpuScheduler::decide(const FlowView& view) {
   FlowDecision d;
   schedule_npu(view, d);
+  const std::size_t opened = d.open.size();
+  schedule_cpu_small(view, d);
+  // A small batch just opened for the CPU: the runtime asks again at once, and the iGPU then
+  // batches from the flows left (they would otherwise be named twice).
+  if (d.open.size() != opened) return d;
   schedule_igpu(view, d);
+  schedule_cpu_overflow(view, d);
   return d;
 }
 
@@ -96,7 +116,7 @@ void AgentXpuScheduler::schedule_npu(const FlowView& view, FlowDecision& d) cons
     return;
   }
   if (const ReadyFlow* f = first_ready(view, FlowClass::Reactive, Stage::Prefill)) {
-    if (!any_open(view, FlowClass::Reactive, Stage::Prefill))
+    if (!any_open(view, d, FlowClass::Reactive, Stage::Prefill))
       d.open.push_back(
           {Stage::Prefill, {f->id}, std::min(f->tokens_left, config_.prefill_chunk_tokens)});
     return;
@@ -108,7 +128,7 @@ void AgentXpuScheduler::schedule_npu(const FlowView& view, FlowDecision& d) cons
       d.run.push_back({t->id, {{EngineKind::Npu, 1.0}}});
     return;
   }
-  if (any_open(view, FlowClass::Proactive, Stage::Prefill)) return;
+  if (any_open(view, d, FlowClass::Proactive, Stage::Prefill)) return;
   if (const ReadyFlow* f = first_ready(view, FlowClass::Proactive, Stage::Prefill))
     d.open.push_back(
         {Stage::Prefill, {f->id}, std::min(f->tokens_left, config_.prefill_chunk_tokens)});
@@ -160,14 +180,15 @@ void AgentXpuScheduler::schedule_igpu(const FlowView& view, FlowDecision& d) con
     return;
   }
   if (!igpu_cap_allows(view, d)) return;
-  if (const TaskState* t = first_paused(
-          view, [](const TaskState& x) { return is(x, FlowClass::Proactive, Stage::Decode); })) {
+  if (const TaskState* t = first_paused(view, [&d](const TaskState& x) {
+        return is(x, FlowClass::Proactive, Stage::Decode) && !task_claimed(d, x.id);
+      })) {
     const auto& w = t->next_group_work[kIgpu];
     if (w && fits_beside_reactive(view, EngineKind::Igpu, w->pressure()))
       d.run.push_back({t->id, {{EngineKind::Igpu, 1.0}}});
     return;
   }
-  if (any_open(view, FlowClass::Proactive, Stage::Decode)) return;
+  if (any_open(view, d, FlowClass::Proactive, Stage::Decode)) return;
   // Throughput-oriented batching of proactive decode.
   std::vector<int> flows;
   for (const ReadyFlow& f : view.ready())

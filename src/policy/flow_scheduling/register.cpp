@@ -25,7 +25,8 @@ void register_flow_schedulers(FlowSchedulingCatalog& c) {
         });
   c.add("agent_xpu",
         "Agent.xpu: prefill on the NPU, decode on the iGPU, reactive preempts proactive at "
-        "operator-group boundaries, slack-aware piggybacking and backfill, optional iGPU cap",
+        "operator-group boundaries, slack-aware piggybacking and backfill, optional iGPU cap, "
+        "optional CPU for small proactive decode and overflow",
         AgentXpuScheduler::binding(), [](AgentXpuConfig cfg) {
           return std::make_unique<AgentXpuScheduler>(cfg);
         });

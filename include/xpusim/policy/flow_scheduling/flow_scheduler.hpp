@@ -64,6 +64,13 @@ class FlowView {
   virtual double contention(hw::EngineKind victim, hw::EngineKind aggressor) const = 0;
   // iGPU time spent on groups of proactive-only iterations so far.
   virtual TimeNs proactive_igpu_busy_ns() const = 0;
+  // Predicted end of the group in flight on `engine` at the current DDR contention (now() when
+  // the engine is idle).
+  virtual TimeNs engine_free_at(hw::EngineKind engine) const = 0;
+  // Standalone time of task `task`'s groups after its next one (the one in flight while it
+  // runs) on `engine`, summed; nullopt when the engine cannot run one of them or the task is
+  // unknown. 0 when the next group is its last.
+  virtual std::optional<double> rest_ns(int task, hw::EngineKind engine) const = 0;
 };
 
 // Open a new iteration (paused before its first group; the runtime asks again at once).
@@ -111,6 +118,9 @@ const TaskState* first_paused(const FlowView& view, Pred pred) {
   }
   return best;
 }
+// Whether the decision already dispatches to `engine`, or runs task `task`.
+bool engine_claimed(const FlowDecision& d, hw::EngineKind engine);
+bool task_claimed(const FlowDecision& d, int task);
 // How much longer `victim` takes while `aggressor_pressure` of memory-bound work runs on another
 // engine whose contention factor on the victim is `factor` (>= 1; see hw::SharedDdr).
 double contention_stretch(const hw::EngineWork& victim, double factor, double aggressor_pressure);
