@@ -4,7 +4,7 @@ results.csv out.png. Continuum's claim: its program JCT gain over the vLLM basel
 arrival order) grows with the number of turns per program. Variants: lru, ttl (cache side only)
 continuum (per-tool TTL + program-level FCFS; rows with instance.queue_order = program) and
 continuum cost-benefit (the cost-benefit TTL stand-in, prefix_cache.eviction.mode = cost_benefit,
-+ program-level FCFS).
++ program-level FCFS) and lru + program fcfs (the queue's part alone).
 Panels: mean program JCT, JCT ratio LRU/variant (per seed and mean) and token hit rate, against
 turns per program."""
 import os
@@ -24,7 +24,7 @@ TURNS = "workload.turns_min"
 JCT = "sessions.jct_s.mean"
 HIT = "prefix_cache.hit_rate_tokens"
 MODE = "prefix_cache.eviction.mode"
-VARIANTS = ["lru", "ttl", "continuum", "continuum cost-benefit"]
+VARIANTS = ["lru", "ttl", "continuum", "continuum cost-benefit", "lru + program fcfs"]
 
 
 def main(results_csv, out_png):
@@ -33,6 +33,7 @@ def main(results_csv, out_png):
     if MODE in df:
         df.loc[(df[ORDER] == "program") & (df[MODE] == "cost_benefit"),
                "variant"] = "continuum cost-benefit"
+    df.loc[(df[ORDER] == "program") & (df[POLICY] == "lru"), "variant"] = "lru + program fcfs"
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     for variant in VARIANTS:
         g = df[df["variant"] == variant]

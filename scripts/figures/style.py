@@ -28,6 +28,7 @@ _STYLE = {
     "lru": ("tab:blue", "o"), "lfu": ("tab:orange", "s"), "ttl": ("tab:green", "^"),
     "fifo": ("tab:gray", "D"), "sae": ("tab:red", "v"), "sae_cache": ("tab:red", "v"),
     "continuum": ("tab:purple", "*"), "continuum cost-benefit": ("tab:brown", "P"),
+    "lru + program fcfs": ("tab:cyan", "X"),
     # fairness
     "fcfs": ("tab:gray", "o"), "rpm_limit": ("tab:orange", "s"), "vtc": ("tab:blue", "^"),
     "equinox": ("tab:green", "v"),
