@@ -29,6 +29,7 @@ _STYLE = {
     "fifo": ("tab:gray", "D"), "sae": ("tab:red", "v"), "sae_cache": ("tab:red", "v"),
     "continuum": ("tab:purple", "*"), "continuum cost-benefit": ("tab:brown", "P"),
     "lru + program fcfs": ("tab:cyan", "X"),
+    "decode output: drop": ("tab:gray", "o"), "decode output: to_prefill": ("tab:blue", "^"),
     # fairness
     "fcfs": ("tab:gray", "o"), "rpm_limit": ("tab:orange", "s"), "vtc": ("tab:blue", "^"),
     "equinox": ("tab:green", "v"),
