@@ -36,6 +36,7 @@ _STYLE = {
     # fairness ablations: fairness policy + batching policy (Equinox), swap mechanisms (FastSwitch)
     "vtc+artifact": ("tab:blue", "^"), "vtc+vllm": ("tab:gray", "o"),
     "vtc+adaptive": ("tab:cyan", "P"), "equinox+adaptive": ("tab:green", "v"),
+    "equinox+adaptive, cv 0.5": ("tab:olive", "X"), "equinox+adaptive, cv 1": ("tab:brown", "h"),
     "vllm swap": ("tab:red", "o"), "+block groups": ("tab:orange", "s"),
     "+overlap": ("tab:purple", "D"), "fastswitch": ("tab:green", "v"),
     "memory only": ("tab:gray", "s"),
