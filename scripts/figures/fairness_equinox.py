@@ -6,7 +6,9 @@ Usage: fairness_equinox.py RESULTS_CSV OUTPUT_PNG
 One line per configuration, fairness policy + batching policy: vtc+artifact (the baseline: VTC's
 counter with its artifact's admission, prompt + max output reserved per request), vtc+vllm (VTC
 over vLLM's greedy paged admission), vtc+adaptive (VTC over Equinox's adaptive batching) and
-equinox+adaptive (Equinox: holistic score with the latency term, adaptive batching). x: offered load (requests/s, both tenants). Panels: output throughput, median
+equinox+adaptive (Equinox: holistic score with the latency term, adaptive batching) and the same
+with predicted output lengths, "equinox+adaptive, cv X" (fairness and batching predictors
+noisy_oracle: truth times a log-normal error of mean 1 and CV X). x: offered load (requests/s, both tenants). Panels: output throughput, median
 and p99 TTFT, mean per-window Jain's index over backlogged tenants, recompute preemptions.
 Every run goes on until every arrival has finished, so TTFT covers every request. Prints the
 table docs/reproductions/fairness.md quotes.
@@ -26,12 +28,16 @@ PANELS = [
     ("fairness.jain_backlogged_mean", "Jain's index, backlogged tenants\n(mean per 20 s window)"),
     ("requests.preempted", "preemptions"),
 ]
-ORDER = ["vtc+artifact", "vtc+vllm", "vtc+adaptive", "equinox+adaptive"]
+ORDER = ["vtc+artifact", "vtc+vllm", "vtc+adaptive", "equinox+adaptive",
+         "equinox+adaptive, cv 0.5", "equinox+adaptive, cv 1"]
 BATCHING = {"orca": "artifact", "vllm": "vllm", "equinox": "adaptive"}
 
 
 def label(row):
-    return f"{row['fairness.policy']}+{BATCHING[row['batching.policy']]}"
+    name = f"{row['fairness.policy']}+{BATCHING[row['batching.policy']]}"
+    if row.get("batching.predictor") == "noisy_oracle":
+        name += f", cv {float(row['batching.noise_cv']):g}"
+    return name
 
 
 def main(results_csv, out_png):

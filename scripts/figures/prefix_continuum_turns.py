@@ -2,7 +2,9 @@
 """Figure for configs/sweeps/prefix_continuum_turns.yaml: python3 prefix_continuum_turns.py
 results.csv out.png. Continuum's claim: its program JCT gain over the vLLM baseline (LRU,
 arrival order) grows with the number of turns per program. Variants: lru, ttl (cache side only)
-and continuum (per-tool TTL + program-level FCFS; rows with instance.queue_order = program).
+continuum (per-tool TTL + program-level FCFS; rows with instance.queue_order = program) and
+continuum cost-benefit (the cost-benefit TTL stand-in, prefix_cache.eviction.mode = cost_benefit,
++ program-level FCFS) and lru + program fcfs (the queue's part alone).
 Panels: mean program JCT, JCT ratio LRU/variant (per seed and mean) and token hit rate, against
 turns per program."""
 import os
@@ -21,12 +23,17 @@ ORDER = "instance.queue_order"
 TURNS = "workload.turns_min"
 JCT = "sessions.jct_s.mean"
 HIT = "prefix_cache.hit_rate_tokens"
-VARIANTS = ["lru", "ttl", "continuum"]
+MODE = "prefix_cache.eviction.mode"
+VARIANTS = ["lru", "ttl", "continuum", "continuum cost-benefit", "lru + program fcfs"]
 
 
 def main(results_csv, out_png):
     df = style.ok_points(results_csv)
     df["variant"] = df[POLICY].where(df[ORDER] != "program", "continuum")
+    if MODE in df:
+        df.loc[(df[ORDER] == "program") & (df[MODE] == "cost_benefit"),
+               "variant"] = "continuum cost-benefit"
+    df.loc[(df[ORDER] == "program") & (df[POLICY] == "lru"), "variant"] = "lru + program fcfs"
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     for variant in VARIANTS:
         g = df[df["variant"] == variant]
@@ -60,7 +67,8 @@ def main(results_csv, out_png):
     axes[0].set_title("mean JCT (bars: min-max over 3 seeds)", fontsize=9)
     axes[1].set_title("gain over vLLM (LRU, arrival order)", fontsize=9)
     axes[2].set_title("hit rate", fontsize=9)
-    fig.suptitle("Continuum (per-tool TTL + program FCFS) vs TTL alone vs LRU on closed-loop "
+    fig.suptitle("Continuum (per-tool or cost-benefit TTL + program FCFS) vs TTL alone vs LRU on "
+                 "closed-loop "
                  "agent programs (~800 turns at ~1 turn/s; Llama-3-8B, A100, 96k-token cache)",
                  fontsize=10)
     fig.tight_layout()

@@ -30,13 +30,16 @@ _STYLE = {
     # prefix-cache eviction
     "lru": ("tab:blue", "o"), "lfu": ("tab:orange", "s"), "ttl": ("tab:green", "^"),
     "fifo": ("tab:gray", "D"), "sae": ("tab:red", "v"), "sae_cache": ("tab:red", "v"),
-    "continuum": ("tab:purple", "*"),
+    "continuum": ("tab:purple", "*"), "continuum cost-benefit": ("tab:brown", "P"),
+    "lru + program fcfs": ("tab:cyan", "X"),
+    "decode output: drop": ("tab:gray", "o"), "decode output: to_prefill": ("tab:blue", "^"),
     # fairness
     "fcfs": ("tab:gray", "o"), "rpm_limit": ("tab:orange", "s"), "vtc": ("tab:blue", "^"),
     "equinox": ("tab:green", "v"),
     # fairness ablations: fairness policy + batching policy (Equinox), swap mechanisms (FastSwitch)
     "vtc+artifact": ("tab:blue", "^"), "vtc+vllm": ("tab:gray", "o"),
     "vtc+adaptive": ("tab:cyan", "P"), "equinox+adaptive": ("tab:green", "v"),
+    "equinox+adaptive, cv 0.5": ("tab:olive", "X"), "equinox+adaptive, cv 1": ("tab:brown", "h"),
     "vllm swap": ("tab:red", "o"), "+block groups": ("tab:orange", "s"),
     "+overlap": ("tab:purple", "D"), "fastswitch": ("tab:green", "v"),
     "memory only": ("tab:gray", "s"),

@@ -50,7 +50,8 @@ bool ServingInstance::fits(const workload::Request& r) const {
 
 policy::WaitingInfo ServingInstance::waiting_info(const Sequence& q) const {
   const std::int64_t final_tokens = std::int64_t{q.request.prompt_tokens} + q.request.output_tokens;
-  policy::WaitingInfo w{q.prefill_len, blocks_for(q.prefill_len), final_tokens};
+  policy::WaitingInfo w{q.prefill_len, blocks_for(q.prefill_len), final_tokens, q.request.id,
+                       q.request.output_tokens};
   w.blocks_needed = blocks_for(policy_->reserve_tokens(w));
   if (kv_.has_cache()) {
     const KvManager::PrefixSaving saving = kv_.prefix_saving(q.block_keys, q.prefill_len);

@@ -20,7 +20,7 @@ policy::RunningInfo ServingInstance::newest_running(std::size_t i) const {
   // Preempting it frees only the blocks no other sequence references.
   const std::int64_t freed = kv_.blocks_freed_by(q.cached, blocks_held(q));
   return {freed, decoding && needs_block_now(q), !decoding,
-          decoding ? 0 : q.prefill_len - q.prefilled};
+          decoding ? 0 : q.prefill_len - q.prefilled, q.request.id, q.request.output_tokens};
 }
 
 void ServingInstance::check_invariants() const {

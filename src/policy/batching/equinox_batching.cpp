@@ -59,20 +59,47 @@ const ParamBinding<EquinoxBatching::Config>& EquinoxBatching::binding() {
           .choice(XPUSIM_KEY(Config, preemption_mode),
                   {{"recompute", PreemptionMode::Recompute}, {"swap", PreemptionMode::Swap}},
                   "what preemption does with a victim's KV when the target was exceeded: drop "
-                  "it and recompute the prefill later, or swap it to host memory");
+                  "it and recompute the prefill later, or swap it to host memory")
+          .choice("predictor", &Config::noisy_predictor,
+                  {{"oracle", false}, {"noisy_oracle", true}},
+                  "output lengths the KV target plans with: the truth, or the truth times a "
+                  "log-normal error of mean 1 and CV noise_cv (stand-ins for Equinox's MoPE)")
+          .real(XPUSIM_KEY(Config, noise_cv), "",
+                "noisy_oracle: coefficient of variation of the per-request error factor",
+                {.min = 0, .max = 10})
+          .integer(XPUSIM_KEY(Config, noise_seed), "",
+                   "noisy_oracle: seed of the per-request errors (one draw per request id)",
+                   {.min = 0});
   return b;
 }
 
 EquinoxBatching::EquinoxBatching(Config config)
-    : config_(config), stall_free_(stall_free_config(config)) {}
+    : config_(config),
+      predictor_(config.noisy_predictor ? config.noise_cv : 0.0,
+                 static_cast<std::uint64_t>(config.noise_seed)),
+      stall_free_(stall_free_config(config)) {}
+
+std::int64_t EquinoxBatching::prediction_error(std::uint64_t request_id,
+                                               std::int64_t output_tokens) const {
+  return predictor_.predict(request_id, output_tokens) - output_tokens;
+}
 
 std::size_t EquinoxBatching::within_target(const BatchView& view) const {
   const double target = config_.kv_target * static_cast<double>(view.total_blocks()) *
                         static_cast<double>(view.block_size());
   double footprint = static_cast<double>(view.running_final_tokens());
+  if (!predictor_.exact()) {
+    // The running sequences' footprint as predicted when they were admitted.
+    for (std::size_t i = 0; i < view.running_count(); ++i) {
+      const RunningInfo r = view.newest_running(i);
+      footprint += static_cast<double>(prediction_error(r.request_id, r.output_tokens));
+    }
+  }
   std::size_t n = 0;
   while (n < view.waiting_count()) {
-    footprint += static_cast<double>(view.waiting(n).max_total_tokens);
+    const WaitingInfo w = view.waiting(n);
+    footprint += static_cast<double>(w.max_total_tokens);
+    if (!predictor_.exact()) footprint += static_cast<double>(prediction_error(w.request_id, w.output_tokens));
     if (footprint > target) break;
     ++n;
   }

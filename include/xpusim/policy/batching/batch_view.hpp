@@ -12,6 +12,8 @@ struct WaitingInfo {
                                      // generated tokens after a recompute preemption)
   std::int64_t blocks_needed = 0;    // KV blocks to reserve for that prefill
   std::int64_t max_total_tokens = 0;  // prompt + output: its KV footprint when finished
+  std::uint64_t request_id = 0;
+  std::int64_t output_tokens = 0;     // of max_total_tokens (predictors perturb it)
 };
 
 // A running (admitted) sequence, viewed from the newest.
@@ -20,6 +22,8 @@ struct RunningInfo {
   bool needs_block_now = false;  // its next decode step cannot run without one more block
   bool prefilling = false;       // its prompt is not fully processed yet
   std::int64_t prefill_remaining = 0;  // prompt tokens still to process (prefilling only)
+  std::uint64_t request_id = 0;
+  std::int64_t output_tokens = 0;      // the request's whole output (generated or not)
 };
 
 class BatchView {
