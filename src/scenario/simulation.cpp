@@ -423,10 +423,9 @@ void check_conservation(const Run& run, std::int64_t unfinished) {
 }
 
 // Cost and size of an auto-scaled cluster: instance-seconds provisioned (starting, taking
-// requests or draining), their time-weighted mean, the extremes and the count over time (the
-// first kAutoscaleSeriesMax changes).
+// requests or draining), their time-weighted mean and the extremes (the count over time goes
+// to autoscale.csv).
 nlohmann::json autoscale_summary(const systems::Autoscaler::Stats& s, TimeNs end) {
-  constexpr std::size_t kAutoscaleSeriesMax = 10000;
   nlohmann::json j;
   j["instance_seconds"] = s.instance_seconds;
   j["mean_instances"] = end > 0 ? s.instance_seconds / ns_to_seconds(end) : 0.0;
@@ -435,11 +434,18 @@ nlohmann::json autoscale_summary(const systems::Autoscaler::Stats& s, TimeNs end
   j["scale_ups"] = s.scale_ups;
   j["scale_downs"] = s.scale_downs;
   j["drains_cancelled"] = s.drains_cancelled;
-  nlohmann::json series = nlohmann::json::array();
-  for (std::size_t k = 0; k < s.series.size() && k < kAutoscaleSeriesMax; ++k)
-    series.push_back({ns_to_seconds(s.series[k].first), s.series[k].second});
-  j["instances_over_time"] = std::move(series);
   return j;
+}
+
+// autoscale.csv: the provisioned instances from each time on (one row per change).
+std::string autoscale_csv(const systems::Autoscaler::Stats& s) {
+  std::string out = "time_s,instances\n";
+  char line[64];
+  for (const auto& [t, n] : s.series) {
+    std::snprintf(line, sizeof line, "%.9f,%d\n", ns_to_seconds(t), n);
+    out += line;
+  }
+  return out;
 }
 
 // Requests done (completed, rejected or lost) of the workload's num_requests when it has one,
@@ -515,9 +521,10 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
     std::vector<report::AtomicFile*> streamed{&*run.tenant_csv};
     if (run.requests_csv) streamed.push_back(&*run.requests_csv);
     if (run.timeline_file) streamed.push_back(&*run.timeline_file);
-    write_outputs(options,
-                  {{"devices.csv", devices.str()}, {"summary.json", summary.dump(2) + "\n"}},
-                  streamed);
+    std::vector<std::pair<std::string, std::string>> files{
+        {"devices.csv", devices.str()}, {"summary.json", summary.dump(2) + "\n"}};
+    if (run.autoscaler) files.emplace_back("autoscale.csv", autoscale_csv(run.autoscaler->stats(end)));
+    write_outputs(options, files, streamed);
     if (!run.requests_csv) {  // --requests-csv none: no stale file from an earlier run
       std::error_code ignored;
       fs::remove(options.out_dir / "requests.csv", ignored);
