@@ -98,12 +98,20 @@ void LlumnixMigration::index(std::size_t i, double load) {
 }
 
 void LlumnixMigration::sync(const MigrationView& view) {
-  for (std::size_t i = 0; i < view.instance_count(); ++i)
-    if (i >= known_.size() || !known_[i]) index(i, load(view, i));
+  for (std::size_t i = known_.size(); i < view.instance_count(); ++i) index(i, load(view, i));
+  for (const std::size_t i : dirty_) {
+    stale_[i] = 0;
+    index(i, load(view, i));
+  }
+  dirty_.clear();
 }
 
-void LlumnixMigration::on_load_changed(const MigrationView& view, std::size_t i) {
-  index(i, load(view, i));
+// O(1): the load is read again at the next check, once however often it changed meanwhile.
+void LlumnixMigration::on_load_changed(const MigrationView& /*view*/, std::size_t i) {
+  if (i >= stale_.size()) stale_.resize(i + 1, 0);
+  if (stale_[i]) return;
+  stale_[i] = 1;
+  dirty_.push_back(i);
 }
 
 // The scan's i-th source (most loaded first, ties by index) against its i-th destination

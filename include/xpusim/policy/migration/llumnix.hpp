@@ -7,11 +7,12 @@
 // draining instance (auto-scaling) has an infinite load and migrates to any destination that
 // stays under the threshold.
 //
-// Cost: when the view reports load changes, the loads are kept in two ordered indexes updated
-// per change (O(log n)), and a check walks the pairs only while the source is more loaded than
-// its destination, the only pairs that can migrate: O(log n + m) for m such pairs instead of
-// sorting every instance (O(n log n)). Without reports (or in invariant builds, as a check)
-// the pairs come from the full scan. Both give the same pairs (tests/policy).
+// Cost: when the view reports load changes, a change only marks the instance (O(1)); a check
+// re-reads the marked instances' loads into two ordered indexes (O(log n) each) and walks the
+// pairs only while the source is more loaded than its destination, the only pairs that can
+// migrate: O(d log n + m) for d instances changed since the last check and m such pairs,
+// instead of reading and sorting every instance (O(n log n)). Without reports (or in invariant
+// builds, as a check) the pairs come from the full scan. Both give the same pairs (tests/policy).
 #include <set>
 #include <utility>
 
@@ -56,6 +57,8 @@ class LlumnixMigration final : public MigrationPolicy {
   std::vector<double> load_;            // the scan's loads
   std::vector<double> indexed_;         // each instance's load as indexed
   std::vector<char> known_;             // indexed_[i] holds instance i's load
+  std::vector<char> stale_;             // instance i changed since the last check
+  std::vector<std::size_t> dirty_;      // those instances, each once
   std::set<Key> ascending_;             // (load, instance): destinations in order
   std::set<Key> descending_;            // (-load, instance): sources in order
   std::vector<MigrationPair> check_;    // invariant builds: the scan's pairs
