@@ -521,9 +521,9 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
     std::vector<report::AtomicFile*> streamed{&*run.tenant_csv};
     if (run.requests_csv) streamed.push_back(&*run.requests_csv);
     if (run.timeline_file) streamed.push_back(&*run.timeline_file);
-    std::vector<std::pair<std::string, std::string>> files{
-        {"devices.csv", devices.str()}, {"summary.json", summary.dump(2) + "\n"}};
+    std::vector<std::pair<std::string, std::string>> files{{"devices.csv", devices.str()}};
     if (run.autoscaler) files.emplace_back("autoscale.csv", autoscale_csv(run.autoscaler->stats(end)));
+    files.emplace_back("summary.json", summary.dump(2) + "\n");  // last (write_outputs)
     write_outputs(options, files, streamed);
     if (!run.requests_csv) {  // --requests-csv none: no stale file from an earlier run
       std::error_code ignored;
