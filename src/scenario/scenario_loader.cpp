@@ -103,6 +103,13 @@ void read_autoscale(KindReader& r, ScenarioSpec& spec) {
                   "expected min_instances (" + std::to_string(a.min_instances) +
                       ") <= cluster.instances (" + std::to_string(spec.instances) +
                       ") <= max_instances (" + std::to_string(a.max_instances) + ")");
+  const std::int64_t devices = std::int64_t{a.max_instances} * spec.devices_per_instance();
+  if (devices > kMaxDevices)
+    ld.diag.error(at, "cluster.autoscale.max_instances",
+                  "scenario too large: " + std::to_string(a.max_instances) + " instances x " +
+                      std::to_string(spec.devices_per_instance()) + " devices = " +
+                      std::to_string(devices) + " devices (the limit is " +
+                      std::to_string(kMaxDevices) + ")");
   if (a.scale_down_freeness <= a.scale_up_freeness)
     ld.diag.error(at, "cluster.autoscale.scale_down_freeness",
                   "expected scale_down_freeness above scale_up_freeness (else it scales up and "

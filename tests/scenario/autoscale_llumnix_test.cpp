@@ -89,6 +89,16 @@ TEST(AutoscaleLlumnix, BoundsAroundTheInitialCountAreChecked) {
     EXPECT_NE(what.find("cluster.autoscale.max_instances"), std::string::npos) << what;
     EXPECT_NE(what.find("min_instances (9) <= cluster.instances (8)"), std::string::npos) << what;
   }
+  // max_instances instances are built: the scenario-size guard counts them.
+  try {
+    (void)load_scenario("configs/migration_llumnix.yaml",
+                        {"cluster.autoscale.enabled=true", "cluster.autoscale.max_instances=20000"},
+                        catalogs);
+    FAIL() << "expected an error";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("scenario too large: 20000 instances"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
