@@ -80,6 +80,42 @@ bool migrating(const ScenarioSpec& spec, const Catalogs& catalogs) {
   return catalogs.migration.find(spec.migration.name)->make(spec.migration.params)->settings().interval_s > 0;
 }
 
+// cluster.autoscale (docs/serving.md, "Auto-scaling"): read only when given, so configs without
+// it resolve as before; one colocated pool, no faults, min <= instances <= max.
+void read_autoscale(KindReader& r, ScenarioSpec& spec) {
+  Loader& ld = r.ld;
+  const YAML::Node node = ld.section("cluster.autoscale");
+  if (node.IsNull()) return;
+  const Params p = r.plain("cluster.autoscale");
+  if (!ld.diag.ok()) return;
+  spec.autoscale = policy::FreenessScaling::binding().bind(p);
+  auto& a = spec.autoscale;
+  if (!a.enabled) return;
+  if (a.max_instances == 0) a.max_instances = spec.instances;
+  const Location at = ld.doc.locate(node, "cluster.autoscale");
+  if (spec.disaggregated() || spec.explicit_pools)
+    ld.diag.error(at, "cluster.autoscale.enabled",
+                  "auto-scaling needs one colocated pool (no prefill_instances or pools)");
+  if (spec.faults)
+    ld.diag.error(at, "cluster.autoscale.enabled", "auto-scaling and faults cannot be combined");
+  if (!(a.min_instances <= spec.instances && spec.instances <= a.max_instances))
+    ld.diag.error(at, "cluster.autoscale.max_instances",
+                  "expected min_instances (" + std::to_string(a.min_instances) +
+                      ") <= cluster.instances (" + std::to_string(spec.instances) +
+                      ") <= max_instances (" + std::to_string(a.max_instances) + ")");
+  const std::int64_t devices = std::int64_t{a.max_instances} * spec.devices_per_instance();
+  if (devices > kMaxDevices)
+    ld.diag.error(at, "cluster.autoscale.max_instances",
+                  "scenario too large: " + std::to_string(a.max_instances) + " instances x " +
+                      std::to_string(spec.devices_per_instance()) + " devices = " +
+                      std::to_string(devices) + " devices (the limit is " +
+                      std::to_string(kMaxDevices) + ")");
+  if (a.scale_down_freeness <= a.scale_up_freeness)
+    ld.diag.error(at, "cluster.autoscale.scale_down_freeness",
+                  "expected scale_down_freeness above scale_up_freeness (else it scales up and "
+                  "down at once)");
+}
+
 void check_migration(Loader& ld, const ScenarioSpec& spec, const Catalogs& catalogs) {
   const Location at = ld.doc.locate(Loader::child(ld.section("cluster"), "migration"), "cluster.migration");
   policy::BatchingCapabilities caps;
@@ -221,6 +257,8 @@ ScenarioSpec load_serving_spec(KindReader& r) {
   }
   ld.diag.throw_if_any();
   if (spec.faults) r.record("faults", faults);
+  read_autoscale(r, spec);
+  ld.diag.throw_if_any();
   spec.resolved = r.resolved();
   return spec;
 }

@@ -53,6 +53,17 @@ YAML::Node SectionReader::child(const YAML::Node& parent, const std::string& key
   return n ? n : YAML::Node();
 }
 
+YAML::Node SectionReader::section(const std::string& key) const {
+  YAML::Node node = child(doc.root(), key.substr(0, key.find('.')));
+  for (std::size_t dot = key.find('.'); dot != std::string::npos && !node.IsNull();) {
+    const std::size_t next = key.find('.', dot + 1);
+    // child() returns a fresh node: reassigning `node` rebinds it (it does not write through).
+    node.reset(child(node, key.substr(dot + 1, next == std::string::npos ? next : next - dot - 1)));
+    dot = next;
+  }
+  return node;
+}
+
 bool SectionReader::read_with_preset(const std::string& key, const std::string& preset_dir,
                                      const ParamSchema& schema, Params& out) {
   return read_preset_node(section(key), key, preset_dir, schema, out);

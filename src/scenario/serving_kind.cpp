@@ -63,6 +63,10 @@ SystemKind serving_kind() {
                     [] { return PoolSpec::binding().schema(); }),
       selection_section("cluster.router", "routers", &C::routers, "policy", "round_robin"),
       selection_section("cluster.migration", "migration policies", &C::migration, "policy", "none"),
+      plain_section("cluster.autoscale",
+                    "Llumnix auto-scaling of a colocated cluster from its average freeness "
+                    "(docs/serving.md)",
+                    [] { return policy::FreenessScaling::binding().schema(); }),
       plain_section("instance", "one serving instance: KV cache, batch limits, preemption",
                     [] { return systems::InstanceConfig::binding().schema(); }),
       selection_section("batching", "batching policies", &C::batching, "policy", "vllm"),

@@ -33,6 +33,7 @@
 #include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/fault_injector.hpp"
 #include "xpusim/systems/instance_capacity.hpp"
+#include "xpusim/systems/autoscaler.hpp"
 #include "xpusim/systems/migration_coordinator.hpp"
 #include "xpusim/systems/serving_observers.hpp"
 
@@ -76,6 +77,7 @@ struct Run {
   std::unique_ptr<systems::Cluster> cluster;                    // colocated
   std::unique_ptr<systems::DisaggregatedCluster> disaggregated;  // prefill/decode pools
   std::unique_ptr<systems::MigrationCoordinator> migration;       // uses cluster's instances
+  std::unique_ptr<systems::Autoscaler> autoscaler;                // with cluster.autoscale
   std::unique_ptr<report::FaultStats> fault_stats;                // with faults only
   std::unique_ptr<systems::FaultInjector> faults;                 // fails cluster's instances
   std::unique_ptr<systems::LinkFaultInjector> link_faults;        // fails fabric links
@@ -291,8 +293,10 @@ struct Run {
     const bool migrate = policy->settings().interval_s > 0;
     std::vector<int> nodes;
     int i = 0;
+    // Auto-scaling builds max_instances (one pool); those beyond `instances` start off.
+    const bool scale = spec.autoscale.enabled;
     for (std::size_t p = 0; p < pools.size(); ++p)
-      for (int k = 0; k < spec.pools[p].count; ++k, ++i) {
+      for (int k = 0; k < (scale ? spec.autoscale.max_instances : spec.pools[p].count); ++k, ++i) {
         const std::string name = "inst" + std::to_string(i);
         int node = -1;
         const int host = migrate ? add_host(name) : -1;
@@ -302,11 +306,16 @@ struct Run {
             pool.capacity);
         nodes.push_back(node);
       }
-    if (!migrate) return;
-    migration = std::make_unique<systems::MigrationCoordinator>(
-        sim, cluster->instances(), std::move(nodes), *fabric, std::move(policy), observers,
-        spec.model.kv_bytes_per_token());
-    cluster->set_migration(*migration);
+    if (migrate) {
+      migration = std::make_unique<systems::MigrationCoordinator>(
+          sim, cluster->instances(), std::move(nodes), *fabric, std::move(policy), observers,
+          spec.model.kv_bytes_per_token());
+      cluster->set_migration(*migration);
+    }
+    if (!scale) return;
+    autoscaler = std::make_unique<systems::Autoscaler>(
+        sim, *cluster, migration.get(), policy::FreenessScaling(spec.autoscale), spec.instances);
+    cluster->set_autoscaler(*autoscaler);
   }
 
   // One host per instance, its devices linked to it, every host linked to one switch.
@@ -366,6 +375,7 @@ struct Run {
 
   void start() {
     probe_for_timeline();
+    if (autoscaler) autoscaler->start();
     if (disaggregated) disaggregated->start();
     else cluster->start();
     if (faults) faults->start();
@@ -410,6 +420,32 @@ void check_conservation(const Run& run, std::int64_t unfinished) {
     XPUSIM_CHECK(inst->kv().allocated() == 0 && inst->swap_used_blocks() == 0,
                  "KV conservation: blocks still held after every request finished");
   }
+}
+
+// Cost and size of an auto-scaled cluster: instance-seconds provisioned (starting, taking
+// requests or draining), their time-weighted mean and the extremes (the count over time goes
+// to autoscale.csv).
+nlohmann::json autoscale_summary(const systems::Autoscaler::Stats& s, TimeNs end) {
+  nlohmann::json j;
+  j["instance_seconds"] = s.instance_seconds;
+  j["mean_instances"] = end > 0 ? s.instance_seconds / ns_to_seconds(end) : 0.0;
+  j["peak_instances"] = s.peak;
+  j["fewest_instances"] = s.fewest;
+  j["scale_ups"] = s.scale_ups;
+  j["scale_downs"] = s.scale_downs;
+  j["drains_cancelled"] = s.drains_cancelled;
+  return j;
+}
+
+// autoscale.csv: the provisioned instances from each time on (one row per change).
+std::string autoscale_csv(const systems::Autoscaler::Stats& s) {
+  std::string out = "time_s,instances\n";
+  char line[64];
+  for (const auto& [t, n] : s.series) {
+    std::snprintf(line, sizeof line, "%.9f,%d\n", ns_to_seconds(t), n);
+    out += line;
+  }
+  return out;
 }
 
 // Requests done (completed, rejected or lost) of the workload's num_requests when it has one,
@@ -461,6 +497,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   if (nlohmann::json cost = run.cost(ns_to_seconds(end)); !cost.is_null()) summary["cost"] = cost;
   if (run.disaggregated) summary["kv_transfer"] = run.kv_movement.transfer_summary();
   if (run.migration) summary["migration"] = run.kv_movement.migration_summary();
+  if (run.autoscaler) summary["autoscale"] = autoscale_summary(run.autoscaler->stats(end), end);
   summary["context_switch"] = run.kv_movement.swap_summary();
   const nlohmann::json tenants = run.tenant_service->summary(end);
   for (auto it = tenants.begin(); it != tenants.end(); ++it) summary[it.key()] = it.value();
@@ -484,9 +521,10 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
     std::vector<report::AtomicFile*> streamed{&*run.tenant_csv};
     if (run.requests_csv) streamed.push_back(&*run.requests_csv);
     if (run.timeline_file) streamed.push_back(&*run.timeline_file);
-    write_outputs(options,
-                  {{"devices.csv", devices.str()}, {"summary.json", summary.dump(2) + "\n"}},
-                  streamed);
+    std::vector<std::pair<std::string, std::string>> files{{"devices.csv", devices.str()}};
+    if (run.autoscaler) files.emplace_back("autoscale.csv", autoscale_csv(run.autoscaler->stats(end)));
+    files.emplace_back("summary.json", summary.dump(2) + "\n");  // last (write_outputs)
+    write_outputs(options, files, streamed);
     if (!run.requests_csv) {  // --requests-csv none: no stale file from an earlier run
       std::error_code ignored;
       fs::remove(options.out_dir / "requests.csv", ignored);

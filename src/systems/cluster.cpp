@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "xpusim/core/error.hpp"
+#include "xpusim/systems/autoscaler.hpp"
 #include "xpusim/systems/migration_coordinator.hpp"
 
 namespace xpusim::systems {
@@ -18,6 +19,18 @@ void Cluster::add_instance(std::unique_ptr<ServingInstance> instance,
   capacity_.push_back(capacity);
 }
 
+void Cluster::set_migration(MigrationCoordinator& migration) {
+  migration_ = &migration;
+  migration.report_load_changes();
+}
+
+void Cluster::on_load_changed(std::size_t slot) {
+  if (migration_) migration_->on_load_changed(slot);
+  if (all_routable()) return router_->on_load_changed(slot);
+  const std::size_t k = up_.position(slot);
+  if (k != UpInstances::kDown) router_->on_load_changed(k);
+}
+
 void Cluster::start() {
   XPUSIM_CHECK(!instances_.empty(), "cluster without instances");
   feed_.start();
@@ -30,7 +43,8 @@ double Cluster::kv_used_fraction(std::size_t i) const {
 
 void Cluster::on_request_arrival(workload::Request&& request, TimeNs now) {
   observer_.on_arrival(request, now);
-  if (down_count_ > 0) return route(std::move(request), now);
+  if (autoscaler_) autoscaler_->wake();
+  if (!all_routable()) return route(std::move(request), now);
   const policy::RouteRequest route{request.prompt_tokens, request.output_tokens, request.tenant,
                                    &request.prefix_hashes};
   const std::size_t target = router_->choose_instance(*this, route);

@@ -37,7 +37,9 @@ void Cluster::route(workload::Request&& request, TimeNs now) {
 }
 
 void Cluster::renumber_up() {
-  up_.renumber(instances_.size(), [&](std::size_t i) { return instances_[i]->down(); });
+  up_.renumber(instances_.size(), [&](std::size_t i) {
+    return instances_[i]->down() || (i < withheld_.size() && withheld_[i]);
+  });
   for (std::size_t k = 0; k < up_.list().size(); ++k) router_->on_load_changed(k);
 }
 

@@ -35,8 +35,40 @@ std::int64_t MigrationCoordinator::candidate_blocks(std::size_t i) const {
   return instances_[i]->live_blocks(instances_[i]->migration_candidate());
 }
 
-bool MigrationCoordinator::anything_left() const {
+void MigrationCoordinator::note_work(std::size_t i) {
+  if (i >= has_work_.size()) has_work_.resize(i + 1, 0);
+  const char now = instances_[i]->outstanding() > 0;
+  if (now == has_work_[i]) return;
+  if (now) ++with_work_;
+  else --with_work_;
+  has_work_[i] = now;
+}
+
+void MigrationCoordinator::on_load_changed(std::size_t i) {
+  if (!reporting_) return;
+  note_work(i);
+  policy_->on_load_changed(*this, i);
+}
+
+void MigrationCoordinator::set_draining(std::size_t i, bool draining) {
+  if (draining_.size() < instances_.size()) draining_.resize(instances_.size(), 0);
+  draining_.at(i) = draining;
+  if (reporting_) policy_->on_load_changed(*this, i);
+  if (draining) wake();
+}
+
+bool MigrationCoordinator::anything_left() {
   if (in_flight_ > 0) return true;
+  if (reporting_) {
+    for (std::size_t i = has_work_.size(); i < instances_.size(); ++i) note_work(i);
+    if constexpr (kXpusimInvariants) {
+      std::size_t n = 0;
+      for (const auto& inst : instances_) n += inst->outstanding() > 0;
+      XPUSIM_CHECK(n == with_work_, "migration: instances with work miscounted (a load change "
+                                    "was not reported)");
+    }
+    return with_work_ > 0;
+  }
   for (const auto& inst : instances_)
     if (inst->outstanding() > 0) return true;
   return false;

@@ -50,6 +50,28 @@ struct ScanView final : policy::RoutingView {
 struct Tally {
   std::int64_t decisions = 0, indexed = 0, mismatches = 0;
   std::int64_t decode_decisions = 0, decode_mismatches = 0;  // routers that place decodes
+  std::int64_t migration_checks = 0, migration_pairs = 0, migration_mismatches = 0;
+};
+
+// Llumnix pairing from its load index (fed the cluster's reports) checked at every check against
+// the full scan (issue 19: identical pairing decisions).
+struct CheckedMigration final : policy::MigrationPolicy {
+  policy::LlumnixMigration indexed, scanning;
+  Tally& tally;
+  CheckedMigration(policy::LlumnixMigration::Config c, Tally& t) : indexed(c), scanning(c), tally(t) {}
+  policy::MigrationSettings settings() const override { return indexed.settings(); }
+  void on_load_changed(const policy::MigrationView& view, std::size_t i) override {
+    indexed.on_load_changed(view, i);
+  }
+  void choose_pairs(const policy::MigrationView& view, std::vector<policy::MigrationPair>& out) override {
+    EXPECT_TRUE(view.reports_load_changes());
+    std::vector<policy::MigrationPair> reference;
+    scanning.scan_pairs(view, reference);
+    indexed.choose_pairs(view, out);
+    ++tally.migration_checks;
+    tally.migration_pairs += static_cast<std::int64_t>(out.size());
+    tally.migration_mismatches += out != reference;
+  }
 };
 
 // The router under test, fed the cluster's reports, and a twin that scans every decision.
@@ -176,7 +198,7 @@ Observer run_colocated(const MakeRouter& make, Tally& tally, Options o, std::uin
     policy::LlumnixMigration::Config cfg;
     cfg.settings = {0.01, 4, 1};
     migration = std::make_unique<MigrationCoordinator>(
-        sim, cluster.instances(), nodes, fabric, std::make_unique<policy::LlumnixMigration>(cfg),
+        sim, cluster.instances(), nodes, fabric, std::make_unique<CheckedMigration>(cfg, tally),
         obs, 1e4);
     cluster.set_migration(*migration);
   }
@@ -225,6 +247,9 @@ TEST(LoadReporting, MigrationClusterIndexedPicksEqualTheScan) {
     EXPECT_EQ(tally.indexed, 600);
     EXPECT_EQ(tally.mismatches, 0);
     EXPECT_GT(obs.migrations, 0);
+    EXPECT_GT(tally.migration_checks, 100);
+    EXPECT_GT(tally.migration_pairs, 0);
+    EXPECT_EQ(tally.migration_mismatches, 0);
   }
 }
 

@@ -12,6 +12,7 @@
 #include "xpusim/model/engine_overhead_model.hpp"
 #include "xpusim/model/model_spec.hpp"
 #include "xpusim/policy/fairness/fairness_policy.hpp"
+#include "xpusim/policy/scaling/freeness_scaling.hpp"
 #include "xpusim/scenario/cluster_pools.hpp"
 #include "xpusim/scenario/kind_sections.hpp"
 #include "xpusim/scenario/section_reader.hpp"
@@ -79,6 +80,9 @@ struct ScenarioSpec {
   bool explicit_pools = false;  // `pools` came from cluster.pools (not the single-pool keys)
   Selection router;
   Selection migration;  // live migration between colocated instances (docs/serving.md)
+  // Llumnix auto-scaling (cluster.autoscale; docs/serving.md): `instances` is the initial
+  // count and max_instances (resolved by the loader) the number of instances built.
+  policy::FreenessScaling::Config autoscale;
   systems::InstanceConfig instance;
   Selection batching;
   Selection fairness;  // whose waiting request is admitted next (docs/fairness.md)

@@ -40,7 +40,8 @@ struct SectionReader {
   // yaml-cpp's lookup of a missing key yields an "invalid" node on which most calls throw;
   // a null node says "absent" safely.
   static YAML::Node child(const YAML::Node& parent, const std::string& key);
-  YAML::Node section(const std::string& key) const { return child(doc.root(), key); }
+  // A top-level section, or a sub-section by its dotted key ("cluster.autoscale").
+  YAML::Node section(const std::string& key) const;
 
   // A section that may name a preset file (`preset: NAME`, looked up in `preset_dir` under
   // each preset root) whose keys the section overrides.

@@ -16,6 +16,7 @@
 
 namespace xpusim::systems {
 
+class Autoscaler;
 class MigrationCoordinator;
 
 // Routes through itself as the RoutingView; its instances report every load change to it
@@ -30,8 +31,11 @@ class Cluster final : public ArrivalSink,
 
   // `capacity` is what capacity-aware routers weigh the instance by (mixed hardware).
   void add_instance(std::unique_ptr<ServingInstance> instance, policy::InstanceCapacity capacity = {});
-  // Live migration between the instances (optional); woken at every arrival.
-  void set_migration(MigrationCoordinator& migration) { migration_ = &migration; }
+  // Live migration between the instances (optional); woken at every arrival and told of every
+  // load change.
+  void set_migration(MigrationCoordinator& migration);
+  // Auto-scaling (optional); woken at every arrival.
+  void set_autoscaler(Autoscaler& autoscaler) { autoscaler_ = &autoscaler; }
   // Schedules the first arrival; call once before Simulator::run.
   void start();
 
@@ -60,11 +64,7 @@ class Cluster final : public ArrivalSink,
   bool reports_load_changes() const override { return true; }
 
   // LoadListener: instance `slot` (its position here) changed.
-  void on_load_changed(std::size_t slot) override {
-    if (down_count_ == 0) return router_->on_load_changed(slot);
-    const std::size_t k = up_.position(slot);
-    if (k != UpInstances::kDown) router_->on_load_changed(k);
-  }
+  void on_load_changed(std::size_t slot) override;
 
   // ArrivalSink: routes the request to an instance.
   void on_request_arrival(workload::Request&& request, TimeNs now) override;
@@ -78,6 +78,14 @@ class Cluster final : public ArrivalSink,
   void recover_instance(std::size_t i, TimeNs now) override;
   std::size_t parked() const { return parked_.size(); }
 
+  // ---- auto-scaling (cluster_scaling.cpp): instances leave and join through the up list ----
+  // Instance `i` stops (true) or resumes (false) taking requests; it keeps running those it has.
+  void withhold(std::size_t i, bool withheld);
+  // Withheld instance `i`, holding no request, is switched off (down, as a failed one).
+  void power_off(std::size_t i, TimeNs now);
+  // Switched-off instance `i` is up and takes requests again.
+  void power_on(std::size_t i, TimeNs now);
+
  private:
   ArrivalFeed feed_;
   std::unique_ptr<policy::Router> router_;
@@ -85,7 +93,11 @@ class Cluster final : public ArrivalSink,
   std::vector<std::unique_ptr<ServingInstance>> instances_;
   std::vector<policy::InstanceCapacity> capacity_;
   MigrationCoordinator* migration_ = nullptr;
-  std::size_t down_count_ = 0;
+  Autoscaler* autoscaler_ = nullptr;
+  std::size_t down_count_ = 0;  // failed
+  std::vector<char> withheld_;  // auto-scaling: draining or switched off
+  std::size_t withheld_count_ = 0;
+  bool all_routable() const { return down_count_ + withheld_count_ == 0; }
   UpInstances up_;  // renumbered at every failure and recovery
   std::deque<workload::Request> parked_;  // waiting for any instance to be up
 

@@ -42,6 +42,16 @@ class MigrationCoordinator final : public EventHandler,
   std::vector<workload::Request> on_instance_failed(std::size_t i, TimeNs now);
   std::uint64_t aborted() const { return aborted_; }
 
+  // The cluster reports every load change of its instances from now on (on_load_changed), so
+  // the policy may keep an index and the check for remaining work is O(1).
+  void report_load_changes() { reporting_ = true; }
+  // Instance `i` changed (LoadListener, through the cluster).
+  void on_load_changed(std::size_t i);
+  // Auto-scaling: instance `i` is being drained (its requests migrate out, none migrate in).
+  void set_draining(std::size_t i, bool draining);
+  // Instance `i` takes part in a migration now (as source or destination).
+  bool migrating(std::size_t i) const { return busy(i); }
+
   // policy::MigrationView
   std::size_t instance_count() const override { return instances_.size(); }
   std::int64_t total_blocks(std::size_t i) const override { return instances_[i]->total_blocks(); }
@@ -49,7 +59,11 @@ class MigrationCoordinator final : public EventHandler,
     return instances_[i]->virtual_used_blocks();
   }
   std::int64_t candidate_blocks(std::size_t i) const override;
-  bool can_migrate_in(std::size_t i) const override { return !busy(i) && !instances_[i]->down(); }
+  bool can_migrate_in(std::size_t i) const override {
+    return !busy(i) && !instances_[i]->down() && !draining(i);
+  }
+  bool draining(std::size_t i) const override { return i < draining_.size() && draining_[i]; }
+  bool reports_load_changes() const override { return reporting_; }
   std::int64_t high_priority_requests(std::size_t i) const override {
     return instances_[i]->high_priority_outstanding();
   }
@@ -82,7 +96,7 @@ class MigrationCoordinator final : public EventHandler,
   void complete(std::uint32_t slot, TimeNs now);
   void final_round_done(std::uint32_t slot, TimeNs now);
   void release(std::uint32_t slot);
-  bool anything_left() const;
+  bool anything_left();
 
   Simulator& sim_;
   const std::vector<std::unique_ptr<ServingInstance>>& instances_;
@@ -99,6 +113,13 @@ class MigrationCoordinator final : public EventHandler,
   std::size_t in_flight_ = 0;
   std::uint64_t aborted_ = 0;
   bool tick_pending_ = false;
+  bool reporting_ = false;
+  std::vector<char> draining_;
+  // With reporting_: whether each instance had outstanding requests at its last report, and
+  // how many did (instances never reported are counted at the next check).
+  std::vector<char> has_work_;
+  std::size_t with_work_ = 0;
+  void note_work(std::size_t i);
 };
 
 }  // namespace xpusim::systems

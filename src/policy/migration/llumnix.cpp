@@ -1,7 +1,10 @@
 #include "xpusim/policy/migration/llumnix.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
+
+#include "xpusim/core/error.hpp"
 
 namespace xpusim::policy {
 
@@ -41,33 +44,98 @@ const ParamBinding<LlumnixMigration::Config>& LlumnixMigration::binding() {
   return b;
 }
 
-void LlumnixMigration::choose_pairs(const MigrationView& view, std::vector<MigrationPair>& out) {
+double LlumnixMigration::load(const MigrationView& view, std::size_t i) const {
+  if (view.draining(i)) return std::numeric_limits<double>::infinity();
+  std::int64_t used = view.virtual_used_blocks(i);
+  if (config_.priority_headroom_blocks > 0)
+    used += config_.priority_headroom_blocks * view.high_priority_requests(i);
+  return static_cast<double>(used) / static_cast<double>(view.total_blocks(i));
+}
+
+bool LlumnixMigration::migrates(const MigrationView& view, std::size_t s, std::size_t d,
+                                const std::vector<double>& load) const {
+  if (s == d || !view.can_migrate_in(d)) return false;
+  // The moved request is the source's candidate; its blocks leave s and arrive at d.
+  const auto moved = static_cast<double>(view.candidate_blocks(s));
+  const double after_in = load[d] + moved / static_cast<double>(view.total_blocks(d));
+  if (after_in > config_.migrate_out_load_threshold) return false;
+  // A draining source moves whatever it holds to any destination that is not draining.
+  if (view.draining(s)) return moved > 0 && !view.draining(d);
+  const double after_out = load[s] - moved / static_cast<double>(view.total_blocks(s));
+  const double before = load[s] - load[d];
+  const double after = after_out - after_in;
+  return 0 < after && after < before;
+}
+
+void LlumnixMigration::scan_pairs(const MigrationView& view, std::vector<MigrationPair>& out) {
   out.clear();
   const std::size_t n = view.instance_count();
   load_.resize(n);
-  const std::int64_t headroom = config_.priority_headroom_blocks;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::int64_t used = view.virtual_used_blocks(i);
-    if (headroom > 0) used += headroom * view.high_priority_requests(i);
-    load_[i] = static_cast<double>(used) / static_cast<double>(view.total_blocks(i));
-  }
+  for (std::size_t i = 0; i < n; ++i) load_[i] = load(view, i);
   src_.resize(n);
   std::iota(src_.begin(), src_.end(), std::size_t{0});
   dst_ = src_;
   // Stable sorts so equal loads keep index order (deterministic ties).
   std::stable_sort(src_.begin(), src_.end(), [&](auto a, auto b) { return load_[a] > load_[b]; });
   std::stable_sort(dst_.begin(), dst_.end(), [&](auto a, auto b) { return load_[a] < load_[b]; });
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t s = src_[i], d = dst_[i];
-    if (s == d || !view.can_migrate_in(d)) continue;
-    // The moved request is the source's candidate; its blocks leave s and arrive at d.
-    const auto moved = static_cast<double>(view.candidate_blocks(s));
-    const double after_out = load_[s] - moved / static_cast<double>(view.total_blocks(s));
-    const double after_in = load_[d] + moved / static_cast<double>(view.total_blocks(d));
-    const double before = load_[s] - load_[d];
-    const double after = after_out - after_in;
-    if (after_in > config_.migrate_out_load_threshold) continue;
-    if (0 < after && after < before) out.push_back({s, d});
+  for (std::size_t i = 0; i < n; ++i)
+    if (migrates(view, src_[i], dst_[i], load_)) out.push_back({src_[i], dst_[i]});
+}
+
+void LlumnixMigration::index(std::size_t i, double load) {
+  if (i < known_.size() && known_[i]) {
+    if (indexed_[i] == load) return;
+    ascending_.erase({indexed_[i], i});
+    descending_.erase({-indexed_[i], i});
+  } else if (i >= known_.size()) {
+    indexed_.resize(i + 1, 0);
+    known_.resize(i + 1, 0);
+  }
+  known_[i] = 1;
+  indexed_[i] = load;
+  ascending_.insert({load, i});
+  descending_.insert({-load, i});
+}
+
+void LlumnixMigration::sync(const MigrationView& view) {
+  for (std::size_t i = known_.size(); i < view.instance_count(); ++i) index(i, load(view, i));
+  for (const std::size_t i : dirty_) {
+    stale_[i] = 0;
+    index(i, load(view, i));
+  }
+  dirty_.clear();
+}
+
+// O(1): the load is read again at the next check, once however often it changed meanwhile.
+void LlumnixMigration::on_load_changed(const MigrationView& /*view*/, std::size_t i) {
+  if (i >= stale_.size()) stale_.resize(i + 1, 0);
+  if (stale_[i]) return;
+  stale_[i] = 1;
+  dirty_.push_back(i);
+}
+
+// The scan's i-th source (most loaded first, ties by index) against its i-th destination
+// (least loaded first): once a source is no more loaded than its destination, every later
+// pair is too (sources only get lighter, destinations heavier), and none of them migrates
+// (a pair needs before > 0, or a draining source and a destination that is not).
+void LlumnixMigration::walk(const MigrationView& view, std::vector<MigrationPair>& out) const {
+  out.clear();
+  auto s = descending_.begin();
+  auto d = ascending_.begin();
+  for (; s != descending_.end() && d != ascending_.end(); ++s, ++d) {
+    if (!(-s->first > d->first)) break;
+    if (migrates(view, s->second, d->second, indexed_)) out.push_back({s->second, d->second});
+  }
+}
+
+void LlumnixMigration::choose_pairs(const MigrationView& view, std::vector<MigrationPair>& out) {
+  if (!view.reports_load_changes()) return scan_pairs(view, out);
+  sync(view);
+  walk(view, out);
+  if constexpr (kXpusimInvariants) {
+    scan_pairs(view, check_);
+    XPUSIM_CHECK(check_ == out, "llumnix migration: the indexed pairs differ from the full scan "
+                                "(a load change was not reported)");
   }
 }
 

@@ -24,6 +24,13 @@ class MigrationView {
   virtual bool can_migrate_in(std::size_t instance) const = 0;
   // Outstanding requests with priority > 0 (Llumnix's priority headroom); 0 when not tracked.
   virtual std::int64_t high_priority_requests(std::size_t) const { return 0; }
+  // The instance is being drained before it leaves the cluster (auto-scaling): Llumnix gives
+  // it an infinite load so that its requests migrate out (docs/serving.md, "Auto-scaling").
+  virtual bool draining(std::size_t) const { return false; }
+  // Whether MigrationPolicy::on_load_changed hears of every change to what the view reports
+  // of an instance's load (virtual usage, high-priority requests, draining), so a policy may
+  // keep an index instead of scanning every instance at each check.
+  virtual bool reports_load_changes() const { return false; }
 };
 
 // Move one request (the source's candidate) from `from` to `to`.
@@ -49,6 +56,8 @@ class MigrationPolicy {
   virtual MigrationSettings settings() const = 0;
   // Appends the pairs to migrate now to `out` (cleared first).
   virtual void choose_pairs(const MigrationView& view, std::vector<MigrationPair>& out) = 0;
+  // Instance `i`'s load may have changed (only called when view.reports_load_changes()).
+  virtual void on_load_changed(const MigrationView& /*view*/, std::size_t /*i*/) {}
 };
 
 using MigrationCatalog = Catalog<MigrationPolicy>;
