@@ -183,11 +183,11 @@ struct Run {
                                spec.tp_link_latency_s};
     if (const int g = spec_pool.expert_parallel; g > 0) {
       placement.expert_parallel = g;
-      pool.moe_cost = make_serving_moe_cost(spec, device, g);
+      pool.moe_cost = make_serving_moe_cost(spec, catalogs, device, g);
     }
     if (spec.expert_offload) {
       placement.offload_cached_experts = spec.offload_cache.experts_per_layer;
-      pool.offload = make_serving_offload_costs(spec, device);
+      pool.offload = make_serving_offload_costs(spec, catalogs, device);
     }
     pool.exec = catalogs.execution.find(spec.execution.name)
                     ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
