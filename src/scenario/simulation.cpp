@@ -13,7 +13,6 @@
 #include "xpusim/hw/link_fabric.hpp"
 #include "xpusim/hw/topology.hpp"
 #include "xpusim/report/atomic_file.hpp"
-#include "xpusim/report/cost_summary.hpp"
 #include "xpusim/report/energy_meter.hpp"
 #include "xpusim/report/fault_stats.hpp"
 #include "xpusim/report/kv_movement_stats.hpp"
@@ -29,10 +28,10 @@
 #include "xpusim/scenario/run_outputs.hpp"
 #include "xpusim/scenario/serving_expert_parallel.hpp"
 #include "xpusim/scenario/serving_offload.hpp"
+#include "xpusim/scenario/serving_pool.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/fault_injector.hpp"
-#include "xpusim/systems/instance_capacity.hpp"
 #include "xpusim/systems/migration_coordinator.hpp"
 #include "xpusim/systems/serving_observers.hpp"
 
@@ -46,16 +45,7 @@ namespace {
 struct Run {
   const ScenarioSpec& spec;
   Simulator sim;
-  // What instances of one hardware kind share: the device, its execution model and KV sizing.
-  struct Pool {
-    hw::DeviceSpec device;
-    std::unique_ptr<model::ExecutionModel> exec;
-    systems::KvSizing sizing;
-    std::unique_ptr<systems::MoeCostModel> moe_cost;  // with expert parallelism only
-    int devices = 1;                                  // per instance
-    OffloadCosts offload;                             // with expert offload only
-    policy::InstanceCapacity capacity;                // what capacity-aware routers weigh
-  };
+  using Pool = ServingPool;
   std::vector<Pool> pools;  // one per spec.pools entry, in its order
   std::optional<report::AtomicFile> requests_csv;
   std::optional<report::AtomicFile> timeline_file;
@@ -85,7 +75,7 @@ struct Run {
 
   Run(const ScenarioSpec& s, const Catalogs& cat, const RunOptions& options) : spec(s), catalogs(cat) {
     if (spec.uses_expert_parallel()) moe_metrics = make_moe_metrics();
-    for (const auto& p : spec.pools) pools.push_back(make_pool(p));
+    for (const auto& p : spec.pools) pools.push_back(make_serving_pool(spec, catalogs, p));
     if (spec.expert_offload)
       offload_metrics = std::make_unique<report::ServingOffloadMetrics>(
           spec.offload.name, spec.offload_cache.experts_per_layer,
@@ -169,42 +159,6 @@ struct Run {
     }
     return std::make_unique<report::ServingMoeMetrics>(first, 0, spec.placement.name,
                                                        std::move(per_pool));
-  }
-
-  // The shared parts of one pool's instances.
-  Pool make_pool(const PoolSpec& spec_pool) const {
-    const hw::DeviceSpec& device = spec_pool.device;
-    Pool pool;
-    pool.device = device;
-    pool.devices = spec_pool.devices_per_instance();
-    pool.capacity = systems::instance_capacity(device, spec.model, pool.devices,
-                                               spec_pool.expert_parallel);
-    model::Placement placement{device, spec_pool.tensor_parallel, spec.tp_link_bw_bytes_per_s,
-                               spec.tp_link_latency_s};
-    if (const int g = spec_pool.expert_parallel; g > 0) {
-      placement.expert_parallel = g;
-      pool.moe_cost = make_serving_moe_cost(spec, catalogs, device, g);
-    }
-    if (spec.expert_offload) {
-      placement.offload_cached_experts = spec.offload_cache.experts_per_layer;
-      pool.offload = make_serving_offload_costs(spec, catalogs, device);
-    }
-    pool.exec = catalogs.execution.find(spec.execution.name)
-                    ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
-    if (spec.engine)
-      pool.exec = std::make_unique<model::EngineOverheadModel>(std::move(pool.exec), *spec.engine);
-    const std::int64_t kv_blocks = systems::derive_kv_blocks(spec.instance, spec.model, placement);
-    systems::KvSizing& sizing = pool.sizing;
-    sizing = systems::KvSizing{kv_blocks, spec.instance.block_size};
-    sizing.block_bytes = spec.model.kv_bytes_per_token() * spec.instance.block_size;
-    sizing.host_bw_bytes_per_s = pool.devices * device.pcie_bw_bytes_per_s;
-    sizing.swap_block_group = spec.instance.swap_block_group;
-    sizing.swap_transfer_overhead_s = spec.instance.swap_transfer_overhead_s;
-    sizing.swap_overlap = spec.instance.swap_overlap;
-    sizing.swap_reuse = spec.instance.swap_reuse;
-    if (sizing.host_bw_bytes_per_s > 0)
-      sizing.swap_blocks = static_cast<std::int64_t>(spec.instance.swap_space_bytes / sizing.block_bytes);
-    return pool;
   }
 
   // Devices named `name`.gpuN; the first device's topology node is written to `first_node`
@@ -371,13 +325,8 @@ struct Run {
     if (faults) faults->start();
     if (link_faults) link_faults->start();
   }
-  // The cost block (report/cost_summary.hpp): every pool's devices at their preset price.
   nlohmann::json cost(double simulated_s) const {
-    std::vector<report::PricedDevices> priced;
-    for (std::size_t p = 0; p < pools.size(); ++p)
-      priced.push_back({std::int64_t{spec.pools[p].count} * pools[p].devices,
-                        pools[p].device.cost_per_hour_usd});
-    return report::cost_summary(priced, simulated_s, metrics->input_tokens(), metrics->output_tokens());
+    return serving_cost(spec, pools, simulated_s, metrics->input_tokens(), metrics->output_tokens());
   }
   std::uint64_t arrived() const { return disaggregated ? disaggregated->arrived() : cluster->arrived(); }
 };
