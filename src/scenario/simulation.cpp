@@ -29,6 +29,7 @@
 #include "xpusim/scenario/serving_expert_parallel.hpp"
 #include "xpusim/scenario/serving_offload.hpp"
 #include "xpusim/scenario/serving_pool.hpp"
+#include "xpusim/scenario/serving_run_checks.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/fault_injector.hpp"
@@ -331,53 +332,6 @@ struct Run {
   std::uint64_t arrived() const { return disaggregated ? disaggregated->arrived() : cluster->arrived(); }
 };
 
-// Request conservation: every request that arrived and is not finished, rejected or lost is
-// held somewhere — waiting, running, swapped or arrived on an instance, parked while every
-// instance (of a pool) is down, or in flight between instances (a KV hand-off, a migration's
-// final round). KV conservation: once nothing is unfinished, no instance holds a block or
-// swap space beyond what its prefix cache keeps unreferenced (which counts as free).
-void check_conservation(const Run& run, std::int64_t unfinished) {
-  std::int64_t held = 0;
-  std::vector<const systems::ServingInstance*> all;
-  if (run.cluster) {
-    held += static_cast<std::int64_t>(run.cluster->parked());
-    if (run.migration) held += static_cast<std::int64_t>(run.migration->requests_in_flight());
-    for (const auto& inst : run.cluster->instances()) all.push_back(inst.get());
-  } else {
-    held += static_cast<std::int64_t>(run.disaggregated->parked() +
-                                      run.disaggregated->transfers_in_flight());
-    for (const auto& inst : run.disaggregated->prefill()) all.push_back(inst.get());
-    for (const auto& inst : run.disaggregated->decode()) all.push_back(inst.get());
-  }
-  for (const auto* inst : all) held += inst->outstanding();
-  XPUSIM_CHECK(held == unfinished, "request conservation: " + std::to_string(unfinished) +
-                                       " unfinished requests but " + std::to_string(held) +
-                                       " held by instances");
-  if (unfinished > 0) return;  // a horizon may stop an instance mid-iteration
-  for (const auto* inst : all) {
-    inst->check_invariants();
-    XPUSIM_CHECK(inst->kv().allocated() == 0 && inst->swap_used_blocks() == 0,
-                 "KV conservation: blocks still held after every request finished");
-  }
-}
-
-// Requests done (completed, rejected or lost) of the workload's num_requests when it has one,
-// or the share of the horizon simulated, whichever is further.
-void report_progress(const Run& run, report::ProgressMeter& meter) {
-  if (!meter.due()) return;
-  const auto& m = *run.metrics;
-  const std::int64_t done = m.completed() + m.rejected() + m.lost();
-  const Params& w = run.spec.workload.params;
-  const std::int64_t total = w.has("num_requests") ? w.integer("num_requests") : 0;
-  double f = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : -1;
-  if (run.spec.horizon_s > 0)
-    f = std::max(f, ns_to_seconds(run.sim.now()) / run.spec.horizon_s);
-  std::string detail = std::to_string(done);
-  if (total > 0) detail += '/' + std::to_string(total);
-  detail += " requests done";
-  meter.report(f, detail);
-}
-
 }  // namespace
 
 RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const RunOptions& options) {
@@ -387,7 +341,8 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   report::ProgressMeter meter({options.progress, options.progress_bar, options.progress_every_s},
                               spec.name);
   if (options.progress)
-    run.sim.set_progress_hook([&] { report_progress(run, meter); }, report::kProgressCheckEvents);
+    run.sim.set_progress_hook([&] { report_progress(spec, run.sim, *run.metrics, meter); },
+                              report::kProgressCheckEvents);
   run.start();
   run.sim.run(spec.horizon_s > 0 ? seconds_to_ns(spec.horizon_s) : kTimeNever);
   meter.done();
@@ -422,7 +377,9 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
                                       summary["requests"]["rejected"].get<std::int64_t>() -
                                       summary["requests"]["lost"].get<std::int64_t>();
   if (run.fault_stats) summary["faults"] = run.fault_stats->summary(end);
-  if constexpr (kXpusimInvariants) check_conservation(run, summary["requests"]["unfinished"]);
+  if constexpr (kXpusimInvariants)
+    check_conservation({run.cluster.get(), run.migration.get(), run.disaggregated.get()},
+                       summary["requests"]["unfinished"]);
   add_run_fields(summary, ns_to_seconds(end), result.events, spec.seed, spec.resolved);
   result.summary = summary;
 
