@@ -5,6 +5,18 @@
 #include "xpusim/core/error.hpp"
 
 namespace xpusim::model {
+
+std::optional<double> RooflineModel::routed_expert_seconds(double tokens, int active_experts,
+                                                           bool prefill) const {
+  if (tokens <= 0) return 0.0;
+  const double bpe = hw::bytes_per_element(model_.dtype);
+  const double hidden_bytes = model_.hidden * bpe;
+  const double expert_bytes = model_.expert_params() * bpe;
+  const double flops_per_token = 2.0 * model_.expert_params();  // gated FFN: three GEMMs
+  const OpWork w{tokens * flops_per_token,
+                 active_experts * expert_bytes + tokens * 4.0 * hidden_bytes};
+  return op_seconds(Op::UpGate, w, prefill);
+}
 namespace {
 
 // Efficiencies below 1e-6 and fixed costs above 1000 s make one operator outlast the int64-ns

@@ -205,12 +205,6 @@ std::unique_ptr<LoadedScenario> load_ina(KindReader& r) {
     }
   });
   ld.convert("network", [&] { spec.network = systems::InaNetworkConfig::binding().bind(network); });
-  if (spec.network.racks > 0 &&
-      !r.catalogs.switch_memory.find(spec.policy.name)->make(spec.policy.params)->release_on_ack())
-    diag.error(ld.doc.locate(ld.section("network"), "network.racks"), "network.racks",
-                  "switch_memory policy '" + spec.policy.name +
-                      "' keeps static per-job pools on one switch (SwitchML); racks >= 1 needs "
-                      "atp or esa, or set racks: 0");
   spec.bin_ns =
       duration_ns_ceil(InaMetricsSection::binding().bind(metrics).utilization_bin_ms * 1e-3);
   diag.throw_if_any();

@@ -7,6 +7,7 @@
 #include "xpusim/core/error.hpp"
 #include "xpusim/core/rng.hpp"
 #include "xpusim/model/roofline_model.hpp"
+#include "xpusim/scenario/routed_expert_timer.hpp"
 #include "xpusim/scenario/moe_common.hpp"
 
 namespace xpusim::scenario {
@@ -103,7 +104,7 @@ void check_expert_parallel(Loader& ld, const ScenarioSpec& spec, const Catalogs&
     if (!tp_reported.insert(group.tp_key).second) checked.tensor_parallel = 1;
     check_group(ld, spec, checked);
   }
-  if (spec.execution.name != "roofline")
+  if (!make_routed_expert_timer(spec, catalogs, spec.device))
     ld.diag.error(ld.doc.locate(ld.section("execution"), "execution"), "execution.model",
                   "expert parallelism is timed with the roofline model; '" + spec.execution.name +
                       "' cannot leave the routed experts out");
@@ -171,6 +172,7 @@ policy::EpShape serving_ep_shape(const ScenarioSpec& spec, int gpus) {
 }
 
 std::unique_ptr<systems::MoeCostModel> make_serving_moe_cost(const ScenarioSpec& spec,
+                                                             const Catalogs& catalogs,
                                                              const hw::DeviceSpec& device,
                                                              int gpus) {
   const ServingEpSection& ep = spec.ep;
@@ -180,9 +182,12 @@ std::unique_ptr<systems::MoeCostModel> make_serving_moe_cost(const ScenarioSpec&
   links.nvlink_latency_s = ep.nvlink_latency_us * 1e-6;
   links.network_bw_bytes_per_s = ep.network_gbps * 1e9;
   links.network_latency_s = ep.network_latency_us * 1e-6;
-  const model::RooflineFactors factors = model::roofline_binding().bind(spec.execution.params);
+  auto experts = make_routed_expert_timer(spec, catalogs, device);
+  if (!experts)
+    throw Error("execution model '" + spec.execution.name + "' cannot time routed experts");
   return std::make_unique<systems::MoeCostModel>(spec.model, device, serving_ep_shape(spec, gpus),
-                                                 links, false, 1, factors);
+                                                 links, false, 1, model::RooflineFactors{},
+                                                 std::move(experts));
 }
 
 std::unique_ptr<systems::ExpertParallelStage> make_serving_ep_stage(

@@ -3,6 +3,7 @@
 #include "xpusim/core/rng.hpp"
 #include "xpusim/model/roofline_model.hpp"
 #include "xpusim/scenario/moe_common.hpp"
+#include "xpusim/scenario/routed_expert_timer.hpp"
 
 namespace xpusim::scenario {
 
@@ -40,7 +41,7 @@ void refuse_unmodelled(Loader& ld, const ScenarioSpec& spec, const Catalogs& cat
                   "expert offload is modelled on one GPU per instance of one pool; a pool list "
                   "is not supported with it (expected the single-pool keys: instances, "
                   "hardware)");
-  if (spec.execution.name != "roofline")
+  if (!make_routed_expert_timer(spec, catalogs, spec.device))
     ld.diag.error(ld.doc.locate(ld.section("execution"), "execution"), "execution.model",
                   "expert offload is timed with the roofline model; '" + spec.execution.name +
                       "' cannot leave the routed experts out (expected roofline)");
@@ -104,16 +105,20 @@ void read_expert_offload(KindReader& r, ScenarioSpec& spec) {
   check_moe_model_and_routing(spec.model, spec.routing, spec.path, "serving", ld);
 }
 
-OffloadCosts make_serving_offload_costs(const ScenarioSpec& spec, const hw::DeviceSpec& device) {
+OffloadCosts make_serving_offload_costs(const ScenarioSpec& spec, const Catalogs& catalogs,
+                                        const hw::DeviceSpec& device) {
   const OffloadCacheSection& c = spec.offload_cache;
   const double pcie = c.pcie_gbps > 0 ? c.pcie_gbps * 1e9 : device.pcie_bw_bytes_per_s;
   const OffloadCpuSection& k = spec.offload_cpu;
   const systems::CpuSpec cpu{k.tflops * 1e12, k.memory_bw_gbps * 1e9, k.launch_us * 1e-6};
-  const model::RooflineFactors factors = model::roofline_binding().bind(spec.execution.params);
+  const auto experts = make_routed_expert_timer(spec, catalogs, device);
+  if (!experts)
+    throw Error("execution model '" + spec.execution.name + "' cannot time routed experts");
   OffloadCosts costs;
   for (const bool prefill : {false, true})
     (prefill ? costs.prefill : costs.decode) = std::make_unique<systems::OffloadCostModel>(
-        spec.model, device, cpu, pcie, c.pcie_latency_us * 1e-6, prefill, 1, factors);
+        spec.model, device, cpu, pcie, c.pcie_latency_us * 1e-6, prefill, 1,
+        model::RooflineFactors{}, experts);
   return costs;
 }
 

@@ -13,7 +13,6 @@
 #include "xpusim/hw/link_fabric.hpp"
 #include "xpusim/hw/topology.hpp"
 #include "xpusim/report/atomic_file.hpp"
-#include "xpusim/report/cost_summary.hpp"
 #include "xpusim/report/energy_meter.hpp"
 #include "xpusim/report/fault_stats.hpp"
 #include "xpusim/report/kv_movement_stats.hpp"
@@ -29,10 +28,11 @@
 #include "xpusim/scenario/run_outputs.hpp"
 #include "xpusim/scenario/serving_expert_parallel.hpp"
 #include "xpusim/scenario/serving_offload.hpp"
+#include "xpusim/scenario/serving_pool.hpp"
+#include "xpusim/scenario/serving_run_checks.hpp"
 #include "xpusim/systems/cluster.hpp"
 #include "xpusim/systems/disaggregated_cluster.hpp"
 #include "xpusim/systems/fault_injector.hpp"
-#include "xpusim/systems/instance_capacity.hpp"
 #include "xpusim/systems/autoscaler.hpp"
 #include "xpusim/systems/migration_coordinator.hpp"
 #include "xpusim/systems/serving_observers.hpp"
@@ -47,16 +47,7 @@ namespace {
 struct Run {
   const ScenarioSpec& spec;
   Simulator sim;
-  // What instances of one hardware kind share: the device, its execution model and KV sizing.
-  struct Pool {
-    hw::DeviceSpec device;
-    std::unique_ptr<model::ExecutionModel> exec;
-    systems::KvSizing sizing;
-    std::unique_ptr<systems::MoeCostModel> moe_cost;  // with expert parallelism only
-    int devices = 1;                                  // per instance
-    OffloadCosts offload;                             // with expert offload only
-    policy::InstanceCapacity capacity;                // what capacity-aware routers weigh
-  };
+  using Pool = ServingPool;
   std::vector<Pool> pools;  // one per spec.pools entry, in its order
   std::optional<report::AtomicFile> requests_csv;
   std::optional<report::AtomicFile> timeline_file;
@@ -87,7 +78,7 @@ struct Run {
 
   Run(const ScenarioSpec& s, const Catalogs& cat, const RunOptions& options) : spec(s), catalogs(cat) {
     if (spec.uses_expert_parallel()) moe_metrics = make_moe_metrics();
-    for (const auto& p : spec.pools) pools.push_back(make_pool(p));
+    for (const auto& p : spec.pools) pools.push_back(make_serving_pool(spec, catalogs, p));
     if (spec.expert_offload)
       offload_metrics = std::make_unique<report::ServingOffloadMetrics>(
           spec.offload.name, spec.offload_cache.experts_per_layer,
@@ -171,42 +162,6 @@ struct Run {
     }
     return std::make_unique<report::ServingMoeMetrics>(first, 0, spec.placement.name,
                                                        std::move(per_pool));
-  }
-
-  // The shared parts of one pool's instances.
-  Pool make_pool(const PoolSpec& spec_pool) const {
-    const hw::DeviceSpec& device = spec_pool.device;
-    Pool pool;
-    pool.device = device;
-    pool.devices = spec_pool.devices_per_instance();
-    pool.capacity = systems::instance_capacity(device, spec.model, pool.devices,
-                                               spec_pool.expert_parallel);
-    model::Placement placement{device, spec_pool.tensor_parallel, spec.tp_link_bw_bytes_per_s,
-                               spec.tp_link_latency_s};
-    if (const int g = spec_pool.expert_parallel; g > 0) {
-      placement.expert_parallel = g;
-      pool.moe_cost = make_serving_moe_cost(spec, device, g);
-    }
-    if (spec.expert_offload) {
-      placement.offload_cached_experts = spec.offload_cache.experts_per_layer;
-      pool.offload = make_serving_offload_costs(spec, device);
-    }
-    pool.exec = catalogs.execution.find(spec.execution.name)
-                    ->make(spec.execution.params, spec.model, placement, spec.path.parent_path());
-    if (spec.engine)
-      pool.exec = std::make_unique<model::EngineOverheadModel>(std::move(pool.exec), *spec.engine);
-    const std::int64_t kv_blocks = systems::derive_kv_blocks(spec.instance, spec.model, placement);
-    systems::KvSizing& sizing = pool.sizing;
-    sizing = systems::KvSizing{kv_blocks, spec.instance.block_size};
-    sizing.block_bytes = spec.model.kv_bytes_per_token() * spec.instance.block_size;
-    sizing.host_bw_bytes_per_s = pool.devices * device.pcie_bw_bytes_per_s;
-    sizing.swap_block_group = spec.instance.swap_block_group;
-    sizing.swap_transfer_overhead_s = spec.instance.swap_transfer_overhead_s;
-    sizing.swap_overlap = spec.instance.swap_overlap;
-    sizing.swap_reuse = spec.instance.swap_reuse;
-    if (sizing.host_bw_bytes_per_s > 0)
-      sizing.swap_blocks = static_cast<std::int64_t>(spec.instance.swap_space_bytes / sizing.block_bytes);
-    return pool;
   }
 
   // Devices named `name`.gpuN; the first device's topology node is written to `first_node`
@@ -381,46 +336,13 @@ struct Run {
     if (faults) faults->start();
     if (link_faults) link_faults->start();
   }
-  // The cost block (report/cost_summary.hpp): every pool's devices at their preset price.
-  nlohmann::json cost(double simulated_s) const {
-    std::vector<report::PricedDevices> priced;
-    for (std::size_t p = 0; p < pools.size(); ++p)
-      priced.push_back({std::int64_t{spec.pools[p].count} * pools[p].devices,
-                        pools[p].device.cost_per_hour_usd});
-    return report::cost_summary(priced, simulated_s, metrics->input_tokens(), metrics->output_tokens());
+  nlohmann::json cost(TimeNs end) const {
+    const double paid = autoscaler ? autoscaler->stats(end).instance_seconds : -1.0;
+    return serving_cost(spec, pools, ns_to_seconds(end), metrics->input_tokens(),
+                        metrics->output_tokens(), paid);
   }
   std::uint64_t arrived() const { return disaggregated ? disaggregated->arrived() : cluster->arrived(); }
 };
-
-// Request conservation: every request that arrived and is not finished, rejected or lost is
-// held somewhere — waiting, running, swapped or arrived on an instance, parked while every
-// instance (of a pool) is down, or in flight between instances (a KV hand-off, a migration's
-// final round). KV conservation: once nothing is unfinished, no instance holds a block or
-// swap space beyond what its prefix cache keeps unreferenced (which counts as free).
-void check_conservation(const Run& run, std::int64_t unfinished) {
-  std::int64_t held = 0;
-  std::vector<const systems::ServingInstance*> all;
-  if (run.cluster) {
-    held += static_cast<std::int64_t>(run.cluster->parked());
-    if (run.migration) held += static_cast<std::int64_t>(run.migration->requests_in_flight());
-    for (const auto& inst : run.cluster->instances()) all.push_back(inst.get());
-  } else {
-    held += static_cast<std::int64_t>(run.disaggregated->parked() +
-                                      run.disaggregated->transfers_in_flight());
-    for (const auto& inst : run.disaggregated->prefill()) all.push_back(inst.get());
-    for (const auto& inst : run.disaggregated->decode()) all.push_back(inst.get());
-  }
-  for (const auto* inst : all) held += inst->outstanding();
-  XPUSIM_CHECK(held == unfinished, "request conservation: " + std::to_string(unfinished) +
-                                       " unfinished requests but " + std::to_string(held) +
-                                       " held by instances");
-  if (unfinished > 0) return;  // a horizon may stop an instance mid-iteration
-  for (const auto* inst : all) {
-    inst->check_invariants();
-    XPUSIM_CHECK(inst->kv().allocated() == 0 && inst->swap_used_blocks() == 0,
-                 "KV conservation: blocks still held after every request finished");
-  }
-}
 
 // Cost and size of an auto-scaled cluster: instance-seconds provisioned (starting, taking
 // requests or draining), their time-weighted mean and the extremes (the count over time goes
@@ -448,23 +370,6 @@ std::string autoscale_csv(const systems::Autoscaler::Stats& s) {
   return out;
 }
 
-// Requests done (completed, rejected or lost) of the workload's num_requests when it has one,
-// or the share of the horizon simulated, whichever is further.
-void report_progress(const Run& run, report::ProgressMeter& meter) {
-  if (!meter.due()) return;
-  const auto& m = *run.metrics;
-  const std::int64_t done = m.completed() + m.rejected() + m.lost();
-  const Params& w = run.spec.workload.params;
-  const std::int64_t total = w.has("num_requests") ? w.integer("num_requests") : 0;
-  double f = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : -1;
-  if (run.spec.horizon_s > 0)
-    f = std::max(f, ns_to_seconds(run.sim.now()) / run.spec.horizon_s);
-  std::string detail = std::to_string(done);
-  if (total > 0) detail += '/' + std::to_string(total);
-  detail += " requests done";
-  meter.report(f, detail);
-}
-
 }  // namespace
 
 RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const RunOptions& options) {
@@ -474,7 +379,8 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   report::ProgressMeter meter({options.progress, options.progress_bar, options.progress_every_s},
                               spec.name);
   if (options.progress)
-    run.sim.set_progress_hook([&] { report_progress(run, meter); }, report::kProgressCheckEvents);
+    run.sim.set_progress_hook([&] { report_progress(spec, run.sim, *run.metrics, meter); },
+                              report::kProgressCheckEvents);
   run.start();
   run.sim.run(spec.horizon_s > 0 ? seconds_to_ns(spec.horizon_s) : kTimeNever);
   meter.done();
@@ -494,7 +400,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
   nlohmann::json summary = run.metrics->summary(end);
   const nlohmann::json energy = run.energy.summary(run.metrics->output_tokens());
   for (auto it = energy.begin(); it != energy.end(); ++it) summary[it.key()] = it.value();
-  if (nlohmann::json cost = run.cost(ns_to_seconds(end)); !cost.is_null()) summary["cost"] = cost;
+  if (nlohmann::json cost = run.cost(end); !cost.is_null()) summary["cost"] = cost;
   if (run.disaggregated) summary["kv_transfer"] = run.kv_movement.transfer_summary();
   if (run.migration) summary["migration"] = run.kv_movement.migration_summary();
   if (run.autoscaler) summary["autoscale"] = autoscale_summary(run.autoscaler->stats(end), end);
@@ -510,7 +416,9 @@ RunResult run_scenario(const ScenarioSpec& spec, const Catalogs& catalogs, const
                                       summary["requests"]["rejected"].get<std::int64_t>() -
                                       summary["requests"]["lost"].get<std::int64_t>();
   if (run.fault_stats) summary["faults"] = run.fault_stats->summary(end);
-  if constexpr (kXpusimInvariants) check_conservation(run, summary["requests"]["unfinished"]);
+  if constexpr (kXpusimInvariants)
+    check_conservation({run.cluster.get(), run.migration.get(), run.disaggregated.get()},
+                       summary["requests"]["unfinished"]);
   add_run_fields(summary, ns_to_seconds(end), result.events, spec.seed, spec.resolved);
   result.summary = summary;
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "xpusim/core/error.hpp"
 #include "xpusim/systems/ina_job_progress.hpp"
@@ -39,8 +40,6 @@ InaRackFabric::InaRackFabric(Wiring w, const hw::SwitchSpec& sw, const InaNetwor
       slots_(static_cast<std::size_t>(net.racks), AggregatorSlots(sw.aggregator_slots())),
       loss_rng_(seed, "ina.loss"),
       jitter_rng_(seed, "ina.compute_jitter") {
-  XPUSIM_CHECK(policy_.release_on_ack(),
-               "the multi-rack fabric needs a policy that frees slots on the PS's result");
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     jobs_.push_back(new_job<Job>(jobs[i], i, sw, 1 << 15));
     setup_racks(jobs_.back());
@@ -66,6 +65,15 @@ void InaRackFabric::setup_racks(Job& job) {
     job.workers[static_cast<std::size_t>(w)].part = static_cast<std::int32_t>(idx);
     ++job.part_fanin[static_cast<std::size_t>(idx)];
   }
+}
+
+// The PS's rack switch first (when it aggregates: two_level, or every worker is in its rack),
+// then the worker racks in the order of part_rack.
+std::vector<std::int32_t> InaRackFabric::aggregating_racks(const Job& job) const {
+  std::vector<std::int32_t> out;
+  if (config_.two_level || job.part_rack.empty()) out.push_back(ps_rack(job));
+  out.insert(out.end(), job.part_rack.begin(), job.part_rack.end());
+  return out;
 }
 
 std::int64_t InaRackFabric::total_slots() const {
@@ -129,9 +137,14 @@ void InaRackFabric::start_iteration(Job& job) {
   }
   job.acked_low = 0;
   job.acked = 0;
-  policy_.on_iteration_start(RackView(*this, ps_rack(job)), job.spec.id);
-  const std::int64_t base =
-      std::max<std::int64_t>(1, policy_.window_packets(RackView(*this, ps_rack(job)), job.spec.id));
+  // Every switch that aggregates the job's chunks is told (static pools are handed out per
+  // switch); the window is the smallest any of them allows.
+  std::int64_t base = std::numeric_limits<std::int64_t>::max();
+  for (const std::int32_t rack : aggregating_racks(job)) {
+    policy_.on_iteration_start(RackView(*this, rack), job.spec.id);
+    base = std::min(base, policy_.window_packets(RackView(*this, rack), job.spec.id));
+  }
+  base = std::max<std::int64_t>(1, base);
   if (config_.congestion_control && !job.cc)
     job.cc.emplace(AimdWindow::Config{base, 1, base, config_.window_increase_packets});
   job.window = job.cc ? job.cc->window() : base;

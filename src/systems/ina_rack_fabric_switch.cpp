@@ -102,6 +102,14 @@ void InaRackFabric::aggregate_at_ps_rack(Job& job, std::int64_t c, std::int64_t 
   if (pool.add(chunk.slot, sum, count) < job.spec.workers) return;
   chunk.in_switch = true;
   const std::int64_t total = pool.sum(chunk.slot);
+  if (!policy_.release_on_ack()) {
+    // SwitchML: the switch sends the result down itself and reuses the slot at once.
+    pool.release(chunk.slot);
+    slots_changed();
+    chunk.final_sum = total;
+    send_result_down(job, c);
+    return;
+  }
   pool.mark_complete(chunk.slot);
   slots_changed();
   to_server(job, c, total, job.spec.workers);
@@ -170,6 +178,11 @@ void InaRackFabric::on_ack(Job& job, std::int64_t c) {
     pool.release(chunk.slot);
     slots_changed();
   }
+  send_result_down(job, c);
+}
+
+void InaRackFabric::send_result_down(Job& job, std::int64_t c) {
+  const Chunk& chunk = job.chunks[static_cast<std::size_t>(c)];
   const int from = net_.tor_node(ps_rack(job));
   for (std::size_t part = 0; part < job.part_rack.size(); ++part)
     if (chunk.racks[part].completed)

@@ -1,6 +1,7 @@
 #include "xpusim/systems/moe_cost_model.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "xpusim/core/error.hpp"
 
@@ -8,8 +9,10 @@ namespace xpusim::systems {
 
 MoeCostModel::MoeCostModel(const model::ModelSpec& model, const hw::DeviceSpec& device,
                            policy::EpShape shape, EpLinks links, bool training, int seq_len,
-                           model::RooflineFactors factors)
+                           model::RooflineFactors factors,
+                           std::shared_ptr<const model::ExecutionModel> experts)
     : roofline_(model, model::Placement{device, 1, 0, 0}, factors),
+      experts_(std::move(experts)),
       shape_(shape),
       links_(links),
       training_(training),
@@ -17,7 +20,8 @@ MoeCostModel::MoeCostModel(const model::ModelSpec& model, const hw::DeviceSpec& 
   const double bpe = hw::bytes_per_element(model.dtype);
   hidden_bytes_ = model.hidden * bpe;
   expert_bytes_ = model.expert_params() * bpe;
-  expert_flops_per_token_ = 2.0 * model.expert_params();  // gated FFN: three GEMMs
+  if (experts_ && !experts_->routed_expert_seconds(1, 1, training_))
+    throw Error("execution model '" + experts_->name() + "' cannot time routed experts");
 }
 
 double MoeCostModel::dense_seconds(double tokens) const {
@@ -46,11 +50,9 @@ double MoeCostModel::expert_seconds(double tokens, int active_experts) const {
 }
 
 double MoeCostModel::expert_seconds(double tokens, int active_experts, bool prefill) const {
-  if (tokens <= 0) return 0.0;
-  // Weights of every active expert are read once; activations in and out of the three GEMMs.
-  const model::OpWork w{tokens * expert_flops_per_token_,
-                        active_experts * expert_bytes_ + tokens * 4.0 * hidden_bytes_};
-  return roofline_.op_seconds(model::Op::UpGate, w, prefill);
+  const model::ExecutionModel& timer =
+      experts_ ? *experts_ : static_cast<const model::ExecutionModel&>(roofline_);
+  return *timer.routed_expert_seconds(tokens, active_experts, prefill);
 }
 
 AllToAll MoeCostModel::port_time(const std::vector<double>& nvl_in,

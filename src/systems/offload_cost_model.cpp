@@ -1,6 +1,7 @@
 #include "xpusim/systems/offload_cost_model.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "xpusim/core/error.hpp"
 
@@ -8,9 +9,10 @@ namespace xpusim::systems {
 
 OffloadCostModel::OffloadCostModel(const model::ModelSpec& model, const hw::DeviceSpec& device,
                                    CpuSpec cpu, double pcie_bw_bytes_per_s, double pcie_latency_s,
-                                   bool prefill, int seq_len, model::RooflineFactors factors)
+                                   bool prefill, int seq_len, model::RooflineFactors factors,
+                                   std::shared_ptr<const model::ExecutionModel> experts)
     : gpu_(model, device, policy::EpShape{model.num_experts, 1, 1, model.num_experts}, EpLinks{},
-           prefill, seq_len, factors),
+           prefill, seq_len, factors, std::move(experts)),
       cpu_(cpu),
       pcie_bw_(pcie_bw_bytes_per_s),
       pcie_latency_(pcie_latency_s),

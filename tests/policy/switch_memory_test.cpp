@@ -13,7 +13,9 @@ namespace {
 
 class FakeSwitch : public SwitchMemoryView {
  public:
-  explicit FakeSwitch(std::int64_t slots) : slots_(static_cast<std::size_t>(slots)) {}
+  explicit FakeSwitch(std::int64_t slots, std::int32_t index = 0)
+      : slots_(static_cast<std::size_t>(slots)), index_(index) {}
+  std::int32_t switch_index() const override { return index_; }
   std::int64_t slot_count() const override { return static_cast<std::int64_t>(slots_.size()); }
   SlotHolder slot(std::int64_t i) const override { return slots_[static_cast<std::size_t>(i)]; }
   double remaining_bytes(std::int32_t job) const override { return remaining.at(job); }
@@ -27,6 +29,7 @@ class FakeSwitch : public SwitchMemoryView {
 
  private:
   std::vector<SlotHolder> slots_;
+  std::int32_t index_;
 };
 
 // The first chunk number of `job` whose hashed slot is `slot` (so tests can aim collisions).
@@ -77,6 +80,34 @@ TEST(StaticPool, JobWithoutPoolFallsBackUntilOneFrees) {
   p.on_iteration_start(sw, 2);  // next iteration: the freed pool
   EXPECT_EQ(p.pool_of(2), 0);
   EXPECT_EQ(p.place(sw, {2, 5}), (SlotDecision{SlotAction::Claim, 1}));
+}
+
+// Two rack switches of 12 slots cut into 3 pools of 4: the pools of each switch are handed out
+// independently (lowest free first), so job 3, crowded out of switch 0 by jobs 0-2, owns pool 0
+// of switch 1; its window is the pool size only where it owns a pool; a finished job frees its
+// pool on every switch.
+TEST(StaticPool, EverySwitchCutsItsOwnMemoryAndAJobEndFreesItsPoolsEverywhere) {
+  FakeSwitch rack0(12, 0), rack1(12, 1);
+  StaticPool p({.partitions = 3, .fallback_window_packets = 7});
+  for (std::int32_t j : {0, 1, 2, 3}) p.on_iteration_start(rack0, j);
+  for (std::int32_t j : {3, 0}) p.on_iteration_start(rack1, j);
+  EXPECT_EQ(p.pool_of(2, 0), 2);
+  EXPECT_EQ(p.pool_of(3, 0), -1);
+  EXPECT_EQ(p.pool_of(3, 1), 0);
+  EXPECT_EQ(p.pool_of(0, 1), 1);
+  EXPECT_EQ(p.pool_of(1, 1), -1);
+  EXPECT_EQ(p.window_packets(rack0, 3), 7);
+  EXPECT_EQ(p.window_packets(rack1, 3), 12 / 3);
+  EXPECT_EQ(p.place(rack0, {3, 5}).action, SlotAction::Fallback);
+  EXPECT_EQ(p.place(rack1, {3, 5}), (SlotDecision{SlotAction::Claim, 0 * 4 + 5 % 4}));
+  EXPECT_EQ(p.place(rack1, {0, 6}), (SlotDecision{SlotAction::Claim, 1 * 4 + 6 % 4}));
+  p.on_job_end(0);
+  EXPECT_EQ(p.pool_of(0, 0), -1);
+  EXPECT_EQ(p.pool_of(0, 1), -1);
+  p.on_iteration_start(rack0, 3);  // job 3's next iteration: job 0's pool on switch 0
+  EXPECT_EQ(p.pool_of(3, 0), 0);
+  p.on_iteration_start(rack1, 1);
+  EXPECT_EQ(p.pool_of(1, 1), 1);
 }
 
 TEST(Atp, ClaimsAFreeHashedSlotAndFallsBackOnAnyCollision) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "xpusim/scenario/scenario_loader.hpp"
 #include "xpusim/scenario/simulation.hpp"
@@ -73,6 +74,36 @@ TEST(AutoscaleLlumnix, MinEqualMaxIsAFixedCluster) {
   EXPECT_NEAR(a["autoscale"]["instance_seconds"].get<double>(), 8 * a["simulated_s"].get<double>(), 1e-6);
   EXPECT_EQ(a["ttft_s"], b["ttft_s"]);
   EXPECT_EQ(a["e2e_s"], b["e2e_s"]);
+}
+
+// The cost block pays for the instance-seconds provisioned, not `cluster.instances` over the whole
+// run: for a fixed cluster (min = max) both readings agree with the plain run's block; for a
+// scaled one the bill is price x devices per instance x instance_seconds / 3600 and its hourly
+// rate the time-weighted mean (docs/serving.md, "Auto-scaling").
+TEST(AutoscaleLlumnix, CostPaysForTheProvisionedInstanceSeconds) {
+  const Catalogs catalogs = build_catalogs();
+  const std::vector<std::string> base{"workload.num_requests=300", "cluster.autoscale.enabled=true",
+                                      "cluster.instances=4"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.end(), base.begin(), base.end());
+    const ScenarioSpec s = load_scenario("configs/migration_llumnix.yaml", extra, catalogs);
+    return run_scenario(s, catalogs, RunOptions{}).summary;
+  };
+  const auto fixed = with({"cluster.autoscale.min_instances=4", "cluster.autoscale.max_instances=4"});
+  const ScenarioSpec plain_spec = load_scenario(
+      "configs/migration_llumnix.yaml", {"workload.num_requests=300", "cluster.instances=4"}, catalogs);
+  const auto plain = run_scenario(plain_spec, catalogs, RunOptions{}).summary;
+  ASSERT_TRUE(fixed.contains("cost") && !fixed["cost"].is_null());
+  EXPECT_NEAR(fixed["cost"]["usd"].get<double>(), plain["cost"]["usd"].get<double>(), 1e-9);
+  EXPECT_NEAR(fixed["cost"]["usd_per_hour"].get<double>(), plain["cost"]["usd_per_hour"].get<double>(), 1e-9);
+
+  const auto scaled = with({"cluster.autoscale.min_instances=1", "cluster.autoscale.max_instances=16"});
+  const double rate = plain["cost"]["usd_per_hour"].get<double>() / 4;  // one instance's devices
+  const double inst_s = scaled["autoscale"]["instance_seconds"].get<double>();
+  const double sim_s = scaled["simulated_s"].get<double>();
+  EXPECT_NEAR(scaled["cost"]["usd"].get<double>(), rate * inst_s / 3600.0, 1e-9);
+  EXPECT_NEAR(scaled["cost"]["usd_per_hour"].get<double>(), rate * inst_s / sim_s, 1e-9);
+  EXPECT_LT(scaled["cost"]["usd"].get<double>(), 16 * rate * sim_s / 3600.0);  // not max_instances
 }
 
 // Bad bounds are one message naming the key and what was expected.

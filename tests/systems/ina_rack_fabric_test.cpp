@@ -10,6 +10,7 @@
 
 #include "xpusim/policy/switch_memory/atp.hpp"
 #include "xpusim/policy/switch_memory/esa.hpp"
+#include "xpusim/policy/switch_memory/static_pool.hpp"
 #include "xpusim/systems/ina_fabric.hpp"
 
 namespace xpusim::systems {
@@ -148,6 +149,51 @@ TEST(InaRackFabric, EveryContributionIsAccountedOnceUnderPreemptionDropsAndConge
       }
   }
   EXPECT_EQ(r.rec.chunks.size(), expected);
+}
+
+// Static pools on two racks, one pool per switch: job 0 (PS in rack 0, workers in racks 1, 0,
+// 1, 0) arrives first and owns the pool of both switches it aggregates at; job 1 (PS in rack 1,
+// workers in racks 0, 1, 0, 1) finds neither free, so each of its packets passes both switches
+// unaggregated and reaches its PS. Nothing is preempted and no slot is left held.
+TEST(InaRackFabric, StaticPoolsAreHandedOutPerSwitchAndAJobWithoutAnyFallsBack) {
+  InaNetworkConfig net;
+  net.racks = 2;
+  policy::StaticPool sp({.partitions = 1, .fallback_window_packets = 4});
+  auto late = job(1, 4, 8 * 256, 1);
+  late.arrival_ns = 1;
+  RackRun r;
+  run(sp, 8, net, {job(0, 4, 8 * 256, 1), late}, {.compute_jitter = 0}, r);
+  ASSERT_EQ(r.finished, 2);
+  EXPECT_EQ(r.leaked_slots, 0);
+  const InaJobRecord& owner = r.rec.finished.at(0);
+  EXPECT_EQ(owner.in_switch_contributions, 4 * 8);
+  EXPECT_EQ(owner.fallback_packets, 0);
+  const InaJobRecord& crowded = r.rec.finished.at(1);
+  EXPECT_EQ(crowded.in_switch_contributions, 0);
+  EXPECT_EQ(crowded.fallback_packets, 4 * 8);
+  EXPECT_EQ(owner.evicted_partials + crowded.evicted_partials, 0);
+  // Job 0: one partial per chunk over the spine; job 1: its two rack-0 workers' packets.
+  EXPECT_EQ(r.spine_packets, 8 + 2 * 8);
+}
+
+// One chunk, four workers on two racks: with static pools the PS's rack switch sends the
+// complete aggregate down itself, with ATP it goes to the PS and back first. Everything else is
+// the same trip, so ATP's JCT is longer by exactly that round trip: 320 B at 12.5 GB/s (26 ns)
+// plus 1 us of link latency each way, plus the switch's 500 ns pipeline on the way back in.
+TEST(InaRackFabric, StaticPoolsSaveThePsRoundTripOfTheAggregate) {
+  InaNetworkConfig net;
+  net.racks = 2;
+  policy::StaticPool sp({.partitions = 1, .fallback_window_packets = 4});
+  policy::Atp atp(16);
+  RackRun st, at;
+  run(sp, 4, net, {job(0, 4, 256, 1)}, {.compute_jitter = 0}, st);
+  run(atp, 4, net, {job(0, 4, 256, 1)}, {.compute_jitter = 0}, at);
+  ASSERT_EQ(st.finished, 1);
+  ASSERT_EQ(at.finished, 1);
+  EXPECT_EQ(st.rec.finished.at(0).in_switch_contributions, 4);
+  EXPECT_EQ(st.leaked_slots, 0);
+  const TimeNs round_trip = (26 + 1000) + (26 + 1000 + 500);
+  EXPECT_EQ(at.rec.finished.at(0).finish_ns - st.rec.finished.at(0).finish_ns, round_trip);
 }
 
 }  // namespace

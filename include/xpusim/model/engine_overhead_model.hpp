@@ -40,6 +40,11 @@ class EngineOverheadModel final : public ExecutionModel {
   EngineOverheadModel(std::unique_ptr<ExecutionModel> inner, EngineOverhead engine);
   IterationCost estimate(const BatchShape& batch) const override;
   std::string name() const override { return inner_->name() + "+engine:" + engine_.name; }
+  // The inner model's answer: the engine's overhead and gpu_time_scale are per iteration.
+  std::optional<double> routed_expert_seconds(double tokens, int active_experts,
+                                              bool prefill) const override {
+    return inner_->routed_expert_seconds(tokens, active_experts, prefill);
+  }
   const EngineOverhead& engine() const { return engine_; }
 
  private:

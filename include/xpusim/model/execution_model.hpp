@@ -2,6 +2,7 @@
 // Turns an iteration's work into time on a device group. Implementations: roofline (analytic,
 // with efficiency factors) and profile tables (measured operator timings, interpolated).
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "xpusim/core/time.hpp"
@@ -45,6 +46,17 @@ class ExecutionModel {
   virtual ~ExecutionModel() = default;
   virtual IterationCost estimate(const BatchShape& batch) const = 0;
   virtual std::string name() const = 0;
+  // Seconds one device of the placement spends on the routed experts' FFN GEMMs (gate/up and
+  // down projections) for `tokens` token-expert pairs spread over `active_experts` experts, each
+  // expert's weights read once, at the prefill GEMM efficiency (`prefill`) or the decode one; 0
+  // for tokens <= 0. Expert parallelism and expert offload time routed experts with it, outside
+  // estimate() (Placement::routed_experts_timed_here). std::nullopt: this model cannot time a
+  // routed expert apart from its layers (the default); the serving loader then refuses those
+  // features at `execution.model` (docs/execution-model.md, "Routed experts").
+  virtual std::optional<double> routed_expert_seconds(double /*tokens*/, int /*active_experts*/,
+                                                      bool /*prefill*/) const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace xpusim::model

@@ -42,6 +42,10 @@ class ProfileTableModel final : public ExecutionModel {
   // table does not extrapolate.
   IterationCost estimate(const BatchShape& batch) const override;
   std::string name() const override { return "profile_table"; }
+  // std::nullopt: the table has no expert operators (and the model refuses MoE models).
+  std::optional<double> routed_expert_seconds(double, int, bool) const override {
+    return std::nullopt;
+  }
 
   const ProfileTable& table() const { return table_; }
   const RooflineModel& roofline() const { return roofline_; }

@@ -44,6 +44,10 @@ class RooflineModel final : public ExecutionModel {
   RooflineModel(ModelSpec model, Placement placement, RooflineFactors factors);
   IterationCost estimate(const BatchShape& batch) const override;
   std::string name() const override { return "roofline"; }
+  // One operator of the GEMM efficiency (UpGate) over the experts' FLOPs (2 x expert params per
+  // pair) and bytes (the active experts' weights, plus four hidden vectors per pair in and out).
+  std::optional<double> routed_expert_seconds(double tokens, int active_experts,
+                                              bool prefill) const override;
 
   // Time of one ring all-reduce of `bytes` across the tensor-parallel group (0 when TP = 1).
   double allreduce_seconds(double bytes) const;

@@ -22,9 +22,10 @@ void read_expert_parallel(KindReader& r, ScenarioSpec& spec);
 // expert_parallel.gpus_per_node.
 policy::EpShape serving_ep_shape(const ScenarioSpec& spec, int gpus);
 
-// The cost model of a group of `gpus` GPUs on `device`, with the execution section's roofline
-// factors (the loader requires the roofline model).
+// The cost model of a group of `gpus` GPUs on `device`; the execution section's model times the
+// routed experts (the loader requires one that can: make_routed_expert_timer).
 std::unique_ptr<systems::MoeCostModel> make_serving_moe_cost(const ScenarioSpec& spec,
+                                                             const Catalogs& catalogs,
                                                              const hw::DeviceSpec& device,
                                                              int gpus);
 

@@ -20,12 +20,13 @@ namespace xpusim::scenario {
 // error. Errors go to r.ld.diag (the caller throws).
 void read_expert_offload(KindReader& r, ScenarioSpec& spec);
 
-// A pool's offload cost models on `device`: decode and prefill GEMM efficiencies, the
-// execution section's roofline factors.
+// A pool's offload cost models on `device`: decode and prefill GEMM efficiencies; the
+// execution section's model times the GPU's expert GEMMs (make_routed_expert_timer).
 struct OffloadCosts {
   std::unique_ptr<systems::OffloadCostModel> decode, prefill;
 };
-OffloadCosts make_serving_offload_costs(const ScenarioSpec& spec, const hw::DeviceSpec& device);
+OffloadCosts make_serving_offload_costs(const ScenarioSpec& spec, const Catalogs& catalogs,
+                                        const hw::DeviceSpec& device);
 
 // Instance `index`'s stage: its own routing stream (seeded from the scenario seed and the index)
 // and offload policy; `costs` and `observer` outlive it.

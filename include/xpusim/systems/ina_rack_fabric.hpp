@@ -5,7 +5,9 @@
 // the spine to the rack switch of the job's parameter server (PS), which sums again (level 2,
 // unless two_level is off) before the aggregate, or what could not be aggregated, reaches the PS.
 // The PS's result passes back through level 2, then level 1 (each frees the slot it still
-// holds) and reaches the workers. Workers send under a window that ATP's AIMD congestion
+// holds) and reaches the workers. With a policy that does not wait for the PS (SwitchML-style
+// static pools) a complete level-2 aggregate is the result: the PS's rack switch frees its slot
+// and sends it down at once. Workers send under a window that ATP's AIMD congestion
 // control may adjust on ECN marks. Exact integer sums are carried and checked as in InaFabric.
 // docs/ina.md ("Racks") states the model and its choices.
 #include <cstdint>
@@ -131,6 +133,8 @@ class InaRackFabric final : public EventHandler {
   }
   std::int32_t ps_rack(const Job& job) const { return net_.ps_rack(job.spec.id); }
   void setup_racks(Job& job);
+  // The rack switches that aggregate the job's chunks (level 2 first when it aggregates).
+  std::vector<std::int32_t> aggregating_racks(const Job& job) const;
 
   // Job side (ina_rack_fabric.cpp).
   void start_iteration(Job& job);
@@ -146,6 +150,8 @@ class InaRackFabric final : public EventHandler {
   void evict(std::int32_t rack, std::int64_t slot);
   void to_server(Job& job, std::int64_t chunk, std::int64_t sum, std::int32_t count);
   void on_ack(Job& job, std::int64_t chunk);
+  // The result leaves the PS's rack switch towards the worker racks and the workers.
+  void send_result_down(Job& job, std::int64_t chunk);
   void on_result_at_rack(Job& job, std::int32_t part, std::int64_t chunk);
   void slots_changed();
 

@@ -4,6 +4,7 @@
 // computes, the all-to-all that moves tokens to them and back, and expert-weight copies.
 // Compute comes from the roofline model's per-operator times; links are per-GPU ports (NVLink
 // inside a node, the NIC across nodes) whose busiest port bounds a collective (docs/moe.md).
+#include <memory>
 #include <vector>
 
 #include "xpusim/model/roofline_model.hpp"
@@ -27,9 +28,13 @@ class MoeCostModel {
  public:
   // `training`: GEMMs at the prefill efficiency and attention over `seq_len`-token sequences;
   // otherwise decode: one new token per sequence over `seq_len` cached tokens. `factors`: the
-  // roofline's efficiencies (serving passes its execution section's; the moe kinds the defaults).
+  // roofline's efficiencies for the dense part (the moe kinds pass the defaults). `experts`:
+  // the execution model that times the routed experts on one `device` (serving passes the one
+  // its execution section names); null: the roofline with `factors`. Throws xpusim::Error when
+  // `experts` cannot time routed experts.
   MoeCostModel(const model::ModelSpec& model, const hw::DeviceSpec& device, policy::EpShape shape,
-               EpLinks links, bool training, int seq_len, model::RooflineFactors factors = {});
+               EpLinks links, bool training, int seq_len, model::RooflineFactors factors = {},
+               std::shared_ptr<const model::ExecutionModel> experts = nullptr);
 
   // Forward time of the non-expert part of one MoE layer on a GPU with `tokens` tokens.
   double dense_seconds(double tokens) const;
@@ -53,13 +58,13 @@ class MoeCostModel {
                      const std::vector<double>& net_in, const std::vector<double>& net_out) const;
 
   model::RooflineModel roofline_;
+  std::shared_ptr<const model::ExecutionModel> experts_;  // null: roofline_
   policy::EpShape shape_;
   EpLinks links_;
   bool training_;
   int seq_len_;
   double hidden_bytes_;  // one token's activation
   double expert_bytes_;  // one expert's weights
-  double expert_flops_per_token_;
 };
 
 }  // namespace xpusim::systems

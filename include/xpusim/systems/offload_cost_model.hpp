@@ -3,6 +3,7 @@
 // an expert's GEMMs on the GPU (roofline), on the host CPU, and its copy over PCIe
 // (docs/moe.md, "Offload"). Shared by the moe_offload kind and serving's ExpertOffloadStage.
 #include <cstdint>
+#include <memory>
 
 #include "xpusim/model/roofline_model.hpp"
 #include "xpusim/policy/expert_offload/expert_offload_policy.hpp"
@@ -20,10 +21,12 @@ class OffloadCostModel final : public policy::OffloadTimes {
  public:
   // `prefill`: GEMMs at the prefill efficiency and a dense part over `seq_len`-token prompts;
   // otherwise decode. `factors`: the roofline's efficiencies (serving passes its execution
-  // section's; the moe_offload kind the defaults). Throws when the PCIe bandwidth is not > 0.
+  // section's; the moe_offload kind the defaults); `experts`: as MoeCostModel's (the GPU's
+  // expert GEMMs). Throws when the PCIe bandwidth is not > 0.
   OffloadCostModel(const model::ModelSpec& model, const hw::DeviceSpec& device, CpuSpec cpu,
                    double pcie_bw_bytes_per_s, double pcie_latency_s, bool prefill, int seq_len,
-                   model::RooflineFactors factors = {});
+                   model::RooflineFactors factors = {},
+                   std::shared_ptr<const model::ExecutionModel> experts = nullptr);
   double gpu_seconds(std::int64_t tokens) const override;
   double cpu_seconds(std::int64_t tokens) const override;
   double fetch_seconds() const override;

@@ -23,36 +23,41 @@ std::int64_t StaticPool::pool_size(const SwitchMemoryView& view) const {
 }
 
 void StaticPool::on_iteration_start(const SwitchMemoryView& view, std::int32_t job) {
-  if (pool_.count(job)) return;
+  Pools& sw = switches_[view.switch_index()];
+  if (sw.pool.count(job)) return;
   const auto pools = static_cast<std::size_t>(std::min(config_.partitions, view.slot_count()));
-  if (owner_.size() != pools) owner_.assign(pools, -1);
+  if (sw.owner.size() != pools) sw.owner.assign(pools, -1);
   // The lowest free pool, so the assignment depends on arrival order only.
-  for (std::size_t p = 0; p < owner_.size(); ++p) {
-    if (owner_[p] >= 0) continue;
-    owner_[p] = job;
-    pool_[job] = static_cast<std::int64_t>(p);
+  for (std::size_t p = 0; p < sw.owner.size(); ++p) {
+    if (sw.owner[p] >= 0) continue;
+    sw.owner[p] = job;
+    sw.pool[job] = static_cast<std::int64_t>(p);
     return;
   }
 }
 
 void StaticPool::on_job_end(std::int32_t job) {
-  const auto it = pool_.find(job);
-  if (it == pool_.end()) return;
-  owner_[static_cast<std::size_t>(it->second)] = -1;
-  pool_.erase(it);
+  for (auto& [index, sw] : switches_) {
+    const auto it = sw.pool.find(job);
+    if (it == sw.pool.end()) continue;
+    sw.owner[static_cast<std::size_t>(it->second)] = -1;
+    sw.pool.erase(it);
+  }
 }
 
-std::int64_t StaticPool::pool_of(std::int32_t job) const {
-  const auto it = pool_.find(job);
-  return it == pool_.end() ? -1 : it->second;
+std::int64_t StaticPool::pool_of(std::int32_t job, std::int32_t switch_index) const {
+  const auto sw = switches_.find(switch_index);
+  if (sw == switches_.end()) return -1;
+  const auto it = sw->second.pool.find(job);
+  return it == sw->second.pool.end() ? -1 : it->second;
 }
 
 std::int64_t StaticPool::window_packets(const SwitchMemoryView& view, std::int32_t job) const {
-  return pool_of(job) >= 0 ? pool_size(view) : config_.fallback_window_packets;
+  return pool_of(job, view.switch_index()) >= 0 ? pool_size(view) : config_.fallback_window_packets;
 }
 
 SlotDecision StaticPool::place(const SwitchMemoryView& view, const ChunkKey& chunk) {
-  const std::int64_t pool = pool_of(chunk.job);
+  const std::int64_t pool = pool_of(chunk.job, view.switch_index());
   if (pool < 0) return {SlotAction::Fallback, -1};
   const std::int64_t size = pool_size(view);
   const std::int64_t slot = pool * size + chunk.chunk % size;

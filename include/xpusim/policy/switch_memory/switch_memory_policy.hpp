@@ -35,6 +35,9 @@ class SwitchMemoryView {
   // Gradient bytes the job has still to get aggregated (this and later iterations).
   virtual double remaining_bytes(std::int32_t job) const = 0;
   virtual TimeNs arrival_ns(std::int32_t job) const = 0;
+  // Which switch this is when a fabric has several (a rack switch's index; the single-switch
+  // star is switch 0). A policy that keeps per-switch state (static pools) keys it by this.
+  virtual std::int32_t switch_index() const { return 0; }
 };
 
 enum class SlotAction : std::uint8_t {
@@ -52,10 +55,14 @@ struct SlotDecision {
 class SwitchMemoryPolicy {
  public:
   virtual ~SwitchMemoryPolicy() = default;
-  // A job is about to stream an iteration's gradient (static pools are handed out here).
+  // A job is about to stream an iteration's gradient (static pools are handed out here). A
+  // fabric with several switches calls it once per switch that aggregates the job's chunks.
   virtual void on_iteration_start(const SwitchMemoryView& view, std::int32_t job) = 0;
+  // The job is finished: whatever it holds, at every switch, is given back.
   virtual void on_job_end(std::int32_t job) = 0;
-  // Chunks each worker of `job` may have sent without their result (its sending window).
+  // Chunks each worker of `job` may have sent without their result (its sending window) as far
+  // as `view`'s switch is concerned; a fabric with several switches uses the smallest answer of
+  // the switches that aggregate the job's chunks.
   virtual std::int64_t window_packets(const SwitchMemoryView& view, std::int32_t job) const = 0;
   // Where the first packet of `chunk` to reach the switch is aggregated.
   virtual SlotDecision place(const SwitchMemoryView& view, const ChunkKey& chunk) = 0;
