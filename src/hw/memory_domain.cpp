@@ -18,14 +18,14 @@ OpHandle MemoryDomain::start(TimeNs standalone_ns, double bytes, OpListener& lis
   XPUSIM_CHECK(standalone_ns >= 0 && bytes >= 0, "operation with negative duration or bytes");
   advance_to(sim_.now());
   std::uint32_t index;
-  if (free_.empty()) {
-    index = static_cast<std::uint32_t>(ops_.size());
-    ops_.emplace_back();
+  if (free_head_ == kNoSlot) {
+    index = slots_++;
+    if (index > 0) more_.emplace_back();
   } else {
-    index = free_.back();
-    free_.pop_back();
+    index = free_head_;
+    free_head_ = slot(index).next_free;
   }
-  Op& op = ops_[index];
+  Op& op = slot(index);
   op.remaining = 1.0;
   op.standalone_ns = static_cast<double>(standalone_ns);
   // An instantaneous operation occupies no bandwidth over time. A demand above the domain's
@@ -42,8 +42,8 @@ OpHandle MemoryDomain::start(TimeNs standalone_ns, double bytes, OpListener& lis
 }
 
 double MemoryDomain::abort(OpHandle handle) {
-  XPUSIM_CHECK(handle.index < ops_.size(), "abort of an unknown memory operation");
-  Op& op = ops_[handle.index];
+  XPUSIM_CHECK(handle.index < slots(), "abort of an unknown memory operation");
+  Op& op = slot(handle.index);
   XPUSIM_CHECK(op.live && op.generation == handle.generation,
                "abort of a memory operation that is no longer running");
   advance_to(sim_.now());
@@ -57,8 +57,8 @@ double MemoryDomain::abort(OpHandle handle) {
 void MemoryDomain::on_event(std::uint32_t /*tag*/, std::uint64_t payload) {
   const auto index = static_cast<std::uint32_t>(payload & 0xffffffffULL);
   const auto generation = static_cast<std::uint32_t>(payload >> 32);
-  XPUSIM_CHECK(index < ops_.size(), "completion of an unknown memory operation");
-  Op& op = ops_[index];
+  XPUSIM_CHECK(index < slots(), "completion of an unknown memory operation");
+  Op& op = slot(index);
   XPUSIM_CHECK(op.live && op.generation == generation, "stale memory-operation completion");
   const TimeNs now = sim_.now();
   advance_to(now);
@@ -75,7 +75,8 @@ void MemoryDomain::advance_to(TimeNs now) {
   const double dt = static_cast<double>(now - last_update_);
   last_update_ = now;
   if (dt == 0) return;
-  for (Op& op : ops_) {
+  for (std::uint32_t i = 0; i < slots(); ++i) {
+    Op& op = slot(i);
     if (!op.live) continue;
     op.remaining = op.standalone_ns > 0
                        ? std::max(0.0, op.remaining - dt / (op.standalone_ns * slowdown_))
@@ -84,25 +85,26 @@ void MemoryDomain::advance_to(TimeNs now) {
 }
 
 void MemoryDomain::release(std::uint32_t index) {
-  Op& op = ops_[index];
+  Op& op = slot(index);
   op.live = false;
   op.listener = nullptr;
   ++op.generation;  // handles and events naming the old occupant become stale
-  free_.push_back(index);
+  op.next_free = free_head_;
+  free_head_ = index;
   --active_count_;
 }
 
 void MemoryDomain::reschedule() {
   // Summed afresh (not updated incrementally) so rounding never accumulates across ops.
   double demand = 0;
-  for (const Op& op : ops_)
-    if (op.live) demand += op.demand;
+  for (std::uint32_t i = 0; i < slots(); ++i)
+    if (const Op& op = slot(i); op.live) demand += op.demand;
   total_demand_ = demand;
   const double previous = slowdown_;
   slowdown_ = std::max(1.0, demand / bandwidth_);
   const TimeNs now = sim_.now();
-  for (std::uint32_t i = 0; i < ops_.size(); ++i) {
-    Op& op = ops_[i];
+  for (std::uint32_t i = 0; i < slots(); ++i) {
+    Op& op = slot(i);
     if (!op.live) continue;
     // Same rate as before: the pending completion is still right; leave it.
     if (slowdown_ == previous && sim_.pending(op.done_event)) continue;

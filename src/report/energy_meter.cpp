@@ -18,12 +18,17 @@ void EnergyMeter::track(const hw::Device& device) {
     throw Error("device " + device.name() + ": need 0 <= idle_power_w <= max_power_w");
   Meter m;
   m.device = &device;
+  m.has_held = spec.held_power_w > 0;
+  if (m.has_held) m.hold_ns = static_cast<double>(duration_ns_ceil(spec.hold_s));
   // Keep meters_ sorted by id so summaries and CSV rows never depend on registration order.
   const auto pos = std::lower_bound(meters_.begin(), meters_.end(), device.id(),
                                     [](const Meter& a, int b) { return a.device->id() < b; });
+  const auto first_moved = static_cast<std::size_t>(pos - meters_.begin());
   meters_.insert(pos, m);
   if (slot_by_id_.size() <= id) slot_by_id_.resize(id + 1, -1);
-  for (std::size_t i = 0; i < meters_.size(); ++i)
+  // Only the meters from the insertion point on moved (none but the new one when devices come
+  // in id order, as scenarios create them): O(1) per device then, not O(devices).
+  for (std::size_t i = first_moved; i < meters_.size(); ++i)
     slot_by_id_[static_cast<std::size_t>(meters_[i].device->id())] = static_cast<std::int32_t>(i);
 }
 
@@ -46,10 +51,9 @@ void EnergyMeter::close_interval(Meter& m, TimeNs now) {
     const TimeNs dt = now - m.since_ns;
     m.busy_ns += dt;
     m.activity_busy_ns += m.activity * static_cast<double>(dt);
-  } else if (m.worked && m.device->spec().held_power_w > 0) {
+  } else if (m.worked && m.has_held) {
     // The idle interval began when the last work ended: its first hold_s are held.
-    const auto hold_ns = static_cast<double>(duration_ns_ceil(m.device->spec().hold_s));
-    m.held_ns += static_cast<TimeNs>(std::min(static_cast<double>(now - m.since_ns), hold_ns));
+    m.held_ns += static_cast<TimeNs>(std::min(static_cast<double>(now - m.since_ns), m.hold_ns));
   }
   m.since_ns = now;
 }

@@ -17,14 +17,39 @@ std::uint64_t nearest_rank(double q, std::uint64_t n) {
   return std::clamp<std::uint64_t>(rank, 1, n);
 }
 
-void SampleSummary::add(double value) {
+namespace {
+constexpr std::int64_t kShortNsEnd = std::int64_t{1} << 32;
+double ns_seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+}  // namespace
+
+void SampleSummary::add_moments(double value) {
   XPUSIM_DEBUG_CHECK(std::isfinite(value), "sample must be finite");
   max_ = count_ == 0 ? value : std::max(max_, value);
   ++count_;
   sum_ += value;
+}
+
+void SampleSummary::add(double value) {
+  XPUSIM_CHECK(input_ != Input::Nanoseconds, "SampleSummary: add() after add_ns_as_seconds()");
+  input_ = Input::Values;
+  add_moments(value);
   if (!exact_) return add_streaming(value);
   values_.push_back(value);
   if (values_.size() >= exact_limit_) to_streaming();
+}
+
+void SampleSummary::add_ns_as_seconds(TimeNs ns) {
+  XPUSIM_CHECK(input_ != Input::Values, "SampleSummary: add_ns_as_seconds() after add()");
+  XPUSIM_CHECK(ns >= 0, "SampleSummary: negative duration");
+  input_ = Input::Nanoseconds;
+  const double value = ns_seconds(ns);
+  add_moments(value);
+  if (!exact_) return add_streaming(value);
+  if (ns < kShortNsEnd)
+    short_ns_.push_back(static_cast<std::uint32_t>(ns));
+  else
+    long_ns_.push_back(ns);
+  if (stored() >= exact_limit_) to_streaming();
 }
 
 void SampleSummary::add_streaming(double value) {
@@ -38,7 +63,12 @@ void SampleSummary::to_streaming() {
   if (!exact_) return;
   exact_ = false;
   for (const double v : values_) add_streaming(v);
-  std::vector<double>().swap(values_);  // release the memory, not only the size
+  for (const std::uint32_t ns : short_ns_) add_streaming(ns_seconds(ns));
+  for (const std::int64_t ns : long_ns_) add_streaming(ns_seconds(ns));
+  // Release the memory, not only the size.
+  std::vector<double>().swap(values_);
+  std::vector<std::uint32_t>().swap(short_ns_);
+  std::vector<std::int64_t>().swap(long_ns_);
 }
 
 double SampleSummary::mean() const {
@@ -61,9 +91,19 @@ double SampleSummary::quantile(double q) const {
     return positive_.value_at_rank(rank - negatives);
   }
   // Selection, not a full sort: a summary asks for three ranks of up to millions of samples.
-  const auto k = static_cast<std::ptrdiff_t>(rank - 1);
-  std::nth_element(values_.begin(), values_.begin() + k, values_.end());
-  return values_[static_cast<std::size_t>(k)];
+  auto k = static_cast<std::ptrdiff_t>(rank - 1);
+  if (input_ != Input::Nanoseconds) {
+    std::nth_element(values_.begin(), values_.begin() + k, values_.end());
+    return values_[static_cast<std::size_t>(k)];
+  }
+  const auto shorts = static_cast<std::ptrdiff_t>(short_ns_.size());
+  if (k < shorts) {
+    std::nth_element(short_ns_.begin(), short_ns_.begin() + k, short_ns_.end());
+    return ns_seconds(short_ns_[static_cast<std::size_t>(k)]);
+  }
+  k -= shorts;
+  std::nth_element(long_ns_.begin(), long_ns_.begin() + k, long_ns_.end());
+  return ns_seconds(long_ns_[static_cast<std::size_t>(k)]);
 }
 
 nlohmann::json SampleSummary::to_json(double divisor) const {

@@ -100,17 +100,17 @@ void ServingMetrics::on_request_done(const RequestRecord& r) {
     ++completed_;
     input_tokens_ += r.prompt_tokens;
     output_tokens_ += r.output_tokens;
-    e2e_s_.add(seconds(r.finish_ns - r.arrival_ns));
+    e2e_s_.add_ns_as_seconds(r.finish_ns - r.arrival_ns);
     if (r.priority > 0) {
       ++high_completed_;
-      high_e2e_s_.add(seconds(r.finish_ns - r.arrival_ns));
-      if (r.first_token_ns >= 0) high_ttft_s_.add(seconds(r.first_token_ns - r.arrival_ns));
+      high_e2e_s_.add_ns_as_seconds(r.finish_ns - r.arrival_ns);
+      if (r.first_token_ns >= 0) high_ttft_s_.add_ns_as_seconds(r.first_token_ns - r.arrival_ns);
       if (has_tpot(r)) high_tpot_s_.add(tpot_ns(r) / 1e9);
     }
-    if (r.first_scheduled_ns >= 0) scheduling_delay_s_.add(seconds(r.first_scheduled_ns - r.arrival_ns));
+    if (r.first_scheduled_ns >= 0) scheduling_delay_s_.add_ns_as_seconds(r.first_scheduled_ns - r.arrival_ns);
     if (r.first_token_ns >= 0) {
       ttft = seconds(r.first_token_ns - r.arrival_ns);
-      ttft_s_.add(ttft);
+      ttft_s_.add_ns_as_seconds(r.first_token_ns - r.arrival_ns);  // records the same `ttft`
     }
     if (has_tpot(r)) {
       tpot = tpot_ns(r) / 1e9;

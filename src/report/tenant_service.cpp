@@ -172,16 +172,16 @@ void TenantServiceMetrics::on_request_done(const systems::RequestRecord& r) {
   ++t.completed;
   t.input_tokens += r.prompt_tokens;
   t.output_tokens += r.output_tokens;
-  if (r.first_token_ns >= 0) add_ttft(t, static_cast<double>(r.first_token_ns - r.arrival_ns) / 1e9);
+  if (r.first_token_ns >= 0) add_ttft(t, r.first_token_ns - r.arrival_ns);
 }
 
-void TenantServiceMetrics::add_ttft(Tenant& t, double ttft_s) {
+void TenantServiceMetrics::add_ttft(Tenant& t, TimeNs ttft_ns) {
   if (!ttft_streaming_ && ++ttft_stored_ > limits_.exact_ttft_samples) {
     ttft_streaming_ = true;
     for (Tenant& u : tenants_) u.ttft_s.to_streaming();
   }
   if (ttft_streaming_) t.ttft_s.to_streaming();  // a tenant first seen after the switch
-  t.ttft_s.add(ttft_s);
+  t.ttft_s.add_ns_as_seconds(ttft_ns);  // ttft_ns / 1e9 seconds, stored compactly
 }
 
 void TenantServiceMetrics::on_admitted(std::int32_t tenant, std::int64_t input_tokens,

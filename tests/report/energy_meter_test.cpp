@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "xpusim/core/error.hpp"
 
@@ -71,6 +74,26 @@ TEST_F(EnergyMeterTest, DevicesCsvInIdOrder) {
             "device,kind,busy_s,busy_fraction,energy_j,avg_power_w\n"
             "inst0.gpu0,gpu,3.000000000,0.300000,1600.000000,160.000000\n"
             "inst0.npu0,npu,6.000000000,0.600000,1020.000000,102.000000\n");
+}
+
+// Registration out of id order inserts meters in the middle (track() renumbers only the ones
+// after the insertion point): each device's changes must still reach its own meter. Device i
+// (idle 100 W, max 400 W) is busy at activity 0.1 * (i + 1) for i + 1 s of 10:
+//   E_i = 100 * 10 + 300 * 0.1 * (i + 1)^2.
+TEST(EnergyMeterOrder, DevicesRegisteredOutOfIdOrderKeepTheirOwnMeters) {
+  std::vector<std::unique_ptr<hw::Device>> devices;
+  for (const int id : {4, 0, 2, 1, 3, 6, 5})
+    devices.push_back(std::make_unique<hw::Device>(id, "d" + std::to_string(id), spec(100, 400)));
+  EnergyMeter meter;
+  for (const auto& d : devices) meter.track(*d);
+  for (const auto& d : devices) meter.on_busy(*d, 0, 0.1 * (d->id() + 1), "x");
+  for (const auto& d : devices) meter.on_idle(*d, (d->id() + 1) * kS);
+  meter.finish(10 * kS);
+  for (const auto& d : devices) {
+    const double n = d->id() + 1;
+    EXPECT_NEAR(meter.energy_j(d->id()), 1000.0 + 30.0 * n * n, 1e-9) << "device " << d->id();
+    EXPECT_DOUBLE_EQ(meter.busy_fraction(d->id()), n / 10.0);
+  }
 }
 
 TEST_F(EnergyMeterTest, IdleAllRunIsIdlePowerTimesTime) {

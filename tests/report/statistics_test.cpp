@@ -54,6 +54,44 @@ TEST(SampleSummary, MatchesSortedReferenceOnRandomData) {
   }
 }
 
+// Durations added as whole nanoseconds are stored as integers (4 bytes below 2^32 ns): the
+// summary must equal, bit for bit, one fed the same durations as ns / 1e9 doubles. Data straddle
+// 2^32 ns (~4.29 s), with ties, zeros and both boundary values, so ranks fall in both stores and
+// across their border; queries interleave with adds; one pair turns streaming part-way.
+TEST(SampleSummary, NanosecondDurationsGiveTheSameSummaryAsTheirSeconds) {
+  RngStream rng(7);
+  const std::int64_t border = std::int64_t{1} << 32;
+  for (int trial = 0; trial < 12; ++trial) {
+    const std::size_t limit = trial == 11 ? 900 : SampleSummary::kDefaultExactLimit;
+    SampleSummary by_ns(limit);
+    SampleSummary by_value(limit);
+    const auto n = rng.uniform_int(1, 3000);
+    for (std::int64_t i = 0; i < n; ++i) {
+      std::int64_t ns = rng.uniform_int(0, 3 * border);
+      if (i % 17 == 0) ns = border - 1 + (i % 2);  // either side of the border
+      if (i % 23 == 0) ns = 0;
+      if (i % 5 == 0) ns = rng.uniform_int(0, 4) * 1'000'000'000;  // exact ties
+      by_ns.add_ns_as_seconds(ns);
+      by_value.add(static_cast<double>(ns) / 1e9);
+      if (i % 997 == 0) EXPECT_EQ(by_ns.quantile(0.5), by_value.quantile(0.5));
+    }
+    EXPECT_EQ(by_ns.exact(), by_value.exact());
+    for (double q : {0.0, 0.01, 0.25, 0.5, 0.9, 0.99, 0.999, 1.0})
+      EXPECT_EQ(by_ns.quantile(q), by_value.quantile(q)) << "n=" << n << " q=" << q;
+    EXPECT_EQ(by_ns.to_json().dump(), by_value.to_json().dump());
+  }
+}
+
+TEST(SampleSummary, TakesValuesOrNanosecondsNotBoth) {
+  SampleSummary s;
+  s.add_ns_as_seconds(5);
+  EXPECT_THROW(s.add(1.0), InvariantError);
+  EXPECT_THROW(s.add_ns_as_seconds(-1), InvariantError);
+  SampleSummary t;
+  t.add(1.0);
+  EXPECT_THROW(t.add_ns_as_seconds(5), InvariantError);
+}
+
 TEST(SampleSummary, AddAfterQueryResorts) {
   SampleSummary s;
   for (double v : {5.0, 1.0, 3.0}) s.add(v);

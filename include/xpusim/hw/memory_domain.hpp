@@ -7,6 +7,11 @@
 // events are rescheduled. Operation slots are recycled, so nothing is allocated per operation after
 // warm-up. An operation alone on the domain (or with spare bandwidth) completes exactly
 // standalone_ns after its start.
+//
+// Storage: slot 0 lives inside the domain and slots 1.. in a vector; free slots form a LIFO list
+// threaded through the slots. A domain that never runs two operations at once (a serving
+// instance's, one iteration at a time) thus touches no memory outside itself per operation,
+// which matters when thousands of instances' state does not fit in cache (docs/performance.md).
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -56,20 +61,27 @@ class MemoryDomain final : public EventHandler {
     std::uint64_t cookie = 0;
     EventId done_event;
     std::uint32_t generation = 0;
+    std::uint32_t next_free = kNoSlot;  // while free: the slot freed before it
     bool live = false;
   };
+  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
+  Op& slot(std::uint32_t i) { return i == 0 ? first_ : more_[i - 1]; }
+  const Op& slot(std::uint32_t i) const { return i == 0 ? first_ : more_[i - 1]; }
+  std::uint32_t slots() const { return slots_; }
   void advance_to(TimeNs now);
   void release(std::uint32_t index);
   void reschedule();
 
   Simulator& sim_;
   double bandwidth_;
-  std::vector<Op> ops_;
-  std::vector<std::uint32_t> free_;
+  std::uint32_t slots_ = 0;           // slots ever used: first_, then more_
+  std::uint32_t free_head_ = kNoSlot;  // the most recently freed slot
   std::size_t active_count_ = 0;
   double total_demand_ = 0;
   double slowdown_ = 1.0;
   TimeNs last_update_ = 0;
+  Op first_;
+  std::vector<Op> more_;
 };
 
 }  // namespace xpusim::hw

@@ -55,6 +55,9 @@ class EnergyMeter : public hw::DeviceObserver {
     double activity_busy_ns = 0;   // sum over closed busy intervals of activity * duration
     TimeNs held_ns = 0;            // closed idle time spent in the held state
     bool worked = false;           // has been busy at least once (a held state can follow)
+    // The device's held state, copied at track() so a state change reads only this record.
+    bool has_held = false;         // spec().held_power_w > 0
+    double hold_ns = 0;            // duration_ns_ceil(spec().hold_s)
   };
   Meter& meter_for(const hw::Device& device, TimeNs now);
   const Meter& meter_of(int device_id) const;

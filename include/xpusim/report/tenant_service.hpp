@@ -87,7 +87,7 @@ class TenantServiceMetrics final : public systems::RequestLifecycleObserver,
   // Indices of the `detail_tenants` largest by `key` (ties: lower index), in index order.
   template <typename Key>
   std::vector<std::size_t> top_tenants(Key key) const;
-  void add_ttft(Tenant& t, double ttft_s);
+  void add_ttft(Tenant& t, TimeNs ttft_ns);
   nlohmann::json other_tenants(const std::vector<std::size_t>& shown, double span_s) const;
 
   std::vector<std::string> names_;
