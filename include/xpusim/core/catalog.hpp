@@ -35,7 +35,7 @@ class Catalog {
     XPUSIM_CHECK(entries_.count(name) == 0, "duplicate catalog entry " + name);
     std::string key = name;
     entries_.emplace(std::move(key), Entry{std::move(name), std::move(help), std::move(schema),
-                                           std::move(make), {}});
+                                           std::move(make)});
   }
   // An entry whose parameters are bound to `Config`: `make` receives the bound Config.
   template <typename Config, typename Make>
